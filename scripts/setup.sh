@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian 12 machine: system packages (when root), the .venv and the project.
+# usage: scripts/setup.sh [--test]
+#   --test  also the packages the test suite needs (Xvfb, Orthanc) and the test extras.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WITH_TEST=0
+[ "${1:-}" = "--test" ] && WITH_TEST=1
+
+# Qt (offscreen and xcb) and VTK (EGL/OSMesa) run-time libraries, per ../shared/STACK-NOTES.md.
+APT_RUN="python3 python3-venv libgl1 libegl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 libosmesa6 \
+xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 \
+libxkbcommon-x11-0 libxcursor1 libxcb-xinerama0 libxcb-randr0"
+APT_TEST="xvfb orthanc orthanc-dicomweb"
+PKGS="$APT_RUN"
+[ "$WITH_TEST" = 1 ] && PKGS="$PKGS $APT_TEST"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "[setup] apt-get install$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        # Orthanc's package tries to start a service; there is none to start in a container.
+        apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    else
+        echo "[setup] missing system packages. Run as root:"
+        echo "    sudo apt-get install -y$missing"
+        exit 1
+    fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    echo "[setup] creating .venv"
+    "$PY" -m venv .venv
+fi
+extras=""
+[ "$WITH_TEST" = 1 ] && extras="[test]"
+stamp=".venv/.stamp-install$( [ "$WITH_TEST" = 1 ] && echo -test )"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "[setup] installing the project$extras into .venv"
+    # (some machines list extra local indexes that do not exist: their warnings are noise)
+    .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+    .venv/bin/python -m pip install -q -e ".$extras" 2>&1 | grep -vE "is ignored|BuildBackendWarning|^ *$" || true
+    .venv/bin/python -c "import workstation, viewer, reporting, auth, teleplatform" || { echo "[setup] install failed"; exit 1; }
+    touch "$stamp"
+fi

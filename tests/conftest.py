@@ -1,0 +1,29 @@
+"""Session-wide test configuration.
+
+../shared (real DICOM and HL7 written by others, the ANS specs and schematrons) sits beside the
+checkout in CI. Tests that need it take the ``shared_dir`` fixture, which skips with the reason when
+it is absent, so a missing ../shared never passes silently.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "README.md").is_file():
+        pytest.skip(f"../shared is absent ({SHARED}): real data and specs unavailable on this machine")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where GUI tests keep their screenshots (CI keeps them; developers look at them)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
