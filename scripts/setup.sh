@@ -41,12 +41,17 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extras=""
 [ "$WITH_TEST" = 1 ] && extras="[test]"
-stamp=".venv/.stamp-install$( [ "$WITH_TEST" = 1 ] && echo -test )"
+stamp=".venv/.stamp-install"
+[ "$WITH_TEST" = 1 ] && stamp=".venv/.stamp-install-test"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "[setup] installing the project$extras into .venv"
-    # (some machines list extra local indexes that do not exist: their warnings are noise)
-    .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
-    .venv/bin/python -m pip install -q -e ".$extras" 2>&1 | grep -vE "is ignored|BuildBackendWarning|^ *$" || true
-    .venv/bin/python -c "import workstation, viewer, reporting, auth, teleplatform" || { echo "[setup] install failed"; exit 1; }
+    # Some machines list extra local indexes that do not exist: their warnings are noise, so pip's
+    # output is kept in a log and shown only when pip fails.
+    log=$(mktemp)
+    if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".$extras"; } >"$log" 2>&1; then
+        grep -vE "is ignored: it is neither" "$log"; rm -f "$log"
+        echo "[setup] pip install failed"; exit 1
+    fi
+    rm -f "$log"
     touch "$stamp"
 fi
