@@ -1,0 +1,523 @@
+"""The radiologist's session: strong login, idle lock, unlock, expiry and logout, without Qt.
+
+The rules (HAS/ANS guidance for remote access to health data, and the platform's own):
+
+- A session starts only after the platform accepted the password *and* the one-time code (OTP).
+- After ``idle_timeout`` (15 min) without activity it locks: the screen must hide every patient datum.
+  Exactly: 14:59 after the last activity the session is still open, at 15:00 it is locked.
+- It unlocks with the password alone. The platform checks it when reachable; when it is not, a local
+  check is allowed only within ``offline_unlock_window`` (12 h) of the last two-factor login, so a
+  stolen laptop cut off from the network cannot be reopened forever with a guessed password.
+- ``strong_auth_lifetime`` (12 h) after the last two-factor login the session expires: only a new
+  two-factor login (of the same user, to resume; of another, after ending this one) reopens it.
+- ``max_unlock_failures`` wrong passwords in a row end the session.
+- Logout and expiry wipe the secrets the session holds (:meth:`Session.hold`).
+
+The platform is reached through the :class:`PlatformVerifier` protocol, which the workstation
+implements with its platform client. The GUI subscribes to :class:`SessionEvent` (a minimal observer)
+and drives the clock with :meth:`Session.tick` (a timer) and :meth:`Session.record_activity` (input).
+Each event carries the new state; ``event.state.shows_patient_data`` is all the GUI needs to decide
+whether patient data may stay on screen.
+
+Time comes from an injectable clock (seconds). The default one advances by the larger of the
+monotonic (boot-time where available) and wall-clock steps: setting the system clock back cannot
+extend a session, and a suspended laptop still locks on resume.
+
+Threading: the methods may be called from a worker thread (``unlock`` and ``login`` wait on the
+network without holding the session's lock); listeners are called on the calling thread, outside
+the lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from auth.errors import AuthError
+from auth.secret import Secret
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+
+class ElapsedClock:
+    """Seconds that never go back and count suspend time; see the module docstring."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._monotonic = self._read_monotonic()
+        self._wall = time.time()
+        self._value = 0.0
+
+    @staticmethod
+    def _read_monotonic() -> float:
+        boottime = getattr(time, "CLOCK_BOOTTIME", None)  # Linux: includes suspend
+        return time.clock_gettime(boottime) if boottime is not None else time.monotonic()
+
+    def __call__(self) -> float:
+        with self._lock:
+            monotonic, wall = self._read_monotonic(), time.time()
+            self._value += max(monotonic - self._monotonic, wall - self._wall, 0.0)
+            self._monotonic, self._wall = monotonic, wall
+            return self._value
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The authenticated professional, as the platform describes them."""
+
+    login: str
+    rpps: str
+    family: str
+    given: str
+    title: str = ""
+
+
+class PlatformUnreachable(AuthError):
+    """The platform could not be asked (network down, TLS failure, timeout, server error)."""
+
+
+class LoginRejected(AuthError):
+    """The platform refused the credentials; ``code`` is its error code (bad_credentials, bad_otp...)."""
+
+    def __init__(self, code: str, detail: str, user_message: str) -> None:
+        super().__init__(detail, user_message)
+        self.code = code
+
+
+class PlatformVerifier(Protocol):
+    """What the session needs from the platform; the workstation adapts its client to it."""
+
+    def authenticate(self, login: str, password: str, otp: str) -> Identity:
+        """Two-factor login. Raises :class:`LoginRejected` or :class:`PlatformUnreachable`."""
+        ...
+
+    def verify_password(self, login: str, password: str) -> bool:
+        """Is this the user's password? Raises :class:`PlatformUnreachable` when it cannot tell."""
+        ...
+
+
+class SessionError(AuthError):
+    """Base of the errors the session raises for the GUI to show."""
+
+
+class UnlockRejected(SessionError):
+    """Wrong password at unlock; the session stays locked (``attempts_left`` more tries)."""
+
+    def __init__(self, detail: str, user_message: str, attempts_left: int) -> None:
+        super().__init__(detail, user_message)
+        self.attempts_left = attempts_left
+
+
+class FullLoginRequired(SessionError):
+    """Unlocking with the password alone is no longer allowed: a two-factor login is needed."""
+
+
+class SessionStateError(SessionError):
+    """An operation that the current state does not allow (a programming error of the caller)."""
+
+
+class SessionState(Enum):
+    LOGGED_OUT = "logged_out"
+    ACTIVE = "active"
+    LOCKED = "locked"
+    EXPIRED = "expired"  # the strong authentication is too old: two-factor login again
+
+    @property
+    def shows_patient_data(self) -> bool:
+        return self is SessionState.ACTIVE
+
+
+class SessionEventKind(Enum):
+    LOGGED_IN = "logged_in"
+    LOGIN_FAILED = "login_failed"
+    LOCKED = "locked"
+    UNLOCKED = "unlocked"
+    UNLOCK_FAILED = "unlock_failed"
+    EXPIRED = "expired"
+    LOGGED_OUT = "logged_out"
+
+
+class Reason(Enum):
+    IDLE_TIMEOUT = "idle_timeout"
+    USER_REQUEST = "user_request"
+    USER_SWITCH = "user_switch"
+    STRONG_AUTH_EXPIRED = "strong_auth_expired"
+    TOO_MANY_UNLOCK_FAILURES = "too_many_unlock_failures"
+    PASSWORD_CHECKED_ONLINE = "password_checked_online"
+    PASSWORD_CHECKED_OFFLINE = "password_checked_offline"
+    REJECTED = "rejected"
+    PLATFORM_UNREACHABLE = "platform_unreachable"
+    OFFLINE_WINDOW_EXPIRED = "offline_window_expired"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEvent:
+    """One transition or failed attempt. ``detail`` is English, for logs (a platform error code)."""
+
+    kind: SessionEventKind
+    state: SessionState
+    login: str
+    identity: Identity | None
+    at: float
+    reason: Reason | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPolicy:
+    idle_timeout: float = 15 * 60.0
+    strong_auth_lifetime: float = 12 * 3600.0
+    offline_unlock_window: float = 12 * 3600.0
+    max_unlock_failures: int = 5
+
+    def __post_init__(self) -> None:
+        if min(self.idle_timeout, self.strong_auth_lifetime, self.offline_unlock_window) <= 0:
+            raise ValueError("session durations must be positive")
+        if self.offline_unlock_window > self.strong_auth_lifetime:
+            raise ValueError("the offline unlock window cannot outlast the strong authentication")
+        if self.max_unlock_failures < 1:
+            raise ValueError("max_unlock_failures must be at least 1")
+
+
+class _OfflineVerifier:
+    """An scrypt hash of the password, in memory only, for unlocking while the platform is unreachable.
+
+    Kept for the session and wiped with it. A memory dump would expose it to an offline guessing
+    attack, slowed by scrypt (about 16 MiB and tens of milliseconds per guess).
+    """
+
+    _N, _R, _P = 2**14, 8, 1
+
+    def __init__(self, password: str) -> None:
+        self._salt = bytearray(os.urandom(16))
+        self._hash = bytearray(self._derive(password))
+
+    def _derive(self, password: str) -> bytes:
+        return hashlib.scrypt(
+            password.encode("utf-8"), salt=bytes(self._salt), n=self._N, r=self._R, p=self._P
+        )
+
+    def matches(self, password: str) -> bool:
+        return hmac.compare_digest(self._derive(password), self._hash)
+
+    def wipe(self) -> None:
+        self._salt[:] = bytes(len(self._salt))
+        self._hash[:] = bytes(len(self._hash))
+
+
+Listener = Callable[[SessionEvent], None]
+
+
+class Session:
+    """The session state machine; see the module docstring for the rules."""
+
+    def __init__(
+        self, verifier: PlatformVerifier, policy: SessionPolicy | None = None, clock: Clock | None = None
+    ) -> None:
+        self._verifier = verifier
+        self._policy = policy or SessionPolicy()
+        self._clock = clock or ElapsedClock()
+        self._lock = threading.RLock()
+        self._listeners: list[Listener] = []
+        self._state = SessionState.LOGGED_OUT
+        self._identity: Identity | None = None
+        self._strong_auth_at = 0.0
+        self._last_activity = 0.0
+        self._unlock_failures = 0
+        self._offline: _OfflineVerifier | None = None
+        self._held: list[Secret] = []
+        self._generation = 0  # bumped whenever the session's owner changes or ends
+
+    # --- observation -------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with every event; returns the function that unsubscribes it."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    @property
+    def policy(self) -> SessionPolicy:
+        return self._policy
+
+    @property
+    def state(self) -> SessionState:
+        """The state as of the last evaluation; call :meth:`tick` to bring it up to date."""
+        return self._state
+
+    @property
+    def identity(self) -> Identity | None:
+        return self._identity
+
+    def seconds_until_lock(self) -> float | None:
+        """For a countdown warning; None unless the session is active."""
+        with self._lock:
+            if self._state is not SessionState.ACTIVE:
+                return None
+            return max(0.0, self._last_activity + self._policy.idle_timeout - self._clock())
+
+    # --- driving -----------------------------------------------------------------------------
+
+    def tick(self) -> SessionState:
+        """Apply the idle and expiry deadlines now (a GUI timer calls this every second or so)."""
+        with self._lock:
+            events = self._evaluate(self._clock())
+            state = self._state
+        self._dispatch(events)
+        return state
+
+    def record_activity(self) -> None:
+        """User input: postpones the idle lock, unless it is already due (then it locks first)."""
+        with self._lock:
+            now = self._clock()
+            events = self._evaluate(now)
+            if self._state is SessionState.ACTIVE:
+                self._last_activity = now
+        self._dispatch(events)
+
+    def lock(self) -> None:
+        """Lock at the user's request (leaving the desk)."""
+        with self._lock:
+            now = self._clock()
+            events = self._evaluate(now)
+            if self._state is SessionState.ACTIVE:
+                self._state = SessionState.LOCKED
+                events.append(self._event(SessionEventKind.LOCKED, now, Reason.USER_REQUEST))
+        self._dispatch(events)
+
+    def hold(self, secret: Secret) -> Secret:
+        """Have ``secret`` wiped when this session ends (logout, expiry, user switch)."""
+        with self._lock:
+            if self._state in (SessionState.LOGGED_OUT, SessionState.EXPIRED):
+                secret.wipe()
+                raise SessionStateError(
+                    "hold() outside a session", "Aucune session ouverte : reconnectez-vous."
+                )
+            self._held.append(secret)
+        return secret
+
+    # --- authentication ----------------------------------------------------------------------
+
+    def login(self, login: str, password: str, otp: str) -> Identity:
+        """Two-factor login through the platform, from the logged-out, locked or expired states.
+
+        Raises :class:`LoginRejected` or :class:`PlatformUnreachable` (after a LOGIN_FAILED event).
+        """
+        with self._lock:
+            events = self._evaluate(self._clock())
+            active = self._state is SessionState.ACTIVE
+        self._dispatch(events)
+        if active:
+            raise SessionStateError(
+                "login() while a session is active", "Une session est déjà ouverte sur ce poste."
+            )
+
+        try:
+            identity = self._verifier.authenticate(login, password, otp)
+        except (LoginRejected, PlatformUnreachable) as exc:
+            with self._lock:
+                now = self._clock()
+                events = self._evaluate(now)
+                reason = Reason.REJECTED if isinstance(exc, LoginRejected) else Reason.PLATFORM_UNREACHABLE
+                detail = exc.code if isinstance(exc, LoginRejected) else str(exc)
+                events.append(self._event(SessionEventKind.LOGIN_FAILED, now, reason, detail, login=login))
+            self._dispatch(events)
+            raise
+
+        with self._lock:
+            now = self._clock()
+            events = self._evaluate(now)
+            if self._state is SessionState.ACTIVE:  # another login won the race while we waited
+                conflict = True
+            else:
+                conflict = False
+                events.extend(self._open(now, identity, password))
+        self._dispatch(events)
+        if conflict:
+            raise SessionStateError(
+                "another login completed while the platform was checking this one",
+                "Une session a été ouverte entre-temps sur ce poste.",
+            )
+        return identity
+
+    def _open(self, now: float, identity: Identity, password: str) -> list[SessionEvent]:
+        events: list[SessionEvent] = []
+        if self._identity is not None and self._identity.login != identity.login:
+            events.extend(self._end(now, SessionEventKind.LOGGED_OUT, Reason.USER_SWITCH))
+        if self._offline is not None:
+            self._offline.wipe()
+        self._offline = _OfflineVerifier(password)
+        self._identity = identity
+        self._state = SessionState.ACTIVE
+        self._strong_auth_at = self._last_activity = now
+        self._unlock_failures = 0
+        self._generation += 1
+        events.append(self._event(SessionEventKind.LOGGED_IN, now))
+        return events
+
+    def unlock(self, password: str) -> Reason:
+        """Unlock with the password; returns how it was checked (online or offline).
+
+        Raises :class:`UnlockRejected` (wrong password, still locked), :class:`FullLoginRequired`
+        (expired, offline window passed, or too many failures: the session then ends).
+        """
+        with self._lock:
+            events = self._evaluate(self._clock())
+            state, identity, generation = self._state, self._identity, self._generation
+        self._dispatch(events)
+        if state is SessionState.EXPIRED:
+            raise FullLoginRequired(
+                "strong authentication expired",
+                f"Votre dernière authentification forte date de plus de "
+                f"{self._policy.strong_auth_lifetime / 3600:g} heures : reconnectez-vous avec votre mot "
+                "de passe et votre code à usage unique.",
+            )
+        if state is not SessionState.LOCKED or identity is None:
+            raise SessionStateError(f"unlock() in state {state.value}", "La session n'est pas verrouillée.")
+
+        try:
+            online: bool | None = self._verifier.verify_password(identity.login, password)
+        except PlatformUnreachable as exc:
+            log.info("platform unreachable at unlock (%s): trying the offline check", exc)
+            online = None
+
+        with self._lock:
+            now = self._clock()
+            events = self._evaluate(now)
+            failure: SessionError | None = None
+            how = Reason.REJECTED
+            if self._generation != generation or self._state is not SessionState.LOCKED:
+                failure = FullLoginRequired(
+                    "session changed while the password was being checked",
+                    "La session a changé pendant la vérification : reconnectez-vous.",
+                )
+            elif online is None and now - self._strong_auth_at >= self._policy.offline_unlock_window:
+                events.append(self._event(SessionEventKind.UNLOCK_FAILED, now, Reason.OFFLINE_WINDOW_EXPIRED))
+                failure = FullLoginRequired(
+                    "platform unreachable and the offline unlock window has passed",
+                    "La plateforme est injoignable et votre dernière authentification forte est trop "
+                    "ancienne pour déverrouiller hors ligne : reconnectez-vous quand la plateforme "
+                    "sera joignable.",
+                )
+            else:
+                assert self._offline is not None  # set at every login, cleared only when the session ends
+                if online is None:
+                    accepted, how = self._offline.matches(password), Reason.PASSWORD_CHECKED_OFFLINE
+                else:
+                    accepted, how = online, Reason.PASSWORD_CHECKED_ONLINE
+                if accepted:
+                    if online and not self._offline.matches(password):
+                        # The password was changed on the platform: the offline check follows it.
+                        self._offline.wipe()
+                        self._offline = _OfflineVerifier(password)
+                    self._state = SessionState.ACTIVE
+                    self._last_activity = now
+                    self._unlock_failures = 0
+                    events.append(self._event(SessionEventKind.UNLOCKED, now, how))
+                else:
+                    self._unlock_failures += 1
+                    left = self._policy.max_unlock_failures - self._unlock_failures
+                    events.append(
+                        self._event(SessionEventKind.UNLOCK_FAILED, now, Reason.REJECTED, how.value)
+                    )
+                    if left <= 0:
+                        events += self._end(now, SessionEventKind.LOGGED_OUT, Reason.TOO_MANY_UNLOCK_FAILURES)
+                        failure = FullLoginRequired(
+                            "too many wrong passwords at unlock: session ended",
+                            "Trop de mots de passe erronés : la session est fermée. Reconnectez-vous "
+                            "avec votre mot de passe et votre code à usage unique.",
+                        )
+                    else:
+                        failure = UnlockRejected(
+                            f"wrong password at unlock ({how.value})",
+                            f"Mot de passe incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}.",
+                            left,
+                        )
+        self._dispatch(events)
+        if failure is not None:
+            raise failure
+        return how
+
+    def logout(self) -> None:
+        """End the session at the user's request and wipe what it held (idempotent)."""
+        with self._lock:
+            now = self._clock()
+            events = (
+                []
+                if self._state is SessionState.LOGGED_OUT
+                else self._end(now, SessionEventKind.LOGGED_OUT, Reason.USER_REQUEST)
+            )
+        self._dispatch(events)
+
+    # --- internals (called with the lock held) -----------------------------------------------
+
+    def _evaluate(self, now: float) -> list[SessionEvent]:
+        """Apply the deadlines: expiry first (it supersedes the idle lock), then the idle lock."""
+        opened = self._state in (SessionState.ACTIVE, SessionState.LOCKED)
+        if opened and now - self._strong_auth_at >= self._policy.strong_auth_lifetime:
+            self._wipe()
+            self._state = SessionState.EXPIRED
+            self._generation += 1
+            return [self._event(SessionEventKind.EXPIRED, now, Reason.STRONG_AUTH_EXPIRED)]
+        if self._state is SessionState.ACTIVE and now - self._last_activity >= self._policy.idle_timeout:
+            self._state = SessionState.LOCKED
+            return [self._event(SessionEventKind.LOCKED, now, Reason.IDLE_TIMEOUT)]
+        return []
+
+    def _end(self, now: float, kind: SessionEventKind, reason: Reason) -> list[SessionEvent]:
+        self._wipe()
+        self._state = SessionState.LOGGED_OUT
+        event = self._event(kind, now, reason)
+        self._identity = None
+        self._generation += 1
+        return [event]
+
+    def _wipe(self) -> None:
+        for secret in self._held:
+            secret.wipe()
+        self._held.clear()
+        if self._offline is not None:
+            self._offline.wipe()
+            self._offline = None
+        self._unlock_failures = 0
+
+    def _event(
+        self,
+        kind: SessionEventKind,
+        now: float,
+        reason: Reason | None = None,
+        detail: str = "",
+        login: str | None = None,
+    ) -> SessionEvent:
+        identity = self._identity if login is None else None
+        who = login if login is not None else (identity.login if identity else "")
+        return SessionEvent(kind, self._state, who, identity, now, reason, detail)
+
+    def _dispatch(self, events: list[SessionEvent]) -> None:
+        if not events:
+            return
+        with self._lock:
+            listeners = list(self._listeners)
+        for event in events:
+            log.info("session %s (%s)", event.kind.value, event.reason.value if event.reason else "-")
+            for listener in listeners:
+                try:
+                    listener(event)
+                except Exception:  # one faulty subscriber must not stop the others (the screen lock)
+                    log.exception("session listener %r failed on %s", listener, event.kind.value)
