@@ -1,0 +1,225 @@
+"""The two-factor login dialog: identifier, password and the 6-digit one-time code.
+
+The dialog knows nothing of the platform: it is given the function that logs in (in the
+workstation, :meth:`auth.session.Session.login` over the platform client) and shows, in French,
+whatever that function's error says (``user_message``). The call runs in a worker thread because
+it waits on the network (up to the client's timeout): a frozen login window at 3 a.m. looks like a
+crashed workstation.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
+
+LoginFunction = Callable[[str, str, str], Any]
+
+OTP_LENGTH = 6
+# Platform error codes after which the one-time code alone must be typed again.
+_OTP_CODES = frozenset({"bad_otp", "otp_replayed"})
+UNEXPECTED_ERROR = (
+    "La connexion a échoué à cause d'une erreur inattendue. Réessayez ; si cela persiste, "
+    "contactez le support (le détail est dans le journal)."
+)
+
+
+class _Relay(QObject):
+    """Carries the worker thread's outcome back to the GUI thread (queued connection)."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class LoginDialog(QDialog):
+    """Modal login; ``result_value`` holds what the login function returned once accepted."""
+
+    def __init__(
+        self,
+        login_function: LoginFunction,
+        *,
+        platform_label: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._login_function = login_function
+        self._busy = False
+        self._abandoned = False
+        self.result_value: Any = None
+        self._relay = _Relay(self)
+        self._relay.succeeded.connect(self._on_success)
+        self._relay.failed.connect(self._on_failure)
+
+        self.setObjectName("loginDialog")
+        self.setWindowTitle("Connexion — Poste de téléradiologie")
+        self.setModal(True)
+        self.setMinimumWidth(460)
+
+        title = QLabel("Poste de lecture de téléradiologie")
+        title.setObjectName("loginTitle")
+        subtitle = QLabel(
+            f"Plateforme : {platform_label}" if platform_label else "Authentification à deux facteurs"
+        )
+        subtitle.setObjectName("loginSubtitle")
+        subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.login_edit = QLineEdit()
+        self.login_edit.setObjectName("loginEdit")
+        self.login_edit.setPlaceholderText("Votre identifiant")
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("passwordEdit")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText("Votre mot de passe")
+        self.otp_edit = QLineEdit()
+        self.otp_edit.setObjectName("otpEdit")
+        self.otp_edit.setMaxLength(OTP_LENGTH)
+        self.otp_edit.setValidator(
+            QRegularExpressionValidator(QRegularExpression(rf"\d{{0,{OTP_LENGTH}}}"), self.otp_edit)
+        )
+        self.otp_edit.setPlaceholderText(f"{OTP_LENGTH} chiffres de votre application")
+        self.otp_edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow("&Identifiant", self.login_edit)
+        form.addRow("&Mot de passe", self.password_edit)
+        form.addRow("&Code à usage unique", self.otp_edit)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("loginError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setAccessibleName("Erreur de connexion")
+        self.error_label.hide()
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # indeterminate: we cannot know how long the platform takes
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(4)
+        self.progress.hide()
+
+        self.buttons = QDialogButtonBox()
+        self.login_button = self.buttons.addButton("Se connecter", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.login_button.setObjectName("loginButton")
+        self.login_button.setDefault(True)
+        self.quit_button = self.buttons.addButton("Quitter", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addSpacing(6)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.buttons)
+
+        for edit in (self.login_edit, self.password_edit, self.otp_edit):
+            edit.textChanged.connect(self._update_button)
+        self._update_button()
+        self.login_edit.setFocus()
+
+    # --- state ------------------------------------------------------------------------------
+
+    def _ready(self) -> bool:
+        return (
+            bool(self.login_edit.text().strip())
+            and bool(self.password_edit.text())
+            and len(self.otp_edit.text()) == OTP_LENGTH
+        )
+
+    def _update_button(self) -> None:
+        self.login_button.setEnabled(self._ready() and not self._busy)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for edit in (self.login_edit, self.password_edit, self.otp_edit):
+            edit.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        self.login_button.setText("Connexion…" if busy else "Se connecter")
+        self._update_button()
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        """Start the login in a worker thread (ignored while one is running or a field is missing)."""
+        if self._busy or not self._ready():
+            return
+        login = self.login_edit.text().strip()
+        password = self.password_edit.text()
+        otp = self.otp_edit.text()
+        self.error_label.hide()
+        self._abandoned = False
+        self._set_busy(True)
+        threading.Thread(
+            target=self._work, args=(login, password, otp), name="login", daemon=True
+        ).start()
+
+    def _work(self, login: str, password: str, otp: str) -> None:
+        try:
+            value = self._login_function(login, password, otp)
+        except Exception as exc:  # shown to the user in French below, never a crash
+            outcome, payload = self._relay.failed, exc
+        else:
+            outcome, payload = self._relay.succeeded, value
+        try:
+            outcome.emit(payload)
+        except RuntimeError:  # the dialog was destroyed while the platform was answering
+            log.info("login finished after its dialog was closed")
+
+    def _on_success(self, value: object) -> None:
+        self._set_busy(False)
+        if self._abandoned:
+            log.info("login succeeded after the user quit the dialog: ignored")
+            return
+        self.result_value = value
+        self.password_edit.clear()
+        self.otp_edit.clear()
+        self.accept()
+
+    def _on_failure(self, exc: object) -> None:
+        self._set_busy(False)
+        if self._abandoned:
+            return
+        message = getattr(exc, "user_message", None)
+        if isinstance(message, str) and message:
+            log.warning("login failed: %s", exc)
+        else:
+            log.error("login failed unexpectedly", exc_info=exc if isinstance(exc, BaseException) else None)
+            message = UNEXPECTED_ERROR
+        self.show_error(message)
+        # A one-time code is never valid twice: always retype it. A wrong password is retyped too.
+        self.otp_edit.clear()
+        if getattr(exc, "code", None) in _OTP_CODES:
+            self.otp_edit.setFocus()
+        elif getattr(exc, "code", None) == "bad_credentials":
+            self.password_edit.clear()
+            self.password_edit.setFocus()
+        else:
+            self.otp_edit.setFocus()
+
+    def reject(self) -> None:
+        """Quitting stays possible while the platform is slow to answer; a late answer is ignored."""
+        self._abandoned = self._busy
+        super().reject()

@@ -1,0 +1,103 @@
+"""The login dialog with a scripted login function: focus, validation, French errors, no UI freeze.
+
+The same dialog against the real platform over HTTPS is exercised in
+tests/workstation/test_gui_login_worklist.py.
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+
+from auth.errors import AuthError
+from auth.qt.login_dialog import UNEXPECTED_ERROR, LoginDialog
+from auth.session import LoginRejected, PlatformUnreachable
+
+pytestmark = pytest.mark.gui
+
+
+def _fill(qtbot, dialog: LoginDialog, login="dr.martin", password="secret", otp="123456") -> None:
+    qtbot.keyClicks(dialog.login_edit, login)
+    qtbot.keyClicks(dialog.password_edit, password)
+    qtbot.keyClicks(dialog.otp_edit, otp)
+
+
+def test_button_waits_for_all_fields_and_six_digits(qtbot) -> None:
+    dialog = LoginDialog(lambda *a: None)
+    qtbot.addWidget(dialog)
+    assert not dialog.login_button.isEnabled()
+    _fill(qtbot, dialog, otp="12a34")  # the letter is refused by the validator
+    assert dialog.otp_edit.text() == "1234"
+    assert not dialog.login_button.isEnabled()
+    qtbot.keyClicks(dialog.otp_edit, "56789")  # max length 6
+    assert dialog.otp_edit.text() == "123456"
+    assert dialog.login_button.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("error", "shown", "password_kept"),
+    [
+        (LoginRejected("bad_otp", "bad otp", "Code à usage unique incorrect."),
+         "Code à usage unique incorrect.", True),
+        (LoginRejected("bad_credentials", "bad pw", "Identifiant ou mot de passe incorrect."),
+         "Identifiant ou mot de passe incorrect.", False),
+        (PlatformUnreachable("timeout", "La plateforme est injoignable."),
+         "La plateforme est injoignable.", True),
+        (RuntimeError("boom"), UNEXPECTED_ERROR, True),
+    ],
+)
+def test_failure_shows_the_french_message_and_clears_the_code(qtbot, error, shown, password_kept) -> None:
+    calls: list[tuple[str, str, str]] = []
+
+    def login(*args: str) -> None:
+        calls.append(args)
+        raise error
+
+    dialog = LoginDialog(login)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(qtbot, dialog)
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=3000)
+    assert calls == [("dr.martin", "secret", "123456")]
+    assert dialog.error_label.text() == shown
+    assert dialog.otp_edit.text() == ""
+    assert (dialog.password_edit.text() == "secret") is password_kept
+    assert dialog.login_edit.isEnabled() and not dialog.progress.isVisible()
+    assert dialog.result() == 0 and dialog.isVisible()
+
+
+def test_success_accepts_with_the_returned_value_and_the_ui_stays_live_meanwhile(qtbot) -> None:
+    release = threading.Event()
+
+    def slow_login(login: str, password: str, otp: str) -> str:
+        assert release.wait(5)
+        return f"identity of {login}"
+
+    dialog = LoginDialog(slow_login, platform_label="https://127.0.0.1:8443")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(qtbot, dialog)
+    qtbot.keyClick(dialog.otp_edit, Qt.Key.Key_Return)  # Enter submits through the default button
+    # While the platform "answers", the event loop runs: the fields are disabled, progress shown.
+    qtbot.waitUntil(lambda: dialog.progress.isVisible(), timeout=2000)
+    assert not dialog.login_edit.isEnabled() and not dialog.login_button.isEnabled()
+    assert dialog.login_button.text() == "Connexion…"
+    release.set()
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=3000)
+    assert dialog.result_value == "identity of dr.martin"
+    assert dialog.result() == 1
+    assert dialog.password_edit.text() == "" and dialog.otp_edit.text() == ""
+
+
+def test_auth_error_base_is_enough_for_a_message(qtbot) -> None:
+    def login(*args: str) -> None:
+        raise AuthError("account locked", "Compte verrouillé pendant 15 minutes.")
+
+    dialog = LoginDialog(login)
+    qtbot.addWidget(dialog)
+    _fill(qtbot, dialog)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error_label.text() != "", timeout=3000)
+    assert dialog.error_label.text() == "Compte verrouillé pendant 15 minutes."
