@@ -1,0 +1,201 @@
+"""The workstation's operational settings: one typed, versioned object.
+
+Every setting is declared once, with its type, default and meaning, so the command line, the
+settings file and the code cannot drift apart (orange-canvas-core's lesson). Window geometry is
+not here: it belongs to the desktop session and lives in ``QSettings``.
+
+The file is JSON in the user's configuration directory (``$XDG_CONFIG_HOME/teleradiologie``).
+A broken file must not keep a radiologist out at 3 a.m.: it is reported (French for the user,
+English in the log) and the defaults are used for what could not be read.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+APP_DIR_NAME = "teleradiologie"
+
+
+def _config_home() -> Path:
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+
+
+def _cache_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
+def default_settings_file() -> Path:
+    return _config_home() / APP_DIR_NAME / "settings.json"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the workstation cannot work with.
+
+    ``user_message`` is the French sentence to show; ``str(exc)`` is the English detail for the log.
+    """
+
+    def __init__(self, detail: str, user_message: str) -> None:
+        super().__init__(detail)
+        self.user_message = user_message
+
+
+def _meta(kind: type, doc: str) -> dict[str, Any]:
+    """Field metadata: the type values are coerced to (annotations are strings here) and the meaning."""
+    return {"kind": kind, "doc": doc}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the workstation needs to know about its site; see each field's ``doc`` metadata."""
+
+    platform_url: str = field(
+        default="https://127.0.0.1:8443",
+        metadata=_meta(str, "Adresse HTTPS de la plateforme de téléradiologie."),
+    )
+    ca_file: Path | None = field(
+        default=None,
+        metadata=_meta(
+            Path,
+            "Certificat de l'autorité (PEM) qui signe le certificat de la plateforme ; "
+            "vide : autorités du système."
+        ),
+    )
+    request_timeout_seconds: float = field(
+        default=15.0, metadata=_meta(float, "Délai maximal d'une requête vers la plateforme, en secondes.")
+    )
+    worklist_refresh_seconds: int = field(
+        default=30, metadata=_meta(int, "Intervalle de rafraîchissement automatique de la liste de travail.")
+    )
+    idle_lock_minutes: int = field(
+        default=10, metadata=_meta(int, "Verrouillage de la session après ce nombre de minutes d'inactivité.")
+    )
+    cache_dir: Path = field(
+        default_factory=lambda: _cache_home() / APP_DIR_NAME,
+        metadata=_meta(Path, "Dossier du cache local chiffré des examens."),
+    )
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.platform_url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise SettingsError(
+                f"platform_url must be an https:// URL with a host, got {self.platform_url!r}",
+                f"L'adresse de la plateforme doit commencer par https:// (reçu : « {self.platform_url} »).",
+            )
+        if self.request_timeout_seconds <= 0:
+            raise SettingsError(
+                f"request_timeout_seconds must be > 0, got {self.request_timeout_seconds}",
+                "Le délai des requêtes doit être positif.",
+            )
+        if self.worklist_refresh_seconds < 5:
+            raise SettingsError(
+                f"worklist_refresh_seconds must be >= 5, got {self.worklist_refresh_seconds}",
+                "Le rafraîchissement de la liste doit être d'au moins 5 secondes.",
+            )
+        if self.idle_lock_minutes < 1:
+            raise SettingsError(
+                f"idle_lock_minutes must be >= 1, got {self.idle_lock_minutes}",
+                "Le délai de verrouillage doit être d'au moins une minute.",
+            )
+
+    @property
+    def base_url(self) -> str:
+        """The platform URL without a trailing slash, as the client joins paths to it."""
+        return self.platform_url.rstrip("/")
+
+    def check_ca_file(self) -> None:
+        """Fail early and in French when the configured CA file is missing, not at the first request."""
+        if self.ca_file is not None and not self.ca_file.is_file():
+            raise SettingsError(
+                f"CA file not found: {self.ca_file}",
+                f"Le certificat d'autorité « {self.ca_file} » est introuvable.",
+            )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"version": SCHEMA_VERSION}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            data[f.name] = str(value) if isinstance(value, Path) else value
+        return data
+
+    def save(self, path: Path | None = None) -> Path:
+        target = path or default_settings_file()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.replace(target)
+        return target
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with the given (non-None) values, e.g. from the command line."""
+        wanted = {k: _coerce(k, v) for k, v in changes.items() if v is not None}
+        return replace(self, **wanted) if wanted else self
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = next((f.metadata["kind"] for f in fields(Settings) if f.name == name), None)
+    if kind is None:
+        raise SettingsError(f"unknown setting {name!r}", f"Paramètre inconnu : « {name} ».")
+    if name == "ca_file" and value in ("", None):
+        return None
+    try:
+        if kind is Path:
+            if not isinstance(value, str | Path):
+                raise TypeError(type(value).__name__)
+            return Path(value).expanduser()
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int | str)):
+            raise TypeError(type(value).__name__)
+        if kind is float and (isinstance(value, bool) or not isinstance(value, int | float | str)):
+            raise TypeError(type(value).__name__)
+        return kind(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(
+            f"setting {name!r}: cannot read {value!r} as {kind.__name__} ({exc})",
+            f"Valeur invalide pour le paramètre « {name} » : {value!r}.",
+        ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSettings:
+    """The settings actually in force and, in French, what was wrong with the file (if anything)."""
+
+    settings: Settings
+    problems: tuple[str, ...] = ()
+
+
+def _defaults_used(source: Path, what: str) -> str:
+    return f"Le fichier de paramètres « {source} » est {what} : valeurs par défaut utilisées."
+
+
+def load_settings(path: Path | None = None) -> LoadedSettings:
+    """Read the settings file; a missing file means defaults, a broken one means defaults plus problems."""
+    source = path or default_settings_file()
+    if not source.is_file():
+        return LoadedSettings(Settings())
+    try:
+        raw = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        log.warning("settings file %s unreadable, using defaults: %s", source, exc)
+        return LoadedSettings(Settings(), (_defaults_used(source, "illisible"),))
+    if not isinstance(raw, dict):
+        log.warning("settings file %s is not a JSON object, using defaults", source)
+        return LoadedSettings(Settings(), (_defaults_used(source, "mal formé"),))
+    version = raw.pop("version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        log.warning("settings file %s has version %r, expected %d", source, version, SCHEMA_VERSION)
+    settings = Settings()
+    problems: list[str] = []
+    for name, value in raw.items():
+        try:
+            settings = settings.with_overrides(**{name: value})
+        except SettingsError as exc:
+            log.warning("settings file %s: %s (default kept)", source, exc)
+            problems.append(exc.user_message + " Valeur par défaut utilisée.")
+    return LoadedSettings(settings, tuple(problems))
