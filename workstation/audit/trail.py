@@ -1,0 +1,234 @@
+"""What the workstation calls to audit: one method per event kind, building the DICOM-shaped record.
+
+The composition root makes one :class:`AuditTrail` over the journal and subscribes
+:meth:`AuditTrail.on_session_event` to the session, so logins, locks, unlocks and logouts are audited
+without the session knowing about audit. The other events are recorded where they happen (worklist
+client, viewer loading, report signing, outbox). Each method returns the new chain head.
+
+Patient identifiers are passed as the caller has them, ideally in HL7 CX form with their assigning
+authority (``INS^^^&1.2.250.1.213.1.4.8&ISO``); names and birth dates never enter the journal.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+
+from auth.session import Identity, SessionEvent, SessionEventKind
+from workstation.audit.journal import AuditJournal, ChainHead
+from workstation.audit.model import (
+    AccessPointType,
+    AuditRecord,
+    AuditSource,
+    EventKind,
+    Media,
+    ObjectKind,
+    Outcome,
+    Participant,
+    ParticipantObject,
+    Role,
+)
+
+
+class StudyOrigin(Enum):
+    PLATFORM = "platform"
+    CACHE = "cache"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AuditTrail:
+    def __init__(
+        self,
+        journal: AuditJournal,
+        source: AuditSource,
+        access_point: str | None = None,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._journal = journal
+        self._source = source
+        self._access_point = access_point if access_point is not None else socket.gethostname()
+        self._now = now
+
+    # --- participants and objects ---
+
+    def _user(self, user: Identity | str) -> Participant:
+        login, rpps = (user.login, user.rpps) if isinstance(user, Identity) else (user, "")
+        return Participant(login, True, rpps, self._access_point, AccessPointType.MACHINE_NAME)
+
+    @staticmethod
+    def _remote(url: str, role: Role) -> Participant:
+        return Participant(url, False, access_point=url, access_point_type=AccessPointType.URI, role=role)
+
+    @staticmethod
+    def _patient(patient_id: str, control_id: str = "") -> ParticipantObject:
+        details = (("MSH-10", control_id),) if control_id else ()
+        return ParticipantObject(ObjectKind.PATIENT, patient_id, details)
+
+    def _record(
+        self,
+        kind: EventKind,
+        participants: tuple[Participant, ...],
+        objects: tuple[ParticipantObject, ...] = (),
+        outcome: Outcome = Outcome.SUCCESS,
+        description: str = "",
+    ) -> ChainHead:
+        record = AuditRecord(kind, self._now(), outcome, self._source, participants, objects, description)
+        return self._journal.append(record)
+
+    # --- session ---
+
+    def login(self, user: Identity) -> ChainHead:
+        return self._record(EventKind.LOGIN, (self._user(user),))
+
+    def login_failed(self, login: str, reason: str) -> ChainHead:
+        """``reason``: the platform's error code (bad_otp...) or "platform unreachable", English."""
+        return self._record(EventKind.LOGIN_FAILURE, (self._user(login),), (), Outcome.MINOR_FAILURE, reason)
+
+    def logout(self, user: Identity | str, reason: str = "") -> ChainHead:
+        return self._record(EventKind.LOGOUT, (self._user(user),), description=reason)
+
+    def lock(self, user: Identity, reason: str) -> ChainHead:
+        return self._record(EventKind.LOCK, (self._user(user),), description=reason)
+
+    def unlock(self, user: Identity, how: str, success: bool = True) -> ChainHead:
+        outcome = Outcome.SUCCESS if success else Outcome.MINOR_FAILURE
+        return self._record(EventKind.UNLOCK, (self._user(user),), (), outcome, how)
+
+    def on_session_event(self, event: SessionEvent) -> None:
+        """A session listener: every transition and failed attempt becomes a record."""
+        reason = event.reason.value if event.reason else ""
+        who: Identity | str = event.identity or event.login
+        match event.kind:
+            case SessionEventKind.LOGGED_IN if event.identity:
+                self.login(event.identity)
+            case SessionEventKind.LOGIN_FAILED:
+                self.login_failed(event.login, event.detail or reason)
+            case SessionEventKind.LOCKED if event.identity:
+                self.lock(event.identity, reason)
+            case SessionEventKind.UNLOCKED if event.identity:
+                self.unlock(event.identity, reason)
+            case SessionEventKind.UNLOCK_FAILED if event.identity:
+                self.unlock(event.identity, f"{reason} {event.detail}".strip(), success=False)
+            case SessionEventKind.EXPIRED | SessionEventKind.LOGGED_OUT:
+                self.logout(who, reason)
+
+    # --- worklist, orders, images ---
+
+    def worklist_query(
+        self, user: Identity, platform_url: str, query: str = "", outcome: Outcome = Outcome.SUCCESS
+    ) -> ChainHead:
+        search = ParticipantObject(ObjectKind.QUERY, "worklist", query=query)
+        return self._record(
+            EventKind.WORKLIST_QUERY,
+            (self._user(user), self._remote(platform_url, Role.SOURCE)),
+            (search,),
+            outcome,
+        )
+
+    def order_viewed(self, user: Identity, order_id: str, patient_id: str) -> ChainHead:
+        objects = (self._patient(patient_id), ParticipantObject(ObjectKind.ORDER, order_id))
+        return self._record(EventKind.ORDER_VIEWED, (self._user(user),), objects)
+
+    def study_accessed(
+        self, user: Identity, study_uid: str, patient_id: str, origin: StudyOrigin, source_url: str = ""
+    ) -> ChainHead:
+        """Images displayed, whether fetched from the platform or read from the local cache."""
+        participants = [self._user(user)]
+        if source_url:
+            participants.append(self._remote(source_url, Role.SOURCE))
+        study = ParticipantObject(ObjectKind.STUDY, study_uid, (("origin", origin.value),))
+        return self._record(EventKind.STUDY_ACCESSED, tuple(participants), (self._patient(patient_id), study))
+
+    def export(
+        self, user: Identity, study_uid: str, patient_id: str, media: Media, destination: str
+    ) -> ChainHead:
+        target = Participant(destination, False, role=Role.DESTINATION_MEDIA, media=media)
+        objects = (self._patient(patient_id), ParticipantObject(ObjectKind.STUDY, study_uid))
+        return self._record(EventKind.EXPORT, (self._user(user), target), objects)
+
+    # --- reports and messages ---
+
+    def report_signed(
+        self, user: Identity, order_id: str, patient_id: str, study_uid: str = "", report_id: str = ""
+    ) -> ChainHead:
+        objects = [self._patient(patient_id), ParticipantObject(ObjectKind.ORDER, order_id)]
+        if study_uid:
+            objects.append(ParticipantObject(ObjectKind.STUDY, study_uid))
+        if report_id:
+            objects.append(ParticipantObject(ObjectKind.REPORT, report_id))
+        return self._record(EventKind.REPORT_SIGNED, (self._user(user),), tuple(objects))
+
+    def report_sent(
+        self,
+        user: Identity,
+        order_id: str,
+        patient_id: str,
+        control_id: str,
+        platform_url: str,
+        outcome: Outcome = Outcome.SUCCESS,
+        description: str = "",
+    ) -> ChainHead:
+        """``control_id`` is the message's MSH-10 (ParticipantObjectDetail "MSH-10", as IHE ITI does)."""
+        return self._message(
+            EventKind.REPORT_SENT, user, order_id, patient_id, control_id, platform_url, outcome, description
+        )
+
+    def refusal_sent(
+        self,
+        user: Identity,
+        order_id: str,
+        patient_id: str,
+        control_id: str,
+        platform_url: str,
+        outcome: Outcome = Outcome.SUCCESS,
+        description: str = "",
+    ) -> ChainHead:
+        return self._message(
+            EventKind.REFUSAL_SENT, user, order_id, patient_id, control_id, platform_url, outcome, description
+        )
+
+    def _message(
+        self,
+        kind: EventKind,
+        user: Identity,
+        order_id: str,
+        patient_id: str,
+        control_id: str,
+        platform_url: str,
+        outcome: Outcome,
+        description: str,
+    ) -> ChainHead:
+        participants = (self._user(user), self._remote(platform_url, Role.DESTINATION))
+        objects = (self._patient(patient_id, control_id), ParticipantObject(ObjectKind.ORDER, order_id))
+        return self._record(kind, participants, objects, outcome, description)
+
+    # --- security alerts ---
+
+    def tls_failure(self, url: str, detail: str, user: Identity | None = None) -> ChainHead:
+        """A TLS handshake or certificate check failed towards ``url`` (``detail``: the English error)."""
+        participants = (self._user(user),) if user else (self._application(),)
+        node = ParticipantObject(ObjectKind.NODE, url)
+        return self._record(EventKind.TLS_FAILURE, participants, (node,), Outcome.MINOR_FAILURE, detail)
+
+    def chain_broken(self, journal_path: Path, detail: str) -> ChainHead:
+        """The audit journal failed its check (``detail``: index and reason, English)."""
+        journal = ParticipantObject(ObjectKind.AUDIT_JOURNAL, journal_path.resolve().as_uri())
+        return self._record(
+            EventKind.CHAIN_BROKEN, (self._application(),), (journal,), Outcome.SERIOUS_FAILURE, detail
+        )
+
+    def _application(self) -> Participant:
+        """The workstation itself as the participant, for alerts no user caused."""
+        return Participant(
+            self._source.source_id,
+            False,
+            access_point=self._access_point,
+            access_point_type=AccessPointType.MACHINE_NAME,
+            role=Role.APPLICATION,
+        )
