@@ -302,7 +302,11 @@ class Session:
         self._dispatch(events)
 
     def hold(self, secret: Secret) -> Secret:
-        """Have ``secret`` wiped when this session ends (logout, expiry, user switch)."""
+        """Have ``secret`` wiped when this session ends (logout, expiry, user switch).
+
+        Outside an open session the secret is wiped at once and :class:`SessionStateError` raised:
+        a token that arrives after logout must not outlive it.
+        """
         with self._lock:
             if self._state in (SessionState.LOGGED_OUT, SessionState.EXPIRED):
                 secret.wipe()

@@ -60,6 +60,7 @@ class SomeThirdPartyKeyring(_DictBackend):
 def _chainer(*members: KeyringBackend) -> ChainerBackend:
     class FixedChainer(ChainerBackend):
         backends: ClassVar[list[KeyringBackend]] = list(members)
+        viable = False  # keyring registers every subclass: keep this one out of its auto-detection
 
         @properties.classproperty
         def priority(cls) -> float:
