@@ -1,0 +1,375 @@
+"""The workstation's side of the platform's HTTP API (docs/ARCHITECTURE.md).
+
+HTTPS only, verified against the platform's CA file and nothing else: the session ignores the
+environment (``trust_env = False``), because requests would otherwise let REQUESTS_CA_BUNDLE
+replace the CA we were told to trust — and a user's shell may well export it.
+
+Threads: a client may be shared. Every HTTP exchange holds the client's lock (requests.Session is
+not documented thread-safe); a study download takes it per instance, so a heartbeat or a worklist
+refresh from another thread waits at most one instance. Tokens live in the client and are never
+logged (their dataclass fields are hidden from repr).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+
+from workstation.hl7 import Ack, HL7ParseError, Practitioner, parse, parse_ack
+from workstation.orders import Order, OrderStatus, Priority, parse_order
+from workstation.platform.dicomweb import DicomWeb, Progress, call
+from workstation.platform.errors import (
+    AuthError,
+    AuthFailure,
+    PlatformError,
+    ProtocolError,
+    ServerError,
+    UnreachableError,
+    from_response,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+HL7_CONTENT_TYPE = "application/hl7-v2; charset=utf-8"
+API = "/api/v1"
+# 401 codes that are the user's answer being wrong, not our token being stale
+_USER_REFUSALS = {"bad_credentials", "bad_otp", "otp_replayed"}
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    login: str
+    rpps: str
+    family: str
+    given: str
+    title: str
+
+    @property
+    def practitioner(self) -> Practitioner:
+        """The user as the flux 3 answers name him (ORC-12)."""
+        return Practitioner.from_rpps(self.rpps, self.family, self.given, self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSession:
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_at: datetime  # UTC, computed from expires_in when the tokens were received
+    user: UserInfo
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    type: str
+    control_id: str
+    received_at: datetime
+    hl7: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    at: datetime
+    event: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistEntry:
+    """One Order of the worklist, as the platform sent it; :meth:`order` reads its messages."""
+
+    order_id: str
+    status: OrderStatus
+    priority: Priority
+    received_at: datetime
+    study_instance_uid: str | None
+    messages: tuple[RawMessage, ...] = field(repr=False)
+    history: tuple[HistoryEvent, ...] = field(repr=False)
+
+    def order(self) -> Order:
+        """The order built from the relayed HL7 (raises HL7ParseError for unusable messages)."""
+        return parse_order(m.hl7 for m in self.messages)
+
+
+def _when(value: Any, key: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ProtocolError(f"worklist: {key} is not ISO-8601", _BAD_ANSWER) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+_BAD_ANSWER = "La plateforme a envoyé une réponse illisible."
+
+
+def _entry(item: Mapping[str, Any]) -> WorklistEntry:
+    try:
+        return WorklistEntry(
+            order_id=str(item["order_id"]),
+            status=OrderStatus(item["status"]),
+            priority=Priority(item["priority"]),
+            received_at=_when(item["received_at"], "received_at"),
+            study_instance_uid=item.get("study_instance_uid") or None,
+            messages=tuple(
+                RawMessage(
+                    str(m["type"]), str(m["control_id"]), _when(m["received_at"], "received_at"), m["hl7"]
+                )
+                for m in item["messages"]
+            ),
+            history=tuple(
+                HistoryEvent(_when(h["at"], "at"), str(h["event"]), str(h.get("detail") or ""))
+                for h in item.get("history") or ()
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProtocolError(f"worklist: malformed order ({type(exc).__name__}: {exc})", _BAD_ANSWER) from exc
+
+
+class PlatformClient:
+    def __init__(self, base_url: str, ca_file: Path, timeout: float = 10.0) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError(f"the platform URL must be https://host[:port]: {base_url!r}")
+        if not Path(ca_file).is_file():
+            raise PlatformError(
+                f"CA file not found: {ca_file}",
+                "Le certificat d'autorité de la plateforme est introuvable : vérifiez les réglages.",
+            )
+        self.base_url = base_url.rstrip("/")
+        self._ca = str(ca_file)
+        self._timeout = timeout
+        self._lock = threading.RLock()
+        self._session = requests.Session()
+        self._session.trust_env = False  # REQUESTS_CA_BUNDLE must not replace our CA (STACK-NOTES)
+        self._session.verify = self._ca
+        self._session.headers["User-Agent"] = "teleradiologie-workstation"
+        self._auth: AuthSession | None = None
+        self._dicomweb: DicomWeb | None = None
+
+    # --- plumbing ---------------------------------------------------------------------------------
+
+    def _send(
+        self, method: str, path: str, what: str, *, authenticated: bool = True, **kwargs: Any
+    ) -> requests.Response:
+        """One exchange; HTTP errors become PlatformError. A 401 for a stale access token is
+        retried once, after refreshing the token (unless another thread already did)."""
+        if not authenticated:
+            kwargs["headers"] = {**kwargs.get("headers", {}), "Authorization": None}
+        token = self._auth.access_token if self._auth else None
+        response = self._exchange(method, path, what, **kwargs)
+        if (
+            authenticated
+            and response.status_code == 401
+            and token is not None
+            and self._error_code(response) not in _USER_REFUSALS
+        ):
+            with self._lock:
+                if self._auth is not None and self._auth.access_token == token:
+                    log.info("%s: access token refused, refreshing it", what)
+                    self.refresh()
+            response = self._exchange(method, path, what, **kwargs)
+        if response.status_code >= 400:
+            raise from_response(response, what)
+        return response
+
+    def _exchange(self, method: str, path: str, what: str, **kwargs: Any) -> requests.Response:
+        return call(
+            lambda: self._session.request(
+                method, self.base_url + path, timeout=self._timeout, verify=self._ca, **kwargs
+            ),
+            what,
+            self._lock,
+        )
+
+    @staticmethod
+    def _error_code(response: requests.Response) -> str:
+        try:
+            body = response.json()
+        except ValueError:
+            return ""
+        return str(body.get("error", "")) if isinstance(body, dict) else ""
+
+    @staticmethod
+    def _json(response: requests.Response, what: str) -> dict[str, Any]:
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise ProtocolError(f"{what}: answer is not JSON", _BAD_ANSWER) from exc
+        if not isinstance(body, dict):
+            raise ProtocolError(f"{what}: answer is not a JSON object", _BAD_ANSWER)
+        return body
+
+    def _guarded(self, fn: Callable[[], T], what: str) -> T:
+        """For DICOMweb: refresh a stale token once, as :meth:`_send` does."""
+        try:
+            return call(fn, what, self._lock)
+        except AuthError as exc:
+            if exc.failure is not AuthFailure.SESSION_EXPIRED or self._auth is None:
+                raise
+            self.refresh()
+            return call(fn, what, self._lock)
+
+    def _accept_tokens(self, body: dict[str, Any], what: str) -> AuthSession:
+        try:
+            user = body["user"]
+            session = AuthSession(
+                access_token=str(body["access_token"]),
+                refresh_token=str(body["refresh_token"]),
+                expires_at=datetime.now(UTC) + timedelta(seconds=float(body["expires_in"])),
+                user=UserInfo(
+                    str(user["login"]),
+                    str(user.get("rpps") or ""),
+                    str(user.get("family") or ""),
+                    str(user.get("given") or ""),
+                    str(user.get("title") or ""),
+                ),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProtocolError(
+                f"{what}: malformed token answer ({type(exc).__name__})", _BAD_ANSWER
+            ) from exc
+        with self._lock:
+            self._auth = session
+            self._session.headers["Authorization"] = f"Bearer {session.access_token}"
+        return session
+
+    def _forget_tokens(self) -> None:
+        with self._lock:
+            self._auth = None
+            self._session.headers.pop("Authorization", None)
+
+    # --- API --------------------------------------------------------------------------------------
+
+    @property
+    def auth(self) -> AuthSession | None:
+        return self._auth
+
+    def health(self) -> bool:
+        """Is the platform up? False when it cannot be reached or says it is not ok.
+
+        A certificate problem is not an outage: TlsError is raised so the user sees it.
+        """
+        try:
+            response = self._send("GET", f"{API}/health", "health", authenticated=False)
+            return self._json(response, "health").get("status") == "ok"
+        except (UnreachableError, ProtocolError, ServerError) as exc:
+            log.info("health: %s", exc)
+            return False
+
+    def login(self, login: str, password: str, otp: str) -> AuthSession:
+        response = self._send(
+            "POST",
+            f"{API}/auth/login",
+            "login",
+            json={"login": login, "password": password, "otp": otp},
+            authenticated=False,
+        )
+        session = self._accept_tokens(self._json(response, "login"), "login")
+        log.info("logged in as %s", session.user.login)
+        return session
+
+    def refresh(self) -> AuthSession:
+        """New tokens from the refresh token; AuthError(SESSION_EXPIRED) when it is refused."""
+        with self._lock:  # two threads must not spend the same refresh token
+            current = self._auth
+            if current is None:
+                raise AuthError(AuthFailure.SESSION_EXPIRED, "refresh: not logged in")
+            try:
+                response = self._send(
+                    "POST",
+                    f"{API}/auth/refresh",
+                    "refresh",
+                    json={"refresh_token": current.refresh_token},
+                    authenticated=False,
+                )
+            except AuthError as exc:
+                self._forget_tokens()
+                raise AuthError(AuthFailure.SESSION_EXPIRED, str(exc)) from exc
+            return self._accept_tokens(self._json(response, "refresh"), "refresh")
+
+    def logout(self) -> None:
+        """Revoke our tokens on the platform. They are forgotten here even if that call fails,
+        and the failure is raised for the caller to tell the user."""
+        if self._auth is None:
+            return
+        try:
+            self._send("POST", f"{API}/auth/logout", "logout")
+        finally:
+            self._forget_tokens()
+
+    def verify_password(self, password: str) -> bool:
+        """Unlock after the idle lock: is this the logged-in user's password?"""
+        try:
+            response = self._send(
+                "POST", f"{API}/auth/verify-password", "verify-password", json={"password": password}
+            )
+        except AuthError as exc:
+            if exc.failure is AuthFailure.BAD_CREDENTIALS:
+                return False
+            raise
+        return self._json(response, "verify-password").get("valid") is True
+
+    def worklist(self) -> list[WorklistEntry]:
+        body = self._json(self._send("GET", f"{API}/worklist", "worklist"), "worklist")
+        orders = body.get("orders")
+        if not isinstance(orders, list):
+            raise ProtocolError("worklist: no orders list", _BAD_ANSWER)
+        return [_entry(item) for item in orders]
+
+    def submit(self, message: str) -> Ack:
+        """Send one HL7 message; the ACK must acknowledge that very message (MSA-2 = our MSH-10).
+
+        AE/AR come back as an Ack for the caller (the outbox) to act on, not as an exception.
+        """
+        control_id = parse(message).control_id
+        response = self._send(
+            "POST",
+            f"{API}/messages",
+            f"submit {control_id}",
+            data=message.encode("utf-8"),
+            headers={"Content-Type": HL7_CONTENT_TYPE},
+        )
+        if not response.headers.get("Content-Type", "").startswith("application/hl7-v2"):
+            raise ProtocolError(f"submit {control_id}: answer is not application/hl7-v2", _BAD_ANSWER)
+        try:
+            ack = parse_ack(response.content.decode("utf-8"))
+        except (UnicodeDecodeError, HL7ParseError) as exc:
+            raise ProtocolError(f"submit {control_id}: unusable ACK ({exc})", _BAD_ANSWER) from exc
+        if ack.control_id != control_id:
+            raise ProtocolError(
+                f"submit {control_id}: ACK acknowledges {ack.control_id!r} instead",
+                "La plateforme a acquitté un autre message que celui envoyé.",
+            )
+        log.info("submit %s: %s %s", control_id, ack.code, ack.error_location)
+        return ack
+
+    @property
+    def dicomweb(self) -> DicomWeb:
+        """QIDO/WADO on the platform's /dicom-web, sharing this client's session, token and lock."""
+        if self._dicomweb is None:
+            self._dicomweb = DicomWeb(
+                f"{self.base_url}/dicom-web",
+                self._session,
+                timeout=self._timeout,
+                lock=self._lock,
+                guard=self._guarded,
+            )
+        return self._dicomweb
+
+    def retrieve_study(
+        self,
+        study_uid: str,
+        dest_dir: Path,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[Path]:
+        """See :meth:`DicomWeb.retrieve_study`."""
+        return self.dicomweb.retrieve_study(study_uid, dest_dir, progress, cancel)

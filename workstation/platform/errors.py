@@ -1,0 +1,181 @@
+"""Every way a call to the platform can fail, as one exception hierarchy.
+
+The GUI catches :class:`PlatformError` and shows ``user_message`` (French); the log gets ``str(exc)``
+(English, precise). Subclasses tell the caller what to do: ask the user again (AuthError), stop and
+warn about a possible interception (TlsError), retry later (UnreachableError, ServerError), or report
+a bug (ProtocolError). Messages never contain tokens or patient data.
+"""
+
+from __future__ import annotations
+
+import ssl
+from enum import Enum
+
+import requests
+
+
+class PlatformError(Exception):
+    def __init__(self, detail: str, user_message: str) -> None:
+        super().__init__(detail)
+        self.user_message = user_message
+
+
+class AuthFailure(Enum):
+    """Why the platform refused us, from its error codes (docs/ARCHITECTURE.md)."""
+
+    BAD_CREDENTIALS = "bad_credentials"
+    BAD_OTP = "bad_otp"
+    OTP_REPLAYED = "otp_replayed"
+    LOCKED = "locked"
+    SESSION_EXPIRED = "session_expired"  # any other 401: token expired or revoked
+    FORBIDDEN = "forbidden"
+
+    @property
+    def user_message(self) -> str:
+        return {
+            AuthFailure.BAD_CREDENTIALS: "Identifiant ou mot de passe incorrect.",
+            AuthFailure.BAD_OTP: "Code de vérification incorrect.",
+            AuthFailure.OTP_REPLAYED: "Ce code de vérification a déjà servi : attendez le suivant.",
+            AuthFailure.LOCKED: (
+                "Compte temporairement verrouillé après plusieurs échecs : réessayez dans 15 minutes."
+            ),
+            AuthFailure.SESSION_EXPIRED: "Votre session a expiré : reconnectez-vous.",
+            AuthFailure.FORBIDDEN: "Votre compte n'a pas accès à cette fonction de la plateforme.",
+        }[self]
+
+
+class AuthError(PlatformError):
+    def __init__(self, failure: AuthFailure, detail: str) -> None:
+        super().__init__(detail, failure.user_message)
+        self.failure = failure
+
+
+class TlsFailure(Enum):
+    UNTRUSTED = "untrusted"
+    EXPIRED = "expired"
+    WRONG_HOST = "wrong_host"
+    OTHER = "other"
+
+    @property
+    def user_message(self) -> str:
+        stop = " Connexion interrompue pour protéger les données : prévenez votre administrateur."
+        return {
+            TlsFailure.UNTRUSTED: "Le certificat de la plateforme n'est pas reconnu." + stop,
+            TlsFailure.EXPIRED: "Le certificat de la plateforme a expiré." + stop,
+            TlsFailure.WRONG_HOST: "Le certificat présenté n'est pas celui de la plateforme attendue." + stop,
+            TlsFailure.OTHER: "La connexion sécurisée avec la plateforme a échoué." + stop,
+        }[self]
+
+
+class TlsError(PlatformError):
+    def __init__(self, failure: TlsFailure, detail: str) -> None:
+        super().__init__(detail, failure.user_message)
+        self.failure = failure
+
+
+class UnreachableError(PlatformError):
+    """No answer: network down, connection refused, name unknown."""
+
+
+class PlatformTimeout(UnreachableError):
+    """The platform did not answer within the client's timeout."""
+
+
+class ServerError(PlatformError):
+    """The platform answered with an error of its own (HTTP 5xx, or a 4xx it explains)."""
+
+    def __init__(self, detail: str, user_message: str, status: int, code: str = "") -> None:
+        super().__init__(detail, user_message)
+        self.status = status
+        self.code = code
+
+
+class ProtocolError(PlatformError):
+    """The answer does not follow the contract (bad JSON, wrong ACK...): a bug on one side."""
+
+
+class NotFoundError(ServerError):
+    """The platform does not have what was asked (an unknown study, say)."""
+
+
+class RetrieveCancelled(PlatformError):
+    """The user cancelled a download; the instances already written are complete and kept."""
+
+
+# OpenSSL X509_V_ERR_* codes (ssl.SSLCertVerificationError.verify_code)
+_EXPIRED = {9, 10}  # not yet valid, expired
+_WRONG_HOST = {62, 64}  # hostname mismatch, IP address mismatch
+
+
+def _cert_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """requests wraps the ssl error two or three levels deep; dig it out."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current
+        stack += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        stack += [a for a in current.args if isinstance(a, BaseException)]
+    return None
+
+
+def translate(exc: requests.RequestException, what: str) -> PlatformError:
+    """The PlatformError for a requests failure during ``what`` (English, for the log)."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        cert = _cert_error(exc)
+        if cert is None:
+            return TlsError(TlsFailure.OTHER, f"{what}: TLS handshake failed ({type(exc).__name__})")
+        code = cert.verify_code
+        failure = (
+            TlsFailure.EXPIRED
+            if code in _EXPIRED
+            else TlsFailure.WRONG_HOST
+            if code in _WRONG_HOST
+            else TlsFailure.UNTRUSTED
+        )
+        return TlsError(failure, f"{what}: certificate rejected ({code}: {cert.verify_message})")
+    if isinstance(exc, requests.exceptions.Timeout):
+        return PlatformTimeout(
+            f"{what}: timed out", "La plateforme ne répond pas (délai dépassé) : réessayez dans un instant."
+        )
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return UnreachableError(
+            f"{what}: cannot connect ({type(exc).__name__})",
+            "La plateforme est injoignable : vérifiez la connexion réseau.",
+        )
+    return ProtocolError(f"{what}: {type(exc).__name__}", "Échange avec la plateforme impossible.")
+
+
+def _error_body(response: requests.Response) -> tuple[str, str]:
+    """The contract's {"error": code, "message": French sentence}, or ('', '') when absent."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "", ""
+    if not isinstance(body, dict):
+        return "", ""
+    return str(body.get("error") or ""), str(body.get("message") or "")
+
+
+def from_response(response: requests.Response, what: str) -> PlatformError:
+    """The PlatformError for an HTTP error answer of the platform."""
+    status = response.status_code
+    code, message = _error_body(response)
+    detail = f"{what}: HTTP {status}" + (f" {code}" if code else "")
+    if status in (401, 423):
+        known = {f.value: f for f in AuthFailure}
+        failure = AuthFailure.LOCKED if status == 423 else known.get(code, AuthFailure.SESSION_EXPIRED)
+        return AuthError(failure, detail)
+    if status == 403:
+        return AuthError(AuthFailure.FORBIDDEN, detail)
+    if status == 404:
+        return NotFoundError(detail, message or "Élément introuvable sur la plateforme.", status, code)
+    if status >= 500:
+        return ServerError(
+            detail, f"La plateforme a rencontré une erreur ({status}) : réessayez plus tard.", status, code
+        )
+    return ProtocolError(detail, message or f"Requête refusée par la plateforme ({status}).")
