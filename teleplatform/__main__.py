@@ -1,0 +1,8 @@
+"""`python -m teleplatform serve|export|account --data DIR ...`"""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

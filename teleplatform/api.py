@@ -1,0 +1,161 @@
+"""The platform as an application: its services opened on a data directory, and its HTTP routes."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .auth import AuthError, AuthService, seed_accounts
+from .clock import Clock, SystemClock, iso
+from .dicom_index import ScanReport, scan
+from .dicomweb import DicomWeb
+from .intake import Intake, ingest_orders
+from .paths import DataDir
+from .store import Store
+from .web import HttpError, Request, Response, Route, json_response, media_type
+from .workflow import worklist
+
+log = logging.getLogger(__name__)
+
+HL7_MEDIA_TYPE = "application/hl7-v2"
+
+
+def _auth_http_error(error: AuthError) -> HttpError:
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else {}
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="teleplatform"'
+    return HttpError(error.status, error.code, error.message, headers)
+
+
+def _string_fields(request: Request, *names: str) -> list[str]:
+    body = request.json()
+    values = [body.get(name) for name in names]
+    if not all(isinstance(v, str) and v for v in values):
+        raise HttpError(400, "bad_request", f"Champs requis : {', '.join(names)}.")
+    return [str(v) for v in values]
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    data: DataDir
+    clock: Clock
+    store: Store
+    auth: AuthService
+    intake: Intake
+    dicomweb: DicomWeb
+    dicom_report: ScanReport
+
+    @classmethod
+    def open(cls, root: Path, clock: Clock | None = None) -> Platform:
+        """Open the store and bring it up to date with seed/, orders/ and dicom/ (start-up)."""
+        clock = clock or SystemClock()
+        data = DataDir(root)
+        store = Store(data.database)
+        seed_accounts(store, data.seed_accounts)
+        intake = Intake(store, clock)
+        ingest_orders(intake, data.orders)
+        report = scan(store, data.dicom)
+        return cls(data, clock, store, AuthService(store, clock), intake, DicomWeb(store, data.dicom), report)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- authentication ---------------------------------------------------------------------
+
+    def authenticate(self, request: Request) -> Request:
+        scheme, _, token = (request.header("authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise HttpError(
+                401,
+                "unauthorized",
+                "Authentification requise.",
+                {"WWW-Authenticate": 'Bearer realm="teleplatform"'},
+            )
+        try:
+            user, session_id = self.auth.authenticate(token.strip())
+        except AuthError as exc:
+            raise _auth_http_error(exc) from exc
+        return replace(request, user=user, session_id=session_id)
+
+    # -- handlers ---------------------------------------------------------------------------
+
+    def health(self, _request: Request) -> Response:
+        return json_response({"status": "ok", "time": iso(self.clock.now())})
+
+    def login(self, request: Request) -> Response:
+        login, password, otp = _string_fields(request, "login", "password", "otp")
+        try:
+            return json_response(self.auth.login(login, password, otp).as_json())
+        except AuthError as exc:
+            raise _auth_http_error(exc) from exc
+
+    def refresh(self, request: Request) -> Response:
+        (token,) = _string_fields(request, "refresh_token")
+        try:
+            return json_response(self.auth.refresh(token).as_json())
+        except AuthError as exc:
+            raise _auth_http_error(exc) from exc
+
+    def verify_password(self, request: Request) -> Response:
+        (password,) = _string_fields(request, "password")
+        try:
+            self.auth.verify_password(request.user.login, password)
+        except AuthError as exc:
+            raise _auth_http_error(exc) from exc
+        return json_response({"valid": True})
+
+    def logout(self, request: Request) -> Response:
+        if request.session_id is not None:
+            self.auth.logout(request.session_id)
+        return Response(204)
+
+    def worklist(self, _request: Request) -> Response:
+        with self.store.reading() as conn:
+            return json_response({"orders": worklist(conn)})
+
+    def messages(self, request: Request) -> Response:
+        media, params = media_type(request.header("content-type") or "")
+        if media != HL7_MEDIA_TYPE:
+            raise HttpError(
+                415,
+                "unsupported_media_type",
+                "Le message doit être envoyé en application/hl7-v2; charset=utf-8.",
+            )
+        receipt = self.intake.receive(
+            request.body, source=f"https:{request.user.login}", charset=params.get("charset")
+        )
+        return Response(
+            200,
+            f"{HL7_MEDIA_TYPE}; charset=utf-8",
+            receipt.ack.encode("utf-8"),
+            headers={"X-HL7-Ack-Code": receipt.code.value},
+        )
+
+    def routes(self) -> list[Route]:
+        web = self.dicomweb
+        study = "/dicom-web/studies/{study}"
+        series = f"{study}/series/{{series}}"
+        instance = f"{series}/instances/{{instance}}"
+        return [
+            Route("GET", "/api/v1/health", self.health, authenticated=False),
+            Route("POST", "/api/v1/auth/login", self.login, authenticated=False),
+            Route("POST", "/api/v1/auth/refresh", self.refresh, authenticated=False),
+            Route("POST", "/api/v1/auth/logout", self.logout),
+            Route("POST", "/api/v1/auth/verify-password", self.verify_password),
+            Route("GET", "/api/v1/worklist", self.worklist),
+            Route("POST", "/api/v1/messages", self.messages),
+            Route("GET", "/dicom-web/studies", web.search_studies),
+            Route("GET", "/dicom-web/series", web.search_series),
+            Route("GET", "/dicom-web/instances", web.search_instances),
+            Route("GET", study, web.retrieve),
+            Route("GET", f"{study}/metadata", web.metadata),
+            Route("GET", f"{study}/series", web.search_series),
+            Route("GET", f"{study}/instances", web.search_instances),
+            Route("GET", series, web.retrieve),
+            Route("GET", f"{series}/metadata", web.metadata),
+            Route("GET", f"{series}/instances", web.search_instances),
+            Route("GET", instance, web.retrieve),
+            Route("GET", f"{instance}/metadata", web.metadata),
+            Route("GET", f"{instance}/frames/{{frames}}", web.frames),
+        ]

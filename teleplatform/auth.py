@@ -1,0 +1,335 @@
+"""Accounts, two-factor login and bearer tokens.
+
+Login needs the password AND a TOTP code (RFC 6238, 30 s steps, one step of tolerance either way),
+both checked in the same request so a wrong code cannot be told apart from a wrong password by
+timing the two steps. A code is accepted once per user: the step it belongs to must be later than
+the last step accepted, which also refuses older codes still inside the tolerance window.
+Five failures in a row lock the account for 15 minutes.
+
+Tokens are opaque random strings; only their SHA-256 is stored, so a copy of the database does not
+hand out sessions. The access token lives 15 minutes, the refresh token a working day; refreshing
+rotates both, and presenting an already rotated refresh token revokes the whole session (it can
+only mean the token was copied).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import sqlite3
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pyotp
+
+from .clock import Clock, iso, parse_iso
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+ACCESS_TTL = timedelta(minutes=15)
+REFRESH_TTL = timedelta(hours=10)
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+TOTP_STEP = 30
+TOTP_WINDOW = 1
+
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    expected = base64.b64decode(digest)
+    actual = hashlib.scrypt(
+        password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+    )
+    return hmac.compare_digest(actual, expected)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    login: str
+    rpps: str
+    family: str
+    given: str
+    title: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "login": self.login,
+            "rpps": self.rpps,
+            "family": self.family,
+            "given": self.given,
+            "title": self.title,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: User
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "expires_in": self.expires_in,
+            "token_type": "Bearer",
+            "user": self.user.as_json(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SeedAccount:
+    login: str
+    password: str
+    totp_secret: str
+    rpps: str
+    family: str
+    given: str
+    title: str
+
+
+class AuthError(Exception):
+    """A refused authentication: HTTP status, API error code and the French sentence for the user."""
+
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+def _bad_credentials() -> AuthError:
+    return AuthError(401, "bad_credentials", "Identifiant ou mot de passe incorrect.")
+
+
+def _invalid_token() -> AuthError:
+    return AuthError(401, "invalid_token", "Session invalide ou expirée : veuillez vous reconnecter.")
+
+
+def load_seed(path: Path) -> list[SeedAccount]:
+    """Read seed/accounts.json; a malformed file is an error for the operator, not a silent skip."""
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: expected a JSON list of accounts")
+    accounts = []
+    for index, entry in enumerate(entries):
+        try:
+            accounts.append(SeedAccount(**{f.name: str(entry[f.name]) for f in fields(SeedAccount)}))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: account #{index} lacks field {exc}") from exc
+        pyotp.TOTP(accounts[-1].totp_secret).now()  # rejects a secret that is not base32 now
+    return accounts
+
+
+def seed_accounts(store: Store, path: Path) -> int:
+    """Create the seeded accounts that do not exist yet; existing accounts are left as they are."""
+    if not path.is_file():
+        log.warning("no seed accounts file at %s", path)
+        return 0
+    created = 0
+    for account in load_seed(path):
+        with store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM users WHERE login = ?", (account.login,)).fetchone():
+                continue
+            conn.execute(
+                "INSERT INTO users (login, password_hash, totp_secret, rpps, family, given, title)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    account.login,
+                    hash_password(account.password),
+                    account.totp_secret,
+                    account.rpps,
+                    account.family,
+                    account.given,
+                    account.title,
+                ),
+            )
+            created += 1
+    log.info("seeded %d new account(s)", created)
+    return created
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(row["login"], row["rpps"], row["family"], row["given"], row["title"])
+
+
+class AuthService:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def login(self, login: str, password: str, otp: str) -> TokenPair:
+        now = self._clock.now()
+        with self._store.transaction() as conn:
+            row = conn.execute("SELECT * FROM users WHERE login = ?", (login,)).fetchone()
+            if row is None:
+                # Same answer and similar cost as a wrong password: the login is not revealed.
+                verify_password(password, hash_password("x"))
+                log.info("login refused: unknown account")
+                raise _bad_credentials()
+            if row["locked_until"] and parse_iso(row["locked_until"]) > now:
+                raise self._locked(parse_iso(row["locked_until"]), now)
+            error, step = self._check_factors(row, password, otp, now)
+            if error is None:
+                conn.execute(
+                    "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_otp_step = ?"
+                    " WHERE login = ?",
+                    (step, login),
+                )
+                pair = self._issue(conn, _user(row), secrets.token_hex(16), now)
+                log.info("login accepted for account %s", login)
+                return pair
+            error = self._record_failure(conn, row, error, now)
+        raise error
+
+    def verify_password(self, login: str, password: str) -> None:
+        """Unlock after the workstation's idle lock: the password alone, inside a live session.
+        Failures count toward the same lock-out as logins; raises AuthError when refused."""
+        now = self._clock.now()
+        with self._store.transaction() as conn:
+            row = conn.execute("SELECT * FROM users WHERE login = ?", (login,)).fetchone()
+            if row is None:
+                raise _bad_credentials()
+            if row["locked_until"] and parse_iso(row["locked_until"]) > now:
+                raise self._locked(parse_iso(row["locked_until"]), now)
+            if verify_password(password, row["password_hash"]):
+                conn.execute("UPDATE users SET failed_attempts = 0 WHERE login = ?", (login,))
+                return
+            error = self._record_failure(conn, row, _bad_credentials(), now)
+        raise error
+
+    def refresh(self, refresh_token: str) -> TokenPair:
+        now = self._clock.now()
+        with self._store.transaction() as conn:
+            row = conn.execute(
+                "SELECT t.*, u.rpps, u.family, u.given, u.title FROM tokens t JOIN users u USING (login)"
+                " WHERE t.token_hash = ? AND t.kind = 'refresh'",
+                (_token_hash(refresh_token),),
+            ).fetchone()
+            if row is None:
+                raise _invalid_token()
+            if row["revoked"]:
+                conn.execute("UPDATE tokens SET revoked = 1 WHERE session_id = ?", (row["session_id"],))
+                log.warning("rotated refresh token presented again: session revoked")
+                raise _invalid_token()
+            if parse_iso(row["expires_at"]) <= now:
+                raise _invalid_token()
+            conn.execute("UPDATE tokens SET revoked = 1 WHERE session_id = ?", (row["session_id"],))
+            return self._issue(conn, _user(row), row["session_id"], now)
+
+    def authenticate(self, access_token: str) -> tuple[User, str]:
+        """The user behind a bearer token and its session id, or AuthError."""
+        now = self._clock.now()
+        with self._store.reading() as conn:
+            row = conn.execute(
+                "SELECT t.*, u.rpps, u.family, u.given, u.title FROM tokens t JOIN users u USING (login)"
+                " WHERE t.token_hash = ? AND t.kind = 'access'",
+                (_token_hash(access_token),),
+            ).fetchone()
+        if row is None or row["revoked"]:
+            raise _invalid_token()
+        if parse_iso(row["expires_at"]) <= now:
+            raise AuthError(401, "token_expired", "Votre session a expiré : veuillez la renouveler.")
+        return _user(row), row["session_id"]
+
+    def logout(self, session_id: str) -> None:
+        with self._store.transaction() as conn:
+            conn.execute("UPDATE tokens SET revoked = 1 WHERE session_id = ?", (session_id,))
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _record_failure(
+        self, conn: sqlite3.Connection, row: sqlite3.Row, error: AuthError, now: datetime
+    ) -> AuthError:
+        """Count one failure; the fifth locks the account and is answered as a lock-out."""
+        login = row["login"]
+        failures = row["failed_attempts"] + 1
+        if failures >= MAX_FAILURES:
+            until = now + LOCKOUT
+            conn.execute(
+                "UPDATE users SET failed_attempts = 0, locked_until = ? WHERE login = ?", (iso(until), login)
+            )
+            log.warning("account %s locked after %d failures", login, failures)
+            return self._locked(until, now)
+        conn.execute("UPDATE users SET failed_attempts = ? WHERE login = ?", (failures, login))
+        log.info(
+            "authentication refused for account %s: %s (%d/%d)", login, error.code, failures, MAX_FAILURES
+        )
+        return error
+
+    def _check_factors(
+        self, row: sqlite3.Row, password: str, otp: str, now: datetime
+    ) -> tuple[AuthError | None, int | None]:
+        """Both factors are always evaluated, whatever the first one gave."""
+        password_ok = verify_password(password, row["password_hash"])
+        step = self._matching_step(row["totp_secret"], otp, now)
+        if not password_ok:
+            return _bad_credentials(), None
+        if step is None:
+            return AuthError(401, "bad_otp", "Code de vérification incorrect."), None
+        if step <= row["last_otp_step"]:
+            return AuthError(
+                401, "otp_replayed", "Ce code de vérification a déjà été utilisé : attendez le suivant."
+            ), None
+        return None, step
+
+    @staticmethod
+    def _matching_step(secret: str, otp: str, now: datetime) -> int | None:
+        otp = otp.strip()
+        if not otp.isdigit():
+            return None
+        totp = pyotp.TOTP(secret, interval=TOTP_STEP)
+        current = int(now.timestamp()) // TOTP_STEP
+        for step in range(current - TOTP_WINDOW, current + TOTP_WINDOW + 1):
+            if hmac.compare_digest(totp.generate_otp(step), otp):
+                return step
+        return None
+
+    @staticmethod
+    def _locked(until: datetime, now: datetime) -> AuthError:
+        seconds = max(1, int((until - now).total_seconds()))
+        minutes = (seconds + 59) // 60
+        return AuthError(
+            423,
+            "locked",
+            f"Compte verrouillé après {MAX_FAILURES} échecs de connexion : "
+            f"réessayez dans {minutes} minute(s).",
+            retry_after=seconds,
+        )
+
+    def _issue(self, conn: sqlite3.Connection, user: User, session_id: str, now: datetime) -> TokenPair:
+        access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        for token, kind, ttl in ((access, "access", ACCESS_TTL), (refresh, "refresh", REFRESH_TTL)):
+            conn.execute(
+                "INSERT INTO tokens (token_hash, kind, login, session_id, issued_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (_token_hash(token), kind, user.login, session_id, iso(now), iso(now + ttl)),
+            )
+        conn.execute("DELETE FROM tokens WHERE expires_at < ?", (iso(now - REFRESH_TTL),))
+        return TokenPair(access, refresh, int(ACCESS_TTL.total_seconds()), user)

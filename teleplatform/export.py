@@ -1,0 +1,52 @@
+"""Export of what the platform received, for inspection outside it.
+
+messages/NNNNNN_<type>_<MSH-10>_<ack>.hl7 holds each received message byte for byte, accepted or
+not; documents/NNNNNN_<order>_<document id>.xml each CDA decoded from an accepted report message.
+The store is only read, so this runs beside a live server.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    messages: int
+    documents: int
+
+
+def _safe(value: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", value).strip("-")[:80] or "x"
+
+
+def export(database: Path, out: Path) -> ExportReport:
+    if not database.is_file():
+        raise FileNotFoundError(database)
+    (out / "messages").mkdir(parents=True, exist_ok=True)
+    (out / "documents").mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(database)
+    conn.row_factory = sqlite3.Row
+    try:
+        messages = documents = 0
+        for row in conn.execute(
+            "SELECT id, message_type, control_id, ack_code, raw FROM messages ORDER BY id"
+        ):
+            kind, control_id = _safe(row["message_type"]), _safe(row["control_id"])
+            name = f"{row['id']:06d}_{kind}_{control_id}_{row['ack_code']}.hl7"
+            (out / "messages" / name).write_bytes(row["raw"])
+            messages += 1
+        for row in conn.execute(
+            "SELECT id, order_id, document_root, document_extension, cda FROM documents ORDER BY id"
+        ):
+            doc_id = _safe(f"{row['document_root']}_{row['document_extension']}")
+            (out / "documents" / f"{row['id']:06d}_{_safe(row['order_id'])}_{doc_id}.xml").write_bytes(
+                row["cda"]
+            )
+            documents += 1
+    finally:
+        conn.close()
+    return ExportReport(messages, documents)

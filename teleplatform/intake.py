@@ -1,0 +1,183 @@
+"""Receiving one HL7 v2 message: parse, understand, record, acknowledge.
+
+Every message is stored (raw bytes, MSH-10, type, time, the ACK sent), accepted or not, in the same
+transaction as its effect on the order; the ACK leaves only after that commit. A message already
+received is answered with the ACK it got the first time and is not stored again: an identical
+message, or one whose MSH-10 (per sending application) was accepted before. A control id that was
+rejected may be reused for a corrected message, which the guide's AR/AE semantics invite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ack import AckCode, HL7Error, Rejection, build_ack
+from .clock import Clock, iso
+from .flows import Event, check_supported, extract
+from .hl7msg import EMPTY_ENVELOPE, Envelope, decode, normalise, parse, read_envelope
+from .store import Store
+from .workflow import Workflow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    ack: str
+    code: AckCode
+    duplicate: bool
+    order_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Understood:
+    """Everything worked out before touching the store (parsing a large CDA takes a while)."""
+
+    envelope: Envelope
+    text: str | None
+    event: Event | None
+    rejection: Rejection | None
+
+
+class Intake:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def receive(self, raw: bytes, source: str, charset: str | None = None) -> Receipt:
+        understood = self._understand(raw, charset)
+        envelope, rejection = understood.envelope, understood.rejection
+        digest = hashlib.sha256(raw).hexdigest()
+        with self._store.transaction() as conn:
+            previous = self._previous(conn, envelope, digest)
+            if previous is not None:
+                log.info(
+                    "duplicate %s %s from %s: original ACK %s resent",
+                    envelope.message_type or "?",
+                    envelope.control_id or "-",
+                    source,
+                    previous["ack_code"],
+                )
+                return Receipt(previous["ack"], AckCode(previous["ack_code"]), True, previous["order_id"])
+            now = self._clock.now()
+            cursor = conn.execute(
+                "INSERT INTO messages (received_at, source, sender, control_id, message_type, raw,"
+                " raw_sha256, text, ack, ack_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '')",
+                (
+                    iso(now),
+                    source,
+                    envelope.sender,
+                    envelope.control_id,
+                    envelope.message_type,
+                    raw,
+                    digest,
+                    understood.text,
+                ),
+            )
+            message_id = int(cursor.lastrowid or 0)
+            order_id = None
+            if rejection is None and understood.event is not None:
+                conn.execute("SAVEPOINT apply")
+                try:
+                    order_id = Workflow(conn, message_id, now).apply(understood.event)
+                    conn.execute("RELEASE apply")
+                except Rejection as exc:
+                    conn.execute("ROLLBACK TO apply")
+                    conn.execute("RELEASE apply")
+                    rejection = exc
+            code = AckCode.AA if rejection is None else rejection.code
+            ack = build_ack(envelope, code, rejection, now)
+            conn.execute(
+                "UPDATE messages SET ack = ?, ack_code = ?, order_id = ? WHERE id = ?",
+                (ack, code.value, order_id, message_id),
+            )
+        if rejection is None:
+            log.info(
+                "message %s %s from %s accepted (AA)", envelope.message_type, envelope.control_id, source
+            )
+        else:
+            log.warning(
+                "message %s %s from %s refused (%s %d): %s",
+                envelope.message_type or "?",
+                envelope.control_id or "-",
+                source,
+                code.value,
+                rejection.error.value,
+                rejection.detail,
+            )
+        return Receipt(ack, code, False, order_id)
+
+    @staticmethod
+    def _previous(conn: sqlite3.Connection, envelope: Envelope, digest: str) -> sqlite3.Row | None:
+        same_bytes = conn.execute(
+            "SELECT ack, ack_code, order_id FROM messages WHERE raw_sha256 = ? ORDER BY id LIMIT 1", (digest,)
+        ).fetchone()
+        if same_bytes is not None or not envelope.control_id:
+            return same_bytes
+        return conn.execute(
+            "SELECT ack, ack_code, order_id FROM messages"
+            " WHERE sender = ? AND control_id = ? AND ack_code = 'AA' ORDER BY id LIMIT 1",
+            (envelope.sender, envelope.control_id),
+        ).fetchone()
+
+    @staticmethod
+    def _understand(raw: bytes, charset: str | None) -> _Understood:
+        envelope, text = EMPTY_ENVELOPE, None
+        try:
+            if not raw.strip():
+                raise Rejection(AckCode.AR, HL7Error.SEGMENT_SEQUENCE, "Message vide.", "empty body")
+            text = decode(raw, charset)
+            normalised = normalise(text)
+            envelope = read_envelope(normalised)
+            check_supported(envelope)
+            message = parse(normalised, envelope)
+            return _Understood(envelope, text, extract(message, envelope), None)
+        except Rejection as exc:
+            return _Understood(envelope, text, None, exc)
+        except Exception as exc:  # a parser bug must become an AR, never a crash or a lost message
+            log.exception("unexpected error while reading a message")
+            return _Understood(
+                envelope,
+                text,
+                None,
+                Rejection(
+                    AckCode.AR,
+                    HL7Error.OTHER,
+                    "Message illisible par la plateforme.",
+                    f"unexpected {type(exc).__name__}: {exc}",
+                ),
+            )
+
+
+def ingest_orders(intake: Intake, directory: Path) -> dict[AckCode, int]:
+    """The sites' messages waiting in DIR/orders, in file-name order, exactly as if received."""
+    counts = dict.fromkeys(AckCode, 0)
+    if not directory.is_dir():
+        log.warning("no orders directory at %s", directory)
+        return counts
+    duplicates = 0
+    for path in sorted(
+        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in (".hl7", ".er7")
+    ):
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            log.error("cannot read order file %s: %s", path.name, exc)
+            continue
+        receipt = intake.receive(raw, source=f"orders/{path.name}")
+        if receipt.duplicate:
+            duplicates += 1
+        else:
+            counts[receipt.code] += 1
+    log.info(
+        "orders directory: %d accepted, %d refused (AE), %d rejected (AR), %d already received",
+        counts[AckCode.AA],
+        counts[AckCode.AE],
+        counts[AckCode.AR],
+        duplicates,
+    )
+    return counts

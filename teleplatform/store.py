@@ -1,0 +1,170 @@
+"""The platform's durable store: one SQLite file in WAL mode with synchronous=FULL.
+
+Everything the platform is told (messages, the ACK it answered, the orders they build, accounts,
+tokens, the image index) lives here, so a restart or a crash loses nothing that was acknowledged:
+an ACK is only sent after the transaction that recorded the message has committed, and WAL with
+synchronous=FULL keeps committed transactions across a power loss (measured in STACK-NOTES.md).
+
+The schema is owned here; each service (auth, intake, DICOM index) writes its own SQL against it.
+One connection shared by the server's threads, serialised by a lock: the platform's load is a few
+users, and a single writer avoids SQLITE_BUSY handling entirely.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    login            TEXT PRIMARY KEY,
+    password_hash    TEXT NOT NULL,
+    totp_secret      TEXT NOT NULL,
+    rpps             TEXT NOT NULL,
+    family           TEXT NOT NULL,
+    given            TEXT NOT NULL,
+    title            TEXT NOT NULL,
+    failed_attempts  INTEGER NOT NULL DEFAULT 0,
+    locked_until     TEXT,
+    last_otp_step    INTEGER NOT NULL DEFAULT -1
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash  TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+    login       TEXT NOT NULL REFERENCES users(login),
+    session_id  TEXT NOT NULL,
+    issued_at   TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    revoked     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS tokens_session ON tokens(session_id);
+CREATE TABLE IF NOT EXISTS messages (
+    id            INTEGER PRIMARY KEY,
+    received_at   TEXT NOT NULL,
+    source        TEXT NOT NULL,
+    sender        TEXT NOT NULL,
+    control_id    TEXT NOT NULL,
+    message_type  TEXT NOT NULL,
+    raw           BLOB NOT NULL,
+    raw_sha256    TEXT NOT NULL,
+    text          TEXT,
+    ack           TEXT NOT NULL,
+    ack_code      TEXT NOT NULL,
+    order_id      TEXT
+);
+CREATE INDEX IF NOT EXISTS messages_key ON messages(sender, control_id);
+CREATE INDEX IF NOT EXISTS messages_sha ON messages(raw_sha256);
+CREATE INDEX IF NOT EXISTS messages_order ON messages(order_id);
+CREATE TABLE IF NOT EXISTS orders (
+    order_id            TEXT PRIMARY KEY,
+    status              TEXT NOT NULL,
+    priority            TEXT NOT NULL,
+    received_at         TEXT NOT NULL,
+    accession_number    TEXT,
+    study_instance_uid  TEXT,
+    seq                 INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS order_history (
+    id          INTEGER PRIMARY KEY,
+    order_id    TEXT NOT NULL REFERENCES orders(order_id),
+    at          TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    detail      TEXT NOT NULL,
+    message_id  INTEGER REFERENCES messages(id)
+);
+CREATE INDEX IF NOT EXISTS order_history_order ON order_history(order_id);
+CREATE TABLE IF NOT EXISTS documents (
+    id                   INTEGER PRIMARY KEY,
+    order_id             TEXT NOT NULL REFERENCES orders(order_id),
+    message_id           INTEGER NOT NULL REFERENCES messages(id),
+    document_root        TEXT NOT NULL,
+    document_extension   TEXT NOT NULL,
+    replaces_root        TEXT,
+    replaces_extension   TEXT,
+    received_at          TEXT NOT NULL,
+    cda                  BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_order ON documents(order_id);
+CREATE TABLE IF NOT EXISTS instances (
+    sop_instance_uid  TEXT PRIMARY KEY,
+    study_uid         TEXT NOT NULL,
+    series_uid        TEXT NOT NULL,
+    sop_class_uid     TEXT NOT NULL,
+    path              TEXT NOT NULL UNIQUE,
+    size              INTEGER NOT NULL,
+    mtime_ns          INTEGER NOT NULL,
+    transfer_syntax   TEXT NOT NULL,
+    pixel_offset      INTEGER,
+    patient_id        TEXT NOT NULL,
+    patient_name      TEXT NOT NULL,
+    accession_number  TEXT NOT NULL,
+    modality          TEXT NOT NULL,
+    study_date        TEXT NOT NULL,
+    series_number     INTEGER,
+    instance_number   INTEGER,
+    attrs_json        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS instances_study ON instances(study_uid);
+CREATE INDEX IF NOT EXISTS instances_series ON instances(series_uid);
+"""
+
+
+class StoreError(Exception):
+    """The store cannot be opened (wrong schema version, unreadable file)."""
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE below), never implicit.
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=10000")
+        # executescript commits any open transaction first, so the schema is its own script.
+        self._conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+        with self.transaction() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row["value"]) != SCHEMA_VERSION:
+                raise StoreError(f"schema version {row['value']} in {path}, expected {SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work; committed (and synced) when the block exits normally."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A consistent read (one transaction, so a reader never sees half of a write)."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

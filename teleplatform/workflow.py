@@ -1,0 +1,301 @@
+"""The life of an order, and the worklist built from it.
+
+    a_valider --flux 3 OK--> protocole_envoye --flux 4--> images_disponibles --report--> cr_transmis
+        |  \\--flux 3 OC--> refuse                                                         (replacement
+        \\--flux 2 (any state but cr_transmis)--> annule                                    keeps it)
+
+The status is derived from the messages received, never set directly. An event that does not fit
+the current state is refused with an AE and a French reason, and the order is left untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from .ack import AckCode, HL7Error, Rejection
+from .cda import InstanceIdentifier
+from .clock import iso
+from .flows import Acceptance, Cancellation, Complement, Event, NewOrder, Priority, Refusal, Report
+
+
+class OrderStatus(StrEnum):
+    A_VALIDER = "a_valider"
+    PROTOCOLE_ENVOYE = "protocole_envoye"
+    IMAGES_DISPONIBLES = "images_disponibles"
+    CR_TRANSMIS = "cr_transmis"
+    REFUSE = "refuse"
+    ANNULE = "annule"
+
+
+_LABELS = {
+    OrderStatus.A_VALIDER: "à valider",
+    OrderStatus.PROTOCOLE_ENVOYE: "protocole envoyé",
+    OrderStatus.IMAGES_DISPONIBLES: "images disponibles",
+    OrderStatus.CR_TRANSMIS: "compte rendu transmis",
+    OrderStatus.REFUSE: "refusée",
+    OrderStatus.ANNULE: "annulée",
+}
+_CLOSED = (OrderStatus.ANNULE, OrderStatus.REFUSE)
+
+
+def _state_error(order_id: str, status: OrderStatus, action: str) -> Rejection:
+    return Rejection(
+        AckCode.AE,
+        HL7Error.APPLICATION_ERROR,
+        f"{action} impossible : la demande {order_id} est {_LABELS[status]}.",
+        f"{action!r} refused in state {status.value}",
+        "ORC^1^1",
+    )
+
+
+def _unknown_order(order_id: str) -> Rejection:
+    return Rejection(
+        AckCode.AE,
+        HL7Error.APPLICATION_ERROR,
+        f"Demande d'examen inconnue de la plateforme ({order_id}).",
+        "unknown order",
+        "ORC^1^2",
+    )
+
+
+class Workflow:
+    """Applies events inside the caller's transaction (the one that stores the message)."""
+
+    def __init__(self, conn: sqlite3.Connection, message_id: int, now: datetime) -> None:
+        self._conn = conn
+        self._message_id = message_id
+        self._now = now
+
+    def apply(self, event: Event) -> str:
+        """Record the event against its order and return the order id, or raise Rejection."""
+        match event:
+            case NewOrder():
+                return self._new_order(event)
+            case Cancellation():
+                return self._cancel(event)
+            case Acceptance() | Refusal():
+                return self._answer(event)
+            case Complement():
+                return self._complement(event)
+            case Report():
+                return self._report(event)
+        raise TypeError(f"unknown event {event!r}")
+
+    def _status(self, order_id: str) -> OrderStatus:
+        row = self._conn.execute("SELECT status FROM orders WHERE order_id = ?", (order_id,)).fetchone()
+        if row is None:
+            raise _unknown_order(order_id)
+        return OrderStatus(row["status"])
+
+    def _set(self, order_id: str, status: OrderStatus, event: str, detail: str) -> None:
+        self._conn.execute("UPDATE orders SET status = ? WHERE order_id = ?", (status.value, order_id))
+        self._history(order_id, event, detail)
+
+    def _history(self, order_id: str, event: str, detail: str) -> None:
+        self._conn.execute(
+            "INSERT INTO order_history (order_id, at, event, detail, message_id) VALUES (?, ?, ?, ?, ?)",
+            (order_id, iso(self._now), event, detail, self._message_id),
+        )
+
+    def _new_order(self, event: NewOrder) -> str:
+        if self._conn.execute("SELECT 1 FROM orders WHERE order_id = ?", (event.order_id,)).fetchone():
+            raise Rejection(
+                AckCode.AE,
+                HL7Error.APPLICATION_ERROR,
+                f"La demande {event.order_id} existe déjà sur la plateforme.",
+                "duplicate order id",
+                "ORC^1^2",
+            )
+        seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM orders").fetchone()[0]
+        self._conn.execute(
+            "INSERT INTO orders (order_id, status, priority, received_at, seq) VALUES (?, ?, ?, ?, ?)",
+            (event.order_id, OrderStatus.A_VALIDER.value, event.priority.value, iso(self._now), seq),
+        )
+        urgency = "urgente" if event.priority is Priority.URGENT else "normale"
+        self._history(
+            event.order_id,
+            "Demande reçue",
+            f"Demande d'examen d'imagerie reçue (priorité {urgency}), à valider.",
+        )
+        return event.order_id
+
+    def _cancel(self, event: Cancellation) -> str:
+        status = self._status(event.order_id)
+        if status in (OrderStatus.ANNULE, OrderStatus.CR_TRANSMIS):
+            raise _state_error(event.order_id, status, "Annulation")
+        detail = f"Motif : {event.reason}" if event.reason else "Annulée par la structure d'imagerie."
+        self._set(event.order_id, OrderStatus.ANNULE, "Demande annulée", detail)
+        return event.order_id
+
+    def _answer(self, event: Acceptance | Refusal) -> str:
+        status = self._status(event.order_id)
+        action = "Validation" if isinstance(event, Acceptance) else "Refus"
+        if status not in (OrderStatus.A_VALIDER, OrderStatus.PROTOCOLE_ENVOYE):
+            raise _state_error(event.order_id, status, action)
+        if isinstance(event, Acceptance):
+            plural = "s" if event.protocols > 1 else ""
+            self._set(
+                event.order_id,
+                OrderStatus.PROTOCOLE_ENVOYE,
+                "Protocole envoyé",
+                f"Demande validée ; {event.protocols} protocole{plural} d'imagerie transmis.",
+            )
+        else:
+            self._set(event.order_id, OrderStatus.REFUSE, "Demande refusée", f"Motif : {event.reason}")
+        return event.order_id
+
+    def _complement(self, event: Complement) -> str:
+        status = self._status(event.order_id)
+        if status in (*_CLOSED, OrderStatus.CR_TRANSMIS):
+            raise _state_error(event.order_id, status, "Complément post-examen")
+        self._conn.execute(
+            "UPDATE orders SET accession_number = ?, study_instance_uid = ? WHERE order_id = ?",
+            (event.accession_number, event.study_instance_uid, event.order_id),
+        )
+        self._set(
+            event.order_id,
+            OrderStatus.IMAGES_DISPONIBLES,
+            "Images disponibles",
+            f"Examen réalisé : numéro d'accession {event.accession_number}, "
+            f"étude {event.study_instance_uid}.",
+        )
+        return event.order_id
+
+    def _find_report_order(self, event: Report) -> str:
+        if event.placer_order_number:
+            self._status(event.placer_order_number)  # raises when unknown
+            return event.placer_order_number
+        doc = event.document
+        lookups = (
+            ("order_id", doc.placer_order_numbers),
+            ("accession_number", doc.accession_numbers),
+            ("study_instance_uid", doc.study_instance_uids),
+        )
+        for column, values in lookups:
+            for value in values:
+                row = self._conn.execute(
+                    f"SELECT order_id FROM orders WHERE {column} = ? ORDER BY seq LIMIT 1", (value,)
+                ).fetchone()
+                if row is not None:
+                    return str(row["order_id"])
+        raise Rejection(
+            AckCode.AE,
+            HL7Error.APPLICATION_ERROR,
+            "Demande d'examen introuvable pour ce compte rendu (ORC-2 absent et aucune demande"
+            " connue dans inFulfillmentOf ni documentationOf du CDA).",
+            "report references no known order",
+            "ORC^1^2",
+        )
+
+    def _documents(self, order_id: str) -> list[InstanceIdentifier]:
+        rows = self._conn.execute(
+            "SELECT document_root, document_extension FROM documents WHERE order_id = ? ORDER BY id",
+            (order_id,),
+        ).fetchall()
+        return [InstanceIdentifier(r["document_root"], r["document_extension"]) for r in rows]
+
+    def _report(self, event: Report) -> str:
+        order_id = self._find_report_order(event)
+        status = self._status(order_id)
+        if status in _CLOSED:
+            raise _state_error(order_id, status, "Transmission du compte rendu")
+        existing = self._documents(order_id)
+        doc_id = event.document.document_id
+        if doc_id in existing:
+            raise Rejection(
+                AckCode.AE,
+                HL7Error.APPLICATION_ERROR,
+                f"Le document {doc_id} a déjà été reçu pour la demande {order_id}.",
+                "document id already stored",
+                "OBX^1^5",
+            )
+        if event.replacement:
+            if not existing:
+                raise Rejection(
+                    AckCode.AE,
+                    HL7Error.APPLICATION_ERROR,
+                    f"Aucun compte rendu à remplacer pour la demande {order_id}.",
+                    "replacement without a previous report",
+                    "OBX^1^11",
+                )
+            if event.replaces is not None and event.replaces not in existing:
+                raise Rejection(
+                    AckCode.AE,
+                    HL7Error.APPLICATION_ERROR,
+                    f"Le document à remplacer ({event.replaces}) est inconnu pour la demande {order_id}.",
+                    "replaced document unknown",
+                    "TXA^1^13",
+                )
+        elif existing:
+            raise Rejection(
+                AckCode.AE,
+                HL7Error.APPLICATION_ERROR,
+                f"Un compte rendu a déjà été transmis pour la demande {order_id} : "
+                "utilisez un message de remplacement.",
+                "second initial report",
+                "OBX^1^11",
+            )
+        replaces = event.replaces or (existing[-1] if event.replacement else None)
+        self._conn.execute(
+            "INSERT INTO documents (order_id, message_id, document_root, document_extension, replaces_root,"
+            " replaces_extension, received_at, cda) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                order_id,
+                self._message_id,
+                doc_id.root,
+                doc_id.extension,
+                replaces.root if replaces else None,
+                replaces.extension if replaces else None,
+                iso(self._now),
+                event.document.xml,
+            ),
+        )
+        if event.replacement:
+            self._set(
+                order_id,
+                OrderStatus.CR_TRANSMIS,
+                "Compte rendu remplacé",
+                f"Nouvelle version {doc_id} remplaçant {replaces}.",
+            )
+        else:
+            self._set(order_id, OrderStatus.CR_TRANSMIS, "Compte rendu transmis", f"Document {doc_id}.")
+        return order_id
+
+
+def worklist(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every order with its relayed messages and history, in order of arrival."""
+    orders = conn.execute("SELECT * FROM orders ORDER BY seq").fetchall()
+    messages: dict[str, list[dict[str, Any]]] = {}
+    for row in conn.execute(
+        "SELECT order_id, message_type, control_id, received_at, text FROM messages"
+        " WHERE order_id IS NOT NULL AND ack_code = 'AA' ORDER BY id"
+    ):
+        messages.setdefault(row["order_id"], []).append(
+            {
+                "type": row["message_type"],
+                "control_id": row["control_id"],
+                "received_at": row["received_at"],
+                "hl7": row["text"],
+            }
+        )
+    history: dict[str, list[dict[str, str]]] = {}
+    for row in conn.execute("SELECT order_id, at, event, detail FROM order_history ORDER BY id"):
+        history.setdefault(row["order_id"], []).append(
+            {"at": row["at"], "event": row["event"], "detail": row["detail"]}
+        )
+    return [
+        {
+            "order_id": o["order_id"],
+            "status": o["status"],
+            "priority": o["priority"],
+            "received_at": o["received_at"],
+            "study_instance_uid": o["study_instance_uid"],
+            "accession_number": o["accession_number"],
+            "messages": messages.get(o["order_id"], []),
+            "history": history.get(o["order_id"], []),
+        }
+        for o in orders
+    ]
