@@ -1,0 +1,186 @@
+"""Compose a draft report from its sources: the site's order and complement, the images, the
+radiologist's text. Each value keeps the source it came from; nothing is invented, so what the
+sources lack is left empty for the pre-sign checks to list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from reporting import terminology
+from reporting.dose import dose_from_datasets
+from reporting.markdown import ParsedChapters
+from reporting.model import (
+    Act,
+    Chapter,
+    Code,
+    DoseReport,
+    IdentityCheck,
+    Narrative,
+    OrderReferences,
+    Participants,
+    Professional,
+    Report,
+    Source,
+    Sourced,
+    idnat_from_rpps,
+    new_draft,
+)
+from reporting.order import SiteMessage, modality_code
+from reporting.study import StudyScan, check_identity
+
+
+@dataclass(frozen=True, slots=True)
+class DraftInputs:
+    order: SiteMessage
+    author: Professional
+    chapters: ParsedChapters
+    now: datetime
+    complement: SiteMessage | None = None
+    scan: StudyScan | None = None
+    ccam_acts: tuple[Code, ...] = ()
+    requester: Professional | None = None
+    identity_checked_by_user: bool = False
+    dose_missing_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    report: Report
+    warnings: tuple[str, ...] = field(default=())  # French, for the radiologist
+
+
+def compose(inputs: DraftInputs) -> Draft:
+    order, complement, scan = inputs.order, inputs.complement, inputs.scan
+    warnings: list[str] = list(order.warnings) + list(complement.warnings if complement else ())
+    patient = order.patient or (complement.patient if complement else None)
+    dose: DoseReport | None = dose_from_datasets(scan.items) if scan is not None else None
+    if dose is not None:
+        warnings.extend(dose.warnings)
+    references = _references(order, complement, scan, warnings)
+    identity = None
+    if inputs.identity_checked_by_user:
+        identity = IdentityCheck(True, Source.USER, inputs.now, "vérifiée par le radiologue")
+    elif patient is not None and scan is not None:
+        identity = check_identity(patient, scan, inputs.now)
+        if not identity.verified:
+            warnings.append(f"Identité non vérifiée automatiquement : {identity.detail}.")
+    site = order.site or (complement.site if complement else None)
+    site_doctor = order.site_doctor or (complement.site_doctor if complement else None)
+    if site_doctor is not None and site is not None and site_doctor.organization is None:
+        site_doctor = replace(site_doctor, organization=site)
+    act_time = None
+    if complement is not None and complement.act_time is not None:
+        act_time = Sourced(complement.act_time, Source.COMPLEMENT_HL7, "TQ1-7")
+    elif scan is not None and scan.acquired_at is not None:
+        act_time = Sourced(scan.acquired_at, Source.DICOM_HEADER, "date d'acquisition des images")
+    report = new_draft(
+        patient=patient,
+        participants=Participants(
+            author=inputs.author,
+            site_doctor=site_doctor,
+            requester=inputs.requester or order.requester,
+            custodian=site,
+        ),
+        order=references,
+        acts=_acts(order, complement, scan, inputs.ccam_acts),
+        products=complement.products if complement else (),
+        dose=dose,
+        dose_missing_reason=inputs.dose_missing_reason,
+        indication=_indication(order, inputs.chapters),
+        technique=Narrative(inputs.chapters.chapters.get(Chapter.TECHNIQUE, ""), Source.USER),
+        results=Narrative(inputs.chapters.chapters.get(Chapter.RESULTS, ""), Source.USER),
+        conclusion=Narrative(inputs.chapters.chapters.get(Chapter.CONCLUSION, ""), Source.USER),
+        history=Narrative(order.history, order.source),
+        pregnant=Sourced(order.pregnant, order.source) if order.pregnant is not None else None,
+        images=scan.images if scan is not None else (),
+        identity_check=identity,
+        act_time=act_time,
+        interpretation_time=Sourced(inputs.now, Source.USER),
+    )
+    return Draft(report, tuple(dict.fromkeys(warnings)))
+
+
+def _references(
+    order: SiteMessage, complement: SiteMessage | None, scan: StudyScan | None, warnings: list[str]
+) -> OrderReferences:
+    placer = None
+    if order.placer_order is not None:
+        placer = Sourced(order.placer_order, order.source, "ORC-2")
+    accession = None
+    if complement is not None and complement.accession is not None:
+        accession = Sourced(complement.accession, Source.COMPLEMENT_HL7, "IPC-1")
+    study: Sourced[str] | None = None
+    if complement is not None and complement.study_instance_uid:
+        study = Sourced(complement.study_instance_uid, Source.COMPLEMENT_HL7, "IPC-3")
+    elif scan is not None and len(scan.study_uids) == 1:
+        study = Sourced(scan.study_uids[0], Source.DICOM_HEADER, "Study Instance UID des images")
+    if scan is not None and study is not None and scan.study_uids and study.value not in scan.study_uids:
+        warnings.append(
+            "Les images ne correspondent pas à l'examen annoncé par la structure (Study Instance UID)."
+        )
+    if scan is not None and len(scan.study_uids) > 1:
+        warnings.append("Les images lues appartiennent à plusieurs examens.")
+    if (
+        placer is not None
+        and complement is not None
+        and complement.placer_order not in (None, order.placer_order)
+    ):
+        warnings.append("Le complément post-examen ne porte pas le même numéro de demande que la demande.")
+    return OrderReferences(
+        placer_order=placer,
+        accession=accession,
+        study_instance_uid=study,
+        encounter_class=order.encounter_class,
+        visit=order.visit,
+    )
+
+
+def _acts(
+    order: SiteMessage, complement: SiteMessage | None, scan: StudyScan | None, ccam: tuple[Code, ...]
+) -> tuple[Act, ...]:
+    """One act per LOINC act code of the complement (or per CCAM code typed), with its modality."""
+    modality, source = None, Source.USER
+    for candidate, candidate_source in (
+        (complement.modality if complement else "", Source.COMPLEMENT_HL7),
+        (scan.modalities[0] if scan is not None and scan.modalities else "", Source.DICOM_HEADER),
+        (order.modality, order.source),
+    ):
+        modality = modality_code(candidate)
+        if modality is not None:
+            source = candidate_source
+            break
+    if modality is None:
+        return ()
+    region = (complement.region if complement else None) or order.region
+    localisation = terminology.localisation(region.code) if region is not None else None
+    loinc = complement.act if complement is not None else None
+    codes = list(ccam) or [None]
+    return tuple(
+        Act(
+            modality=modality, source=source, loinc=loinc, ccam=code, region=region, localisation=localisation
+        )
+        for code in codes
+        if loinc is not None or code is not None
+    )
+
+
+def _indication(order: SiteMessage, chapters: ParsedChapters) -> Narrative:
+    typed = chapters.chapters.get(Chapter.INDICATION, "")
+    if typed.strip():
+        return Narrative(typed, Source.USER)
+    lines = []
+    if order.justification:
+        lines.append(f"Justification : {order.justification}")
+    if order.purpose:
+        lines.append(f"Finalité : {order.purpose}")
+    return Narrative("\n".join(lines), order.source)
+
+
+def parse_professional(text: str, source: Source = Source.USER, **extra: object) -> Professional:
+    """``"RPPS NOM Prénom"`` as typed on the command line (the first names may contain spaces)."""
+    parts = text.split()
+    if len(parts) < 3:
+        raise ValueError("expected 'RPPS NOM Prénom'")
+    return Professional(idnat_from_rpps(parts[0]), parts[1], " ".join(parts[2:]), source, **extra)  # type: ignore[arg-type]

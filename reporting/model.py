@@ -1,0 +1,448 @@
+"""The structured imaging report: what the radiologist signs, independent of any output format.
+
+The ANS guide asks for four chapters (indication, technique, results, synthesis/conclusion) and the
+HAS/charter texts for a list of facts (acts, products, dose, participants, dates, incidents, the
+teleradiology mention). Each fact injected from outside carries its ``Source`` so the user can see
+where a value came from and a reviewer can tell a measured dose from a typed one.
+
+Everything here is immutable: an edit is ``dataclasses.replace``, a correction or an addendum is a
+new version of the same document set (same ``set_id``, ``version + 1``), never an in-place change of
+something already signed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum, StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+# Code systems and identifier roots used by the CI-SIS (OIDs).
+LOINC = "2.16.840.1.113883.6.1"
+SNOMED_CT = "2.16.840.1.113883.6.96"
+DCM = "1.2.840.10008.2.16.4"
+CCAM = "1.2.250.1.215.300.1"
+ATC = "2.16.840.1.113883.6.73"
+EDQM = "0.4.0.127.0.16.1.1.2.1"
+CIP = "1.2.250.1.213.2.3.2"
+PROFESSION = "1.2.250.1.213.1.1.4.5"  # TRE_G15 profession / savoir-faire
+RPPS_ROOT = "1.2.250.1.71.4.2.1"  # national identifiers of professionals (value "8" + RPPS)
+STRUCTURE_ROOT = "1.2.250.1.71.4.2.2"  # national identifiers of structures
+INS_ROOTS = {
+    "1.2.250.1.213.1.4.8": "INS-NIR",
+    "1.2.250.1.213.1.4.9": "INS-NIA",
+    "1.2.250.1.213.1.4.10": "INS-NIR de test",
+    "1.2.250.1.213.1.4.11": "INS-NIR de démonstration",
+}
+
+
+class Source(StrEnum):
+    """Where a value of the report came from."""
+
+    RDSR = "rdsr"
+    DICOM_HEADER = "dicom_header"
+    ORDER_HL7 = "order_hl7"
+    COMPLEMENT_HL7 = "complement_hl7"
+    USER = "user"
+    ACCOUNT = "account"
+    COMPUTED = "computed"
+
+    @property
+    def label(self) -> str:
+        return _SOURCE_LABELS[self]
+
+
+_SOURCE_LABELS = {
+    Source.RDSR: "RDSR DICOM (rapport de dose)",
+    Source.DICOM_HEADER: "en-tête DICOM des images",
+    Source.ORDER_HL7: "demande d'examen HL7 (ORM)",
+    Source.COMPLEMENT_HL7: "complément post-examen HL7 (OMI)",
+    Source.USER: "saisie du radiologue",
+    Source.ACCOUNT: "compte du radiologue connecté",
+    Source.COMPUTED: "calculé par le poste",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced(Generic[T]):
+    """A value and where it came from (``detail`` names the file, segment or rule when useful)."""
+
+    value: T
+    source: Source
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    system: str
+    display: str = ""
+    system_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """An HL7 instance identifier: ``root`` is an OID, ``extension`` the value within it (if any)."""
+
+    root: str
+    extension: str = ""
+
+
+class Sex(StrEnum):
+    FEMALE = "F"
+    MALE = "M"
+    UNKNOWN = "U"
+
+    @property
+    def label(self) -> str:
+        return {"F": "Féminin", "M": "Masculin", "U": "Inconnu"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class PatientIdentity:
+    """The INS traits (matricule + OID, birth names, first names, sex, birth date and place)."""
+
+    ins: Identifier | None
+    birth_family: str
+    birth_given_names: str
+    first_given: str
+    sex: Sex
+    birth_date: date | None
+    source: Source
+    birth_place_cog: str = ""
+    used_family: str = ""
+    used_given: str = ""
+    identity_status: str = ""
+    other_ids: tuple[Identifier, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    id: Identifier | None
+    name: str
+    source: Source
+    telecom: str = ""
+    id_type: str = ""  # HL7 table 0203 type of the identifier (FINEG, FINEJ, IDNST...)
+    facility_type: Code | None = None  # JDV_J02 healthcare facility type (SA01...)
+    practice_setting: Code | None = None  # JDV_J04 practice setting (ETABLISSEMENT, AMBULATOIRE...)
+
+
+RADIOLOGIST = Code("G15_10/SM44", PROFESSION, "Médecin - Radio-diagnostic (SM)")
+PHYSICIAN = Code("G15_10", PROFESSION, "Médecin")
+
+
+@dataclass(frozen=True, slots=True)
+class Professional:
+    """A health professional; ``idnat`` is the national identifier (``8`` + RPPS for RPPS holders)."""
+
+    idnat: str
+    family: str
+    given: str
+    source: Source
+    title: str = ""  # "DR", "PR": written as the name suffix (the CDA prefix is a civility, M/MME)
+    profession: Code | None = None
+    organization: Organization | None = None
+    telecom: str = ""
+
+    @property
+    def rpps(self) -> str:
+        return self.idnat[1:] if len(self.idnat) == 12 and self.idnat.startswith("8") else ""
+
+    @property
+    def display_name(self) -> str:
+        who = f"{self.given} {self.family.upper()}".strip()
+        return f"{self.title.capitalize()} {who}" if self.title else who
+
+
+def idnat_from_rpps(value: str) -> str:
+    """Accept an RPPS (11 digits) or an already prefixed national identifier (12, starting with 8)."""
+    value = value.strip()
+    return "8" + value if len(value) == 11 and value.isdigit() else value
+
+
+@dataclass(frozen=True, slots=True)
+class Participants:
+    """Who takes part, with the roles of the ANS white paper on teleradiology reports.
+
+    ``author`` is the remote radiologist who writes the report; ``site_doctor`` is the imaging site's
+    responsible doctor, legal authenticator and second author; ``custodian`` is the imaging site.
+    """
+
+    author: Professional | None = None
+    site_doctor: Professional | None = None
+    requester: Professional | None = None
+    technologist: Professional | None = None
+    custodian: Organization | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitNumber:
+    """PV1-19 as the imaging site sent it (its assigning authority is often local, not an OID)."""
+
+    value: str
+    authority: str = ""
+    authority_id: str = ""
+    authority_id_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderReferences:
+    placer_order: Sourced[Identifier] | None = None
+    accession: Sourced[Identifier] | None = None
+    study_instance_uid: Sourced[str] | None = None
+    encounter_class: str = ""  # PV1-2: O external, I inpatient, E emergency...
+    visit: VisitNumber | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """An imaging act: DICOM modality, LOINC (CI-SIS document/act code) and/or CCAM code, region."""
+
+    modality: Code
+    source: Source
+    loinc: Code | None = None
+    ccam: Code | None = None
+    region: Code | None = None  # JDV_RegionAnatomique (as in the order)
+    localisation: Code | None = None  # JDV_LocalisationAnatomique (what the CDA entries require)
+    description: str = ""
+
+    @property
+    def label(self) -> str:
+        for code in (self.ccam, self.loinc):
+            if code is not None and code.display:
+                return code.display
+        return self.modality.display or self.modality.code
+
+
+@dataclass(frozen=True, slots=True)
+class AdministeredProduct:
+    """A product given during the act (contrast agent...): name, ATC, lot, quantity, unit, route."""
+
+    name: str
+    source: Source
+    atc: Code | None = None
+    product_code: Code | None = None  # CIP or UCD
+    lot: str = ""
+    quantity: Decimal | None = None
+    unit: str = ""  # UCUM, e.g. mL
+    route: Code | None = None  # EDQM route of administration
+
+
+@dataclass(frozen=True, slots=True)
+class Equipment:
+    manufacturer: str
+    model: str
+    source: Source
+    serial_number: str = ""
+    station: str = ""
+
+    @property
+    def label(self) -> str:
+        return " ".join(p for p in (self.manufacturer, self.model) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class CtAcquisition:
+    """One CT irradiation event (or one series when only image headers are available)."""
+
+    label: str
+    source: Source
+    ctdi_vol_mgy: Decimal | None = None
+    dlp_mgy_cm: Decimal | None = None
+    event_uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DoseReport:
+    """The dose of the examination as found in the images; ``warnings`` are French, for the user."""
+
+    acquisitions: tuple[CtAcquisition, ...] = ()
+    total_dlp_mgy_cm: Sourced[Decimal] | None = None
+    total_dap_dgy_cm2: Sourced[Decimal] | None = None
+    fluoroscopy_time_s: Sourced[Decimal] | None = None
+    equipment: Equipment | None = None
+    study_instance_uid: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.acquisitions or self.total_dlp_mgy_cm or self.total_dap_dgy_cm2)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageReference:
+    """A DICOM instance the report refers to (key image, measured image)."""
+
+    study_uid: str
+    series_uid: str
+    instance_uid: str
+    sop_class_uid: str
+    modality: str
+    source: Source
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    label: str
+    value: Decimal
+    unit: str
+    source: Source
+    series_uid: str = ""
+    instance_uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    description: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class UrgentCommunication:
+    """A result communicated at once (phone...) to someone, as the charter asks for urgent findings."""
+
+    recipient: str
+    at: datetime
+    source: Source
+    means: str = "téléphone"
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityCheck:
+    """Identity-vigilance: the patient of the images is the patient of the order."""
+
+    verified: bool
+    source: Source
+    at: datetime | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    """Free text of a chapter, in the small Markdown subset of ``reporting.markdown``."""
+
+    text: str = ""
+    source: Source = Source.USER
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+class Chapter(Enum):
+    """The four chapters the ANS guide requires, with the report attribute holding each."""
+
+    INDICATION = ("indication", "Indication")
+    TECHNIQUE = ("technique", "Technique")
+    RESULTS = ("results", "Résultats")
+    CONCLUSION = ("conclusion", "Synthèse / Conclusion")
+
+    @property
+    def attribute(self) -> str:
+        return self.value[0]
+
+    @property
+    def title(self) -> str:
+        return self.value[1]
+
+
+class ReportStatus(StrEnum):
+    DRAFT = "brouillon"
+    SIGNED = "signé"
+
+
+@dataclass(frozen=True, slots=True)
+class Addendum:
+    text: str
+    author: Professional
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    document_id: str
+    set_id: str
+    version: int = 1
+    parent_document_id: str = ""
+    status: ReportStatus = ReportStatus.DRAFT
+    title: str = "CR d'imagerie médicale"
+    patient: PatientIdentity | None = None
+    participants: Participants = field(default_factory=Participants)
+    order: OrderReferences = field(default_factory=OrderReferences)
+    acts: tuple[Act, ...] = ()
+    products: tuple[AdministeredProduct, ...] = ()
+    dose: DoseReport | None = None
+    dose_missing_reason: str = ""
+    indication: Narrative = field(default_factory=Narrative)
+    technique: Narrative = field(default_factory=Narrative)
+    results: Narrative = field(default_factory=Narrative)
+    conclusion: Narrative = field(default_factory=Narrative)
+    history: Narrative = field(default_factory=Narrative)
+    contraindications: Narrative = field(default_factory=Narrative)
+    pregnant: Sourced[bool] | None = None
+    measurements: tuple[Measurement, ...] = ()
+    images: tuple[ImageReference, ...] = ()
+    incidents: tuple[Incident, ...] = ()
+    urgent_communication: UrgentCommunication | None = None
+    teleradiology: bool = True
+    teleradiology_mention: str = ""
+    identity_check: IdentityCheck | None = None
+    act_time: Sourced[datetime] | None = None
+    interpretation_time: Sourced[datetime] | None = None
+    signature_time: datetime | None = None
+    addendum: Addendum | None = None
+
+    def chapter(self, chapter: Chapter) -> Narrative:
+        return getattr(self, chapter.attribute)
+
+    @property
+    def is_ionising(self) -> bool:
+        return any(act.modality.code in IONISING_MODALITIES for act in self.acts)
+
+
+IONISING_MODALITIES = frozenset({"CT", "CR", "DX", "MG", "RF", "XA", "IO", "PX", "NM", "PT", "BMD"})
+
+
+def new_document_oid() -> str:
+    """A globally unique OID for a document or a document set (the ``2.25`` UUID arc)."""
+    return f"2.25.{uuid.uuid4().int}"
+
+
+def teleradiology_mention(author: Professional | None) -> str:
+    """The mention the charter requires: interpretation done remotely, naming the radiologist."""
+    if author is None:
+        return ""
+    rpps = f" (RPPS {author.rpps})" if author.rpps else ""
+    return f"Examen interprété en téléradiologie par le Dr {author.given} {author.family.upper()}{rpps}."
+
+
+def new_draft(**fields: object) -> Report:
+    """A first version of a new document (fresh document and set identifiers)."""
+    report = Report(document_id=new_document_oid(), set_id=new_document_oid(), **fields)  # type: ignore[arg-type]
+    if report.teleradiology and not report.teleradiology_mention:
+        report = replace(report, teleradiology_mention=teleradiology_mention(report.participants.author))
+    return report
+
+
+def new_version(report: Report, *, addendum: Addendum | None = None) -> Report:
+    """A correction or addendum of a signed report: same set, next version, back to draft.
+
+    The signed version stays as it was (it has been sent); the new one replaces it at the receiver.
+    """
+    if report.status is not ReportStatus.SIGNED:
+        raise ValueError("only a signed report can be corrected or completed")
+    return replace(
+        report,
+        document_id=new_document_oid(),
+        version=report.version + 1,
+        parent_document_id=report.document_id,
+        status=ReportStatus.DRAFT,
+        signature_time=None,
+        addendum=addendum if addendum is not None else report.addendum,
+    )

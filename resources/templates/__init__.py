@@ -1,0 +1,1 @@
+"""Report templates and terminology tables (package data, read with importlib.resources)."""
