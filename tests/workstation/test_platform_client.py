@@ -239,3 +239,26 @@ def test_one_client_serves_several_threads(client, server) -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_the_auth_session_sees_refusals_and_outages_apart(client, server, ca_file: Path) -> None:
+    from auth.session import Identity, LoginRejected, PlatformUnreachable
+    from workstation.platform.verifier import SessionVerifier
+
+    verifier = SessionVerifier(client)
+    with pytest.raises(PlatformUnreachable):  # nobody logged in: the platform cannot tell
+        verifier.verify_password("dr.martin", "pw")
+    assert verifier.authenticate("dr.martin", "pw", "123456") == Identity(**USER)
+    server.routes["POST /api/v1/auth/verify-password"] = (401, {"error": "bad_credentials", "message": "x"})
+    assert verifier.verify_password("dr.martin", "wrong") is False
+    server.routes["POST /api/v1/auth/verify-password"] = (423, {"error": "locked", "message": "x"})
+    with pytest.raises(LoginRejected) as caught:
+        verifier.verify_password("dr.martin", "wrong")
+    assert caught.value.code == "locked" and "verrouillé" in caught.value.user_message
+    server.routes["POST /api/v1/auth/login"] = (401, {"error": "bad_otp", "message": "x"})
+    with pytest.raises(LoginRejected) as caught:
+        verifier.authenticate("dr.martin", "pw", "000000")
+    assert caught.value.code == "bad_otp"
+    with pytest.raises(PlatformUnreachable) as caught:
+        SessionVerifier(PlatformClient("https://127.0.0.1:9", ca_file)).authenticate("a", "b", "c")
+    assert "injoignable" in caught.value.user_message
