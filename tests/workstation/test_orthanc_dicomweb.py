@@ -14,7 +14,7 @@ import pydicom
 import pytest
 import requests
 
-from workstation.platform import DicomWeb, RetrieveCancelled
+from workstation.platform import DicomWeb, NotFoundError, RetrieveCancelled
 
 pytestmark = pytest.mark.orthanc
 
@@ -90,6 +90,14 @@ def test_cancel_stops_between_instances_and_a_new_call_resumes(orthanc, uploaded
     before = {p: p.stat().st_mtime_ns for p in kept}
     paths = _reader(orthanc).retrieve_study(study_uid, tmp_path)
     assert len(paths) == 12 and all(p.stat().st_mtime_ns == t for p, t in before.items())  # not fetched again
+
+
+def test_an_unknown_study_is_not_found(orthanc, uploaded, tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        _reader(orthanc).retrieve_study("1.2.3.4.5.6.7.8.9", tmp_path)
+    assert "pas (encore) disponibles" in caught.value.user_message
+    with pytest.raises(ValueError, match="UID"):
+        _reader(orthanc).retrieve_study("../../etc", tmp_path)
 
 
 def test_plain_http_only_when_asked_and_only_on_loopback(orthanc) -> None:

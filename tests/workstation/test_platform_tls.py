@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from workstation.platform import PlatformClient, TlsError, TlsFailure
+from workstation.platform import PlatformClient, PlatformError, TlsError, TlsFailure
 
 HEALTH = {"status": "ok", "time": "2026-01-06T13:44:18+01:00"}
 
@@ -75,6 +75,9 @@ def test_requests_ca_bundle_in_the_environment_changes_nothing(
 def test_only_https_and_an_existing_ca_file(ca_file: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="https"):
         PlatformClient("http://127.0.0.1:8443", ca_file)
-    with pytest.raises(Exception) as caught:
-        PlatformClient("https://127.0.0.1:8443", tmp_path / "absent.pem")
-    assert "introuvable" in caught.value.user_message
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate")
+    for ca in (tmp_path / "absent.pem", garbage):
+        with pytest.raises(PlatformError) as caught:
+            PlatformClient("https://127.0.0.1:8443", ca)
+        assert "introuvable ou illisible" in caught.value.user_message

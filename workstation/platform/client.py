@@ -13,6 +13,7 @@ logged (their dataclass fields are hidden from repr).
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -138,11 +139,13 @@ class PlatformClient:
         parts = urlsplit(base_url)
         if parts.scheme != "https" or not parts.hostname:
             raise ValueError(f"the platform URL must be https://host[:port]: {base_url!r}")
-        if not Path(ca_file).is_file():
+        try:
+            ssl.create_default_context(cafile=str(ca_file))
+        except (OSError, ssl.SSLError) as exc:  # FileNotFoundError is an OSError
             raise PlatformError(
-                f"CA file not found: {ca_file}",
-                "Le certificat d'autorité de la plateforme est introuvable : vérifiez les réglages.",
-            )
+                f"CA file unusable: {ca_file} ({type(exc).__name__})",
+                "Certificat d'autorité de la plateforme introuvable ou illisible : vérifiez les réglages.",
+            ) from exc
         self.base_url = base_url.rstrip("/")
         self._ca = str(ca_file)
         self._timeout = timeout

@@ -24,6 +24,7 @@ from dicomweb_client.api import DICOMwebClient
 from pydicom.errors import InvalidDicomError
 
 from workstation.platform.errors import (
+    NotFoundError,
     ProtocolError,
     RetrieveCancelled,
     from_response,
@@ -135,9 +136,10 @@ class DicomWeb:
             raise ValueError(f"not a DICOM UID: {study_uid!r}")
         instances = self.search_instances(study_uid)
         if not instances:
-            raise ProtocolError(
+            raise NotFoundError(
                 f"study {study_uid}: QIDO lists no instance",
-                "Aucune image de cet examen n'est disponible sur la plateforme.",
+                "Les images de cet examen ne sont pas (encore) disponibles.",
+                404,
             )
         listed = sorted(
             ((_value(i, _SERIES), _value(i, _SOP), _value(i, _NUMBER)) for i in instances),

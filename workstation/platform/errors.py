@@ -118,8 +118,8 @@ def _cert_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
         seen.add(id(current))
         if isinstance(current, ssl.SSLCertVerificationError):
             return current
-        stack += [current.__cause__, current.__context__, getattr(current, "reason", None)]
-        stack += [a for a in current.args if isinstance(a, BaseException)]
+        linked = [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
+        stack += [e for e in linked if isinstance(e, BaseException)]
     return None
 
 
