@@ -234,14 +234,13 @@ class AuthService:
             ).fetchone()
             if row is None:
                 raise _invalid_token()
-            if row["revoked"]:
-                conn.execute("UPDATE tokens SET revoked = 1 WHERE session_id = ?", (row["session_id"],))
-                log.warning("rotated refresh token presented again: session revoked")
-                raise _invalid_token()
-            if parse_iso(row["expires_at"]) <= now:
-                raise _invalid_token()
             conn.execute("UPDATE tokens SET revoked = 1 WHERE session_id = ?", (row["session_id"],))
-            return self._issue(conn, _user(row), row["session_id"], now)
+            if not row["revoked"] and parse_iso(row["expires_at"]) > now:
+                return self._issue(conn, _user(row), row["session_id"], now)
+            if row["revoked"]:
+                log.warning("rotated refresh token presented again: session revoked")
+        # Outside the transaction, so the revocation above is committed before the refusal.
+        raise _invalid_token()
 
     def authenticate(self, access_token: str) -> tuple[User, str]:
         """The user behind a bearer token and its session id, or AuthError."""
