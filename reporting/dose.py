@@ -240,11 +240,15 @@ class _Accumulator:
     def _measure(self, name: str, item: Dataset, units: dict[str, Decimal], what: str) -> Decimal | None:
         try:
             measured = item.MeasuredValueSequence[0]
-            raw = measured.NumericValue
             unit = str(measured.MeasurementUnitsCodeSequence[0].CodeValue)
         except (AttributeError, IndexError, KeyError, TypeError):
             self.warn(f"{what} sans valeur mesurée dans « {name} » : ignoré.")
             return None
+        try:
+            raw = measured.NumericValue
+        except (AttributeError, ValueError):  # pydicom refuses a DS that is not a number
+            raw = measured.get_item("NumericValue").value if "NumericValue" in measured else None
+            raw = raw.decode("ascii", "replace").strip() if isinstance(raw, bytes) else raw
         value = _decimal(raw)
         factor = units.get(_normalise_unit(unit))
         if value is None:

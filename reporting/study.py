@@ -68,7 +68,11 @@ class StudyScan:
 
 
 def scan_study(paths: Iterable[Path]) -> StudyScan:
-    items = tuple(read_headers(paths))
+    return scan_headers(tuple(read_headers(paths)))
+
+
+def scan_headers(items: tuple[tuple[str, Dataset | None], ...]) -> StudyScan:
+    """The scan of headers already read (by ``read_headers`` or by the viewer)."""
     studies: list[str] = []
     modalities: list[str] = []
     patients: list[DicomPatient] = []

@@ -1,0 +1,71 @@
+"""The site's messages as the ANS examples write them (flux 1 ORM^O01, flux 4 OMI^O23)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from reporting.hl7 import Hl7Error
+from reporting.model import Sex, Source
+from reporting.order import hl7_datetime, modality_code, parse_site_message
+
+FLUX = "data/hl7/ansforge-teleradiologie"
+
+
+def test_order_flux_1(shared_dir: Path) -> None:
+    order = parse_site_message((shared_dir / FLUX / "flux1_ORM_O01_demande.hl7").read_text("utf-8"))
+    assert (order.kind, order.control_id, order.source) == ("ORM^O01", "000001", Source.ORDER_HL7)
+    patient = order.patient
+    assert patient is not None
+    assert (patient.ins.root, patient.ins.extension) == ("1.2.250.1.213.1.4.10", "279035121518989")
+    assert (patient.birth_family, patient.first_given, patient.sex) == ("PAT-TROIS", "DOMINIQUE", Sex.FEMALE)
+    assert patient.birth_date == date(1979, 3, 28)
+    assert patient.birth_place_cog == "63220" and patient.identity_status == "VALI"
+    assert (order.placer_order.root, order.placer_order.extension) == ("1.2.250.1.748.12345678.12", "OPN101")
+    assert order.site_doctor.idnat == "801234567897" and order.radiologist.idnat == "801234564895"
+    assert order.site.name == "Structure-Y" and order.site.id.extension == "300017985"
+    assert order.site.practice_setting.code == "ETABLISSEMENT"  # FINEG: a FINESS establishment
+    assert order.justification == "JustificationDemande"
+    assert order.purpose == "Commentaire sur la finalité de l'examen"
+    assert order.modality == "MR" and order.region.code == "774007"
+    assert order.history == "Antécédents majeur du patient" and order.pregnant is False
+    assert order.visit.value == "000897406" and order.encounter_class == "O"
+    assert (order.sender_application, order.receiver_application) == ("StructureApp", "TLRapp")
+    assert order.requester is None  # the guide's example has no PV1-8
+
+
+def test_complement_flux_4(shared_dir: Path) -> None:
+    text = (shared_dir / FLUX / "flux4_OMI_O23_complement_post_examen.hl7").read_text("utf-8")
+    complement = parse_site_message(text.replace("\n", "\r\n"))
+    assert complement.source is Source.COMPLEMENT_HL7
+    assert (complement.accession.root, complement.accession.extension) == (
+        "1.2.250.1.925.994044.27",
+        "ACN101",
+    )
+    assert complement.study_instance_uid == "1.2.250.1.213.4.5.2.1.101"
+    assert complement.act.code == "24590-2"
+    assert complement.act_time == hl7_datetime("20260106184418")
+    [product] = complement.products
+    assert (product.atc.code, product.lot, product.quantity, product.unit) == (
+        "V09",
+        "0123456789",
+        Decimal(1),
+        "mL",
+    )
+    assert complement.equipment_model == "Modèle"
+
+
+def test_timestamps_and_modalities() -> None:
+    assert hl7_datetime("20260106184418").utcoffset().total_seconds() == 3600  # French winter time
+    assert hl7_datetime("202607011200+0000") == datetime.fromisoformat("2026-07-01T12:00:00+00:00")
+    assert hl7_datetime("2026") is None and hl7_datetime("20261399") is None
+    assert modality_code("ct").display == "Tomodensitométrie"
+    assert modality_code("MED-1126") is None
+
+
+def test_not_hl7() -> None:
+    with pytest.raises(Hl7Error):
+        parse_site_message("bonjour")
