@@ -22,7 +22,7 @@ from hl7apy.core import Message, Segment
 
 from .ack import AckCode, HL7Error, Rejection
 from .cda import CdaDocument, CdaError, InstanceIdentifier, decode_cda
-from .hl7msg import Envelope, component, field, first_segment, segments, text_of, unescape
+from .hl7msg import Envelope, component, field, first_segment, repetitions, segments, text_of, unescape
 
 SUPPORTED_EVENTS: dict[str, tuple[str, ...]] = {
     "ORM": ("O01",),
@@ -31,6 +31,7 @@ SUPPORTED_EVENTS: dict[str, tuple[str, ...]] = {
     "MDM": ("T02", "T10"),
 }
 PROTOCOL_CODE = "PROTOCOLE_IMAGERIE"
+REFUSAL_NOTE = "MOTIF_REFUS"  # NTE-4 of the workstation's free-text justification (docs/ARCHITECTURE.md)
 _UID = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 
 
@@ -61,6 +62,7 @@ class Acceptance:
 class Refusal:
     order_id: str
     reason: str
+    justification: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +248,14 @@ def _oru(message: Message) -> Event:
                 "ORC-1=OC with empty ORC-16",
                 "ORC^1^16",
             )
-        return Refusal(order_id, reason)
+        justification = " / ".join(
+            unescape(message, text_of(line))
+            for nte in segments(message, "NTE")
+            if component(field(nte, 4), 1) == REFUSAL_NOTE
+            for line in repetitions(nte, 3)
+            if text_of(line)
+        )
+        return Refusal(order_id, reason, justification)
     if control in ("NW", "RO"):
         return _report(message, orc, replacement=control == "RO", parent=None)
     if control == "CA":

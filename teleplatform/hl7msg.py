@@ -156,6 +156,14 @@ def field(segment: Segment | None, index: int) -> Element | None:
     return None
 
 
+def repetitions(segment: Segment | None, index: int) -> list[Element]:
+    """Every repetition of field `index`, in order."""
+    if segment is None:
+        return []
+    wanted = f"{segment.name}_{index}"
+    return [child for child in segment.children if child.name == wanted]
+
+
 def component(element: Element | None, index: int) -> str:
     """Text of component `index` (1-based) of a field, or of sub-component `index` of a component."""
     if element is None:

@@ -144,7 +144,10 @@ class Workflow:
                 f"Demande validée ; {event.protocols} protocole{plural} d'imagerie transmis.",
             )
         else:
-            self._set(event.order_id, OrderStatus.REFUSE, "Demande refusée", f"Motif : {event.reason}")
+            detail = f"Motif : {event.reason}"
+            if event.justification:
+                detail += f" ({event.justification})"
+            self._set(event.order_id, OrderStatus.REFUSE, "Demande refusée", detail)
         return event.order_id
 
     def _complement(self, event: Complement) -> str:

@@ -88,14 +88,18 @@ def acceptance(order_id: str, control_id: str, with_protocol: bool = True) -> by
     return message(*segments)
 
 
-def refusal(order_id: str, control_id: str, reason: str) -> bytes:
+def refusal(order_id: str, control_id: str, reason: str, justification: tuple[str, ...] = ()) -> bytes:
+    """Flux 3 refusal as the workstation writes it: coded reason in ORC-16, justification in an NTE."""
     orc16 = f"EXAMEN_NON_ADAPTE^{reason}^TLR_MOTIF_REFUS" if reason else ""
-    return message(
+    segments = [
         _msh("ORU^R01^ORU_R01", control_id, sender="TLRapp|TLRfacility|StructureApp|StructureFacility"),
         PID,
         f"ORC|OC|{order_id}^^{PLACER_ROOT}^ISO||||||||||||||{orc16}",
         f"OBR||{order_id}^^{PLACER_ROOT}^ISO||REPONSE_DEMANDE^Réponse^TLR_OBR_PROCEDURE",
-    )
+    ]
+    if justification:
+        segments.append(f"NTE|1||{'~'.join(justification)}|MOTIF_REFUS^^HL70364")
+    return message(*segments)
 
 
 def complement(order_id: str, control_id: str, accession: str, study_uid: str) -> bytes:
