@@ -8,6 +8,7 @@ cannot place; rules that matter are checked explicitly in flows.py. The raw text
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -190,8 +191,28 @@ def text_of(element: Element | None) -> str:
 
 
 def unescape(message: Message, text: str) -> str:
-    """Human text of a field (HL7 escape sequences such as \\F\\ or \\T\\ resolved)."""
-    try:
-        return message.unescape(text)
-    except (HL7apyException, ValueError, IndexError):
-        return text
+    """Human text of a field: the escape sequences of HL7 v2 (\\F\\ \\S\\ \\T\\ \\R\\ \\E\\, \\.br\\,
+    \\Xhh\\) resolved with the message's own encoding characters. hl7apy escapes when it builds,
+    but has no reverse operation."""
+    chars = message.encoding_chars
+    escape = chars["ESCAPE"]
+    plain = {
+        "F": chars["FIELD"],
+        "S": chars["COMPONENT"],
+        "T": chars["SUBCOMPONENT"],
+        "R": chars["REPETITION"],
+        "E": escape,
+        ".br": "\n",
+    }
+
+    def resolve(found: re.Match[str]) -> str:
+        code = found.group(1)
+        if code[0] == "X":
+            try:
+                return bytes.fromhex(code[1:]).decode("utf-8")
+            except ValueError:
+                return found.group(0)
+        return plain[code]
+
+    pattern = f"{re.escape(escape)}(F|S|T|R|E|\\.br|X[0-9A-Fa-f]{{2,}}){re.escape(escape)}"
+    return re.sub(pattern, resolve, text)

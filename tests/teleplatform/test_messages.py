@@ -105,13 +105,13 @@ def test_refusal_and_cancellation(authorized: Live) -> None:
     live = authorized
     for order_id, control in (("R-1", "R01"), ("A-1", "A01")):
         assert _ack(live.post_hl7(new_order(order_id, control)))["code"] == "AA"
-    justification = ("IRM plus adaptée", "Rappeler le service")
+    justification = (r"IRM plus adaptée \F\ voir HAS", "Rappeler le service")  # an escaped "|" in NTE-3
     assert _ack(live.post_hl7(refusal("R-1", "R02", "Examen non adapté", justification)))["code"] == "AA"
     assert _ack(live.post_hl7(cancellation("A-1", "A02")))["code"] == "AA"
     orders = live.orders()
     assert (orders["R-1"]["status"], orders["A-1"]["status"]) == ("refuse", "annule")
     assert orders["R-1"]["history"][-1]["detail"] == (
-        "Motif : Examen non adapté (IRM plus adaptée / Rappeler le service)"
+        "Motif : Examen non adapté (IRM plus adaptée | voir HAS / Rappeler le service)"
     )
     assert orders["A-1"]["history"][-1]["detail"] == "Motif : Patient transféré"
     # A refused order takes no report and no further answer.
