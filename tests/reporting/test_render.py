@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -127,3 +130,19 @@ def test_text_outside_chapters_and_bad_inputs(inputs: dict[str, Path], capsys: p
     inputs["order"].unlink()
     assert main(args(inputs)) == EXIT_BAD_INPUT
     assert "introuvable" in capsys.readouterr().err
+
+
+def test_command_line_in_its_own_process_writes_the_pdf_too(inputs: dict[str, Path]) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "reporting.render",
+        *args(inputs, "--requester", "10000000007 DURAND Paul", "--identity-checked"),
+    ]
+    command.remove("--no-pdf")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert run.returncode == EXIT_OK, run.stderr
+    written = [Path(line) for line in run.stdout.splitlines()]
+    assert [p.suffix for p in written] == [".xml", ".hl7", ".pdf"]
+    assert written[2].read_bytes().startswith(b"%PDF-")

@@ -1,0 +1,231 @@
+"""The report as a readable HTML page (French), the same content as the CDA: for the PDF sent to the
+imaging site and for on-screen previews. Qt-free; Qt only lays it out (``reporting.qt.pdf``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from reporting import markdown
+from reporting.cda import format_number
+from reporting.model import Chapter, Professional, Report, ReportStatus
+
+PARIS = ZoneInfo("Europe/Paris")
+STYLE = """
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; }
+h1 { font-size: 15pt; margin-bottom: 2pt; }
+h2 { font-size: 12pt; margin-top: 12pt; margin-bottom: 3pt; border-bottom: 1px solid #888; }
+table.grid { border-collapse: collapse; }
+table.grid td, table.grid th { border: 1px solid #999; padding: 2px 4px; }
+th { text-align: left; background: #eee; }
+.small { font-size: 8pt; color: #444; }
+"""
+
+
+def report_html(report: Report) -> str:
+    parts = [f"<html><head><meta charset='utf-8'><style>{STYLE}</style></head><body>"]
+    parts.append(f"<h1>{_e(report.title)}</h1>")
+    status = "signé" if report.status is ReportStatus.SIGNED else "BROUILLON – non signé"
+    parts.append(f"<p class='small'>Version {report.version} – {status}</p>")
+    parts.append(_identity(report))
+    parts.append(_context(report))
+    if report.addendum is not None:
+        who = report.addendum.author.display_name
+        parts.append(f"<h2>Addendum du {_when(report.addendum.at)} ({_e(who)})</h2>")
+        parts.append(_narrative(report.addendum.text))
+    for chapter in Chapter:
+        parts.append(f"<h2>{chapter.title}</h2>")
+        parts.append(_narrative(report.chapter(chapter).text))
+        if chapter is Chapter.TECHNIQUE:
+            parts.append(_technique_blocks(report))
+        elif chapter is Chapter.RESULTS and report.measurements:
+            rows = [[m.label, f"{format_number(m.value)} {m.unit}"] for m in report.measurements]
+            parts.append(_table(("Mesure", "Valeur"), rows))
+    if report.urgent_communication is not None:
+        urgent = report.urgent_communication
+        parts.append(
+            f"<p>Résultat communiqué en urgence par {_e(urgent.means)} à {_e(urgent.recipient)} "
+            f"le {_when(urgent.at)}.</p>"
+        )
+    if report.teleradiology and report.teleradiology_mention:
+        parts.append(f"<p><i>{_e(report.teleradiology_mention)}</i></p>")
+    parts.append(_signature(report))
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def _e(text: str) -> str:
+    return escape(markdown.xml_safe(text), quote=False)
+
+
+def _when(moment: datetime | date | None) -> str:
+    if moment is None:
+        return "—"
+    if isinstance(moment, datetime):
+        local = moment.astimezone(PARIS) if moment.tzinfo else moment
+        return f"{local:%d/%m/%Y à %H:%M}"
+    return f"{moment:%d/%m/%Y}"
+
+
+def _person(person: Professional | None) -> str:
+    if person is None:
+        return "—"
+    rpps = f" (RPPS {person.rpps})" if person.rpps else ""
+    return person.display_name + rpps
+
+
+def _identity(report: Report) -> str:
+    patient = report.patient
+    if patient is None:
+        return "<p><b>Patient non identifié</b></p>"
+    ins = f"{patient.ins.extension}" if patient.ins else "—"
+    rows = [
+        ["Nom de naissance", patient.birth_family],
+        ["Prénoms", patient.birth_given_names],
+        ["Sexe", patient.sex.label],
+        ["Date de naissance", _when(patient.birth_date)],
+        ["INS", ins],
+    ]
+    return _table(None, rows)
+
+
+def _context(report: Report) -> str:
+    people, order = report.participants, report.order
+    rows = [
+        ["Structure d'imagerie", people.custodian.name if people.custodian else "—"],
+        ["Médecin responsable de la structure", _person(people.site_doctor)],
+        ["Médecin demandeur", _person(people.requester)],
+        ["Radiologue (téléradiologie)", _person(people.author)],
+    ]
+    if people.technologist is not None:
+        rows.append(["Manipulateur", _person(people.technologist)])
+    rows += [
+        ["N° de demande", order.placer_order.value.extension if order.placer_order else "—"],
+        ["N° d'examen (accession)", order.accession.value.extension if order.accession else "—"],
+        ["Date de l'examen", _when(report.act_time.value if report.act_time else None)],
+        [
+            "Date d'interprétation",
+            _when(report.interpretation_time.value if report.interpretation_time else None),
+        ],
+    ]
+    return _table(None, rows)
+
+
+def _technique_blocks(report: Report) -> str:
+    parts = []
+    if report.acts:
+        rows = [
+            [
+                " ; ".join(f"{c.code} {c.display}".strip() for c in (a.ccam, a.loinc) if c) or a.label,
+                a.modality.display or a.modality.code,
+                (a.localisation or a.region).display if (a.localisation or a.region) else "",
+            ]
+            for a in report.acts
+        ]
+        parts.append(_table(("Acte", "Modalité", "Localisation"), rows))
+    if report.products:
+        rows = [
+            [
+                p.name,
+                p.atc.code if p.atc else "",
+                f"{format_number(p.quantity)} {p.unit}" if p.quantity else "",
+                p.route.display if p.route else "",
+                p.lot,
+            ]
+            for p in report.products
+        ]
+        parts.append("<p><b>Produits administrés</b></p>")
+        parts.append(_table(("Produit", "ATC", "Quantité", "Voie", "Lot"), rows))
+    if report.incidents:
+        items = "".join(f"<li>{_e(i.description)}</li>" for i in report.incidents)
+        parts.append(f"<p><b>Incidents</b></p><ul>{items}</ul>")
+    parts.append(_dose(report))
+    return "".join(parts)
+
+
+def _dose(report: Report) -> str:
+    if not report.is_ionising:
+        return ""
+    dose = report.dose
+    if dose is None or dose.is_empty:
+        reason = report.dose_missing_reason or "non disponible"
+        return f"<p><b>Dose</b> : {_e(reason)}</p>"
+    rows = []
+    if dose.total_dlp_mgy_cm is not None:
+        rows.append(
+            [
+                "PDL total",
+                f"{format_number(dose.total_dlp_mgy_cm.value)} mGy·cm",
+                dose.total_dlp_mgy_cm.source.label,
+            ]
+        )
+    for acquisition in dose.acquisitions:
+        values = []
+        if acquisition.ctdi_vol_mgy is not None:
+            values.append(f"CTDIvol {format_number(acquisition.ctdi_vol_mgy)} mGy")
+        if acquisition.dlp_mgy_cm is not None:
+            values.append(f"PDL {format_number(acquisition.dlp_mgy_cm)} mGy·cm")
+        if values:
+            rows.append([acquisition.label, " ; ".join(values), acquisition.source.label])
+    if dose.total_dap_dgy_cm2 is not None:
+        rows.append(
+            [
+                "PDS total",
+                f"{format_number(dose.total_dap_dgy_cm2.value, 3)} dGy·cm²",
+                dose.total_dap_dgy_cm2.source.label,
+            ]
+        )
+    if dose.fluoroscopy_time_s is not None:
+        rows.append(
+            [
+                "Temps de scopie",
+                f"{format_number(dose.fluoroscopy_time_s.value, 1)} s",
+                dose.fluoroscopy_time_s.source.label,
+            ]
+        )
+    equipment = f"<p>Appareil : {_e(dose.equipment.label)}</p>" if dose.equipment else ""
+    return "<p><b>Dose délivrée</b></p>" + _table(("Mesure", "Valeur", "Source"), rows) + equipment
+
+
+def _signature(report: Report) -> str:
+    if report.status is not ReportStatus.SIGNED:
+        return "<p><b>Document non signé.</b></p>"
+    return (
+        f"<p class='small'>Signé électroniquement le {_when(report.signature_time)} par "
+        f"{_e(_person(report.participants.author))}. Responsable du document : "
+        f"{_e(_person(report.participants.site_doctor))}.</p>"
+    )
+
+
+def _narrative(text: str) -> str:
+    if not text.strip():
+        return "<p>—</p>"
+    out = []
+    for block in markdown.blocks(text):
+        if isinstance(block, markdown.Heading):
+            out.append(f"<p><b>{_spans(block.line)}</b></p>")
+        elif isinstance(block, markdown.ListBlock):
+            tag = "ol" if block.ordered else "ul"
+            out.append(f"<{tag}>" + "".join(f"<li>{_spans(i)}</li>" for i in block.items) + f"</{tag}>")
+        else:
+            out.append("<p>" + "<br/>".join(_spans(line) for line in block.lines) + "</p>")
+    return "".join(out)
+
+
+def _spans(line: markdown.Line) -> str:
+    out = []
+    for span in line:
+        text = _e(span.text)
+        if span.bold:
+            text = f"<b>{text}</b>"
+        if span.italic:
+            text = f"<i>{text}</i>"
+        out.append(text)
+    return "".join(out)
+
+
+def _table(headers: tuple[str, ...] | None, rows: list[list[str]]) -> str:
+    head = "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr>" if headers else ""
+    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table class='grid' cellspacing='0'>{head}{body}</table>"

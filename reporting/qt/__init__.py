@@ -1,0 +1,1 @@
+"""Qt-side of reporting: what needs Qt to be drawn (the PDF)."""
