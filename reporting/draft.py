@@ -16,6 +16,7 @@ from reporting.model import (
     Chapter,
     Code,
     DoseReport,
+    Equipment,
     IdentityCheck,
     Narrative,
     OrderReferences,
@@ -58,6 +59,12 @@ def compose(inputs: DraftInputs) -> Draft:
     dose: DoseReport | None = dose_from_datasets(scan.items) if scan is not None else None
     if dose is not None:
         warnings.extend(dose.warnings)
+    if complement is not None and complement.equipment_model and (dose is None or dose.equipment is None):
+        equipment = Equipment("", complement.equipment_model, Source.COMPLEMENT_HL7)
+        dose = replace(dose, equipment=equipment) if dose is not None else DoseReport(equipment=equipment)
+    validator = order.radiologist
+    if validator is not None and validator.idnat and validator.idnat != inputs.author.idnat:
+        warnings.append("Le radiologue qui rédige n'est pas celui qui a validé la demande (ORC-11).")
     references = _references(order, complement, scan, warnings)
     identity = None
     if inputs.identity_checked_by_user:
