@@ -14,12 +14,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pydicom
 from pydicom.dataset import Dataset
+from pydicom.encaps import generate_frames
 from pydicom.errors import InvalidDicomError
+from pydicom.pixels.utils import get_expected_length
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from .store import Store
@@ -97,19 +100,37 @@ def _int(value: object) -> int | None:
         return None
 
 
-def frame_bytes(ds: Dataset) -> int | None:
-    rows, columns, bits = _int(ds.get("Rows")), _int(ds.get("Columns")), _int(ds.get("BitsAllocated"))
-    if not rows or not columns or not bits or bits % 8:
-        return None
-    return rows * columns * (_int(ds.get("SamplesPerPixel")) or 1) * bits // 8
-
-
 def frame_count(ds: Dataset) -> int:
     return _int(ds.get("NumberOfFrames")) or 1
 
 
+def native_frame_size(ds: Dataset) -> int | None:
+    """Bytes of one uncompressed frame (YBR_FULL_422 sub-sampling included), or None when frames
+    are not whole bytes (BitsAllocated 1) or the header cannot say."""
+    if (_int(ds.get("BitsAllocated")) or 1) % 8:
+        return None
+    try:
+        return get_expected_length(ds, unit="bytes") // frame_count(ds)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
 class _Unusable(Exception):
     pass
+
+
+def _check_encapsulated(path: Path, frames: int) -> None:
+    """A compressed file is read once in full (not decoded): a truncated one has no complete
+    PixelData, or fewer frames than NumberOfFrames, and would fail only when a client asks."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            full = pydicom.dcmread(path)
+            found = sum(1 for _ in generate_frames(full.PixelData, number_of_frames=frames))
+        except Exception as exc:  # truncated items, missing delimiter, ...: all mean incomplete
+            raise _Unusable("encapsulated pixel data incomplete (truncated file)") from exc
+    if found < frames:
+        raise _Unusable(f"encapsulated pixel data has {found} of {frames} frames (truncated file)")
 
 
 def _read(path: Path, size: int) -> tuple[Dataset, int | None]:
@@ -128,15 +149,18 @@ def _read(path: Path, size: int) -> tuple[Dataset, int | None]:
     syntax = ds.file_meta.get("TransferSyntaxUID")
     if syntax is None:
         raise _Unusable("TransferSyntaxUID missing")
-    if syntax not in _NATIVE_LE or pixel_tag_at >= size:
+    if pixel_tag_at >= size:  # no pixel data (structured reports, dose reports...)
+        return ds, None
+    if syntax.is_encapsulated:
+        _check_encapsulated(path, frame_count(ds))
+        return ds, None
+    frame = native_frame_size(ds)
+    if frame is None or syntax.is_deflated:
         return ds, None
     header = 8 if syntax == ImplicitVRLittleEndian else 12
-    frame = frame_bytes(ds)
-    if frame is None:
-        return ds, None
     if size < pixel_tag_at + header + frame * frame_count(ds):
-        raise _Unusable("pixel data shorter than Rows x Columns x frames (truncated file)")
-    return ds, pixel_tag_at + header
+        raise _Unusable("pixel data shorter than its Rows, Columns and frames (truncated file)")
+    return ds, pixel_tag_at + header if syntax in _NATIVE_LE else None
 
 
 def _attributes_json(ds: Dataset) -> str:

@@ -26,7 +26,13 @@ from pydicom.datadict import keyword_for_tag, tag_for_keyword
 from pydicom.pixels import pixel_array
 from pydicom.uid import UID, ExplicitVRLittleEndian
 
-from .dicom_index import INSTANCE_ATTRIBUTES, SERIES_ATTRIBUTES, STUDY_ATTRIBUTES, frame_bytes, frame_count
+from .dicom_index import (
+    INSTANCE_ATTRIBUTES,
+    SERIES_ATTRIBUTES,
+    STUDY_ATTRIBUTES,
+    frame_count,
+    native_frame_size,
+)
 from .store import Store
 from .web import HttpError, Request, Response, accept_items, json_response
 
@@ -401,7 +407,7 @@ class DicomWeb:
 
 
 def _frame(path: Path, ds: pydicom.Dataset, pixel_offset: int | None, number: int) -> bytes:
-    size = frame_bytes(ds)
+    size = native_frame_size(ds)
     if pixel_offset is not None and size is not None:
         with path.open("rb") as fp:
             fp.seek(pixel_offset + (number - 1) * size)

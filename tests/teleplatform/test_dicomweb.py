@@ -137,17 +137,29 @@ def test_compressed_multiframe_is_decoded_per_frame(
     shared_dir: Path, tmp_path: Path, start_live: Callable[..., Live]
 ) -> None:
     """A real RLE multi-frame file (pydicom-data): frames come out uncompressed and equal to the
-    uncompressed original; its JPEG 2000 twin (same SOP Instance UID) is skipped as a duplicate."""
+    uncompressed original. Ahead of it in path order, a truncated JPEG 2000 copy with the same SOP
+    Instance UID is detected and skipped, so it does not shadow the good file; the JPEG 2000 twin
+    that comes after is skipped as a duplicate."""
     root = write_data_dir(tmp_path / "data")
-    source = shared_dir / "data" / "dicom" / "pydicom_pydicom-data"
-    for folder, name in (("a", "emri_small_RLE.dcm"), ("b", "emri_small_jpeg_2k_lossless.dcm")):
+    data = shared_dir / "data" / "dicom"
+    source = data / "pydicom_pydicom-data"
+    copies = (
+        ("0", data / "malformed" / "pydicom-data" / "emri_small_jpeg_2k_lossless_too_short.dcm"),
+        ("a", source / "emri_small_RLE.dcm"),
+        ("b", source / "emri_small_jpeg_2k_lossless.dcm"),
+    )
+    for folder, path in copies:
         (root / "dicom" / folder).mkdir()
-        shutil.copy(source / name, root / "dicom" / folder / name)
+        shutil.copy(path, root / "dicom" / folder / path.name)
     live = start_live(root)
     live.authorize()
     client = DICOMwebClient(url=live.url("/dicom-web"), session=live.session)
     assert [(s.path, s.reason) for s in live.platform.dicom_report.skipped] == [
-        ("b/emri_small_jpeg_2k_lossless.dcm", "same SOP Instance UID as a/emri_small_RLE.dcm")
+        (
+            "0/emri_small_jpeg_2k_lossless_too_short.dcm",
+            "encapsulated pixel data incomplete (truncated file)",
+        ),
+        ("b/emri_small_jpeg_2k_lossless.dcm", "same SOP Instance UID as a/emri_small_RLE.dcm"),
     ]
     reference = pydicom.dcmread(source / "emri_small.dcm")
     rle = pydicom.dcmread(source / "emri_small_RLE.dcm")
@@ -177,3 +189,32 @@ def test_compressed_multiframe_is_decoded_per_frame(
     )
     assert native.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.1"
     np.testing.assert_array_equal(native.pixel_array, reference.pixel_array)
+
+
+def test_ybr_422_frames_are_the_stored_bytes(
+    shared_dir: Path, tmp_path: Path, start_live: Callable[..., Live]
+) -> None:
+    """Uncompressed YBR_FULL_422 (chroma sub-sampled: 2 bytes per pixel, not 3) is served as stored."""
+    root = write_data_dir(tmp_path / "data")
+    source = (
+        shared_dir
+        / "data"
+        / "dicom"
+        / "cornerstonejs_cornerstoneWADOImageLoader"
+        / "US-YBR_FULL_422-EVRLE.dcm"
+    )
+    shutil.copy(source, root / "dicom" / source.name)
+    live = start_live(root)
+    live.authorize()
+    assert live.platform.dicom_report.skipped == []
+    client = DICOMwebClient(url=live.url("/dicom-web"), session=live.session)
+    ds = pydicom.dcmread(source)
+    (frame,) = client.retrieve_instance_frames(
+        ds.StudyInstanceUID,
+        ds.SeriesInstanceUID,
+        ds.SOPInstanceUID,
+        frame_numbers=[1],
+        media_types=("application/octet-stream",),
+    )
+    assert len(frame) == ds.Rows * ds.Columns * 2
+    assert frame == ds.PixelData[: len(frame)]
