@@ -92,6 +92,7 @@ class WorklistEntry:
     priority: Priority
     received_at: datetime
     study_instance_uid: str | None
+    accession_number: str | None
     messages: tuple[RawMessage, ...] = field(repr=False)
     history: tuple[HistoryEvent, ...] = field(repr=False)
 
@@ -119,6 +120,7 @@ def _entry(item: Mapping[str, Any]) -> WorklistEntry:
             priority=Priority(item["priority"]),
             received_at=_when(item["received_at"], "received_at"),
             study_instance_uid=item.get("study_instance_uid") or None,
+            accession_number=item.get("accession_number") or None,
             messages=tuple(
                 RawMessage(
                     str(m["type"]), str(m["control_id"]), _when(m["received_at"], "received_at"), m["hl7"]
