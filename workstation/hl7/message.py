@@ -76,6 +76,8 @@ class Segment:
 
     def get(self, number: int, component: int = 1, sub: int = 1, rep: int = 0) -> str:
         """The text at ``SEG-number.component.sub`` (repetition ``rep``), '' when absent."""
+        if min(number, component, sub) < 1 or rep < 0:
+            return ""
         try:
             return self.fields[number - 1][rep][component - 1][sub - 1]
         except IndexError:
@@ -88,13 +90,6 @@ class Segment:
             self.get(number, first + 1, rep=rep),
             self.get(number, first + 2, rep=rep),
         )
-
-    def components(self, number: int, rep: int = 0) -> tuple[str, ...]:
-        """Every component of a field, first sub-component of each (e.g. NTE-3 text lines)."""
-        try:
-            return tuple(c[0] if c else "" for c in self.fields[number - 1][rep])
-        except IndexError:
-            return ()
 
     def texts(self, number: int, component: int = 1) -> list[str]:
         """The non-empty values of every repetition of a field (e.g. the lines of NTE-3)."""
