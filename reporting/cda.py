@@ -117,9 +117,9 @@ def _ii(parent: etree._Element, identifier: Identifier, tag: str = "id") -> etre
 
 class _Writer:
     def __init__(self, report: Report) -> None:
+        assert report.signature_time is not None
         self.r = report
-        self.signed = report.signature_time or datetime.now(PARIS)
-        self.ids: set[str] = set()
+        self.signed = report.signature_time
 
     # -- helpers ------------------------------------------------------------------------------
     def _uuid(self, name: str) -> str:
@@ -133,8 +133,8 @@ class _Writer:
         _el(element, "reference", value=f"#{target}")
         return element
 
-    def _content(self, parent: etree._Element, ident: str, text: str) -> etree._Element:
-        self.ids.add(ident)
+    @staticmethod
+    def _content(parent: etree._Element, ident: str, text: str) -> etree._Element:
         return _el(parent, "content", text, ID=ident)
 
     def _name(self, parent: etree._Element, person: Professional) -> None:
@@ -157,22 +157,15 @@ class _Writer:
             _code(element, "standardIndustryClassCode", org.practice_setting)
         return element
 
-    def _assigned(
-        self,
-        parent: etree._Element,
-        tag: str,
-        person: Professional,
-        person_tag: str = "assignedPerson",
-        org_tag: str = "representedOrganization",
-    ) -> None:
+    def _assigned(self, parent: etree._Element, tag: str, person: Professional) -> None:
         entity = _el(parent, tag)
         _el(entity, "id", root=RPPS_ROOT, extension=person.idnat)
         _code(entity, "code", person.profession or RADIOLOGIST)
         if person.telecom:
             _el(entity, "telecom", value=person.telecom, use="WP")
-        self._name(_el(entity, person_tag), person)
+        self._name(_el(entity, "assignedPerson"), person)
         if person.organization is not None:
-            self._organization(entity, org_tag, person.organization, setting=True)
+            self._organization(entity, "representedOrganization", person.organization, setting=True)
 
     def _narrative(self, text: etree._Element, narrative: str) -> None:
         for block in markdown.blocks(narrative):
@@ -299,9 +292,12 @@ class _Writer:
 
     def _authors(self, root: etree._Element) -> None:
         people = self.r.participants
-        for person in (people.author, people.site_doctor):
-            if person is None:
+        authors: list[Professional] = []
+        for person in (people.author, people.site_doctor, *people.former_site_doctors):
+            if person is None or any(person.idnat == known.idnat for known in authors):
                 continue
+            authors.append(person)
+        for person in authors:
             author = _el(root, "author")
             _el(author, "time", value=timestamp(self.signed))
             self._assigned(author, "assignedAuthor", person)

@@ -177,6 +177,9 @@ class Participants:
     requester: Professional | None = None
     technologist: Professional | None = None
     custodian: Organization | None = None
+    # Site doctors of earlier versions stay authors of the new ones (ANS white paper: the DMP lets
+    # only an author of the document publish or withdraw it).
+    former_site_doctors: tuple[Professional, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,8 +440,13 @@ def new_version(report: Report, *, addendum: Addendum | None = None) -> Report:
     """
     if report.status is not ReportStatus.SIGNED:
         raise ValueError("only a signed report can be corrected or completed")
+    people = report.participants
+    former = people.former_site_doctors
+    if people.site_doctor is not None and all(p.idnat != people.site_doctor.idnat for p in former):
+        former = (*former, people.site_doctor)
     return replace(
         report,
+        participants=replace(people, former_site_doctors=former),
         document_id=new_document_oid(),
         version=report.version + 1,
         parent_document_id=report.document_id,

@@ -187,3 +187,24 @@ def test_number_formatting() -> None:
     assert format_number(Decimal("7.200978719152135")) == "7.2"
     assert format_number(Decimal("0.58099997"), 3) == "0.581"
     assert timestamp(datetime(2026, 7, 1, 12, 0)) == "20260701120000+0200"
+
+
+def test_a_former_site_doctor_stays_an_author_of_later_versions() -> None:
+    first = make_signed()
+    second = new_version(first)
+    new_doctor = replace(first.participants.site_doctor, idnat="801234560812", family="DUPOIS", given="Paul")
+    second = sign(
+        replace(second, participants=replace(second.participants, site_doctor=new_doctor)), SIGNED_AT
+    )
+    root = parse(second)
+    assert root.xpath("h:author/h:assignedAuthor/h:id/@extension", namespaces=NS) == [
+        "801234564895",
+        "801234560812",
+        "801234567897",
+    ]
+    assert one(root, "h:legalAuthenticator/h:assignedEntity/h:id").get("extension") == "801234560812"
+    unchanged = sign(new_version(first), SIGNED_AT)
+    assert parse(unchanged).xpath("h:author/h:assignedAuthor/h:id/@extension", namespaces=NS) == [
+        "801234564895",
+        "801234567897",
+    ]

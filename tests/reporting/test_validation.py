@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +29,7 @@ from reporting.model import (
     UrgentCommunication,
     new_version,
 )
-from tests.reporting.factories import PARIS, RADIOLOGIST_THOMAS, make_signed
+from tests.reporting.factories import PARIS, RADIOLOGIST_THOMAS, SITE_DOCTOR_ADAM, make_signed
 
 
 def documents() -> dict[str, Report]:
@@ -64,6 +65,8 @@ def documents() -> dict[str, Report]:
     addendum = Addendum(
         "Complément : *pas de thrombophlébite*.", RADIOLOGIST_THOMAS, datetime(2026, 1, 7, 9, 0, tzinfo=PARIS)
     )
+    second = new_version(first)  # the site's responsible doctor changed: both are authors
+    new_site_doctor = replace(SITE_DOCTOR_ADAM, idnat="801234560812", family="DUPOIS", given="Paul")
     weird = "Œdème ’ « » é 😀🧠 <b>&amp; & < > ]]>\x0cpage\x00 suite\n"
     return {
         "ct_full": first,
@@ -79,6 +82,10 @@ def documents() -> dict[str, Report]:
         ),
         "version_2_addendum": sign(
             new_version(first, addendum=addendum), datetime(2026, 1, 7, 9, 5, tzinfo=PARIS)
+        ),
+        "version_2_new_site_doctor": sign(
+            replace(second, participants=replace(second.participants, site_doctor=new_site_doctor)),
+            datetime(2026, 1, 7, 9, 5, tzinfo=PARIS),
         ),
         "urgent_and_unicode": make_signed(
             title="CR d’imagerie 😀",

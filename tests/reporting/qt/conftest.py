@@ -1,5 +1,6 @@
 """The PDF needs no display: without one (and without a platform chosen), let Qt run offscreen
 rather than abort the whole test process."""
+
 from __future__ import annotations
 
 import os
