@@ -1,0 +1,13 @@
+"""Structured French imaging report (Qt-free; the PDF layout is in ``reporting.qt``).
+
+Entry points:
+
+* ``model``: the report (four ANS chapters + sourced structured blocks), ``new_draft``, ``new_version``;
+* ``order.parse_site_message``: the site's ORM^O01 / OMI^O23; ``study.scan_study`` / ``scan_headers``:
+  the images' headers; ``dose``: the dose from RDSR or headers;
+* ``draft.compose``: a draft report from those sources and the radiologist's Markdown (``markdown``);
+* ``checks.check`` / ``checks.sign``: the pre-sign checks (stable codes, French messages, field paths);
+* ``pipeline.build_and_wrap``: the CI-SIS CDA (``cda``) and its HL7 message (``hl7``) for a signed report;
+* ``html.report_html``: the readable page the PDF is made from;
+* ``python -m reporting.render``: all of the above from files, headless.
+"""
