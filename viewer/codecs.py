@@ -1,0 +1,356 @@
+"""Pixel decoding: one pinned back-end per transfer syntax, and the frame decoders the workers run.
+
+Why pinned: with python-gdcm installed pydicom tries gdcm first, and JPEG pixel values differ slightly
+between back-ends, so an image could change with the machine's installed packages. Each syntax here names
+the back-end measured fastest among the runtime dependencies of pyproject.toml (python-gdcm is only a
+test reference). Measured on 512x512 CT frames (bench/viewer.py): CharLS beats libjpeg's JPEG-LS 4x,
+pylibjpeg-rle beats pydicom's RLE 7x.
+
+None of these C decoders releases the GIL, so parallel decoding needs processes: everything a worker
+receives or returns here is plain picklable data, and nothing in this module keeps state between calls.
+"""
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+import pydicom
+from pydicom.encaps import get_frame
+from pydicom.pixels import apply_color_lut, get_decoder
+from pydicom.uid import UID
+
+_WARNINGS_LOCK = threading.Lock()
+
+
+@contextmanager
+def pydicom_quietly() -> Iterator[list[warnings.WarningMessage]]:
+    """Collect pydicom's warnings instead of printing them; the caller folds them into its own report.
+
+    ``warnings.catch_warnings`` swaps process-wide state, so concurrent loads take turns through it.
+    """
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+
+
+class Lossy(Enum):
+    """Whether the transfer syntax itself implies an irreversible compression."""
+
+    NO = "non"
+    YES = "oui"
+    MAYBE = "possible"  # JPEG-LS near-lossless and JPEG 2000 may also be used reversibly
+
+
+class Backend(Enum):
+    NATIVE = "numpy (non compressé)"
+    DATASET = "pydicom (jeu de données complet)"
+    LIBJPEG = "pylibjpeg-libjpeg"
+    LIBJPEG_DIRECT = "pylibjpeg-libjpeg (direct)"
+    CHARLS = "pyjpegls (CharLS)"
+    OPENJPEG = "pylibjpeg-openjpeg"
+    RLE = "pylibjpeg-rle"
+
+
+# pydicom's decoding_plugin name for each back-end that goes through pydicom's decoder
+_PLUGIN = {
+    Backend.LIBJPEG: "pylibjpeg",
+    Backend.OPENJPEG: "pylibjpeg",
+    Backend.RLE: "pylibjpeg",
+    Backend.CHARLS: "pyjpegls",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxSupport:
+    uid: str
+    backend: Backend
+    lossy: Lossy
+
+    @property
+    def encapsulated(self) -> bool:
+        return self.backend not in (Backend.NATIVE, Backend.DATASET)
+
+    @property
+    def name(self) -> str:
+        return UID(self.uid).name
+
+
+_TABLE = (
+    ("1.2.840.10008.1.2", Backend.NATIVE, Lossy.NO),
+    ("1.2.840.10008.1.2.1", Backend.NATIVE, Lossy.NO),
+    ("1.2.840.10008.1.2.2", Backend.NATIVE, Lossy.NO),
+    ("1.2.840.10008.1.2.1.99", Backend.DATASET, Lossy.NO),  # deflated: the whole dataset is one zlib stream
+    ("1.2.840.10008.1.2.4.50", Backend.LIBJPEG, Lossy.YES),
+    ("1.2.840.10008.1.2.4.51", Backend.LIBJPEG, Lossy.YES),
+    # Processes 6/8 and 10/12 are retired and pydicom has no decoder for them; libjpeg still reads them.
+    ("1.2.840.10008.1.2.4.53", Backend.LIBJPEG_DIRECT, Lossy.YES),
+    ("1.2.840.10008.1.2.4.55", Backend.LIBJPEG_DIRECT, Lossy.YES),
+    ("1.2.840.10008.1.2.4.57", Backend.LIBJPEG, Lossy.NO),
+    ("1.2.840.10008.1.2.4.70", Backend.LIBJPEG, Lossy.NO),
+    ("1.2.840.10008.1.2.4.80", Backend.CHARLS, Lossy.NO),
+    ("1.2.840.10008.1.2.4.81", Backend.CHARLS, Lossy.MAYBE),
+    ("1.2.840.10008.1.2.4.90", Backend.OPENJPEG, Lossy.NO),
+    ("1.2.840.10008.1.2.4.91", Backend.OPENJPEG, Lossy.MAYBE),
+    ("1.2.840.10008.1.2.4.201", Backend.OPENJPEG, Lossy.NO),
+    ("1.2.840.10008.1.2.4.202", Backend.OPENJPEG, Lossy.NO),
+    ("1.2.840.10008.1.2.4.203", Backend.OPENJPEG, Lossy.MAYBE),
+    ("1.2.840.10008.1.2.5", Backend.RLE, Lossy.NO),
+)
+SUPPORTED: dict[str, SyntaxSupport] = {uid: SyntaxSupport(uid, b, lossy) for uid, b, lossy in _TABLE}
+
+
+def syntax_support(uid: str) -> SyntaxSupport | None:
+    return SUPPORTED.get(str(uid))
+
+
+@dataclass(frozen=True, slots=True)
+class PixelFormat:
+    """The Image Pixel module values that decide how bytes become samples."""
+
+    rows: int
+    columns: int
+    samples_per_pixel: int
+    bits_allocated: int
+    bits_stored: int
+    pixel_representation: int
+    photometric: str
+    planar_configuration: int = 0
+
+    @property
+    def frame_bytes(self) -> int:
+        """Bytes of one natively encoded frame (bit-packed 1-bit data rounds up)."""
+        # YBR_FULL_422 stores two chroma samples per pair of pixels: 2 samples per pixel, not 3
+        samples = self.samples_per_pixel
+        if self.photometric == "YBR_FULL_422" and samples == 3:
+            samples = 2
+        return (self.rows * self.columns * samples * self.bits_allocated + 7) // 8
+
+    @property
+    def is_monochrome(self) -> bool:
+        return self.samples_per_pixel == 1 and self.photometric in ("MONOCHROME1", "MONOCHROME2")
+
+    @property
+    def file_dtype(self) -> np.dtype | None:
+        """The dtype of natively stored samples, or None when they are not whole bytes."""
+        if self.bits_allocated not in (8, 16, 32):
+            return None
+        kind = "i" if self.pixel_representation else "u"
+        return np.dtype(f"<{kind}{self.bits_allocated // 8}")
+
+    def decoder_options(self, number_of_frames: int) -> dict[str, object]:
+        return {
+            "rows": self.rows,
+            "columns": self.columns,
+            "samples_per_pixel": self.samples_per_pixel,
+            "bits_allocated": self.bits_allocated,
+            "bits_stored": self.bits_stored,
+            "pixel_representation": self.pixel_representation,
+            "photometric_interpretation": self.photometric,
+            "planar_configuration": self.planar_configuration,
+            "number_of_frames": number_of_frames,
+            "pixel_keyword": "PixelData",
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PixelSource:
+    """Where a file's pixel data lives, found once while reading its header.
+
+    ``offset`` is the first byte of the Pixel Data value, or -1 when the value can only be reached by
+    reading the whole dataset (deflated syntax). ``length`` is None for undefined (encapsulated) length.
+    """
+
+    path: str
+    transfer_syntax: str
+    offset: int
+    length: int | None
+    number_of_frames: int
+    vr: str = "OW"
+
+    @property
+    def big_endian(self) -> bool:
+        return self.transfer_syntax == "1.2.840.10008.1.2.2"
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeTask:
+    """Frames of one file to decode, as sent to a worker process."""
+
+    source: PixelSource
+    fmt: PixelFormat
+    frames: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeFailure:
+    """A frame that did not decode; ``detail`` is the English cause for the log."""
+
+    frame: int
+    detail: str
+
+
+def can_read_directly(source: PixelSource, fmt: PixelFormat, volume_dtype: np.dtype) -> bool:
+    """True when the stored bytes can land in the volume as they are (then fixed in place).
+
+    This is the fast path of the uncompressed CT: no decoder, no intermediate copy, the read goes straight
+    into the preallocated volume.
+    """
+    support = syntax_support(source.transfer_syntax)
+    file_dtype = fmt.file_dtype
+    if support is None or support.backend is not Backend.NATIVE or file_dtype is None or source.offset < 0:
+        return False
+    if not fmt.is_monochrome or (source.big_endian and fmt.bits_allocated == 8 and source.vr == "OW"):
+        return False
+    if file_dtype == volume_dtype:
+        return True
+    # unsigned samples of at most 15 stored bits are identical bytes in a signed container of the same size
+    return (
+        volume_dtype.kind == "i"
+        and file_dtype.kind == "u"
+        and volume_dtype.itemsize == file_dtype.itemsize
+        and fmt.bits_stored < fmt.bits_allocated
+    )
+
+
+def read_directly(
+    source: PixelSource, fmt: PixelFormat, frames: tuple[int, ...], outs: list[np.ndarray]
+) -> None:
+    """Read native frames into ``outs`` (C-contiguous views of the volume); raise on short data."""
+    size = fmt.frame_bytes
+    file_dtype = fmt.file_dtype
+    assert file_dtype is not None
+    with open(source.path, "rb", buffering=0) as f:
+        for index, out in zip(frames, outs, strict=True):
+            f.seek(source.offset + index * size)
+            view = memoryview(out).cast("B")
+            done = 0
+            while done < size:
+                got = f.readinto(view[done:])
+                if not got:
+                    raise EOFError(f"pixel data ends after {done} of {size} bytes of frame {index}")
+                done += got
+            samples = out.view(file_dtype)
+            if source.big_endian:
+                samples.byteswap(inplace=True)
+            _correct_unused_bits(samples, fmt)
+
+
+def _correct_unused_bits(samples: np.ndarray, fmt: PixelFormat) -> None:
+    """Clear (unsigned) or sign-extend (signed) the bits above Bits Stored, as PS3.5 8.1.1 requires.
+
+    Same rule as pydicom's ``correct_unused_bits``: old scanners left overlay bits up there.
+    """
+    shift = samples.dtype.itemsize * 8 - fmt.bits_stored
+    if shift > 0:
+        np.left_shift(samples, shift, out=samples)
+        np.right_shift(samples, shift, out=samples)
+
+
+def decode_task(task: DecodeTask) -> list[np.ndarray | DecodeFailure]:
+    """Decode the frames of one file; one result per frame, failures as values. Runs in workers.
+
+    Never raises for a bad frame: a worker that raised would lose the other frames of the task.
+    """
+    try:
+        reader = _FrameReader(task.source, task.fmt)
+    except Exception as exc:  # any reader failure is per-file data, reported as such
+        detail = f"{type(exc).__name__}: {exc}"
+        return [DecodeFailure(i, detail) for i in task.frames]
+    results: list[np.ndarray | DecodeFailure] = []
+    for index in task.frames:
+        try:
+            results.append(reader.frame(index))
+        except Exception as exc:
+            results.append(DecodeFailure(index, f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+class _FrameReader:
+    """Reads a file's pixel data once and decodes any of its frames with the pinned back-end."""
+
+    def __init__(self, source: PixelSource, fmt: PixelFormat) -> None:
+        support = syntax_support(source.transfer_syntax)
+        if support is None:
+            raise NotImplementedError(f"no decoder for transfer syntax {source.transfer_syntax}")
+        self.source, self.fmt, self.support = source, fmt, support
+        self.options = fmt.decoder_options(source.number_of_frames)
+        self.palette: pydicom.Dataset | None = None
+        if fmt.photometric == "PALETTE COLOR":  # the palette tables are in the header, not with the pixels
+            self.palette = pydicom.dcmread(source.path, stop_before_pixels=True)
+        if support.backend is Backend.DATASET or source.offset < 0:
+            self.data: object = pydicom.dcmread(source.path)
+            self.options = {}
+        else:
+            with open(source.path, "rb") as f:
+                f.seek(source.offset)
+                self.data = f.read() if source.length is None else f.read(source.length)
+            if support.backend is Backend.NATIVE:
+                self.options["pixel_vr"] = source.vr
+                expected = fmt.frame_bytes * source.number_of_frames
+                if len(self.data) < expected:  # type: ignore[arg-type]
+                    raise EOFError(f"pixel data holds {len(self.data)} of {expected} bytes")  # type: ignore[arg-type]
+
+    def frame(self, index: int) -> np.ndarray:
+        backend = self.support.backend
+        if backend is Backend.LIBJPEG_DIRECT:
+            return self._libjpeg_direct(index)
+        decoder = get_decoder(UID(self.source.transfer_syntax))
+        # pydicom warns about recoverable oddities (JFIF markers, padding); the pixels are still right
+        with pydicom_quietly():
+            array, _ = decoder.as_array(
+                self.data, index=index, decoding_plugin=_PLUGIN.get(backend, ""), **self.options
+            )
+            if self.palette is not None:
+                array = apply_color_lut(array, self.palette)
+                if array.dtype.itemsize > 1:  # 16-bit palette entries: keep the 8 significant bits shown
+                    array = (array >> 8).astype(np.uint8)
+        return array
+
+    def _libjpeg_direct(self, index: int) -> np.ndarray:
+        import libjpeg
+
+        assert isinstance(self.data, bytes)
+        encoded = get_frame(self.data, index, number_of_frames=self.source.number_of_frames)
+        array = np.ascontiguousarray(libjpeg.decode(bytes(encoded)))
+        colour = (self.fmt.samples_per_pixel,) if self.fmt.samples_per_pixel > 1 else ()
+        expected = (self.fmt.rows, self.fmt.columns, *colour)
+        if array.shape != expected:
+            raise ValueError(f"decoded shape {array.shape} differs from the header's {expected}")
+        if self.fmt.bits_stored < array.dtype.itemsize * 8 and array.dtype.kind in "iu":
+            _correct_unused_bits(array, self.fmt)
+        return array
+
+
+def check_backends() -> dict[str, str]:
+    """For each supported syntax, the pinned back-end or why it is unavailable (used by inspect)."""
+    found: dict[str, str] = {}
+    for uid, support in SUPPORTED.items():
+        plugin = _PLUGIN.get(support.backend)
+        if plugin is None:
+            found[uid] = support.backend.value
+            continue
+        available = get_decoder(UID(uid)).available_plugins
+        found[uid] = support.backend.value if plugin in available else f"indisponible ({plugin} absent)"
+    return found
+
+
+__all__ = [
+    "Backend",
+    "DecodeFailure",
+    "DecodeTask",
+    "Lossy",
+    "PixelFormat",
+    "PixelSource",
+    "SyntaxSupport",
+    "can_read_directly",
+    "check_backends",
+    "decode_task",
+    "read_directly",
+    "syntax_support",
+]
+

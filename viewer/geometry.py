@@ -1,0 +1,391 @@
+"""From loose images to ordered stacks: series grouping, geometric split, slice order and its defects.
+
+Geometry comes from ImagePositionPatient / ImageOrientationPatient only. The usual readers do not
+help here (STACK-NOTES): VTK and SimpleITK report one spacing for a tilted series, VTK reverses the
+slice order and drops the position, and gdcm's sorter returns nothing on a tilt. What a radiologist
+must know about the stack (a missing slice, uneven spacing, a gantry tilt, images of several
+orientations under one Series Instance UID) becomes a :class:`SeriesWarning` in French.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+from viewer.codecs import Lossy, PixelFormat
+from viewer.headers import FrameInfo, ImageFile
+
+# Orientation cosines of one acquisition are written identically; 1e-3 (~0.06 degree) absorbs rounding.
+ORIENTATION_TOLERANCE = 1e-3
+# Two slices closer than this along the normal are at the same place (mm).
+SAME_POSITION_MM = 0.01
+# A gap this many times the usual spacing means slices are missing, not merely uneven.
+MISSING_FACTOR = 1.5
+# Spacing deviations below max(1 % of the spacing, 0.01 mm) are rounding, not unevenness.
+UNEVEN_RELATIVE, UNEVEN_ABSOLUTE_MM = 0.01, 0.01
+# Positions drifting from the normal by more than this angle are a gantry tilt (degrees).
+TILT_DEGREES = 0.1
+
+
+class WarningKind(Enum):
+    MIXED_ORIENTATION = "orientations_mixtes"
+    SERIES_SPLIT = "serie_scindee"
+    GANTRY_TILT = "inclinaison_statif"
+    MISSING_SLICES = "coupes_manquantes"
+    UNEVEN_SPACING = "espacement_irregulier"
+    DUPLICATE_POSITIONS = "positions_dupliquees"
+    LOSSY_COMPRESSION = "compression_avec_perte"
+    MODALITY_LUT_IGNORED = "lut_modalite_ignoree"
+    MISSING_SERIES_UID = "uid_serie_absent"
+    HEADER = "entete"
+    DECODE_FAILED = "decodage_impossible"
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesWarning:
+    kind: WarningKind
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """One frame of one file, the unit of a stack."""
+
+    file: ImageFile
+    frame: FrameInfo
+
+    @property
+    def spatial(self) -> bool:
+        return self.frame.position is not None and self.frame.orientation is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """Where the voxels are: voxel (k, i, j) of the volume sits at
+    ``positions[k] + j * column_mm * row_direction + i * row_mm * column_direction``.
+    """
+
+    positions: tuple[tuple[float, float, float], ...]
+    row_direction: tuple[float, float, float]  # direction of increasing column index
+    column_direction: tuple[float, float, float]  # direction of increasing row index
+    normal: tuple[float, float, float]
+    slice_spacing: float  # median distance between neighbours along the normal (mm)
+    row_mm: float
+    column_mm: float
+    tilt_degrees: float
+    uniform: bool  # evenly spaced, no gap, no tilt: a plain voxel grid
+
+    @property
+    def origin(self) -> tuple[float, float, float]:
+        return self.positions[0]
+
+    @property
+    def spacing(self) -> tuple[float, float, float]:
+        """(slice, row, column) spacing in mm, in the axis order of the volume array."""
+        return (self.slice_spacing, self.row_mm, self.column_mm)
+
+    def index_to_patient(self) -> np.ndarray:
+        """4x4 matrix from (j, i, k, 1) voxel indices to patient mm, exact for a uniform grid."""
+        matrix = np.eye(4)
+        matrix[:3, 0] = np.multiply(self.row_direction, self.column_mm)
+        matrix[:3, 1] = np.multiply(self.column_direction, self.row_mm)
+        if len(self.positions) > 1:
+            matrix[:3, 2] = (np.subtract(self.positions[-1], self.positions[0])) / (len(self.positions) - 1)
+        else:
+            matrix[:3, 2] = np.multiply(self.normal, self.slice_spacing)
+        matrix[:3, 3] = self.origin
+        return matrix
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPlan:
+    """One displayable stack: slices in order, geometry if any, what the reader must be told."""
+
+    series_instance_uid: str
+    part: int
+    parts: int
+    slices: tuple[Slice, ...]
+    geometry: Geometry | None
+    warnings: tuple[SeriesWarning, ...] = field(default=())
+
+    @property
+    def first(self) -> ImageFile:
+        return self.slices[0].file
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        fmt = self.first.fmt
+        colour = (3,) if _is_colour(fmt) else ()
+        return (len(self.slices), fmt.rows, fmt.columns, *colour)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return volume_dtype(s.file.fmt for s in self.slices)
+
+
+def _is_colour(fmt: PixelFormat) -> bool:
+    return fmt.samples_per_pixel == 3 or fmt.photometric == "PALETTE COLOR"
+
+
+def volume_dtype(formats: Iterable[PixelFormat]) -> np.dtype:
+    """The smallest integer type holding every stored value of the stack, int16 before uint16.
+
+    int16 first because it holds the common 12-bit unsigned CT and MR samples as they are, so such
+    files read straight into the volume; colour is stored as 8-bit RGB.
+    """
+    low, high, colour = 0, 0, False
+    for fmt in set(formats):
+        if _is_colour(fmt):
+            colour = True
+            high = max(high, (1 << min(fmt.bits_stored, 16)) - 1)
+            continue
+        bits = 1 if fmt.bits_allocated == 1 else fmt.bits_stored
+        if fmt.pixel_representation:
+            low, high = min(low, -(1 << (bits - 1))), max(high, (1 << (bits - 1)) - 1)
+        else:
+            high = max(high, (1 << bits) - 1)
+    if colour:
+        return np.dtype(np.uint8 if high <= 255 else np.uint16)
+    for candidate in (np.uint8, np.int8, np.int16, np.uint16, np.int32, np.uint32):
+        info = np.iinfo(candidate)
+        if info.min <= low and high <= info.max:
+            return np.dtype(candidate)
+    return np.dtype(np.int64)
+
+
+def plan_series(files: Sequence[ImageFile]) -> list[SeriesPlan]:
+    """Group images by Series Instance UID, split each by geometry, order every stack."""
+    by_uid: dict[str, list[Slice]] = {}
+    for image in files:
+        by_uid.setdefault(image.series_instance_uid, []).extend(Slice(image, f) for f in image.frames)
+    plans: list[SeriesPlan] = []
+    for uid, slices in by_uid.items():
+        clusters = _cluster(slices)
+        parts = [part for cluster in clusters for part in _split_same_positions(cluster)]
+        split_notes = _split_warnings(clusters)
+        for number, part in enumerate(parts, start=1):
+            plans.append(_plan(uid, number, len(parts), part, split_notes))
+    plans.sort(key=lambda p: (p.first.study_instance_uid, p.first.series_number is None,
+                              p.first.series_number or 0))
+    return plans
+
+
+def _same_geometry(a: Slice, b: Slice) -> bool:
+    fa, fb = a.file.fmt, b.file.fmt
+    if a.spatial != b.spatial or (fa.rows, fa.columns, _is_colour(fa)) != (
+        fb.rows, fb.columns, _is_colour(fb)
+    ):
+        return False
+    if not a.spatial:
+        return True
+    assert a.frame.orientation is not None and b.frame.orientation is not None
+    pairs = zip(a.frame.orientation, b.frame.orientation, strict=True)
+    if max(abs(x - y) for x, y in pairs) > ORIENTATION_TOLERANCE:
+        return False
+    sa, sb = a.frame.spacing, b.frame.spacing
+    return math.isclose(sa.row_mm, sb.row_mm, rel_tol=1e-3) and math.isclose(
+        sa.column_mm, sb.column_mm, rel_tol=1e-3
+    )
+
+
+def _cluster(slices: list[Slice]) -> list[list[Slice]]:
+    clusters: list[list[Slice]] = []
+    for item in slices:
+        for cluster in clusters:
+            if _same_geometry(cluster[0], item):
+                cluster.append(item)
+                break
+        else:
+            clusters.append([item])
+    return clusters
+
+
+def _normal(orientation: Sequence[float]) -> np.ndarray:
+    return np.cross(orientation[:3], orientation[3:])
+
+
+def _projections(slices: Sequence[Slice]) -> np.ndarray:
+    normal = _normal(slices[0].frame.orientation)  # type: ignore[arg-type]
+    return np.array([np.dot(s.frame.position, normal) for s in slices])  # type: ignore[arg-type]
+
+
+def _unique_positions(slices: Sequence[Slice]) -> bool:
+    proj = np.sort(_projections(slices))
+    return bool(len(proj) < 2 or np.min(np.diff(proj)) >= SAME_POSITION_MM)
+
+
+def _split_same_positions(cluster: list[Slice]) -> list[list[Slice]]:
+    """Phases, echoes or stacks filed under one UID share positions: one stack each when an attribute
+    tells them apart; otherwise the stack stays whole and the duplicates are reported."""
+    if not cluster[0].spatial or _unique_positions(cluster):
+        return [cluster]
+    for attribute in ("temporal", "echo", "stack", "acquisition", "trigger"):
+        groups: dict[str | None, list[Slice]] = {}
+        for item in cluster:
+            groups.setdefault(getattr(item.frame.split, attribute), []).append(item)
+        if len(groups) > 1 and all(_unique_positions(g) for g in groups.values()):
+            return [groups[k] for k in sorted(groups, key=_natural_key)]
+    return [cluster]
+
+
+def _natural_key(value: str | None) -> tuple[int, float, str]:
+    if value is None:
+        return (1, 0.0, "")
+    try:
+        return (0, float(value), value)
+    except ValueError:
+        return (0, math.inf, value)
+
+
+def plane_name(orientation: Sequence[float]) -> str:
+    """axiale / coronale / sagittale / oblique, from the dominant axis of the normal."""
+    normal = np.abs(_normal(orientation))
+    axis = int(np.argmax(normal))
+    if normal[axis] < 0.8:
+        return "oblique"
+    return ("sagittale", "coronale", "axiale")[axis]
+
+
+def _split_warnings(clusters: list[list[Slice]]) -> list[SeriesWarning]:
+    if len(clusters) < 2:
+        return []
+    planes = sorted({plane_name(c[0].frame.orientation) for c in clusters if c[0].spatial
+                     and c[0].frame.orientation is not None})
+    orientations = {c[0].frame.orientation for c in clusters if c[0].spatial}
+    if len(orientations) > 1:
+        return [SeriesWarning(
+            WarningKind.MIXED_ORIENTATION,
+            f"La série contient des images d'orientations différentes ({', '.join(planes)}) : "
+            f"elle a été scindée en {len(clusters)} piles distinctes.",
+        )]
+    return [SeriesWarning(
+        WarningKind.SERIES_SPLIT,
+        f"La série contient des images de tailles ou d'échantillonnages différents : "
+        f"elle a été scindée en {len(clusters)} piles distinctes.",
+    )]
+
+
+def _mm(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _deg(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _plan(uid: str, part: int, parts: int, slices: list[Slice], common: list[SeriesWarning]) -> SeriesPlan:
+    warnings = list(common)
+    geometry = None
+    if slices[0].spatial:
+        proj = _projections(slices)
+        instance = [s.file.instance_number if s.file.instance_number is not None else 0 for s in slices]
+        order = sorted(range(len(slices)), key=lambda k: (proj[k], instance[k], _file_order(slices[k])))
+        slices = [slices[k] for k in order]
+        geometry, found = _analyse(slices, proj[order])
+        warnings.extend(found)
+    else:
+        slices.sort(key=lambda s: (s.file.instance_number is None, s.file.instance_number or 0,
+                                   s.file.path, s.frame.index))
+    warnings.extend(_image_warnings(uid, slices))
+    return SeriesPlan(uid, part, parts, tuple(slices), geometry, tuple(warnings))
+
+
+def _file_order(item: Slice) -> tuple[str, int]:
+    return (item.file.path, item.frame.index)
+
+
+def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[SeriesWarning]]:
+    first = slices[0].frame
+    assert first.orientation is not None
+    row = tuple(first.orientation[:3])
+    col = tuple(first.orientation[3:])
+    normal = tuple(float(v) for v in _normal(first.orientation))
+    positions = tuple(tuple(float(v) for v in s.frame.position) for s in slices)  # type: ignore[union-attr]
+    warnings: list[SeriesWarning] = []
+    spacing = first.slice_thickness or 1.0
+    tilt = 0.0
+    uniform = True
+    if len(slices) > 1:
+        gaps = np.diff(proj)
+        duplicates = int(np.count_nonzero(gaps < SAME_POSITION_MM))
+        real = gaps[gaps >= SAME_POSITION_MM]
+        if duplicates:
+            uniform = False
+            warnings.append(SeriesWarning(
+                WarningKind.DUPLICATE_POSITIONS,
+                f"{duplicates} coupe(s) occupent la même position qu'une autre : la pile n'est pas un volume "
+                "régulier (phases ou échos mêlés ?).",
+            ))
+        if len(real):
+            spacing = float(np.median(real))
+            missing = [(k, g) for k, g in enumerate(gaps) if g > MISSING_FACTOR * spacing]
+            if missing:
+                uniform = False
+                count = sum(round(g / spacing) - 1 for _, g in missing)
+                where = ", ".join(f"entre {_mm(proj[k])} et {_mm(proj[k + 1])} mm" for k, _ in missing[:3])
+                warnings.append(SeriesWarning(
+                    WarningKind.MISSING_SLICES,
+                    f"Coupe(s) manquante(s) : environ {count} coupe(s) absente(s) "
+                    f"({where}{', ...' if len(missing) > 3 else ''}) "
+                    f"pour un espacement habituel de {_mm(spacing)} mm.",
+                ))
+            regular = real[real <= MISSING_FACTOR * spacing]
+            tolerance = max(UNEVEN_RELATIVE * spacing, UNEVEN_ABSOLUTE_MM)
+            if len(regular) and float(np.max(np.abs(regular - spacing))) > tolerance:
+                uniform = False
+                warnings.append(SeriesWarning(
+                    WarningKind.UNEVEN_SPACING,
+                    f"Espacement irrégulier entre les coupes : de {_mm(float(regular.min()))} à "
+                    f"{_mm(float(regular.max()))} mm (médiane {_mm(spacing)} mm).",
+                ))
+        travel = np.subtract(positions[-1], positions[0])
+        length = float(np.linalg.norm(travel))
+        if length > SAME_POSITION_MM:
+            cosine = min(1.0, abs(float(np.dot(travel, normal))) / length)
+            tilt = math.degrees(math.acos(cosine))
+            if tilt > TILT_DEGREES:
+                uniform = False
+                warnings.append(SeriesWarning(
+                    WarningKind.GANTRY_TILT,
+                    f"Inclinaison du statif (gantry tilt) de {_deg(tilt)}° : les coupes sont décalées ; "
+                    "les reconstructions 3D et MPR sans correction seront déformées.",
+                ))
+    spacing_2d = first.spacing
+    geometry = Geometry(positions, row, col, normal, spacing, spacing_2d.row_mm, spacing_2d.column_mm,  # type: ignore[arg-type]
+                        tilt, uniform)
+    return geometry, warnings
+
+
+def _image_warnings(uid: str, slices: Sequence[Slice]) -> list[SeriesWarning]:
+    """What the files themselves say: lossy compression, ignored LUT, header oddities."""
+    warnings: list[SeriesWarning] = []
+    files = list({s.file.path: s.file for s in slices}.values())
+    if not uid:
+        warnings.append(SeriesWarning(WarningKind.MISSING_SERIES_UID,
+                                      "Series Instance UID absent : images regroupées par défaut."))
+    lossy = [f for f in files if f.lossy.state is not Lossy.NO]
+    if lossy:
+        certain = any(f.lossy.state is Lossy.YES for f in lossy)
+        ratios = sorted({r for f in lossy for r in f.lossy.ratios})
+        methods = sorted({m for f in lossy for m in f.lossy.methods})
+        details = "; ".join(x for x in (", ".join(f"{r}:1" for r in ratios), ", ".join(methods)) if x)
+        head = "Compression avec perte" if certain else (
+            "Compression peut-être avec perte (syntaxe le permettant, sans indication dans l'en-tête)"
+        )
+        share = "toutes les images" if len(lossy) == len(files) else f"{len(lossy)} image(s) sur {len(files)}"
+        warnings.append(SeriesWarning(
+            WarningKind.LOSSY_COMPRESSION,
+            f"{head}{f' (ratio {details})' if ratios else f' ({details})' if details else ''} : {share}. "
+            "La qualité diagnostique peut être réduite.",
+        ))
+    if any(f.has_modality_lut for f in files):
+        warnings.append(SeriesWarning(
+            WarningKind.MODALITY_LUT_IGNORED,
+            "Table de modalité (Modality LUT Sequence) non appliquée : valeurs affichées brutes.",
+        ))
+    for note in sorted({n for f in files for n in f.notes}):
+        warnings.append(SeriesWarning(WarningKind.HEADER, note))
+    return warnings

@@ -1,0 +1,59 @@
+"""DICOM Grayscale Standard Display Function (PS3.14): the calibration hook of the display pipeline.
+
+A display is GSDF-calibrated when equal steps of P-value give equal numbers of just-noticeable
+differences (JND) of luminance. Given the luminance a photometer measured for each driving level of a
+screen, :func:`calibration_lut` returns the table P-value -> driving level that
+:class:`viewer.windowing.Rendering` applies last. Without measurements the pipeline stays identity:
+it is honest to say a screen is uncalibrated rather than to pretend.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+# PS3.14 section 7.1, equation (1): luminance (cd/m2) of JND index j, 1 <= j <= 1023
+_A, _B, _C, _D, _E = -1.3011877, -2.5840191e-2, 8.0242636e-2, -1.0320229e-1, 1.3646699e-1
+_F, _G, _H, _K, _M = 2.8745620e-2, -2.5468404e-2, -3.1978977e-3, 1.2992634e-4, 1.3635334e-3
+# PS3.14 section 7.1, equation (2): JND index of a luminance, 0.05 <= L <= 3993.4 cd/m2
+_J = (
+    71.498068, 94.593053, 41.912053, 9.8247004, 0.28175407, -1.1878455, -0.18014349, 0.14710899, -0.017046845,
+)
+
+JND_MIN, JND_MAX = 1, 1023
+LUMINANCE_MIN, LUMINANCE_MAX = 0.05, 3993.4
+
+
+def luminance(j: np.ndarray | float) -> np.ndarray:
+    """L(j) of the GSDF in cd/m2."""
+    x = np.log(np.asarray(j, dtype=np.float64))
+    num = _A + _C * x + _E * x**2 + _G * x**3 + _M * x**4
+    den = 1.0 + _B * x + _D * x**2 + _F * x**3 + _H * x**4 + _K * x**5
+    return np.power(10.0, num / den)
+
+
+def jnd_index(lum: np.ndarray | float) -> np.ndarray:
+    """j(L) of the GSDF: the JND index of a luminance in cd/m2."""
+    x = np.log10(np.asarray(lum, dtype=np.float64))
+    return sum(coef * x**power for power, coef in enumerate(_J))
+
+
+def calibration_lut(measured: Sequence[float], ambient: float = 0.0, p_levels: int = 256) -> np.ndarray:
+    """P-value -> driving level table making the display follow the GSDF between its own extremes.
+
+    ``measured``: luminance in cd/m2 of each driving level (index = level), increasing; ``ambient``:
+    luminance reflected by the screen, added to every level as PS3.14 requires.
+    """
+    levels = np.asarray(measured, dtype=np.float64) + ambient
+    if len(levels) < 2 or np.any(np.diff(levels) <= 0):
+        raise ValueError("measured luminances must increase strictly with the driving level")
+    if levels[0] < LUMINANCE_MIN or levels[-1] > LUMINANCE_MAX:
+        raise ValueError(f"luminances must lie within the GSDF range {LUMINANCE_MIN}-{LUMINANCE_MAX} cd/m2")
+    j_low, j_high = jnd_index(levels[0]), jnd_index(levels[-1])
+    targets = luminance(np.linspace(j_low, j_high, p_levels))
+    # nearest measured level to each target luminance, in JND (perceptual) distance
+    jnds = jnd_index(levels)
+    target_jnds = jnd_index(targets)
+    nearest = np.abs(jnds[None, :] - target_jnds[:, None]).argmin(axis=1)
+    dtype = np.uint8 if len(levels) <= 256 else np.uint16
+    return nearest.astype(dtype)

@@ -1,0 +1,632 @@
+"""Reading one file's header into plain values: what the image is, where it sits, where its pixels are.
+
+The header is read with ``stop_before_pixels`` and the offset of the Pixel Data value is kept, so the
+pixels can later be read straight into the volume (or by a worker process) without parsing the file
+twice or holding a pydicom Dataset per slice. Everything returned is a frozen, picklable value.
+
+pydicom is tolerant by design: it returns an empty dataset for some broken files, accepts garbage in
+numeric strings until the value is used, and stops silently at a truncated end. Every value the viewer
+relies on is therefore converted here, once, and a bad one becomes a :class:`FileProblem` naming it.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import os
+import struct
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import pydicom
+from pydicom.datadict import dictionary_VR
+from pydicom.dataelem import RawDataElement
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+from pydicom.tag import BaseTag, Tag
+from pydicom.uid import UID
+
+from viewer.codecs import Lossy, PixelFormat, PixelSource, pydicom_quietly, syntax_support
+from viewer.problems import FileProblem, ProblemKind
+
+IMPLICIT_LE = "1.2.840.10008.1.2"
+EXPLICIT_LE = "1.2.840.10008.1.2.1"
+EXPLICIT_BE = "1.2.840.10008.1.2.2"
+DEFLATED = "1.2.840.10008.1.2.1.99"
+
+PROJECTION_MODALITIES = frozenset({"CR", "DX", "MG", "IO", "PX", "RF", "XA", "RG", "DF"})
+_PIXEL_DATA, _FLOAT_PIXEL_DATA, _DOUBLE_PIXEL_DATA = 0x7FE00010, 0x7FE00008, 0x7FE00009
+_LONG_VRS = {b"OB", b"OW", b"OF", b"OD", b"OL", b"OV", b"SQ", b"UC", b"UN", b"UR", b"UT", b"SV", b"UV"}
+
+
+class SpacingSource(Enum):
+    """Which attribute gives the pixel size, which decides what a measured distance means."""
+
+    PATIENT = "PixelSpacing"
+    CALIBRATED = "PixelSpacing étalonné"
+    PROJECTION_UNSPECIFIED = "PixelSpacing (projection)"
+    DETECTOR = "ImagerPixelSpacing"
+    MAGNIFICATION_CORRECTED = "ImagerPixelSpacing / agrandissement"
+    NOMINAL = "NominalScannedPixelSpacing"
+    NONE = "aucune"
+
+
+@dataclass(frozen=True, slots=True)
+class PixelSpacing:
+    """Pixel size in mm as DICOM orders it: (between rows, between columns), and what it is measured on."""
+
+    row_mm: float
+    column_mm: float
+    source: SpacingSource
+    description: str
+
+
+_NOT_DICOM = "ignoré : ce n'est pas un fichier DICOM."
+
+NO_SPACING = PixelSpacing(1.0, 1.0, SpacingSource.NONE, "Aucun étalonnage : les mesures sont en pixels.")
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A header window (PS3.3 C.11.2.1.2) in the units of the Modality LUT output."""
+
+    center: float
+    width: float
+    explanation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VoiLut:
+    """One item of the VOI LUT Sequence (PS3.3 C.11.2.1.1)."""
+
+    first_mapped: int
+    bits: int
+    data: tuple[int, ...]
+    explanation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LossyInfo:
+    """Lossy Image Compression (0028,2110) and its ratio/method, or what the transfer syntax implies."""
+
+    state: Lossy
+    ratios: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SplitKeys:
+    """Attributes that tell apart images sharing one position (phases, echoes, stacks)."""
+
+    temporal: str | None = None
+    echo: str | None = None
+    acquisition: str | None = None
+    stack: str | None = None
+    trigger: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FrameInfo:
+    """What the viewer needs of one frame; a classic single-frame file has exactly one."""
+
+    index: int
+    position: tuple[float, float, float] | None
+    orientation: tuple[float, float, float, float, float, float] | None
+    spacing: PixelSpacing
+    slice_thickness: float | None
+    rescale_slope: float
+    rescale_intercept: float
+    windows: tuple[Window, ...]
+    voi_function: str
+    split: SplitKeys
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFile:
+    """One image file, ready to be grouped into series and decoded."""
+
+    path: str
+    sop_class_uid: str
+    sop_instance_uid: str
+    study_instance_uid: str
+    series_instance_uid: str
+    series_number: int | None
+    series_description: str
+    modality: str
+    frame_of_reference_uid: str
+    instance_number: int | None
+    fmt: PixelFormat
+    source: PixelSource
+    lossy: LossyInfo
+    rescale_type: str
+    voi_luts: tuple[VoiLut, ...]
+    presentation_lut_shape: str
+    has_modality_lut: bool
+    frames: tuple[FrameInfo, ...]
+    notes: tuple[str, ...] = ()
+
+
+class _BadValue(Exception):
+    def __init__(self, keyword: str, raw: object, cause: Exception) -> None:
+        super().__init__(f"{keyword}={raw!r}: {type(cause).__name__}: {cause}")
+        self.keyword, self.raw = keyword, raw
+
+
+# VRs whose values are ASCII by definition (PS3.5 6.2): their raw bytes are decoded here directly,
+# which is several times cheaper than pydicom's conversion (validation, DSfloat objects). Header
+# extraction is the cost of loading an uncompressed series, so this matters. Others go through pydicom.
+_ASCII_VRS = frozenset({"AE", "AS", "CS", "DA", "DS", "DT", "IS", "TM", "UI"})
+_BINARY_VRS = {"US": "H", "SS": "h", "UL": "I", "SL": "i", "FL": "f", "FD": "d"}
+
+
+@functools.cache
+def _tag(keyword: str) -> tuple[BaseTag, str]:
+    tag = Tag(keyword)
+    return tag, dictionary_VR(tag)
+
+
+def _values(ds: Dataset, keyword: str) -> list[Any]:
+    """The element's values as a list ([] when absent or empty), strings stripped of padding."""
+    tag, vr = _tag(keyword)
+    elem = ds.get_item(tag)
+    if elem is None:
+        return []
+    if isinstance(elem, RawDataElement):
+        data = elem.value
+        if not data:
+            return []
+        actual = elem.VR if elem.VR and elem.VR != "UN" else vr  # UN keeps the original (LE) encoding
+        if actual in _ASCII_VRS:
+            return [v.strip(" \x00") for v in data.decode("latin-1").split("\\")]
+        code = _BINARY_VRS.get(actual)
+        if code is not None:
+            count = len(data) // struct.calcsize(code)
+            little = elem.is_little_endian or elem.VR == "UN"
+            end = count * struct.calcsize(code)
+            return list(struct.unpack(("<" if little else ">") + code * count, data[:end]))
+    value = ds[tag].value
+    if value is None or value == "" or value == b"":
+        return []
+    return _multi(value)
+
+
+def _has(ds: Dataset | None, keyword: str) -> bool:
+    return ds is not None and ds.get_item(_tag(keyword)[0]) is not None
+
+
+def _get(ds: Dataset | None, keyword: str, convert: Callable[[list[Any]], Any], default: Any = None) -> Any:
+    """A converted attribute value, ``default`` when absent or empty, _BadValue when unusable."""
+    if ds is None:
+        return default
+    try:
+        values = _values(ds, keyword)
+    except Exception as exc:  # an undecodable raw value is a bad value like any other
+        raise _BadValue(keyword, "<illisible>", exc) from exc
+    if not values or values == [""]:
+        return default
+    try:
+        return convert(values)
+    except Exception as exc:
+        raise _BadValue(keyword, "\\".join(str(v) for v in values), exc) from exc
+
+
+def _multi(raw: Any) -> list[Any]:
+    """pydicom gives one value or a MultiValue list; always a list here."""
+    if isinstance(raw, str | bytes) or not hasattr(raw, "__iter__"):
+        return [raw]
+    return list(raw)
+
+
+def _floats(n: int) -> Callable[[list[Any]], tuple[float, ...]]:
+    def convert(values: list[Any]) -> tuple[float, ...]:
+        found = tuple(float(v) for v in values)
+        if len(found) != n or not all(math.isfinite(v) for v in found):
+            raise ValueError(f"expected {n} finite numbers")
+        return found
+
+    return convert
+
+
+def _float(values: list[Any]) -> float:
+    value = float(values[0])
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    return value
+
+
+def _int(values: list[Any]) -> int:
+    return int(values[0])
+
+
+def _text(values: list[Any]) -> str:
+    return str(values[0]).strip()
+
+
+def _all(values: list[Any]) -> list[Any]:
+    return values
+
+
+def _item(ds: Dataset | None, keyword: str) -> Dataset | None:
+    """First item of a sequence attribute, or None."""
+    if not _has(ds, keyword):
+        return None
+    seq = ds[_tag(keyword)[0]].value  # type: ignore[index]
+    return seq[0] if seq else None
+
+
+def read_image_file(path: str | os.PathLike[str]) -> ImageFile | FileProblem:
+    """Read a file's header; never raises for bad content (the problem is the return value)."""
+    path = os.fspath(path)
+    try:
+        with pydicom_quietly() as caught:
+            return _read(path, caught)
+    except _BadValue as bad:
+        return FileProblem(
+            path, ProblemKind.INVALID_VALUE,
+            f"valeur DICOM invalide pour {bad.keyword} (« {str(bad.raw)[:40]} »).", str(bad),
+        )
+    except OSError as exc:
+        return FileProblem(path, ProblemKind.UNREADABLE,
+                           "impossible de lire le fichier (droits, disque ou fichier déplacé).",
+                           f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # pydicom raises many types on corrupt input; all mean "corrupt file"
+        return FileProblem(path, ProblemKind.CORRUPT,
+                           "fichier DICOM corrompu : son en-tête ne peut pas être lu.",
+                           f"{type(exc).__name__}: {exc}")
+
+
+def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileProblem:
+    size = os.path.getsize(path)
+    with open(path, "rb") as fp:
+        preamble = fp.read(132)
+        has_prefix = preamble[128:132] == b"DICM"
+        fp.seek(0)
+        try:
+            ds = pydicom.dcmread(fp, stop_before_pixels=True, force=not has_prefix)
+        except InvalidDicomError as exc:
+            return FileProblem(path, ProblemKind.NOT_DICOM, _NOT_DICOM, str(exc))
+        pixel_header = fp.read(12)
+        pixel_pos = fp.tell() - len(pixel_header)
+        pydicom_notes = "; ".join(str(w.message) for w in caught)
+
+    if len(ds) == 0:
+        if not has_prefix:
+            return FileProblem(path, ProblemKind.NOT_DICOM, _NOT_DICOM,
+                               "no DICM prefix and nothing parsed with force=True")
+        return FileProblem(path, ProblemKind.EMPTY_DATASET,
+                           "fichier DICOM vide : aucun attribut lisible après l'en-tête (fichier tronqué ?).",
+                           f"pydicom returned an empty dataset; {pydicom_notes or 'no warning'}")
+    if not has_prefix and not _has(ds, "SOPClassUID") and not _has(ds, "Rows"):
+        return FileProblem(path, ProblemKind.NOT_DICOM, _NOT_DICOM,
+                           "no DICM prefix and no SOP Class UID nor Rows when forced")
+
+    sop_class = _get(ds, "SOPClassUID", _text) or _get(getattr(ds, "file_meta", None),
+                                                       "MediaStorageSOPClassUID", _text, "")
+    syntax = _transfer_syntax(ds)
+    if syntax == DEFLATED:
+        ds = pydicom.dcmread(path)  # the inflated stream has no file offsets: read everything once
+        pixel_tag = _PIXEL_DATA if _has(ds, "PixelData") else None
+        value_offset, length, vr = -1, None, str(ds["PixelData"].VR) if _has(ds, "PixelData") else "OW"
+    else:
+        pixel_tag, value_offset, length, vr = _pixel_element(pixel_header, pixel_pos, ds, syntax)
+
+    sop_name = UID(sop_class).name if sop_class else "classe SOP absente"
+    if pixel_tag is None:
+        if "Image Storage" in sop_name or _has(ds, "Rows"):
+            return FileProblem(path, ProblemKind.NO_PIXEL_DATA,
+                               "image sans données de pixels (en-tête seul), rien à afficher.",
+                               f"{sop_name}: no (7FE0,0010) Pixel Data")
+        return FileProblem(path, ProblemKind.NON_IMAGE, f"ignoré : document sans image ({sop_name}).",
+                           f"{sop_name}: no Pixel Data")
+    if pixel_tag != _PIXEL_DATA:
+        return FileProblem(path, ProblemKind.UNSUPPORTED_PIXEL_FORMAT,
+                           "pixels en virgule flottante non pris en charge.",
+                           f"pixel element {pixel_tag:08X} (float/double pixel data)")
+
+    support = syntax_support(syntax)
+    if support is None:
+        return FileProblem(path, ProblemKind.UNSUPPORTED_TRANSFER_SYNTAX,
+                           f"syntaxe de transfert non prise en charge : {UID(syntax).name} ({syntax}).",
+                           f"unsupported transfer syntax {syntax}")
+
+    fmt = _pixel_format(ds, path)
+    if isinstance(fmt, FileProblem):
+        return fmt
+    frames_in_file = _get(ds, "NumberOfFrames", _int, 1)
+    if frames_in_file < 1:
+        raise _BadValue("NumberOfFrames", frames_in_file, ValueError("must be at least 1"))
+    if support.encapsulated != (length is None) and value_offset >= 0:
+        return FileProblem(path, ProblemKind.CORRUPT,
+                           "fichier DICOM corrompu : données de pixels incohérentes avec la syntaxe "
+                           "de transfert.",
+                           f"{UID(syntax).name} with {'undefined' if length is None else 'defined'} length")
+    if not support.encapsulated and value_offset >= 0:
+        expected = fmt.frame_bytes * frames_in_file
+        available = min(length or 0, size - value_offset)
+        if available < expected:
+            return FileProblem(path, ProblemKind.TRUNCATED,
+                               "fichier tronqué : les données de l'image sont incomplètes.",
+                               f"pixel data holds {available} of {expected} bytes")
+
+    source = PixelSource(path, syntax, value_offset, length, frames_in_file, vr)
+    notes: list[str] = []
+    frames = _frames(ds, frames_in_file, notes)
+    return ImageFile(
+        path=path,
+        sop_class_uid=sop_class,
+        sop_instance_uid=_get(ds, "SOPInstanceUID", _text, "") or path,
+        study_instance_uid=_get(ds, "StudyInstanceUID", _text, ""),
+        series_instance_uid=_get(ds, "SeriesInstanceUID", _text, ""),
+        series_number=_get(ds, "SeriesNumber", _int),
+        series_description=_get(ds, "SeriesDescription", _text, ""),
+        modality=_get(ds, "Modality", _text, ""),
+        frame_of_reference_uid=_get(ds, "FrameOfReferenceUID", _text, ""),
+        instance_number=_get(ds, "InstanceNumber", _int),
+        fmt=fmt,
+        source=source,
+        lossy=_lossy(ds, support.lossy),
+        rescale_type=_get(ds, "RescaleType", _text, ""),
+        voi_luts=_voi_luts(ds),
+        presentation_lut_shape=_get(ds, "PresentationLUTShape", _text, ""),
+        has_modality_lut=_has(ds, "ModalityLUTSequence"),
+        frames=frames,
+        notes=tuple(notes),
+    )
+
+
+def _transfer_syntax(ds: Dataset) -> str:
+    """The declared syntax, or the one pydicom detected when the file meta lacks it."""
+    meta = getattr(ds, "file_meta", None)
+    declared = _get(meta, "TransferSyntaxUID", _text, "")
+    if declared:
+        return declared
+    implicit, little = ds.original_encoding
+    if implicit:
+        return IMPLICIT_LE
+    return EXPLICIT_LE if little else EXPLICIT_BE
+
+
+def _pixel_element(
+    head: bytes, pos: int, ds: Dataset, syntax: str
+) -> tuple[int | None, int, int | None, str]:
+    """Parse the element header where pydicom stopped: (tag, value offset, length or None, VR)."""
+    if len(head) < 8:
+        return None, -1, None, ""
+    implicit, little = ds.original_encoding
+    if syntax in (IMPLICIT_LE, EXPLICIT_LE, EXPLICIT_BE):
+        implicit, little = syntax == IMPLICIT_LE, syntax != EXPLICIT_BE
+    elif syntax_support(syntax) is not None:  # every compressed syntax is explicit VR little endian
+        implicit, little = False, True
+    end = "<" if little else ">"
+    group, element = struct.unpack(end + "HH", head[:4])
+    tag = (group << 16) | element
+    if tag not in (_PIXEL_DATA, _FLOAT_PIXEL_DATA, _DOUBLE_PIXEL_DATA):
+        return None, -1, None, ""
+    if implicit:
+        (length,) = struct.unpack(end + "I", head[4:8])
+        offset = pos + 8
+        vr = "OW" if _get(ds, "BitsAllocated", _int, 16) > 8 else "OB"
+    else:
+        vr_bytes = head[4:6]
+        vr = vr_bytes.decode("ascii", "replace")
+        if vr_bytes in _LONG_VRS:
+            if len(head) < 12:
+                return tag, -1, None, vr
+            (length,) = struct.unpack(end + "I", head[8:12])
+            offset = pos + 12
+        else:
+            (length,) = struct.unpack(end + "H", head[6:8])
+            offset = pos + 8
+    return tag, offset, (None if length == 0xFFFFFFFF else length), vr
+
+
+def _pixel_format(ds: Dataset, path: str) -> PixelFormat | FileProblem:
+    required = ("Rows", "Columns", "BitsAllocated", "PhotometricInterpretation")
+    missing = [k for k in required if not _has(ds, k)]
+    if missing:
+        return FileProblem(path, ProblemKind.MISSING_ATTRIBUTE,
+                           f"attribut DICOM obligatoire absent : {', '.join(missing)}.",
+                           f"missing type 1 attributes {missing}")
+    fmt = PixelFormat(
+        rows=_get(ds, "Rows", _int),
+        columns=_get(ds, "Columns", _int),
+        samples_per_pixel=_get(ds, "SamplesPerPixel", _int, 1),
+        bits_allocated=_get(ds, "BitsAllocated", _int),
+        bits_stored=_get(ds, "BitsStored", _int) or _get(ds, "BitsAllocated", _int),
+        pixel_representation=_get(ds, "PixelRepresentation", _int, 0),
+        photometric=_get(ds, "PhotometricInterpretation", _text, "").upper(),
+        planar_configuration=_get(ds, "PlanarConfiguration", _int, 0),
+    )
+    if (fmt.rows <= 0 or fmt.columns <= 0 or fmt.bits_allocated not in (1, 8, 16, 32)
+            or not 0 < fmt.bits_stored <= fmt.bits_allocated or fmt.samples_per_pixel not in (1, 3)):
+        return FileProblem(path, ProblemKind.UNSUPPORTED_PIXEL_FORMAT,
+                           "format de pixels non pris en charge ou incohérent.", f"{fmt}")
+    return fmt
+
+
+def _lossy(ds: Dataset, by_syntax: Lossy) -> LossyInfo:
+    flag = _get(ds, "LossyImageCompression", _text, "")
+    given = _get(ds, "LossyImageCompressionRatio", _all, [])
+    ratios = tuple(f"{float(r):g}".replace(".", ",") for r in given)
+    methods = tuple(str(m) for m in _get(ds, "LossyImageCompressionMethod", _all, []) if str(m))
+    if flag == "01" or by_syntax is Lossy.YES:
+        state = Lossy.YES
+    elif by_syntax is Lossy.MAYBE and flag != "00":
+        state = Lossy.MAYBE
+    else:
+        state = Lossy.NO
+    return LossyInfo(state, ratios, methods)
+
+
+def _spacing(ds: Dataset, measures: Dataset | None, modality: str) -> PixelSpacing:
+    """Choose the pixel size and say what it measures (PS3.3 10.7.1.3 and C.8.11.4.1.1)."""
+    pixel = _get(measures, "PixelSpacing", _floats(2)) or _get(ds, "PixelSpacing", _floats(2))
+    imager = _get(ds, "ImagerPixelSpacing", _floats(2))
+    projection = modality in PROJECTION_MODALITIES or (imager is not None and pixel is None)
+    if pixel is not None and min(pixel) <= 0:
+        pixel = None
+    if imager is not None and min(imager) <= 0:
+        imager = None
+    if pixel is not None and not projection:
+        return PixelSpacing(*pixel, SpacingSource.PATIENT,
+                            "PixelSpacing : distances mesurées dans le plan du patient.")
+    if pixel is not None:
+        kind = _get(ds, "PixelSpacingCalibrationType", _text, "")
+        if kind:
+            text = _get(ds, "PixelSpacingCalibrationDescription", _text, "")
+            return PixelSpacing(*pixel, SpacingSource.CALIBRATED,
+                                f"PixelSpacing étalonné ({kind}{' : ' + text if text else ''}) : "
+                                "distances dans le plan de l'objet étalonné.")
+        same = imager is not None and all(
+            math.isclose(a, b, rel_tol=1e-6) for a, b in zip(pixel, imager, strict=True)
+        )
+        if same:
+            return PixelSpacing(*pixel, SpacingSource.DETECTOR,
+                                "PixelSpacing égal à ImagerPixelSpacing : distances au plan du détecteur, "
+                                "agrandissement non corrigé.")
+        if imager is not None:
+            return PixelSpacing(*pixel, SpacingSource.CALIBRATED,
+                                "PixelSpacing différent d'ImagerPixelSpacing : "
+                                "étalonnage de type non précisé.")
+        return PixelSpacing(*pixel, SpacingSource.PROJECTION_UNSPECIFIED,
+                            "PixelSpacing d'une image de projection sans précision du plan : "
+                            "distances probablement au plan du détecteur.")
+    if imager is not None:
+        factor = _get(ds, "EstimatedRadiographicMagnificationFactor", _float)
+        if factor is not None and factor > 0 and not math.isclose(factor, 1.0):
+            return PixelSpacing(imager[0] / factor, imager[1] / factor, SpacingSource.MAGNIFICATION_CORRECTED,
+                                "ImagerPixelSpacing corrigé du facteur d'agrandissement estimé "
+                                f"({factor:g}) : "
+                                "distances estimées dans le plan de l'objet.")
+        return PixelSpacing(*imager, SpacingSource.DETECTOR,
+                            "ImagerPixelSpacing : distances au plan du détecteur, "
+                            "agrandissement non corrigé.")
+    nominal = _get(ds, "NominalScannedPixelSpacing", _floats(2))
+    if nominal is not None and min(nominal) > 0:
+        return PixelSpacing(*nominal, SpacingSource.NOMINAL,
+                            "NominalScannedPixelSpacing : taille nominale du numériseur de film.")
+    return NO_SPACING
+
+
+def _windows(item: Dataset | None) -> tuple[tuple[Window, ...], str | None]:
+    if not _has(item, "WindowCenter") or not _has(item, "WindowWidth"):
+        return (), None
+    centers = _get(item, "WindowCenter", _all, [])
+    widths = _get(item, "WindowWidth", _all, [])
+    explanations = _get(item, "WindowCenterWidthExplanation", _all, [])
+    found = []
+    for i, (c, w) in enumerate(zip(centers, widths, strict=False)):
+        try:
+            center, width = float(c), float(w)
+        except (TypeError, ValueError):
+            continue  # one unusable window among several must not cost the others
+        if math.isfinite(center) and math.isfinite(width) and width > 0:
+            found.append(Window(center, width, str(explanations[i]).strip() if i < len(explanations) else ""))
+    return tuple(found), _get(item, "VOILUTFunction", _text)
+
+
+def _voi_luts(ds: Dataset) -> tuple[VoiLut, ...]:
+    luts = []
+    for item in ds.get("VOILUTSequence", []) or []:
+        descriptor = [int(v) for v in _get(item, "LUTDescriptor", _all, [])]
+        if len(descriptor) != 3 or not _has(item, "LUTData"):
+            continue
+        entries = descriptor[0] or 65536
+        first, bits = descriptor[1], descriptor[2]
+        if first > 32767 and _get(ds, "PixelRepresentation", _int, 0):
+            first -= 65536  # descriptor read as US while the stored values are signed (PS3.3 C.11.2.1.1)
+        raw = item["LUTData"].value
+        if isinstance(raw, bytes | bytearray):
+            width = 1 if len(raw) == entries else 2
+            data = tuple(int.from_bytes(raw[i:i + width], "little") for i in range(0, entries * width, width))
+        else:
+            data = tuple(int(v) for v in _multi(raw))
+        if len(data) < entries or not 8 <= bits <= 16:
+            continue
+        luts.append(VoiLut(first, bits, data[:entries], _get(item, "LUTExplanation", _text, "")))
+    return tuple(luts)
+
+
+def _orientation(raw: tuple[float, ...] | None, notes: list[str]) -> tuple[float, ...] | None:
+    if raw is None:
+        return None
+    row, col = raw[:3], raw[3:]
+    nr, nc = math.sqrt(sum(v * v for v in row)), math.sqrt(sum(v * v for v in col))
+    if nr < 1e-3 or nc < 1e-3 or abs(sum(a * b for a, b in zip(row, col, strict=True))) / (nr * nc) > 1e-2:
+        note = "ImageOrientationPatient invalide : images traitées sans géométrie."
+        if note not in notes:
+            notes.append(note)
+        return None
+    return tuple(v / nr for v in row) + tuple(v / nc for v in col)
+
+
+def _frames(ds: Dataset, count: int, notes: list[str]) -> tuple[FrameInfo, ...]:
+    """Per-frame values: the functional groups of enhanced objects, else the classic attributes."""
+    shared = _item(ds, "SharedFunctionalGroupsSequence")
+    per_frame = list(ds.get("PerFrameFunctionalGroupsSequence", []) or [])
+    modality = _get(ds, "Modality", _text, "")
+    thickness_top = _get(ds, "SliceThickness", _float)
+    top_windows, top_function = _windows(ds)
+    top_split = SplitKeys(
+        temporal=_get(ds, "TemporalPositionIdentifier", _text),
+        echo=_get(ds, "EchoNumbers", _text),
+        acquisition=_get(ds, "AcquisitionNumber", _text),
+        trigger=_get(ds, "TriggerTime", _text),
+    )
+    top_position = _get(ds, "ImagePositionPatient", _floats(3))
+    top_orientation = _orientation(_get(ds, "ImageOrientationPatient", _floats(6)), notes)
+    cache: dict[int, PixelSpacing] = {}
+
+    frames = []
+    for index in range(count):
+        group = per_frame[index] if index < len(per_frame) else None
+
+        def pick(keyword: str, group: Dataset | None = group) -> Dataset | None:
+            return _item(group, keyword) or _item(shared, keyword)
+
+        measures = pick("PixelMeasuresSequence")
+        key = id(measures)
+        if key not in cache:
+            cache[key] = _spacing(ds, measures, modality)
+        plane_pos, plane_ori = pick("PlanePositionSequence"), pick("PlaneOrientationSequence")
+        position = _get(plane_pos, "ImagePositionPatient", _floats(3))
+        orientation = _orientation(_get(plane_ori, "ImageOrientationPatient", _floats(6)), notes)
+        if plane_pos is None and plane_ori is None:
+            # a classic multi-frame object repeats one position for every frame: not a volume by itself
+            position = top_position if count == 1 else None
+            orientation = top_orientation
+        transform = pick("PixelValueTransformationSequence")
+        source = transform if transform is not None and "RescaleSlope" in transform else ds
+        windows, function = _windows(pick("FrameVOILUTSequence"))
+        if not windows:
+            windows, function = top_windows, function or top_function
+        content = _item(group, "FrameContentSequence")
+        split = top_split
+        if content is not None:
+            split = SplitKeys(
+                temporal=_get(content, "TemporalPositionIndex", _text) or top_split.temporal,
+                echo=top_split.echo,
+                acquisition=top_split.acquisition,
+                stack=_get(content, "StackID", _text),
+                trigger=top_split.trigger,
+            )
+        slope = _get(source, "RescaleSlope", _float, 1.0)
+        if slope == 0:
+            slope = 1.0
+            if "RescaleSlope nulle ignorée (remplacée par 1)." not in notes:
+                notes.append("RescaleSlope nulle ignorée (remplacée par 1).")
+        frames.append(FrameInfo(
+            index=index,
+            position=position if orientation is not None else None,
+            orientation=orientation,
+            spacing=cache[key],
+            slice_thickness=_get(measures, "SliceThickness", _float) or thickness_top,
+            rescale_slope=slope,
+            rescale_intercept=_get(source, "RescaleIntercept", _float, 0.0),
+            windows=windows,
+            voi_function=(function or "LINEAR").upper(),
+            split=split,
+        ))
+    return tuple(frames)

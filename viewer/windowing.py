@@ -1,0 +1,138 @@
+"""Greyscale display pipeline of PS3.3 C.11: Modality LUT, VOI (window or LUT), polarity, display calibration.
+
+The window functions are written exactly as PS3.3 C.11.2.1.2.1 (LINEAR) and C.11.2.1.3 (LINEAR_EXACT,
+SIGMOID) state them, including the edges: LINEAR's ``c - 0.5`` and ``w - 1`` make a width of 1 a
+threshold at ``c - 0.5``. The whole chain for one slice is folded into a single uint8 lookup table
+indexed by the stored value, so redrawing after a window change costs one table lookup per pixel and
+never a float copy of the image (let alone of the series).
+
+Output: 8-bit P-values (PS3.14 perceptual units), passed through an optional calibration table that
+maps P-values to the display's driving levels (see :mod:`viewer.gsdf`), identity by default.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from viewer.headers import VoiLut, Window
+
+
+class VoiFunction(Enum):
+    LINEAR = "LINEAR"
+    LINEAR_EXACT = "LINEAR_EXACT"
+    SIGMOID = "SIGMOID"
+
+    @classmethod
+    def from_header(cls, value: str) -> VoiFunction:
+        """Unknown or absent VOI LUT Function means LINEAR (PS3.3 C.11.2.1.3)."""
+        try:
+            return cls(value.strip().upper())
+        except ValueError:
+            return cls.LINEAR
+
+
+@dataclass(frozen=True, slots=True)
+class WindowLevel:
+    """A window in Modality LUT units (HU for CT)."""
+
+    center: float
+    width: float
+    function: VoiFunction = VoiFunction.LINEAR
+
+    def __post_init__(self) -> None:
+        minimum = 1.0 if self.function is VoiFunction.LINEAR else 0.0
+        if not self.width >= minimum or (self.function is not VoiFunction.LINEAR and self.width == 0):
+            raise ValueError(f"window width {self.width} is not valid for {self.function.value}")
+
+    @classmethod
+    def from_header(cls, window: Window, function: str = "LINEAR") -> WindowLevel:
+        chosen = VoiFunction.from_header(function)
+        width = max(window.width, 1.0) if chosen is VoiFunction.LINEAR else window.width
+        return cls(window.center, width, chosen)
+
+    def describe(self) -> str:
+        return f"C {self.center:g} / L {self.width:g}"
+
+
+def apply_window(
+    x: np.ndarray | float, window: WindowLevel, y_min: float = 0.0, y_max: float = 255.0
+) -> np.ndarray:
+    """The VOI window function of PS3.3 on values ``x`` (Modality LUT output), as float64."""
+    x = np.asarray(x, dtype=np.float64)
+    c, w = window.center, window.width
+    span = y_max - y_min
+    if window.function is VoiFunction.SIGMOID:
+        return span / (1.0 + np.exp(-4.0 * (x - c) / w)) + y_min
+    if window.function is VoiFunction.LINEAR_EXACT:
+        low, high = c - w / 2.0, c + w / 2.0
+        inside = ((x - c) / w + 0.5) * span + y_min
+    else:
+        low, high = c - 0.5 - (w - 1.0) / 2.0, c - 0.5 + (w - 1.0) / 2.0
+        # for w == 1 the ramp is empty (low == high) and never selected; avoid dividing by zero
+        inside = ((x - (c - 0.5)) / max(w - 1.0, 1e-300) + 0.5) * span + y_min
+    return np.where(x <= low, y_min, np.where(x > high, y_max, inside))
+
+
+def apply_voi_lut(x: np.ndarray | float, lut: VoiLut) -> np.ndarray:
+    """VOI LUT Sequence (PS3.3 C.11.2.1.1): inputs below the first mapped value take the first entry,
+    above the last take the last. Returns the LUT output values (0 .. 2**bits - 1)."""
+    x = np.asarray(x, dtype=np.float64)
+    table = np.asarray(lut.data, dtype=np.float64)
+    index = np.clip(np.floor(x) - lut.first_mapped, 0, len(table) - 1).astype(np.intp)
+    return table[index]
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """Everything that turns stored values of one slice into P-values."""
+
+    slope: float
+    intercept: float
+    voi: WindowLevel | VoiLut
+    invert: bool = False  # MONOCHROME1 / INVERSE shape XOR the user's inversion
+    calibration: np.ndarray | None = None  # 256 uint8: P-value -> driving level (GSDF), None = identity
+
+    def p_values(self, stored: np.ndarray) -> np.ndarray:
+        """Float P-values in [0, 1] for stored values (any shape)."""
+        values = np.asarray(stored, dtype=np.float64) * self.slope + self.intercept
+        if isinstance(self.voi, VoiLut):
+            y = apply_voi_lut(values, self.voi) / float((1 << self.voi.bits) - 1)
+            y = np.clip(y, 0.0, 1.0)
+        else:
+            y = apply_window(values, self.voi, 0.0, 1.0)
+        return 1.0 - y if self.invert else y
+
+    def lut(self, low: int, high: int) -> np.ndarray:
+        """uint8 display table for stored values ``low .. high`` (index = stored - low)."""
+        levels = np.rint(self.p_values(np.arange(low, high + 1)) * 255.0).astype(np.uint8)
+        if self.calibration is not None:
+            levels = self.calibration[levels]
+        return levels
+
+
+def render(stored: np.ndarray, rendering: Rendering) -> np.ndarray:
+    """A stored-value slice to a uint8 image through one lookup table (or per pixel for 32-bit data)."""
+    if stored.dtype in (np.uint8, np.uint16):
+        info = np.iinfo(stored.dtype)
+        return rendering.lut(0, int(info.max))[stored]
+    if stored.dtype == np.int16:
+        # offset binary: -32768..32767 becomes 0..65535 without a widening copy
+        return rendering.lut(-32768, 32767)[stored.view(np.uint16) ^ np.uint16(0x8000)]
+    if stored.dtype == np.int8:
+        return rendering.lut(-128, 127)[stored.view(np.uint8) ^ np.uint8(0x80)]
+    levels = np.rint(rendering.p_values(stored) * 255.0).astype(np.uint8)
+    return rendering.calibration[levels] if rendering.calibration is not None else levels
+
+
+def default_window(
+    windows: Sequence[Window], function: str, value_range: tuple[float, float] | None
+) -> WindowLevel:
+    """The first header window, else one spanning the values present (what most viewers do)."""
+    if windows:
+        return WindowLevel.from_header(windows[0], function)
+    low, high = value_range if value_range is not None else (0.0, 255.0)
+    width = max(high - low + 1.0, 1.0)
+    return WindowLevel(low + (width - 1.0) / 2.0 + 0.5, width)
