@@ -88,7 +88,9 @@ def format_number(value: Decimal, places: int = 2) -> str:
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{HL7}}}{tag}", {k: v for k, v in attrib.items() if v != ""})
+    """A child element; every value passes through ``xml_safe`` (identifiers come from the sites too)."""
+    values = {k: markdown.xml_safe(v) for k, v in attrib.items() if v != ""}
+    element = etree.SubElement(parent, f"{{{HL7}}}{tag}", values)
     if text:
         element.text = markdown.xml_safe(text)
     return element
@@ -99,7 +101,7 @@ def _code(parent: etree._Element, tag: str, code: Code, **extra: str) -> etree._
         parent,
         tag,
         code=code.code,
-        displayName=markdown.xml_safe(code.display),
+        displayName=code.display,
         codeSystem=code.system,
         codeSystemName=code.system_name,
         **extra,

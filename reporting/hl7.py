@@ -34,6 +34,7 @@ PARIS = ZoneInfo("Europe/Paris")
 PRT_VERSION = "2.8.2"
 PROFILE = ("2.1", "CISIS_CDA_HL7_V2")
 DOCUMENT_TYPE = ("18748-4", "CR d'imagerie médicale", "LN")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 TEXT_DATATYPES = {"ST": ST, "ID": ID, "IS": IS, "FT": FT, "TX": TX}
 INS_NAMESPACES = {"1.2.250.1.213.1.4.9": "ASIP-SANTE-INS-NIA"}  # every other INS root is an INS-NIR
 
@@ -232,6 +233,7 @@ class _Builder:
             parent = getattr(parent, name)
             name = f"{parent.datatype}_{part}".lower()
         datatype = TEXT_DATATYPES.get(getattr(parent, name).datatype)
+        value = _CONTROL.sub(" ", value)  # a line break would end the segment: never pass one through
         setattr(parent, name, datatype(value) if datatype else value)
 
     def msh(self, routing: Routing, kind: MessageKind, control_id: str, now: datetime) -> Segment:
@@ -289,7 +291,7 @@ class _Builder:
     def pv1(self) -> Segment:
         pv1 = self._segment("PV1")
         pv1.pv1_1 = "1"
-        pv1.pv1_2 = self.r.order.encounter_class or "O"
+        self._set(pv1, "pv1_2", self.r.order.encounter_class or "O")
         visit = self.r.order.visit
         if visit is not None:
             self._set(pv1, "pv1_19.1", visit.value)

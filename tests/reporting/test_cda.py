@@ -208,3 +208,15 @@ def test_a_former_site_doctor_stays_an_author_of_later_versions() -> None:
         "801234564895",
         "801234567897",
     ]
+
+
+def test_control_characters_in_identifiers_from_a_site_do_not_break_the_document() -> None:
+    report = make_signed()
+    order = replace(
+        report.order,
+        placer_order=replace(
+            report.order.placer_order, value=replace(report.order.placer_order.value, extension="OPN\x01101")
+        ),
+    )
+    root = parse(replace(report, order=order, title="CR\x02"))
+    assert one(root, "h:inFulfillmentOf/h:order/h:id").get("extension") == "OPN 101"

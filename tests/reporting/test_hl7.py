@@ -113,6 +113,10 @@ def test_delimiters_in_values_are_escaped_and_read_back() -> None:
     message = wrap(replace(report, patient=patient), build_cda(report), now=NOW)
     pid = segment(message.er7, "PID")
     assert get(pid, 5, 1, 1) == "O'NEIL^X|Y&Z~W\\V" and get(pid, 5, 2) == "Zoé"
+    injected = replace(patient, birth_family="DUPONT\rOBX|9|ST|X||injecté")
+    message = wrap(replace(report, patient=injected), build_cda(report), now=NOW)
+    assert [s.name for s in read_segments(message.er7)].count("OBX") == 1
+    assert get(segment(message.er7, "PID"), 5, 1, 1) == "DUPONT OBX|9|ST|X||injecté"
 
 
 def test_large_unicode_report_round_trips_byte_for_byte() -> None:
