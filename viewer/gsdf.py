@@ -49,11 +49,10 @@ def calibration_lut(measured: Sequence[float], ambient: float = 0.0, p_levels: i
         raise ValueError("measured luminances must increase strictly with the driving level")
     if levels[0] < LUMINANCE_MIN or levels[-1] > LUMINANCE_MAX:
         raise ValueError(f"luminances must lie within the GSDF range {LUMINANCE_MIN}-{LUMINANCE_MAX} cd/m2")
-    j_low, j_high = jnd_index(levels[0]), jnd_index(levels[-1])
-    targets = luminance(np.linspace(j_low, j_high, p_levels))
-    # nearest measured level to each target luminance, in JND (perceptual) distance
+    # equal JND steps between the display's own extremes; the nearest measured level to each target,
+    # in JND (perceptual) distance, computed in JND space so that the end points map exactly
     jnds = jnd_index(levels)
-    target_jnds = jnd_index(targets)
+    target_jnds = np.linspace(jnds[0], jnds[-1], p_levels)
     nearest = np.abs(jnds[None, :] - target_jnds[:, None]).argmin(axis=1)
     dtype = np.uint8 if len(levels) <= 256 else np.uint16
     return nearest.astype(dtype)

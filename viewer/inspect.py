@@ -56,7 +56,7 @@ def series_summary(series: Series) -> dict[str, Any]:
         "uniform_grid": geometry.uniform if geometry else None,
         "stored_range": list(stored) if stored else None,
         "rescaled_range": list(rescaled) if rescaled else None,
-        "rescale_type": first.rescale_type,
+        "rescale_type": "" if first.rescale_type == "US" else first.rescale_type,  # US: unspecified
         "lossy": series.lossy,
         "loaded": series.loaded_count,
         "failed_slices": [k + 1 for k in series.failed_indices],

@@ -394,9 +394,9 @@ class _Filler:
         self.remaining = {id(s): len(s.slices) for s in series}
 
     def fill(self) -> None:
-        direct, decode = self._split()
         # the first slice shown is read before anything else, in this thread, whatever its syntax
         self._load_now(self.series[0], self.run.loader.focus.index(len(self.series[0].slices)))
+        direct, decode = self._split()
         for job in self._chunks(direct, SLICES_PER_READ):
             future = self.run.loader._readers.submit(self._read_job, job)
             self.pending[future] = job  # type: ignore[assignment]

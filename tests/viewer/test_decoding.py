@@ -1,0 +1,203 @@
+"""Decoded pixels of the transfer-syntax matrix against python-gdcm (and pydicom for uncompressed files).
+
+Tolerances, where the comparison is not exact, and why:
+* lossy JPEG (DCT processes 1, 2/4, 6/8, 10/12): 1 grey level. Both sides are valid decoders of the same
+  lossy stream; the standard lets inverse DCTs differ in their rounding (ISO 10918-2 accuracy test).
+* lossy JPEG in colour: 3 levels, the same rounding plus the YCbCr to RGB conversion done on each side.
+* lossy JPEG 2000 and JPEG-LS near-lossless: exact, both sides use the same decoding library family and
+  these codecs specify the reconstruction exactly.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import pytest
+from pydicom.pixels import apply_color_lut, convert_color_space, get_decoder
+from pydicom.uid import UID, JPEG2000Lossless, JPEGLSLossless
+
+from tests.viewer.conftest import gdcm_pixels
+from viewer.codecs import SUPPORTED, Backend
+from viewer.loader import load_study
+from viewer.problems import ProblemKind
+
+CORNERSTONE = "cornerstonejs_cornerstoneWADOImageLoader"
+WG04 = "nema_wg04_via_dicom-test-files"
+PYDICOM = "pydicom_pydicom-data"
+PYLIBJPEG = "pydicom_pylibjpeg-data"
+
+
+def _cs(syntax: str) -> str:
+    return f"{CORNERSTONE}/CTImage.dcm_{syntax}.dcm"
+
+
+LOSSLESS = [
+    f"{CORNERSTONE}/CTImage.dcm",
+    _cs("LittleEndianImplicitTransferSyntax_1.2.840.10008.1.2"),
+    _cs("LittleEndianExplicitTransferSyntax_1.2.840.10008.1.2.1"),
+    _cs("BigEndianExplicitTransferSyntax_1.2.840.10008.1.2.2"),
+    _cs("DeflatedExplicitVRLittleEndianTransferSyntax_1.2.840.10008.1.2.1.99"),
+    _cs("JPEGProcess14TransferSyntax_1.2.840.10008.1.2.4.57"),
+    _cs("JPEGProcess14SV1TransferSyntax_1.2.840.10008.1.2.4.70"),
+    _cs("JPEGLSLosslessTransferSyntax_1.2.840.10008.1.2.4.80"),
+    _cs("JPEG2000LosslessOnlyTransferSyntax_1.2.840.10008.1.2.4.90"),
+    _cs("RLELosslessTransferSyntax_1.2.840.10008.1.2.5"),
+    f"{WG04}/CT1_UNC.dcm", f"{WG04}/CT1_JPLL.dcm", f"{WG04}/CT1_JLSL.dcm", f"{WG04}/CT1_J2KR.dcm",
+    f"{WG04}/CT1_RLE.dcm",
+    f"{WG04}/RG3_UNC.dcm", f"{WG04}/RG3_JPLL.dcm", f"{WG04}/RG3_JLSL.dcm", f"{WG04}/RG3_J2KR.dcm",
+    f"{WG04}/RG3_RLE.dcm",
+    f"{PYDICOM}/eCT_Supplemental.dcm", f"{PYDICOM}/emri_small.dcm", f"{PYDICOM}/emri_small_big_endian.dcm",
+    f"{PYDICOM}/emri_small_RLE.dcm", f"{PYDICOM}/emri_small_jpeg_2k_lossless.dcm",
+    f"{PYDICOM}/emri_small_jpeg_ls_lossless.dcm",
+    f"{PYLIBJPEG}/JPEG2KLossless_1s_1f_u_16_16.dcm", f"{PYLIBJPEG}/JPEGLosslessP14SV1_1s_1f_u_16_16.dcm",
+    f"{PYLIBJPEG}/JPEGLossless_1s_1f_u_16_12.dcm", f"{PYLIBJPEG}/JPEGLosslessP14SV1_3s_2f_u_08_08.dcm",
+]
+LOSSY_EXACT = [
+    _cs("JPEGLSLossyTransferSyntax_1.2.840.10008.1.2.4.81"),
+    _cs("JPEG2000TransferSyntax_1.2.840.10008.1.2.4.91"),
+    f"{WG04}/CT1_JLSN.dcm", f"{WG04}/CT1_J2KI.dcm", f"{WG04}/RG3_JLSN.dcm", f"{WG04}/RG3_J2KI.dcm",
+]
+LOSSY_DCT = [
+    _cs("JPEGProcess1TransferSyntax_1.2.840.10008.1.2.4.50"),
+    _cs("JPEGProcess2_4TransferSyntax_1.2.840.10008.1.2.4.51"),
+    _cs("JPEGProcess6_8TransferSyntax_1.2.840.10008.1.2.4.53"),
+    _cs("JPEGProcess10_12TransferSyntax_1.2.840.10008.1.2.4.55"),
+    f"{CORNERSTONE}/CT0012.fragmented_no_bot_jpeg_baseline.51.dcm",
+    f"{PYLIBJPEG}/RG2_JPLY_fixed.dcm", f"{PYLIBJPEG}/JPEGBaseline_1s_1f_u_08_08.dcm",
+]
+COLOUR = [  # (file, tolerance)
+    (f"{CORNERSTONE}/US-YBR_FULL_422-EVRLE.dcm", 0),
+    (f"{PYLIBJPEG}/JPEGExtended_3s_1f_u_08_08.dcm", 3),
+    (f"{PYLIBJPEG}/SC_rgb_dcmtk_+eb+cy+np.dcm", 3),
+]
+
+
+def _loaded(path: Path) -> np.ndarray:
+    """The file loaded exactly as the viewer loads it, frames in file order."""
+    study = load_study(path)
+    assert not study.errors, [p.user_text() for p in study.errors]
+    assert len(study.series) == 1
+    series = study.series[0]
+    assert series.complete and not series.failed_indices
+    order = np.argsort([s.frame.index for s in series.slices])
+    return series.volume[order]
+
+
+def _reference(path: Path) -> np.ndarray:
+    pixels, photometric = gdcm_pixels(path)
+    if photometric.startswith("YBR"):
+        pixels = convert_color_space(pixels, "YBR_FULL", "RGB")
+    return pixels
+
+
+@pytest.mark.parametrize("name", LOSSLESS + LOSSY_EXACT)
+def test_exactly_as_gdcm(dicom_data: Path, name: str) -> None:
+    ours, reference = _loaded(dicom_data / name), _reference(dicom_data / name)
+    assert ours.shape == reference.shape
+    assert np.array_equal(ours.astype(np.int64), reference.astype(np.int64))
+
+
+@pytest.mark.parametrize("name", LOSSY_DCT)
+def test_lossy_jpeg_within_one_level_of_gdcm(dicom_data: Path, name: str) -> None:
+    ours, reference = _loaded(dicom_data / name), _reference(dicom_data / name)
+    assert ours.shape == reference.shape
+    difference = np.abs(ours.astype(np.int64) - reference.astype(np.int64))
+    assert difference.max() <= 1
+    assert difference.mean() < 0.05
+
+
+@pytest.mark.parametrize(("name", "tolerance"), COLOUR)
+def test_colour_as_rgb_like_gdcm(dicom_data: Path, name: str, tolerance: int) -> None:
+    ours, reference = _loaded(dicom_data / name), _reference(dicom_data / name)
+    assert ours.dtype == np.uint8 and ours.shape[-1] == 3
+    assert np.abs(ours.astype(int) - reference.astype(int)).max() <= tolerance
+
+
+def test_palette_colour_is_applied(dicom_data: Path) -> None:
+    path = dicom_data / PYDICOM / "OBXXXX1A_rle_2frame.dcm"
+    indices, _ = gdcm_pixels(path)
+    expected = (apply_color_lut(indices, pydicom.dcmread(path)) >> 8).astype(np.uint8)
+    assert np.array_equal(_loaded(path), expected)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [f"{CORNERSTONE}/CTImage.dcm", _cs("BigEndianExplicitTransferSyntax_1.2.840.10008.1.2.2"),
+     _cs("DeflatedExplicitVRLittleEndianTransferSyntax_1.2.840.10008.1.2.1.99"), f"{WG04}/RG3_UNC.dcm",
+     f"{PYDICOM}/emri_small_big_endian.dcm", f"{PYDICOM}/eCT_Supplemental.dcm"],
+)
+def test_uncompressed_exactly_as_pydicom(dicom_data: Path, name: str) -> None:
+    expected = pydicom.dcmread(dicom_data / name).pixel_array
+    ours = _loaded(dicom_data / name)
+    assert np.array_equal(ours.reshape(expected.shape), expected)
+
+
+def test_compressed_lossy_cornerstone_ct_stays_close_to_the_original_in_hu(dicom_data: Path) -> None:
+    """The lossy files of the matrix were made from CTImage.dcm: in HU they stay near it."""
+    original = load_study(dicom_data / CORNERSTONE / "CTImage.dcm").series[0]
+    lossy = load_study(dicom_data / _cs("JPEGProcess2_4TransferSyntax_1.2.840.10008.1.2.4.51")).series[0]
+    difference = np.abs(original.rescaled_slice(0) - lossy.rescaled_slice(0))
+    assert difference.mean() < 10 and np.percentile(difference, 99) < 40
+    assert lossy.lossy and not original.lossy
+
+
+def test_signed_j2k_stored_unsigned_follows_the_header(dicom_data: Path) -> None:
+    """J2K_pixelrep_mismatch: the codestream says unsigned, the header signed 13-bit. gdcm keeps the raw
+    unsigned values (0..8191, nonsense in HU); the loader sign-extends as PixelRepresentation says."""
+    path = dicom_data / "malformed" / "pylibjpeg-data" / "J2K_pixelrep_mismatch.dcm"
+    ours = _loaded(path)
+    raw, _ = gdcm_pixels(path)
+    assert np.array_equal(ours, (raw.astype(np.int16) << 3) >> 3)
+    assert ours.min() == -2000  # the CT padding value
+
+
+def test_truncated_jpeg2000_multiframe_still_loads_every_frame(dicom_data: Path) -> None:
+    """emri_small_jpeg_2k_lossless_too_short lacks its last bytes (the sequence delimiter): pydicom
+    returns an empty dataset when reading it whole, gdcm gives no pixels; every frame is intact."""
+    short = _loaded(dicom_data / "malformed" / "pydicom-data" / "emri_small_jpeg_2k_lossless_too_short.dcm")
+    whole = _loaded(dicom_data / PYDICOM / "emri_small_jpeg_2k_lossless.dcm")
+    assert np.array_equal(short, whole)
+
+
+@pytest.mark.parametrize(
+    ("syntax", "backend"),
+    [("1.2.840.10008.1.2.4.80", Backend.CHARLS), ("1.2.840.10008.1.2.4.70", Backend.LIBJPEG),
+     ("1.2.840.10008.1.2.4.90", Backend.OPENJPEG), ("1.2.840.10008.1.2.5", Backend.RLE)],
+)
+def test_back_ends_are_pinned_from_the_runtime_dependencies(syntax: str, backend: Backend) -> None:
+    assert SUPPORTED[syntax].backend is backend
+
+
+@pytest.mark.parametrize("syntax", [JPEGLSLossless, JPEG2000Lossless])
+def test_gdcm_is_never_used_even_when_installed(
+    dicom_data: Path, monkeypatch: pytest.MonkeyPatch, syntax: UID
+) -> None:
+    """pydicom tries gdcm first when no plugin is named; the loader always names one."""
+    decoder = get_decoder(syntax)
+    assert "gdcm" in decoder.available_plugins
+    calls: list[object] = []
+
+    def spy(*args: object, **kwargs: object) -> bytes:
+        calls.append(args)
+        raise RuntimeError("gdcm must not be called")
+
+    monkeypatch.setitem(decoder._available, "gdcm", spy)
+    name = {JPEGLSLossless: f"{WG04}/CT1_JLSL.dcm", JPEG2000Lossless: f"{WG04}/CT1_J2KR.dcm"}[syntax]
+    _loaded(dicom_data / name)
+    assert calls == []
+
+
+def test_undecodable_frames_are_reported_in_french_and_the_rest_loads(
+    dicom_data: Path, tmp_path: Path
+) -> None:
+    """RG3_JPLY cannot be decoded by any plugin (known defect of the file); with a good file beside it,
+    the good one loads and the bad one is one French problem."""
+    for name in ("RG3_JPLY.dcm", "RG3_JLSL.dcm"):
+        (tmp_path / name).symlink_to(dicom_data / WG04 / name)
+    study = load_study(tmp_path)
+    assert [p.kind for p in study.errors] == [ProblemKind.DECODE_FAILED]
+    assert "impossible à décoder" in study.errors[0].message
+    series = study.series[0]
+    assert series.loaded_count == 1 and len(series.failed_indices) == 1
+    assert any("n'ont pas pu être décodées" in w.message for w in series.warnings)

@@ -1,0 +1,229 @@
+"""Header reading: calibration choice, lossy indicator, display attributes, and every malformed file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydicom import dcmread
+from pydicom.encaps import encapsulate
+
+from tests.viewer.factories import axial_positions, make_slice, slice_pixels, voi_lut_item, write_series
+from viewer.codecs import Lossy
+from viewer.headers import ImageFile, SpacingSource, read_image_file
+from viewer.loader import load_study
+from viewer.problems import FileProblem, ProblemKind, Severity
+from viewer.windowing import Rendering, default_window, render
+
+
+def _write(tmp_path: Path, **extra: object) -> Path:
+    ds = make_slice(position=(0, 0, 0), pixels=slice_pixels(0), series_uid="1.2.3.1", study_uid="1.2.3",
+                    instance=1)
+    for keyword, value in extra.items():
+        if value is None:
+            delattr(ds, keyword)
+        else:
+            setattr(ds, keyword, value)
+    path = tmp_path / "image.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    return path
+
+
+def _header(tmp_path: Path, **extra: object) -> ImageFile:
+    found = read_image_file(_write(tmp_path, **extra))
+    assert isinstance(found, ImageFile), found
+    return found
+
+
+@pytest.mark.parametrize(
+    ("extra", "source", "spacing", "words"),
+    [
+        ({}, SpacingSource.PATIENT, (0.5, 0.5), "plan du patient"),
+        ({"Modality": "DX", "PixelSpacing": None, "ImagerPixelSpacing": ["0.2", "0.2"]},
+         SpacingSource.DETECTOR, (0.2, 0.2), "plan du détecteur"),
+        ({"Modality": "DX", "PixelSpacing": None, "ImagerPixelSpacing": ["0.2", "0.2"],
+          "EstimatedRadiographicMagnificationFactor": "1.25"},
+         SpacingSource.MAGNIFICATION_CORRECTED, (0.16, 0.16), "agrandissement estimé (1.25)"),
+        ({"Modality": "DX", "PixelSpacing": ["0.15", "0.15"], "ImagerPixelSpacing": ["0.2", "0.2"],
+          "PixelSpacingCalibrationType": "GEOMETRY"},
+         SpacingSource.CALIBRATED, (0.15, 0.15), "étalonné (GEOMETRY)"),
+        ({"Modality": "DX", "PixelSpacing": ["0.2", "0.2"], "ImagerPixelSpacing": ["0.2", "0.2"]},
+         SpacingSource.DETECTOR, (0.2, 0.2), "égal à ImagerPixelSpacing"),
+        ({"Modality": "CR", "PixelSpacing": ["0.1", "0.1"]},
+         SpacingSource.PROJECTION_UNSPECIFIED, (0.1, 0.1), "sans précision du plan"),
+        ({"Modality": "OT", "PixelSpacing": None, "NominalScannedPixelSpacing": ["0.3", "0.3"]},
+         SpacingSource.NOMINAL, (0.3, 0.3), "numériseur"),
+        ({"PixelSpacing": None}, SpacingSource.NONE, (1.0, 1.0), "en pixels"),
+    ],
+)
+def test_which_pixel_spacing_is_used_and_said(
+    tmp_path: Path, extra: dict[str, object], source: SpacingSource, spacing: tuple[float, float], words: str
+) -> None:
+    found = _header(tmp_path, **extra).frames[0].spacing
+    assert found.source is source
+    assert (found.row_mm, found.column_mm) == pytest.approx(spacing)
+    assert words in found.description
+
+
+def test_lossy_indicator_from_header_and_from_syntax(tmp_path: Path) -> None:
+    flagged = _header(tmp_path, LossyImageCompression="01", LossyImageCompressionRatio=["12.5"],
+                      LossyImageCompressionMethod=["ISO_10918_1"])
+    assert flagged.lossy.state is Lossy.YES and flagged.lossy.ratios == ("12,5",)
+    assert _header(tmp_path).lossy.state is Lossy.NO
+    write_series(tmp_path / "s", axial_positions(2), extra={"LossyImageCompression": "01",
+                                                           "LossyImageCompressionRatio": "10"})
+    warning = load_study(tmp_path / "s").series[0].warnings[0]
+    assert warning.message.startswith("Compression avec perte (ratio 10:1) : toutes les images.")
+
+
+def test_windows_and_voi_function_are_read(tmp_path: Path) -> None:
+    frame = _header(tmp_path, WindowCenter=["40", "300"], WindowWidth=["80", "1500"],
+                    WindowCenterWidthExplanation=["CERVEAU", "OS"], VOILUTFunction="SIGMOID").frames[0]
+    assert [(w.center, w.width, w.explanation) for w in frame.windows] == [(40, 80, "CERVEAU"),
+                                                                            (300, 1500, "OS")]
+    assert frame.voi_function == "SIGMOID"
+
+
+def test_an_unusable_window_does_not_cost_the_others(tmp_path: Path) -> None:
+    frame = _header(tmp_path, WindowCenter=["40", "50"], WindowWidth=["0", "350"]).frames[0]
+    assert [(w.center, w.width) for w in frame.windows] == [(50, 350)]
+
+
+def test_voi_lut_sequence_with_signed_first_value(tmp_path: Path) -> None:
+    """LUT Descriptor's second value is read as US; with signed pixels 65526 means -10 (C.11.2.1.1)."""
+    header = _header(tmp_path, PixelRepresentation=1, VOILUTSequence=voi_lut_item(65526, [0, 2000, 4095]))
+    (lut,) = header.voi_luts
+    assert (lut.first_mapped, lut.bits, lut.data, lut.explanation) == (-10, 12, (0, 2000, 4095), "TEST")
+
+
+def test_monochrome1_and_presentation_lut_shape_set_the_polarity(tmp_path: Path) -> None:
+    cases = {("MONOCHROME2", None): False, ("MONOCHROME1", None): True,
+             ("MONOCHROME2", "INVERSE"): True, ("MONOCHROME1", "INVERSE"): False}
+    for (photometric, shape), inverted in cases.items():
+        folder = tmp_path / f"{photometric}{shape}"
+        extra = {"PresentationLUTShape": shape} if shape else {}
+        write_series(folder, axial_positions(1), photometric=photometric, extra=extra)
+        series = load_study(folder).series[0]
+        assert series.inverted_by_header(0) is inverted, (photometric, shape)
+
+
+def test_monochrome1_renders_low_values_white(tmp_path: Path) -> None:
+    write_series(tmp_path, axial_positions(1), photometric="MONOCHROME1", intercept=0.0,
+                 pixels_for=lambda rank: np.array([[0, 4095]], dtype=np.uint16))
+    series = load_study(tmp_path).series[0]
+    window = default_window(series.windows(0), series.voi_function(0), series.rescaled_range())
+    rendering = Rendering(*series.rescale(0), window, invert=series.inverted_by_header(0))
+    image = render(series.volume[0], rendering)
+    assert image.tolist() == [[255, 0]]
+
+
+def test_rescale_may_vary_along_the_series(tmp_path: Path) -> None:
+    write_series(tmp_path / "a", axial_positions(1), series_uid="1.2.3.9", study_uid="1.2.3", slope=2.0,
+                 intercept=0.0)
+    write_series(tmp_path / "b", axial_positions(1, z0=0.0), series_uid="1.2.3.9", study_uid="1.2.3",
+                 slope=1.0, intercept=-1024.0, pixels_for=lambda rank: slice_pixels(1))
+    series = load_study(tmp_path).series[0]
+    assert [series.rescale(k) for k in range(2)] == [(2.0, 0.0), (1.0, -1024.0)]
+    low = min(2 * 1000, 1100 - 1024)
+    high = max(2 * 1063, 1163 - 1024)
+    assert series.rescaled_range() == (low, high)
+    assert series.rescaled_slice(0)[0, 0] == 2000.0
+
+
+def test_enhanced_ct_frames_take_their_geometry_from_the_functional_groups(dicom_data: Path) -> None:
+    header = read_image_file(dicom_data / "pydicom_pydicom-data" / "eCT_Supplemental.dcm")
+    assert isinstance(header, ImageFile) and len(header.frames) == 2
+    assert [f.position for f in header.frames] == [(99.5, -301.5, -159.0), (99.5, -301.5, -149.0)]
+    assert all(f.orientation is not None and f.windows for f in header.frames)
+    series = load_study(dicom_data / "pydicom_pydicom-data" / "eCT_Supplemental.dcm").series[0]
+    assert series.geometry is not None and series.geometry.slice_spacing == pytest.approx(10.0)
+
+
+# --- malformed input ---------------------------------------------------------------------------------
+MALFORMED = {
+    "cornerstone/no-pixel-data.dcm": ProblemKind.NON_IMAGE,
+    "pydicom_wheel_test_files/ExplVR_BigEndNoMeta.dcm": ProblemKind.NON_IMAGE,
+    "pydicom_wheel_test_files/JPEG2000-embedded-sequence-delimiter.dcm": ProblemKind.DECODE_FAILED,
+    "pydicom_wheel_test_files/MR_truncated.dcm": ProblemKind.TRUNCATED,
+    "pydicom_wheel_test_files/UN_sequence.dcm": ProblemKind.NO_PIXEL_DATA,
+    "pydicom_wheel_test_files/badVR.dcm": ProblemKind.INVALID_VALUE,
+    "pydicom_wheel_test_files/meta_missing_tsyntax.dcm": ProblemKind.MISSING_ATTRIBUTE,
+    "pydicom_wheel_test_files/no_meta.dcm": ProblemKind.NOT_DICOM,
+    "pydicom_wheel_test_files/no_meta_group_length.dcm": ProblemKind.NO_PIXEL_DATA,
+    "pydicom_wheel_test_files/pydicom_test_files_README.txt": ProblemKind.NOT_DICOM,
+    "pydicom_wheel_test_files/reportsi_with_empty_number_tags.dcm": ProblemKind.NON_IMAGE,
+    "pydicom_wheel_test_files/rtplan_truncated.dcm": ProblemKind.NON_IMAGE,
+    "pylibjpeg-data/966.dcm": ProblemKind.DECODE_FAILED,
+    "pylibjpeg-data/RG2_JPLY.dcm": ProblemKind.DECODE_FAILED,
+}
+LOADABLE = {  # odd but readable: they must load
+    "pydicom-data/bad_sequence.dcm", "pydicom-data/emri_small_jpeg_2k_lossless_too_short.dcm",
+    "pydicom-data/explicit_VR-UN.dcm", "pydicom_wheel_test_files/MR_small_padded.dcm",
+    "pylibjpeg-data/ELSCINT1_JP2vsJ2K.dcm", "pylibjpeg-data/J2K_pixelrep_mismatch.dcm",
+    "pylibjpeg-data/JPEGLossless_1s_1f_i_16_16_bad.dcm",
+    "pylibjpeg-data/OsirixFake16BitsStoredFakeSpacing.dcm",
+    "pylibjpeg-data/TOSHIBA_J2K_OpenJPEGv2Regression.dcm", "pylibjpeg-data/TOSHIBA_J2K_SIZ0_PixRep1.dcm",
+}
+
+
+def test_the_malformed_folder_loads_what_it_can_and_explains_the_rest(dicom_data: Path) -> None:
+    folder = dicom_data / "malformed"
+    study = load_study(folder)
+    problems = {Path(p.path).relative_to(folder).as_posix(): p for p in study.problems}
+    assert {name: p.kind for name, p in problems.items()} == MALFORMED
+    for found in problems.values():
+        assert found.message and found.detail and found.message != found.detail
+        skipped = found.kind in (ProblemKind.NON_IMAGE, ProblemKind.NOT_DICOM)
+        assert found.severity is (Severity.INFO if skipped else Severity.ERROR)
+    loaded = {
+        Path(s.file.path).relative_to(folder).as_posix()
+        for series in study.series
+        for k, s in enumerate(series.slices)
+        if series.is_loaded(k)
+    }
+    assert loaded == LOADABLE
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("pydicom_wheel_test_files/MR_truncated.dcm", "fichier tronqué"),
+        ("pydicom_wheel_test_files/badVR.dcm", "valeur DICOM invalide pour NumberOfFrames (« 1A »)"),
+        ("pydicom_wheel_test_files/meta_missing_tsyntax.dcm", "attribut DICOM obligatoire absent : Rows"),
+        ("cornerstone/no-pixel-data.dcm", "document sans image (Basic Text SR Storage)"),
+        ("pydicom_wheel_test_files/UN_sequence.dcm", "image sans données de pixels"),
+    ],
+)
+def test_malformed_files_get_a_clear_french_message(dicom_data: Path, name: str, words: str) -> None:
+    found = read_image_file(dicom_data / "malformed" / name)
+    assert isinstance(found, FileProblem) and words in found.message
+    assert found.user_text().startswith(Path(name).name + " : ")
+
+
+def test_empty_dataset_after_the_file_meta_is_an_error(tmp_path: Path) -> None:
+    """pydicom returns an empty dataset, without error, when the body is missing."""
+    path = _write(tmp_path)
+    data = path.read_bytes()
+    meta_end = 132 + 12 + int.from_bytes(data[140:144], "little")  # (0002,0000) group length
+    path.write_bytes(data[:meta_end])
+    found = read_image_file(path)
+    assert isinstance(found, FileProblem) and found.kind is ProblemKind.EMPTY_DATASET
+    assert "fichier DICOM vide" in found.message
+
+
+def test_unsupported_transfer_syntax_is_named(tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    ds = dcmread(path)
+    ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.4.100"  # MPEG2
+    ds.PixelData = encapsulate([b"\x00\x00\x01\xb3 not really a video"])
+    ds["PixelData"].VR = "OB"
+    ds["PixelData"].is_undefined_length = True
+    ds.save_as(path)
+    found = read_image_file(path)
+    assert isinstance(found, FileProblem) and found.kind is ProblemKind.UNSUPPORTED_TRANSFER_SYNTAX
+    assert "syntaxe de transfert non prise en charge : MPEG2" in found.message
+
+
+def test_a_file_that_vanished_is_unreadable_not_a_crash(tmp_path: Path) -> None:
+    found = read_image_file(tmp_path / "absent.dcm")
+    assert isinstance(found, FileProblem) and found.kind is ProblemKind.UNREADABLE

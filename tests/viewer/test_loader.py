@@ -1,0 +1,207 @@
+"""The loader's contract: never blocks the caller, announces images progressively, survives bad
+observers and dead workers, keeps memory to the volume itself."""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.viewer.factories import axial_positions, slice_pixels, write_series
+from viewer.loader import Focus, LoadObserver, PreviewImage, StudyLoader, discover, load_study
+from viewer.problems import FileProblem
+from viewer.series import Series
+
+
+class Recorder(LoadObserver):
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+        self.threads: set[str] = set()
+
+    def _note(self, name: str, value: object) -> None:
+        self.events.append((name, value))
+        self.threads.add(threading.current_thread().name)
+
+    def file_problem(self, problem: FileProblem) -> None:
+        self._note("problem", problem.kind)
+
+    def preview(self, image: PreviewImage) -> None:
+        self._note("preview", image.pixels.shape)
+
+    def series_found(self, series: Series) -> None:
+        self._note("found", series.shape)
+
+    def slices_loaded(self, series: Series, indices: tuple[int, ...]) -> None:
+        assert all(series.is_loaded(k) for k in indices)
+        self._note("slices", indices)
+
+    def series_done(self, series: Series) -> None:
+        self._note("done", series.loaded_count)
+
+    def finished(self, study: object) -> None:
+        self._note("finished", None)
+
+
+@pytest.fixture
+def ct_folder(tmp_path: Path) -> Path:
+    write_series(tmp_path / "ct", axial_positions(30), bits_stored=16)
+    (tmp_path / "ct" / "notes.txt").write_text("pas une image", encoding="utf-8")
+    return tmp_path / "ct"
+
+
+def test_load_returns_at_once_and_reports_progressively(ct_folder: Path) -> None:
+    release = threading.Event()
+
+    class Blocking(Recorder):
+        def preview(self, image: PreviewImage) -> None:
+            super().preview(image)
+            release.wait(10)
+
+    observer = Blocking()
+    with StudyLoader(0) as loader:
+        handle = loader.load(ct_folder, observer)
+        assert not handle.done()  # the loader is stuck in the observer; the caller is not
+        release.set()
+        study = handle.result(timeout=20)
+    names = [name for name, _ in observer.events]
+    assert names[0] == "preview" and names[-1] == "finished"
+    assert names.index("found") < names.index("slices") < names.index("done")
+    assert ("problem", "not_dicom") in [(n, getattr(v, "value", v)) for n, v in observer.events]
+    first_slices = next(v for n, v in observer.events if n == "slices")
+    assert first_slices == (15,)  # the middle slice, the one shown on opening, comes first
+    loaded = sorted(k for n, v in observer.events if n == "slices" for k in v)  # type: ignore[union-attr]
+    assert loaded == list(range(30))
+    assert observer.threads == {"dicom-load"}
+    timings = study.timings
+    assert timings.preview_s is not None and timings.first_slice_s is not None
+    assert timings.preview_s <= timings.first_slice_s <= timings.total_s
+
+
+def test_focus_first_loads_slice_zero_first(ct_folder: Path) -> None:
+    observer = Recorder()
+    with StudyLoader(0, focus=Focus.FIRST) as loader:
+        loader.load(ct_folder, observer).result(timeout=20)
+    assert next(v for n, v in observer.events if n == "slices") == (0,)
+
+
+def test_a_failing_observer_does_not_stop_the_load(ct_folder: Path, caplog: pytest.LogCaptureFixture) -> None:
+    class Broken(LoadObserver):
+        def slices_loaded(self, series: Series, indices: tuple[int, ...]) -> None:
+            raise RuntimeError("bug in the user interface")
+
+    with caplog.at_level(logging.ERROR), StudyLoader(0) as loader:
+        study = loader.load(ct_folder, Broken()).result(timeout=20)
+    assert study.series[0].loaded_count == 30
+    assert "load observer slices_loaded failed" in caplog.text
+
+
+def test_cancel_stops_the_load(ct_folder: Path) -> None:
+    class Cancelling(LoadObserver):
+        def preview(self, image: PreviewImage) -> None:
+            handle.cancel()
+
+    with StudyLoader(0) as loader:
+        handle = loader.load(ct_folder, Cancelling())
+        study = handle.result(timeout=20)
+    assert study.cancelled and study.series == []
+
+
+def test_series_can_be_awaited_from_another_thread(ct_folder: Path) -> None:
+    found: list[Series] = []
+    ready = threading.Event()
+
+    class Found(LoadObserver):
+        def series_found(self, series: Series) -> None:
+            found.append(series)
+            ready.set()
+
+    with StudyLoader(0) as loader:
+        handle = loader.load(ct_folder, Found())
+        assert ready.wait(20)
+        assert found[0].wait(29, timeout=20) and found[0].is_loaded(29)
+        assert found[0].wait(timeout=20) and found[0].complete
+        handle.result(timeout=20)
+
+
+def test_compressed_series_decoded_by_the_workers_equals_in_thread(
+    tmp_path: Path, worker_loader: StudyLoader
+) -> None:
+    write_series(tmp_path, axial_positions(40), syntax="1.2.840.10008.1.2.4.80", bits_stored=16,
+                 pixels_for=lambda rank: slice_pixels(rank, rows=64, columns=64))
+    in_thread = load_study(tmp_path).series[0]
+    with_workers = worker_loader.load(tmp_path).result(timeout=60)
+    assert with_workers.errors == [] and len(with_workers.series) == 1
+    assert np.array_equal(with_workers.series[0].volume, in_thread.volume)
+    assert [int(v) for v in in_thread.volume[:, 0, 0]] == [1000 + 100 * k for k in range(40)]
+
+
+def test_headers_read_by_the_workers_give_the_same_series(
+    ct_folder: Path, worker_loader: StudyLoader
+) -> None:
+    with_workers = worker_loader.load(ct_folder).result(timeout=60)
+    in_thread = load_study(ct_folder)
+    assert len(with_workers.problems) == len(in_thread.problems) == 1
+    assert with_workers.series[0].plan == in_thread.series[0].plan
+    assert np.array_equal(with_workers.series[0].volume, in_thread.series[0].volume)
+
+
+def test_a_dead_decoding_worker_costs_no_image(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A decoder that crashes its process (hostile or broken file) must not lose the study: the
+    loader restarts the workers and decodes the remaining frames again."""
+    write_series(tmp_path, axial_positions(48), syntax="1.2.840.10008.1.2.4.90", bits_stored=16,
+                 pixels_for=lambda rank: slice_pixels(rank, rows=192, columns=192))
+    killed: list[int] = []
+
+    class Killer(LoadObserver):
+        def slices_loaded(self, series: Series, indices: tuple[int, ...]) -> None:
+            pool = loader._pool
+            if not killed and pool is not None and series.loaded_count > 1:
+                for process in list(pool._processes.values()):  # only the processes this test started
+                    os.kill(process.pid, signal.SIGKILL)
+                    killed.append(process.pid)
+
+    with caplog.at_level(logging.WARNING), StudyLoader(2, min_frames_for_workers=2) as loader:
+        loader.warm_up()
+        study = loader.load(tmp_path, Killer()).result(timeout=120)
+    assert killed and "a decoding worker died" in caplog.text
+    series = study.series[0]
+    assert study.errors == [] and series.loaded_count == 48
+    assert [int(v) for v in series.volume[:, 0, 0]] == [1000 + 100 * k for k in range(48)]
+
+
+def test_memory_stays_near_the_volume(tmp_path: Path) -> None:
+    """No float copy, no stack of per-slice arrays: the peak is the preallocated volume itself."""
+    write_series(tmp_path, axial_positions(40), pixels_for=lambda rank: slice_pixels(rank, 512, 512))
+    load_study(tmp_path)  # imports and caches out of the measurement
+    tracemalloc.start()
+    try:
+        study = load_study(tmp_path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    volume = study.series[0].volume
+    assert volume.dtype == np.int16 and volume.nbytes == 40 * 512 * 512 * 2
+    assert peak < 1.1 * volume.nbytes + 2_000_000, f"peak {peak / 1e6:.1f} MB for {volume.nbytes} B"
+
+
+def test_discover_walks_folders_in_natural_order_and_skips_hidden_files(tmp_path: Path) -> None:
+    for name in ("IM10", "IM9", "IM100", ".DS_Store"):
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "IM1").write_bytes(b"")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "IM0").write_bytes(b"")
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in discover(tmp_path)] == [
+        "IM9", "IM10", "IM100", "sub/IM1"]
+    found = discover([tmp_path / "IM9", tmp_path / "sub"])
+    assert found == [str(tmp_path / "IM9"), str(tmp_path / "sub" / "IM1")]
+
+
+def test_an_empty_folder_gives_an_empty_study(tmp_path: Path) -> None:
+    study = load_study(tmp_path)
+    assert study.series == [] and study.problems == [] and not study.cancelled
