@@ -25,6 +25,7 @@ from pydicom.datadict import dictionary_VR
 from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
+from pydicom.filereader import read_partial
 from pydicom.tag import BaseTag, Tag
 from pydicom.uid import UID
 
@@ -38,6 +39,7 @@ DEFLATED = "1.2.840.10008.1.2.1.99"
 
 PROJECTION_MODALITIES = frozenset({"CR", "DX", "MG", "IO", "PX", "RF", "XA", "RG", "DF"})
 _PIXEL_DATA, _FLOAT_PIXEL_DATA, _DOUBLE_PIXEL_DATA = 0x7FE00010, 0x7FE00008, 0x7FE00009
+_DIRECTORY_RECORDS = 0x00041220
 _LONG_VRS = {b"OB", b"OW", b"OF", b"OD", b"OL", b"OV", b"SQ", b"UC", b"UN", b"UR", b"UT", b"SV", b"UV"}
 
 
@@ -284,7 +286,7 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
         has_prefix = preamble[128:132] == b"DICM"
         fp.seek(0)
         try:
-            ds = pydicom.dcmread(fp, stop_before_pixels=True, force=not has_prefix)
+            ds = read_partial(fp, _stop_before_bulk, force=not has_prefix)
         except InvalidDicomError as exc:
             return FileProblem(path, ProblemKind.NOT_DICOM, _NOT_DICOM, str(exc))
         pixel_header = fp.read(12)
@@ -374,6 +376,12 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
         frames=frames,
         notes=tuple(notes),
     )
+
+
+def _stop_before_bulk(tag: BaseTag, vr: str | None, length: int) -> bool:
+    """Stop before the pixels (read later, straight into the volume) and before the records of a
+    DICOMDIR-like file (a Philips DIRFILE is 100 KB of them, worth 30 image headers of parsing)."""
+    return tag in (_PIXEL_DATA, _FLOAT_PIXEL_DATA, _DOUBLE_PIXEL_DATA, _DIRECTORY_RECORDS)
 
 
 def _transfer_syntax(ds: Dataset) -> str:

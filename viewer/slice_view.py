@@ -1,0 +1,186 @@
+"""The state of one 2D view of a series, without Qt: which slice, window/level, zoom and pan, polarity,
+rotation and flips, and the rendering of the current slice to an 8-bit image.
+
+A Qt widget only forwards mouse and keys here and paints :meth:`SliceView.image`; everything that decides
+what the radiologist sees is testable without a display. Orientation is kept as an element of the
+dihedral group (``rotation`` quarter turns clockwise, then an optional horizontal flip), so any sequence
+of rotations and flips composes exactly and the display <-> image coordinate mapping stays exact.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from viewer.series import Series
+from viewer.windowing import Rendering, VoiFunction, WindowLevel, default_window, render
+
+ZOOM_MIN, ZOOM_MAX = 0.05, 40.0
+
+
+@dataclass(frozen=True, slots=True)
+class ViewState:
+    index: int
+    window: WindowLevel
+    use_voi_lut: bool = False
+    invert: bool = False  # the user's inversion, on top of what the header says
+    zoom: float = 1.0  # display pixels per image pixel
+    pan: tuple[float, float] = (0.0, 0.0)  # display pixels, image centre from viewport centre
+    rotation: int = 0  # quarter turns clockwise, applied first
+    flipped: bool = False  # horizontal flip, applied after the rotation
+
+
+class SliceView:
+    """Mutable view model; listeners are called with the new state after every change."""
+
+    def __init__(self, series: Series, calibration: np.ndarray | None = None) -> None:
+        self.series = series
+        self.calibration = calibration
+        index = series.shape[0] // 2
+        self._state = ViewState(index=index, window=self.header_window(index))
+        self._listeners: list[Callable[[ViewState], None]] = []
+
+    # --- state -------------------------------------------------------------------------------------
+    @property
+    def state(self) -> ViewState:
+        return self._state
+
+    def subscribe(self, listener: Callable[[ViewState], None]) -> None:
+        self._listeners.append(listener)
+
+    def _set(self, **changes: object) -> None:
+        new = replace(self._state, **changes)  # type: ignore[arg-type]
+        if new != self._state:
+            self._state = new
+            for listener in self._listeners:
+                listener(new)
+
+    # --- slice -------------------------------------------------------------------------------------
+    def set_index(self, index: int) -> None:
+        self._set(index=int(np.clip(index, 0, self.series.shape[0] - 1)))
+
+    def scroll(self, steps: int) -> None:
+        self.set_index(self._state.index + steps)
+
+    # --- window / level ----------------------------------------------------------------------------
+    def header_window(self, index: int, preset: int = 0) -> WindowLevel:
+        """A window of the header (``preset``-th), else one spanning the values of the series."""
+        windows = self.series.windows(index)
+        chosen = windows[preset:preset + 1] if preset < len(windows) else ()
+        return default_window(chosen, self.series.voi_function(index), self.series.rescaled_range())
+
+    def set_window(self, center: float, width: float) -> None:
+        function = self._state.window.function
+        minimum = 1.0 if function is VoiFunction.LINEAR else 1e-3
+        self._set(window=WindowLevel(center, max(width, minimum), function), use_voi_lut=False)
+
+    def drag_window(self, dx: float, dy: float, sensitivity: float | None = None) -> None:
+        """Mouse drag: right widens, down raises the level (the usual radiology convention). The step
+        scales with the width so that both a 1-unit MR and a 4000-HU CT window feel the same."""
+        window = self._state.window
+        step = sensitivity if sensitivity is not None else max(window.width / 256.0, 0.01)
+        self.set_window(window.center + dy * step, window.width + dx * step)
+
+    def use_preset(self, preset: int) -> None:
+        self._set(window=self.header_window(self._state.index, preset), use_voi_lut=False)
+
+    def use_voi_lut(self, enabled: bool = True) -> None:
+        self._set(use_voi_lut=enabled and bool(self.series.voi_luts(self._state.index)))
+
+    def toggle_invert(self) -> None:
+        self._set(invert=not self._state.invert)
+
+    # --- geometry of the display -------------------------------------------------------------------
+    def zoom_by(self, factor: float, anchor: tuple[float, float] = (0.0, 0.0)) -> None:
+        """Zoom keeping the point under ``anchor`` (display pixels from the viewport centre) still."""
+        state = self._state
+        zoom = float(np.clip(state.zoom * factor, ZOOM_MIN, ZOOM_MAX))
+        ratio = zoom / state.zoom
+        pan = (anchor[0] - (anchor[0] - state.pan[0]) * ratio, anchor[1] - (anchor[1] - state.pan[1]) * ratio)
+        self._set(zoom=zoom, pan=pan)
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        self._set(pan=(self._state.pan[0] + dx, self._state.pan[1] + dy))
+
+    def fit(self, viewport: tuple[int, int]) -> None:
+        width, height = self.displayed_size()
+        self._set(zoom=min(viewport[0] / width, viewport[1] / height), pan=(0.0, 0.0))
+
+    def rotate(self, clockwise: bool = True) -> None:
+        turn = 1 if clockwise else -1
+        # R o (F^f o R^k) = F^f o R^(k -/+ 1): rotating a flipped image turns its rotation the other way
+        step = -turn if self._state.flipped else turn
+        self._set(rotation=(self._state.rotation + step) % 4)
+
+    def flip_horizontal(self) -> None:
+        self._set(flipped=not self._state.flipped)
+
+    def flip_vertical(self) -> None:
+        # a vertical flip is a horizontal flip followed by a half turn
+        self._set(flipped=not self._state.flipped, rotation=(self._state.rotation + 2) % 4)
+
+    def reset(self) -> None:
+        self._set(zoom=1.0, pan=(0.0, 0.0), rotation=0, flipped=False, invert=False,
+                  window=self.header_window(self._state.index), use_voi_lut=False)
+
+    def displayed_size(self) -> tuple[int, int]:
+        """(width, height) of the slice once rotated, in image pixels."""
+        rows, columns = self.series.shape[1:3]
+        return (rows, columns) if self._state.rotation % 2 else (columns, rows)
+
+    def display_to_image(self, x: float, y: float, viewport: tuple[int, int]) -> tuple[float, float]:
+        """Display point (pixels, origin top-left of the viewport) to (column, row) of the stored slice."""
+        state = self._state
+        width, height = self.displayed_size()
+        u = (x - viewport[0] / 2 - state.pan[0]) / state.zoom + width / 2 - 0.5
+        v = (y - viewport[1] / 2 - state.pan[1]) / state.zoom + height / 2 - 0.5
+        if state.flipped:
+            u = width - 1 - u
+        rows, columns = self.series.shape[1:3]
+        for turn in range(state.rotation):  # undo clockwise quarter turns, last one first
+            turned = state.rotation - turn - 1
+            # size of the image before that turn: (columns, rows) after an even number of turns
+            before_height = rows if turned % 2 == 0 else columns
+            u, v = v, before_height - 1 - u
+        return u, v
+
+    def image_to_display(self, column: float, row: float, viewport: tuple[int, int]) -> tuple[float, float]:
+        state = self._state
+        rows, columns = self.series.shape[1:3]
+        u, v = column, row
+        for turn in range(state.rotation):
+            before_height = rows if turn % 2 == 0 else columns
+            u, v = before_height - 1 - v, u
+        width, height = self.displayed_size()
+        if state.flipped:
+            u = width - 1 - u
+        return ((u + 0.5 - width / 2) * state.zoom + viewport[0] / 2 + state.pan[0],
+                (v + 0.5 - height / 2) * state.zoom + viewport[1] / 2 + state.pan[1])
+
+    # --- rendering ---------------------------------------------------------------------------------
+    def rendering(self, index: int | None = None) -> Rendering:
+        index = self._state.index if index is None else index
+        luts = self.series.voi_luts(index)
+        voi = luts[0] if self._state.use_voi_lut and luts else self._state.window
+        slope, intercept = self.series.rescale(index)
+        invert = self.series.inverted_by_header(index) != self._state.invert
+        return Rendering(slope, intercept, voi, invert, self.calibration)
+
+    def image(self) -> np.ndarray | None:
+        """The current slice as displayed (uint8, rotated and flipped, not zoomed), or None while the
+        slice is not loaded yet. Grey: (rows, columns); colour: (rows, columns, 3)."""
+        index = self._state.index
+        if not self.series.is_loaded(index):
+            return None
+        stored = self.series.volume[index]
+        if self.series.is_colour:
+            pixels = 255 - stored if self._state.invert else stored
+            if pixels.dtype != np.uint8:
+                pixels = (pixels >> 8).astype(np.uint8)
+        else:
+            pixels = render(stored, self.rendering(index))
+        pixels = np.rot90(pixels, -self._state.rotation)
+        if self._state.flipped:
+            pixels = pixels[:, ::-1]
+        return np.ascontiguousarray(pixels)
