@@ -314,6 +314,11 @@ class _Run:
         try:
             self._run()
         except Exception as exc:  # a bug here must reach the caller, not vanish with the thread
+            if self.handle.cancelled:  # closing the loader under a running load: a cancellation
+                log.info("study load stopped by close: %s", exc)
+                self.study.cancelled = True
+                self.handle.future.set_result(self.study)
+                return
             log.exception("study load failed")
             self.handle.future.set_exception(exc)
             return
@@ -526,7 +531,11 @@ class _Filler:
         return errors
 
     def _submit(self, pool: ProcessPoolExecutor, task: DecodeTask, job: _Job) -> None:
-        future = pool.submit(decode_task, task)
+        try:
+            future = pool.submit(decode_task, task)
+        except (BrokenProcessPool, RuntimeError):  # workers died earlier, or the loader is closing
+            self.retry.append((task, job))
+            return
         self.pending[future] = job
         self.tasks[future] = task
 
@@ -555,19 +564,24 @@ class _Filler:
                     self._settle_decoded(job, result)  # type: ignore[arg-type]
             if self.retry and not self.tasks:
                 self._retry_crashed()
+        if self.retry:  # every submission failed: nothing was pending
+            self._retry_crashed()
 
     def _retry_crashed(self) -> None:
         tasks, self.retry = self.retry, []
         log.warning("a decoding worker died; retrying %d task(s) one by one in a new pool", len(tasks))
         self.run.loader._reset_pool()
         for task, job in tasks:
+            if self.run.handle.cancelled:
+                return
             pool = self.run.loader._process_pool()
-            if pool is None:
+            if pool is None:  # closing: nothing more will be decoded
                 self._settle_decoded(job, [DecodeFailure(-1, "worker pool unavailable")] * len(job.indices))
                 continue
             try:
                 result = pool.submit(decode_task, task).result()
-            except BrokenProcessPool:
+                self.run.loader._warm.set()  # the new workers answer: headers may go to them again
+            except (BrokenProcessPool, RuntimeError):
                 self.run.loader._reset_pool()
                 result = [DecodeFailure(i, "the decoder crashed the worker process") for i in task.frames]
             self._settle_decoded(job, result)

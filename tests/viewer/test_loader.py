@@ -205,3 +205,22 @@ def test_discover_walks_folders_in_natural_order_and_skips_hidden_files(tmp_path
 def test_an_empty_folder_gives_an_empty_study(tmp_path: Path) -> None:
     study = load_study(tmp_path)
     assert study.series == [] and study.problems == [] and not study.cancelled
+
+
+def test_closing_the_loader_under_a_running_load_cancels_it(tmp_path: Path) -> None:
+    write_series(tmp_path, axial_positions(24), syntax="1.2.840.10008.1.2.4.90", bits_stored=16,
+                 pixels_for=lambda rank: slice_pixels(rank, rows=192, columns=192))
+    found = threading.Event()
+
+    class Found(LoadObserver):
+        def series_found(self, series: Series) -> None:
+            found.set()
+
+    loader = StudyLoader(2, min_frames_for_workers=2)
+    handle = loader.load(tmp_path, Found())
+    assert found.wait(30)
+    loader.close()
+    study = handle.result(timeout=30)
+    assert study.cancelled
+    with pytest.raises(RuntimeError, match="closed"):
+        loader.load(tmp_path)
