@@ -6,6 +6,6 @@ teleradiology, written as the platform's data directory (dicom/, orders/, seed/)
 See README.md in this package for the cases, and cases.py for every value as a constant.
 """
 
-from .generate import generate, is_complete
+from .datadir import generate, is_complete
 
 __all__ = ["generate", "is_complete"]

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .generate import default_workers, generate
+from .datadir import default_workers, generate
 
 
 def main(argv: list[str] | None = None) -> int:

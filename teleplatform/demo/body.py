@@ -16,10 +16,11 @@ cholecystectomy (surgical clips beside it).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from .shapes import Canvas, Ellipse, SmoothNoise, Tube, Window, sigmoid
+from .shapes import Canvas, Ellipse, SmoothNoise, Tube, Window, segment_distance, sigmoid
 
 HU = {
     "air": -1000.0,
@@ -141,6 +142,82 @@ def _rib(side: int, index: int) -> tuple[Tube, Tube]:
     return bone, Tube.of(cartilage_points if len(cartilage_points) > 1 else [points[-1], points[-1]], 4.0)
 
 
+@dataclass(frozen=True, slots=True)
+class VesselTree:
+    """Pulmonary vessels: many short segments, kept as arrays so a slice finds its own quickly."""
+
+    starts: np.ndarray  # (n, 3)
+    ends: np.ndarray  # (n, 3)
+    radii: np.ndarray  # (n, 2)
+    low: np.ndarray  # (n,) lowest z reached
+    high: np.ndarray  # (n,)
+
+    @staticmethod
+    def grow(rng: np.random.Generator) -> VesselTree:
+        """A branching tree out of each hilum, thinner and shorter at every division."""
+        segments: list[tuple[np.ndarray, np.ndarray, float, float]] = []
+        for side in (-1, 1):
+            hilum = np.array([side * 50.0, 4.0, 482.0])
+            for direction in (
+                (0.4, -0.2, 0.9),
+                (0.7, -0.6, 0.4),
+                (0.9, -0.3, 0.0),
+                (0.9, 0.4, -0.2),
+                (0.5, 0.6, -0.6),
+                (0.4, -0.5, -0.8),
+                (0.6, 0.5, 0.6),
+                (0.6, 0.1, -0.8),
+            ):
+                heading = np.array([side * direction[0], direction[1], direction[2]])
+                stack = [(hilum, heading / np.linalg.norm(heading), 30.0, 5.0)]
+                while stack:
+                    start, heading, length, radius = stack.pop()
+                    end = start + length * heading
+                    segments.append((start, end, radius, radius * 0.85))
+                    if radius < 0.9:
+                        continue
+                    for _ in range(2):
+                        turn = heading + rng.normal(0.0, 0.5, 3)
+                        stack.append((end, turn / np.linalg.norm(turn), length * 0.8, radius * 0.74))
+        starts = np.array([s[0] for s in segments])
+        ends = np.array([s[1] for s in segments])
+        radii = np.array([(s[2], s[3]) for s in segments])
+        low = np.minimum(starts[:, 2], ends[:, 2]) - radii[:, 0]
+        high = np.maximum(starts[:, 2], ends[:, 2]) + radii[:, 0]
+        return VesselTree(starts, ends, radii, low, high)
+
+    def weight(self, canvas: Canvas, window: Window) -> np.ndarray:
+        """Largest vessel weight over the window (zeros where there is no vessel)."""
+        rows, cols = window
+        result = np.zeros((rows.stop - rows.start, cols.stop - cols.start), np.float32)
+        for i in np.nonzero((self.low <= canvas.z) & (canvas.z <= self.high))[0]:
+            a, b = self.starts[i], self.ends[i]
+            reach = self.radii[i, 0]
+            part = canvas.window(
+                (
+                    min(a[0], b[0]) - reach,
+                    max(a[0], b[0]) + reach,
+                    min(a[1], b[1]) - reach,
+                    max(a[1], b[1]) + reach,
+                )
+            )
+            if part is None:
+                continue
+            sub = (
+                slice(max(part[0].start, rows.start), min(part[0].stop, rows.stop)),
+                slice(max(part[1].start, cols.start), min(part[1].stop, cols.stop)),
+            )
+            if sub[0].stop <= sub[0].start or sub[1].stop <= sub[1].start:
+                continue
+            weight = canvas.soft(segment_distance(canvas, sub, a, b, *self.radii[i]))
+            local = (
+                slice(sub[0].start - rows.start, sub[0].stop - rows.start),
+                slice(sub[1].start - cols.start, sub[1].stop - cols.start),
+            )
+            np.maximum(result[local], weight, out=result[local])
+        return result
+
+
 def _random_loops(rng: np.random.Generator, count: int) -> list[Tube]:
     """Small-bowel loops: smooth random walks in the mid and lower abdomen."""
     loops = []
@@ -164,12 +241,11 @@ class BodyPhantom:
     def __init__(self, seed: int) -> None:
         rng = np.random.default_rng(seed)
         extent = (-200.0, 200.0, -160.0, 160.0, -20.0, 620.0)
-        self._vessels_a = SmoothNoise(rng, extent, 7.0)
-        self._vessels_b = SmoothNoise(rng, extent, 7.0)
+        self.lung_vessels = VesselTree.grow(rng)
         self._texture = SmoothNoise(rng, extent, 4.0)
         self._content = SmoothNoise(rng, extent, 5.0)
         self.ribs = [_rib(side, index) for side in (-1, 1) for index in range(1, 13)]
-        self.loops = _random_loops(rng, 11)
+        self.loops = _random_loops(rng, 18)
         self.colon = Tube.of(
             [
                 (-72, -8, 125),
@@ -319,13 +395,9 @@ class BodyPhantom:
         )
         lungs = lungs * (1 - canvas.soft(-np.minimum(y - (y_vb - 16.0), 26.0 - np.abs(x))))
         if lungs.any():
-            hilum = np.sqrt((np.abs(x) - 45.0) ** 2 + (y - 5.0) ** 2 + ((z - 480.0) * 0.7) ** 2)
-            threshold = 0.09 + 0.42 * np.exp(-hilum / 50.0)
-            a = self._vessels_a.sample(canvas, window)
-            b = self._vessels_b.sample(canvas, window)
-            vessel = np.clip(1.0 - np.maximum(np.abs(a), np.abs(b)) / threshold, 0.0, 1.0)
+            vessel = self.lung_vessels.weight(canvas, window)
             parenchyma = HU["lung"] + 0.45 * (y + 60.0) + 12.0 * self._texture.sample(canvas, window)
-            value = parenchyma + np.minimum(vessel * 2.0, 1.0) * (HU["lung_vessel"] - parenchyma)
+            value = parenchyma + vessel * (HU["lung_vessel"] - parenchyma)
             canvas.paint(window, lungs, value)
         # airways
         if z > 470:
@@ -486,7 +558,6 @@ class BodyPhantom:
         bones = []
         for side in (-1, 1):
             bones += [
-                Ellipse(side * 90.0, 16.0, 150.0, 58.0, 7.5, 50.0, -side * 42.0),  # iliac wing
                 Ellipse(side * 92.0, 4.0, 72.0, 33.0, 33.0, 30.0),  # acetabulum
                 Ellipse(side * 22.0, -72.0, 20.0, 24.0, 11.0, 22.0, side * 20.0),  # pubis
                 Ellipse(side * 56.0, 38.0, 18.0, 15.0, 20.0, 24.0),  # ischium
@@ -505,6 +576,9 @@ class BodyPhantom:
                 ),
                 HU["cancellous"],
             )
+        if 95 < z < 195:
+            for side in (-1, 1):
+                self._iliac_wing(canvas, side, z)
         y_sacrum = spine_y(z) + 6.0
         if 55 < z < 126:
             width = 30.0 + 0.35 * (z - 55.0)
@@ -528,6 +602,24 @@ class BodyPhantom:
         for side in (-1, 1):
             canvas.fill(Ellipse(side * 42.0, 16.0, 108.0, 13.0, 11.0, 12.0), HU["ovary"])
             canvas.fill(Ellipse(side * 44.0, 14.0, 110.0, 4.0, 4.0, 4.0), HU["fluid"])
+
+    def _iliac_wing(self, canvas: Canvas, side: int, z: float) -> None:
+        """The ilium: a curved plate from the sacroiliac joint sweeping forward and outward, its
+        iliac fossa facing the abdomen; narrower toward the crest."""
+        rise = (z - 95.0) / 100.0
+        centre = (side * 10.0, -40.0)
+        ring = Ellipse(centre[0], centre[1], z, 105.0, 95.0)
+        window = canvas.window(ring.box(z))
+        if window is None:
+            return
+        x, y = canvas.coords(window)
+        angle = np.degrees(np.arctan2(y - centre[1], side * (x - centre[0])))
+        span = canvas.soft(np.maximum(angle - 72.0, 8.0 + 14.0 * rise - angle) / 2.0)
+        d = ring.distance(canvas, window)
+        assert d is not None
+        thickness = 9.0 - 3.0 * rise
+        canvas.paint(window, canvas.soft(np.abs(d) - thickness / 2) * span, HU["cortical"])
+        canvas.paint(window, canvas.soft(np.abs(d) - thickness / 2 + 2.2) * span, HU["cancellous"])
 
     def _spine(self, canvas: Canvas, z: float) -> None:
         if z < 118:

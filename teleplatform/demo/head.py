@@ -345,9 +345,9 @@ class HeadPhantom:
         supra = white + w_grey * (grey - white)
         supra = supra + w_csf * (csf - supra)
         # posterior fossa: cerebellum with folia, below the tentorium and behind the petrous ridges
-        folia = np.cos(2 * np.pi * np.maximum(depth, 0) / 3.2 + 1.5 * wobble)
+        folia = np.cos(2 * np.pi * np.maximum(depth, 0) / 3.2 + 3.0 * wobble + 0.15 * x)
         cerebellum = np.where(depth > 14.0, white, self.v(Tissue.CEREBELLUM))
-        cerebellum = cerebellum + (folia > 0.8) * (depth < 14.0) * 0.4 * (csf - cerebellum)
+        cerebellum = cerebellum + (folia > 0.85) * (depth < 14.0) * 0.2 * (csf - cerebellum)
         value = supra + infra * (cerebellum - supra)
         canvas.paint(window, brain, value)
         # interhemispheric fissure (CSF) with the falx in it
@@ -412,8 +412,8 @@ class HeadPhantom:
         if -32 < z < 8:
             for side in (-1, 1):
                 sx = side * 31.0
-                canvas.fill(Ellipse(sx, -58.0, -9.0, 20.0, 27.0, 19.0, side * 20.0), bone)
-                canvas.fill(Ellipse(sx, -60.0, -9.0, 17.5, 25.0, 16.5, side * 20.0), self.v(Tissue.FAT))
+                canvas.fill(Ellipse(sx, -58.0, -11.0, 20.0, 27.0, 15.0, side * 20.0), bone)
+                canvas.fill(Ellipse(sx, -60.0, -11.0, 17.5, 25.0, 13.0, side * 20.0), self.v(Tissue.FAT))
                 canvas.fill(
                     Ellipse(side * 17.0, -55.0, -9.0, 2.6, 15.0, 4.5, side * 8.0), self.v(Tissue.MUSCLE)
                 )

@@ -60,7 +60,7 @@ class AxialGeometry:
     """An axial stack: square pixels, rows along +y, columns along +x, instance 1 first in the list."""
 
     size: int
-    pixel: float
+    pixel: Decimal
     centre_x: float
     centre_y: float
     z: tuple[float, ...]  # patient z of each instance, in phantom coordinates
@@ -70,11 +70,11 @@ class AxialGeometry:
 
     @property
     def x(self) -> np.ndarray:
-        return self.centre_x + (np.arange(self.size) - (self.size - 1) / 2) * self.pixel
+        return self.centre_x + (np.arange(self.size) - (self.size - 1) / 2) * float(self.pixel)
 
     @property
     def y(self) -> np.ndarray:
-        return self.centre_y + (np.arange(self.size) - (self.size - 1) / 2) * self.pixel
+        return self.centre_y + (np.arange(self.size) - (self.size - 1) / 2) * float(self.pixel)
 
     def position(self, index: int) -> list[str]:
         return [ds(float(self.x[0])), ds(float(self.y[0])), ds(self.z[index] + self.dicom_z_offset)]
@@ -82,7 +82,7 @@ class AxialGeometry:
 
 HEAD_GEOMETRY = AxialGeometry(
     size=512,
-    pixel=float(cases.CT_HEAD_PIXEL_MM),
+    pixel=cases.CT_HEAD_PIXEL_MM,
     centre_x=0.0,
     centre_y=6.0,
     z=tuple(-48.0 + float(cases.CT_HEAD_SPACING_MM) * k for k in range(cases.CT_HEAD_SLICES)),
@@ -91,7 +91,7 @@ HEAD_GEOMETRY = AxialGeometry(
 )
 TAP_GEOMETRY = AxialGeometry(
     size=512,
-    pixel=float(cases.CT_TAP_PIXEL_MM),
+    pixel=cases.CT_TAP_PIXEL_MM,
     centre_x=0.0,
     centre_y=-12.0,
     z=tuple(597.0 - float(cases.CT_TAP_SPACING_MM) * k for k in range(cases.CT_TAP_SLICES)),
@@ -101,7 +101,7 @@ TAP_GEOMETRY = AxialGeometry(
 )
 MR_GEOMETRY = AxialGeometry(
     size=512,
-    pixel=float(cases.MR_PIXEL_MM),
+    pixel=cases.MR_PIXEL_MM,
     centre_x=0.0,
     centre_y=6.0,
     z=tuple(-28.0 + float(cases.MR_SPACING_MM) * k for k in range(cases.MR_SLICES)),
@@ -119,7 +119,7 @@ def instance_path(out: Path, case: Case, number: int, instance: int) -> Path:
 def _plane(dataset: Dataset, case: Case, geometry: AxialGeometry, index: int) -> None:
     dataset.FrameOfReferenceUID = frame_of_reference_uid(case)
     dataset.PositionReferenceIndicator = ""
-    dataset.PixelSpacing = [ds(geometry.pixel), ds(geometry.pixel)]
+    dataset.PixelSpacing = [str(geometry.pixel), str(geometry.pixel)]
     dataset.ImageOrientationPatient = AXIAL
     dataset.ImagePositionPatient = geometry.position(index)
     dataset.SliceThickness = str(geometry.thickness)
@@ -233,7 +233,7 @@ def _ct_axial(
     dataset.AcquisitionNumber = 2
     _plane(dataset, case, geometry, index)
     pixel_module(dataset, geometry.size, geometry.size, 12)
-    dataset.ReconstructionDiameter = ds(geometry.pixel * geometry.size)
+    dataset.ReconstructionDiameter = str(geometry.pixel * geometry.size)
     dataset.ReconstructionTargetCenterPatient = [geometry.centre_x, geometry.centre_y, 0.0]
     dataset.ExposureTime = str(int(acquisition.rotation_time_s * 1000))
     dataset.XRayTubeCurrent = str(tube_current)
@@ -339,7 +339,7 @@ def ct_tap_localizer(out: Path) -> list[Path]:
     )
     image_common(dataset, 1, ["ORIGINAL", "PRIMARY", "LOCALIZER"], started, started + timedelta(seconds=30))
     dataset.AcquisitionNumber = 1
-    dataset.PixelSpacing = [ds(LOCALIZER_ROW_MM), ds(TAP_GEOMETRY.pixel)]
+    dataset.PixelSpacing = [ds(LOCALIZER_ROW_MM), str(TAP_GEOMETRY.pixel)]
     dataset.ImageOrientationPatient = ["1", "0", "0", "0", "0", "-1"]
     dataset.ImagePositionPatient = [ds(float(x_out[0])), "0", ds(float(z_out[0]) + _TAP_TABLE_Z)]
     dataset.SliceThickness = str(acquisition.single_collimation_mm)

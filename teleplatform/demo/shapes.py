@@ -184,38 +184,43 @@ class Tube(Shape):
         segments = self._segments(canvas.z)
         if not segments:
             return None
-        x, y = canvas.coords(window)
         best: np.ndarray | None = None
         for i in segments:
-            a, b = self.points[i], self.points[i + 1]
-            ab = b - a
-            length2 = float(ab @ ab) or 1e-9
-            px, py, pz = x - a[0], y - a[1], canvas.z - a[2]
-            t = np.clip((px * ab[0] + py * ab[1] + pz * ab[2]) / length2, 0.0, 1.0)
-            dx, dy, dz = px - t * ab[0], py - t * ab[1], pz - t * ab[2]
-            radius = self.radii[i] + t * (self.radii[i + 1] - self.radii[i])
-            d = np.sqrt(dx * dx + dy * dy + dz * dz) - radius
+            d = segment_distance(
+                canvas, window, self.points[i], self.points[i + 1], self.radii[i], self.radii[i + 1]
+            )
             best = d if best is None else np.minimum(best, d)
         return best
 
 
-def smoothstep_matrix(positions: np.ndarray, origin: float, cell: float, count: int) -> np.ndarray:
-    """Interpolation weights (len(positions), count) from lattice nodes to positions, C1-smooth."""
+def segment_distance(
+    canvas: Canvas, window: Window, a: np.ndarray, b: np.ndarray, radius_a: float, radius_b: float
+) -> np.ndarray:
+    """Signed distance to a cone frustum around the 3D segment ab, at the canvas' z."""
+    x, y = canvas.coords(window)
+    ab = b - a
+    length2 = float(ab @ ab) or 1e-9
+    px, py, pz = x - a[0], y - a[1], canvas.z - a[2]
+    t = np.clip((px * ab[0] + py * ab[1] + pz * ab[2]) / length2, 0.0, 1.0)
+    dx, dy, dz = px - t * ab[0], py - t * ab[1], pz - t * ab[2]
+    return np.sqrt(dx * dx + dy * dy + dz * dz) - (radius_a + t * (radius_b - radius_a))
+
+
+def _smooth_taps(
+    positions: np.ndarray, origin: float, cell: float, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lattice index below each position and its C1-smooth (smoothstep) interpolation weight."""
     f = np.clip((positions - origin) / cell, 0, count - 1.000001)
-    k = np.floor(f).astype(int)
+    k = np.floor(f).astype(np.intp)
     t = f - k
-    t = t * t * (3 - 2 * t)
-    weights = np.zeros((positions.size, count), dtype=np.float32)
-    rows = np.arange(positions.size)
-    weights[rows, k] = 1 - t
-    weights[rows, k + 1] = t
-    return weights
+    return k, (t * t * (3 - 2 * t)).astype(np.float32)
 
 
 class SmoothNoise:
     """Band-limited 3D noise (unit variance lattice, interpolated): textures, gyri, bowel content.
 
-    The lattice is drawn once from the given generator, so a slice depends only on its z."""
+    The lattice is drawn once from the given generator, so a slice depends only on its z.
+    Interpolation is two-tap and separable (gathers, not matrix products: no BLAS threads)."""
 
     def __init__(
         self, rng: np.random.Generator, box: tuple[float, float, float, float, float, float], cell: float
@@ -225,24 +230,16 @@ class SmoothNoise:
         self.cell = cell
         self.shape = tuple(math.ceil((hi - lo) / cell) + 3 for lo, hi in ((z0, z1), (y0, y1), (x0, x1)))
         self.lattice = rng.standard_normal(self.shape).astype(np.float32)
-        self._cache: dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray]] = {}
 
     def sample(self, canvas: Canvas, window: Window | None = None) -> np.ndarray:
         rows, cols = window or (slice(0, canvas.y.size), slice(0, canvas.x.size))
-        key = (rows.start, rows.stop, cols.start, cols.stop)
-        if key not in self._cache:
-            nz, ny, nx = self.shape
-            wy = smoothstep_matrix(canvas.y[rows], self.origin[1], self.cell, ny)
-            wx = smoothstep_matrix(canvas.x[cols], self.origin[0], self.cell, nx)
-            self._cache[key] = (wy, wx.T.copy())
-        wy, wxt = self._cache[key]
-        nz = self.shape[0]
-        f = min(max((canvas.z - self.origin[2]) / self.cell, 0.0), nz - 1.000001)
-        k = int(f)
-        t = f - k
-        t = t * t * (3 - 2 * t)
-        layer = (1 - t) * self.lattice[k] + t * self.lattice[k + 1]
-        return (wy @ layer) @ wxt
+        nz, ny, nx = self.shape
+        ky, ty = _smooth_taps(canvas.y[rows], self.origin[1], self.cell, ny)
+        kx, tx = _smooth_taps(canvas.x[cols], self.origin[0], self.cell, nx)
+        (kz,), (tz,) = _smooth_taps(np.array([canvas.z]), self.origin[2], self.cell, nz)
+        layer = (1 - tz) * self.lattice[kz] + tz * self.lattice[kz + 1]
+        along_y = layer[ky] * (1 - ty)[:, None] + layer[ky + 1] * ty[:, None]
+        return along_y[:, kx] * (1 - tx) + along_y[:, kx + 1] * tx
 
 
 def correlated_noise(rng: np.random.Generator, shape: tuple[int, int], sigma: float) -> np.ndarray:
