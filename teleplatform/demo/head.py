@@ -430,9 +430,10 @@ class HeadPhantom:
         if -70 < z < 2:  # ethmoid labyrinth and nasal fossae between the orbits
             window = canvas.window((-14.0, 14.0, -96.0, -30.0))
             if window is not None:
-                x, y = canvas.coords(window)
+                x, _ = canvas.coords(window)
                 cells = self._cells.sample(canvas, window)
-                box = canvas.soft(np.maximum(np.abs(x) - 12.5, np.maximum(-88.0 - y, y + 34.0)))
+                box = Ellipse(0.0, -61.0, z, 12.5, 28.0).weight(canvas, window)
+                assert box is not None
                 septa = np.where(np.abs(cells) < 0.18, bone, air)
                 if z < -22:  # nasal fossae: air, septum, turbinates
                     septa = np.where(np.abs(x) < 1.2, bone, air)

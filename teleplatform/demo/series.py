@@ -353,8 +353,8 @@ def ct_tap_localizer(out: Path) -> list[Path]:
     dataset.CTDIvol = float(acquisition.ctdivol_mgy)
     phantom = acquisition.phantom
     dataset.CTDIPhantomTypeCodeSequence = DicomSequence([code(phantom.code, phantom.system, phantom.label)])
-    dataset.WindowCenter = "2000"
-    dataset.WindowWidth = "4000"
+    dataset.WindowCenter = "2600"
+    dataset.WindowWidth = "2600"
     dataset.PixelData = np.clip(np.rint(image), 0, 4095).astype(np.uint16).tobytes()
     path = instance_path(out, case, CT_TAP_LOCALIZER_SERIES, 1)
     write(path, dataset, ExplicitVRLittleEndian)
@@ -385,8 +385,8 @@ def mr_brain(out: Path, instances: Sequence[int]) -> list[Path]:
         x, y = np.meshgrid(geometry.x - geometry.centre_x, geometry.y - geometry.centre_y)
         coil = 1.0 + 0.22 * (x * x + y * y) / 100.0**2 + 0.08 * field.sample(canvas)
         rng = np.random.default_rng([_SEEDS[case.slug], instance])
-        real = canvas.image * coil + rng.normal(0.0, 16.0, canvas.image.shape)
-        imaginary = rng.normal(0.0, 16.0, canvas.image.shape)
+        real = canvas.image * coil + rng.normal(0.0, 28.0, canvas.image.shape)
+        imaginary = rng.normal(0.0, 28.0, canvas.image.shape)
         magnitude = np.sqrt(real * real + imaginary * imaginary)  # Rician background, as in magnitude images
         pixels = np.clip(np.rint(magnitude), 0, 4095).astype(np.uint16)
         dataset = Dataset()
