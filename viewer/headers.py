@@ -40,6 +40,7 @@ DEFLATED = "1.2.840.10008.1.2.1.99"
 PROJECTION_MODALITIES = frozenset({"CR", "DX", "MG", "IO", "PX", "RF", "XA", "RG", "DF"})
 _PIXEL_DATA, _FLOAT_PIXEL_DATA, _DOUBLE_PIXEL_DATA = 0x7FE00010, 0x7FE00008, 0x7FE00009
 _DIRECTORY_RECORDS = 0x00041220
+_BULK = frozenset({_PIXEL_DATA, _FLOAT_PIXEL_DATA, _DOUBLE_PIXEL_DATA, _DIRECTORY_RECORDS})
 _LONG_VRS = {b"OB", b"OW", b"OF", b"OD", b"OL", b"OV", b"SQ", b"UC", b"UN", b"UR", b"UT", b"SV", b"UV"}
 
 
@@ -381,7 +382,7 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
 def _stop_before_bulk(tag: BaseTag, vr: str | None, length: int) -> bool:
     """Stop before the pixels (read later, straight into the volume) and before the records of a
     DICOMDIR-like file (a Philips DIRFILE is 100 KB of them, worth 30 image headers of parsing)."""
-    return tag in (_PIXEL_DATA, _FLOAT_PIXEL_DATA, _DOUBLE_PIXEL_DATA, _DIRECTORY_RECORDS)
+    return tag in _BULK  # a set: BaseTag's __eq__ is Python code, called once here instead of four times
 
 
 def _transfer_syntax(ds: Dataset) -> str:

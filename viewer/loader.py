@@ -19,7 +19,6 @@ observer that raises is logged and ignored: it must not stop the load.
 """
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
 import os
@@ -175,9 +174,9 @@ def discover(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -
 
 
 def _worker_init() -> None:
-    """Workers yield to the user interface and import their decoders once."""
-    with contextlib.suppress(OSError):
-        os.nice(5)
+    """Workers import their decoders once. They keep the normal priority: lowered (nice 5), any other
+    busy program on the machine took most of their time and a load ran slower than in one thread;
+    the interface thread stays responsive anyway, the scheduler favours a thread that wakes up."""
     import libjpeg  # noqa: F401
     import openjpeg  # noqa: F401
 
