@@ -126,6 +126,7 @@ def _gdcm_decode(path: Path) -> int:
 def decoders(pool: ProcessPoolExecutor, repeats: int) -> list[dict[str, object]]:
     from viewer.codecs import DecodeTask, check_backends, decode_task
     from viewer.headers import ImageFile, read_image_file
+    from viewer.loader import FRAMES_PER_TASK
 
     backends = check_backends()
     rows = []
@@ -136,9 +137,12 @@ def decoders(pool: ProcessPoolExecutor, repeats: int) -> list[dict[str, object]]
         megabytes = image.fmt.rows * image.fmt.columns * image.fmt.bits_allocated / 8 / 1e6
         decode_task(task)
         ours = _median([_timed(lambda task=task: decode_task(task)) for _ in range(repeats)])
-        batch = 4 * repeats
-        list(pool.map(decode_task, [task] * 4))
-        parallel = _timed(lambda task=task, batch=batch: list(pool.map(decode_task, [task] * batch))) / batch
+        # as the loader feeds its workers: tasks of FRAMES_PER_TASK frames (here the same frame again)
+        batch = DecodeTask(image.source, image.fmt, (0,) * FRAMES_PER_TASK)
+        tasks = 2 * repeats
+        list(pool.map(decode_task, [batch] * 2))
+        parallel = _timed(lambda batch=batch, tasks=tasks: list(pool.map(decode_task, [batch] * tasks)))
+        parallel /= tasks * FRAMES_PER_TASK
         try:
             _gdcm_decode(path)
             gdcm_s: float | None = _median(
