@@ -20,6 +20,7 @@ from itertools import pairwise
 import numpy as np
 
 from .cases import DX_COLUMNS, DX_PIXEL_MM, DX_ROWS
+from .shapes import Canvas, SmoothNoise
 
 BITS_STORED = 12
 _MAX = (1 << BITS_STORED) - 1
@@ -125,7 +126,10 @@ def _vessel_tree(film: _Film, rng: np.random.Generator) -> None:
             while stack:
                 start, theta, length, radius, level = stack.pop()
                 end = start + length * np.array([math.cos(theta), math.sin(theta)])
-                film.curve(np.array([start, end]), radius, 1.5)
+                normal = np.array([-math.sin(theta), math.cos(theta)])
+                bend = rng.normal(0.0, 0.08 * length)
+                middle = (start + end) / 2 + bend * normal
+                film.curve(np.array([start, middle, end]), radius, 1.5)
                 if level < 4:
                     for turn in (-1, 1):
                         stack.append(
@@ -147,7 +151,7 @@ def _ribs(film: _Film) -> None:
             width = 148.0 * (1.0 - math.exp(-(top + 20.0 - 22.0) / 75.0)) + 2.0
             u = side * (18.0 + (width - 18.0) * t)
             v = top - 15.0 * t + 58.0 * t**2.2
-            film.curve(np.stack([u, v], axis=1), 4.6, 0.55, cortex=1.2, cortex_factor=2.2)
+            film.curve(np.stack([u, v], axis=1), 4.6, 0.5, cortex=1.1, cortex_factor=1.6, fade=(22.0, 50.0))
             if i < 9:
                 s = np.linspace(0.0, 1.0, 16)
                 front_u = side * (width - 6.0 - (width - 48.0) * s)
@@ -188,6 +192,12 @@ def chest_radiograph(seed: int) -> np.ndarray:
     consolidation = np.exp(-((((u + 88.0) / 45.0) ** 2 + ((v - 268.0) / 36.0) ** 2) ** 1.5))
     air = air * np.clip(1.0 - 1.6 * heart, 0.0, 1.0) * (1.0 - 0.8 * consolidation)
     film.water -= 0.92 * air
+    canvas = Canvas(film.u, film.v, 0.0, 0.0)
+    extent = (-180.0, 180.0, 0.0, 440.0, -1.0, 1.0)
+    texture = 3.0 * SmoothNoise(rng, extent, 7.0).sample(canvas) + 1.5 * SmoothNoise(rng, extent, 2.5).sample(
+        canvas
+    )
+    film.water += np.clip(air / 80.0, 0.0, 1.0) * texture
     vessels = _Film()
     _vessel_tree(vessels, rng)
     film.water += vessels.water * np.clip(air / 60.0, 0.0, 1.0)
@@ -214,7 +224,7 @@ def chest_radiograph(seed: int) -> np.ndarray:
     blurred = _box_blur(image, 24)
     image = image + 0.55 * (image - blurred)
     noise = rng.standard_normal(image.shape, dtype=np.float32)
-    image = image + noise * (9.0 + 0.004 * (4000.0 - image).clip(0, None))
+    image = image + noise * (14.0 + 0.005 * (4000.0 - image).clip(0, None))
     return np.clip(image, 0, _MAX).astype(np.uint16)
 
 

@@ -163,7 +163,8 @@ def _ct_dataset(
     dataset.FocalSpots = "1.2"
     dataset.ConvolutionKernel = kernel
     dataset.ProtocolName = acquisition.protocol
-    dataset.ExposureModulationType = "XYZ_EC" if acquisition.spiral and number != CT_HEAD_SERIES else "NONE"
+    modulated = acquisition.mean_tube_current_ma != acquisition.tube_current_ma
+    dataset.ExposureModulationType = "XYZ_EC" if modulated else "NONE"
     dataset.SingleCollimationWidth = float(acquisition.single_collimation_mm)
     dataset.TotalCollimationWidth = float(acquisition.total_collimation_mm)
     dataset.LossyImageCompression = "00"

@@ -267,6 +267,9 @@ def test_dose_report_totals(demo_data: Path, tmp_path: Path) -> None:
     # the spiral's images carry its CTDIvol: their mean is the event's Mean CTDIvol
     image_ctdi = [float(d.CTDIvol) for d in _headers(_series(demo_data, CT_TAP_CASE, 2))]
     assert np.mean(image_ctdi) == pytest.approx(float(cases.CT_TAP_SPIRAL.ctdivol_mgy), abs=0.02)
+    tap = _headers(_series(demo_data, CT_TAP_CASE, 2))
+    assert {d.ExposureModulationType for d in tap} == {"XYZ_EC"}
+    assert len({int(d.XRayTubeCurrent) for d in tap}) > 10  # the current follows the body's thickness
     head_ctdi = {float(d.CTDIvol) for d in _headers(_series(demo_data, CT_HEAD_CASE, 2))}
     assert head_ctdi == {float(cases.CT_HEAD.ctdivol_mgy)}
     # and writing it again gives the same bytes
