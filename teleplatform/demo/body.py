@@ -252,8 +252,8 @@ class BodyPhantom:
                 (-86, 12, 190),
                 (-82, 12, 270),
                 (-68, -30, 300),
-                (-30, -72, 272),
-                (30, -74, 268),
+                (-30, -58, 272),
+                (30, -60, 268),
                 (78, -12, 330),
                 (88, 25, 265),
                 (85, 22, 175),
@@ -523,24 +523,39 @@ class BodyPhantom:
         )  # left renal vein
         canvas.fill(self.ivc, HU["vein"] - 10)
         canvas.fill(self.aorta, HU["aorta"])
-        # bowel
+        # bowel, kept inside the abdominal wall
         for loop in self.loops:
-            canvas.fill(loop, HU["bowel_wall"])
-            canvas.fill(Tube(loop.points, loop.radii - 2.2), HU["fluid"])
-        canvas.fill(self.colon, HU["bowel_wall"] - 30)
-        self._colon_content(canvas)
-
-    def _colon_content(self, canvas: Canvas) -> None:
+            self._fill_inside(canvas, window, inside, loop, HU["bowel_wall"])
+            self._fill_inside(canvas, window, inside, Tube(loop.points, loop.radii - 2.2), HU["fluid"])
+        self._fill_inside(canvas, window, inside, self.colon, HU["bowel_wall"] - 30)
         lumen = Tube(self.colon.points, self.colon.radii - 2.0)
-        window = canvas.window(lumen.box(canvas.z))
-        if window is None:
+        mottle = self._content.sample(canvas, window)
+        content = np.where(mottle > -0.2, HU["air"], HU["stool"] + 60.0 * mottle)
+        self._fill_inside(canvas, window, inside, lumen, content)
+
+    @staticmethod
+    def _fill_inside(
+        canvas: Canvas, window: Window, inside: np.ndarray, shape: Tube, value: float | np.ndarray
+    ) -> None:
+        """Paint a shape where it lies inside the abdominal cavity (`inside`, over `window`)."""
+        part = canvas.window(shape.box(canvas.z))
+        if part is None:
             return
-        weight = lumen.weight(canvas, window)
+        rows, cols = window
+        sub = (
+            slice(max(part[0].start, rows.start), min(part[0].stop, rows.stop)),
+            slice(max(part[1].start, cols.start), min(part[1].stop, cols.stop)),
+        )
+        if sub[0].stop <= sub[0].start or sub[1].stop <= sub[1].start:
+            return
+        weight = shape.weight(canvas, sub)
         if weight is None:
             return
-        mottle = self._content.sample(canvas, window)
-        value = np.where(mottle > -0.2, HU["air"], HU["stool"] + 60.0 * mottle)
-        canvas.paint(window, weight, value)
+        local = (
+            slice(sub[0].start - rows.start, sub[0].stop - rows.start),
+            slice(sub[1].start - cols.start, sub[1].stop - cols.start),
+        )
+        canvas.paint(sub, weight * inside[local], value[local] if isinstance(value, np.ndarray) else value)
 
     def _pelvis(self, canvas: Canvas, z: float) -> None:
         for side in (-1, 1):
