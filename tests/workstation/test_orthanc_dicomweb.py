@@ -14,11 +14,11 @@ import pydicom
 import pytest
 import requests
 
+from teleplatform.demo import cases
 from workstation.platform import DicomWeb, NotFoundError, RetrieveCancelled
 
 pytestmark = pytest.mark.orthanc
 
-MR_SLAB = "data/dicom/datalad_example-dicom-structural/mr_t1w_slab_0143-0242"
 J2K_CT = (
     "data/dicom/cornerstonejs_cornerstoneWADOImageLoader/"
     "CTImage.dcm_JPEG2000LosslessOnlyTransferSyntax_1.2.840.10008.1.2.4.90.dcm"
@@ -31,10 +31,16 @@ def _local_session() -> requests.Session:
     return session
 
 
+MR_UID = cases.MR_BRAIN_CASE.study_instance_uid
+
+
 @pytest.fixture(scope="module")
-def uploaded(orthanc, shared_dir: Path) -> dict[str, list[Path]]:
-    """Study UID -> files, uploaded through Orthanc's REST API."""
-    files = [*sorted((shared_dir / MR_SLAB).glob("*.dcm"))[:12], shared_dir / J2K_CT]
+def uploaded(orthanc, demo_data: Path, shared_dir: Path) -> dict[str, list[Path]]:
+    """Study UID -> files, uploaded through Orthanc's REST API: the demo MR and radiograph, and a
+    real JPEG 2000 CT to show the stored transfer syntax comes back as it was."""
+    demo = sorted((demo_data / "dicom" / "irm-cerebrale").rglob("*.dcm"))
+    demo += sorted((demo_data / "dicom" / "rx-thorax").rglob("*.dcm"))
+    files = [*demo, shared_dir / J2K_CT]
     session = _local_session()
     studies: dict[str, list[Path]] = {}
     for path in files:
@@ -42,7 +48,7 @@ def uploaded(orthanc, shared_dir: Path) -> dict[str, list[Path]]:
         assert response.ok, response.text
         uid = pydicom.dcmread(path, stop_before_pixels=True).StudyInstanceUID
         studies.setdefault(uid, []).append(path)
-    assert len(studies) == 2
+    assert len(studies) == 3 and len(studies[MR_UID]) == cases.MR_SLICES
     return studies
 
 
@@ -53,8 +59,7 @@ def _reader(orthanc) -> DicomWeb:
 def test_qido_lists_the_uploaded_studies(orthanc, uploaded) -> None:
     found = {s["0020000D"]["Value"][0] for s in _reader(orthanc).search_studies()}
     assert found == set(uploaded)
-    mr_uid = next(uid for uid, files in uploaded.items() if len(files) == 12)
-    assert len(_reader(orthanc).search_instances(mr_uid)) == 12
+    assert len(_reader(orthanc).search_instances(MR_UID)) == cases.MR_SLICES
 
 
 def test_retrieve_writes_every_instance_with_identical_pixels(orthanc, uploaded, tmp_path: Path) -> None:
@@ -75,7 +80,6 @@ def test_retrieve_writes_every_instance_with_identical_pixels(orthanc, uploaded,
 
 
 def test_cancel_stops_between_instances_and_a_new_call_resumes(orthanc, uploaded, tmp_path: Path) -> None:
-    study_uid = next(uid for uid, files in uploaded.items() if len(files) == 12)
     cancel = threading.Event()
 
     def stop_after_three(done: int, total: int) -> None:
@@ -83,13 +87,15 @@ def test_cancel_stops_between_instances_and_a_new_call_resumes(orthanc, uploaded
             cancel.set()
 
     with pytest.raises(RetrieveCancelled) as caught:
-        _reader(orthanc).retrieve_study(study_uid, tmp_path, progress=stop_after_three, cancel=cancel)
+        _reader(orthanc).retrieve_study(MR_UID, tmp_path, progress=stop_after_three, cancel=cancel)
     assert caught.value.user_message == "Téléchargement des images annulé."
     kept = sorted(tmp_path.rglob("*.dcm"))
     assert len(kept) == 3
     before = {p: p.stat().st_mtime_ns for p in kept}
-    paths = _reader(orthanc).retrieve_study(study_uid, tmp_path)
-    assert len(paths) == 12 and all(p.stat().st_mtime_ns == t for p, t in before.items())  # not fetched again
+    paths = _reader(orthanc).retrieve_study(MR_UID, tmp_path)
+    assert len(paths) == cases.MR_SLICES and all(
+        p.stat().st_mtime_ns == t for p, t in before.items()
+    )  # not fetched again
 
 
 def test_an_unknown_study_is_not_found(orthanc, uploaded, tmp_path: Path) -> None:
