@@ -105,16 +105,9 @@ def check(report: Report) -> list[Issue]:
                 f"La localisation anatomique de l'acte n° {index + 1} est absente.",
                 f"acts[{index}].localisation",
             )
-    if (
-        report.is_ionising
-        and (report.dose is None or report.dose.is_empty)
-        and not report.dose_missing_reason.strip()
-    ):
-        add(
-            IssueCode.MISSING_DOSE,
-            "Acte irradiant sans dose : importez la dose ou indiquez pourquoi elle manque.",
-            "dose",
-        )
+    dose_problem = _dose_problem(report)
+    if dose_problem:
+        add(IssueCode.MISSING_DOSE, dose_problem, "dose")
     people = report.participants
     if people.author is None:
         add(
@@ -183,6 +176,27 @@ def sign(report: Report, at: datetime) -> Report:
     if issues:
         raise SignatureRefused(issues)
     return replace(report, status=ReportStatus.SIGNED, signature_time=at)
+
+
+# The decree of 22 September 2006 names the quantity each kind of act must report.
+_PROJECTION = frozenset({"CR", "DX", "RF", "XA", "IO", "PX"})
+
+
+def _dose_problem(report: Report) -> str:
+    """What the dose lacks for the acts of the report (French), "" when complete or explained."""
+    if not report.is_ionising or report.dose_missing_reason.strip():
+        return ""
+    dose = report.dose
+    if dose is None or dose.is_empty:
+        return "Acte irradiant sans dose : importez la dose ou indiquez pourquoi elle manque."
+    modalities = {act.modality.code for act in report.acts}
+    if "CT" in modalities and dose.total_dlp_mgy_cm is None:
+        return (
+            "Scanner sans PDL total : saisissez le PDL affiché par la console ou indiquez pourquoi il manque."
+        )
+    if modalities & _PROJECTION and dose.total_dap_dgy_cm2 is None:
+        return "Radiographie sans PDS : saisissez le PDS ou indiquez pourquoi il manque."
+    return ""
 
 
 def _has_national_id(person: Professional) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 
 from reporting import terminology
 from reporting.dose import dose_from_datasets
@@ -44,6 +45,8 @@ class DraftInputs:
     requester: Professional | None = None
     identity_checked_by_user: bool = False
     dose_missing_reason: str = ""
+    typed_dlp_mgy_cm: Decimal | None = None  # read by the radiologist on the console's dose screen
+    typed_dap_dgy_cm2: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ def compose(inputs: DraftInputs) -> Draft:
     if complement is not None and complement.equipment_model and (dose is None or dose.equipment is None):
         equipment = Equipment("", complement.equipment_model, Source.COMPLEMENT_HL7)
         dose = replace(dose, equipment=equipment) if dose is not None else DoseReport(equipment=equipment)
+    dose = _typed_dose(dose, inputs, warnings)
     validator = order.radiologist
     if validator is not None and validator.idnat and validator.idnat != inputs.author.idnat:
         warnings.append("Le radiologue qui rédige n'est pas celui qui a validé la demande (ORC-11).")
@@ -107,6 +111,24 @@ def compose(inputs: DraftInputs) -> Draft:
         interpretation_time=Sourced(inputs.now, Source.USER),
     )
     return Draft(report, tuple(dict.fromkeys(warnings)))
+
+
+def _typed_dose(dose: DoseReport | None, inputs: DraftInputs, warnings: list[str]) -> DoseReport | None:
+    """Values the radiologist typed fill what the images lack; they never replace a measured value."""
+    typed = "saisi par le radiologue"
+    if inputs.typed_dlp_mgy_cm is not None:
+        if dose is not None and dose.total_dlp_mgy_cm is not None:
+            warnings.append("PDL saisi ignoré : les images donnent déjà le PDL total.")
+        else:
+            value = Sourced(inputs.typed_dlp_mgy_cm, Source.USER, typed)
+            dose = replace(dose or DoseReport(), total_dlp_mgy_cm=value)
+    if inputs.typed_dap_dgy_cm2 is not None:
+        if dose is not None and dose.total_dap_dgy_cm2 is not None:
+            warnings.append("PDS saisi ignoré : les images donnent déjà le PDS total.")
+        else:
+            value = Sourced(inputs.typed_dap_dgy_cm2, Source.USER, typed)
+            dose = replace(dose or DoseReport(), total_dap_dgy_cm2=value)
+    return dose
 
 
 def _references(

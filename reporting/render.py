@@ -17,6 +17,7 @@ import logging
 import sys
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -57,9 +58,27 @@ def _parser() -> argparse.ArgumentParser:
         help="le radiologue a vérifié lui-même la concordance identité / images",
     )
     p.add_argument("--dose-missing-reason", default="", help="raison de l'absence de dose (acte irradiant)")
+    p.add_argument(
+        "--dlp", type=_decimal, help="PDL total en mGy·cm lu sur la console (si les images ne le donnent pas)"
+    )
+    p.add_argument(
+        "--dap",
+        type=_decimal,
+        help="PDS total en dGy·cm² lu sur la console (si les images ne le donnent pas)",
+    )
     p.add_argument("--mdm", action="store_true", help="envoyer un MDM^T02 au lieu d'un ORU^R01")
     p.add_argument("--no-pdf", action="store_true", help="ne pas écrire le PDF")
     return p
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"nombre attendu : « {text} »") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"valeur positive attendue : « {text} »")
+    return value
 
 
 def _read(path: Path, what: str) -> str:
@@ -137,6 +156,8 @@ def build_report(args: argparse.Namespace, now: datetime) -> Built:
             requester=requester,
             identity_checked_by_user=args.identity_checked,
             dose_missing_reason=args.dose_missing_reason,
+            typed_dlp_mgy_cm=args.dlp,
+            typed_dap_dgy_cm2=args.dap,
         )
     )
     routing = Routing(  # the report goes back to whoever sent the order

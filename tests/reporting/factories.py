@@ -96,9 +96,10 @@ def make_draft(**overrides: object) -> Report:
         source=Source.COMPLEMENT_HL7,
         loinc=Code("24727-0", LOINC, "CT tête avec contraste IV", "LOINC"),
         ccam=Code(
-            "ACQH001",
+            "ACQH004",  # the pair of codes of the ANS example
             CCAM,
-            "Scanographie du crâne et de son contenu, avec injection intraveineuse de produit de contraste",
+            "Scanographie du crâne, de son contenu et du tronc, avec injection intraveineuse de produit de "
+            "contraste",
             "CCAM",
         ),
         region=terminology.region("774007"),

@@ -9,9 +9,21 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from reporting import terminology
 from reporting.cda import CdaError, build_cda, format_number, timestamp
 from reporting.checks import sign
-from reporting.model import Addendum, DoseReport, Narrative, Source, Sourced, UrgentCommunication, new_version
+from reporting.model import (
+    LOINC,
+    Act,
+    Addendum,
+    Code,
+    DoseReport,
+    Narrative,
+    Source,
+    Sourced,
+    UrgentCommunication,
+    new_version,
+)
 from tests.reporting.factories import PARIS, RADIOLOGIST_THOMAS, SIGNED_AT, STUDY_UID, make_draft, make_signed
 
 NS = {"h": "urn:hl7-org:v3", "ps": "urn:dicom-org:ps3-20", "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
@@ -65,7 +77,7 @@ def test_header_identity_participants_and_order() -> None:
     event = one(root, "h:documentationOf/h:serviceEvent")
     assert one(event, "h:id").get("root") == STUDY_UID
     assert one(event, "h:code").get("code") == "24727-0"
-    assert one(event, "h:code/h:translation[@codeSystem='1.2.250.1.215.300.1']").get("code") == "ACQH001"
+    assert one(event, "h:code/h:translation[@codeSystem='1.2.250.1.215.300.1']").get("code") == "ACQH004"
     assert one(event, "h:performer[@typeCode='PRF']/h:assignedEntity/h:id").get("extension") == "801234564895"
     assert not root.xpath("h:relatedDocument", namespaces=NS)
 
@@ -113,7 +125,14 @@ def test_projection_dose_and_missing_dose_reason() -> None:
         total_dap_dgy_cm2=Sourced(Decimal("0.58099997"), Source.RDSR),
         fluoroscopy_time_s=Sourced(Decimal(28), Source.RDSR),
     )
-    exposure = section(parse(make_signed(dose=dap)), "73569-6")
+    chest = Act(
+        terminology.modality("DX"),
+        Source.USER,
+        loinc=Code("24648-8", LOINC, "RX thorax ; incidence PA"),
+        region=terminology.region("67734004"),
+        localisation=terminology.localisation("67734004"),
+    )
+    exposure = section(parse(make_signed(acts=(chest,), dose=dap)), "73569-6")
     codes = exposure.xpath(".//h:observation/h:code/@code", namespaces=NS)
     assert "113722" in codes and "113730" in codes
     assert one(exposure, ".//h:observation[h:code/@code='113722']/h:value").get("value") == "0.581"

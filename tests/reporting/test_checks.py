@@ -155,3 +155,26 @@ def test_teleradiology_mention_names_the_radiologist() -> None:
     mention = teleradiology_mention(RADIOLOGIST_THOMAS)
     assert mention == "Examen interprété en téléradiologie par le Dr Thomas ERIC (RPPS 01234564895)."
     assert make_draft().teleradiology_mention == mention
+
+
+def test_ct_needs_its_total_dlp_and_radiography_its_dap() -> None:
+    from decimal import Decimal
+
+    from reporting.model import CtAcquisition, DoseReport, Sourced
+
+    headers_only = DoseReport(acquisitions=(CtAcquisition("Crâne", Source.DICOM_HEADER, Decimal(48)),))
+    issues = check(make_draft(dose=headers_only))
+    assert [(i.code, i.field) for i in issues] == [(IssueCode.MISSING_DOSE, "dose")]
+    assert "PDL" in issues[0].message
+    typed = replace(headers_only, total_dlp_mgy_cm=Sourced(Decimal("902.4"), Source.USER))
+    assert check(make_draft(dose=typed)) == []
+    chest = Act(
+        terminology.modality("DX"),
+        Source.USER,
+        loinc=Code("24648-8", LOINC, "RX thorax"),
+        region=terminology.region("67734004"),
+        localisation=terminology.localisation("67734004"),
+    )
+    issues = check(make_draft(acts=(chest,), dose=headers_only))
+    assert [i.code for i in issues] == [IssueCode.MISSING_DOSE] and "PDS" in issues[0].message
+    assert check(make_draft(acts=(chest,), dose=headers_only, dose_missing_reason="PDS non affiché")) == []
