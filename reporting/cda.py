@@ -33,6 +33,7 @@ from reporting.model import (
     Professional,
     Report,
     ReportStatus,
+    Sex,
 )
 
 HL7 = "urn:hl7-org:v3"
@@ -600,10 +601,8 @@ class _Writer:
         )
         site = next((act.localisation for act in r.acts if act.localisation is not None), None)
         quantities = self._dose_rows(text)
-        if r.pregnant is not None:
-            self._content(
-                _el(text, "paragraph", "Grossesse : "), "pregnancy", "oui" if r.pregnant.value else "non"
-            )
+        pregnancy_code, pregnancy_label, pregnancy_text = self._pregnancy()
+        self._content(_el(text, "paragraph", "Grossesse : "), "pregnancy", pregnancy_text)
         self._content(
             _el(text, "paragraph"),
             "exposure-responsible",
@@ -623,21 +622,19 @@ class _Writer:
             _el(role, "id", root=RPPS_ROOT, extension=author.idnat)
             _code(role, "code", Code("113850", DCM, "Autorisation d'irradiation", "DCM"))
             self._name(_el(role, "playingEntity"), author)
-        if r.pregnant is not None:
-            observation = _el(_el(sub, "entry"), "observation", classCode="OBS", moodCode="EVN")
-            _template(observation, "2.16.840.1.113883.10.20.6.2.13", "1.2.250.1.213.1.1.3.150")
-            self._id(observation, "pregnancy")
-            _code(observation, "code", Code("364320009", SNOMED_CT, "statut de grossesse", "SNOMED CT"))
-            _el(observation, "statusCode", code="completed")
-            value_code, value_label = PREGNANCY[r.pregnant.value]
-            value = _code(
-                observation,
-                "value",
-                Code(value_code, SNOMED_CT, value_label, "SNOMED CT"),
-                **{XSI_TYPE: "CD"},
-            )
-            self._ref(value, "originalText", "pregnancy")
-            _el(observation, "targetSiteCode", nullFlavor="NA")
+        observation = _el(_el(sub, "entry"), "observation", classCode="OBS", moodCode="EVN")
+        _template(observation, "2.16.840.1.113883.10.20.6.2.13", "1.2.250.1.213.1.1.3.150")
+        self._id(observation, "pregnancy")
+        _code(observation, "code", Code("364320009", SNOMED_CT, "statut de grossesse", "SNOMED CT"))
+        _el(observation, "statusCode", code="completed")
+        value = _code(
+            observation,
+            "value",
+            Code(pregnancy_code, SNOMED_CT, pregnancy_label, "SNOMED CT"),
+            **{XSI_TYPE: "CD"},
+        )
+        self._ref(value, "originalText", "pregnancy")
+        _el(observation, "targetSiteCode", nullFlavor="NA")
         for ident, code, value, unit in quantities:
             if site is None:
                 raise CdaError("a dose entry needs a JDV_LocalisationAnatomique code")
@@ -650,6 +647,17 @@ class _Writer:
             _el(observation, "effectiveTime", value=timestamp(self._act_time()))
             _el(observation, "value", value=value, unit=unit, **{XSI_TYPE: "PQ"})
             _code(observation, "targetSiteCode", site, **{XSI_TYPE: "CD"})
+
+    def _pregnancy(self) -> tuple[str, str, str]:
+        """The pregnancy status the exposure section requires (JDV_StatutGrossesse, no null allowed):
+        as the order gave it; for a man, absence of pregnancy (said so); otherwise unknown."""
+        r = self.r
+        if r.pregnant is not None:
+            code, label = PREGNANCY[r.pregnant.value]
+            return code, label, "oui" if r.pregnant.value else "non"
+        if r.patient is not None and r.patient.sex is Sex.MALE:
+            return *PREGNANCY[False], "sans objet (patient de sexe masculin)"
+        return "261665006", "inconnu", "non renseigné"
 
     def _dose_rows(self, text: etree._Element) -> list[tuple[str, Code, str, str]]:
         """The dose table of the narrative; returns the coded quantities to write as entries."""

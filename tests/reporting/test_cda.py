@@ -19,6 +19,7 @@ from reporting.model import (
     Code,
     DoseReport,
     Narrative,
+    Sex,
     Source,
     Sourced,
     UrgentCommunication,
@@ -239,3 +240,18 @@ def test_control_characters_in_identifiers_from_a_site_do_not_break_the_document
     )
     root = parse(replace(report, order=order, title="CR\x02"))
     assert one(root, "h:inFulfillmentOf/h:order/h:id").get("extension") == "OPN 101"
+
+
+def test_pregnancy_status_is_always_stated_in_the_exposure_section() -> None:
+    def status(report) -> tuple[str, str]:
+        exposure = section(parse(report), "73569-6")
+        value = one(exposure, ".//h:observation[h:code/@code='364320009']/h:value").get("code")
+        return value, text_of(one(exposure, ".//h:content[@ID='pregnancy']"))
+
+    assert status(make_signed()) == ("60001007", "non")
+    assert status(make_signed(pregnant=None)) == ("261665006", "non renseigné")
+    male = replace(make_draft().patient, sex=Sex.MALE)
+    assert status(make_signed(patient=male, pregnant=None)) == (
+        "60001007",
+        "sans objet (patient de sexe masculin)",
+    )

@@ -77,6 +77,7 @@ def documents() -> dict[str, Report]:
         "dx_dap_pregnant": make_signed(
             acts=(radiography,), dose=dap, pregnant=Sourced(True, Source.ORDER_HL7)
         ),
+        "pregnancy_not_given": make_signed(pregnant=None),
         "no_dose_with_reason": make_signed(
             dose=None, dose_missing_reason="RDSR non transmis par la structure."
         ),
