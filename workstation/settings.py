@@ -75,7 +75,7 @@ class Settings:
         default=30, metadata=_meta(int, "Intervalle de rafraîchissement automatique de la liste de travail.")
     )
     idle_lock_minutes: int = field(
-        default=10, metadata=_meta(int, "Verrouillage de la session après ce nombre de minutes d'inactivité.")
+        default=15, metadata=_meta(int, "Verrouillage de la session après ce nombre de minutes d'inactivité.")
     )
     cache_dir: Path = field(
         default_factory=lambda: _cache_home() / APP_DIR_NAME,
