@@ -65,9 +65,9 @@ class SiteMessage:
     encounter_class: str = ""
     visit: VisitNumber | None = None
     site: Organization | None = None
-    site_doctor: Professional | None = None  # ORC-12: responsible doctor of the imaging site
+    site_doctor: Professional | None = None  # ORC-12 (else OBR-16): responsible doctor of the site
     radiologist: Professional | None = None  # ORC-11: remote radiologist, when known
-    requester: Professional | None = None  # PV1-8: referring (requesting) doctor, when sent
+    requester: Professional | None = None  # PV1-8 only: referring (requesting) doctor, when sent
     justification: str = ""  # OBR-13
     purpose: str = ""  # NTE FINALITE_EXAMEN
     modality: str = ""
@@ -180,7 +180,7 @@ class _Reader:
             encounter_class=get(pv1, 2),
             visit=self._visit(pv1),
             site=self._site(orc),
-            site_doctor=self._professional(orc, 12),
+            site_doctor=self._site_doctor(orc, obr),
             radiologist=self._professional(orc, 11),
             requester=self._professional(pv1, 8),
             justification=get(obr, 13),
@@ -277,6 +277,24 @@ class _Reader:
             id_type=id_type,
             practice_setting=PRACTICE_SETTINGS[id_type in ESTABLISHMENT_ID_TYPES],
         )
+
+    def _site_doctor(self, orc: Segment | None, obr: Segment | None) -> Professional | None:
+        """The site's responsible doctor: ORC-12, else OBR-16 ("identique à l'ORC-12" in the guide).
+
+        Neither field is ever read as the requesting physician: the guide gives both to the
+        responsible doctor (PSResponsable) and the requester travels in PV1-8 (Referring Doctor).
+        """
+        in_orc = self._professional(orc, 12)
+        in_obr = self._professional(obr, 16)
+        if in_orc is None:
+            return in_obr
+        if in_obr is not None and in_obr.idnat and in_orc.idnat and in_obr.idnat != in_orc.idnat:
+            self.warn(
+                "OBR-16",
+                f"OBR-16 {in_obr.idnat} differs from ORC-12 {in_orc.idnat}",
+                "Le médecin responsable de l'OBR-16 diffère de celui de l'ORC-12 : l'ORC-12 est retenu",
+            )
+        return in_orc
 
     def _professional(self, segment: Segment | None, number: int) -> Professional | None:
         idnat = get(segment, number, 1)

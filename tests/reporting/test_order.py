@@ -69,3 +69,65 @@ def test_timestamps_and_modalities() -> None:
 def test_not_hl7() -> None:
     with pytest.raises(Hl7Error):
         parse_site_message("bonjour")
+
+
+def _segments(text: str) -> list[list[str]]:
+    return [line.split("|") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line]
+
+
+def _join(segments: list[list[str]]) -> str:
+    return "\r".join("|".join(fields) for fields in segments)
+
+
+def _set(segments: list[list[str]], name: str, number: int, value: str) -> None:
+    segment = next(s for s in segments if s[0] == name)
+    index = number if name != "MSH" else number - 1
+    segment.extend([""] * (index + 1 - len(segment)))
+    segment[index] = value
+
+
+REQUESTER_XCN = "801234560801^BIDEAULT^Jacques^^^DR^^^ASIP-SANTE- PS&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS"
+
+
+def test_requester_from_pv1_8_and_responsible_from_orc_12(shared_dir: Path) -> None:
+    """ANS guide flux 1: ORC-12 (and OBR-16, "identique à l'ORC-12") is the site's responsible doctor;
+    the requester is PV1-8, never ORC-12."""
+    segments = _segments((shared_dir / FLUX / "flux1_ORM_O01_demande.hl7").read_text("utf-8"))
+    _set(segments, "PV1", 8, REQUESTER_XCN)
+    order = parse_site_message(_join(segments))
+    assert (order.requester.idnat, order.requester.family, order.requester.given) == (
+        "801234560801",
+        "BIDEAULT",
+        "Jacques",
+    )
+    assert (order.site_doctor.idnat, order.site_doctor.family, order.site_doctor.given) == (
+        "801234567897",
+        "Hoda",
+        "Adam",
+    )
+    assert order.warnings == ()
+
+
+def test_responsible_from_obr_16_when_orc_12_is_empty(shared_dir: Path) -> None:
+    segments = _segments((shared_dir / FLUX / "flux1_ORM_O01_demande.hl7").read_text("utf-8"))
+    _set(segments, "ORC", 12, "")
+    order = parse_site_message(_join(segments))
+    assert order.site_doctor.idnat == "801234567897"  # from OBR-16
+    assert order.requester is None  # OBR-16 is the responsible doctor, not the requester
+
+
+def test_obr_16_differing_from_orc_12_keeps_orc_12_and_warns(shared_dir: Path) -> None:
+    segments = _segments((shared_dir / FLUX / "flux1_ORM_O01_demande.hl7").read_text("utf-8"))
+    _set(segments, "OBR", 16, REQUESTER_XCN)
+    order = parse_site_message(_join(segments))
+    assert order.site_doctor.idnat == "801234567897" and order.requester is None
+    assert order.warnings == (
+        "Le médecin responsable de l'OBR-16 diffère de celui de l'ORC-12 : l'ORC-12 est retenu (OBR-16).",
+    )
+
+
+def test_cancellation_flux_2_responsible_doctor(shared_dir: Path) -> None:
+    order = parse_site_message((shared_dir / FLUX / "flux2_ORM_O01_annulation.hl7").read_text("utf-8"))
+    assert order.order_control == "CA"
+    assert order.site_doctor.idnat == "801234567897" and order.radiologist is None
+    assert order.requester is None
