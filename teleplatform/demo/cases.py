@@ -25,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-GENERATOR_VERSION = "5"
+GENERATOR_VERSION = "6"
 """Bumped whenever the generated files change: a data directory made by another version is redone."""
 
 _NAMESPACE = uuid.UUID("6f3c2a1e-8d4b-5c7e-9a0f-1b2c3d4e5f60")
@@ -92,6 +92,7 @@ class Practitioner:
     family: str
     given: str
     title: str = "Dr"
+    phone: str = ""  # E.164, where the guide or HL7 has a place for it
 
     @property
     def id_nat(self) -> str:
@@ -229,7 +230,8 @@ class Case:
     slug: str
     site: Site
     patient: Patient
-    requester: Practitioner
+    requester: Practitioner  # médecin demandeur: PV1-8 (referring doctor), phone in OBR-17
+    responsible: Practitioner  # PSResponsable of the imaging site: ORC-12 and OBR-16 (guide, flux 1-2)
     priority: Priority
     patient_class: PatientClass
     admitted_at: datetime
@@ -387,9 +389,15 @@ CH_HAUT_BERRY = Site(
 )
 SITES = (CH_VAL_DE_CHER, CH_HAUT_BERRY)
 
-DR_FOURNIER = Practitioner("89970000017", "FOURNIER", "Claire")
-DR_BENALI = Practitioner("89970000025", "BENALI", "Mehdi")
-DR_ROUSSEAU = Practitioner("89970000033", "ROUSSEAU", "Anne-Sophie")
+# Requesting physicians (médecins demandeurs): the emergency doctors who wrote the orders. Their
+# phone is where the radiologist calls an urgent finding (OBR-17, "order callback phone number").
+DR_FOURNIER = Practitioner("89970000017", "FOURNIER", "Claire", phone="+33261910351")
+DR_BENALI = Practitioner("89970000025", "BENALI", "Mehdi", phone="+33261910364")
+DR_ROUSSEAU = Practitioner("89970000033", "ROUSSEAU", "Anne-Sophie", phone="+33261910378")
+# Responsible doctors of the imaging sites (PSResponsable, ORC-12 / OBR-16): they supervise the
+# exam on site; the site's call-back number (ORC-14) reaches them.
+DR_LEROY = Practitioner("89970000058", "LEROY", "Vincent", phone="+33261910143")  # CH de Val-de-Cher
+DR_CARON = Practitioner("89970000066", "CARON", "Isabelle", phone="+33261910288")  # CH du Haut-Berry
 DR_MOREAU = Practitioner("89970000041", "MOREAU", "Hélène")  # the teleradiologist (demo account)
 
 PLATFORM_APPLICATION = "TLR_PLATEFORME"
@@ -462,6 +470,7 @@ CT_HEAD_CASE = Case(
         height_cm=171,
     ),
     requester=DR_FOURNIER,
+    responsible=DR_LEROY,
     priority=Priority.URGENT,
     patient_class=PatientClass.EMERGENCY,
     admitted_at=_at(14, 21, 55),
@@ -509,6 +518,7 @@ CT_TAP_CASE = Case(
         height_cm=166,
     ),
     requester=DR_BENALI,
+    responsible=DR_LEROY,
     priority=Priority.URGENT,
     patient_class=PatientClass.INPATIENT,
     admitted_at=_at(9, 7, 30),
@@ -556,6 +566,7 @@ DX_CHEST_CASE = Case(
         height_cm=176,
     ),
     requester=DR_ROUSSEAU,
+    responsible=DR_CARON,
     priority=Priority.ROUTINE,
     patient_class=PatientClass.EMERGENCY,
     admitted_at=_at(14, 20, 48),
@@ -599,6 +610,7 @@ MR_BRAIN_CASE = Case(
         height_cm=163,
     ),
     requester=DR_ROUSSEAU,
+    responsible=DR_CARON,
     priority=Priority.ROUTINE,
     patient_class=PatientClass.OUTPATIENT,
     admitted_at=_at(14, 17, 50),
@@ -644,6 +656,7 @@ PENDING_CASE = Case(
         height_cm=168,
     ),
     requester=DR_FOURNIER,
+    responsible=DR_LEROY,
     priority=Priority.URGENT,
     patient_class=PatientClass.EMERGENCY,
     admitted_at=_at(15, 0, 5),
@@ -681,6 +694,7 @@ CANCELLED_CASE = Case(
         height_cm=182,
     ),
     requester=DR_BENALI,
+    responsible=DR_LEROY,
     priority=Priority.ROUTINE,
     patient_class=PatientClass.EMERGENCY,
     admitted_at=_at(14, 21, 30),

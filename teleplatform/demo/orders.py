@@ -126,7 +126,14 @@ def _pid(pid: Segment, case: Case) -> None:
 
 
 def _pv1(pv1: Segment, case: Case) -> None:
+    """PV1-2, PV1-19, PV1-44 as the guide constrains them, and PV1-8 the requesting physician.
+
+    The guide gives ORC-12/OBR-16 to the site's responsible doctor (PSResponsable) and names no
+    field for the médecin demandeur; PV1-8 (Referring Doctor, XCN) is where HL7 v2.5.1 and IHE
+    SWF put the physician who asked for the exam, in the same XCN form as ORC-12.
+    """
     pv1.pv1_2 = case.patient_class.value
+    _practitioner(pv1.pv1_8, case.requester)
     visit = pv1.pv1_19
     visit.cx_1 = case.visit_number
     visit.cx_4.hd_1, visit.cx_4.hd_2, visit.cx_4.hd_3 = case.site.facility, case.site.visit_oid, "ISO"
@@ -151,6 +158,13 @@ def _practitioner(field: object, who: Practitioner) -> None:
     authority.hd_1, authority.hd_2, authority.hd_3 = RPPS_NAMESPACE, RPPS_OID, "ISO"
     field.xcn_10 = "D"  # type: ignore[attr-defined]
     field.xcn_13 = "IDNPS"  # type: ignore[attr-defined]
+
+
+def _phone(field: object, number: str) -> None:
+    """XTN as in the guide's ORC-14 example: use code, equipment type, unformatted number (XTN-12)."""
+    field.xtn_2 = "WPN"  # type: ignore[attr-defined]
+    field.xtn_3 = "PH"  # type: ignore[attr-defined]
+    field.xtn_12 = number  # type: ignore[attr-defined]
 
 
 def _site(orc: Segment, case: Case) -> None:
@@ -261,17 +275,19 @@ def request(planned: Planned) -> Message:
     _placer(orc.orc_2, case)
     orc.orc_7.tq_6 = case.priority.value
     orc.orc_9.ts_1 = _ts(case.requested_at)
-    _practitioner(orc.orc_12, case.requester)
-    orc.orc_14.xtn_2 = "WPN"
-    orc.orc_14.xtn_3 = "PH"
-    orc.orc_14.xtn_12 = case.site.phone
+    _practitioner(orc.orc_12, case.responsible)
+    _phone(orc.orc_14, case.site.phone)  # "to obtain details on the order": the imaging site
     _site(orc, case)
     detail = order.add_group("ORM_O01_ORDER_DETAIL")
     obr = detail.add_group("ORM_O01_OBRRQDRQ1RXOODSODT_SUPPGRP").add_segment("OBR")
     _placer(obr.obr_2, case)
     _procedure(obr, "TRANSMISSION_DEMANDE", "Transmission d’une demande d’examen d'imagerie")
     obr.obr_13 = escape(case.clinical_information)
-    _practitioner(obr.obr_16, case.requester)
+    _practitioner(obr.obr_16, case.responsible)  # "identique à l'ORC-12"
+    if case.requester.phone:
+        # OBR-17 Order Callback Phone Number (HL7: where to report a status or result; the guide
+        # leaves it unconstrained): the requester, whom an urgent finding must reach at once.
+        _phone(obr.obr_17, case.requester.phone)
     obr.obr_27.tq_6 = case.priority.value
     _nte(detail.add_segment("NTE"), case.purpose, "FINALITE_EXAMEN")
     items: list[tuple] = [((("CE", MODALITY, _coded_value(case.modality), "O")), case.modality_comment)]
@@ -299,14 +315,14 @@ def cancellation(planned: Planned) -> Message:
     orc.orc_1 = "CA"
     _placer(orc.orc_2, case)
     orc.orc_9.ts_1 = _ts(case.cancellation.at)
-    _practitioner(orc.orc_12, case.requester)
+    _practitioner(orc.orc_12, case.responsible)
     orc.orc_16.ce_2 = escape(case.cancellation.reason)
     _site(orc, case)
     detail = order.add_group("ORM_O01_ORDER_DETAIL")
     obr = detail.add_group("ORM_O01_OBRRQDRQ1RXOODSODT_SUPPGRP").add_segment("OBR")
     _placer(obr.obr_2, case)
     _procedure(obr, "ANNULATION_DEMANDE", "Annulation d’une demande d’examen")
-    _practitioner(obr.obr_16, case.requester)
+    _practitioner(obr.obr_16, case.responsible)
     return message
 
 

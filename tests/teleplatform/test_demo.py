@@ -121,7 +121,11 @@ def test_identifiers_are_well_formed() -> None:
         assert len(ins) == 15 and int(ins[13:]) == 97 - int(ins[:13]) % 97
         assert ins[1:5] == case.patient.birth_date.strftime("%y%m")
         assert ins[5:10] == case.patient.birth_cog
-        assert cases.luhn_valid(case.requester.rpps) and case.requester.rpps.startswith("899")
+        for doctor in (case.requester, case.responsible):
+            assert cases.luhn_valid(doctor.rpps) and doctor.rpps.startswith("899")
+            assert re.fullmatch(r"\+3326191\d{4}", doctor.phone), doctor  # ARCEP's fiction range
+        assert case.requester != case.responsible
+        assert re.fullmatch(r"\+3326191\d{4}", case.site.phone)
         assert cases.luhn_valid(case.site.finess)
         for identifier in (case.study_instance_uid, case.site.order_oid, case.site.accession_oid):
             assert len(identifier) <= 64 and UID.match(identifier)
@@ -328,11 +332,41 @@ def test_orders_parse_and_follow_the_night(demo_data: Path) -> None:
             assert {"MODALITE_IMAGERIE", "REGION_ANATOMIQUE", "11322-5", "29463-7"} <= set(codes)
             assert ("82810-3" in codes) == (planned.case.pregnancy is not None)
             assert _value(orc.orc_14.xtn_12) == planned.case.site.phone
-            assert _value(orc.orc_12.xcn_9.hd_2) == cases.RPPS_OID
+            assert _value(obr.obr_17.xtn_12) == planned.case.requester.phone
+        if planned.flow is not Flow.COMPLEMENT:
+            # The guide: ORC-12 is the site's responsible doctor and OBR-16 is "identique à l'ORC-12".
+            responsible = _expected(planned.case.responsible)
+            assert _practitioner(orc.orc_12) == _practitioner(obr.obr_16) == responsible
+        pv1 = _segments(message, "PV1")[0]
+        assert _practitioner(pv1.pv1_8) == _expected(planned.case.requester)  # referring doctor
         if planned.flow is Flow.CANCELLATION:
             assert _value(orc.orc_16.ce_2)
     assert len(set(control_ids)) == len(control_ids)
     assert times == sorted(times)
+
+
+def _practitioner(xcn) -> tuple[str, ...]:
+    return tuple(
+        _value(c)
+        for c in (xcn.xcn_1, xcn.xcn_2, xcn.xcn_3, xcn.xcn_9.hd_1, xcn.xcn_9.hd_2, xcn.xcn_9.hd_3, xcn.xcn_13)
+    )
+
+
+def _expected(doctor: cases.Practitioner) -> tuple[str, ...]:
+    return ("8" + doctor.rpps, doctor.family, doctor.given, "ASIP-SANTE-PS", cases.RPPS_OID, "ISO", "IDNPS")
+
+
+def test_requester_and_responsible_doctor_in_the_guide_example_form() -> None:
+    """Byte for byte the XCN and XTN shapes of the ANS flux 1 example, with the demo's people."""
+    planned = next(m for m in MESSAGES if m.case is CT_HEAD_CASE and m.flow is Flow.REQUEST)
+    lines = {line[:3]: line for line in render(planned).decode("utf-8").split("\r")}
+    responsible = "889970000058^LEROY^Vincent^^^DR^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS"
+    requester = "889970000017^FOURNIER^Claire^^^DR^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS"
+    assert lines["PV1"].split("|")[8] == requester
+    orc = lines["ORC"].split("|")
+    assert (orc[12], orc[14]) == (responsible, "^WPN^PH^^^^^^^^^+33261910142")
+    obr = lines["OBR"].split("|")
+    assert (obr[16], obr[17]) == (responsible, "^WPN^PH^^^^^^^^^+33261910351")
 
 
 def test_priorities_of_the_cases() -> None:
