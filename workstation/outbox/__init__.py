@@ -1,0 +1,71 @@
+"""The durable outbox: every outgoing HL7 message is committed locally first, then delivered in order.
+
+Use (the composition root, e.g. the main window's controller)::
+
+    store = OutboxStore(data_dir / "outbox.sqlite")          # WAL + synchronous=FULL, one process
+    outbox = Outbox(store, client.submit, auditor=TrailOutboxAuditor(trail, client.base_url))
+    outbox.subscribe(on_event)                               # plain callable, called on any thread
+    outbox.start()                                           # background delivery thread
+    outbox.enqueue(message.er7, MessageKind.REPORT, order_id=..., study_uid=..., patient_id=...,
+                   sender=Sender(user.login, user.rpps))     # returns once on disk
+    ...
+    outbox.close()                                           # stop the thread, close the database
+
+Events (:class:`OutboxEvent`): ``QUEUED``, ``DELIVERED`` (ACK AA), ``REJECTED`` (ACK AE: show
+``event.user_message`` to the radiologist, the item keeps the platform's reason), ``RETRYING`` (AR
+or transport failure, with ``retry_in`` and the error — feed it to the connectivity monitor), and
+``COUNTS`` after each change (``pending``/``delivered``/``rejected``/``dismissed`` for a status bar).
+
+Queries for the GUI and the cache: ``store.items(state)``, ``store.counts()``,
+``store.has_open(study_uid)`` (nothing of the study pending or refused: it may be evicted),
+``store.queued_between(start, end)`` (what a degraded-mode incident queued), ``store.dismiss(msh10)``
+once a refused message has been dealt with. ``outbox.wake()`` retries at once (link back).
+
+Guarantees: nothing acknowledged by :meth:`Outbox.enqueue` is lost across crashes or SIGKILL;
+delivery is at-least-once and the platform de-duplicates on MSH-10, so each message takes effect once
+(tests/workstation/test_outbox_kill.py: 20 kills while 1,000 reports are queued).
+"""
+
+from workstation.outbox.auditing import TrailOutboxAuditor
+from workstation.outbox.delivery import (
+    AckError,
+    Backoff,
+    DeliveryOutcome,
+    EventKind,
+    Listener,
+    Outbox,
+    OutboxAuditor,
+    OutboxEvent,
+)
+from workstation.outbox.store import (
+    Counts,
+    ItemState,
+    MessageKind,
+    OutboxBusy,
+    OutboxError,
+    OutboxItem,
+    OutboxStore,
+    Sender,
+    read_header,
+)
+
+__all__ = [
+    "AckError",
+    "Backoff",
+    "Counts",
+    "DeliveryOutcome",
+    "EventKind",
+    "ItemState",
+    "Listener",
+    "MessageKind",
+    "Outbox",
+    "OutboxAuditor",
+    "OutboxBusy",
+    "OutboxError",
+    "OutboxEvent",
+    "OutboxItem",
+    "OutboxStore",
+    "Sender",
+    "TrailOutboxAuditor",
+    "read_header",
+]
