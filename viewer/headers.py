@@ -149,6 +149,7 @@ class ImageFile:
     has_modality_lut: bool
     frames: tuple[FrameInfo, ...]
     notes: tuple[str, ...] = ()
+    study_date: str = ""  # DA as written (YYYYMMDD), for the corner annotation; not validated
 
 
 class _BadValue(Exception):
@@ -376,6 +377,7 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
         has_modality_lut=_has(ds, "ModalityLUTSequence"),
         frames=frames,
         notes=tuple(notes),
+        study_date=_get(ds, "StudyDate", _text, ""),
     )
 
 

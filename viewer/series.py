@@ -15,6 +15,8 @@ import numpy as np
 from viewer.codecs import Lossy
 from viewer.geometry import Geometry, SeriesPlan, SeriesWarning, Slice, WarningKind
 from viewer.headers import PixelSpacing, VoiLut, Window
+from viewer.measure import Where
+from viewer.plane import PlaneGeometry
 
 PENDING, LOADED, FAILED = 0, 1, 2
 
@@ -62,8 +64,55 @@ class Series:
         return f"{text} ({self.plan.part}/{self.plan.parts})" if self.plan.parts > 1 else text
 
     @property
+    def frame_of_reference_uid(self) -> str:
+        return self.plan.first.frame_of_reference_uid
+
+    @property
+    def study_date(self) -> str:
+        """Study date as dd/mm/yyyy when the header's DA is well formed, else as written."""
+        raw = self.plan.first.study_date
+        if len(raw) == 8 and raw.isdigit():
+            return f"{raw[6:8]}/{raw[4:6]}/{raw[0:4]}"
+        return raw
+
+    @property
     def geometry(self) -> Geometry | None:
         return self.plan.geometry
+
+    def plane(self, index: int) -> PlaneGeometry:
+        """Where the pixels of one slice are (image-plane millimetres for a projection image)."""
+        geometry = self.plan.geometry
+        if geometry is None:
+            return PlaneGeometry((0.0, 0.0, 0.0), (1.0, 0.0, 0.0), (0.0, 1.0, 0.0),
+                                 self.spacing.row_mm, self.spacing.column_mm, spatial=False)
+        return PlaneGeometry(geometry.positions[index], geometry.row_direction, geometry.column_direction,
+                             geometry.row_mm, geometry.column_mm)
+
+    def where(self, index: int) -> Where:
+        """The image a measurement on this slice refers to."""
+        return Where(self.series_instance_uid, self.number, self.instance_uid(index),
+                     self.image_number(index))
+
+    def instance_uid(self, index: int) -> str:
+        return self.plan.slices[index].file.sop_instance_uid
+
+    def image_number(self, index: int) -> int:
+        """The number a radiologist quotes: Instance Number (frame number for multi-frame), else rank."""
+        slice_ = self.plan.slices[index]
+        if slice_.file.source.number_of_frames > 1:
+            return slice_.frame.index + 1
+        number = slice_.file.instance_number
+        return number if number is not None else index + 1
+
+    def slice_thickness(self, index: int) -> float | None:
+        return self.plan.slices[index].frame.slice_thickness
+
+    def position_along_normal(self, index: int) -> float | None:
+        """The slice's place along its normal (mm), what scanners print as the slice location."""
+        geometry = self.plan.geometry
+        if geometry is None:
+            return None
+        return float(np.dot(geometry.positions[index], geometry.normal))
 
     @property
     def slices(self) -> tuple[Slice, ...]:
@@ -114,6 +163,9 @@ class Series:
     # --- loading state -----------------------------------------------------------------------------
     def is_loaded(self, index: int) -> bool:
         return bool(self._state[index] == LOADED)
+
+    def is_failed(self, index: int) -> bool:
+        return bool(self._state[index] == FAILED)
 
     @property
     def loaded_count(self) -> int:

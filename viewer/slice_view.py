@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from viewer.presets import auto_window
 from viewer.series import Series
 from viewer.windowing import Rendering, VoiFunction, WindowLevel, default_window, render
 
@@ -103,10 +104,6 @@ class SliceView:
     def pan_by(self, dx: float, dy: float) -> None:
         self._set(pan=(self._state.pan[0] + dx, self._state.pan[1] + dy))
 
-    def fit(self, viewport: tuple[int, int]) -> None:
-        width, height = self.displayed_size()
-        self._set(zoom=min(viewport[0] / width, viewport[1] / height), pan=(0.0, 0.0))
-
     def rotate(self, clockwise: bool = True) -> None:
         turn = 1 if clockwise else -1
         # R o (F^f o R^k) = F^f o R^(k -/+ 1): rotating a flipped image turns its rotation the other way
@@ -124,39 +121,91 @@ class SliceView:
         self._set(zoom=1.0, pan=(0.0, 0.0), rotation=0, flipped=False, invert=False,
                   window=self.header_window(self._state.index), use_voi_lut=False)
 
+    def pixel_aspect(self) -> tuple[float, float]:
+        """(horizontal, vertical) size of a stored pixel in display units: 1 along the finer spacing.
+
+        Rectangular pixels (radiographs, topograms, some MR) are drawn with their true proportions;
+        a display unit is one pixel of the finer axis, so ``zoom`` 1 is the usual "1:1"."""
+        spacing = getattr(self.series, "spacing", None)
+        if spacing is None or spacing.row_mm <= 0 or spacing.column_mm <= 0:
+            return 1.0, 1.0
+        finest = min(spacing.row_mm, spacing.column_mm)
+        return spacing.column_mm / finest, spacing.row_mm / finest
+
+    def displayed_extent(self) -> tuple[float, float]:
+        """(width, height) of the slice once rotated, in display units at zoom 1."""
+        rows, columns = self.series.shape[1:3]
+        sx, sy = self.pixel_aspect()
+        width, height = columns * sx, rows * sy
+        return (height, width) if self._state.rotation % 2 else (width, height)
+
     def displayed_size(self) -> tuple[int, int]:
         """(width, height) of the slice once rotated, in image pixels."""
         rows, columns = self.series.shape[1:3]
         return (rows, columns) if self._state.rotation % 2 else (columns, rows)
 
+    def fit(self, viewport: tuple[int, int]) -> None:
+        width, height = self.displayed_extent()
+        self._set(zoom=min(viewport[0] / width, viewport[1] / height), pan=(0.0, 0.0))
+
+    def one_to_one(self) -> None:
+        """One pixel of the screen per pixel of the image (along its finer axis), centred."""
+        self._set(zoom=1.0, pan=(0.0, 0.0))
+
+    # Mapping in continuous coordinates: the centre of pixel (column, row) is at (column + 0.5, row + 0.5)
+    # times the pixel aspect; a clockwise quarter turn of a (w, h) picture maps (x, y) to (h - y, x).
     def display_to_image(self, x: float, y: float, viewport: tuple[int, int]) -> tuple[float, float]:
         """Display point (pixels, origin top-left of the viewport) to (column, row) of the stored slice."""
         state = self._state
-        width, height = self.displayed_size()
-        u = (x - viewport[0] / 2 - state.pan[0]) / state.zoom + width / 2 - 0.5
-        v = (y - viewport[1] / 2 - state.pan[1]) / state.zoom + height / 2 - 0.5
+        width, height = self.displayed_extent()
+        u = (x - viewport[0] / 2 - state.pan[0]) / state.zoom + width / 2
+        v = (y - viewport[1] / 2 - state.pan[1]) / state.zoom + height / 2
         if state.flipped:
-            u = width - 1 - u
-        rows, columns = self.series.shape[1:3]
-        for turn in range(state.rotation):  # undo clockwise quarter turns, last one first
-            turned = state.rotation - turn - 1
-            # size of the image before that turn: (columns, rows) after an even number of turns
-            before_height = rows if turned % 2 == 0 else columns
-            u, v = v, before_height - 1 - u
-        return u, v
+            u = width - u
+        for _ in range(state.rotation):  # undo clockwise quarter turns
+            u, v = v, width - u
+            width, height = height, width
+        sx, sy = self.pixel_aspect()
+        return u / sx - 0.5, v / sy - 0.5
 
     def image_to_display(self, column: float, row: float, viewport: tuple[int, int]) -> tuple[float, float]:
         state = self._state
         rows, columns = self.series.shape[1:3]
-        u, v = column, row
-        for turn in range(state.rotation):
-            before_height = rows if turn % 2 == 0 else columns
-            u, v = before_height - 1 - v, u
-        width, height = self.displayed_size()
+        sx, sy = self.pixel_aspect()
+        u, v = (column + 0.5) * sx, (row + 0.5) * sy
+        width, height = columns * sx, rows * sy
+        for _ in range(state.rotation):
+            u, v = height - v, u
+            width, height = height, width
         if state.flipped:
-            u = width - 1 - u
-        return ((u + 0.5 - width / 2) * state.zoom + viewport[0] / 2 + state.pan[0],
-                (v + 0.5 - height / 2) * state.zoom + viewport[1] / 2 + state.pan[1])
+            u = width - u
+        return ((u - width / 2) * state.zoom + viewport[0] / 2 + state.pan[0],
+                (v - height / 2) * state.zoom + viewport[1] / 2 + state.pan[1])
+
+    def display_rect(self, viewport: tuple[int, int]) -> tuple[float, float, float, float]:
+        """(left, top, width, height) in display pixels where :meth:`image` is drawn."""
+        width, height = self.displayed_extent()
+        zoom = self._state.zoom
+        left = viewport[0] / 2 + self._state.pan[0] - width * zoom / 2
+        top = viewport[1] / 2 + self._state.pan[1] - height * zoom / 2
+        return left, top, width * zoom, height * zoom
+
+    def screen_direction(self, dx: float, dy: float) -> tuple[float, float]:
+        """Image (column, row) step of a display step (dx, dy): what the orientation letters need."""
+        a = self.display_to_image(0.0, 0.0, (0, 0))
+        b = self.display_to_image(dx, dy, (0, 0))
+        return b[0] - a[0], b[1] - a[1]
+
+    # --- windows by name ---------------------------------------------------------------------------
+    def apply_window(self, window: WindowLevel) -> None:
+        self._set(window=window, use_voi_lut=False)
+
+    def auto_window(self) -> None:
+        """Key 0: a window over the central histogram of the current slice (once it is loaded)."""
+        index = self._state.index
+        if self.series.is_colour or not self.series.is_loaded(index):
+            return
+        self.apply_window(auto_window(self.series.rescaled_slice(index)))
 
     # --- rendering ---------------------------------------------------------------------------------
     def rendering(self, index: int | None = None) -> Rendering:

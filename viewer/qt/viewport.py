@@ -1,0 +1,773 @@
+"""One 2D viewport: paints :meth:`SliceView.image` with QPainter and forwards mouse and keys to the model.
+
+2D goes through numpy -> QImage -> QPainter, not VTK: ~1 ms per 512² frame on these machines
+(STACK-NOTES), and the pixels on screen are exactly the model's. The rendered slice is cached, so
+panning, zooming, the HU probe and the measurement overlays repaint without recomputing it.
+
+Mouse: left button = the current tool, right button = window/level, middle button = pan, wheel =
+slices (Ctrl+wheel = zoom). Keys: arrows / Page / Home / End slices, 0-9 window presets (Weasis),
+I invert, R / Maj+R rotate, H / V flip, F fit, N 1:1, Espace cine, Suppr delete the selected
+measurement, Échap cancel the one being drawn.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from viewer.headers import SpacingSource
+from viewer.measure import MeasureKind, Measurement, measure
+from viewer.plane import orientation_letters
+from viewer.presets import PresetKind, preset_for_key
+from viewer.slice_view import SliceView, ViewState
+
+log = logging.getLogger(__name__)
+
+MIME_SERIES = "application/x-teleradiologie-series"
+HANDLE_PX = 7.0  # a click this close to a measurement point grabs it
+CINE_FPS = 10
+
+
+class Tool(Enum):
+    SCROLL = "defilement"
+    WINDOW = "fenetrage"
+    ZOOM = "zoom"
+    PAN = "deplacement"
+    CROSSHAIR = "reticule"
+    LENGTH = "longueur"
+    ANGLE = "angle"
+    COBB = "cobb"
+    ELLIPSE = "ellipse"
+    RECTANGLE = "rectangle"
+    FREEHAND = "main_levee"
+
+    @property
+    def measure_kind(self) -> MeasureKind | None:
+        return _MEASURE.get(self)
+
+
+_MEASURE = {Tool.LENGTH: MeasureKind.LENGTH, Tool.ANGLE: MeasureKind.ANGLE, Tool.COBB: MeasureKind.COBB,
+            Tool.ELLIPSE: MeasureKind.ELLIPSE, Tool.RECTANGLE: MeasureKind.RECTANGLE,
+            Tool.FREEHAND: MeasureKind.FREEHAND}
+
+
+@dataclass(eq=False)
+class Drawn:
+    """A measurement as drawn on one slice of this viewport (mutable while it is edited)."""
+
+    kind: MeasureKind
+    index: int
+    points: list[tuple[float, float]]  # image (column, row)
+    measurement: Measurement | None = None
+
+
+@dataclass
+class _Drag:
+    mode: str  # "window", "pan", "zoom", "scroll", "edit", "draw", "crosshair"
+    start: QPointF
+    last: QPointF
+    anchor: tuple[float, float] = (0.0, 0.0)
+    target: Drawn | None = None
+    point: int = 0
+    accumulated: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+YELLOW, CYAN, RED, GREEN, WHITE = (QColor(255, 220, 60), QColor(80, 220, 255), QColor(255, 80, 80),
+                                   QColor(90, 230, 120), QColor(235, 235, 235))
+
+
+class Viewport(QWidget):
+    """A 2D view of one series (or one reformatted plane set): image, annotations, tools."""
+
+    measurementAdded = Signal(object)  # Measurement
+    measurementChanged = Signal(object)
+    measurementRemoved = Signal(object)
+    indexChanged = Signal(int)
+    activated = Signal()
+    crosshairMoved = Signal(object)  # np.ndarray (3,) patient mm
+    seriesDropped = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(120, 120)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAcceptDrops(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.view: SliceView | None = None
+        self.banner = ""
+        self.title = ""  # e.g. "Axiale" in the MPR layout
+        self.tool = Tool.SCROLL
+        self.active = False
+        self.crosshair: np.ndarray | None = None  # patient mm, drawn when set
+        self._drawn: dict[int, list[Drawn]] = {}  # per series object id
+        self._drawing: Drawn | None = None
+        self._fixed = 0
+        self._selected: Drawn | None = None
+        self._drag: _Drag | None = None
+        self._probe = ""
+        self._cache_key: tuple[object, ...] | None = None
+        self._cache: tuple[np.ndarray, QImage] | None = None
+        self._auto_fit = True
+        self._window_touched = False
+        self._cine = QTimer(self)
+        self._cine.timeout.connect(self._cine_step)
+        self.last_paint_ms = 0.0
+        self._last_index = -1
+
+    # --- model -------------------------------------------------------------------------------------
+    def set_view(self, view: SliceView | None, banner: str | None = None) -> None:
+        self.stop_cine()
+        self.view = view
+        if banner is not None:
+            self.banner = banner
+        self._drawing, self._selected, self._drag = None, None, None
+        self._cache_key, self._cache = None, None
+        self._auto_fit, self._window_touched = True, False
+        self._probe = ""
+        if view is not None:
+            self._last_index = view.state.index
+            view.subscribe(lambda state, view=view: self._state_changed(view, state))
+            self._fit_if_auto()
+        self.update()
+
+    @property
+    def series(self) -> Any:
+        return self.view.series if self.view is not None else None
+
+    def drawn(self) -> list[Drawn]:
+        return self._drawn.get(id(self.series), []) if self.view is not None else []
+
+    def measurements(self) -> list[Measurement]:
+        return [d.measurement for d in self.drawn() if d.measurement is not None]
+
+    def _state_changed(self, view: SliceView, state: ViewState) -> None:
+        if view is not self.view:  # a view this viewport showed before (models have no unsubscribe)
+            return
+        if self._last_index != state.index:
+            self._last_index = state.index
+            self.indexChanged.emit(state.index)
+        self.update()
+
+    def slices_arrived(self, indices: tuple[int, ...]) -> None:
+        """The loader filled these slices of our series: redraw if we show one, adopt a real window."""
+        view = self.view
+        if view is None:
+            return
+        if not self._window_touched and not view.series.windows(view.state.index) and view.series.is_loaded(
+            view.state.index
+        ):
+            view.use_preset(0)  # the default window spans the values loaded so far
+        if view.state.index in indices:
+            self._cache_key = None
+            self.update()
+
+    # --- rendering ---------------------------------------------------------------------------------
+    def _size(self) -> tuple[int, int]:
+        return self.width(), self.height()
+
+    def _fit_if_auto(self) -> None:
+        if self.view is not None and self._auto_fit and self.width() > 0:
+            self.view.fit(self._size())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_if_auto()
+        super().resizeEvent(event)
+
+    def _image(self) -> QImage | None:
+        view = self.view
+        assert view is not None
+        state = view.state
+        loaded = view.series.is_loaded(state.index)
+        key = (id(view.series), state.index, state.window, state.use_voi_lut, state.invert, state.rotation,
+               state.flipped, loaded, getattr(view.series, "version", 0))
+        if key != self._cache_key:
+            pixels = view.image()
+            if pixels is None:
+                self._cache = None
+            else:
+                h, w = pixels.shape[:2]
+                if pixels.ndim == 3:
+                    image = QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_RGB888)
+                else:
+                    image = QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_Grayscale8)
+                self._cache = (pixels, image)  # the array must outlive the QImage that wraps it
+            self._cache_key = key
+        return self._cache[1] if self._cache is not None else None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        start = time.perf_counter()
+        painter = QPainter(self)
+        try:
+            painter.fillRect(self.rect(), Qt.GlobalColor.black)
+            if self.view is None:
+                self._text_centre(painter, "Glissez une série ici")
+            else:
+                self._paint_view(painter)
+            self._paint_banner(painter)
+            if self.active:
+                painter.setPen(QPen(QColor(255, 160, 0), 2))
+                painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        except Exception:  # a drawing bug must not take the reading session down
+            log.exception("viewport paint failed")
+        finally:
+            painter.end()
+        self.last_paint_ms = (time.perf_counter() - start) * 1000
+
+    def _paint_view(self, painter: QPainter) -> None:
+        view = self.view
+        assert view is not None
+        image = self._image()
+        if image is None:
+            failed = getattr(view.series, "is_failed", lambda _: False)(view.state.index)
+            self._text_centre(painter, "image illisible" if failed else "chargement…",
+                              RED if failed else WHITE)
+        else:
+            left, top, width, height = view.display_rect(self._size())
+            painter.drawImage(QRectF(left, top, width, height), image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self._paint_crosshair(painter)
+        self._paint_measurements(painter)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self._paint_corners(painter)
+        self._paint_orientation(painter)
+        self._paint_scale(painter)
+
+    # --- overlays ----------------------------------------------------------------------------------
+    def _font(self, painter: QPainter, bold: bool = False, size: int = 10) -> None:
+        font = QFont(self.font())
+        font.setPointSize(size)
+        font.setBold(bold)
+        painter.setFont(font)
+
+    def _shadowed(self, painter: QPainter, rect: QRectF, flags: Qt.AlignmentFlag, text: str,
+                  colour: QColor = WHITE) -> None:
+        painter.setPen(QColor(0, 0, 0))
+        painter.drawText(rect.translated(1, 1), int(flags), text)
+        painter.setPen(colour)
+        painter.drawText(rect, int(flags), text)
+
+    def _text_centre(self, painter: QPainter, text: str, colour: QColor = WHITE) -> None:
+        self._font(painter, size=12)
+        self._shadowed(painter, QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, text, colour)
+
+    def _paint_banner(self, painter: QPainter) -> None:
+        """Patient identity, always, whatever is (or is not yet) displayed."""
+        self._font(painter, bold=True)
+        lines = [self.banner or "Patient non identifié"]
+        series = self.series
+        if series is not None and getattr(series, "study_date", ""):
+            lines.append(f"Examen du {series.study_date}")
+        rect = QRectF(6, 4, self.width() - 12, 40)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        self._shadowed(painter, rect, flags, lines[0], YELLOW)
+        if len(lines) > 1:
+            self._font(painter)
+            self._shadowed(painter, rect.translated(0, 16), flags, lines[1])
+
+    def _paint_corners(self, painter: QPainter) -> None:
+        view = self.view
+        assert view is not None
+        series, state = view.series, view.state
+        self._font(painter)
+        w, h = self.width(), self.height()
+        right = Qt.AlignmentFlag.AlignRight
+        top_right = [t for t in (self.title, series.label) if t]
+        top_right.append(f"Image {state.index + 1}/{series.shape[0]}")
+        position = getattr(series, "position_along_normal", lambda _: None)(state.index)
+        thickness = getattr(series, "slice_thickness", lambda _: None)(state.index)
+        place = []
+        if position is not None:
+            place.append(f"Pos. {_num(position)} mm")
+        if thickness:
+            place.append(f"Ép. {_num(thickness)} mm")
+        if place:
+            top_right.append(" — ".join(place))
+        self._shadowed(painter, QRectF(6, 4, w - 12, 80), right | Qt.AlignmentFlag.AlignTop,
+                       "\n".join(top_right))
+        bottom_left = []
+        if not series.is_colour:
+            window = "LUT VOI" if state.use_voi_lut else f"C {_num(state.window.center, 0)} / " \
+                                                          f"L {_num(state.window.width, 0)}"
+            bottom_left.append(f"Fenêtre {window}{' — inversé' if state.invert else ''}")
+        bottom_left.append(f"Zoom {state.zoom * 100:.0f} %")
+        if self._cine.isActive():
+            bottom_left.append(f"Ciné {CINE_FPS} im/s")
+        self._shadowed(painter, QRectF(6, h - 64, w - 12, 60),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, "\n".join(bottom_left))
+        bottom_right = [self._probe] if self._probe else []
+        self._shadowed(painter, QRectF(6, h - 64, w - 12, 42), right | Qt.AlignmentFlag.AlignBottom,
+                       "\n".join(bottom_right))
+        if getattr(series, "lossy", False):
+            self._font(painter, bold=True)
+            self._shadowed(painter, QRectF(6, h - 22, w - 12, 18), right | Qt.AlignmentFlag.AlignBottom,
+                           "Image compressée avec perte", RED)
+
+    def _paint_orientation(self, painter: QPainter) -> None:
+        view = self.view
+        assert view is not None
+        plane = view.series.plane(view.state.index)
+        if not plane.spatial:
+            return
+        self._font(painter, bold=True, size=12)
+        w, h = self.width(), self.height()
+
+        def letters(dx: float, dy: float) -> str:
+            column, row = view.screen_direction(dx, dy)
+            direction = (column * plane.column_mm * np.asarray(plane.row_direction)
+                         + row * plane.row_mm * np.asarray(plane.column_direction))
+            return orientation_letters(direction)
+
+        centre = Qt.AlignmentFlag.AlignCenter
+        self._shadowed(painter, QRectF(w - 40, h / 2 - 12, 34, 24), centre, letters(1, 0), CYAN)
+        self._shadowed(painter, QRectF(6, h / 2 - 12, 34, 24), centre, letters(-1, 0), CYAN)
+        self._shadowed(painter, QRectF(w / 2 - 20, 40, 40, 20), centre, letters(0, -1), CYAN)
+        self._shadowed(painter, QRectF(w / 2 - 20, h - 44, 40, 20), centre, letters(0, 1), CYAN)
+
+    def mm_per_display_pixel(self) -> float | None:
+        """Millimetres per screen pixel along the horizontal, None without calibration."""
+        view = self.view
+        if view is None:
+            return None
+        series = view.series
+        if getattr(series.spacing, "source", None) is SpacingSource.NONE:
+            return None
+        finest = min(series.spacing.row_mm, series.spacing.column_mm)
+        return finest / view.state.zoom
+
+    def _paint_scale(self, painter: QPainter) -> None:
+        mm_per_px = self.mm_per_display_pixel()
+        if mm_per_px is None or mm_per_px <= 0:
+            return
+        target = self.width() / 4 * mm_per_px
+        exponent = 10 ** math.floor(math.log10(target))
+        length_mm = max(m * exponent for m in (1, 2, 5) if m * exponent <= target)
+        length_px = length_mm / mm_per_px
+        x0, y = self.width() / 2 + 30.0, self.height() - 26.0  # right of the bottom orientation letter
+        painter.setPen(QPen(WHITE, 2))
+        painter.drawLine(QPointF(x0, y), QPointF(x0 + length_px, y))
+        for x in (x0, x0 + length_px):
+            painter.drawLine(QPointF(x, y - 5), QPointF(x, y + 1))
+        text = f"{length_mm:g} mm" if length_mm < 10 else f"{length_mm / 10:g} cm"
+        self._font(painter, size=9)
+        self._shadowed(painter, QRectF(x0, y - 20, length_px, 16), Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_crosshair(self, painter: QPainter) -> None:
+        view = self.view
+        if self.crosshair is None or view is None:
+            return
+        plane = view.series.plane(view.state.index)
+        column, row = plane.to_image(self.crosshair[None, :])[0]
+        x, y = view.image_to_display(column, row, self._size())
+        painter.setPen(QPen(GREEN, 1, Qt.PenStyle.DashLine))
+        painter.drawLine(QPointF(0, y), QPointF(self.width(), y))
+        painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+
+    def _display(self, point: tuple[float, float]) -> QPointF:
+        assert self.view is not None
+        x, y = self.view.image_to_display(point[0], point[1], self._size())
+        return QPointF(x, y)
+
+    def _paint_measurements(self, painter: QPainter) -> None:
+        view = self.view
+        assert view is not None
+        shapes = [d for d in self.drawn() if d.index == view.state.index]
+        if self._drawing is not None:
+            shapes.append(self._drawing)
+        for drawn in shapes:
+            colour = CYAN if drawn is self._selected else YELLOW
+            if drawn is self._drawing:
+                colour = GREEN
+            painter.setPen(QPen(colour, 1.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            pts = [self._display(p) for p in drawn.points]
+            self._paint_shape(painter, drawn.kind, pts)
+            for p in pts:
+                painter.drawEllipse(p, 2.5, 2.5)
+            if drawn.measurement is not None and pts:
+                self._font(painter, size=9)
+                anchor = max(pts, key=lambda q: q.x())
+                self._shadowed(painter, QRectF(anchor.x() + 6, anchor.y() - 8, 260, 60),
+                               Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                               drawn.measurement.short_text(), colour)
+
+    def _paint_shape(self, painter: QPainter, kind: MeasureKind, pts: list[QPointF]) -> None:
+        if len(pts) < 2:
+            return
+        if kind is MeasureKind.LENGTH or (kind is MeasureKind.ANGLE):
+            painter.drawPolyline(QPolygonF(pts))
+        elif kind is MeasureKind.COBB:
+            painter.drawLine(pts[0], pts[1])
+            if len(pts) >= 4:
+                painter.drawLine(pts[2], pts[3])
+        elif kind in (MeasureKind.ELLIPSE, MeasureKind.RECTANGLE):
+            # the two corners are image points; with quarter turns the box stays axis-aligned on screen
+            rect = QRectF(pts[0], pts[1]).normalized()
+            if kind is MeasureKind.ELLIPSE:
+                painter.drawEllipse(rect)
+            else:
+                painter.drawRect(rect)
+        else:
+            painter.drawPolygon(QPolygonF(pts))
+
+    # --- measurements ------------------------------------------------------------------------------
+    def _compute(self, drawn: Drawn) -> Measurement | None:
+        view = self.view
+        assert view is not None
+        series = view.series
+        values = None
+        if drawn.kind.is_roi:
+            if series.is_colour or not series.is_loaded(drawn.index):
+                return None
+            values = series.rescaled_slice(drawn.index)
+        unit = "UH" if series.modality == "CT" else "(valeur)"
+        calibrated = getattr(series.spacing, "source", None) is not SpacingSource.NONE
+        try:
+            return measure(drawn.kind, drawn.points, series.plane(drawn.index), series.where(drawn.index),
+                           values=values, value_unit=unit, slice_index=drawn.index, calibrated=calibrated)
+        except Exception:
+            log.exception("measurement failed")
+            return None
+
+    def _finish_drawing(self) -> None:
+        drawn, self._drawing = self._drawing, None
+        if drawn is None:
+            return
+        drawn.measurement = self._compute(drawn)
+        if drawn.measurement is None:
+            self.update()
+            return
+        self._drawn.setdefault(id(self.series), []).append(drawn)
+        self._selected = drawn
+        self.measurementAdded.emit(drawn.measurement)
+        self.update()
+
+    def add_measurement(self, kind: MeasureKind, points: list[tuple[float, float]],
+                        index: int | None = None) -> Measurement | None:
+        """Programmatic drawing (image coordinates), the same path as the mouse: scripts and tests."""
+        if self.view is None:
+            return None
+        self._drawing = Drawn(kind, self.view.state.index if index is None else index, list(points))
+        self._finish_drawing()
+        drawn = self.drawn()
+        return drawn[-1].measurement if drawn else None
+
+    def delete_selected(self) -> None:
+        selected = self._selected
+        if selected is None:
+            return
+        drawn = self.drawn()
+        if selected in drawn:
+            drawn.remove(selected)
+            self.measurementRemoved.emit(selected.measurement)
+        self._selected = None
+        self.update()
+
+    def _hit(self, pos: QPointF) -> tuple[Drawn, int] | None:
+        view = self.view
+        if view is None:
+            return None
+        best: tuple[float, Drawn, int] | None = None
+        for drawn in self.drawn():
+            if drawn.index != view.state.index:
+                continue
+            for k, p in enumerate(drawn.points):
+                q = self._display(p)
+                distance = math.hypot(q.x() - pos.x(), q.y() - pos.y())
+                if distance <= HANDLE_PX and (best is None or distance < best[0]):
+                    best = (distance, drawn, k)
+        return (best[1], best[2]) if best else None
+
+    # --- cine --------------------------------------------------------------------------------------
+    def toggle_cine(self) -> None:
+        if self._cine.isActive():
+            self.stop_cine()
+        elif self.view is not None and self.view.series.shape[0] > 1:
+            self._cine.start(int(1000 / CINE_FPS))
+        self.update()
+
+    def stop_cine(self) -> None:
+        self._cine.stop()
+
+    def _cine_step(self) -> None:
+        view = self.view
+        if view is None:
+            self._cine.stop()
+            return
+        view.set_index((view.state.index + 1) % view.series.shape[0])
+
+    # --- window presets ----------------------------------------------------------------------------
+    def apply_preset_key(self, key: str) -> bool:
+        view = self.view
+        choice = preset_for_key(key)
+        if view is None or choice is None or view.series.is_colour:
+            return False
+        if choice.kind is PresetKind.AUTO:
+            view.auto_window()
+        elif choice.kind is PresetKind.HEADER:
+            view.use_preset(choice.header_index)
+        else:
+            if view.series.modality != "CT":
+                return False  # HU presets mean nothing on other modalities
+            assert choice.ct is not None
+            view.apply_window(choice.ct.window)
+        self._window_touched = True
+        return True
+
+    # --- events ------------------------------------------------------------------------------------
+    def _image_point(self, pos: QPointF) -> tuple[float, float]:
+        assert self.view is not None
+        return self.view.display_to_image(pos.x(), pos.y(), self._size())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.activated.emit()
+        self.setFocus()
+        view = self.view
+        if view is None:
+            return
+        pos = event.position()
+        button = event.button()
+        if button == Qt.MouseButton.RightButton:
+            self._drag = _Drag("window", pos, pos)
+            return
+        if button == Qt.MouseButton.MiddleButton:
+            self._drag = _Drag("pan", pos, pos)
+            return
+        if button != Qt.MouseButton.LeftButton:
+            return
+        kind = self.tool.measure_kind
+        if self._drawing is None:
+            hit = self._hit(pos)
+            if hit is not None:
+                self._selected = hit[0]
+                self._drag = _Drag("edit", pos, pos, target=hit[0], point=hit[1])
+                self.update()
+                return
+        if kind is not None:
+            point = self._image_point(pos)
+            if self._drawing is None:
+                self._drawing = Drawn(kind, view.state.index, [point] if kind is MeasureKind.FREEHAND
+                                      else [point, point])
+                self._fixed = 1
+            elif kind is not MeasureKind.FREEHAND:
+                self._drawing.points[-1] = point
+                self._fix_live()
+            self._drag = _Drag("draw", pos, pos)
+            self.update()
+            return
+        if self.tool is Tool.CROSSHAIR:
+            self._drag = _Drag("crosshair", pos, pos)
+            self._move_crosshair(pos)
+            return
+        mode = {Tool.SCROLL: "scroll", Tool.WINDOW: "window", Tool.ZOOM: "zoom", Tool.PAN: "pan"}[self.tool]
+        w, h = self._size()
+        self._drag = _Drag(mode, pos, pos, anchor=(pos.x() - w / 2, pos.y() - h / 2))
+
+    def _fix_live(self) -> None:
+        drawing = self._drawing
+        assert drawing is not None
+        self._fixed += 1
+        if self._fixed >= (drawing.kind.points_needed or 0):
+            self._finish_drawing()
+        else:
+            drawing.points.append(drawing.points[-1])
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        view = self.view
+        if view is None:
+            return
+        pos = event.position()
+        self._update_probe(pos)
+        drag = self._drag
+        if self._drawing is not None and (drag is None or drag.mode == "draw"):
+            point = self._image_point(pos)
+            if self._drawing.kind is MeasureKind.FREEHAND:
+                if drag is not None:
+                    last = self._display(self._drawing.points[-1])
+                    if math.hypot(last.x() - pos.x(), last.y() - pos.y()) >= 3:
+                        self._drawing.points.append(point)
+            else:
+                self._drawing.points[-1] = point
+            self.update()
+            return
+        if drag is None:
+            self.update()  # the probe text
+            return
+        dx, dy = pos.x() - drag.last.x(), pos.y() - drag.last.y()
+        drag.last = pos
+        if drag.mode == "window":
+            view.drag_window(dx, dy)
+            self._window_touched = True
+        elif drag.mode == "pan":
+            view.pan_by(dx, dy)
+            self._auto_fit = False
+        elif drag.mode == "zoom":
+            view.zoom_by(math.exp(-dy / 150.0), drag.anchor)
+            self._auto_fit = False
+        elif drag.mode == "scroll":
+            drag.accumulated += dy
+            steps = int(drag.accumulated / 4)
+            if steps:
+                drag.accumulated -= steps * 4
+                view.scroll(steps)
+        elif drag.mode == "edit" and drag.target is not None:
+            drag.target.points[drag.point] = self._image_point(pos)
+            self.update()
+        elif drag.mode == "crosshair":
+            self._move_crosshair(pos)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        drag, self._drag = self._drag, None
+        if drag is None:
+            return
+        if drag.mode == "edit" and drag.target is not None:
+            measurement = self._compute(drag.target)
+            if measurement is not None:
+                drag.target.measurement = measurement
+                self.measurementChanged.emit(measurement)
+            self.update()
+        elif drag.mode == "draw" and self._drawing is not None:
+            drawing = self._drawing
+            if drawing.kind is MeasureKind.FREEHAND:
+                if len(drawing.points) >= 3:
+                    self._finish_drawing()
+                else:
+                    self._drawing = None
+                self.update()
+                return
+            pos = event.position()
+            previous = self._display(drawing.points[-2])
+            if math.hypot(previous.x() - pos.x(), previous.y() - pos.y()) > 3:
+                drawing.points[-1] = self._image_point(pos)
+                self._fix_live()
+            self.update()
+
+    def _move_crosshair(self, pos: QPointF) -> None:
+        view = self.view
+        assert view is not None
+        column, row = self._image_point(pos)
+        point = view.series.plane(view.state.index).to_patient([(column, row)])[0]
+        self.crosshairMoved.emit(point)
+
+    def _update_probe(self, pos: QPointF) -> None:
+        view = self.view
+        assert view is not None
+        series, index = view.series, view.state.index
+        column, row = self._image_point(pos)
+        c, r = math.floor(column + 0.5), math.floor(row + 0.5)
+        rows, columns = series.shape[1:3]
+        if not (0 <= r < rows and 0 <= c < columns) or not series.is_loaded(index):
+            self._probe = ""
+            return
+        stored = series.volume[index][r, c]
+        if series.is_colour:
+            self._probe = f"({c}, {r}) : RVB {tuple(int(v) for v in stored)}"
+            return
+        slope, intercept = series.rescale(index)
+        value = float(stored) * slope + intercept
+        unit = " UH" if series.modality == "CT" else ""
+        self._probe = f"({c}, {r}) : {_num(value, 0 if slope == 1 else 1)}{unit}"
+
+    def leaveEvent(self, event: object) -> None:
+        self._probe = ""
+        self.update()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        view = self.view
+        if view is None:
+            return
+        notches = event.angleDelta().y() / 120.0
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            pos = event.position()
+            view.zoom_by(1.15 ** notches, (pos.x() - self.width() / 2, pos.y() - self.height() / 2))
+            self._auto_fit = False
+        else:
+            step = int(math.copysign(max(1, round(abs(notches))), notches)) if notches else 0
+            view.scroll(-step)
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        view = self.view
+        key, text = event.key(), event.text()
+        if view is None:
+            return super().keyPressEvent(event)
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        count = view.series.shape[0]
+        moves = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1,
+                 Qt.Key.Key_PageUp: -max(1, count // 10), Qt.Key.Key_PageDown: max(1, count // 10)}
+        if key in moves:
+            view.scroll(moves[key])
+        elif key == Qt.Key.Key_Home:
+            view.set_index(0)
+        elif key == Qt.Key.Key_End:
+            view.set_index(count - 1)
+        elif text and text in "0123456789" and self.apply_preset_key(text):
+            pass
+        elif key == Qt.Key.Key_I:
+            view.toggle_invert()
+        elif key == Qt.Key.Key_R:
+            view.rotate(clockwise=not shift)
+        elif key == Qt.Key.Key_H:
+            view.flip_horizontal()
+        elif key == Qt.Key.Key_V:
+            view.flip_vertical()
+        elif key == Qt.Key.Key_F:
+            self.fit()
+        elif key == Qt.Key.Key_N:
+            view.one_to_one()
+            self._auto_fit = False
+        elif key == Qt.Key.Key_Space:
+            self.toggle_cine()
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selected()
+        elif key == Qt.Key.Key_Escape:
+            self._drawing = None
+            self.update()
+        else:
+            return super().keyPressEvent(event)
+        event.accept()
+
+    def fit(self) -> None:
+        self._auto_fit = True
+        self._fit_if_auto()
+
+    # --- drag and drop of a series thumbnail -------------------------------------------------------
+    def dragEnterEvent(self, event: Any) -> None:
+        if event.mimeData().hasFormat(MIME_SERIES):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:
+        data = event.mimeData().data(MIME_SERIES)
+        try:
+            number = int(bytes(data).decode("ascii"))
+        except ValueError:
+            return
+        event.acceptProposedAction()
+        self.activated.emit()
+        self.seriesDropped.emit(number)
+
+
+def _num(value: float, decimals: int = 1) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",")
