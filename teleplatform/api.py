@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .audit import AuditRefused, AuditService
 from .auth import AuthError, AuthService, seed_accounts
 from .clock import Clock, SystemClock, iso
 from .dicom_index import ScanReport, scan
@@ -28,6 +29,12 @@ def _auth_http_error(error: AuthError) -> HttpError:
     return HttpError(error.status, error.code, error.message, headers)
 
 
+def _audit_http_error(error: AuditRefused) -> HttpError:
+    """The head the platform holds travels in a header: the error body keeps its two fields."""
+    headers = {"X-Audit-Head": f"{error.head[0]}:{error.head[1]}"} if error.head else {}
+    return HttpError(error.status, error.code, error.message, headers)
+
+
 def _string_fields(request: Request, *names: str) -> list[str]:
     body = request.json()
     values = [body.get(name) for name in names]
@@ -45,6 +52,7 @@ class Platform:
     intake: Intake
     dicomweb: DicomWeb
     dicom_report: ScanReport
+    audit: AuditService
 
     @classmethod
     def open(cls, root: Path, clock: Clock | None = None) -> Platform:
@@ -56,7 +64,16 @@ class Platform:
         intake = Intake(store, clock)
         ingest_orders(intake, data.orders)
         report = scan(store, data.dicom)
-        return cls(data, clock, store, AuthService(store, clock), intake, DicomWeb(store, data.dicom), report)
+        return cls(
+            data,
+            clock,
+            store,
+            AuthService(store, clock),
+            intake,
+            DicomWeb(store, data.dicom),
+            report,
+            AuditService(store, clock),
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -132,6 +149,20 @@ class Platform:
             headers={"X-HL7-Ack-Code": receipt.code.value},
         )
 
+    def receive_audit(self, request: Request) -> Response:
+        body = request.json()
+        try:
+            receipt = self.audit.receive(body.get("chain"), body.get("records"), request.user.login)
+        except AuditRefused as exc:
+            raise _audit_http_error(exc) from exc
+        return json_response(receipt.as_json())
+
+    def audit_chain(self, request: Request) -> Response:
+        try:
+            return json_response(self.audit.chain(request.params["chain"]))
+        except AuditRefused as exc:
+            raise _audit_http_error(exc) from exc
+
     def routes(self) -> list[Route]:
         web = self.dicomweb
         study = "/dicom-web/studies/{study}"
@@ -145,6 +176,8 @@ class Platform:
             Route("POST", "/api/v1/auth/verify-password", self.verify_password),
             Route("GET", "/api/v1/worklist", self.worklist),
             Route("POST", "/api/v1/messages", self.messages),
+            Route("POST", "/api/v1/audit", self.receive_audit),
+            Route("GET", "/api/v1/audit/chains/{chain}", self.audit_chain),
             Route("GET", "/dicom-web/studies", web.search_studies),
             Route("GET", "/dicom-web/series", web.search_series),
             Route("GET", "/dicom-web/instances", web.search_instances),

@@ -113,7 +113,10 @@ def export_command(root: Path, out: Path) -> int:
         report = export(DataDir(root).database, out)
     except FileNotFoundError:
         return _fail(f"aucune base de la plateforme dans {root} (le serveur a-t-il déjà démarré ?)")
-    print(f"{report.messages} message(s) HL7 et {report.documents} document(s) CDA exportés dans {out}")
+    print(
+        f"{report.messages} message(s) HL7, {report.documents} document(s) CDA et "
+        f"{report.audit_chains} journal(aux) d'audit exportés dans {out}"
+    )
     return 0
 
 

@@ -1,7 +1,9 @@
 """Export of what the platform received, for inspection outside it.
 
 messages/NNNNNN_<type>_<MSH-10>_<ack>.hl7 holds each received message byte for byte, accepted or
-not; documents/NNNNNN_<order>_<document id>.xml each CDA decoded from an accepted report message.
+not; documents/NNNNNN_<order>_<document id>.xml each CDA decoded from an accepted report message;
+audit/<source>_<chain>.jsonl each workstation audit chain received, its lines as the workstation
+sealed them (``python -m workstation.audit verify FILE --key-file K0`` checks it with its key).
 The store is only read, so this runs beside a live server.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 class ExportReport:
     messages: int
     documents: int
+    audit_chains: int = 0
 
 
 def _safe(value: str) -> str:
@@ -28,6 +31,7 @@ def export(database: Path, out: Path) -> ExportReport:
         raise FileNotFoundError(database)
     (out / "messages").mkdir(parents=True, exist_ok=True)
     (out / "documents").mkdir(parents=True, exist_ok=True)
+    (out / "audit").mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(database)
     conn.row_factory = sqlite3.Row
     try:
@@ -47,6 +51,18 @@ def export(database: Path, out: Path) -> ExportReport:
                 row["cda"]
             )
             documents += 1
+        chains = 0
+        has_audit = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_chains'"
+        ).fetchone()
+        query = "SELECT chain, source FROM audit_chains ORDER BY first_received_at, chain"
+        for chain in conn.execute(query) if has_audit else ():
+            lines = conn.execute(
+                "SELECT line FROM audit_records WHERE chain = ? ORDER BY idx", (chain["chain"],)
+            )
+            data = "".join(row["line"] + "\n" for row in lines).encode("utf-8")
+            (out / "audit" / f"{_safe(chain['source'])}_{chain['chain']}.jsonl").write_bytes(data)
+            chains += 1
     finally:
         conn.close()
-    return ExportReport(messages, documents)
+    return ExportReport(messages, documents, chains)

@@ -1,9 +1,10 @@
 """The platform's durable store: one SQLite file in WAL mode with synchronous=FULL.
 
 Everything the platform is told (messages, the ACK it answered, the orders they build, accounts,
-tokens, the image index) lives here, so a restart or a crash loses nothing that was acknowledged:
-an ACK is only sent after the transaction that recorded the message has committed, and WAL with
-synchronous=FULL keeps committed transactions across a power loss (measured in STACK-NOTES.md).
+tokens, the image index, the workstations' audit records) lives here, so a restart or a crash loses
+nothing that was acknowledged: an ACK is only sent after the transaction that recorded the message
+has committed, and WAL with synchronous=FULL keeps committed transactions across a power loss
+(measured in STACK-NOTES.md).
 
 The schema is owned here; each service (auth, intake, DICOM index) writes its own SQL against it.
 One connection shared by the server's threads, serialised by a lock: the platform's load is a few
@@ -115,6 +116,23 @@ CREATE TABLE IF NOT EXISTS instances (
 );
 CREATE INDEX IF NOT EXISTS instances_study ON instances(study_uid);
 CREATE INDEX IF NOT EXISTS instances_series ON instances(series_uid);
+CREATE TABLE IF NOT EXISTS audit_chains (
+    chain              TEXT PRIMARY KEY,
+    source             TEXT NOT NULL,
+    head_index         INTEGER NOT NULL,
+    head_mac           TEXT NOT NULL,
+    first_received_at  TEXT NOT NULL,
+    last_received_at   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_records (
+    chain          TEXT NOT NULL REFERENCES audit_chains(chain),
+    idx            INTEGER NOT NULL,
+    mac            TEXT NOT NULL,
+    line           TEXT NOT NULL,
+    received_at    TEXT NOT NULL,
+    received_from  TEXT NOT NULL,
+    PRIMARY KEY (chain, idx)
+);
 """
 
 
