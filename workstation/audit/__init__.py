@@ -1,6 +1,10 @@
 """The workstation's audit journal: DICOM/ATNA-shaped records in a forward-secure HMAC chain.
 
-See README.md beside this file for how the journal is protected and what its seal proves.
+Records are appended to a local file (0600), each sealed by an HMAC under a key that evolves per
+record and linked to the previous one; keys live in the OS keyring. Records are shipped to the
+platform, whose acknowledged chain head is the anchor that reveals a journal truncated or rewritten
+after shipping. README.md beside this file says exactly how the journal is protected, what the seal
+and the anchor prove, and what they do not.
 """
 
 from workstation.audit.journal import (
@@ -20,15 +24,29 @@ from workstation.audit.journal import (
     verify_lines,
 )
 from workstation.audit.model import AuditRecord, AuditSource, EventKind, Media, Outcome
+from workstation.audit.shipping import (
+    AckStore,
+    AuditShipper,
+    AuditTransport,
+    ChainRefused,
+    HttpAuditTransport,
+    ShippingError,
+    ShipReport,
+)
 from workstation.audit.trail import AuditTrail, StudyOrigin
 
 __all__ = [
+    "AckStore",
     "AuditJournal",
     "AuditRecord",
+    "AuditShipper",
     "AuditSource",
     "AuditTrail",
+    "AuditTransport",
     "ChainHead",
+    "ChainRefused",
     "EventKind",
+    "HttpAuditTransport",
     "JournalBusy",
     "JournalError",
     "JournalStateLost",
@@ -38,6 +56,8 @@ __all__ = [
     "Outcome",
     "Problem",
     "ProblemKind",
+    "ShipReport",
+    "ShippingError",
     "StudyOrigin",
     "Verification",
     "default_journal_path",

@@ -6,9 +6,10 @@ writer state also serves as the expected chain head, so verifying with the keyri
 cut off the end of the file.
 
 Honest limit: while ``k_0`` sits in the same keyring as ``k_n``, an attacker who can read the
-keyring can rewrite the past; forward security only protects against someone who obtains the
-writer's current key alone (from memory, or from a copy of the writer state). It becomes real when
-``k_0`` is handed to the platform at enrolment and deleted here (planned with the audit shipping).
+keyring can re-seal the past; forward security only protects against someone who obtains the
+writer's current key alone (from memory, or from a copy of the writer state). What such an attacker
+cannot do unnoticed is change what was already shipped: the head the platform acknowledged
+(:mod:`workstation.audit.shipping`) commits to every record before it. See README.md.
 """
 
 from __future__ import annotations
@@ -89,6 +90,9 @@ def set_aside_and_restart(keystore: KeyStore, path: Path | None = None) -> tuple
     aside = path.with_name(f"{path.stem}.{stamp}.set-aside{path.suffix}")
     if path.exists():
         os.replace(path, aside)
+    acknowledged = path.with_name(path.name + ".ack.json")  # shipping.AckStore's file goes with it
+    if acknowledged.exists():
+        os.replace(acknowledged, aside.with_name(aside.name + ".ack.json"))
     old_key = keystore.load(SecretName.AUDIT_JOURNAL_KEY)
     if old_key is not None:
         with old_key:

@@ -250,11 +250,14 @@ def read_entries(path: Path, after: ChainHead | None = None) -> Iterator[Journal
     """The records after ``after`` (all when None), unverified: verify first when it matters.
 
     Raises :class:`JournalTampered` when the record at ``after.index`` is gone or no longer has the
-    acknowledged MAC (the journal changed since it was shipped).
+    acknowledged MAC (the journal changed since it was shipped). A last line without its end of
+    line is a record being written (or torn by a crash): it is not read.
     """
     reached = after is None
     with open(path, "rb") as stream:
         for index, raw in enumerate(stream):
+            if not raw.endswith(b"\n"):
+                break
             if after is not None and index < after.index:
                 continue
             try:

@@ -1,0 +1,247 @@
+"""The audit shipper against the real reference platform (in process, real HTTPS, manual clock).
+
+What is checked: records reach the platform byte for byte and only once; the head it acknowledges
+is recorded and becomes the anchor: a journal truncated or rewritten after shipping is refused, even
+when the local acknowledgement file is lost or rolled back; failures leave records pending.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import trustme
+
+from auth.keystore import KeyStore, VolatileKeyring
+from auth.session import Identity
+from tests.teleplatform.builders import write_data_dir
+from tests.teleplatform.conftest import Live, ManualClock, start_live  # noqa: F401  (fixture)
+from workstation.audit import (
+    AuditJournal,
+    AuditSource,
+    AuditTrail,
+    ChainHead,
+    JournalTampered,
+    MemoryStateStore,
+    ProblemKind,
+    verify_file,
+)
+from workstation.audit.custody import open_journal, set_aside_and_restart
+from workstation.audit.shipping import (
+    AckStore,
+    AuditShipper,
+    HttpAuditTransport,
+    ShippingError,
+    chain_id,
+)
+
+K0 = bytes.fromhex("a7" * 32)
+USER = Identity("dr.durand", "10007654321", "DURAND", "Paul", "Dr")
+
+
+class Workstation:
+    """A journal, its trail, and a shipper talking to one live platform."""
+
+    def __init__(self, live: Live, path: Path, batch: int = 7) -> None:
+        self.live = live
+        self.path = path
+        self.tokens = live.login()
+        self.journal = AuditJournal(path, MemoryStateStore(), K0)
+        moments = (datetime(2026, 1, 6, 14, 0, tzinfo=UTC) + timedelta(seconds=i) for i in range(10**6))
+        self.trail = AuditTrail(
+            self.journal, AuditSource("poste-7"), "poste-7.local", now=lambda: next(moments)
+        )
+        self.token: str | None = self.tokens["access_token"]
+        self.transport = HttpAuditTransport(live.base_url, live.ca_path, lambda: self.token)
+        self.shipper = AuditShipper(path, self.transport, batch=batch)
+
+    def record(self, count: int) -> ChainHead:
+        head = None
+        for i in range(count):
+            head = self.trail.order_viewed(USER, f"CMD-{i:04d}", "1840512345678^^^&1.2.250.1.213.1.4.10&ISO")
+        assert head is not None
+        return head
+
+    def platform_head(self) -> ChainHead:
+        answer = self.live.session.get(
+            self.live.url(f"/api/v1/audit/chains/{chain_id(self.path)}"),
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        assert answer.status_code == 200, answer.text
+        head = answer.json()["head"]
+        return ChainHead(head["index"], bytes.fromhex(head["mac"]))
+
+    def stored_lines(self) -> list[str]:
+        with self.live.platform.store.reading() as conn:
+            rows = conn.execute("SELECT line FROM audit_records ORDER BY idx").fetchall()
+        return [row["line"] for row in rows]
+
+    def cut_to(self, records: int) -> None:
+        """Truncate the file to its first ``records`` lines (what an intruder would do)."""
+        self.journal.close()
+        lines = self.path.read_bytes().splitlines(keepends=True)
+        self.path.write_bytes(b"".join(lines[:records]))
+
+
+@pytest.fixture
+def station(tmp_path: Path, start_live: Callable[..., Live]) -> Workstation:  # noqa: F811
+    live = start_live(write_data_dir(tmp_path / "data"))
+    return Workstation(live, tmp_path / "ws" / "journal.jsonl")
+
+
+def test_ships_in_batches_byte_for_byte_and_records_the_head(station: Workstation) -> None:
+    head = station.record(30)
+    assert station.shipper.pending() == 30
+    report = station.shipper.ship()
+    assert (report.sent, report.head) == (30, head)
+    assert station.stored_lines() == station.path.read_text(encoding="ascii").splitlines()
+    assert station.platform_head() == head
+    assert station.shipper.acknowledged() == head
+    assert station.shipper.pending() == 0
+    assert json.loads(AckStore(station.path).path.read_text())["index"] == 29
+    # Nothing new: nothing sent. New records: only those.
+    assert station.shipper.ship().sent == 0
+    newer = station.record(3)
+    assert station.shipper.ship() == type(report)(3, newer)
+    assert len(station.stored_lines()) == 33
+    # The platform's head is the anchor a full verification uses.
+    assert verify_file(station.path, K0, station.platform_head()).ok
+
+
+def test_a_lost_acknowledgement_file_resumes_from_the_platform_head(station: Workstation) -> None:
+    station.record(10)
+    station.shipper.ship()
+    AckStore(station.path).path.unlink()
+    head = station.record(2)
+    report = station.shipper.ship()
+    assert (report.sent, report.head) == (2, head)  # the 10 records were not sent again
+    assert len(station.stored_lines()) == 12
+
+
+def test_truncation_after_shipping_is_detected_against_the_acknowledged_head(station: Workstation) -> None:
+    station.record(20)
+    station.shipper.ship()
+    station.cut_to(15)
+    with pytest.raises(JournalTampered) as caught:
+        station.shipper.ship()
+    assert "envoi" in caught.value.user_message
+    with pytest.raises(JournalTampered):
+        station.shipper.check_against_platform()
+    result = verify_file(station.path, K0, station.platform_head())
+    assert result.problem is not None and result.problem.kind is ProblemKind.MISSING_RECORDS
+    assert result.problem.index == 15
+
+
+def test_truncation_with_the_local_acknowledgement_rolled_back_is_caught_by_the_platform(
+    station: Workstation,
+) -> None:
+    station.record(20)
+    station.shipper.ship()
+    # The intruder cuts the journal to 10 records, rolls the acknowledgement back to match, and
+    # the workstation (re-opened from k0) goes on writing: record 10 now differs from the shipped one.
+    station.cut_to(10)
+    AckStore(station.path).save(chain_id(station.path) or "", ChainHead(9, _mac_of(station.path, 9)))
+    station.journal = AuditJournal(station.path, MemoryStateStore.recover(station.path, K0))
+    station.trail = AuditTrail(station.journal, AuditSource("poste-7"), "poste-7.local")
+    station.record(3)
+    with pytest.raises(JournalTampered):
+        station.shipper.ship()
+    assert len(station.stored_lines()) == 20  # the platform kept what it had
+
+
+def test_a_rewritten_shipped_record_is_detected(station: Workstation, tmp_path: Path) -> None:
+    station.record(12)
+    station.shipper.ship()
+    station.journal.close()
+    # Someone holding k0 re-seals the whole chain with record 11 changed: a valid chain, another MAC.
+    lines = station.path.read_bytes().splitlines(keepends=True)
+    forged_path = tmp_path / "forged.jsonl"
+    with AuditJournal(forged_path, MemoryStateStore(), K0) as forger:
+        for index, line in enumerate(lines):
+            record = json.loads(line)["body"]["record"]
+            if index == 11:
+                record["objects"][1]["id"] = "CMD-9999"
+            forger.append(_record(record))
+    os.replace(forged_path, station.path)
+    assert verify_file(station.path, K0).ok  # the seal alone cannot tell
+    with pytest.raises(JournalTampered):
+        station.shipper.check_against_platform()
+    with pytest.raises(JournalTampered):
+        station.shipper.ship()
+
+
+def test_failures_leave_records_pending(station: Workstation, tmp_path: Path) -> None:
+    station.record(5)
+    station.token = None
+    with pytest.raises(ShippingError) as not_logged:
+        station.shipper.ship()
+    assert "connexion" in not_logged.value.user_message and not not_logged.value.tls
+    station.token = "expired-or-forged"
+    with pytest.raises(ShippingError):
+        station.shipper.ship()
+    station.token = station.tokens["access_token"]
+    other_ca = tmp_path / "other-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(other_ca))
+    wrong_ca = AuditShipper(
+        station.path, HttpAuditTransport(station.live.base_url, other_ca, lambda: station.token)
+    )
+    with pytest.raises(ShippingError) as tls:
+        wrong_ca.ship()
+    assert tls.value.tls and "certificat" in tls.value.user_message
+    unreachable = AuditShipper(
+        station.path,
+        HttpAuditTransport("https://127.0.0.1:9", station.live.ca_path, lambda: station.token, 2),
+    )
+    with pytest.raises(ShippingError) as down:
+        unreachable.ship()
+    assert "injoignable" in down.value.user_message
+    assert station.shipper.pending() == 5
+    assert station.shipper.ship().sent == 5
+
+
+def test_a_record_being_written_is_not_shipped(station: Workstation) -> None:
+    head = station.record(4)
+    station.journal.close()
+    with open(station.path, "ab") as stream:
+        stream.write(b'{"body":{"index":4,"pr')  # the writer is in the middle of its write
+    report = station.shipper.ship()
+    assert (report.sent, report.head) == (4, head)
+
+
+def test_set_aside_moves_the_acknowledgement_with_the_journal(tmp_path: Path) -> None:
+    keystore = KeyStore(VolatileKeyring())
+    path = tmp_path / "audit" / "journal.jsonl"
+    journal = open_journal(keystore, path)
+    trail = AuditTrail(journal, AuditSource("poste-7"), "poste-7.local")
+    trail.login(USER)
+    AckStore(path).save(chain_id(path) or "", journal.head or ChainHead(0, bytes(32)))
+    journal.close()
+    new_journal, aside = set_aside_and_restart(keystore, path)
+    new_journal.close()
+    assert not AckStore(path).path.exists()
+    assert aside.with_name(aside.name + ".ack.json").exists()
+
+
+def _mac_of(path: Path, index: int) -> bytes:
+    return bytes.fromhex(json.loads(path.read_bytes().splitlines()[index])["mac"])
+
+
+def _record(data: dict):
+    from workstation.audit.model import AuditRecord
+
+    return AuditRecord.from_json(data)
+
+
+def test_manual_clock_is_the_platform_clock(station: Workstation) -> None:
+    """The fixture's platform runs on a manual clock: shipping does not depend on real time."""
+    assert isinstance(station.live.clock, ManualClock)
+    station.live.clock.advance(hours=5)
+    station.record(1)
+    with pytest.raises(ShippingError):  # the access token (15 min) has expired on the platform
+        station.shipper.ship()
+    station.token = station.live.login()["access_token"]
+    assert station.shipper.ship().sent == 1

@@ -1,0 +1,378 @@
+"""Shipping the audit journal to the platform, whose acknowledged chain head anchors the journal.
+
+The journal stays on the workstation; its records are also sent, in order, to the platform
+(``POST /api/v1/audit``, docs/ARCHITECTURE.md), which stores each sealed line as it is and answers
+the chain head it now holds: ``(index, MAC)`` of the last record. The shipper records that head
+beside the journal (:class:`AckStore`, not a secret) and next time sends what follows it.
+
+Why the head matters: the HMAC chain shows any record altered, removed, moved or duplicated, but a
+journal cut short is still a valid chain. The head the platform acknowledged is kept out of the
+workstation's reach, so the journal must always still contain that record with that MAC:
+
+- every shipment starts by reading the journal after the acknowledged head, which fails with
+  :class:`JournalTampered` when that record is gone or changed;
+- when the platform refuses a batch because it holds something else (``chain_conflict``,
+  ``chain_gap``), its own head is fetched: the shipper resumes after it if the journal contains it
+  (our local record was merely behind), otherwise the journal was rewritten or truncated after it
+  was shipped: :class:`JournalTampered`;
+- :meth:`AuditShipper.check_against_platform` makes the same check on demand (at start-up), and
+  an auditor passes that head to ``python -m workstation.audit verify --head INDEX:MAC``.
+
+On :class:`JournalTampered` the caller does what it does when opening fails: a security alert
+(``AuditTrail.chain_broken``) and ``custody.set_aside_and_restart``.
+
+A chain is named by the MAC of its record 0 (64 hex digits): a journal set aside and restarted is
+a new chain for the platform. Delivery is at least once; the platform counts a record it already
+holds with the same MAC as a duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import requests
+
+from workstation.audit.journal import ChainHead, JournalTampered, read_entries
+
+log = logging.getLogger(__name__)
+
+BATCH = 500  # the platform takes up to 1,000 records per request
+
+
+class ShippingError(Exception):
+    """Records could not be shipped now; they stay pending. ``user_message`` is French."""
+
+    def __init__(self, detail: str, user_message: str, *, tls: bool = False) -> None:
+        super().__init__(detail)
+        self.user_message = user_message
+        self.tls = tls  # a certificate or handshake failure: the caller records a security alert
+
+
+class ChainRefused(Exception):
+    """The platform holds a different history for this chain (HTTP 409); ``head`` is what it holds."""
+
+    def __init__(self, code: str, detail: str, head: ChainHead | None) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.head = head
+
+
+class AuditTransport(Protocol):
+    """The platform's audit endpoints, as the shipper needs them."""
+
+    def send(self, chain: str, lines: Sequence[bytes]) -> ChainHead:
+        """Ship sealed lines (without their end of line); returns the head the platform holds.
+
+        Raises :class:`ChainRefused` (conflict) or :class:`ShippingError` (try again later).
+        """
+        ...
+
+    def head(self, chain: str) -> ChainHead | None:
+        """The head the platform holds for ``chain``; None when it never received it."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ShipReport:
+    sent: int  # records the platform stored or confirmed in this run
+    head: ChainHead | None  # the acknowledged head after this run (None: nothing ever shipped)
+
+
+def chain_id(path: Path) -> str | None:
+    """The chain's name: the MAC of record 0, or None when the journal has no complete record."""
+    try:
+        with open(path, "rb") as stream:
+            first = stream.readline()
+    except FileNotFoundError:
+        return None
+    if not first.endswith(b"\n"):
+        return None
+    try:
+        mac = json.loads(first)["mac"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise JournalTampered(
+            f"record 0 of {path} is unreadable: {exc}", "Le journal d'audit est altéré (enregistrement 0)."
+        ) from exc
+    if not isinstance(mac, str) or len(mac) != 64:
+        raise JournalTampered(
+            f"record 0 of {path} has no MAC", "Le journal d'audit est altéré (enregistrement 0)."
+        )
+    return mac
+
+
+class AckStore:
+    """The last head the platform acknowledged, in ``<journal>.ack.json`` (atomic replace, mode 600).
+
+    Not a secret and not the anchor itself: the platform keeps the authoritative copy. This file
+    only spares a request at each shipment and lets the workstation check truncation offline.
+    """
+
+    def __init__(self, journal_path: Path) -> None:
+        self.path = journal_path.with_name(journal_path.name + ".ack.json")
+
+    def load(self, chain: str) -> ChainHead | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="ascii"))
+            if data.get("chain") != chain:
+                return None
+            return ChainHead(int(data["index"]), bytes.fromhex(data["mac"]))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("audit acknowledgement file %s unreadable (%s): asking the platform", self.path, exc)
+            return None
+
+    def save(self, chain: str, head: ChainHead) -> None:
+        data = {
+            "chain": chain,
+            "index": head.index,
+            "mac": head.mac.hex(),
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        fd, temp = tempfile.mkstemp(prefix=".ack-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as stream:
+                json.dump(data, stream)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+class AuditShipper:
+    """Sends the journal's unshipped records; see the module docstring. Qt-free, any thread.
+
+    The journal writer may append while this reads: only complete lines are read.
+    """
+
+    def __init__(
+        self, journal_path: Path, transport: AuditTransport, acks: AckStore | None = None, batch: int = BATCH
+    ) -> None:
+        if not 1 <= batch <= 1000:
+            raise ValueError("batch must be between 1 and 1000 records")
+        self.path = Path(journal_path)
+        self._transport = transport
+        self._acks = acks or AckStore(self.path)
+        self._batch = batch
+
+    def acknowledged(self) -> ChainHead | None:
+        chain = chain_id(self.path)
+        return self._acks.load(chain) if chain else None
+
+    def pending(self) -> int:
+        """How many complete records the platform has not acknowledged (offline: from the local copy)."""
+        ack = self.acknowledged()
+        return sum(1 for _ in read_entries(self.path, ack))
+
+    def ship(self) -> ShipReport:
+        """Send every record after the acknowledged head, in batches; record each new head.
+
+        Raises :class:`ShippingError` (nothing lost: the rest is sent next time) and
+        :class:`JournalTampered` (the journal no longer contains what the platform acknowledged).
+        """
+        chain = chain_id(self.path)
+        if chain is None:
+            return ShipReport(0, None)
+        ack = self._acks.load(chain)
+        if ack is None:
+            ack = self._transport.head(chain)  # the local copy is gone: the platform's anchor
+        sent = [0]
+        resynchronised = False
+        while True:
+            try:
+                ack = self._send_after(chain, ack, sent)
+                return ShipReport(sent[0], ack)
+            except ChainRefused as refused:
+                if resynchronised:
+                    raise self._tampered(refused.head, str(refused)) from refused
+                resynchronised = True
+                platform_head = refused.head or self._transport.head(chain)
+                if platform_head is None:
+                    raise self._tampered(None, str(refused)) from refused
+                log.warning("audit shipping: platform holds head %d, resuming from it", platform_head.index)
+                self._contains(platform_head)
+                self._acks.save(chain, platform_head)
+                ack = platform_head
+
+    def check_against_platform(self) -> ChainHead | None:
+        """Ask the platform for its head and check the journal still contains it (start-up check).
+
+        Returns that head (None when the platform has nothing of this chain yet); raises
+        :class:`JournalTampered` or :class:`ShippingError`.
+        """
+        chain = chain_id(self.path)
+        if chain is None:
+            local = self._acks.path.exists()
+            if local:
+                raise self._tampered(None, "the journal is empty but records were acknowledged")
+            return None
+        head = self._transport.head(chain)
+        if head is not None:
+            self._contains(head)
+        return head
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _send_after(self, chain: str, ack: ChainHead | None, sent: list[int]) -> ChainHead | None:
+        """Ship what follows ``ack``; ``sent[0]`` counts the records acknowledged on the way."""
+        batch: list[tuple[int, bytes, bytes]] = []
+        entries = read_entries(self.path, ack)  # raises JournalTampered: the anchor is gone
+        for entry in entries:
+            batch.append((entry.index, entry.mac, entry.line.rstrip(b"\n")))
+            if len(batch) == self._batch:
+                ack = self._send(chain, batch)
+                sent[0] += len(batch)
+                batch = []
+        if batch:
+            ack = self._send(chain, batch)
+            sent[0] += len(batch)
+        return ack
+
+    def _send(self, chain: str, batch: list[tuple[int, bytes, bytes]]) -> ChainHead:
+        last_index, last_mac, _ = batch[-1]
+        head = self._transport.send(chain, [line for _, _, line in batch])
+        if head.index < last_index or (head.index == last_index and head.mac != last_mac):
+            raise ShippingError(
+                f"audit shipping: platform acknowledged {head.to_text()} after records up to {last_index}",
+                "La plateforme a accusé réception d'un autre état du journal d'audit que celui envoyé.",
+            )
+        if head.index > last_index:  # it already held more: they must be ours
+            self._contains(head)
+        self._acks.save(chain, head)
+        log.info("audit shipping: %d record(s) acknowledged up to %d", len(batch), head.index)
+        return head
+
+    def _contains(self, head: ChainHead) -> None:
+        """The journal still has record ``head.index`` with ``head.mac``, else JournalTampered."""
+        for _ in read_entries(self.path, head):
+            break
+
+    def _tampered(self, head: ChainHead | None, detail: str) -> JournalTampered:
+        where = f" (platform head {head.to_text()})" if head else ""
+        return JournalTampered(
+            f"audit journal {self.path} differs from what the platform received{where}: {detail}",
+            "Le journal d'audit du poste ne correspond plus à ce que la plateforme a reçu : il a été "
+            "modifié ou tronqué après son envoi. Une alerte de sécurité est nécessaire.",
+        )
+
+
+# --- HTTPS transport ----------------------------------------------------------------------------
+
+_UNREACHABLE = "La plateforme est injoignable : le journal d'audit sera envoyé plus tard."
+_NOT_LOGGED_IN = "Session expirée : le journal d'audit sera envoyé après la prochaine connexion."
+
+
+class HttpAuditTransport:
+    """The audit endpoints over HTTPS, verified against the platform's CA only.
+
+    ``access_token`` returns the current bearer token (the platform client's), None when logged out.
+    Like the platform client, the session ignores REQUESTS_CA_BUNDLE (``trust_env = False``).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        ca_file: Path,
+        access_token: Callable[[], str | None],
+        timeout: float = 10.0,
+    ) -> None:
+        if not base_url.startswith("https://"):
+            raise ValueError(f"the platform URL must be https: {base_url!r}")
+        self._base = base_url.rstrip("/") + "/api/v1/audit"
+        self._ca = str(ca_file)
+        self._token = access_token
+        self._timeout = timeout
+        self._session = requests.Session()
+        self._session.trust_env = False
+
+    def send(self, chain: str, lines: Sequence[bytes]) -> ChainHead:
+        body = {"chain": chain, "records": [line.decode("ascii") for line in lines]}
+        response = self._request("POST", self._base, json=body)
+        if response.status_code == 409:
+            raise ChainRefused(self._code(response), response.text[:300], self._header_head(response))
+        return self._head(self._answer(response, "ship"))
+
+    def head(self, chain: str) -> ChainHead | None:
+        response = self._request("GET", f"{self._base}/chains/{chain}")
+        if response.status_code == 404 and self._code(response) == "unknown_chain":
+            return None
+        return self._head(self._answer(response, "head"))
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        token = self._token()
+        if not token:
+            raise ShippingError("audit shipping: not logged in", _NOT_LOGGED_IN)
+        try:
+            return self._session.request(
+                method,
+                url,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=self._timeout,
+                verify=self._ca,
+                **kwargs,
+            )
+        except requests.exceptions.SSLError as exc:
+            raise ShippingError(
+                f"audit shipping: TLS failure: {exc}",
+                "Connexion sécurisée à la plateforme refusée (certificat) : le journal d'audit n'est "
+                "pas envoyé.",
+                tls=True,
+            ) from exc
+        except requests.RequestException as exc:
+            raise ShippingError(f"audit shipping: {type(exc).__name__}: {exc}", _UNREACHABLE) from exc
+
+    @staticmethod
+    def _code(response: requests.Response) -> str:
+        try:
+            body = response.json()
+        except ValueError:
+            return ""
+        return str(body.get("error", "")) if isinstance(body, dict) else ""
+
+    def _answer(self, response: requests.Response, what: str) -> dict[str, Any]:
+        status = response.status_code
+        if status in (401, 403):
+            raise ShippingError(f"audit {what}: HTTP {status} {self._code(response)}", _NOT_LOGGED_IN)
+        if status >= 500:
+            raise ShippingError(f"audit {what}: HTTP {status}", _UNREACHABLE)
+        if status != 200:
+            raise ShippingError(
+                f"audit {what}: HTTP {status} {self._code(response)}: {response.text[:300]}",
+                "La plateforme a refusé le journal d'audit du poste (erreur de protocole).",
+            )
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise ShippingError(f"audit {what}: answer is not JSON", _BAD_ANSWER) from exc
+        if not isinstance(body, dict):
+            raise ShippingError(f"audit {what}: answer is not an object", _BAD_ANSWER)
+        return body
+
+    @staticmethod
+    def _head(body: dict[str, Any]) -> ChainHead:
+        try:
+            head = body["head"]
+            return ChainHead(int(head["index"]), bytes.fromhex(head["mac"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ShippingError(f"audit: malformed head in {body!r:.200}", _BAD_ANSWER) from exc
+
+    @staticmethod
+    def _header_head(response: requests.Response) -> ChainHead | None:
+        value = response.headers.get("X-Audit-Head")
+        try:
+            return ChainHead.from_text(value) if value else None
+        except ValueError:
+            return None
+
+
+_BAD_ANSWER = "La plateforme a envoyé une réponse illisible au journal d'audit."
