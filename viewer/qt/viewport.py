@@ -305,7 +305,8 @@ class Viewport(QWidget):
             place.append(f"Ép. {_num(thickness)} mm")
         if place:
             top_right.append(" — ".join(place))
-        self._shadowed(painter, QRectF(6, 4, w - 12, 80), right | Qt.AlignmentFlag.AlignTop,
+        # below the patient line, which keeps the whole width so that it is never hidden
+        self._shadowed(painter, QRectF(6, 22, w - 12, 80), right | Qt.AlignmentFlag.AlignTop,
                        "\n".join(top_right))
         bottom_left = []
         if not series.is_colour:
@@ -343,7 +344,7 @@ class Viewport(QWidget):
         centre = Qt.AlignmentFlag.AlignCenter
         self._shadowed(painter, QRectF(w - 40, h / 2 - 12, 34, 24), centre, letters(1, 0), CYAN)
         self._shadowed(painter, QRectF(6, h / 2 - 12, 34, 24), centre, letters(-1, 0), CYAN)
-        self._shadowed(painter, QRectF(w / 2 - 20, 40, 40, 20), centre, letters(0, -1), CYAN)
+        self._shadowed(painter, QRectF(w / 2 - 20, 42, 40, 20), centre, letters(0, -1), CYAN)
         self._shadowed(painter, QRectF(w / 2 - 20, h - 44, 40, 20), centre, letters(0, 1), CYAN)
 
     def mm_per_display_pixel(self) -> float | None:
@@ -409,9 +410,13 @@ class Viewport(QWidget):
             if drawn.measurement is not None and pts:
                 self._font(painter, size=9)
                 anchor = max(pts, key=lambda q: q.x())
-                self._shadowed(painter, QRectF(anchor.x() + 6, anchor.y() - 8, 260, 60),
-                               Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                               drawn.measurement.short_text(), colour)
+                rect = QRectF(anchor.x() + 6, anchor.y() - 8, 180, 60)
+                flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                if rect.right() > self.width():  # no room on the right: label left of the shape
+                    start = min(pts, key=lambda q: q.x())
+                    rect = QRectF(start.x() - 186, start.y() - 8, 180, 60)
+                    flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+                self._shadowed(painter, rect, flags, drawn.measurement.short_text(), colour)
 
     def _paint_shape(self, painter: QPainter, kind: MeasureKind, pts: list[QPointF]) -> None:
         if len(pts) < 2:
