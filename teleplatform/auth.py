@@ -63,6 +63,47 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
+@dataclass(frozen=True, slots=True)
+class TotpParameters:
+    """RFC 6238 parameters. The defaults (HMAC-SHA1, 6 digits, 30 s) are what authenticator apps use;
+    the others exist so the RFC 6238 Appendix B vectors (8 digits, SHA-256/512) run through this code.
+
+    A TOTP code is the RFC 4226 HOTP value of the counter ``T = floor(unix time / step)``.
+    """
+
+    digest: str = "sha1"
+    digits: int = 6
+    step: int = TOTP_STEP
+    window: int = TOTP_WINDOW  # steps of tolerance either way (clock drift, typing time)
+
+    def __post_init__(self) -> None:
+        if self.digest not in ("sha1", "sha256", "sha512"):
+            raise ValueError(f"RFC 6238 allows HMAC-SHA1, -SHA256 or -SHA512, not {self.digest!r}")
+        if not 6 <= self.digits <= 8 or self.step <= 0 or self.window < 0:
+            raise ValueError("TOTP codes have 6 to 8 digits, a positive step and a non-negative window")
+
+    def hotp(self, secret: str, counter: int) -> str:
+        """RFC 4226 HOTP of ``counter`` for a base32 ``secret``."""
+        return pyotp.HOTP(secret, digits=self.digits, digest=getattr(hashlib, self.digest)).at(counter)
+
+    def counter(self, moment: datetime) -> int:
+        return int(moment.timestamp()) // self.step
+
+    def code_at(self, secret: str, moment: datetime) -> str:
+        return self.hotp(secret, self.counter(moment))
+
+    def matching_step(self, secret: str, otp: str, now: datetime) -> int | None:
+        """The step, within the window around ``now``, whose code is ``otp`` (None when none is)."""
+        otp = otp.strip()
+        if len(otp) != self.digits or not otp.isdigit():
+            return None
+        current = self.counter(now)
+        for step in range(current - self.window, current + self.window + 1):
+            if hmac.compare_digest(self.hotp(secret, step), otp):
+                return step
+        return None
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -180,9 +221,10 @@ def _user(row: sqlite3.Row) -> User:
 
 
 class AuthService:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, totp: TotpParameters | None = None) -> None:
         self._store = store
         self._clock = clock
+        self._totp = totp or TotpParameters()
 
     def login(self, login: str, password: str, otp: str) -> TokenPair:
         now = self._clock.now()
@@ -287,7 +329,7 @@ class AuthService:
     ) -> tuple[AuthError | None, int | None]:
         """Both factors are always evaluated, whatever the first one gave."""
         password_ok = verify_password(password, row["password_hash"])
-        step = self._matching_step(row["totp_secret"], otp, now)
+        step = self._totp.matching_step(row["totp_secret"], otp, now)
         if not password_ok:
             return _bad_credentials(), None
         if step is None:
@@ -297,18 +339,6 @@ class AuthService:
                 401, "otp_replayed", "Ce code de vérification a déjà été utilisé : attendez le suivant."
             ), None
         return None, step
-
-    @staticmethod
-    def _matching_step(secret: str, otp: str, now: datetime) -> int | None:
-        otp = otp.strip()
-        if not otp.isdigit():
-            return None
-        totp = pyotp.TOTP(secret, interval=TOTP_STEP)
-        current = int(now.timestamp()) // TOTP_STEP
-        for step in range(current - TOTP_WINDOW, current + TOTP_WINDOW + 1):
-            if hmac.compare_digest(totp.generate_otp(step), otp):
-                return step
-        return None
 
     @staticmethod
     def _locked(until: datetime, now: datetime) -> AuthError:
