@@ -1,0 +1,240 @@
+"""Templates (resources/templates/*.html, an IHE MRRT subset) and macros, without Qt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reporting.macros import expand, macro_before_cursor, utf16_length
+from reporting.model import Chapter
+from reporting.templates import (
+    FieldKind,
+    TemplateError,
+    builtin_templates,
+    choose_template,
+    compose_chapter,
+    load_template,
+    parse_template,
+    split_chapter,
+    template_by_id,
+    template_for_report,
+)
+from teleplatform.demo import cases
+from tests.reporting.factories import make_draft
+
+HEAD = "tlr-tdm-tete-sans-injection"
+TAP = "tlr-tdm-tap-injectee"
+CHEST = "tlr-radiographie-thorax"
+BRAIN_MR = "tlr-irm-cerebrale"
+
+
+def test_the_four_shipped_templates() -> None:
+    templates = {t.id: t for t in builtin_templates()}
+    assert set(templates) == {HEAD, TAP, CHEST, BRAIN_MR}
+    for template in templates.values():
+        assert [c.chapter for c in template.chapters] == list(Chapter)
+        assert template.macro("nl", Chapter.RESULTS) is not None
+        assert template.macro("nl", Chapter.CONCLUSION) is not None
+        assert template.macro("nl", Chapter.RESULTS) != template.macro("nl", Chapter.CONCLUSION)
+    head = templates[HEAD]
+    assert head.title == "Scanner cérébral sans injection"
+    assert (head.modalities, head.acts) == (frozenset({"CT"}), frozenset({"30799-1", "24725-4"}))
+    bleeding = head.chapter(Chapter.RESULTS).fields[0]
+    assert (bleeding.id, bleeding.label, bleeding.kind, bleeding.default) == (
+        "resultats-hemorragie",
+        "Hémorragie intracrânienne",
+        FieldKind.SELECTION,
+        "absente",
+    )
+    assert "hématome sous-dural aigu" in bleeding.choices
+    assert head.default_text(Chapter.TECHNIQUE) == (
+        "Acquisition : hélicoïdale de la base du crâne au vertex, sans injection de produit de contraste\n"
+        "Reconstructions : coupes millimétriques en fenêtres parenchymateuse et osseuse, "
+        "reconstructions multiplanaires\n"
+        "Qualité : satisfaisante"
+    )
+    assert head.default_text(Chapter.CONCLUSION) == ""  # the radiologist concludes, never a default
+    assert head.macro("comp", Chapter.RESULTS).text == "À confronter aux données cliniques et biologiques."
+    chest = templates[CHEST]
+    material = chest.chapter(Chapter.RESULTS).fields[-1]
+    assert (material.label, material.kind, material.default) == ("Matériel", FieldKind.TEXT, "")
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (cases.CT_HEAD_CASE, HEAD),
+        (cases.CT_TAP_CASE, TAP),
+        (cases.DX_CHEST_CASE, CHEST),
+        (cases.MR_BRAIN_CASE, BRAIN_MR),
+    ],
+)
+def test_choice_for_the_demo_orders(case: cases.Case, expected: str) -> None:
+    regions = [r.region.code for r in case.regions]
+    # from the order alone (modality + region), and with the act code of the complement
+    assert choose_template(case.modality.code, regions).id == expected
+    assert choose_template(case.modality.code, regions, [case.exam.act.code]).id == expected
+    assert choose_template("", [], [case.exam.act.code]).id == expected
+
+
+def test_choice_when_nothing_fits_or_it_is_ambiguous() -> None:
+    assert choose_template("US", ["774007"]) is None  # no ultrasound template
+    assert choose_template("CT", []) is None  # head or chest-abdomen-pelvis: the radiologist chooses
+    assert choose_template("CT", ["737561001"]) is None  # spine: no CT spine template
+    assert template_for_report(make_draft()).id == HEAD  # CT + tête et cou
+    assert template_for_report(make_draft(acts=())) is None
+
+
+def test_chapter_text_round_trip() -> None:
+    part = template_by_id(HEAD).chapter(Chapter.RESULTS)
+    values = part.default_values() | {"resultats-ligne-mediane": "déviée de 4 mm vers la gauche"}
+    text = compose_chapter(part, values, "Sinus normalement pneumatisés.\n\nLigne 2 é œ ’ 🩻")
+    assert text.startswith("Hémorragie intracrânienne : absente\nParenchyme cérébral : ")
+    assert "\nLigne médiane : déviée de 4 mm vers la gauche\n" in text
+    assert text.endswith("pas de fracture visible\n\nSinus normalement pneumatisés.\n\nLigne 2 é œ ’ 🩻")
+    got, free = split_chapter(part, text)
+    assert got == values and free == "Sinus normalement pneumatisés.\n\nLigne 2 é œ ’ 🩻"
+    # any text, written from the template or not, comes back unchanged
+    for sample in (
+        text,
+        "",
+        "Texte libre seulement.",
+        "Hémorragie intracrânienne : absente",
+        "Hémorragie intracrânienne : absente\nsuite collée sans ligne vide",
+        "Ligne médiane : en place\nHémorragie intracrânienne : absente\n\nordre inverse",
+        "Hémorragie intracrânienne : \n\nvaleur vide",
+        "Hémorragie intracrânienne : absente \n\nespace final",
+        "Hémorragie intracrânienne : absente\n\n\n\ntrois lignes vides",
+    ):
+        values, free = split_chapter(part, sample)
+        assert compose_chapter(part, values, free) == sample, sample
+    assert split_chapter(part, "Hémorragie intracrânienne : absente\nsuite")[1] == (
+        "Hémorragie intracrânienne : absente\nsuite"
+    )
+
+
+def test_macros_expand_whole_words_of_the_chapter() -> None:
+    head = template_by_id(HEAD)
+    normal = head.macro("nl", Chapter.RESULTS).text
+    assert expand("Avant 🩻 nl", 10, head, Chapter.RESULTS) == (f"Avant 🩻 {normal}", 8 + len(normal))
+    assert expand("nl", 2, head, Chapter.CONCLUSION) == (
+        "Pas de lésion intracrânienne traumatique décelable, en particulier pas d'hémorragie intracrânienne.",
+        99,
+    )
+    assert expand("ligne 1\ncomp suite", 12, head, Chapter.TECHNIQUE)[0] == (
+        "ligne 1\nÀ confronter aux données cliniques et biologiques. suite"
+    )
+    assert expand("anl", 3, head, Chapter.RESULTS) is None  # inside a word
+    assert expand("hsd", 3, head, Chapter.CONCLUSION) is None  # a results macro only
+    assert expand("NL", 2, head, Chapter.RESULTS) is None  # keywords are case-sensitive
+    line = "é œ ’ 🩻 nl"
+    found = macro_before_cursor(line, utf16_length(line), head, Chapter.RESULTS)
+    assert (found.start_utf16, found.length_utf16) == (9, 2)  # the emoji counts two UTF-16 units
+
+
+GOOD = """<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" lang="fr">
+<head>
+  <title>Essai</title>
+  <meta name="dcterms.identifier" content="essai"/>
+  <meta name="tlr.modalites" content="CT"/>
+</head>
+<body>
+  <section id="indication"><header>Indication</header></section>
+  <section id="technique"><header>Technique</header>
+    <p><label for="t1">Acquisition</label>
+    <select id="t1"><option selected="selected">a</option><option>b</option></select></p>
+  </section>
+  <section id="results"><header>Résultats</header><textarea id="r">Texte par défaut</textarea></section>
+  <section id="conclusion"><header>Conclusion</header>
+    <dl class="macros" hidden="hidden"><dt>nl</dt><dd>Normal.</dd></dl>
+  </section>
+</body>
+</html>
+"""
+
+
+def test_a_minimal_template_and_a_file(tmp_path: Path) -> None:
+    template = parse_template(GOOD, "essai.html")
+    assert (template.id, template.title, template.origin) == ("essai", "Essai", "essai.html")
+    assert template.default_text(Chapter.TECHNIQUE) == "Acquisition : a"
+    assert template.default_text(Chapter.RESULTS) == "Texte par défaut"
+    assert template.macro("nl", Chapter.CONCLUSION).text == "Normal."
+    path = tmp_path / "essai.html"
+    path.write_text(GOOD, encoding="utf-8")
+    assert load_template(path) == template
+    with pytest.raises(TemplateError) as error:
+        load_template(tmp_path / "absent.html")
+    assert str(error.value) == "Modèle « absent.html » impossible à lire : No such file or directory."
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("<option>b</option></select>", "<option>b</option>"),
+            "Modèle « essai.html » illisible : XHTML mal formé à la ligne 12 (",
+        ),
+        (
+            ('<section id="indication"><header>Indication</header></section>', ""),
+            "Modèle « essai.html » invalide (ligne 8) : chapitre(s) manquant(s) : Indication.",
+        ),
+        (
+            ('id="conclusion"', 'id="synthese"'),
+            "Modèle « essai.html » invalide (ligne 15) : section d'identifiant inconnu « synthese » "
+            "(indication, technique, results, conclusion).",
+        ),
+        (
+            ('<textarea id="r">', '<input type="date" id="d"/><label for="d">Date</label><textarea id="r">'),
+            "Modèle « essai.html » invalide (ligne 14) : type de champ non pris en charge « date » "
+            "(TEXT ou SELECTION).",
+        ),
+        (
+            ("<option>b</option>", '<option selected="selected">b</option>'),
+            "Modèle « essai.html » invalide (ligne 12) : la liste « Acquisition » a plusieurs choix "
+            "par défaut.",
+        ),
+        (
+            ('<option selected="selected">a</option><option>b</option>', ""),
+            "Modèle « essai.html » invalide (ligne 12) : la liste « Acquisition » est vide ou contient un "
+            "choix vide.",
+        ),
+        (
+            ('<label for="t1">Acquisition</label>', ""),
+            "Modèle « essai.html » invalide (ligne 12) : le champ « t1 » n'a pas de libellé (<label for>).",
+        ),
+        (
+            ("<dd>Normal.</dd>", "<dd> </dd>"),
+            "Modèle « essai.html » invalide (ligne 16) : la macro « nl » n'a pas de texte.",
+        ),
+        (
+            ("<dt>nl</dt>", "<dt>deux mots</dt>"),
+            "Modèle « essai.html » invalide (ligne 16) : mot-clé de macro invalide « deux mots » "
+            "(un mot, 20 signes).",
+        ),
+        (
+            ('<meta name="dcterms.identifier" content="essai"/>', ""),
+            "Modèle « essai.html » invalide : l'identifiant (meta dcterms.identifier) manque.",
+        ),
+        (
+            ('<meta name="tlr.modalites" content="CT"/>', ""),
+            "Modèle « essai.html » invalide : aucune modalité (meta tlr.modalites) : modèle jamais proposé.",
+        ),
+    ],
+)
+def test_broken_templates_say_what_and_where(change: tuple[str, str], message: str) -> None:
+    old, new = change
+    assert old in GOOD
+    with pytest.raises(TemplateError) as error:
+        parse_template(GOOD.replace(old, new), "essai.html")
+    assert str(error.value).startswith(message)
+
+
+def test_not_xhtml_at_all() -> None:
+    with pytest.raises(TemplateError) as error:
+        parse_template("<html><body/></html>", "x")
+    assert str(error.value).startswith("Modèle « x » invalide (ligne 1) : la racine doit être <html>")
+    with pytest.raises(TemplateError) as error:
+        parse_template(b"\xff\xfe<not xml", "x")
+    assert str(error.value).startswith("Modèle « x » illisible : XHTML mal formé à la ligne 1 ")
