@@ -1,0 +1,377 @@
+"""Multiplanar reformats of a loaded series, without a float copy of the volume.
+
+A reformatted plane is computed from the int16 volume as it is: the slab of voxels it needs is a
+strided view, reduced (MIP / MinIP / mean) over the slab only, then interpolated linearly along the
+slice axis (the only axis whose spacing differs from the in-plane one) to give square pixels. The
+memory touched per plane is the plane, never the series: the issue's "memory blowing up on MPR of
+large series" is avoided by construction.
+
+Planes follow the display conventions of radiology whatever the acquisition: axial seen from the
+feet (patient's left on the right of the screen, anterior up), coronal seen from the front (left on
+the right, head up), sagittal seen from the patient's left (anterior on the left, head up).
+
+:class:`ReformatSeries` presents one plane orientation as a stack that :class:`~viewer.slice_view.SliceView`,
+the viewport and the measurements use exactly like an acquired series; :func:`oblique_plane`
+samples any plane (trilinear), for oblique reformats.
+
+Gantry tilt and uneven spacing: the reformat uses the series' index-to-patient matrix (first to last
+position), exact for a regular or tilted grid; the series' own warnings say when the grid is not regular.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from viewer.geometry import plane_name
+from viewer.headers import PixelSpacing, SpacingSource, VoiLut, Window
+from viewer.measure import Where
+from viewer.plane import PlaneGeometry
+from viewer.series import Series
+
+# Display conventions: (right, down) patient directions of each plane (LPS).
+_CONVENTIONS = {
+    "axiale": ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0)),
+    "coronale": ((1.0, 0.0, 0.0), (0.0, 0.0, -1.0)),
+    "sagittale": ((0.0, 1.0, 0.0), (0.0, 0.0, -1.0)),
+}
+ORIENTATIONS = ("axiale", "coronale", "sagittale")
+
+
+class SlabMode(Enum):
+    THIN = "coupe fine"
+    MIP = "MIP"
+    MINIP = "MinIP"
+    MEAN = "moyenne"
+
+
+@dataclass(frozen=True, slots=True)
+class _Axis:
+    volume_axis: int  # 0 = k (slices), 1 = i (rows), 2 = j (columns)
+    sign: int  # +1: output index grows with the voxel index
+    step: float  # voxels per output pixel
+    count: int  # output pixels along this axis
+
+
+class VolumeGrid:
+    """The volume's voxel grid in the patient: (k, i, j) indices to LPS millimetres."""
+
+    def __init__(self, series: Series) -> None:
+        if series.geometry is None or series.is_colour or series.shape[0] < 2:
+            raise ValueError("a reformat needs a greyscale stack of several slices with a patient geometry")
+        matrix = series.geometry.index_to_patient()  # (j, i, k, 1) -> patient
+        # columns reordered to the volume's (k, i, j) axis order
+        self.axes = np.stack([matrix[:3, 2], matrix[:3, 1], matrix[:3, 0]], axis=1)  # 3x3
+        self.origin = matrix[:3, 3].copy()
+        self.shape = series.shape[:3]
+        self.spacing_mm = np.linalg.norm(self.axes, axis=0)  # mm per voxel step along k, i, j
+        self._inverse = np.linalg.inv(self.axes)
+
+    def to_patient(self, voxel: Sequence[float] | np.ndarray) -> np.ndarray:
+        return self.origin + self.axes @ np.asarray(voxel, dtype=np.float64)
+
+    def to_voxel(self, point: Sequence[float] | np.ndarray) -> np.ndarray:
+        return self._inverse @ (np.asarray(point, dtype=np.float64) - self.origin)
+
+    def centre(self) -> np.ndarray:
+        return self.to_patient((np.asarray(self.shape) - 1) / 2.0)
+
+
+def _orient(grid: VolumeGrid, fixed: int) -> tuple[str, _Axis, _Axis]:
+    """Name of the plane normal to volume axis ``fixed`` and its (right, down) output axes."""
+    normal = grid.axes[:, fixed]
+    others = [a for a in range(3) if a != fixed]
+    u, v = (grid.axes[:, a] / grid.spacing_mm[a] for a in others)
+    name = plane_name((*u, *v)) if abs(float(np.dot(np.cross(u, v), normal))) > 0 else "oblique"
+    right, down = _CONVENTIONS.get(name, (tuple(u), tuple(v)))
+    # which in-plane volume axis runs closest to the conventional "right"
+    scores = [abs(float(np.dot(grid.axes[:, a], right))) / grid.spacing_mm[a] for a in others]
+    right_axis = others[int(np.argmax(scores))]
+    down_axis = others[1 - int(np.argmax(scores))]
+    # square pixels: in-plane axes keep their sampling, the slice axis is resampled to the finest one
+    finest = min(grid.spacing_mm[a] for a in others if a != 0) if 0 in others else None
+
+    def axis(volume_axis: int, wanted: Sequence[float]) -> _Axis:
+        sign = 1 if float(np.dot(grid.axes[:, volume_axis], wanted)) >= 0 else -1
+        size = grid.shape[volume_axis]
+        if volume_axis == 0 and finest is not None:
+            step = finest / grid.spacing_mm[0]
+            count = int(np.floor((size - 1) / step + 1e-9)) + 1
+        else:
+            step, count = 1.0, size
+        return _Axis(volume_axis, sign, step, count)
+
+    return name, axis(right_axis, right), axis(down_axis, down)
+
+
+class _PlaneStack:
+    """``volume[index]`` of a :class:`ReformatSeries`: computes (and caches) one plane on demand."""
+
+    def __init__(self, owner: ReformatSeries) -> None:
+        self.owner = owner
+        self._cache: dict[tuple[object, ...], np.ndarray] = {}
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.owner.source.volume.dtype
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.owner.shape
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        key = (int(index), self.owner.slab, self.owner.version)
+        plane = self._cache.get(key)
+        if plane is None:
+            plane = self.owner.compute(int(index))
+            if len(self._cache) >= 3:  # the current plane and its neighbours
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = plane
+        return plane
+
+
+class ReformatSeries:
+    """One orientation of MPR planes of a series, usable wherever a :class:`Series` is displayed."""
+
+    def __init__(self, source: Series, fixed_axis: int) -> None:
+        self.source = source
+        self.grid = VolumeGrid(source)
+        self.fixed = fixed_axis
+        self.name, self.right, self.down = _orient(self.grid, fixed_axis)
+        self.slab: tuple[SlabMode, float] = (SlabMode.THIN, 0.0)
+        self.version = 0
+        self.volume = _PlaneStack(self)
+        mm_right = self.grid.spacing_mm[self.right.volume_axis] * self.right.step
+        mm_down = self.grid.spacing_mm[self.down.volume_axis] * self.down.step
+        self.spacing = PixelSpacing(mm_down, mm_right, SpacingSource.PATIENT,
+                                    "Reconstruction : distances mesurées dans le plan du patient.")
+        middle = source.shape[0] // 2
+        self._rescale = source.rescale(middle)
+        self._reference_slice = middle
+
+    @classmethod
+    def orientation(cls, source: Series, name: str) -> ReformatSeries:
+        """The stack of ``name`` planes ("axiale", "coronale", "sagittale") of the series."""
+        for fixed in range(3):
+            candidate = cls(source, fixed)
+            if candidate.name == name:
+                return candidate
+        raise ValueError(f"la série ne permet pas de reconstruction {name}")
+
+    # --- what SliceView and the viewport ask of a series ------------------------------------------
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (self.grid.shape[self.fixed], self.down.count, self.right.count)
+
+    @property
+    def is_colour(self) -> bool:
+        return False
+
+    def is_loaded(self, index: int) -> bool:
+        return self.source.complete
+
+    def is_failed(self, index: int) -> bool:
+        return False
+
+    def rescale(self, index: int) -> tuple[float, float]:
+        return self._rescale
+
+    def windows(self, index: int) -> tuple[Window, ...]:
+        return self.source.windows(self._reference_slice)
+
+    def voi_function(self, index: int) -> str:
+        return self.source.voi_function(self._reference_slice)
+
+    def voi_luts(self, index: int) -> tuple[VoiLut, ...]:
+        return ()
+
+    def inverted_by_header(self, index: int) -> bool:
+        return self.source.inverted_by_header(self._reference_slice)
+
+    def rescaled_range(self) -> tuple[float, float] | None:
+        return self.source.rescaled_range()
+
+    def rescaled_slice(self, index: int) -> np.ndarray:
+        slope, intercept = self._rescale
+        return self.volume[index].astype(np.float32) * np.float32(slope) + np.float32(intercept)
+
+    @property
+    def modality(self) -> str:
+        return self.source.modality
+
+    @property
+    def lossy(self) -> bool:
+        return self.source.lossy
+
+    @property
+    def study_date(self) -> str:
+        return self.source.study_date
+
+    @property
+    def series_instance_uid(self) -> str:
+        return self.source.series_instance_uid
+
+    @property
+    def frame_of_reference_uid(self) -> str:
+        return self.source.frame_of_reference_uid
+
+    @property
+    def number(self) -> int | None:
+        return self.source.number
+
+    @property
+    def label(self) -> str:
+        mode, thickness = self.slab
+        slab = f" — {mode.value} {thickness:g} mm".replace(".", ",") if mode is not SlabMode.THIN else ""
+        return f"{self.source.label} — MPR {self.name}{slab}"
+
+    def where(self, index: int) -> Where:
+        return Where(self.series_instance_uid, self.number, None, None,
+                     f"reconstruction {self.name}, coupe {index + 1}")
+
+    def slice_thickness(self, index: int) -> float | None:
+        mode, thickness = self.slab
+        return thickness if mode is not SlabMode.THIN else float(self.grid.spacing_mm[self.fixed])
+
+    def position_along_normal(self, index: int) -> float | None:
+        plane = self.plane(index)
+        return float(np.dot(plane.origin, plane.normal))
+
+    # --- geometry ----------------------------------------------------------------------------------
+    def _voxel_frame(self, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Voxel coordinates (k, i, j) of pixel (0, 0) of plane ``index`` and of one step right / down."""
+        base = np.zeros(3)
+        base[self.fixed] = index
+        right, down = np.zeros(3), np.zeros(3)
+        for axis, vector in ((self.right, right), (self.down, down)):
+            vector[axis.volume_axis] = axis.sign * axis.step
+            if axis.sign < 0:
+                base[axis.volume_axis] = (axis.count - 1) * axis.step
+        return base, right, down
+
+    def plane(self, index: int) -> PlaneGeometry:
+        base, right, down = self._voxel_frame(index)
+        step_right, step_down = self.grid.axes @ right, self.grid.axes @ down
+        column_mm, row_mm = float(np.linalg.norm(step_right)), float(np.linalg.norm(step_down))
+        return PlaneGeometry(tuple(self.grid.to_patient(base)), tuple(step_right / column_mm),
+                             tuple(step_down / row_mm), row_mm, column_mm)
+
+    def index_of(self, point: Sequence[float] | np.ndarray) -> int:
+        """The plane nearest to a patient point (crosshair navigation)."""
+        voxel = self.grid.to_voxel(point)
+        return int(np.clip(round(float(voxel[self.fixed])), 0, self.shape[0] - 1))
+
+    # --- slab and sampling -------------------------------------------------------------------------
+    def set_slab(self, mode: SlabMode, thickness_mm: float = 0.0) -> None:
+        self.slab = (mode, max(float(thickness_mm), 0.0) if mode is not SlabMode.THIN else 0.0)
+        self.version += 1
+
+    def compute(self, index: int) -> np.ndarray:
+        return reformat(self.source.volume, self.fixed, index, self.right, self.down,
+                        self.slab[0], self.slab[1] / float(self.grid.spacing_mm[self.fixed]))
+
+
+def _sheet(volume: np.ndarray, fixed: int, index: int, mode: SlabMode, slab_voxels: float) -> np.ndarray:
+    """The 2D array of the plane before resampling (remaining axes in volume order), slab reduced."""
+    count = volume.shape[fixed]
+    if mode is SlabMode.THIN or slab_voxels <= 1.0:
+        return np.take(volume, index, axis=fixed)  # a strided view for axes 0 and 1
+    slices = max(round(slab_voxels), 1)  # an even count reaches one slice further towards the start
+    low = max(index - slices // 2, 0)
+    high = min(index - slices // 2 + slices - 1, count - 1)
+    span = [slice(None)] * 3
+    span[fixed] = slice(low, high + 1)
+    block = volume[tuple(span)]  # a view of the slab only
+    if mode is SlabMode.MIP:
+        return block.max(axis=fixed)
+    if mode is SlabMode.MINIP:
+        return block.min(axis=fixed)
+    return block.mean(axis=fixed, dtype=np.float32)
+
+
+def reformat(volume: np.ndarray, fixed: int, index: int, right: _Axis, down: _Axis,
+             mode: SlabMode = SlabMode.THIN, slab_voxels: float = 0.0) -> np.ndarray:
+    """One orthogonal plane: rows along ``down``, columns along ``right``, in the volume's dtype."""
+    sheet = _sheet(volume, fixed, index, mode, slab_voxels)
+    axes = [a for a in range(3) if a != fixed]  # volume axes of the sheet's two dimensions
+    for position, axis in enumerate(axes):
+        spec = right if right.volume_axis == axis else down
+        if spec.step != 1.0:
+            sheet = _resample(sheet, position, spec.step, spec.count)
+    if axes[0] == right.volume_axis:  # sheet is (right, down): rows must run down
+        sheet = sheet.T
+    if down.sign < 0:
+        sheet = sheet[::-1]
+    if right.sign < 0:
+        sheet = sheet[:, ::-1]
+    if sheet.dtype != volume.dtype:
+        sheet = np.rint(sheet).astype(volume.dtype)
+    return np.ascontiguousarray(sheet)
+
+
+def _resample(sheet: np.ndarray, axis: int, step: float, count: int) -> np.ndarray:
+    """Linear interpolation along one axis of a 2D array, float32 of the output size only."""
+    positions = np.arange(count, dtype=np.float64) * step
+    lower = np.minimum(np.floor(positions).astype(np.intp), sheet.shape[axis] - 1)
+    upper = np.minimum(lower + 1, sheet.shape[axis] - 1)
+    weight = (positions - lower).astype(np.float32)
+    a = np.take(sheet, lower, axis=axis).astype(np.float32)
+    b = np.take(sheet, upper, axis=axis).astype(np.float32)
+    shape = [1, 1]
+    shape[axis] = count
+    weight = weight.reshape(shape)
+    a += (b - a) * weight
+    return a
+
+
+def oblique_plane(volume: np.ndarray, grid: VolumeGrid, centre: Sequence[float], right: Sequence[float],
+                  down: Sequence[float], size: tuple[int, int], pixel_mm: float,
+                  outside: float | None = None) -> tuple[np.ndarray, PlaneGeometry]:
+    """Any plane through ``centre`` (patient mm) with the given right / down directions, trilinear.
+
+    Returns the plane (float32, ``outside`` or the volume minimum beyond the volume) and its geometry.
+    Works row block by row block so that the temporary arrays stay a few MB."""
+    right_v = np.asarray(right, dtype=np.float64)
+    right_v /= np.linalg.norm(right_v)
+    down_v = np.asarray(down, dtype=np.float64)
+    down_v -= right_v * float(np.dot(down_v, right_v))  # orthogonal in-plane axes
+    down_v /= np.linalg.norm(down_v)
+    rows, columns = size
+    origin = (np.asarray(centre, dtype=np.float64) - right_v * pixel_mm * (columns - 1) / 2
+              - down_v * pixel_mm * (rows - 1) / 2)
+    v0 = grid.to_voxel(origin)
+    vc = grid._inverse @ (right_v * pixel_mm)
+    vr = grid._inverse @ (down_v * pixel_mm)
+    fill = float(volume.min()) if outside is None else outside
+    out = np.empty((rows, columns), dtype=np.float32)
+    shape = np.asarray(volume.shape[:3])
+    flat = volume.reshape(-1)
+    strides = np.array([shape[1] * shape[2], shape[2], 1], dtype=np.int64)
+    cols = np.arange(columns, dtype=np.float32)
+    block = max(1, 65536 // columns)
+    for r0 in range(0, rows, block):
+        rr = np.arange(r0, min(r0 + block, rows), dtype=np.float32)[:, None]
+        coords = [np.float32(v0[a]) + cols[None, :] * np.float32(vc[a]) + rr * np.float32(vr[a])
+                  for a in range(3)]
+        base = [np.floor(c) for c in coords]
+        frac = [c - b for c, b in zip(coords, base, strict=True)]
+        idx = [b.astype(np.int64) for b in base]
+        valid = np.ones(coords[0].shape, dtype=bool)
+        for a in range(3):
+            valid &= (coords[a] >= 0) & (coords[a] <= shape[a] - 1)
+        acc = np.zeros(coords[0].shape, dtype=np.float32)
+        for dk in (0, 1):
+            wk = frac[0] if dk else 1 - frac[0]
+            k = np.clip(idx[0] + dk, 0, shape[0] - 1) * strides[0]
+            for di in (0, 1):
+                wi = wk * (frac[1] if di else 1 - frac[1])
+                ki = k + np.clip(idx[1] + di, 0, shape[1] - 1) * strides[1]
+                for dj in (0, 1):
+                    w = wi * (frac[2] if dj else 1 - frac[2])
+                    acc += w * flat[ki + np.clip(idx[2] + dj, 0, shape[2] - 1)]
+        acc[~valid] = fill
+        out[r0:r0 + len(rr)] = acc
+    geometry = PlaneGeometry(tuple(origin), tuple(right_v), tuple(down_v), pixel_mm, pixel_mm)
+    return out, geometry
