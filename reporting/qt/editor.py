@@ -1,0 +1,977 @@
+"""The report editor: the panel beside the viewer where the radiologist writes and checks the report.
+
+What the radiologist types goes into the four ANS chapters, filled from a template (fields with
+pick lists, free text, macros); everything injected from elsewhere (dose, participants, times,
+acts, products, incidents, teleradiology mention) is shown read-only with its source. Every edit is
+a command on one ``QUndoStack``: typing (merged per field, like a word processor, until the field
+loses focus or another edit comes in between), field picks, macro expansions, measurement
+insertions, the identity check and the reason for a missing dose. Signing is asked for with
+``signRequested``, only when ``reporting.checks`` finds nothing missing; otherwise the list is
+shown and the focus jumps to the first place to fix. Signing itself (second factor, sending) is
+the application's job; a signed report is shown locked.
+
+The Qt text widgets keep their own undo history; here it is driven from the editor's stack (each
+document undo step becomes one command that replays it), so Ctrl+Z in a chapter, in a field or in
+the Edit menu all walk the same history.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QTextCursor,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reporting import checks
+from reporting.cda import format_number
+from reporting.html import report_html
+from reporting.macros import macro_before_cursor, utf16_prefix
+from reporting.markdown import xml_safe
+from reporting.model import (
+    Chapter,
+    IdentityCheck,
+    Narrative,
+    Professional,
+    Report,
+    ReportStatus,
+    Source,
+)
+from reporting.templates import FieldKind, ReportTemplate, TemplateField, compose_chapter, split_chapter
+
+log = logging.getLogger(__name__)
+PARIS = ZoneInfo("Europe/Paris")
+
+SOURCE_BADGES: dict[Source, tuple[str, str]] = {
+    Source.RDSR: ("RDSR", "#f4c27a"),
+    Source.DICOM_HEADER: ("en-tête DICOM", "#f7dca8"),
+    Source.ORDER_HL7: ("ordre HL7", "#a9c8f0"),
+    Source.COMPLEMENT_HL7: ("complément HL7", "#c4d8f5"),
+    Source.USER: ("saisie", "#b9e4b0"),
+    Source.ACCOUNT: ("compte", "#d8c8f0"),
+    Source.COMPUTED: ("calculé", "#dddddd"),
+}
+MISSING = "— manquant"
+_PARENT = re.compile(r"(\.[^.\[]+|\[\d+\])$")  # "participants.author.idnat" -> "participants.author"
+MACRO_HELP = (
+    "Macros : tapez le mot-clé puis Tab pour le remplacer par son texte.\n"
+    "Tab sans mot-clé passe au champ suivant, Maj+Tab au précédent. Ctrl+Z / Ctrl+Y : annuler / rétablir."
+)
+
+
+# --- undo commands -----------------------------------------------------------------------------------
+
+
+class _DocumentStep(QUndoCommand):
+    """One or more undo steps of a chapter's QTextDocument, replayed from the editor's stack."""
+
+    ID = 1001
+
+    def __init__(self, edit: _ChapterEdit, label: str, mergeable: bool) -> None:
+        super().__init__(label)
+        self.edit = edit
+        self.steps = 1
+        self.mergeable = mergeable
+        self.serial = edit.merge_serial
+        self._first = True
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _DocumentStep) or other.edit is not self.edit:
+            return False
+        if not (self.mergeable and other.mergeable) or other.serial != self.serial:
+            return False
+        self.steps += other.steps
+        return True
+
+    def redo(self) -> None:
+        if self._first:  # the document has just done it
+            self._first = False
+            return
+        with self.edit.replaying():
+            for _ in range(self.steps):
+                self.edit.document().redo()
+
+    def undo(self) -> None:
+        with self.edit.replaying():
+            for _ in range(self.steps):
+                self.edit.document().undo()
+
+
+class _ValueChange(QUndoCommand):
+    """A field, the identity check or the dose reason: old and new value, applied through ``apply``."""
+
+    ID = 1002
+
+    def __init__(self, editor: ReportEditor, key: str, old: object, new: object, label: str, typing: bool):
+        super().__init__(label)
+        self.editor, self.key, self.old, self.new, self.typing = editor, key, old, new, typing
+        self.serial = editor._value_serial
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _ValueChange) or other.key != self.key:
+            return False
+        if not (self.typing and other.typing) or other.serial != self.serial:
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self.editor._apply_value(self.key, self.new)
+
+    def undo(self) -> None:
+        self.editor._apply_value(self.key, self.old)
+
+
+# --- widgets -------------------------------------------------------------------------------------------
+
+
+def _route_undo(widget: QWidget, stack: QUndoStack, event: QKeyEvent) -> bool:
+    """Ctrl+Z / Ctrl+Y typed in a text widget go to the editor's stack, not to the widget's own."""
+    if event.matches(QKeySequence.StandardKey.Undo):
+        stack.undo()
+        return True
+    if event.matches(QKeySequence.StandardKey.Redo):
+        stack.redo()
+        return True
+    return False
+
+
+def _replace_undo_actions(menu: QMenu, stack: QUndoStack) -> None:
+    """The context menu's undo/redo entries walk the editor's stack."""
+    for action in menu.actions():
+        name = action.objectName()
+        if name in ("edit-undo", "edit-redo"):
+            ours = QAction(action.text(), menu)
+            ours.setShortcut(action.shortcut())
+            is_undo = name == "edit-undo"
+            ours.setEnabled(stack.canUndo() if is_undo else stack.canRedo())
+            ours.triggered.connect(stack.undo if is_undo else stack.redo)
+            menu.insertAction(action, ours)
+            menu.removeAction(action)
+
+
+class _LineEdit(QLineEdit):
+    """A one-line field whose undo is the editor's."""
+
+    def __init__(self, stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stack = stack
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and (
+            event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not _route_undo(self, self._stack, event):
+            super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        menu = self.createStandardContextMenu()
+        _replace_undo_actions(menu, self._stack)
+        menu.exec(event.globalPos())
+
+
+class _ChapterEdit(QPlainTextEdit):
+    """A chapter's free text: Tab expands a macro or moves on; edits become commands on the stack."""
+
+    def __init__(self, editor: ReportEditor, chapter: Chapter) -> None:
+        super().__init__()
+        self.editor = editor
+        self.chapter = chapter
+        self.merge_serial = 0
+        self._replaying = 0
+        self._pending: tuple[str, bool] | None = None
+        self.setObjectName(f"chapitre-{chapter.attribute}")
+        self.setTabChangesFocus(False)
+        self.setToolTip(MACRO_HELP)
+        self.document().undoCommandAdded.connect(self._document_step)
+        self.document().contentsChanged.connect(self._fit_height)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow with the text up to a limit (then scroll), so short chapters stay compact."""
+        lines = max(3, min(16, int(self.document().size().height()) + 1))
+        frame = 2 * self.frameWidth() + int(self.document().documentMargin() * 2)
+        height = lines * self.fontMetrics().lineSpacing() + frame
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    # The document's own undo steps are turned into commands of the editor's stack.
+    def replaying(self) -> _Replaying:
+        return _Replaying(self)
+
+    def _document_step(self) -> None:
+        if self._replaying:
+            return
+        label, mergeable = self._pending or ("Modifier « " + self.chapter.title + " »", False)
+        self.editor._stack.push(_DocumentStep(self, label, mergeable))
+
+    def edit_as(self, label: str, action) -> None:  # type: ignore[no-untyped-def]
+        """Run a programmatic edit as one undo step named ``label`` (not merged with typing)."""
+        self._pending = (label, False)
+        self.merge_serial += 1
+        try:
+            cursor = self.textCursor()
+            cursor.beginEditBlock()
+            action(cursor)
+            cursor.endEditBlock()
+            self.setTextCursor(cursor)
+        finally:
+            self._pending = None
+            self.merge_serial += 1
+
+    def raw_text(self) -> str:
+        """The text exactly as typed (``toPlainText`` would turn no-break spaces into spaces)."""
+        return self.document().toRawText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and (
+            event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _route_undo(self, self.editor._stack, event):
+            return
+        key, modifiers = event.key(), event.modifiers()
+        plain = not (modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier))
+        if key == Qt.Key.Key_Tab and plain and not (modifiers & Qt.KeyboardModifier.ShiftModifier):
+            if not self.isReadOnly() and self.editor._expand_macro(self):
+                return
+            QWidget.focusNextPrevChild(self, True)
+            return
+        shifted = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+        if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and shifted):
+            QWidget.focusNextPrevChild(self, False)
+            return
+        typing = bool(event.text()) or key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
+        if typing and plain:
+            self._pending = (f"Saisie dans « {self.chapter.title} »", True)
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self._pending = None
+
+    def insertFromMimeData(self, source) -> None:
+        """A paste is one undo step, never merged with typing; control characters are cleaned."""
+        if source.hasText():
+            text = xml_safe(source.text())
+            self.edit_as(f"Coller dans « {self.chapter.title} »", lambda cursor: cursor.insertText(text))
+            self.ensureCursorVisible()
+
+    def focusInEvent(self, event) -> None:
+        self.editor._current_chapter = self.chapter
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self.merge_serial += 1  # typing after coming back is a new undo step
+        super().focusOutEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        self.merge_serial += 1  # moving the cursor elsewhere closes the current typing step
+        super().mousePressEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        _replace_undo_actions(menu, self.editor._stack)
+        menu.exec(event.globalPos())
+
+
+class _Replaying:
+    def __init__(self, edit: _ChapterEdit) -> None:
+        self.edit = edit
+
+    def __enter__(self) -> None:
+        self.edit._replaying += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.edit._replaying -= 1
+
+
+class _FocusWatcher(QObject):
+    """Closes a field's typing step when it loses focus (so the next typing is a new undo step)."""
+
+    def __init__(self, editor: ReportEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.editor._value_serial += 1
+        return False
+
+
+# --- the editor ----------------------------------------------------------------------------------------
+
+
+class ReportEditor(QWidget):
+    """The report panel. ``report()`` is the model with the edits applied; ``signRequested(Report)``
+    is emitted only when the pre-sign checks find nothing missing."""
+
+    signRequested = Signal(object)
+
+    def __init__(
+        self, report: Report, template: ReportTemplate | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ReportEditor")
+        self._template = template
+        self._stack = QUndoStack(self)
+        self._applying = 0
+        self._value_serial = 0
+        self._locked = False
+        self._current_chapter = Chapter.RESULTS
+        self._values: dict[str, object] = {}
+        self._field_widgets: dict[str, QWidget] = {}
+        self._chapter_edits: dict[Chapter, _ChapterEdit] = {}
+        self._chapter_badges: dict[Chapter, QLabel] = {}
+        self._tree_items: dict[str, QTreeWidgetItem] = {}
+        self._focus_watcher = _FocusWatcher(self)
+        self._build()
+        self._refresh_timer = QTimer(self, singleShot=True, interval=250)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self._stack.indexChanged.connect(lambda _index: self._refresh_timer.start())
+        self.set_report(report)
+
+    # --- public API ---------------------------------------------------------------------------------
+
+    def report(self) -> Report:
+        """The report as edited: chapters from the fields and texts, identity check, dose reason."""
+        base = self._report
+        changes: dict[str, object] = {}
+        for chapter in Chapter:
+            text = self._chapter_text(chapter)
+            original = base.chapter(chapter)
+            changes[chapter.attribute] = original if text == original.text else Narrative(text, Source.USER)
+        changes["identity_check"] = self._values["identity_check"]
+        changes["dose_missing_reason"] = self._values["dose_missing_reason"]
+        return replace(base, **changes)  # type: ignore[arg-type]
+
+    def set_report(self, report: Report) -> None:
+        """Show another report (or a new version): the undo history starts again; a signed one is locked."""
+        self._report = report
+        self._stack.clear()
+        self._applying += 1
+        try:
+            for chapter in Chapter:
+                text = report.chapter(chapter).text
+                free = text
+                part = self._template.chapter(chapter) if self._template else None
+                if part is not None:
+                    if report.chapter(chapter).is_blank:
+                        values, free = part.default_values(), part.text
+                    else:
+                        values, free = split_chapter(part, text)
+                    for template_field in part.fields:
+                        self._values[template_field.id] = values[template_field.id]
+                        self._show_field(template_field.id, values[template_field.id])
+                self._chapter_edits[chapter].setPlainText(free)
+                self._show_chapter_source(chapter, report.chapter(chapter))
+            self._values["identity_check"] = report.identity_check
+            self._values["dose_missing_reason"] = report.dose_missing_reason
+            self._show_identity(report.identity_check)
+            self._dose_reason.setText(report.dose_missing_reason)
+        finally:
+            self._applying -= 1
+        self._dose_row.setVisible(report.is_ionising)
+        self._fill_injected(report)
+        self._header.setText(self._header_text(report))
+        self._status.setText("")
+        self.set_locked(report.status is ReportStatus.SIGNED)
+        self._refresh()
+
+    def insert_measurement(self, text: str) -> None:
+        """Insert a measurement from the viewer at the cursor of the current chapter (one undo step)."""
+        if self._locked:
+            self._status.setText("Compte rendu verrouillé : la mesure n'a pas été insérée.")
+            return
+        edit = self._chapter_edits[self._current_chapter]
+        clean = " ".join(xml_safe(text).split("\n")).strip()
+        if not clean:
+            return
+
+        def insert(cursor: QTextCursor) -> None:
+            before = utf16_prefix(cursor.block().text(), cursor.positionInBlock())  # Qt counts UTF-16
+            needs_space = bool(before) and not before[-1].isspace()
+            cursor.insertText((" " if needs_space else "") + clean)
+
+        edit.edit_as("Insérer une mesure", insert)
+        edit.ensureCursorVisible()
+        self._status.setText(f"Mesure insérée dans « {self._current_chapter.title} ».")
+
+    def set_locked(self, locked: bool) -> None:
+        """Read-only once signed: nothing can be typed, picked or inserted; signing is disabled."""
+        self._locked = locked
+        for edit in self._chapter_edits.values():
+            edit.setReadOnly(locked)
+        for widget in self._field_widgets.values():
+            widget.setEnabled(not locked)
+        self._identity.setEnabled(not locked)
+        self._dose_reason.setReadOnly(locked)
+        self._sign_button.setEnabled(not locked)
+        self._undo_action.setEnabled(not locked and self._stack.canUndo())
+        self._redo_action.setEnabled(not locked and self._stack.canRedo())
+        self._lock_banner.setVisible(locked)
+        self._refresh_timer.start()
+        if locked:
+            when = self._report.signature_time
+            at = f" le {when.astimezone(PARIS):%d/%m/%Y à %H:%M}" if when and when.tzinfo else ""
+            self._lock_banner.setText(
+                f"Compte rendu signé{at} : verrouillé. Toute correction passe par une nouvelle version."
+            )
+
+    def undo_stack(self) -> QUndoStack:
+        return self._stack
+
+    def template(self) -> ReportTemplate | None:
+        return self._template
+
+    def chapter_edit(self, chapter: Chapter) -> QPlainTextEdit:
+        """The chapter's free-text widget (for the application's focus handling and for tests)."""
+        return self._chapter_edits[chapter]
+
+    def field_widget(self, field_id: str) -> QWidget:
+        return self._field_widgets[field_id]
+
+    def issues(self) -> list[checks.Issue]:
+        return checks.check(self.report())
+
+    def request_signature(self) -> bool:
+        """What the « Signer » button does: emit ``signRequested`` if complete, else show what is missing."""
+        if self._locked:
+            return False
+        issues = checks.check(self.report())
+        self._show_issues(issues)
+        if issues:
+            self._checks_box.setTitle(f"Signature impossible : {len(issues)} élément(s) à compléter")
+            self._status.setText("Signature refusée : complétez les éléments listés.")
+            self._issue_list.setCurrentRow(0)
+            self._jump(issues[0].field)
+            return False
+        self._status.setText("Compte rendu complet : signature demandée.")
+        self.signRequested.emit(self.report())
+        return True
+
+    # --- building -----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self._lock_banner = QLabel()
+        self._lock_banner.setObjectName("verrou")
+        self._lock_banner.setStyleSheet("background:#fde2e1;color:#8a1c14;padding:4px;font-weight:bold")
+        self._lock_banner.setWordWrap(True)
+        self._lock_banner.hide()
+        layout.addWidget(self._lock_banner)
+        self._header = QLabel()
+        self._header.setWordWrap(True)
+        self._header.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self._header)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+
+        injected = QGroupBox("Éléments injectés (lecture seule, avec leur source)")
+        box = QVBoxLayout(injected)
+        self._tree = QTreeWidget()
+        self._tree.setObjectName("elements-injectes")
+        self._tree.setHeaderLabels(["Élément", "Valeur", "Source"])
+        self._tree.setRootIsDecorated(False)
+        self._tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._tree.setWordWrap(True)
+        self._tree.setColumnWidth(0, 170)
+        self._tree.setColumnWidth(1, 300)
+        box.addWidget(self._tree)
+        splitter.addWidget(injected)
+
+        self._tabs = QTabWidget()
+        splitter.addWidget(self._tabs)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        content = QWidget()
+        self._form = QVBoxLayout(content)
+        self._build_chapters()
+        self._build_verifications()
+        self._form.addStretch(1)
+        self._scroll.setWidget(content)
+        self._tabs.addTab(self._scroll, "Rédaction")
+        self._preview = QTextBrowser()
+        self._preview.setObjectName("apercu")
+        self._tabs.addTab(self._preview, "Aperçu du document")
+        self._tabs.currentChanged.connect(lambda _index: self._refresh())
+
+        self._checks_box = QGroupBox("Avant signature")
+        checks_layout = QVBoxLayout(self._checks_box)
+        self._issue_list = QListWidget()
+        self._issue_list.setObjectName("verifications")
+        self._issue_list.setToolTip("Cliquez sur un élément pour aller à l'endroit où le compléter.")
+        self._issue_list.itemActivated.connect(self._issue_clicked)
+        self._issue_list.itemClicked.connect(self._issue_clicked)
+        checks_layout.addWidget(self._issue_list)
+        buttons = QHBoxLayout()
+        self._status = QLabel()
+        self._status.setWordWrap(True)
+        buttons.addWidget(self._status, 1)
+        self._sign_button = QPushButton("Signer…")
+        self._sign_button.setObjectName("signer")
+        self._sign_button.setToolTip("Vérifie le compte rendu puis demande la signature (second facteur).")
+        self._sign_button.clicked.connect(self.request_signature)
+        buttons.addWidget(self._sign_button)
+        checks_layout.addLayout(buttons)
+        splitter.addWidget(self._checks_box)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([230, 560, 170])
+
+        self._undo_action = self._stack.createUndoAction(self, "Annuler")
+        self._undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self._redo_action = self._stack.createRedoAction(self, "Rétablir")
+        self._redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        for action in (self._undo_action, self._redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        self._build_tab_order()
+
+    def _build_chapters(self) -> None:
+        for chapter in Chapter:
+            part = self._template.chapter(chapter) if self._template else None
+            group = QGroupBox(chapter.title)
+            group.setObjectName(f"groupe-{chapter.attribute}")
+            group_layout = QVBoxLayout(group)
+            badge = QLabel()
+            badge.setObjectName(f"source-{chapter.attribute}")
+            self._chapter_badges[chapter] = badge
+            group_layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeft)
+            if part is not None and part.fields:
+                fields = QFormLayout()
+                fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+                for template_field in part.fields:
+                    widget = self._field_widget(template_field)
+                    fields.addRow(template_field.label, widget)
+                group_layout.addLayout(fields)
+            edit = _ChapterEdit(self, chapter)
+            if part is not None:
+                keywords = ", ".join(self._template.macro_keywords(chapter))  # type: ignore[union-attr]
+                if keywords:
+                    edit.setToolTip(f"{MACRO_HELP}\nMacros de ce chapitre : {keywords}.")
+                    edit.setPlaceholderText(f"Texte libre — macros : {keywords} (puis Tab)")
+            self._chapter_edits[chapter] = edit
+            group_layout.addWidget(edit)
+            self._form.addWidget(group)
+
+    def _field_widget(self, template_field: TemplateField) -> QWidget:
+        key = template_field.id
+        if template_field.kind is FieldKind.SELECTION:
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.setLineEdit(_LineEdit(self._stack, combo))
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            combo.addItems(list(template_field.choices))
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(18)
+            combo.setToolTip("Choisissez dans la liste ou tapez une autre valeur.")
+            combo.lineEdit().textEdited.connect(lambda text, k=key: self._field_typed(k, text))
+            combo.activated.connect(lambda index, k=key, c=combo: self._field_picked(k, c.itemText(index)))
+            combo.lineEdit().installEventFilter(self._focus_watcher)
+            widget: QWidget = combo
+        else:
+            line = _LineEdit(self._stack)
+            line.textEdited.connect(lambda text, k=key: self._field_typed(k, text))
+            line.installEventFilter(self._focus_watcher)
+            widget = line
+        widget.setObjectName(f"champ-{key}")
+        self._field_widgets[key] = widget
+        return widget
+
+    def _build_verifications(self) -> None:
+        group = QGroupBox("Vérifications du radiologue")
+        layout = QVBoxLayout(group)
+        self._identity = QCheckBox(
+            "Identité du patient vérifiée : les images sont bien celles du patient de la demande"
+        )
+        self._identity.setObjectName("identite-verifiee")
+        self._identity.clicked.connect(self._identity_clicked)
+        self._identity_badge = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(self._identity, 1)
+        row.addWidget(self._identity_badge)
+        layout.addLayout(row)
+        self._dose_row = QWidget()
+        dose_layout = QFormLayout(self._dose_row)
+        dose_layout.setContentsMargins(0, 0, 0, 0)
+        self._dose_reason = _LineEdit(self._stack)
+        self._dose_reason.setObjectName("motif-absence-dose")
+        self._dose_reason.setPlaceholderText("À remplir seulement si la dose ne peut pas être importée")
+        self._dose_reason.textEdited.connect(lambda text: self._field_typed("dose_missing_reason", text))
+        self._dose_reason.installEventFilter(self._focus_watcher)
+        dose_layout.addRow("Motif d'absence de dose", self._dose_reason)
+        layout.addWidget(self._dose_row)
+        self._form.addWidget(group)
+
+    def _build_tab_order(self) -> None:
+        chain: list[QWidget] = []
+        for chapter in Chapter:
+            part = self._template.chapter(chapter) if self._template else None
+            if part is not None:
+                chain.extend(self._field_widgets[f.id] for f in part.fields)
+            chain.append(self._chapter_edits[chapter])
+        chain += [self._identity, self._dose_reason, self._sign_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # --- values and commands ------------------------------------------------------------------------
+
+    def _field_typed(self, key: str, text: str) -> None:
+        if self._applying:
+            return
+        old = self._values.get(key, "")
+        if text != old:
+            label = "Saisir le motif d'absence de dose" if key == "dose_missing_reason" else "Saisir un champ"
+            self._stack.push(_ValueChange(self, key, old, text, label, typing=True))
+
+    def _field_picked(self, key: str, text: str) -> None:
+        if self._applying:
+            return
+        old = self._values.get(key, "")
+        self._value_serial += 1
+        if text != old:
+            self._stack.push(_ValueChange(self, key, old, text, f"Choisir « {text} »", typing=False))
+
+    def _identity_clicked(self, checked: bool) -> None:
+        if self._applying:
+            return
+        old = self._values["identity_check"]
+        new = IdentityCheck(
+            checked,
+            Source.USER,
+            datetime.now(PARIS),
+            "vérifiée par le radiologue" if checked else "vérification retirée par le radiologue",
+        )
+        label = "Identité vérifiée" if checked else "Retirer la vérification d'identité"
+        self._stack.push(_ValueChange(self, "identity_check", old, new, label, typing=False))
+
+    def _apply_value(self, key: str, value: object) -> None:
+        """Set a value (from a command) and show it without pushing another command."""
+        self._values[key] = value
+        self._applying += 1
+        try:
+            if key == "identity_check":
+                self._show_identity(value)  # type: ignore[arg-type]
+            elif key == "dose_missing_reason":
+                if self._dose_reason.text() != value:
+                    self._dose_reason.setText(str(value))
+            else:
+                self._show_field(key, str(value))
+        finally:
+            self._applying -= 1
+
+    def _show_field(self, key: str, value: str) -> None:
+        widget = self._field_widgets.get(key)
+        if isinstance(widget, QComboBox):
+            if widget.currentText() != value:
+                index = widget.findText(value, Qt.MatchFlag.MatchExactly)
+                if index >= 0:
+                    widget.setCurrentIndex(index)
+                widget.setEditText(value)
+        elif isinstance(widget, QLineEdit) and widget.text() != value:
+            widget.setText(value)
+
+    def _show_identity(self, check: IdentityCheck | None) -> None:
+        verified = check is not None and check.verified
+        self._identity.setChecked(verified)
+        if verified:
+            _set_badge(self._identity_badge, check.source)  # type: ignore[union-attr]
+        else:
+            self._identity_badge.setText("")
+            self._identity_badge.setStyleSheet("")
+
+    def _show_chapter_source(self, chapter: Chapter, narrative: Narrative) -> None:
+        badge = self._chapter_badges[chapter]
+        if narrative.is_blank or narrative.source is Source.USER:
+            badge.hide()
+        else:
+            badge.show()
+            _set_badge(badge, narrative.source, prefix="Texte repris de : ")
+
+    def _chapter_text(self, chapter: Chapter) -> str:
+        free = self._chapter_edits[chapter].raw_text()
+        part = self._template.chapter(chapter) if self._template else None
+        if part is None:
+            return free
+        return compose_chapter(part, {f.id: str(self._values.get(f.id, "")) for f in part.fields}, free)
+
+    def _expand_macro(self, edit: _ChapterEdit) -> bool:
+        cursor = edit.textCursor()
+        if cursor.hasSelection():
+            return False
+        line, column = cursor.block().text(), cursor.positionInBlock()
+        found = macro_before_cursor(line, column, self._template, edit.chapter)
+        if found is None:
+            return False
+        start = cursor.block().position() + found.start_utf16
+
+        def replace_keyword(c: QTextCursor) -> None:
+            c.setPosition(start)
+            c.setPosition(start + found.length_utf16, QTextCursor.MoveMode.KeepAnchor)
+            c.insertText(found.macro.text)
+
+        edit.edit_as(f"Macro « {found.macro.keyword} »", replace_keyword)
+        return True
+
+    # --- injected items -----------------------------------------------------------------------------
+
+    def _fill_injected(self, report: Report) -> None:
+        self._tree.clear()
+        self._tree_items.clear()
+
+        def row(key: str, label: str, value: str, source: Source | None, detail: str = "") -> None:
+            item = QTreeWidgetItem([label, value or MISSING, ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, key)
+            if source is not None and value:
+                text, colour = SOURCE_BADGES[source]
+                item.setText(2, text)
+                item.setBackground(2, QBrush(QColor(colour)))
+                item.setToolTip(2, source.label + (f" — {detail}" if detail else ""))
+            if not value:
+                item.setForeground(1, QBrush(QColor("#b3261e")))
+            item.setToolTip(1, value)
+            self._tree.addTopLevelItem(item)
+            self._tree_items.setdefault(key, item)
+
+        patient = report.patient
+        if patient is not None:
+            born = f", né(e) le {patient.birth_date:%d/%m/%Y}" if patient.birth_date else ""
+            row("patient", "Patient", f"{patient.birth_family} {patient.first_given}{born}", patient.source)
+            row("patient.ins", "INS", patient.ins.extension if patient.ins else "", patient.source)
+        else:
+            row("patient", "Patient", "", None)
+        if not report.acts:
+            row("acts", "Acte", "", None)
+        for index, act in enumerate(report.acts):
+            codes = " ; ".join(f"{c.code} {c.display}".strip() for c in (act.ccam, act.loinc) if c)
+            where = (act.localisation or act.region).display if (act.localisation or act.region) else ""
+            value = " — ".join(p for p in (codes or act.label, where) if p)
+            row(f"acts[{index}]", f"Acte {index + 1}", value, act.source)
+        act_time = report.act_time
+        value = f"{act_time.value.astimezone(PARIS):%d/%m/%Y %H:%M}" if act_time else ""
+        row("act_time", "Date et heure de l'acte", value, act_time.source if act_time else None,
+            act_time.detail if act_time else "")
+        self._fill_dose(report, row)
+        for index, product in enumerate(report.products):
+            parts = [product.name]
+            if product.quantity is not None:
+                parts.append(f"{_number(product.quantity)} {product.unit}".strip())
+            if product.atc is not None:
+                parts.append(f"ATC {product.atc.code}")
+            if product.lot:
+                parts.append(f"lot {product.lot}")
+            row(f"products[{index}]", "Produit administré", ", ".join(parts), product.source)
+        for index, incident in enumerate(report.incidents):
+            row(f"incidents[{index}]", "Incident", incident.description, incident.source)
+        people = report.participants
+        for key, label, person in (
+            ("participants.requester", "Médecin demandeur", people.requester),
+            ("participants.author", "Radiologue (téléradiologie)", people.author),
+            ("participants.site_doctor", "Médecin responsable de la structure", people.site_doctor),
+            ("participants.technologist", "Manipulateur", people.technologist),
+        ):
+            if person is None and key == "participants.technologist":
+                continue
+            row(key, label, _person(person), person.source if person else None)
+        custodian = people.custodian
+        row("participants.custodian", "Structure d'imagerie", custodian.name if custodian else "",
+            custodian.source if custodian else None)
+        if report.teleradiology:
+            mention_source = Source.ACCOUNT if people.author is not None else None
+            mention = report.teleradiology_mention
+            row("teleradiology_mention", "Mention de téléradiologie", mention, mention_source)
+        interpretation = report.interpretation_time
+        value = f"{interpretation.value.astimezone(PARIS):%d/%m/%Y %H:%M}" if interpretation else ""
+        row("interpretation_time", "Interprétation", value, interpretation.source if interpretation else None)
+        order = report.order
+        for key, label, sourced in (
+            ("order.placer_order", "N° de demande", order.placer_order),
+            ("order.accession", "N° d'examen (accession)", order.accession),
+        ):
+            row(key, label, sourced.value.extension if sourced else "", sourced.source if sourced else None,
+                sourced.detail if sourced else "")
+        study = order.study_instance_uid
+        row("order.study_instance_uid", "Study Instance UID", study.value if study else "",
+            study.source if study else None, study.detail if study else "")
+        self._tree.resizeColumnToContents(2)
+
+    def _fill_dose(self, report: Report, row) -> None:  # type: ignore[no-untyped-def]
+        if not report.is_ionising:
+            return
+        dose = report.dose
+        if dose is None or dose.is_empty:
+            row("dose", "Dose", "", None)
+        else:
+            if dose.total_dlp_mgy_cm is not None:
+                total = dose.total_dlp_mgy_cm
+                row("dose", "PDL total", f"{_number(total.value)} mGy·cm", total.source, total.detail)
+            for acquisition in dose.acquisitions:
+                values = []
+                if acquisition.ctdi_vol_mgy is not None:
+                    values.append(f"CTDIvol {_number(acquisition.ctdi_vol_mgy)} mGy")
+                if acquisition.dlp_mgy_cm is not None:
+                    values.append(f"PDL {_number(acquisition.dlp_mgy_cm)} mGy·cm")
+                row("dose", f"  {acquisition.label}", " ; ".join(values), acquisition.source)
+            if dose.total_dap_dgy_cm2 is not None:
+                dap = dose.total_dap_dgy_cm2
+                row("dose", "PDS total", f"{_number(dap.value, 3)} dGy·cm²", dap.source, dap.detail)
+            if dose.fluoroscopy_time_s is not None:
+                scopy = dose.fluoroscopy_time_s
+                row("dose", "Temps de scopie", f"{_number(scopy.value, 1)} s", scopy.source)
+        if dose is not None and dose.equipment is not None:
+            row("dose.equipment", "Appareil", dose.equipment.label, dose.equipment.source)
+
+    # --- checks, preview, navigation ------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        self._undo_action.setEnabled(not self._locked and self._stack.canUndo())
+        self._redo_action.setEnabled(not self._locked and self._stack.canRedo())
+        report = self.report()
+        if self._locked:
+            self._issue_list.clear()
+            self._issue_list.addItem(QListWidgetItem("Compte rendu signé : aucune modification possible."))
+            self._checks_box.setTitle("Signé")
+        else:
+            self._show_issues(checks.check(report))
+        if self._tabs.currentWidget() is self._preview:
+            bar = self._preview.verticalScrollBar()
+            position = bar.value()
+            self._preview.setHtml(report_html(report))
+            bar.setValue(position)
+
+    def _show_issues(self, issues: list[checks.Issue]) -> None:
+        self._issue_list.clear()
+        for issue in issues:
+            item = QListWidgetItem(f"⚠ {issue.message}")
+            item.setData(Qt.ItemDataRole.UserRole, issue.field)
+            item.setToolTip(f"{issue.code} — cliquez pour aller à : {issue.field}")
+            self._issue_list.addItem(item)
+        if not issues:
+            item = QListWidgetItem("✔ Rien ne manque : le compte rendu peut être signé.")
+            item.setForeground(QBrush(QColor("#1e6b2a")))
+            self._issue_list.addItem(item)
+            self._checks_box.setTitle("Avant signature : complet")
+        else:
+            self._checks_box.setTitle(f"Avant signature : {len(issues)} élément(s) manquant(s)")
+
+    def _issue_clicked(self, item: QListWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if target:
+            self._jump(str(target))
+
+    def _jump(self, target: str) -> None:
+        """Give the focus to the place where the issue at ``target`` (a ``checks.Issue.field``) is fixed."""
+        if target.startswith("chapters."):
+            chapter = next(c for c in Chapter if c.attribute == target.split(".", 1)[1])
+            self._tabs.setCurrentWidget(self._scroll)
+            edit = self._chapter_edits[chapter]
+            self._scroll.ensureWidgetVisible(edit)
+            edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if target == "identity_check":
+            self._tabs.setCurrentWidget(self._scroll)
+            self._scroll.ensureWidgetVisible(self._identity)
+            self._identity.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if target == "dose" and self._dose_row.isVisibleTo(self):
+            self._tabs.setCurrentWidget(self._scroll)
+            self._scroll.ensureWidgetVisible(self._dose_reason)
+            self._dose_reason.setFocus(Qt.FocusReason.OtherFocusReason)
+        key = target
+        while key and key not in self._tree_items:
+            key = _PARENT.sub("", key) if _PARENT.search(key) else ""
+        if key:
+            item = self._tree_items[key]
+            self._tree.setCurrentItem(item)
+            self._tree.scrollToItem(item)
+            if target != "dose" or not self._dose_row.isVisibleTo(self):
+                self._tree.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _header_text(self, report: Report) -> str:
+        patient = report.patient
+        who = f"{patient.birth_family} {patient.first_given}" if patient else "Patient non identifié"
+        exam = report.acts[0].label if report.acts else "Examen non renseigné"
+        template = f" — modèle : {self._template.title}" if self._template else ""
+        status = "signé" if report.status is ReportStatus.SIGNED else "brouillon"
+        return (
+            f"<b>{_escape(who)}</b> — {_escape(exam)}<br/>"
+            f"<small>Version {report.version}, {status}{_escape(template)}</small>"
+        )
+
+
+def _set_badge(label: QLabel, source: Source, prefix: str = "") -> None:
+    text, colour = SOURCE_BADGES[source]
+    label.setText(f"{prefix}{text}")
+    label.setToolTip(source.label)
+    label.setStyleSheet(f"background:{colour};border-radius:3px;padding:1px 5px")
+
+
+def _person(person: Professional | None) -> str:
+    if person is None:
+        return ""
+    rpps = f" (RPPS {person.rpps})" if person.rpps else ""
+    return person.display_name + rpps
+
+
+def _number(value, digits: int = 2) -> str:  # type: ignore[no-untyped-def]
+    """A number as French readers write it (decimal comma)."""
+    return format_number(value, digits).replace(".", ",")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

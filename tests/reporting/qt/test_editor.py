@@ -1,0 +1,382 @@
+"""The report editor driven as a radiologist would: keys, Tab, picks, paste, the Sign button.
+
+Keys are sent as real key events (``type_text`` sends any character, é œ ’ and emoji included);
+every assertion is on the report the editor gives back, on the undo stack or on the focus.
+Screenshots go to ``artifacts_dir`` (looked at by the developer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QComboBox, QPlainTextEdit, QWidget
+
+from reporting import checks
+from reporting.model import Chapter, IdentityCheck, Narrative, ReportStatus, Source
+from reporting.qt.editor import SOURCE_BADGES, ReportEditor
+from reporting.templates import template_by_id
+from tests.reporting.factories import SIGNED_AT, make_draft
+
+HEAD = "tlr-tdm-tete-sans-injection"
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """One key press per character, with the character as the event's text (what an IME delivers)."""
+    for char in text:
+        key = Qt.Key.Key_Return if char == "\n" else Qt.Key.Key_unknown
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char))
+
+
+def press(
+    widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
+    text = "\t" if key == Qt.Key.Key_Tab else ""
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(QApplication.focusWidget() or widget, QKeyEvent(kind, key, modifiers, text))
+
+
+def focus(qtbot, widget: QWidget) -> None:
+    widget.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(lambda: widget.hasFocus() or QApplication.focusWidget() is widget)
+
+
+@pytest.fixture
+def editor(qtbot) -> ReportEditor:
+    """The CT head template on the ANS example report: conclusion to write, results from the template."""
+    draft = make_draft(conclusion=Narrative(""), results=Narrative(""), technique=Narrative(""))
+    widget = ReportEditor(draft, template_by_id(HEAD))
+    qtbot.addWidget(widget)
+    widget.resize(760, 1040)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    return widget
+
+
+def test_typing_is_merged_per_field_and_undo_restores_exact_text(qtbot, editor: ReportEditor) -> None:
+    stack = editor.undo_stack()
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    type_text(conclusion, "Pas de lésion intracrânienne — œdème ? Non ; l’examen est normal 🩻.")
+    assert editor.report().conclusion == Narrative(
+        "Pas de lésion intracrânienne — œdème ? Non ; l’examen est normal 🩻.", Source.USER
+    )
+    assert stack.count() == 1  # one word-processor step for the whole typing in the field
+    results = editor.chapter_edit(Chapter.RESULTS)
+    focus(qtbot, results)
+    type_text(results, "Sinus\u00a0: normaux.")  # the no-break space of French typography is kept
+    assert stack.count() == 2
+    results_text = editor.report().results.text
+    assert results_text.endswith("pas de fracture visible\n\nSinus\u00a0: normaux.")
+    focus(qtbot, conclusion)
+    press(conclusion, Qt.Key.Key_Backspace)
+    assert editor.report().conclusion.text.endswith("normal 🩻")  # the emoji is one character
+    assert stack.count() == 3  # coming back to a field starts a new step
+
+    stack.undo()
+    assert editor.report().conclusion.text.endswith("normal 🩻.")
+    stack.undo()
+    assert editor.report().results.text == template_by_id(HEAD).default_text(Chapter.RESULTS)
+    stack.undo()
+    assert editor.report().conclusion == Narrative("", Source.USER)
+    for _ in range(3):
+        stack.redo()
+    assert editor.report().results.text == results_text
+    assert (
+        editor.report().conclusion.text
+        == "Pas de lésion intracrânienne — œdème ? Non ; l’examen est normal 🩻"
+    )
+
+    press(conclusion, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Z walks the same stack
+    assert stack.index() == 2 and editor.report().conclusion.text.endswith("normal 🩻.")
+
+
+def test_pick_lists_and_typed_values_are_undoable(qtbot, editor: ReportEditor) -> None:
+    stack = editor.undo_stack()
+    combo = editor.field_widget("resultats-hemorragie")
+    assert isinstance(combo, QComboBox)
+    focus(qtbot, combo)
+    press(combo, Qt.Key.Key_Down)  # next choice of the pick list
+    assert combo.currentText() == "hématome sous-dural aigu"
+    assert "\nHémorragie intracrânienne : hématome sous-dural aigu\n" in "\n" + editor.report().results.text
+    assert stack.undoText() == "Choisir « hématome sous-dural aigu »"
+    combo.lineEdit().selectAll()
+    type_text(combo.lineEdit(), "hématome sous-dural chronique bilatéral")
+    assert editor.report().results.text.startswith(
+        "Hémorragie intracrânienne : hématome sous-dural chronique bilatéral\n"
+    )
+    assert stack.count() == 2  # the typed value is one step
+    stack.undo()
+    assert combo.currentText() == "hématome sous-dural aigu"
+    stack.undo()
+    assert combo.currentText() == "absente"
+    assert editor.report().results.text == template_by_id(HEAD).default_text(Chapter.RESULTS)
+    stack.redo()
+    stack.redo()
+    assert combo.currentText() == "hématome sous-dural chronique bilatéral"
+
+
+def test_tab_moves_through_the_fields_in_report_order(qtbot, editor: ReportEditor) -> None:
+    focus(qtbot, editor.chapter_edit(Chapter.INDICATION))
+    visited = []
+    for _ in range(14):
+        press(editor, Qt.Key.Key_Tab)
+        widget = QApplication.focusWidget()
+        owner = widget.parentWidget() if isinstance(widget.parentWidget(), QComboBox) else widget
+        visited.append(owner.objectName())
+    assert visited == [
+        "champ-technique-acquisition",
+        "champ-technique-reconstructions",
+        "champ-technique-qualite",
+        "chapitre-technique",
+        "champ-resultats-hemorragie",
+        "champ-resultats-parenchyme",
+        "champ-resultats-ligne-mediane",
+        "champ-resultats-ventricules",
+        "champ-resultats-citernes",
+        "champ-resultats-os",
+        "champ-resultats-parties-molles",
+        "chapitre-results",
+        "chapitre-conclusion",
+        "identite-verifiee",
+    ]
+    press(editor, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget().objectName() == "chapitre-conclusion"
+    assert (
+        editor.report().indication.text == "Céphalées brutales. **Recherche d'hémorragie méningée.**"
+    )  # no tab typed
+
+
+def test_macros_expand_on_tab(qtbot, editor: ReportEditor) -> None:
+    template = template_by_id(HEAD)
+    results = editor.chapter_edit(Chapter.RESULTS)
+    focus(qtbot, results)
+    type_text(results, "Sinus : voir plus bas. sin")
+    press(results, Qt.Key.Key_Tab)
+    expected_free = "Sinus : voir plus bas. " + template.macro("sin", Chapter.RESULTS).text
+    assert editor.report().results.text.endswith("\n\n" + expected_free)
+    assert QApplication.focusWidget() is results  # the Tab was used by the macro
+    assert editor.undo_stack().undoText() == "Macro « sin »"
+    editor.undo_stack().undo()
+    assert editor.report().results.text.endswith("\n\nSinus : voir plus bas. sin")
+
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    type_text(conclusion, "nl")
+    press(conclusion, Qt.Key.Key_Tab)
+    assert editor.report().conclusion.text == template.macro("nl", Chapter.CONCLUSION).text
+    type_text(conclusion, " 🩻 comp")
+    press(conclusion, Qt.Key.Key_Tab)  # a template-wide macro, after an emoji
+    assert editor.report().conclusion.text == (
+        template.macro("nl", Chapter.CONCLUSION).text
+        + " 🩻 À confronter aux données cliniques et biologiques."
+    )
+    type_text(conclusion, " hsd")  # a results macro: not in the conclusion, so Tab moves on
+    press(conclusion, Qt.Key.Key_Tab)
+    assert editor.report().conclusion.text.endswith("biologiques. hsd")
+    assert QApplication.focusWidget().objectName() == "identite-verifiee"
+    assert "puis Tab" in conclusion.toolTip()
+
+
+def test_measurement_goes_to_the_cursor_of_the_current_chapter(qtbot, editor: ReportEditor) -> None:
+    results = editor.chapter_edit(Chapter.RESULTS)
+    focus(qtbot, results)
+    type_text(results, "Hématome 🩻 de épaisseur.")
+    cursor = results.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    cursor.movePosition(QTextCursor.MoveOperation.Left, n=len(" de épaisseur."))
+    results.setTextCursor(cursor)
+    focus(qtbot, editor.findChild(QWidget, "elements-injectes"))  # the viewer side has the focus now
+    editor.insert_measurement("12,5 mm (série 3, image 42)")
+    assert editor.report().results.text.endswith("\n\nHématome 🩻 12,5 mm (série 3, image 42) de épaisseur.")
+    assert editor.undo_stack().undoText() == "Insérer une mesure"
+    editor.undo_stack().undo()
+    assert editor.report().results.text.endswith("\n\nHématome 🩻 de épaisseur.")
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    editor.insert_measurement("PDL 850 mGy·cm\n")
+    assert editor.report().conclusion.text == "PDL 850 mGy·cm"
+
+
+def test_sign_is_refused_with_the_exact_list_and_jumps_to_the_first(qtbot, editor: ReportEditor) -> None:
+    base = editor.report()
+    editor.set_report(
+        replace(
+            base,
+            participants=replace(base.participants, requester=None),
+            identity_check=None,
+            dose=None,
+        )
+    )
+    with qtbot.assertNotEmitted(editor.signRequested):
+        qtbot.mouseClick(editor.findChild(QWidget, "signer"), Qt.MouseButton.LeftButton)
+    listed = editor.findChild(QWidget, "verifications")
+    messages = [listed.item(i).text() for i in range(listed.count())]
+    assert messages == [
+        "⚠ La concordance entre l'identité du patient et les images n'a pas été vérifiée.",
+        "⚠ La conclusion (« Synthèse / Conclusion ») est vide.",
+        "⚠ Acte irradiant sans dose : importez la dose ou indiquez pourquoi elle manque.",
+        "⚠ Le médecin demandeur n'est pas identifié.",
+    ]
+    assert [i.message for i in checks.check(editor.report())] == [m[2:] for m in messages]
+    assert QApplication.focusWidget().objectName() == "identite-verifiee"
+    # each item leads to the place to fix it
+    qtbot.mouseClick(
+        listed.viewport(), Qt.MouseButton.LeftButton, pos=listed.visualItemRect(listed.item(1)).center()
+    )
+    assert QApplication.focusWidget() is editor.chapter_edit(Chapter.CONCLUSION)
+    qtbot.mouseClick(
+        listed.viewport(), Qt.MouseButton.LeftButton, pos=listed.visualItemRect(listed.item(2)).center()
+    )
+    assert QApplication.focusWidget().objectName() == "motif-absence-dose"
+    qtbot.mouseClick(
+        listed.viewport(), Qt.MouseButton.LeftButton, pos=listed.visualItemRect(listed.item(3)).center()
+    )
+    tree = editor.findChild(QWidget, "elements-injectes")
+    assert QApplication.focusWidget() is tree
+    assert tree.currentItem().text(0) == "Médecin demandeur" and tree.currentItem().text(1) == "— manquant"
+
+    # fixing in the editor: identity, conclusion, dose reason; the requester comes from the application
+    qtbot.mouseClick(
+        editor.findChild(QWidget, "identite-verifiee"), Qt.MouseButton.LeftButton, pos=_left(editor)
+    )
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    type_text(conclusion, "nl")
+    press(conclusion, Qt.Key.Key_Tab)
+    reason = editor.findChild(QWidget, "motif-absence-dose")
+    focus(qtbot, reason)
+    type_text(reason, "Console en panne : dose non transmise")
+    assert [i.code for i in checks.check(editor.report())] == [checks.IssueCode.MISSING_REQUESTER]
+    report = editor.report()
+    assert report.identity_check.verified and report.identity_check.source is Source.USER
+    assert report.dose_missing_reason == "Console en panne : dose non transmise"
+    editor.undo_stack().undo()  # the reason, typed as one step
+    assert editor.report().dose_missing_reason == ""
+
+
+def _left(editor: ReportEditor) -> QPoint:
+    """A point on the check box's indicator."""
+    box = editor.findChild(QWidget, "identite-verifiee")
+    return QPoint(8, box.height() // 2)
+
+
+def test_sign_requested_when_complete_then_locked(qtbot, editor: ReportEditor) -> None:
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    type_text(conclusion, "nl")
+    press(conclusion, Qt.Key.Key_Tab)
+    assert checks.check(editor.report()) == []
+    with qtbot.waitSignal(editor.signRequested) as signal:
+        qtbot.mouseClick(editor.findChild(QWidget, "signer"), Qt.MouseButton.LeftButton)
+    [sent] = signal.args
+    assert sent == editor.report()
+    assert sent.conclusion.text == template_by_id(HEAD).macro("nl", Chapter.CONCLUSION).text
+    assert sent.results.text == template_by_id(HEAD).default_text(Chapter.RESULTS)
+
+    signed = checks.sign(sent, SIGNED_AT)  # what the application does after the second factor
+    editor.set_report(signed)
+    assert editor.findChild(QWidget, "verrou").isVisible()
+    focus(qtbot, conclusion)
+    type_text(conclusion, "modification")
+    editor.insert_measurement("3 mm")
+    assert editor.report() == signed
+    assert not editor.field_widget("resultats-hemorragie").isEnabled()
+    assert not editor.findChild(QWidget, "signer").isEnabled()
+    with qtbot.assertNotEmitted(editor.signRequested):
+        assert editor.request_signature() is False
+    assert editor.report().status is ReportStatus.SIGNED
+
+
+def test_a_report_reopens_with_its_fields(qtbot) -> None:
+    template = template_by_id(HEAD)
+    part = template.chapter(Chapter.RESULTS)
+    text = template.default_text(Chapter.RESULTS).replace(
+        "Ligne médiane : en place", "Ligne médiane : déviée de 3 mm"
+    )
+    draft = make_draft(results=Narrative(text + "\n\nTexte libre.", Source.USER))
+    editor = ReportEditor(draft, template)
+    qtbot.addWidget(editor)
+    assert editor.field_widget("resultats-ligne-mediane").currentText() == "déviée de 3 mm"
+    assert editor.chapter_edit(Chapter.RESULTS).toPlainText() == "Texte libre."
+    assert editor.report() == draft  # nothing edited: the very same report, sources included
+    assert editor.report().indication.source is Source.ORDER_HL7
+    assert len(part.fields) == 7
+
+
+def test_accents_emoji_and_a_200_page_paste_stay_intact(qtbot, editor: ReportEditor) -> None:
+    page = (
+        "Ligne d'essai avec é, è, à, ç, œ, Œ, ’, « guillemets », 🩻🫁 et une espace insécable\u00a0; "
+        "assez longue pour remplir une page de compte rendu.\n"
+    ) * 30
+    text = page * 200
+    assert len(text) > 500_000
+    results = editor.chapter_edit(Chapter.RESULTS)
+    focus(qtbot, results)
+    results.moveCursor(QTextCursor.MoveOperation.End)
+    QApplication.clipboard().setText(text)
+    results.paste()
+    report = editor.report()
+    assert report.results.text == template_by_id(HEAD).default_text(Chapter.RESULTS) + "\n\n" + text
+    assert editor.undo_stack().count() == 1 and editor.undo_stack().undoText() == "Coller dans « Résultats »"
+    editor.undo_stack().undo()
+    assert editor.report().results.text == template_by_id(HEAD).default_text(Chapter.RESULTS)
+    QApplication.clipboard().setText("a\x00b\x0cc\x1bd")  # control characters of a pasted PDF
+    results.paste()
+    assert editor.report().results.text.endswith("\n\na b\nc d")
+
+
+def test_preview_is_the_final_document(qtbot, editor: ReportEditor) -> None:
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    type_text(conclusion, "Examen normal œ 🩻.")
+    tabs = editor.findChild(QWidget, "apercu").parentWidget().parentWidget()
+    tabs.setCurrentIndex(1)
+    shown = editor.findChild(QWidget, "apercu").toPlainText()
+    assert "Examen normal œ 🩻." in shown
+    assert "Hémorragie intracrânienne : absente" in shown
+    assert "BROUILLON – non signé" in shown
+    assert "PDL total\n857.76 mGy·cm\nRDSR DICOM (rapport de dose)" in shown  # as the PDF shows it
+
+
+def _has_colour(image: QImage, colour: str) -> bool:
+    wanted = QColor(colour).rgb()
+    step = 2
+    return any(
+        image.pixel(x, y) == wanted
+        for y in range(0, image.height(), step)
+        for x in range(0, image.width(), step)
+    )
+
+
+def test_screenshots_incomplete_and_complete(qtbot, editor: ReportEditor, artifacts_dir: Path) -> None:
+    base = editor.report()
+    editor.set_report(
+        replace(base, participants=replace(base.participants, requester=None), identity_check=None)
+    )
+    qtbot.mouseClick(editor.findChild(QWidget, "signer"), Qt.MouseButton.LeftButton)
+    incomplete = editor.grab().toImage()
+    incomplete.save(str(artifacts_dir / "editeur-cr-incomplet.png"))
+    assert _has_colour(incomplete, SOURCE_BADGES[Source.RDSR][1])  # the dose is marked as coming from RDSR
+    assert _has_colour(incomplete, SOURCE_BADGES[Source.ORDER_HL7][1])
+
+    checked = IdentityCheck(True, Source.USER, SIGNED_AT)
+    editor.set_report(replace(base, identity_check=checked))
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    type_text(conclusion, "nl")
+    press(conclusion, Qt.Key.Key_Tab)
+    editor.insert_measurement("épaisseur 4,2 mm")
+    qtbot.waitUntil(lambda: editor.findChild(QWidget, "verifications").item(0).text().startswith("✔"))
+    complete = editor.grab().toImage()
+    complete.save(str(artifacts_dir / "editeur-cr-complet.png"))
+    assert _has_colour(complete, SOURCE_BADGES[Source.USER][1])
+    editor.set_report(checks.sign(editor.report(), SIGNED_AT))
+    editor.grab().save(str(artifacts_dir / "editeur-cr-signe.png"))
+    assert isinstance(editor.chapter_edit(Chapter.CONCLUSION), QPlainTextEdit)
