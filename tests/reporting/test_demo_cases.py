@@ -57,9 +57,6 @@ def draft(demo: Path, case: cases.Case, **extra: object) -> tuple[Report, tuple[
             chapters=split_chapters(TEXT),
             now=NOW,
             scan=scan_study([demo / "dicom" / case.slug]),
-            # The demo orders carry the requesting physician in ORC-12, which the ANS teleradiology guide
-            # gives to the site's responsible doctor: the radiologist names the requester himself.
-            requester=professional(case.requester, Source.USER),
             **extra,  # type: ignore[arg-type]
         )
     )
@@ -95,6 +92,17 @@ def test_identity_orders_and_participants(reports: dict[str, Report]) -> None:
         assert report.order.accession.value.extension == case.accession_number
         assert report.order.study_instance_uid.value == case.study_instance_uid
         assert report.participants.custodian.name == case.site.name
+        # the requester from PV1-8, the site's responsible doctor from ORC-12 (ANS guide, flux 1)
+        requester, site_doctor = report.participants.requester, report.participants.site_doctor
+        assert (requester.idnat, requester.family, requester.source) == (
+            idnat_from_rpps(case.requester.rpps),
+            case.requester.family,
+            Source.ORDER_HL7,
+        )
+        assert (site_doctor.idnat, site_doctor.family) == (
+            idnat_from_rpps(case.responsible.rpps),
+            case.responsible.family,
+        )
         assert report.acts[0].loinc.code == case.exam.act.code
     assert reports["ct-tete"].identity_check.source is Source.DICOM_HEADER  # images and order agree
 
