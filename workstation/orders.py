@@ -329,7 +329,8 @@ class Order:
     priority: Priority
     requested_at: datetime | None  # ORC-9
     patient: Patient
-    requester: Practitioner | None  # ORC-12: physician in charge at the imaging site
+    responsible: Practitioner | None  # ORC-12 (= OBR-16): physician in charge at the imaging site
+    requester: Practitioner | None  # PV1-8 referring doctor: who asked for the exam, when the site sends it
     verifier: Practitioner | None  # ORC-11: remote radiologist, when already known
     site: Site
     clinical_information: str  # OBR-13: indications, symptoms, clinical history
@@ -518,6 +519,7 @@ def _request(message: Hl7Message, warnings: list[str]) -> Order:
     read = _Reader(message, warnings)
     orc = message.one("ORC", "ORC (demande)")
     obr = message.first("OBR")
+    pv1 = message.first("PV1")
     modality, regions = read.coded("MODALITE_IMAGERIE"), read.regions()
     clinical = obr.get(13) if obr else ""
     site = Organization.read(orc, 21)
@@ -540,7 +542,8 @@ def _request(message: Hl7Message, warnings: list[str]) -> Order:
         priority=Priority.URGENT if "S" in priority_codes else Priority.ROUTINE,
         requested_at=read.when(orc, 9, "Date de la demande"),
         patient=_patient(message.one("PID", "PID (patient)")),
-        requester=Practitioner.read(orc, 12),
+        responsible=Practitioner.read(orc, 12),
+        requester=Practitioner.read(pv1, 8) if pv1 else None,
         verifier=Practitioner.read(orc, 11),
         site=Site(
             site.name if site else "",

@@ -49,7 +49,7 @@ def test_request_of_the_guide(flows: dict[int, str]) -> None:
     )
     assert patient.sex is Sex.FEMALE and patient.birth_date == date(1979, 3, 28)
     assert patient.birth_place_cog == "63220"
-    assert order.requester.rpps == "01234567897" and order.requester.family == "Hoda"
+    assert order.responsible.rpps == "01234567897" and order.responsible.family == "Hoda"
     assert order.verifier.rpps == "01234564895"
     assert (order.site.name, order.site.identifier, order.site.phone) == (
         "Structure-Y",

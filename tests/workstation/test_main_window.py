@@ -1,0 +1,203 @@
+"""The main window against a real reference platform over HTTPS, clicked through as a radiologist would.
+
+Login with a wrong then a right one-time code, the worklist (urgent first), the order as written, a
+refresh that keeps the selection, the search, and the idle lock that hides every patient datum.
+Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from auth.keystore import KeyStore, VolatileKeyring
+from auth.qt.login_dialog import LoginDialog
+from auth.session import SessionState
+from tests.platform_fixtures import RunningPlatform, private_copy
+from workstation.app import Workstation
+from workstation.qt import theme
+from workstation.qt.main_window import MainWindow
+from workstation.qt.worklist_model import PATIENT
+from workstation.settings import Settings
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def own_platform(
+    demo_data: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    platform_factory: Callable[[Path], RunningPlatform],
+) -> RunningPlatform:
+    """A platform of our own: other tests answer orders on the shared one."""
+    return platform_factory(private_copy(demo_data, tmp_path_factory.mktemp("gui-platform") / "data"))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def workstation(own_platform: RunningPlatform, tmp_path: Path, clock: FakeClock) -> Iterator[Workstation]:
+    settings = Settings(platform_url=own_platform.base_url, ca_file=own_platform.ca_path)
+    ws = Workstation(
+        settings, keystore=KeyStore(VolatileKeyring()), journal_path=tmp_path / "audit.jsonl", clock=clock
+    )
+    yield ws
+    ws.close()
+
+
+def _journal_events(ws: Workstation) -> list[str]:
+    lines = ws.journal_path.read_text(encoding="utf-8").splitlines()
+    return [json.dumps(json.loads(line)) for line in lines]
+
+
+def _visible_texts(root: QWidget) -> str:
+    """Every text a person could read on the window right now."""
+    texts = [w.text() for w in root.findChildren(QLabel) if w.isVisible()]
+    for view in root.findChildren(QWidget):
+        if view.isVisible() and hasattr(view, "toPlainText"):
+            texts.append(view.toPlainText())
+    model = getattr(root, "model", None)
+    if model is not None:
+        for row in range(model.rowCount()):
+            texts.append(str(model.index(row, PATIENT).data()))
+    return "\n".join(texts)
+
+
+def _login(qtbot, ws: Workstation, platform: RunningPlatform, artifacts_dir: Path) -> None:
+    account = platform.account
+    dialog = LoginDialog(ws.login, platform_label=ws.settings.base_url)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.login_edit, account["login"])
+    qtbot.keyClicks(dialog.password_edit, account["password"])
+    good = platform.fresh_otp()
+    wrong = f"{(int(good) + 500000) % 1000000:06d}"
+    qtbot.keyClicks(dialog.otp_edit, wrong)
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=15000)
+    assert "code" in dialog.error_label.text().lower()
+    dialog.grab().save(str(artifacts_dir / "workstation-login-wrong-code.png"))
+    dialog.otp_edit.clear()
+    qtbot.keyClicks(dialog.otp_edit, good)
+    with qtbot.waitSignal(dialog.accepted, timeout=15000):
+        qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert ws.session.state is SessionState.ACTIVE
+
+
+def _window(qtbot, ws: Workstation) -> MainWindow:
+    theme.apply(QApplication.instance())
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    window.resize(1600, 900)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=15000)
+    return window
+
+
+def test_login_worklist_order_and_lock(
+    qtbot, workstation: Workstation, own_platform: RunningPlatform, clock: FakeClock, artifacts_dir: Path
+) -> None:
+    _login(qtbot, workstation, own_platform, artifacts_dir)
+    window = _window(qtbot, workstation)
+
+    # Worklist: what is to do, urgent first; the cancelled order is not in "À traiter".
+    rows = [window.model.row_at(i) for i in range(window.model.rowCount())]
+    urgent_flags = [r.urgent for r in rows]
+    assert urgent_flags == sorted(urgent_flags, reverse=True) and urgent_flags[0]
+    names = {r.patient for r in rows}
+    assert all(not r.done for r in rows)
+    assert any("LEFEBVRE" in n for n in names)
+    assert window.count_label.text().startswith(f"{len(rows)} demandes")
+    assert "connectée" in window.connection_label.text()
+
+    # Select an order: its text appears and the view is audited.
+    target = next(i for i, r in enumerate(rows) if "LEFEBVRE" in r.patient)
+    window.table.selectRow(target)
+    order_id = rows[target].order_id
+    text = window.detail.toPlainText()
+    assert "LEFEBVRE" in text and "anticoagulant" in text and "Contexte clinique" in text
+    assert "Téléphone du site" in text
+    QApplication.processEvents()
+    window.grab().save(str(artifacts_dir / "workstation-worklist.png"))
+    assert any('"order_viewed"' in e and order_id in e for e in _journal_events(workstation))
+
+    # Select another order, refresh: the same order stays selected.
+    other = next(i for i, r in enumerate(rows) if i != target and not r.urgent)
+    window.table.selectRow(other)
+    other_id = rows[other].order_id
+    window.refresh()
+    qtbot.waitUntil(lambda: window.refresh_button.isEnabled(), timeout=15000)
+    assert window.selected_row() is not None and window.selected_row().order_id == other_id
+    assert window.table.selectionModel().selectedRows()[0].row() == window.model.row_of(other_id)
+
+    # Search is accent- and case-insensitive; the scope "Tous" shows the cancelled order.
+    window.search.setText("lefebvre")
+    assert window.model.rowCount() == 1 and "LEFEBVRE" in window.model.row_at(0).patient
+    window.search.clear()
+    window.scope.setCurrentIndex(window.scope.findText("Tous"))
+    assert any(window.model.row_at(i).cancelled for i in range(window.model.rowCount()))
+    window.scope.setCurrentIndex(window.scope.findText("À traiter"))
+
+    # Idle lock at 15:00 (not at 14:59): every patient datum leaves the screen.
+    window.table.selectRow(window.model.row_of(order_id))
+    clock.now += 14 * 60 + 59
+    window._tick()
+    assert workstation.session.state is SessionState.ACTIVE
+    clock.now += 1
+    window._tick()
+    assert workstation.session.state is SessionState.LOCKED
+    assert window.pages.currentWidget() is window.lock_screen
+    visible = _visible_texts(window)
+    for row in rows:
+        if row.order is not None:
+            assert row.order.patient.birth_name not in visible
+    assert "inactivité" in window.lock_screen.reason.text()
+    window.grab().save(str(artifacts_dir / "workstation-locked.png"))
+
+    # Wrong password: refused with the attempts left; right password: the worklist comes back.
+    qtbot.keyClicks(window.lock_screen.password, "pas-le-bon")
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.lock_screen.error.isVisible(), timeout=15000)
+    assert "incorrect" in window.lock_screen.error.text()
+    window.lock_screen.password.clear()
+    qtbot.keyClicks(window.lock_screen.password, own_platform.account["password"])
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: workstation.session.state is SessionState.ACTIVE, timeout=15000)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.worklist_page, timeout=5000)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=15000)
+    assert window.selected_row() is not None and window.selected_row().order_id == order_id
+
+    records = [json.loads(e)["body"]["record"] for e in _journal_events(workstation)]
+    kinds = [(r["kind"], r["outcome"] == 0) for r in records]
+    assert kinds[:2] == [("login_failure", False), ("login", True)] and ("worklist_query", True) in kinds
+    assert kinds.index(("lock", True)) < kinds.index(("unlock", False)) < kinds.index(("unlock", True))
+
+
+def test_platform_loss_keeps_the_list_and_says_so(
+    qtbot, workstation: Workstation, own_platform: RunningPlatform, artifacts_dir: Path
+) -> None:
+    _login(qtbot, workstation, own_platform, artifacts_dir)
+    window = _window(qtbot, workstation)
+    shown = window.model.rowCount()
+    workstation.client.base_url = "https://127.0.0.1:9"  # nothing listens there
+    window.refresh()
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=20000)
+    assert window.model.rowCount() == shown
+    assert "injoignable" in window.connection_label.text()
+    assert "dernier rafraîchissement" in window.banner.text()
+    window.grab().save(str(artifacts_dir / "workstation-platform-lost.png"))

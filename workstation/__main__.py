@@ -1,0 +1,87 @@
+"""``python -m workstation`` (or ``teleradiologie``): the reading workstation.
+
+Settings come from the settings file, overridden by the command line (the demo launcher passes the
+platform URL and its CA). Start-up failures are shown in a French dialog and logged in English;
+the process then exits with status 2 rather than a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import multiprocessing
+import sys
+from pathlib import Path
+
+log = logging.getLogger("workstation")
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="teleradiologie", description="Poste de lecture de téléradiologie.")
+    parser.add_argument("--platform-url", help="adresse HTTPS de la plateforme")
+    parser.add_argument("--ca-file", help="certificat (PEM) de l'autorité qui signe celui de la plateforme")
+    parser.add_argument("--settings", type=Path, help="fichier de paramètres (JSON)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="mode démonstration : accepte un poste sans trousseau sécurisé (secrets en mémoire seulement)",
+    )
+    parser.add_argument("--login", default="", help="identifiant pré-rempli dans la fenêtre de connexion")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from auth.qt.login_dialog import LoginDialog
+    from workstation.app import StartupError, Workstation
+    from workstation.qt import theme
+    from workstation.qt.main_window import MainWindow
+    from workstation.settings import SettingsError, load_settings
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Téléradiologie")
+    app.setOrganizationName("teleradiologie")
+    theme.apply(app)
+
+    def fatal(detail: str, message: str) -> int:
+        log.error("start-up failed: %s", detail)
+        QMessageBox.critical(None, "Démarrage impossible", message)
+        return 2
+
+    loaded = load_settings(args.settings)
+    try:
+        settings = loaded.settings.with_overrides(platform_url=args.platform_url, ca_file=args.ca_file)
+        workstation = Workstation(settings, demo=args.demo)
+    except (SettingsError, StartupError) as exc:
+        return fatal(str(exc), exc.user_message)
+    notices = [*loaded.problems, *(n.text for n in workstation.notices)]
+
+    try:
+        while True:
+            dialog = LoginDialog(workstation.login, platform_label=settings.base_url)
+            dialog.login_edit.setText(args.login)
+            if args.login:
+                dialog.password_edit.setFocus()
+            if dialog.exec() != LoginDialog.DialogCode.Accepted:
+                return 0
+            window = MainWindow(workstation)
+            window.resize(1600, 950)
+            window.show()
+            window.start()
+            if notices:  # said once, in the window, without blocking the login
+                window.show_notice("\n".join(notices))
+            app.exec()
+            if not window.login_requested:
+                return 0
+            workstation.logout()
+    finally:
+        workstation.close()
+
+
+if __name__ == "__main__":
+    multiprocessing.freeze_support()
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""The composition root: one object that wires settings, keyring, platform client, session and audit.
+
+The Qt layer holds one :class:`Workstation` and calls it; it never builds a client or a journal
+itself, so the same wiring runs in the GUI, in scripted tests and in the self-test. Everything here
+is blocking (network, disk): the GUI calls it from worker threads.
+
+The keyring decides what may persist. On a machine without an OS keyring (a bare demo VM) the
+workstation refuses to start, unless it runs in demonstration mode, where secrets live in memory
+only and the audit journal of each run is its own chain (its key dies with the process, which is
+said in French to the user rather than hidden).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from auth.keystore import InsecureKeyringError, KeyStore, VolatileKeyring
+from auth.session import Clock, Identity, Session, SessionEvent, SessionPolicy
+from workstation.audit import AuditSource, AuditTrail, Outcome
+from workstation.audit.custody import open_journal, set_aside_and_restart
+from workstation.audit.journal import JournalError, default_journal_path
+from workstation.platform import PlatformClient, PlatformError, TlsError, WorklistEntry
+from workstation.platform.verifier import SessionVerifier
+from workstation.settings import Settings
+from workstation.worklist import WorklistRow
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The workstation cannot start; ``user_message`` says why in French."""
+
+    def __init__(self, detail: str, user_message: str) -> None:
+        super().__init__(detail)
+        self.user_message = user_message
+
+
+@dataclass(frozen=True, slots=True)
+class StartupNotice:
+    """Something the user must know at start-up, shown once in French."""
+
+    text: str
+
+
+def _patient_id(row: WorklistRow) -> str:
+    """The patient identifier for the audit journal: INS with its OID, never a name."""
+    if row.order is not None and row.order.patient.ins is not None:
+        ins = row.order.patient.ins
+        return f"{ins.matricule}^^^&{ins.oid}&ISO"
+    return ""
+
+
+class Workstation:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        demo: bool = False,
+        keystore: KeyStore | None = None,
+        journal_path: Path | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.settings = settings
+        self.notices: list[StartupNotice] = []
+        settings.check_ca_file()
+        self.keystore = keystore or self._keystore(demo)
+        self.client = PlatformClient(settings.base_url, settings.ca_file, settings.request_timeout_seconds)
+        self.session = Session(
+            SessionVerifier(self.client),
+            SessionPolicy(idle_timeout=settings.idle_lock_minutes * 60.0),
+            clock=clock,
+        )
+        self.journal_path = journal_path or default_journal_path()
+        self.audit = self._audit()
+        self.session.subscribe(self._on_session_event)
+        self._worklist_lock = threading.Lock()
+
+    # --- start-up ------------------------------------------------------------------------------
+
+    def _keystore(self, demo: bool) -> KeyStore:
+        try:
+            return KeyStore()
+        except InsecureKeyringError as exc:
+            if not demo:
+                raise StartupError(str(exc), exc.user_message) from exc
+            log.warning("no acceptable OS keyring; demonstration mode keeps secrets in memory only")
+            self.notices.append(
+                StartupNotice(
+                    "Mode démonstration : aucun trousseau sécurisé du système n'est disponible sur ce poste. "
+                    "Les secrets restent en mémoire et le journal d'audit de cette séance est une chaîne "
+                    "propre à la séance. En production, le poste refuse de démarrer dans ce cas."
+                )
+            )
+            return KeyStore(VolatileKeyring())
+
+    def _audit(self) -> AuditTrail:
+        if not self.keystore.persistent:  # a chain whose key dies with the process: its own file
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            self.journal_path = self.journal_path.with_name(f"{self.journal_path.stem}.demo-{stamp}.jsonl")
+        path = self.journal_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        source = AuditSource(socket.gethostname())
+        try:
+            journal = open_journal(self.keystore, path)
+        except JournalError as exc:
+            log.error("audit journal %s failed its checks: %s", path, exc)
+            journal, aside = set_aside_and_restart(self.keystore, path)
+            trail = AuditTrail(journal, source)
+            trail.chain_broken(aside, str(exc))
+            self.notices.append(
+                StartupNotice(
+                    "Le journal d'audit du poste a échoué à sa vérification. Il a été mis de côté comme "
+                    f"preuve ({aside.name}) et un nouveau journal commence. Prévenez le responsable sécurité."
+                )
+            )
+            return trail
+        return AuditTrail(journal, source)
+
+    # --- session -------------------------------------------------------------------------------
+
+    def _on_session_event(self, event: SessionEvent) -> None:
+        try:
+            self.audit.on_session_event(event)
+        except JournalError:
+            log.exception("audit journal refused a session event")
+
+    def login(self, login: str, password: str, otp: str) -> Identity:
+        """Two-factor login (blocking; the login dialog runs it in a worker thread)."""
+        return self.session.login(login, password, otp)
+
+    @property
+    def identity(self) -> Identity:
+        identity = self.session.identity
+        if identity is None:
+            raise RuntimeError("no user is logged in")
+        return identity
+
+    def logout(self) -> None:
+        try:
+            self.client.logout()
+        except PlatformError as exc:
+            log.warning("platform logout failed: %s", exc)
+        self.session.logout()
+
+    # --- worklist ------------------------------------------------------------------------------
+
+    def fetch_worklist(self) -> list[WorklistEntry]:
+        """The platform's worklist; every query is audited, failures included."""
+        with self._worklist_lock:
+            try:
+                entries = self.client.worklist()
+            except TlsError as exc:
+                self.audit.tls_failure(self.settings.base_url, str(exc), self.session.identity)
+                raise
+            except PlatformError:
+                self.audit.worklist_query(
+                    self.identity, self.settings.base_url, outcome=Outcome.SERIOUS_FAILURE
+                )
+                raise
+            self.audit.worklist_query(self.identity, self.settings.base_url)
+            return entries
+
+    def order_viewed(self, row: WorklistRow) -> None:
+        self.audit.order_viewed(self.identity, row.order_id, _patient_id(row))
+
+    def close(self) -> None:
+        """At exit: nothing of the session stays in memory that we can wipe."""
+        if self.session.identity is not None:
+            self.logout()
+
+
+Factory = Callable[[], Workstation]

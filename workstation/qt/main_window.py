@@ -1,0 +1,458 @@
+"""The main window: worklist on the left, the selected order as written on the right.
+
+The window only displays and forwards; the :class:`~workstation.app.Workstation` does the work in
+worker threads. Three rules shape it:
+
+* the session owns what may be seen: when it locks or ends, the worklist page is replaced by the
+  lock screen and the order text is cleared, so no patient datum stays on an unattended screen;
+* a refresh never moves the user: the same order stays selected and the list keeps its scroll;
+* the platform's failures are shown in French in the status bar and the banner, never as a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from auth.session import FullLoginRequired, SessionEvent, SessionEventKind, SessionState
+from workstation.app import Workstation
+from workstation.order_view import order_html
+from workstation.platform import PlatformError, WorklistEntry
+from workstation.qt import theme
+from workstation.qt.lock_screen import LockScreen
+from workstation.qt.tasks import Tasks
+from workstation.qt.worklist_model import REGION, SITE, WorklistModel
+from workstation.worklist import LocalStatus, Scope, WorklistRow, build_rows, filter_rows
+
+log = logging.getLogger(__name__)
+
+_ACTIVITY_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.Wheel,
+    QEvent.Type.MouseMove,
+}
+_LOCK_REASONS = {
+    "idle_timeout": "Verrouillage automatique après inactivité.",
+    "user_request": "Session verrouillée à votre demande.",
+}
+
+
+class _SessionRelay(QObject):
+    """Session events arrive on whatever thread caused them; the window reacts on the GUI thread."""
+
+    event = Signal(object)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workstation: Workstation, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = workstation
+        self.tasks = Tasks(self)
+        self._all_rows: list[WorklistRow] = []
+        self._local: dict[str, LocalStatus] = {}
+        self._selected_id = ""
+        self._refreshing = False
+        self._last_activity_post = 0.0
+        self.login_requested = False  # set when the session needs a new two-factor login
+
+        self.setWindowTitle("Téléradiologie — poste de lecture")
+        self.setObjectName("mainWindow")
+        self._build_worklist_page()
+        self.lock_screen = LockScreen()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.worklist_page)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
+        self._build_status_bar()
+        self._build_actions()
+
+        self._relay = _SessionRelay(self)
+        self._relay.event.connect(self._on_session_event)
+        self._unsubscribe = self.ws.session.subscribe(self._relay.event.emit)
+        self.lock_screen.unlockRequested.connect(self._unlock)
+        self.lock_screen.switchUserRequested.connect(self._switch_user)
+
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(int(self.ws.settings.worklist_refresh_seconds * 1000))
+        self.refresh_timer.timeout.connect(self.refresh)
+        self.tick_timer = QTimer(self)
+        self.tick_timer.setInterval(1000)
+        self.tick_timer.timeout.connect(self._tick)
+        QApplication.instance().installEventFilter(self)
+
+    # --- construction ---------------------------------------------------------------------------
+
+    def _build_worklist_page(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("worklistSearch")
+        self.search.setPlaceholderText("Rechercher : patient, n° de demande, INS, site…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.scope = QComboBox()
+        for scope in Scope:
+            self.scope.addItem(scope.label, scope.value)
+        self.modality = QComboBox()
+        self.modality.addItem("Toutes modalités", "")
+        self.urgent_only = QCheckBox("Urgences seules")
+        self.refresh_button = QPushButton("Actualiser")
+        self.refresh_button.setToolTip("Actualiser la liste de travail (F5)")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.scope)
+        filters.addWidget(self.modality)
+        filters.addWidget(self.urgent_only)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        filters.addWidget(self.refresh_button)
+
+        self.notice = QLabel()
+        self.notice.setObjectName("banner")
+        self.notice.setProperty("level", "warning")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+
+        self.model = WorklistModel()
+        self.table = QTableView()
+        self.table.setObjectName("worklistTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # long texts take what is left, elided, in full in the tooltip
+        header.setSectionResizeMode(REGION, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(SITE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(SITE, 170)
+        self.table.setMinimumWidth(760)
+
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("orderDetail")
+        self.detail.setOpenExternalLinks(False)
+        self.detail.document().setDefaultStyleSheet(theme.DOCUMENT_CSS)
+        self.detail.setHtml(self._placeholder("Sélectionnez une demande dans la liste."))
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([1000, 600])
+        splitter.setChildrenCollapsible(False)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(10, 10, 10, 6)
+        layout.setSpacing(8)
+        layout.addLayout(filters)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.worklist_page = page
+
+        self.search.textChanged.connect(self._apply_filters)
+        self.scope.currentIndexChanged.connect(self._apply_filters)
+        self.modality.currentIndexChanged.connect(self._apply_filters)
+        self.urgent_only.toggled.connect(self._apply_filters)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    def _build_status_bar(self) -> None:
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("connectionLabel")
+        self.user_label = QLabel()
+        self.updated_label = QLabel()
+        bar = self.statusBar()
+        bar.addWidget(self.connection_label)
+        bar.addWidget(self.user_label)
+        bar.addPermanentWidget(self.updated_label)
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        session = menu.addMenu("&Session")
+        self.lock_action = self._action(session, "&Verrouiller", "Ctrl+L", self.ws.session.lock)
+        self._action(session, "Se &déconnecter", "Ctrl+Shift+Q", self._switch_user)
+        worklist = menu.addMenu("&Liste de travail")
+        self._action(worklist, "&Actualiser", QKeySequence.StandardKey.Refresh, self.refresh)
+        self._action(worklist, "&Rechercher", QKeySequence.StandardKey.Find, self._focus_search)
+        self._action(worklist, "Urgences &seules", "Ctrl+U", self.urgent_only.toggle)
+        help_menu = menu.addMenu("&Aide")
+        self._action(
+            help_menu, "&Raccourcis clavier", QKeySequence.StandardKey.HelpContents, self.show_shortcuts
+        )
+
+    def _action(self, menu: QWidget, text: str, shortcut: object, slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    # --- session ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """After a successful login: show who is connected and load the worklist."""
+        identity = self.ws.identity
+        name = " ".join(x for x in (identity.title, identity.given, identity.family) if x)
+        self.user_label.setText(f"{name} — RPPS {identity.rpps}")
+        self.pages.setCurrentWidget(self.worklist_page)
+        self.tick_timer.start()
+        self.refresh_timer.start()
+        self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY_EVENTS and self.ws.session.state is SessionState.ACTIVE:
+            now = datetime.now().timestamp()
+            if now - self._last_activity_post >= 1.0:  # one activity mark a second is plenty
+                self._last_activity_post = now
+                self.ws.session.record_activity()
+        return False
+
+    def _tick(self) -> None:
+        self.ws.session.tick()
+
+    def _on_session_event(self, event: SessionEvent) -> None:
+        if event.kind is SessionEventKind.LOCKED:
+            self._hide_patient_data()
+            reason = _LOCK_REASONS.get(event.reason.value if event.reason else "", "Session verrouillée.")
+            identity = event.identity or self.ws.session.identity
+            who = f"{identity.given} {identity.family}" if identity else ""
+            self.lock_screen.prepare(who, reason)
+            self.pages.setCurrentWidget(self.lock_screen)
+        elif event.kind is SessionEventKind.UNLOCKED:
+            self.pages.setCurrentWidget(self.worklist_page)
+            self.refresh_timer.start()
+            self._show_rows()
+        elif event.kind in (SessionEventKind.EXPIRED, SessionEventKind.LOGGED_OUT):
+            self._hide_patient_data()
+            self.lock_screen.prepare("", "Session terminée : reconnectez-vous.")
+            self.pages.setCurrentWidget(self.lock_screen)
+
+    def _hide_patient_data(self) -> None:
+        self.refresh_timer.stop()
+        self.model.set_rows([])
+        self.detail.setHtml(self._placeholder(""))
+
+    def _unlock(self, password: str) -> None:
+        def done(_: object) -> None:
+            self.lock_screen.set_busy(False)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, FullLoginRequired):
+                self.lock_screen.show_error(exc.user_message)
+                self._switch_user()
+                return
+            self.lock_screen.show_error(getattr(exc, "user_message", "Déverrouillage impossible."))
+
+        self.tasks.run(lambda: self.ws.session.unlock(password), done, failed)
+
+    def _switch_user(self) -> None:
+        """End the session; the application shows the two-factor login again."""
+        self._hide_patient_data()
+        self.tick_timer.stop()
+        self.tasks.run(self.ws.logout, lambda _: None, lambda exc: log.warning("logout: %s", exc))
+        self.login_requested = True
+        self.close()
+
+    # --- worklist ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self._refreshing or self.ws.session.state is not SessionState.ACTIVE:
+            return
+        self._refreshing = True
+        self.refresh_button.setEnabled(False)
+        self.tasks.run(self.ws.fetch_worklist, self._worklist_arrived, self._worklist_failed)
+
+    def _worklist_arrived(self, entries: list[WorklistEntry]) -> None:
+        self._refreshing = False
+        self.refresh_button.setEnabled(True)
+        self.set_connection(True)
+        self.banner.hide()
+        self._all_rows = build_rows(entries, self._local)
+        self.updated_label.setText(f"Liste à jour à {datetime.now():%H:%M:%S}")
+        if self.ws.session.state is SessionState.ACTIVE:
+            self._update_modalities()
+            self._show_rows()
+
+    def _worklist_failed(self, exc: BaseException) -> None:
+        self._refreshing = False
+        self.refresh_button.setEnabled(True)
+        if not isinstance(exc, PlatformError):
+            log.error("worklist refresh failed", exc_info=exc)
+        message = getattr(exc, "user_message", "La liste de travail n'a pas pu être actualisée.")
+        self.set_connection(False)
+        self.show_banner(f"{message} La liste affichée est celle du dernier rafraîchissement réussi.")
+
+    def set_connection(self, online: bool) -> None:
+        colour = theme.COLOURS.ok if online else theme.COLOURS.warning
+        text = "Plateforme connectée" if online else "Plateforme injoignable"
+        self.connection_label.setText(f"<span style='color:{colour}'>●</span> {text}")
+
+    def show_notice(self, text: str) -> None:
+        """A start-up notice that stays until the user has read it (not replaced by refreshes)."""
+        self.notice.setText(text)
+        self.notice.show()
+
+    def show_banner(self, text: str, level: str = "warning") -> None:
+        self.banner.setProperty("level", level)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+        self.banner.setText(text)
+        self.banner.show()
+
+    def _update_modalities(self) -> None:
+        current = self.modality.currentData()
+        codes = sorted({r.modality for r in self._all_rows if r.modality})
+        known = [self.modality.itemData(i) for i in range(1, self.modality.count())]
+        if codes == known:
+            return
+        self.modality.blockSignals(True)
+        self.modality.clear()
+        self.modality.addItem("Toutes modalités", "")
+        for code in codes:
+            self.modality.addItem(code, code)
+        self.modality.setCurrentIndex(max(0, self.modality.findData(current)))
+        self.modality.blockSignals(False)
+
+    def _apply_filters(self) -> None:
+        if self.ws.session.state is SessionState.ACTIVE:
+            self._show_rows()
+
+    def _show_rows(self) -> None:
+        rows = filter_rows(
+            self._all_rows,
+            scope=Scope(self.scope.currentData()),
+            text=self.search.text(),
+            urgent_only=self.urgent_only.isChecked(),
+            modality=self.modality.currentData() or "",
+        )
+        keep = self._selected_id
+        scroll = self.table.verticalScrollBar().value()
+        self.model.set_rows(rows, datetime.now(UTC))
+        self.table.verticalScrollBar().setValue(scroll)
+        urgent = sum(1 for r in rows if r.urgent and not r.done)
+        self.count_label.setText(
+            f"{len(rows)} demande{'s' * (len(rows) > 1)}"
+            + (f" dont {urgent} urgente{'s' * (urgent > 1)}" if urgent else "")
+        )
+        row = self.model.row_of(keep) if keep else -1
+        if row >= 0:
+            self._select_row(row)
+        elif keep:  # the selected order left the filter: say so rather than show another patient
+            self._selected_id = ""
+            self.detail.setHtml(
+                self._placeholder("La demande sélectionnée n'est plus dans la liste filtrée.")
+            )
+        self._show_detail()
+
+    def _select_row(self, row: int) -> None:
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        selection.select(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        selection.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+        selection.blockSignals(False)
+
+    def _selection_changed(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        row = self.model.row_at(rows[0].row()) if rows else None
+        new_id = row.order_id if row else ""
+        if new_id and new_id != self._selected_id and row is not None:
+            try:
+                self.ws.order_viewed(row)
+            except Exception:  # the journal must not stop the reading; the failure is logged
+                log.exception("audit of order view failed")
+        self._selected_id = new_id
+        self._show_detail()
+
+    def selected_row(self) -> WorklistRow | None:
+        row = self.model.row_of(self._selected_id) if self._selected_id else -1
+        return self.model.row_at(row)
+
+    def _show_detail(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            if not self._selected_id:
+                self.detail.setHtml(self._placeholder("Sélectionnez une demande dans la liste."))
+            return
+        self.detail.setHtml(order_html(row.entry, row.order, row.problem))
+
+    def select_order(self, order_id: str) -> bool:
+        row = self.model.row_of(order_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        return True
+
+    @staticmethod
+    def _placeholder(text: str) -> str:
+        return f"<p class='placeholder'>{text}</p>" if text else ""
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def show_shortcuts(self) -> None:
+        lines = [
+            (a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+            for a in self.findChildren(QAction)
+            if not a.shortcut().isEmpty()
+        ]
+        html = (
+            "<table>"
+            + "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{t}</td></tr>" for t, k in lines)
+            + "</table>"
+        )
+        box = QMessageBox(self)
+        box.setWindowTitle("Raccourcis clavier")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(html)
+        box.open()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QApplication.instance().removeEventFilter(self)
+        self.refresh_timer.stop()
+        self.tick_timer.stop()
+        self._unsubscribe()
+        self.tasks.shutdown()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow"]

@@ -1,0 +1,220 @@
+"""The worklist as the radiologist sees it: one row per order, sorted and filtered, without Qt.
+
+The platform sends orders with their raw HL7; :func:`build_rows` reads each once and keeps what the
+table shows. Order matters at night: what is still to do comes first, urgent before routine, then
+the longest waiting; finished orders sink to the bottom. An order whose messages cannot be read is
+still listed (with the reason) rather than silently dropped: a missing line in a worklist is an
+exam nobody reads.
+
+Some statuses only the workstation knows (a study open for reading, a report signed but not yet
+acknowledged); the caller passes them as ``local`` and they override the platform's word until the
+platform catches up.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from workstation.hl7 import HL7ParseError
+from workstation.orders import Order, OrderStatus, Priority
+from workstation.platform.client import WorklistEntry
+
+log = logging.getLogger(__name__)
+
+
+class LocalStatus(StrEnum):
+    """States between two platform statuses, known only to this workstation."""
+
+    EN_LECTURE = "en_lecture"
+    CR_SIGNE = "cr_signe"
+
+    @property
+    def label(self) -> str:
+        return {LocalStatus.EN_LECTURE: "En lecture", LocalStatus.CR_SIGNE: "CR signé"}[self]
+
+
+_DONE = frozenset({OrderStatus.CR_TRANSMIS, OrderStatus.REFUSE, OrderStatus.ANNULE})
+
+
+# CISIS modality labels (terminologie-cisis-fr) to the short code radiologists read in a worklist.
+_SHORT_MODALITIES = (
+    (("radiographie", "radiologie conventionnelle"), "RX"),
+    (("mammographie",), "MG"),
+    (("scanner", "tomodensitometrie"), "CT"),
+    (("irm", "resonance magnetique"), "MR"),
+    (("echographie",), "US"),
+    (("scintigraphie", "tomographie par emission"), "NM"),
+)
+
+
+class Scope(StrEnum):
+    """The worklist's main filter."""
+
+    A_TRAITER = "a_traiter"
+    TERMINES = "termines"
+    TOUS = "tous"
+
+    @property
+    def label(self) -> str:
+        return {Scope.A_TRAITER: "À traiter", Scope.TERMINES: "Terminés", Scope.TOUS: "Tous"}[self]
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistRow:
+    entry: WorklistEntry
+    order: Order | None  # None when the relayed messages could not be read
+    local: LocalStatus | None = None
+    problem: str = ""  # French, when ``order`` is None
+
+    @property
+    def order_id(self) -> str:
+        return self.entry.order_id
+
+    @property
+    def urgent(self) -> bool:
+        return self.entry.priority is Priority.URGENT
+
+    @property
+    def cancelled(self) -> bool:
+        return self.entry.status is OrderStatus.ANNULE or bool(self.order and self.order.cancelled)
+
+    @property
+    def done(self) -> bool:
+        return self.cancelled or self.entry.status in _DONE
+
+    @property
+    def status_label(self) -> str:
+        if self.local is not None and not self.done:
+            return self.local.label
+        if self.cancelled:
+            return OrderStatus.ANNULE.label
+        return self.entry.status.label
+
+    @property
+    def patient(self) -> str:
+        if self.order is None:
+            return "Demande illisible"
+        return self.order.patient.display_name
+
+    @property
+    def sex_age(self) -> str:
+        if self.order is None:
+            return ""
+        patient = self.order.patient
+        age = age_label(patient.birth_date, self.entry.received_at.date())
+        return " ".join(p for p in (patient.sex.value, age) if p)
+
+    @property
+    def modality(self) -> str:
+        if self.order is None:
+            return ""
+        # The guide's modality vocabulary mixes DICOM codes (CT, MR) and CISIS codes (MED-1126,
+        # "Radiographie sans contraste"); the column shows the short DICOM code when there is one.
+        done = self.order.complement.modality if self.order.complement else None
+        candidates = [c for c in (self.order.modality, done) if c]
+        for coded in candidates:
+            if coded.code.isalpha() and coded.code.isupper() and len(coded.code) <= 3:
+                return coded.code
+        for coded in candidates:
+            label = fold(coded.label)
+            for words, short in _SHORT_MODALITIES:
+                if any(w in label for w in words):
+                    return short
+        return candidates[0].code if candidates else ""
+
+    @property
+    def region(self) -> str:
+        if self.order is None:
+            return ""
+        return " ; ".join(r.label for r in self.order.regions)
+
+    @property
+    def site(self) -> str:
+        return self.order.site.name if self.order else ""
+
+    def waiting(self, now: datetime) -> str:
+        return waiting_label(self.entry.received_at, now)
+
+    def search_text(self) -> str:
+        """What the search box matches: names, order and accession numbers, INS, site, region."""
+        parts = [self.order_id, self.entry.accession_number or "", self.site, self.region, self.modality]
+        if self.order is not None:
+            p = self.order.patient
+            parts += [p.birth_name, p.used_name, p.first_name, p.used_first_name]
+            parts.append(p.ins.matricule if p.ins else "")
+        return fold(" ".join(parts))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, so « helene » finds « Hélène »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def age_label(birth: date | None, on: date) -> str:
+    """Age as radiologists write it: years, or months under two, or days under one month."""
+    if birth is None or birth > on:
+        return ""
+    months = (on.year - birth.year) * 12 + on.month - birth.month - (on.day < birth.day)
+    if months >= 24:
+        return f"{months // 12} ans"
+    if months >= 1:
+        return f"{months} mois"
+    return f"{(on - birth).days} j"
+
+
+def waiting_label(since: datetime, now: datetime) -> str:
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d}"
+    return f"{hours // 24} j"
+
+
+def build_rows(
+    entries: Iterable[WorklistEntry], local: Mapping[str, LocalStatus] | None = None
+) -> list[WorklistRow]:
+    """Read every entry's messages; sorted as the worklist shows them (see module docstring)."""
+    local = local or {}
+    rows = []
+    for entry in entries:
+        try:
+            order, problem = entry.order(), ""
+        except HL7ParseError as exc:
+            log.warning("worklist: order %s unreadable: %s", entry.order_id, exc)
+            order, problem = None, exc.user_message
+        rows.append(WorklistRow(entry, order, local.get(entry.order_id), problem))
+    return sort_rows(rows)
+
+
+def sort_rows(rows: Iterable[WorklistRow]) -> list[WorklistRow]:
+    return sorted(rows, key=lambda r: (r.done, not r.urgent, r.entry.received_at, r.order_id))
+
+
+def filter_rows(
+    rows: Iterable[WorklistRow],
+    scope: Scope = Scope.A_TRAITER,
+    text: str = "",
+    urgent_only: bool = False,
+    modality: str = "",
+) -> list[WorklistRow]:
+    words = fold(text).split()
+    kept = []
+    for row in rows:
+        if (scope is Scope.A_TRAITER and row.done) or (scope is Scope.TERMINES and not row.done):
+            continue
+        if urgent_only and not row.urgent:
+            continue
+        if modality and row.modality != modality:
+            continue
+        haystack = row.search_text()
+        if all(w in haystack for w in words):
+            kept.append(row)
+    return kept
