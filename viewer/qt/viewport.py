@@ -344,7 +344,7 @@ class Viewport(QWidget):
         centre = Qt.AlignmentFlag.AlignCenter
         self._shadowed(painter, QRectF(w - 40, h / 2 - 12, 34, 24), centre, letters(1, 0), CYAN)
         self._shadowed(painter, QRectF(6, h / 2 - 12, 34, 24), centre, letters(-1, 0), CYAN)
-        self._shadowed(painter, QRectF(w / 2 - 20, 42, 40, 20), centre, letters(0, -1), CYAN)
+        self._shadowed(painter, QRectF(w / 2 - 20, 88, 40, 20), centre, letters(0, -1), CYAN)  # under text
         self._shadowed(painter, QRectF(w / 2 - 20, h - 44, 40, 20), centre, letters(0, 1), CYAN)
 
     def mm_per_display_pixel(self) -> float | None:

@@ -1,0 +1,216 @@
+"""The composite viewer under Xvfb: opens the demo head CT, scrolls, windows, zooms, measures, goes MPR;
+asserts the rendered pixels against the model and known values; keeps screenshots in test-artifacts/.
+
+Also: a study with broken files opens with a French message; a closed study never shows late slices;
+series of one frame of reference scroll together; the thumbnail strip drags a series into a viewport.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydicom.uid import generate_uid
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDropEvent, QImage, QWheelEvent
+
+from tests.viewer.factories import axial_positions, write_series
+from viewer.loader import StudyLoader
+from viewer.measure import MeasureKind, Measurement
+from viewer.qt.viewer_widget import ViewerWidget
+from viewer.qt.viewport import MIME_SERIES, Tool, Viewport
+from viewer.windowing import render
+
+pytestmark = pytest.mark.gui
+BANNER = "LEFEBVRE Jean-Pierre — né le 12/03/1944 — IPP 144031803312722"
+
+
+@pytest.fixture
+def viewer(qtbot, worker_loader: StudyLoader) -> ViewerWidget:
+    widget = ViewerWidget(worker_loader)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _screen(viewport: Viewport) -> QImage:
+    return viewport.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def _check_pixels(viewport: Viewport, points: list[tuple[int, int]]) -> None:
+    """The grey painted at each display point is the model's rendering of the voxel under it."""
+    view = viewport.view
+    assert view is not None
+    image = _screen(viewport)
+    series, state = view.series, view.state
+    stored = series.volume[state.index]
+    for x, y in points:
+        column, row = view.display_to_image(x + 0.5, y + 0.5, (viewport.width(), viewport.height()))
+        c, r = int(np.floor(column + 0.5)), int(np.floor(row + 0.5))
+        expected = int(render(stored[r:r + 1, c:c + 1], view.rendering())[0, 0])
+        colour = image.pixelColor(x, y)
+        assert (colour.red(), colour.green(), colour.blue()) == (expected,) * 3, (x, y, c, r)
+
+
+def _wheel(viewport: Viewport, notches: int, ctrl: bool = False) -> None:
+    centre = QPointF(viewport.width() / 2, viewport.height() / 2)
+    modifiers = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+    viewport.wheelEvent(QWheelEvent(centre, centre, QPoint(0, 0), QPoint(0, 120 * notches),
+                                    Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False))
+
+
+def test_reading_the_demo_head_ct(qtbot, viewer: ViewerWidget, demo_data: Path, artifacts_dir: Path) -> None:
+    measured: list[Measurement] = []
+    viewer.measurementAdded.connect(measured.append)
+    with qtbot.waitSignal(viewer.studyLoaded, timeout=60_000) as loaded:
+        viewer.open_study([str(demo_data / "dicom" / "ct-tete")], BANNER)
+    study = loaded.args[0]
+    assert [s.shape for s in viewer.series()] == [(176, 512, 512)] and not study.errors
+    viewport = viewer.active_viewport
+    view = viewport.view
+    assert view is not None and view.state.index == 88 and view.series.modality == "CT"
+    # the brain window of the header: air outside the head is black, the skull white
+    image = _screen(viewport)
+    assert image.pixelColor(viewport.width() // 2, 5 + viewport.height() // 20).red() == 0
+    probe_points = [(viewport.width() // 2 + dx, viewport.height() // 2 + dy)
+                    for dx, dy in ((0, 0), (37, -55), (-120, 80), (150, 10))]
+    _check_pixels(viewport, probe_points)
+    viewport.grab().save(str(artifacts_dir / "viewer_ct_head_axial.png"))
+
+    # scroll 10 slices towards the feet with the wheel, then drag-scroll with the left button
+    _wheel(viewport, -10)
+    assert view.state.index == 98
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(300, 300))
+    qtbot.mouseMove(viewport, QPoint(300, 340))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(300, 340))
+    assert view.state.index == 108
+    # bone window (key 8): the skull stays white, the brain turns dark grey
+    qtbot.keyClick(viewport, Qt.Key.Key_8)
+    assert (view.state.window.center, view.state.window.width) == (400, 1800)
+    _check_pixels(viewport, probe_points)
+    # right-button drag: narrower window and higher level
+    qtbot.mousePress(viewport, Qt.MouseButton.RightButton, pos=QPoint(300, 300))
+    qtbot.mouseMove(viewport, QPoint(200, 360))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.RightButton, pos=QPoint(200, 360))
+    assert view.state.window.width < 1800 and view.state.window.center > 400
+    _check_pixels(viewport, probe_points)
+    # zoom x1.15² around the centre
+    zoom = view.state.zoom
+    _wheel(viewport, 2, ctrl=True)
+    assert view.state.zoom == pytest.approx(zoom * 1.15 ** 2)
+    _check_pixels(viewport, probe_points)
+
+    # a length across the head with the tool of the toolbar
+    qtbot.keyClick(viewport, Qt.Key.Key_1)  # the header's brain window back
+    viewer.set_tool(Tool.LENGTH)
+    a, b = QPoint(viewport.width() // 2 - 150, viewport.height() // 2), QPoint(viewport.width() // 2 + 150,
+                                                                               viewport.height() // 2)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(viewport, b)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+    assert len(measured) == 1 and measured[0].kind is MeasureKind.LENGTH
+    spacing = view.series.spacing.column_mm
+    assert measured[0].value == pytest.approx(300 / view.state.zoom * spacing, rel=1e-6)
+    assert measured[0].sop_instance_uid == view.series.instance_uid(108)
+    assert measured[0].text_fr().startswith("Longueur : ") and "(série 2, image " in measured[0].text_fr()
+    viewer.set_tool(Tool.ELLIPSE)
+    c = QPoint(viewport.width() // 2 + 40, viewport.height() // 2 - 40)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=c)
+    qtbot.mouseMove(viewport, c + QPoint(30, 30))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=c + QPoint(30, 30))
+    assert len(measured) == 2 and measured[1].stats is not None and measured[1].stats.pixels > 50
+    viewer.grab().save(str(artifacts_dir / "viewer_ct_head_measures.png"))
+
+    # MPR: three planes through the crosshair; the coronal plane's pixels are the model's
+    viewer.mpr_action.trigger()
+    assert viewer.pages.currentWidget() is not None and viewer.mpr_viewports[1].view is not None
+    axial, coronal, sagittal = viewer.mpr_viewports
+    qtbot.wait(50)
+    centre = np.asarray(view.series.plane(88).to_patient([(255.5, 255.5)])[0])
+    viewer.set_crosshair(centre)
+    assert coronal.view is not None and coronal.view.state.index == 256
+    assert coronal.title == "Coronale" and sagittal.title == "Sagittale"
+    for port in (axial, coronal, sagittal):
+        _check_pixels(port, [(port.width() // 2 + dx, port.height() // 2 + dy)
+                             for dx, dy in ((17, 23), (30, -60), (-50, 40))])
+    # the crosshair lines go through the same patient point in every plane
+    for port in (axial, coronal, sagittal):
+        assert port.view is not None
+        column, row = port.series.plane(port.view.state.index).to_image([centre])[0]
+        assert 0 <= column < port.series.shape[2] and 0 <= row < port.series.shape[1]
+        if port is axial:
+            assert (column, row) == pytest.approx((255.5, 255.5))
+        line = _screen(port).pixelColor(*[int(v) for v in port.view.image_to_display(
+            column, row, (port.width(), port.height()))])
+        assert line.green() > 150 and line.blue() < 160  # the green crosshair
+    viewer.slab_mode.setCurrentIndex(1)  # MIP 10 mm
+    assert coronal.series.label.endswith("MIP 10 mm")
+    _check_pixels(coronal, [(coronal.width() // 2 + 12, coronal.height() // 2 - 30)])
+    viewer.grab().save(str(artifacts_dir / "viewer_ct_head_mpr.png"))
+    # clicking with the crosshair in the sagittal view moves the axial plane
+    before = axial.view.state.index if axial.view else -1
+    qtbot.mouseClick(sagittal, Qt.MouseButton.LeftButton, pos=QPoint(sagittal.width() // 2,
+                                                                      sagittal.height() // 2 - 60))
+    assert axial.view is not None and axial.view.state.index != before
+    viewer.mpr_action.trigger()
+    assert viewer.active_viewport is viewer.viewports[0]
+    viewer.close_study()
+    assert viewer.series() == [] and viewer.viewports[0].view is None
+
+
+def test_broken_files_get_a_french_message_and_the_rest_opens(qtbot, viewer: ViewerWidget, tmp_path: Path,
+                                                              artifacts_dir: Path) -> None:
+    write_series(tmp_path / "ok", axial_positions(6))
+    (tmp_path / "ok" / "corrupt.dcm").write_bytes(b"DICM" * 10)
+    truncated = tmp_path / "ok" / "IM0003.dcm"
+    data = truncated.read_bytes()
+    (tmp_path / "ok" / "truncated.dcm").write_bytes(data[: len(data) - 60])
+    problems: list[list[str]] = []
+    viewer.problemsFound.connect(problems.append)
+    with qtbot.waitSignal(viewer.studyLoaded, timeout=30_000):
+        viewer.open_study([str(tmp_path / "ok")], BANNER)
+    assert len(viewer.series()) == 1 and viewer.series()[0].loaded_count >= 6
+    assert problems and any("corrupt.dcm" in p for p in problems[0])
+    assert any("truncated.dcm" in p and "tronqué" in p for p in problems[0])
+    assert viewer.messages.isVisible() and "fichier(s) non affiché(s)" in viewer.messages.text()
+    viewer.grab().save(str(artifacts_dir / "viewer_problems.png"))
+
+
+def test_a_closed_study_never_shows_late_slices(qtbot, viewer: ViewerWidget, tmp_path: Path) -> None:
+    write_series(tmp_path, axial_positions(40))
+    viewer.open_study([str(tmp_path)], BANNER)
+    viewer.close_study()
+    qtbot.wait(800)
+    assert viewer.series() == [] and all(v.view is None for v in viewer.viewports)
+    assert viewer.thumbnails.count() == 0 and viewer.viewports[0].banner == ""
+
+
+def test_series_of_one_frame_of_reference_scroll_together_and_drag_from_thumbnails(
+        qtbot, viewer: ViewerWidget, tmp_path: Path) -> None:
+    frame, study = generate_uid(), generate_uid()
+    write_series(tmp_path / "thin", axial_positions(30, spacing=1.0), study_uid=study,
+                 extra={"FrameOfReferenceUID": frame, "SeriesNumber": 3})
+    write_series(tmp_path / "thick", axial_positions(6, spacing=5.0), study_uid=study,
+                 extra={"FrameOfReferenceUID": frame, "SeriesNumber": 4})
+    with qtbot.waitSignal(viewer.studyLoaded, timeout=30_000):
+        viewer.open_study([str(tmp_path)], BANNER)
+    viewer.set_layout(1, 2)
+    left, right = viewer.viewports[:2]
+    assert left.view is not None and right.view is not None
+    thin = left if left.series.shape[0] == 30 else right
+    thick = right if thin is left else left
+    assert thin.view is not None and thick.view is not None
+    thin.view.set_index(21)  # z = -50 + 21 mm = -29: nearest thick slice is z = -30 (index 4)
+    assert thick.view.state.index == 4
+    thick.view.set_index(1)  # z = -45: the thin series follows to index 5
+    assert thin.view.state.index == 5
+    # drop the thin series' thumbnail on the other viewport
+    number = next(k for k, s in enumerate(viewer.series()) if s is thin.series)
+    mime = QMimeData()
+    mime.setData(MIME_SERIES, str(number).encode("ascii"))
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    thick.dropEvent(drop)
+    assert thick.series is thin.series and viewer.active_viewport is thick

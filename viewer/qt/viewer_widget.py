@@ -1,0 +1,594 @@
+"""The composite viewer the application embeds: layouts, series thumbnails, toolbar, MPR, loading.
+
+Loading is the :class:`viewer.loader.StudyLoader`'s, in the background; its observer events are
+re-emitted as queued Qt signals, so the interface thread only ever draws. Each load carries a token:
+events of a study that was closed (or replaced) meanwhile are dropped, so a late slice can never
+appear under another patient's banner.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QMimeData, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QImage, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viewer.loader import LoadHandle, LoadObserver, StudyLoad, StudyLoader
+from viewer.mpr import ORIENTATIONS, ReformatSeries, SlabMode
+from viewer.presets import CT_PRESETS
+from viewer.problems import FileProblem
+from viewer.qt.viewport import MIME_SERIES, Tool, Viewport
+from viewer.series import Series
+from viewer.slice_view import SliceView
+
+log = logging.getLogger(__name__)
+
+THUMBNAIL = 96
+# Planes whose normals are this close to parallel scroll together (cosine).
+SYNC_PARALLEL = 0.95
+
+_TOOLS = (  # tool, label, shortcut
+    (Tool.SCROLL, "Défilement", "D"),
+    (Tool.WINDOW, "Fenêtrage", "W"),
+    (Tool.ZOOM, "Zoom", "Z"),
+    (Tool.PAN, "Déplacement", "P"),
+    (Tool.LENGTH, "Longueur", "L"),
+    (Tool.ANGLE, "Angle", "A"),
+    (Tool.COBB, "Cobb", "C"),
+    (Tool.ELLIPSE, "Ellipse", "E"),
+    (Tool.RECTANGLE, "Rectangle", "T"),
+    (Tool.FREEHAND, "Main levée", "O"),
+    (Tool.CROSSHAIR, "Réticule", "X"),
+)
+
+
+class _Bridge(QObject):
+    """Loader events as signals; emitted on the loader thread, delivered queued on the interface thread."""
+
+    seriesFound = Signal(int, object)
+    slicesLoaded = Signal(int, object, object)
+    seriesDone = Signal(int, object)
+    problem = Signal(int, object)
+    finished = Signal(int, object)
+
+
+class _Observer(LoadObserver):
+    def __init__(self, bridge: _Bridge, token: int) -> None:
+        self.bridge, self.token = bridge, token
+
+    def file_problem(self, problem: FileProblem) -> None:
+        self.bridge.problem.emit(self.token, problem)
+
+    def series_found(self, series: Series) -> None:
+        self.bridge.seriesFound.emit(self.token, series)
+
+    def slices_loaded(self, series: Series, indices: tuple[int, ...]) -> None:
+        self.bridge.slicesLoaded.emit(self.token, series, indices)
+
+    def series_done(self, series: Series) -> None:
+        self.bridge.seriesDone.emit(self.token, series)
+
+    def finished(self, study: StudyLoad) -> None:
+        self.bridge.finished.emit(self.token, study)
+
+
+class _Thumbnails(QListWidget):
+    """The series strip; dragging an item carries the series number to a viewport."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setFlow(QListWidget.Flow.TopToBottom)
+        self.setWrapping(False)
+        self.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
+        self.setMovement(QListWidget.Movement.Static)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QListWidget.DragDropMode.DragOnly)
+        self.setFixedWidth(THUMBNAIL + 40)
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setStyleSheet("QListWidget { background: #202020; color: #e0e0e0; }")
+
+    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
+        data = QMimeData()
+        if items:
+            data.setData(MIME_SERIES, str(items[0].data(Qt.ItemDataRole.UserRole)).encode("ascii"))
+        return data
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_SERIES]
+
+
+class ViewerWidget(QWidget):
+    """Viewer of one study at a time. Public API used by the workstation:
+
+    ``open_study(paths, patient_banner)``, ``close_study()``, ``series()``; signals
+    ``measurementAdded(Measurement)``, ``studyLoaded(StudyLoad)``, ``problemsFound(list[str])``.
+    """
+
+    measurementAdded = Signal(object)
+    studyLoaded = Signal(object)
+    problemsFound = Signal(list)
+
+    def __init__(self, loader: StudyLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loader = loader
+        self._bridge = _Bridge(self)
+        self._bridge.seriesFound.connect(self._on_series_found, Qt.ConnectionType.QueuedConnection)
+        self._bridge.slicesLoaded.connect(self._on_slices_loaded, Qt.ConnectionType.QueuedConnection)
+        self._bridge.seriesDone.connect(self._on_series_done, Qt.ConnectionType.QueuedConnection)
+        self._bridge.problem.connect(self._on_problem, Qt.ConnectionType.QueuedConnection)
+        self._bridge.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self._token = 0
+        self._handle: LoadHandle | None = None
+        self._series: list[Series] = []
+        self._banner = ""
+        self._problems: list[str] = []
+        self._warnings: list[str] = []
+        self._syncing = False
+        self._mpr_series: Series | None = None
+        self._mpr_stacks: list[ReformatSeries] = []
+        self._crosshair: np.ndarray | None = None
+
+        self.viewports = [self._make_viewport() for _ in range(4)]
+        self.mpr_viewports = [self._make_viewport() for _ in range(3)]
+        self._active = self.viewports[0]
+        self._rows, self._columns = 1, 1
+
+        self.toolbar = QToolBar("Outils de lecture", self)
+        self.display_bar = QToolBar("Affichage", self)
+        self.messages = QLabel(self)
+        self.messages.setWordWrap(True)
+        self.messages.setStyleSheet("QLabel { background: #5a3a00; color: #ffe9b0; padding: 4px; }")
+        self.messages.hide()
+        self.thumbnails = _Thumbnails(self)
+        self.thumbnails.itemDoubleClicked.connect(
+            lambda item: self.show_series(int(item.data(Qt.ItemDataRole.UserRole))))
+
+        self._grid_page = QWidget(self)
+        self._grid = QGridLayout(self._grid_page)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(2)
+        self._mpr_page = QWidget(self)
+        mpr_grid = QGridLayout(self._mpr_page)
+        mpr_grid.setContentsMargins(0, 0, 0, 0)
+        mpr_grid.setSpacing(2)
+        for k, viewport in enumerate(self.mpr_viewports):
+            mpr_grid.addWidget(viewport, k // 2, k % 2)
+            viewport.tool = Tool.CROSSHAIR
+            viewport.crosshairMoved.connect(self.set_crosshair)
+        self.mpr_info = QLabel(self._mpr_page)
+        self.mpr_info.setWordWrap(True)
+        self.mpr_info.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.mpr_info.setStyleSheet("QLabel { background: black; color: #d0d0d0; }")
+        mpr_grid.addWidget(self.mpr_info, 1, 1)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._grid_page)
+        self.pages.addWidget(self._mpr_page)
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.thumbnails)
+        body.addWidget(self.pages, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.display_bar)
+        layout.addWidget(self.messages)
+        layout.addLayout(body, 1)
+        self._build_toolbar()
+        self.set_layout(1, 1)
+        self._set_active(self.viewports[0])
+
+    # --- public API --------------------------------------------------------------------------------
+    def open_study(self, paths: list[str], patient_banner: str) -> None:
+        """Start loading (returns at once); series appear as they are planned, slices as decoded."""
+        self.close_study()
+        self._banner = patient_banner
+        for viewport in self.viewports + self.mpr_viewports:
+            viewport.banner = patient_banner
+            viewport.update()
+        self._token += 1
+        self._handle = self.loader.load(paths, _Observer(self._bridge, self._token))
+
+    def close_study(self) -> None:
+        """Forget the current study at once; its load is cancelled and its late events ignored."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        self._token += 1
+        self._series.clear()
+        self.thumbnails.clear()
+        self._problems.clear()
+        self._warnings.clear()
+        self._update_messages()
+        self._leave_mpr()
+        self._banner = ""
+        for viewport in self.viewports + self.mpr_viewports:
+            viewport.set_view(None, "")
+
+    def series(self) -> list[Series]:
+        return list(self._series)
+
+    # --- layout ------------------------------------------------------------------------------------
+    def _make_viewport(self) -> Viewport:
+        viewport = Viewport(self)
+        viewport.activated.connect(lambda v=viewport: self._set_active(v))
+        viewport.measurementAdded.connect(self.measurementAdded)
+        viewport.indexChanged.connect(lambda index, v=viewport: self._sync_from(v))
+        viewport.seriesDropped.connect(lambda number, v=viewport: self.show_series(number, v))
+        return viewport
+
+    def set_layout(self, rows: int, columns: int) -> None:
+        """1x1, 1x2 or 2x2 viewports; series fill the viewports that were empty."""
+        self._leave_mpr()
+        self._rows, self._columns = rows, columns
+        for viewport in self.viewports:
+            self._grid.removeWidget(viewport)
+            viewport.hide()
+        for k in range(rows * columns):
+            viewport = self.viewports[k]
+            self._grid.addWidget(viewport, k // columns, k % columns)
+            viewport.show()
+        if self._active not in self.visible_viewports():
+            self._set_active(self.viewports[0])
+        self._fill_empty_viewports()
+
+    def visible_viewports(self) -> list[Viewport]:
+        if self.pages.currentWidget() is self._mpr_page:
+            return list(self.mpr_viewports)
+        return self.viewports[: self._rows * self._columns]
+
+    @property
+    def active_viewport(self) -> Viewport:
+        return self._active
+
+    def _set_active(self, viewport: Viewport) -> None:
+        self._active.active = False
+        self._active.update()
+        self._active = viewport
+        viewport.active = True
+        viewport.update()
+        for action in self._tool_actions.values():
+            action.setChecked(False)
+        action = self._tool_actions.get(viewport.tool)
+        if action is not None:
+            action.setChecked(True)
+
+    def show_series(self, number: int, viewport: Viewport | None = None) -> None:
+        """Show the series of index ``number`` (in :meth:`series`) in a viewport (the active one)."""
+        if not 0 <= number < len(self._series):
+            return
+        if self.pages.currentWidget() is self._mpr_page:
+            self._leave_mpr()
+        target = viewport or self._active
+        series = self._series[number]
+        target.set_view(SliceView(series), self._banner)
+        self._set_active(target)
+
+    def _fill_empty_viewports(self) -> None:
+        shown = {id(v.series) for v in self.viewports if v.view is not None}
+        pending = [s for s in self._series if id(s) not in shown]
+        for viewport in self.viewports[: self._rows * self._columns]:
+            if viewport.view is None and pending:
+                viewport.set_view(SliceView(pending.pop(0)), self._banner)
+
+    # --- toolbar -----------------------------------------------------------------------------------
+    def _action(self, text: str, tip: str, slot: Callable[[], object], shortcut: str | None = None,
+                checkable: bool = False, bar: QToolBar | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        action.setCheckable(checkable)
+        action.triggered.connect(lambda _=False: slot())
+        (bar or self.toolbar).addAction(action)
+        return action
+
+    def _build_toolbar(self) -> None:
+        self._tool_actions: dict[Tool, QAction] = {}
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for tool, label, key in _TOOLS:
+            action = self._action(label, f"Outil : {label.lower()}", lambda t=tool: self.set_tool(t), key,
+                                  checkable=True)
+            group.addAction(action)
+            self._tool_actions[tool] = action
+        add = functools.partial(self._action, bar=self.display_bar)
+        presets = QToolButton(self)
+        presets.setText("Fenêtres")
+        presets.setToolTip("Préréglages de fenêtre (0 auto, 1-2 en-tête DICOM, 3-9 scanner)")
+        presets.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(presets)
+        headers = (("0", "Automatique (0)"), ("1", "En-tête DICOM 1 (1)"), ("2", "En-tête DICOM 2 (2)"))
+        for key, label in headers:
+            menu.addAction(label, lambda k=key: self._active.apply_preset_key(k))
+        menu.addSeparator()
+        for preset in CT_PRESETS:
+            menu.addAction(preset.label(), lambda p=preset: self._apply_ct_preset(p.center, p.width))
+        presets.setMenu(menu)
+        self.display_bar.addWidget(presets)
+        add("Inverser", "Inverser les niveaux de gris (I)", lambda: self._on_view("toggle_invert"))
+        add("↻", "Rotation horaire (R ; Maj+R antihoraire)", lambda: self._on_view("rotate"))
+        add("⇆", "Miroir horizontal (H)", lambda: self._on_view("flip_horizontal"))
+        add("⇅", "Miroir vertical (V)", lambda: self._on_view("flip_vertical"))
+        add("Ajuster", "Ajuster à la fenêtre (F)", lambda: self._active.fit())
+        add("1:1", "Un pixel de l'image par pixel de l'écran (N)", self._one_to_one)
+        add("Réinit.", "Réinitialiser la vue", self._reset_view)
+        add("Ciné", "Lecture ciné (Espace)", lambda: self._active.toggle_cine())
+        self.display_bar.addSeparator()
+        add("1×1", "Disposition 1×1", lambda: self.set_layout(1, 1))
+        add("1×2", "Disposition 1×2", lambda: self.set_layout(1, 2))
+        add("2×2", "Disposition 2×2", lambda: self.set_layout(2, 2))
+        self.sync_action = add("Synchro", "Défilement synchronisé des séries du même repère (Y)",
+                                        lambda: None, "Y", checkable=True)
+        self.sync_action.setChecked(True)
+        self.display_bar.addSeparator()
+        self.mpr_action = add("MPR", "Reconstructions multiplanaires axiale, coronale, "
+                                       "sagittale (M)", self.toggle_mpr, "M", checkable=True)
+        self.slab_mode = QComboBox(self)
+        self.slab_mode.setToolTip("Mode de coupe épaisse des reconstructions")
+        for mode in SlabMode:
+            self.slab_mode.addItem(mode.value, mode)
+        self.slab_thickness = QDoubleSpinBox(self)
+        self.slab_thickness.setToolTip("Épaisseur de la coupe épaisse (mm)")
+        self.slab_thickness.setRange(0.0, 100.0)
+        self.slab_thickness.setSingleStep(1.0)
+        self.slab_thickness.setValue(10.0)
+        self.slab_thickness.setSuffix(" mm")
+        self.slab_mode.currentIndexChanged.connect(lambda _: self._apply_slab())
+        self.slab_thickness.valueChanged.connect(lambda _: self._apply_slab())
+        self.display_bar.addWidget(self.slab_mode)
+        self.display_bar.addWidget(self.slab_thickness)
+
+    def set_tool(self, tool: Tool) -> None:
+        """The left-button tool of every viewport (the MPR ones keep the crosshair for navigation)."""
+        for viewport in self.viewports:
+            viewport.tool = tool
+        for viewport in self.mpr_viewports:
+            viewport.tool = tool if tool is not Tool.SCROLL else Tool.CROSSHAIR
+        action = self._tool_actions.get(tool)
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
+
+    def _on_view(self, method: str) -> None:
+        view = self._active.view
+        if view is not None:
+            getattr(view, method)()
+
+    def _apply_ct_preset(self, center: float, width: float) -> None:
+        view = self._active.view
+        if view is not None and not view.series.is_colour:
+            view.set_window(center, width)
+
+    def _one_to_one(self) -> None:
+        view = self._active.view
+        if view is not None:
+            view.one_to_one()
+
+    def _reset_view(self) -> None:
+        view = self._active.view
+        if view is not None:
+            view.reset()
+            self._active.fit()
+
+    # --- synchronised scrolling --------------------------------------------------------------------
+    def _sync_from(self, source: Viewport) -> None:
+        if self._syncing or not self.sync_action.isChecked() or source.view is None:
+            return
+        series = source.series
+        if not getattr(series, "frame_of_reference_uid", "") or isinstance(series, ReformatSeries):
+            return
+        plane = series.plane(source.view.state.index)
+        if not plane.spatial:
+            return
+        rows, columns = series.shape[1:3]
+        point = plane.to_patient([((columns - 1) / 2, (rows - 1) / 2)])[0]
+        self._syncing = True
+        try:
+            for other in self.visible_viewports():
+                target = other.series
+                if other is source or other.view is None or isinstance(target, ReformatSeries):
+                    continue
+                if target.frame_of_reference_uid != series.frame_of_reference_uid or target.geometry is None:
+                    continue
+                normal = np.asarray(target.geometry.normal)
+                if abs(float(np.dot(normal, plane.normal))) < SYNC_PARALLEL:
+                    continue
+                places = np.asarray(target.geometry.positions) @ normal
+                other.view.set_index(int(np.argmin(np.abs(places - float(np.dot(point, normal))))))
+        finally:
+            self._syncing = False
+
+    # --- MPR ---------------------------------------------------------------------------------------
+    def toggle_mpr(self) -> None:
+        if self.pages.currentWidget() is self._mpr_page:
+            self._leave_mpr()
+        else:
+            self.enter_mpr()
+
+    def enter_mpr(self, series: Series | None = None) -> bool:
+        """Axial, coronal and sagittal reformats of the active viewport's series, with a crosshair."""
+        source = series or self._active.series
+        if isinstance(source, ReformatSeries):
+            source = source.source
+        if source is None:
+            self._show_mpr_refusal("Aucune série affichée.")
+            return False
+        if not source.complete:
+            self._show_mpr_refusal("La série est encore en cours de chargement : MPR disponible à la fin.")
+            return False
+        try:
+            stacks = [ReformatSeries.orientation(source, name) for name in ORIENTATIONS]
+        except ValueError as exc:
+            log.info("no MPR for %s: %s", source.series_instance_uid, exc)
+            self._show_mpr_refusal("Reconstruction impossible : il faut une pile de coupes en niveaux de "
+                                   "gris avec une géométrie (position et orientation) dans le patient.")
+            return False
+        self._mpr_series, self._mpr_stacks = source, stacks
+        window = self._active.view.state.window if self._active.view is not None else None
+        for viewport, stack in zip(self.mpr_viewports, stacks, strict=True):
+            view = SliceView(stack)
+            if window is not None:
+                view.apply_window(window)
+            viewport.title = stack.name.capitalize()
+            viewport.set_view(view, self._banner)
+        notes = [w.message for w in source.warnings]
+        self.mpr_info.setText("\n\n".join([source.label, *notes]) if notes else source.label)
+        self.pages.setCurrentWidget(self._mpr_page)
+        self._apply_slab()
+        self.set_crosshair(stacks[0].grid.centre())
+        for viewport in self.mpr_viewports:  # navigation first: a click places the crosshair
+            viewport.tool = Tool.CROSSHAIR
+        self._set_active(self.mpr_viewports[0])
+        self.mpr_action.setChecked(True)
+        return True
+
+    def _show_mpr_refusal(self, text: str) -> None:
+        self._warnings = [w for w in self._warnings if not w.startswith("MPR")] + [f"MPR : {text}"]
+        self._update_messages()
+        self.mpr_action.setChecked(False)
+
+    def _leave_mpr(self) -> None:
+        if not hasattr(self, "pages") or self.pages.currentWidget() is not self._mpr_page:
+            if hasattr(self, "mpr_action"):
+                self.mpr_action.setChecked(False)
+            return
+        self.pages.setCurrentWidget(self._grid_page)
+        self._mpr_series, self._mpr_stacks, self._crosshair = None, [], None
+        for viewport in self.mpr_viewports:
+            viewport.set_view(None)
+            viewport.crosshair = None
+        self.mpr_action.setChecked(False)
+        self._set_active(self.viewports[0])
+
+    def set_crosshair(self, point: np.ndarray) -> None:
+        """Move the MPR crosshair to a patient point: every plane goes through it."""
+        self._crosshair = np.asarray(point, dtype=np.float64)
+        for viewport, stack in zip(self.mpr_viewports, self._mpr_stacks, strict=False):
+            viewport.crosshair = self._crosshair
+            if viewport.view is not None:
+                viewport.view.set_index(stack.index_of(self._crosshair))
+            viewport.update()
+
+    def _apply_slab(self) -> None:
+        mode = self.slab_mode.currentData()
+        for viewport, stack in zip(self.mpr_viewports, self._mpr_stacks, strict=False):
+            stack.set_slab(mode, self.slab_thickness.value())
+            viewport.update()
+
+    # --- loader events -----------------------------------------------------------------------------
+    def _on_series_found(self, token: int, series: Series) -> None:
+        if token != self._token:
+            return
+        number = len(self._series)
+        self._series.append(series)
+        item = QListWidgetItem(series.label)
+        item.setData(Qt.ItemDataRole.UserRole, number)
+        item.setToolTip(f"{series.label}\n{series.modality}, {series.shape[0]} image(s)\n"
+                        "Double-clic ou glisser vers une vue pour l'afficher.")
+        item.setSizeHint(QSize(THUMBNAIL + 30, THUMBNAIL + 44))
+        self.thumbnails.addItem(item)
+        for warning in series.warnings:
+            self._warnings.append(f"{series.label} : {warning.message}")
+        self._update_messages()
+        self._fill_empty_viewports()
+
+    def _on_slices_loaded(self, token: int, series: Series, indices: tuple[int, ...]) -> None:
+        if token != self._token:
+            return
+        for viewport in self.visible_viewports():
+            if viewport.series is series:
+                viewport.slices_arrived(indices)
+        middle = series.shape[0] // 2
+        if middle in indices:
+            self._set_thumbnail(series)
+
+    def _on_series_done(self, token: int, series: Series) -> None:
+        if token != self._token:
+            return
+        self._set_thumbnail(series)
+        known = set(self._warnings)
+        for warning in series.warnings:  # failures found while decoding
+            text = f"{series.label} : {warning.message}"
+            if text not in known:
+                self._warnings.append(text)
+        self._update_messages()
+
+    def _on_problem(self, token: int, problem: FileProblem) -> None:
+        if token != self._token:
+            return
+        self._problems.append(problem.user_text())
+        self._update_messages()
+
+    def _on_finished(self, token: int, study: StudyLoad) -> None:
+        if token != self._token:
+            return
+        self._handle = None
+        self.studyLoaded.emit(study)
+        found = self._problems + self._warnings
+        if found:
+            self.problemsFound.emit(list(found))
+
+    def _set_thumbnail(self, series: Series) -> None:
+        number = next((k for k, s in enumerate(self._series) if s is series), None)
+        if number is None:
+            return
+        index = series.shape[0] // 2
+        if not series.is_loaded(index):
+            loaded = [k for k in range(series.shape[0]) if series.is_loaded(k)]
+            if not loaded:
+                return
+            index = loaded[len(loaded) // 2]
+        view = SliceView(series)
+        view.set_index(index)
+        if not series.windows(index) and not series.is_colour:
+            view.auto_window()
+        pixels = view.image()
+        if pixels is None:
+            return
+        step = max(1, max(pixels.shape[:2]) // THUMBNAIL)
+        small = np.ascontiguousarray(pixels[::step, ::step])
+        h, w = small.shape[:2]
+        fmt = QImage.Format.Format_RGB888 if small.ndim == 3 else QImage.Format.Format_Grayscale8
+        image = QImage(small.data, w, h, small.strides[0], fmt).copy()
+        self.thumbnails.item(number).setIcon(QIcon(QPixmap.fromImage(image)))
+
+    def _update_messages(self) -> None:
+        lines = []
+        if self._problems:
+            lines.append(f"{len(self._problems)} fichier(s) non affiché(s) :")
+            lines.extend(f"  • {text}" for text in self._problems[:4])
+            if len(self._problems) > 4:
+                lines.append(f"  … et {len(self._problems) - 4} autre(s) (voir l'infobulle)")
+        lines.extend(f"⚠ {text}" for text in self._warnings[:4])
+        if len(self._warnings) > 4:
+            lines.append(f"⚠ … et {len(self._warnings) - 4} autre(s) avertissement(s) (voir l'infobulle)")
+        self.messages.setText("\n".join(lines))
+        self.messages.setToolTip("\n".join(self._problems + self._warnings))
+        self.messages.setVisible(bool(lines))
+
+    def closeEvent(self, event: object) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        super().closeEvent(event)  # type: ignore[arg-type]
