@@ -70,12 +70,12 @@ class FaultProxy:
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def down(self) -> None:
-        if self._listener is not None:
-            with contextlib.suppress(OSError):  # wakes the thread blocked in accept()
-                self._listener.shutdown(socket.SHUT_RDWR)
-            self._listener.close()
-            self._listener = None
         with self._lock:
+            if self._listener is not None:
+                with contextlib.suppress(OSError):  # wakes the thread blocked in accept()
+                    self._listener.shutdown(socket.SHUT_RDWR)
+                self._listener.close()
+                self._listener = None
             for conn in list(self._connections):
                 self._close(conn)
 
@@ -97,6 +97,10 @@ class FaultProxy:
                 client.close()
                 continue
             with self._lock:
+                if self._listener is not listener:  # went down while this one was accepted
+                    client.close()
+                    upstream.close()
+                    continue
                 self._connections |= {client, upstream}
             threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()

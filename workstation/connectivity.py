@@ -1,0 +1,279 @@
+"""Is the platform reachable? Online or degraded mode, since when, and the incidents it makes.
+
+Loss is detected two ways, whichever comes first:
+
+- any request that fails for a reason that means "no platform" (connection refused or cut,
+  timeout, HTTP 5xx, TLS failure — a certificate that suddenly changes may be an attack, and the
+  workstation must then stop talking to that peer) is reported with :meth:`report_failure`; the
+  outbox does it by itself once :meth:`attach` linked them;
+- a heartbeat thread calls ``health`` (``PlatformClient.health`` on /api/v1/health; give it a client
+  with a short timeout) every ``interval`` seconds online, every ``degraded_interval`` seconds
+  degraded.
+
+The first success while degraded switches back to online, closes the incident and wakes the outbox
+so the queue drains at once. Each degraded period is a :class:`DegradedIncident` (start, end, the
+reason, what was queued meanwhile) whose French :attr:`~DegradedIncident.description` the report can
+carry among its incidents (:meth:`DegradedIncident.as_report_incident`).
+
+Use::
+
+    monitor = ConnectivityMonitor(fast_client.health)
+    monitor.attach(outbox)                   # outbox failures/successes feed the monitor; recovery drains
+    monitor.subscribe(on_status)             # LinkStatus: state, since, reason, banner()
+    monitor.start()                          # heartbeat thread
+    monitor.report_failure(exc)              # from the worklist refresh, the image loader...
+    monitor.incidents_between(opened, now)   # incidents to offer in a report
+
+Listeners are plain callables run on the thread that detected the change; a listener that raises is
+logged and ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from reporting.model import Incident, Source
+from workstation.outbox import EventKind, Outbox, OutboxEvent, OutboxItem
+from workstation.platform.errors import ServerError, TlsError, UnreachableError
+
+log = logging.getLogger(__name__)
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class LinkState(StrEnum):
+    ONLINE = "online"
+    DEGRADED = "degraded"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStatus:
+    state: LinkState
+    since: datetime
+    reason: str = ""  # English, for the log
+    user_reason: str = ""  # French: why the platform is considered lost
+
+    @property
+    def online(self) -> bool:
+        return self.state is LinkState.ONLINE
+
+    def banner(self, pending: int = 0) -> str:
+        """The persistent banner's text (French): what happened, since when, what works, what waits."""
+        if self.online:
+            return ""
+        plural = "s" if pending > 1 else ""
+        waiting = (
+            f" {pending} message{plural} en attente d'envoi, transmis automatiquement au retour"
+            " de la plateforme."
+            if pending
+            else " Aucun message en attente d'envoi."
+        )
+        return (
+            f"Mode dégradé depuis le {_local(self.since)} : {self.user_reason or 'plateforme injoignable.'}"
+            " Vous pouvez lire les examens en cache et rédiger, signer ou refuser : tout est conservé"
+            f" sur ce poste.{waiting}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DegradedIncident:
+    started_at: datetime
+    reason: str
+    user_reason: str
+    ended_at: datetime | None = None
+    queued: tuple[OutboxItem, ...] = field(default=(), repr=False)
+
+    @property
+    def description(self) -> str:
+        """French sentence for the report's incidents."""
+        start = _local(self.started_at)
+        if self.ended_at is None:
+            period = f"depuis le {start}"
+        else:
+            minutes = max(1, round((self.ended_at - self.started_at).total_seconds() / 60))
+            period = f"du {start} au {_local(self.ended_at)} ({minutes} min)"
+        count = len(self.queued)
+        queued = (
+            f" ; {count} message{'s' if count > 1 else ''} mis en file d'attente sur le poste"
+            f" puis transmis{'' if self.ended_at else ' au retour de la plateforme'}"
+            if count
+            else ""
+        )
+        return f"Poste de téléradiologie en mode dégradé {period} : {self.user_reason.rstrip('.')}{queued}."
+
+    def as_report_incident(self) -> Incident:
+        return Incident(self.description, Source.COMPUTED)
+
+
+StatusListener = Callable[[LinkStatus], None]
+
+
+def classify(error: BaseException) -> tuple[str, str] | None:
+    """(reason, French reason) when ``error`` means the platform is lost, None otherwise."""
+    if isinstance(error, TlsError):
+        return (
+            f"TLS failure: {error}",
+            "la connexion sécurisée avec la plateforme a échoué (certificat refusé) ; "
+            "prévenez votre administrateur.",
+        )
+    if isinstance(error, UnreachableError):
+        return f"unreachable: {error}", "plateforme injoignable (réseau ou plateforme arrêtée)."
+    if isinstance(error, ServerError) and error.status >= 500:
+        return f"server error: {error}", f"la plateforme est en erreur ({error.status})."
+    return None
+
+
+class ConnectivityMonitor:
+    def __init__(
+        self,
+        health: Callable[[], bool],
+        *,
+        interval: float = 10.0,
+        degraded_interval: float = 3.0,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._health = health
+        self._interval = interval
+        self._degraded_interval = degraded_interval
+        self._now = now
+        self._lock = threading.RLock()
+        self._status = LinkStatus(LinkState.ONLINE, now())
+        self._listeners: list[StatusListener] = []
+        self._incidents: list[DegradedIncident] = []
+        self._outbox: Outbox | None = None
+        self._stop = threading.Event()
+        self._kick = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- wiring ---
+
+    def subscribe(self, listener: StatusListener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def attach(self, outbox: Outbox) -> None:
+        """Outbox transport failures report the loss; deliveries report the link; recovery drains it."""
+        self._outbox = outbox
+        outbox.subscribe(self.on_outbox_event)
+
+    def on_outbox_event(self, event: OutboxEvent) -> None:
+        if event.kind is EventKind.RETRYING and event.error is not None:
+            self.report_failure(event.error)
+        elif event.kind in (EventKind.DELIVERED, EventKind.REJECTED):
+            self.report_success()  # an ACK came back: the platform is there
+
+    # --- state ---
+
+    @property
+    def status(self) -> LinkStatus:
+        return self._status
+
+    @property
+    def incidents(self) -> list[DegradedIncident]:
+        with self._lock:
+            return list(self._incidents)
+
+    def incidents_between(self, start: datetime, end: datetime) -> list[DegradedIncident]:
+        """Incidents overlapping [start, end] (e.g. while a study was being read), open ones included."""
+        return [
+            i for i in self.incidents if i.started_at <= end and (i.ended_at is None or i.ended_at >= start)
+        ]
+
+    def report_failure(self, error: BaseException) -> bool:
+        """A request failed; returns True when this switched the workstation to degraded mode."""
+        reason = classify(error)
+        if reason is None:
+            return False
+        with self._lock:
+            if not self._status.online:
+                return False
+            now = self._now()
+            self._status = LinkStatus(LinkState.DEGRADED, now, *reason)
+            self._incidents.append(DegradedIncident(now, *reason))
+            status = self._status
+        log.warning("platform lost, degraded mode: %s", reason[0])
+        self._kick.set()  # the heartbeat switches to its degraded pace
+        self._notify(status)
+        return True
+
+    def report_success(self) -> bool:
+        """A request succeeded; returns True when this ended degraded mode (the outbox is woken)."""
+        with self._lock:
+            if self._status.online:
+                return False
+            now = self._now()
+            incident = self._incidents[-1]
+            queued = (
+                tuple(self._outbox.store.queued_between(incident.started_at, now))
+                if self._outbox is not None
+                else ()
+            )
+            self._incidents[-1] = replace(incident, ended_at=now, queued=queued)
+            self._status = LinkStatus(LinkState.ONLINE, now)
+            status = self._status
+        log.info(
+            "platform back after %.0f s, %d message(s) queued meanwhile",
+            (now - incident.started_at).total_seconds(),
+            len(queued),
+        )
+        if self._outbox is not None:
+            self._outbox.wake()
+        self._notify(status)
+        return True
+
+    def check(self) -> LinkStatus:
+        """One heartbeat now (the thread calls it; the GUI may too, e.g. a "Réessayer" button)."""
+        try:
+            healthy = self._health()
+        except Exception as exc:  # TlsError and any unexpected failure of the probe
+            if not self.report_failure(exc) and classify(exc) is None:
+                log.exception("health check failed unexpectedly")
+            return self._status
+        if healthy:
+            self.report_success()
+        else:
+            self.report_failure(UnreachableError("health: platform not ok", "Plateforme indisponible."))
+        return self._status
+
+    def _notify(self, status: LinkStatus) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(status)
+            except Exception:
+                log.exception("connectivity listener failed")
+
+    # --- heartbeat thread ---
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="platform-heartbeat", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._kick.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.check()
+            pace = self._interval if self._status.online else self._degraded_interval
+            self._kick.wait(pace)
+            self._kick.clear()
