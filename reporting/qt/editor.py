@@ -723,6 +723,8 @@ class ReportEditor(QWidget):
                 if index >= 0:
                     widget.setCurrentIndex(index)
                 widget.setEditText(value)
+            if not widget.hasFocus():
+                widget.lineEdit().setCursorPosition(0)  # long choices are read from their start
         elif isinstance(widget, QLineEdit) and widget.text() != value:
             widget.setText(value)
 

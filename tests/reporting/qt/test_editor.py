@@ -332,7 +332,7 @@ def test_accents_emoji_and_a_200_page_paste_stay_intact(qtbot, editor: ReportEdi
     assert editor.report().results.text.endswith("\n\na b\nc d")
 
 
-def test_preview_is_the_final_document(qtbot, editor: ReportEditor) -> None:
+def test_preview_is_the_final_document(qtbot, editor: ReportEditor, artifacts_dir: Path) -> None:
     conclusion = editor.chapter_edit(Chapter.CONCLUSION)
     focus(qtbot, conclusion)
     type_text(conclusion, "Examen normal œ 🩻.")
@@ -343,6 +343,7 @@ def test_preview_is_the_final_document(qtbot, editor: ReportEditor) -> None:
     assert "Hémorragie intracrânienne : absente" in shown
     assert "BROUILLON – non signé" in shown
     assert "PDL total\n857.76 mGy·cm\nRDSR DICOM (rapport de dose)" in shown  # as the PDF shows it
+    editor.grab().save(str(artifacts_dir / "editeur-apercu.png"))
 
 
 def _has_colour(image: QImage, colour: str) -> bool:
