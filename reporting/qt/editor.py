@@ -242,6 +242,10 @@ class _ChapterEdit(QPlainTextEdit):
         if height != self.height():
             self.setFixedHeight(height)
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_height()  # the number of wrapped lines depends on the width
+
     # The document's own undo steps are turned into commands of the editor's stack.
     def replaying(self) -> _Replaying:
         return _Replaying(self)

@@ -381,3 +381,13 @@ def test_screenshots_incomplete_and_complete(qtbot, editor: ReportEditor, artifa
     editor.set_report(checks.sign(editor.report(), SIGNED_AT))
     editor.grab().save(str(artifacts_dir / "editeur-cr-signe.png"))
     assert isinstance(editor.chapter_edit(Chapter.CONCLUSION), QPlainTextEdit)
+
+
+def test_preview_command_refuses_unusable_input(tmp_path: Path, capsys) -> None:
+    from reporting.qt.__main__ import main
+
+    assert main(["--order", str(tmp_path / "absent.hl7"), "--author", "10000000007 DURAND Paul"]) == 2
+    assert "Entrée inutilisable" in capsys.readouterr().err
+    order = tmp_path / "orm.hl7"
+    order.write_text("pas du HL7", encoding="utf-8")
+    assert main(["--order", str(order), "--author", "10000000007 DURAND Paul"]) == 2
