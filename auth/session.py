@@ -323,6 +323,20 @@ class Session:
 
         Raises :class:`LoginRejected` or :class:`PlatformUnreachable` (after a LOGIN_FAILED event).
         """
+        return self._login(login, lambda: self._verifier.authenticate(login, password, otp), password)
+
+    def login_external(self, sign_in: Callable[[], Identity], login_hint: str = "") -> Identity:
+        """Open the session through an external identity provider (``auth.oidc``: Pro Santé Connect).
+
+        ``sign_in`` runs the provider's flow and returns who signed in (raising
+        :class:`LoginRejected` or :class:`PlatformUnreachable`); ``login_hint`` names the attempt in
+        a LOGIN_FAILED event. The provider's sign-in counts as the strong authentication (the
+        12-hour clock starts again). No password reaches the workstation, so there is no offline
+        unlock: while the platform is unreachable, only a new sign-in reopens a locked session.
+        """
+        return self._login(login_hint, sign_in, None)
+
+    def _login(self, login: str, authenticate: Callable[[], Identity], password: str | None) -> Identity:
         with self._lock:
             events = self._evaluate(self._clock())
             active = self._state is SessionState.ACTIVE
@@ -333,7 +347,7 @@ class Session:
             )
 
         try:
-            identity = self._verifier.authenticate(login, password, otp)
+            identity = authenticate()
         except (LoginRejected, PlatformUnreachable) as exc:
             with self._lock:
                 now = self._clock()
@@ -360,13 +374,13 @@ class Session:
             )
         return identity
 
-    def _open(self, now: float, identity: Identity, password: str) -> list[SessionEvent]:
+    def _open(self, now: float, identity: Identity, password: str | None) -> list[SessionEvent]:
         events: list[SessionEvent] = []
         if self._identity is not None and self._identity.login != identity.login:
             events.extend(self._end(now, SessionEventKind.LOGGED_OUT, Reason.USER_SWITCH))
         if self._offline is not None:
             self._offline.wipe()
-        self._offline = _OfflineVerifier(password)
+        self._offline = _OfflineVerifier(password) if password is not None else None
         self._identity = identity
         self._state = SessionState.ACTIVE
         self._strong_auth_at = self._last_activity = now
@@ -411,6 +425,14 @@ class Session:
                     "session changed while the password was being checked",
                     "La session a changé pendant la vérification : reconnectez-vous.",
                 )
+            elif online is None and self._offline is None:
+                events.append(self._event(SessionEventKind.UNLOCK_FAILED, now, Reason.PLATFORM_UNREACHABLE))
+                failure = FullLoginRequired(
+                    "platform unreachable and no offline verifier (external sign-in)",
+                    "La plateforme est injoignable et la session a été ouverte par un fournisseur "
+                    "d'identité : le mot de passe ne peut pas être vérifié sur le poste. "
+                    "Reconnectez-vous quand la plateforme sera joignable.",
+                )
             elif online is None and now - self._strong_auth_at >= self._policy.offline_unlock_window:
                 events.append(self._event(SessionEventKind.UNLOCK_FAILED, now, Reason.OFFLINE_WINDOW_EXPIRED))
                 failure = FullLoginRequired(
@@ -420,13 +442,13 @@ class Session:
                     "sera joignable.",
                 )
             else:
-                assert self._offline is not None  # set at every login, cleared only when the session ends
                 if online is None:
+                    assert self._offline is not None  # checked just above
                     accepted, how = self._offline.matches(password), Reason.PASSWORD_CHECKED_OFFLINE
                 else:
                     accepted, how = online, Reason.PASSWORD_CHECKED_ONLINE
                 if accepted:
-                    if online and not self._offline.matches(password):
+                    if online and self._offline is not None and not self._offline.matches(password):
                         # The password was changed on the platform: the offline check follows it.
                         self._offline.wipe()
                         self._offline = _OfflineVerifier(password)

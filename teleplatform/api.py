@@ -12,6 +12,7 @@ from .clock import Clock, SystemClock, iso
 from .dicom_index import ScanReport, scan
 from .dicomweb import DicomWeb
 from .intake import Intake, ingest_orders
+from .oidc import OidcProvider
 from .paths import DataDir
 from .store import Store
 from .web import HttpError, Request, Response, Route, json_response, media_type
@@ -53,6 +54,7 @@ class Platform:
     dicomweb: DicomWeb
     dicom_report: ScanReport
     audit: AuditService
+    oidc: OidcProvider
 
     @classmethod
     def open(cls, root: Path, clock: Clock | None = None) -> Platform:
@@ -64,15 +66,17 @@ class Platform:
         intake = Intake(store, clock)
         ingest_orders(intake, data.orders)
         report = scan(store, data.dicom)
+        auth = AuthService(store, clock)
         return cls(
             data,
             clock,
             store,
-            AuthService(store, clock),
+            auth,
             intake,
             DicomWeb(store, data.dicom),
             report,
             AuditService(store, clock),
+            OidcProvider(store, clock, auth, data.state / "oidc"),
         )
 
     def close(self) -> None:
@@ -174,6 +178,11 @@ class Platform:
             Route("POST", "/api/v1/auth/refresh", self.refresh, authenticated=False),
             Route("POST", "/api/v1/auth/logout", self.logout),
             Route("POST", "/api/v1/auth/verify-password", self.verify_password),
+            Route("GET", "/.well-known/openid-configuration", self.oidc.configuration, authenticated=False),
+            Route("GET", "/oidc/jwks", self.oidc.jwks, authenticated=False),
+            Route("GET", "/oidc/authorize", self.oidc.authorization_page, authenticated=False),
+            Route("POST", "/oidc/authorize", self.oidc.authorize, authenticated=False),
+            Route("POST", "/oidc/token", self.oidc.token, authenticated=False),
             Route("GET", "/api/v1/worklist", self.worklist),
             Route("POST", "/api/v1/messages", self.messages),
             Route("POST", "/api/v1/audit", self.receive_audit),

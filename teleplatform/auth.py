@@ -227,6 +227,21 @@ class AuthService:
         self._totp = totp or TotpParameters()
 
     def login(self, login: str, password: str, otp: str) -> TokenPair:
+        """Both factors checked, then a new session's tokens (the API's login)."""
+        user = self.check_factors(login, password, otp)
+        return self.open_session(user)
+
+    def open_session(self, user: User, session_id: str | None = None) -> TokenPair:
+        """Tokens of a new session for a user whose factors were just checked (login, OIDC code);
+        ``logout(session_id)`` revokes them."""
+        with self._store.transaction() as conn:
+            return self._issue(conn, user, session_id or secrets.token_hex(16), self._clock.now())
+
+    def check_factors(self, login: str, password: str, otp: str) -> User:
+        """Password AND one-time code, with the replay rule and the lock-out; the user, or AuthError.
+
+        Shared by the API's login and the OpenID Connect authorization page (teleplatform.oidc).
+        """
         now = self._clock.now()
         with self._store.transaction() as conn:
             row = conn.execute("SELECT * FROM users WHERE login = ?", (login,)).fetchone()
@@ -244,9 +259,8 @@ class AuthService:
                     " WHERE login = ?",
                     (step, login),
                 )
-                pair = self._issue(conn, _user(row), secrets.token_hex(16), now)
                 log.info("login accepted for account %s", login)
-                return pair
+                return _user(row)
             error = self._record_failure(conn, row, error, now)
         raise error
 

@@ -133,6 +133,17 @@ CREATE TABLE IF NOT EXISTS audit_records (
     received_from  TEXT NOT NULL,
     PRIMARY KEY (chain, idx)
 );
+CREATE TABLE IF NOT EXISTS oidc_codes (
+    code_hash       TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL,
+    redirect_uri    TEXT NOT NULL,
+    code_challenge  TEXT NOT NULL,
+    nonce           TEXT NOT NULL,
+    login           TEXT NOT NULL REFERENCES users(login),
+    auth_time       TEXT NOT NULL,
+    expires_at      TEXT NOT NULL,
+    session_id      TEXT
+);
 """
 
 

@@ -411,3 +411,32 @@ def test_elapsed_clock_ignores_the_wall_clock_going_back(monkeypatch: pytest.Mon
     assert clock() == 10.0
     wall[0] += 600  # suspended 10 min: the monotonic clock may not count it, the wall clock does
     assert clock() == 600.0 + 10.0
+
+
+def test_external_sign_in_opens_the_session_and_reports_its_failures(
+    session: Session, platform: FakePlatform, clock: FakeClock, events: list[SessionEvent]
+) -> None:
+    def refused() -> Identity:
+        raise LoginRejected("access_denied", "provider said access_denied", "Connexion refusée.")
+
+    with pytest.raises(LoginRejected):
+        session.login_external(refused, login_hint="psc")
+    assert (events[-1].kind, events[-1].login, events[-1].detail) == (
+        SessionEventKind.LOGIN_FAILED,
+        "psc",
+        "access_denied",
+    )
+    assert session.login_external(lambda: MARTIN) == MARTIN
+    assert session.state is SessionState.ACTIVE and events[-1].kind is SessionEventKind.LOGGED_IN
+    assert platform.calls == []  # the provider, not the platform's password login
+    # Online, the platform still checks the password at unlock; offline there is nothing to check against.
+    session.lock()
+    assert session.unlock("mdp-martin") is Reason.PASSWORD_CHECKED_ONLINE
+    session.lock()
+    platform.reachable = False
+    with pytest.raises(FullLoginRequired):
+        session.unlock("mdp-martin")
+    assert session.state is SessionState.LOCKED and events[-1].kind is SessionEventKind.UNLOCK_FAILED
+    # The 12 hours run from the provider's sign-in.
+    clock.advance(12 * HOUR)
+    assert session.tick() is SessionState.EXPIRED
