@@ -25,6 +25,10 @@ from auth.session import Clock, Identity, Session, SessionEvent, SessionPolicy
 from workstation.audit import AuditSource, AuditTrail, Outcome
 from workstation.audit.custody import open_journal, set_aside_and_restart
 from workstation.audit.journal import JournalError, default_journal_path
+from workstation.hl7 import Practitioner
+from workstation.justification import Decision, JustificationError, build_answer
+from workstation.outbox import MessageKind, Outbox, OutboxError, OutboxItem, OutboxStore, Sender
+from workstation.outbox.auditing import TrailOutboxAuditor
 from workstation.platform import PlatformClient, PlatformError, TlsError, WorklistEntry
 from workstation.platform.verifier import SessionVerifier
 from workstation.settings import Settings
@@ -63,6 +67,7 @@ class Workstation:
         *,
         demo: bool = False,
         keystore: KeyStore | None = None,
+        data_dir: Path | None = None,
         journal_path: Path | None = None,
         clock: Clock | None = None,
     ) -> None:
@@ -76,8 +81,17 @@ class Workstation:
             SessionPolicy(idle_timeout=settings.idle_lock_minutes * 60.0),
             clock=clock,
         )
-        self.journal_path = journal_path or default_journal_path()
+        self.data_dir = data_dir or default_journal_path().parent.parent
+        self.journal_path = journal_path or self.data_dir / "audit" / "journal.jsonl"
         self.audit = self._audit()
+        try:
+            self.outbox = Outbox(
+                OutboxStore(self.data_dir / "outbox.sqlite"),
+                self.client.submit,
+                auditor=TrailOutboxAuditor(self.audit, settings.base_url),
+            )
+        except OutboxError as exc:
+            raise StartupError(str(exc), exc.user_message) from exc
         self.session.subscribe(self._on_session_event)
         self._worklist_lock = threading.Lock()
 
@@ -169,8 +183,31 @@ class Workstation:
     def order_viewed(self, row: WorklistRow) -> None:
         self.audit.order_viewed(self.identity, row.order_id, _patient_id(row))
 
+    # --- answers and reports: committed to the outbox, delivered by its thread -------------------
+
+    def start_delivery(self) -> None:
+        """After the first login: the outbox thread needs the platform session to deliver."""
+        self.outbox.start()
+
+    def answer_order(self, row: WorklistRow, decision: Decision, now: datetime | None = None) -> OutboxItem:
+        """Build the flux 3 answer and commit it to the outbox (raises JustificationError)."""
+        if row.order is None:
+            raise JustificationError("unreadable order", "Cette demande est illisible : contactez le site.")
+        identity = self.identity
+        radiologist = Practitioner.from_rpps(identity.rpps, identity.family, identity.given, identity.title)
+        message = build_answer(row.order, decision, radiologist, now or datetime.now().astimezone())
+        return self.outbox.enqueue(
+            message,
+            MessageKind.PROTOCOL if decision.accept else MessageKind.REFUSAL,
+            order_id=row.order_id,
+            study_uid=row.entry.study_instance_uid or "",
+            patient_id=_patient_id(row),
+            sender=Sender(identity.login, identity.rpps),
+        )
+
     def close(self) -> None:
-        """At exit: nothing of the session stays in memory that we can wipe."""
+        """At exit: stop delivering (what is queued stays on disk) and end the session."""
+        self.outbox.close()
         if self.session.identity is not None:
             self.logout()
 

@@ -30,12 +30,17 @@ log = logging.getLogger(__name__)
 class LocalStatus(StrEnum):
     """States between two platform statuses, known only to this workstation."""
 
+    REPONSE_EN_ATTENTE = "reponse_en_attente"
     EN_LECTURE = "en_lecture"
     CR_SIGNE = "cr_signe"
 
     @property
     def label(self) -> str:
-        return {LocalStatus.EN_LECTURE: "En lecture", LocalStatus.CR_SIGNE: "CR signé"}[self]
+        return {
+            LocalStatus.REPONSE_EN_ATTENTE: "Réponse en cours d'envoi",
+            LocalStatus.EN_LECTURE: "En lecture",
+            LocalStatus.CR_SIGNE: "CR signé",
+        }[self]
 
 
 _DONE = frozenset({OrderStatus.CR_TRANSMIS, OrderStatus.REFUSE, OrderStatus.ANNULE})
@@ -111,21 +116,7 @@ class WorklistRow:
 
     @property
     def modality(self) -> str:
-        if self.order is None:
-            return ""
-        # The guide's modality vocabulary mixes DICOM codes (CT, MR) and CISIS codes (MED-1126,
-        # "Radiographie sans contraste"); the column shows the short DICOM code when there is one.
-        done = self.order.complement.modality if self.order.complement else None
-        candidates = [c for c in (self.order.modality, done) if c]
-        for coded in candidates:
-            if coded.code.isalpha() and coded.code.isupper() and len(coded.code) <= 3:
-                return coded.code
-        for coded in candidates:
-            label = fold(coded.label)
-            for words, short in _SHORT_MODALITIES:
-                if any(w in label for w in words):
-                    return short
-        return candidates[0].code if candidates else ""
+        return short_modality(self.order) if self.order else ""
 
     @property
     def region(self) -> str:
@@ -148,6 +139,25 @@ class WorklistRow:
             parts += [p.birth_name, p.used_name, p.first_name, p.used_first_name]
             parts.append(p.ins.matricule if p.ins else "")
         return fold(" ".join(parts))
+
+
+def short_modality(order: Order) -> str:
+    """The modality as a worklist shows it: the DICOM code (CT, MR, DX) when there is one.
+
+    The guide's modality vocabulary mixes DICOM codes and CISIS codes (MED-1126, "Radiographie sans
+    contraste"); the request's value comes first, then the complement's.
+    """
+    done = order.complement.modality if order.complement else None
+    candidates = [c for c in (order.modality, done) if c]
+    for coded in candidates:
+        if coded.code.isalpha() and coded.code.isupper() and len(coded.code) <= 3:
+            return coded.code
+    for coded in candidates:
+        label = fold(coded.label)
+        for words, short in _SHORT_MODALITIES:
+            if any(w in label for w in words):
+                return short
+    return candidates[0].code if candidates else ""
 
 
 def fold(text: str) -> str:

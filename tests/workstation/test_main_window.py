@@ -20,10 +20,16 @@ from auth.qt.login_dialog import LoginDialog
 from auth.session import SessionState
 from tests.platform_fixtures import RunningPlatform, private_copy
 from workstation.app import Workstation
+from workstation.platform import WorklistEntry
 from workstation.qt import theme
 from workstation.qt.main_window import MainWindow
 from workstation.qt.worklist_model import PATIENT
 from workstation.settings import Settings
+
+REFUSAL_TEXT = (
+    "Échographie abdominale en première intention chez cette patiente de 27 ans, l’irradiation "
+    "n’est pas justifiée à ce stade ; rappeler le 02 61 91 01 42."
+)
 
 
 class FakeClock:
@@ -53,7 +59,11 @@ def clock() -> FakeClock:
 def workstation(own_platform: RunningPlatform, tmp_path: Path, clock: FakeClock) -> Iterator[Workstation]:
     settings = Settings(platform_url=own_platform.base_url, ca_file=own_platform.ca_path)
     ws = Workstation(
-        settings, keystore=KeyStore(VolatileKeyring()), journal_path=tmp_path / "audit.jsonl", clock=clock
+        settings,
+        keystore=KeyStore(VolatileKeyring()),
+        data_dir=tmp_path,
+        journal_path=tmp_path / "audit.jsonl",
+        clock=clock,
     )
     yield ws
     ws.close()
@@ -201,3 +211,109 @@ def test_platform_loss_keeps_the_list_and_says_so(
     assert "injoignable" in window.connection_label.text()
     assert "dernier rafraîchissement" in window.banner.text()
     window.grab().save(str(artifacts_dir / "workstation-platform-lost.png"))
+
+
+@pytest.fixture
+def fresh_workstation(
+    demo_data: Path,
+    tmp_path: Path,
+    clock: FakeClock,
+    platform_factory: Callable[[Path], RunningPlatform],
+) -> Iterator[tuple[Workstation, RunningPlatform]]:
+    """A platform whose orders nobody answered yet, and a workstation on it."""
+    platform = platform_factory(private_copy(demo_data, tmp_path / "platform"))
+    settings = Settings(platform_url=platform.base_url, ca_file=platform.ca_path)
+    ws = Workstation(settings, keystore=KeyStore(VolatileKeyring()), data_dir=tmp_path / "ws", clock=clock)
+    yield ws, platform
+    ws.close()
+    platform.stop()
+
+
+def _order_to_validate(window: MainWindow) -> int:
+    return next(
+        i for i in range(window.model.rowCount()) if window.model.row_at(i).entry.status.value == "a_valider"
+    )
+
+
+def _platform_order(ws: Workstation, order_id: str) -> WorklistEntry:
+    return next(e for e in ws.client.worklist() if e.order_id == order_id)
+
+
+def test_accept_with_protocol_needs_the_radioprotection_confirmation(
+    qtbot, fresh_workstation: tuple[Workstation, RunningPlatform], artifacts_dir: Path
+) -> None:
+    ws, platform = fresh_workstation
+    _login(qtbot, ws, platform, artifacts_dir)
+    window = _window(qtbot, ws)
+    row = _order_to_validate(window)
+    window.table.selectRow(row)
+    order_id = window.model.row_at(row).order_id
+    assert window.justify_button.isEnabled()
+    qtbot.mouseClick(window.justify_button, Qt.MouseButton.LeftButton)
+    dialog = window.justification_dialog
+    assert dialog is not None and dialog.isVisible()
+
+    # a woman of childbearing age without pregnancy status: the CT protocol needs a confirmation
+    assert dialog.template.currentText().startswith("TDM")
+    assert "TDM" in dialog.protocol.toPlainText()
+    assert dialog.warning.isVisible() and "grossesse" in dialog.warning.text()
+    dialog.grab().save(str(artifacts_dir / "workstation-justification-accept.png"))
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "irradiant" in dialog.error.text()
+
+    dialog.protocol.appendPlainText("Temps artériel supplémentaire si suspicion de saignement actif.")
+    dialog.confirm.setChecked(True)
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+    # queued, delivered, answered AA: the platform moves the order to "protocole envoyé"
+    qtbot.waitUntil(lambda: _platform_order(ws, order_id).status.value == "protocole_envoye", timeout=20000)
+    item = ws.outbox.store.items()[0]
+    assert item.ack_code == "AA" and item.kind.value == "protocol"
+    sent = _platform_order(ws, order_id).order().response
+    assert sent is not None and "Temps artériel supplémentaire" in sent.protocol
+    assert sent.radiologist is not None and sent.radiologist.rpps == platform.account["rpps"]
+    qtbot.waitUntil(
+        lambda: (
+            "Protocole envoyé" in window.model.row_at(window.model.row_of(order_id)).status_label
+            if window.model.row_of(order_id) >= 0
+            else False
+        ),
+        timeout=20000,
+    )
+
+
+def test_refusal_with_justification_is_acknowledged_traced_and_in_the_history(
+    qtbot, fresh_workstation: tuple[Workstation, RunningPlatform], artifacts_dir: Path
+) -> None:
+    ws, platform = fresh_workstation
+    _login(qtbot, ws, platform, artifacts_dir)
+    window = _window(qtbot, ws)
+    row = _order_to_validate(window)
+    window.table.selectRow(row)
+    order_id = window.model.row_at(row).order_id
+    window.justify_selected()
+    dialog = window.justification_dialog
+    qtbot.mouseClick(dialog.refuse_radio, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert "motif" in dialog.error.text()
+    dialog.reason.setCurrentIndex(dialog.reason.findText("Examen non adapté ou alternative non irradiante"))
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert "justification" in dialog.error.text().lower()
+    qtbot.keyClicks(dialog.justification, "Echographie abdominale d'abord")  # typed (QTest: ASCII only)
+    dialog.justification.selectAll()
+    dialog.justification.insertPlainText(REFUSAL_TEXT)  # accents and the typographic apostrophe, pasted
+    dialog.grab().save(str(artifacts_dir / "workstation-justification-refuse.png"))
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: _platform_order(ws, order_id).status.value == "refuse", timeout=20000)
+    entry = _platform_order(ws, order_id)
+    response = entry.order().response
+    assert response is not None and response.refusal_reason.code == "EXAMEN_NON_ADAPTE"
+    assert response.justification == REFUSAL_TEXT
+    assert any("refus" in h.event.lower() for h in entry.history)
+    qtbot.waitUntil(lambda: ws.outbox.store.counts().delivered == 1, timeout=10000)
+    records = [json.loads(line)["body"]["record"] for line in ws.journal_path.read_text().splitlines()]
+    refusals = [r for r in records if r["kind"] == "refusal_sent"]
+    assert len(refusals) == 1 and refusals[0]["outcome"] == 0
+    assert any(o.get("id") == order_id for o in refusals[0]["objects"])

@@ -35,9 +35,11 @@ REFUSAL_NOTE = "MOTIF_REFUS"  # NTE-4 code of the justification, HL7 table 0364 
 class RefusalReason(StrEnum):
     """Why a radiologist refuses an order (ORC-16, local code system TLR_MOTIF_REFUS)."""
 
+    INFORMATIONS_INSUFFISANTES = "INFORMATIONS_INSUFFISANTES"
     INDICATION_NON_JUSTIFIEE = "INDICATION_NON_JUSTIFIEE"
     EXAMEN_NON_ADAPTE = "EXAMEN_NON_ADAPTE"
-    INFORMATIONS_INSUFFISANTES = "INFORMATIONS_INSUFFISANTES"
+    IMAGES_INSUFFISANTES = "IMAGES_INSUFFISANTES"
+    HORS_PERIMETRE = "HORS_PERIMETRE"
     CONTRE_INDICATION = "CONTRE_INDICATION"
     EXAMEN_RECENT = "EXAMEN_RECENT"
     AUTRE = "AUTRE"
@@ -45,9 +47,11 @@ class RefusalReason(StrEnum):
     @property
     def label(self) -> str:
         return {
-            RefusalReason.INDICATION_NON_JUSTIFIEE: "Indication non justifiée",
-            RefusalReason.EXAMEN_NON_ADAPTE: "Examen non adapté à la question posée",
             RefusalReason.INFORMATIONS_INSUFFISANTES: "Informations cliniques insuffisantes",
+            RefusalReason.INDICATION_NON_JUSTIFIEE: "Indication non justifiée",
+            RefusalReason.EXAMEN_NON_ADAPTE: "Examen non adapté ou alternative non irradiante",
+            RefusalReason.IMAGES_INSUFFISANTES: "Images de qualité insuffisante",
+            RefusalReason.HORS_PERIMETRE: "Hors du périmètre convenu avec le site",
             RefusalReason.CONTRE_INDICATION: "Contre-indication à l'examen",
             RefusalReason.EXAMEN_RECENT: "Examen récent déjà disponible",
             RefusalReason.AUTRE: "Autre motif",

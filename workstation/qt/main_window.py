@@ -38,9 +38,13 @@ from PySide6.QtWidgets import (
 
 from auth.session import FullLoginRequired, SessionEvent, SessionEventKind, SessionState
 from workstation.app import Workstation
+from workstation.justification import load_protocols
 from workstation.order_view import order_html
+from workstation.orders import OrderStatus
+from workstation.outbox import Counts, EventKind, OutboxEvent
 from workstation.platform import PlatformError, WorklistEntry
 from workstation.qt import theme
+from workstation.qt.justification_dialog import JustificationDialog
 from workstation.qt.lock_screen import LockScreen
 from workstation.qt.tasks import Tasks
 from workstation.qt.worklist_model import REGION, SITE, WorklistModel
@@ -60,8 +64,9 @@ _LOCK_REASONS = {
 }
 
 
-class _SessionRelay(QObject):
-    """Session events arrive on whatever thread caused them; the window reacts on the GUI thread."""
+class _Relay(QObject):
+    """Session and outbox events arrive on whatever thread caused them; the window reacts on the
+    GUI thread."""
 
     event = Signal(object)
 
@@ -72,7 +77,7 @@ class MainWindow(QMainWindow):
         self.ws = workstation
         self.tasks = Tasks(self)
         self._all_rows: list[WorklistRow] = []
-        self._local: dict[str, LocalStatus] = {}
+        self._local: dict[str, tuple[LocalStatus, OrderStatus]] = {}  # and the platform status then
         self._selected_id = ""
         self._refreshing = False
         self._last_activity_post = 0.0
@@ -89,9 +94,13 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
 
-        self._relay = _SessionRelay(self)
+        self._relay = _Relay(self)
         self._relay.event.connect(self._on_session_event)
+        self._outbox_relay = _Relay(self)
+        self._outbox_relay.event.connect(self._on_outbox_event)
         self._unsubscribe = self.ws.session.subscribe(self._relay.event.emit)
+        self._unsubscribe_outbox = self.ws.outbox.subscribe(self._outbox_relay.event.emit)
+        self._protocols = load_protocols()
         self.lock_screen.unlockRequested.connect(self._unlock)
         self.lock_screen.switchUserRequested.connect(self._switch_user)
 
@@ -166,9 +175,23 @@ class MainWindow(QMainWindow):
         self.detail.document().setDefaultStyleSheet(theme.DOCUMENT_CSS)
         self.detail.setHtml(self._placeholder("Sélectionnez une demande dans la liste."))
 
+        self.justify_button = QPushButton("Valider ou refuser…")
+        self.justify_button.setObjectName("justifyButton")
+        self.justify_button.setToolTip("Accepter la demande avec un protocole, ou la refuser (Ctrl+J)")
+        self.justify_button.setEnabled(False)
+        self.justify_button.clicked.connect(self.justify_selected)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.justify_button)
+        detail_pane = QWidget()
+        detail_layout = QVBoxLayout(detail_pane)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail, 1)
+        detail_layout.addLayout(actions)
+
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(detail_pane)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([1000, 600])
@@ -196,9 +219,12 @@ class MainWindow(QMainWindow):
         self.connection_label.setObjectName("connectionLabel")
         self.user_label = QLabel()
         self.updated_label = QLabel()
+        self.outbox_label = QLabel()
+        self.outbox_label.setObjectName("outboxLabel")
         bar = self.statusBar()
         bar.addWidget(self.connection_label)
         bar.addWidget(self.user_label)
+        bar.addPermanentWidget(self.outbox_label)
         bar.addPermanentWidget(self.updated_label)
 
     def _build_actions(self) -> None:
@@ -210,6 +236,7 @@ class MainWindow(QMainWindow):
         self._action(worklist, "&Actualiser", QKeySequence.StandardKey.Refresh, self.refresh)
         self._action(worklist, "&Rechercher", QKeySequence.StandardKey.Find, self._focus_search)
         self._action(worklist, "Urgences &seules", "Ctrl+U", self.urgent_only.toggle)
+        self._action(worklist, "&Valider ou refuser la demande", "Ctrl+J", self.justify_selected)
         help_menu = menu.addMenu("&Aide")
         self._action(
             help_menu, "&Raccourcis clavier", QKeySequence.StandardKey.HelpContents, self.show_shortcuts
@@ -233,6 +260,8 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.worklist_page)
         self.tick_timer.start()
         self.refresh_timer.start()
+        self.ws.start_delivery()
+        self._show_outbox_counts()
         self.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -264,6 +293,9 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.lock_screen)
 
     def _hide_patient_data(self) -> None:
+        dialog = getattr(self, "justification_dialog", None)
+        if dialog is not None:  # an open dialog shows the patient: it goes too (nothing was sent)
+            dialog.reject()
         self.refresh_timer.stop()
         self.model.set_rows([])
         self.detail.setHtml(self._placeholder(""))
@@ -303,7 +335,9 @@ class MainWindow(QMainWindow):
         self.refresh_button.setEnabled(True)
         self.set_connection(True)
         self.banner.hide()
-        self._all_rows = build_rows(entries, self._local)
+        now_status = {e.order_id: e.status for e in entries}
+        self._local = {k: v for k, v in self._local.items() if now_status.get(k) == v[1]}
+        self._all_rows = build_rows(entries, {k: v[0] for k, v in self._local.items()})
         self.updated_label.setText(f"Liste à jour à {datetime.now():%H:%M:%S}")
         if self.ws.session.state is SessionState.ACTIVE:
             self._update_modalities()
@@ -408,11 +442,75 @@ class MainWindow(QMainWindow):
 
     def _show_detail(self) -> None:
         row = self.selected_row()
+        self.justify_button.setEnabled(self._can_justify(row))
         if row is None:
             if not self._selected_id:
                 self.detail.setHtml(self._placeholder("Sélectionnez une demande dans la liste."))
             return
         self.detail.setHtml(order_html(row.entry, row.order, row.problem))
+
+    def _can_justify(self, row: WorklistRow | None) -> bool:
+        return (
+            row is not None
+            and row.order is not None
+            and not row.done
+            and row.entry.status is OrderStatus.A_VALIDER
+            and row.order_id not in self._local
+        )
+
+    def justify_selected(self) -> None:
+        row = self.selected_row()
+        if not self._can_justify(row) or row is None or row.order is None:
+            return
+        dialog = JustificationDialog(row.order, self._protocols, datetime.now().date(), self)
+        self.justification_dialog = dialog  # for tests and for the lock: it shows patient data
+        dialog.finished.connect(lambda code: self._justified(row, dialog, code))
+        dialog.open()
+
+    def _justified(self, row: WorklistRow, dialog: JustificationDialog, code: int) -> None:
+        self.justification_dialog = None
+        if code != JustificationDialog.DialogCode.Accepted:
+            return
+        decision = dialog.decision()
+
+        def queued(_: object) -> None:
+            self._local[row.order_id] = (LocalStatus.REPONSE_EN_ATTENTE, row.entry.status)
+            self._all_rows = [
+                WorklistRow(r.entry, r.order, LocalStatus.REPONSE_EN_ATTENTE, r.problem)
+                if r.order_id == row.order_id
+                else r
+                for r in self._all_rows
+            ]
+            self._show_rows()
+
+        def failed(exc: BaseException) -> None:
+            log.error("answer not queued", exc_info=exc)
+            self.show_banner(getattr(exc, "user_message", "La réponse n'a pas pu être enregistrée."), "error")
+
+        self.tasks.run(lambda: self.ws.answer_order(row, decision), queued, failed)
+
+    def _on_outbox_event(self, event: OutboxEvent) -> None:
+        if event.kind is EventKind.COUNTS:
+            self._show_outbox_counts(event.counts)
+        elif event.kind is EventKind.DELIVERED:
+            self.refresh()
+        elif event.kind is EventKind.REJECTED:
+            self.show_banner(event.user_message or "La plateforme a refusé un message.", "error")
+            if event.item is not None:
+                self._local.pop(event.item.order_id, None)
+            self.refresh()
+
+    def _show_outbox_counts(self, counts: Counts | None = None) -> None:
+        counts = counts or self.ws.outbox.store.counts()
+        pending, rejected = counts.pending, counts.rejected
+        parts = []
+        if pending:
+            parts.append(f"{pending} message{'s' * (pending > 1)} en attente d'envoi")
+        if rejected:
+            parts.append(
+                f"<span style='color:{theme.COLOURS.urgent}'>{rejected} refusé{'s' * (rejected > 1)}</span>"
+            )
+        self.outbox_label.setText(" — ".join(parts) if parts else "Aucun envoi en attente")
 
     def select_order(self, order_id: str) -> bool:
         row = self.model.row_of(order_id)
@@ -451,6 +549,7 @@ class MainWindow(QMainWindow):
         self.refresh_timer.stop()
         self.tick_timer.stop()
         self._unsubscribe()
+        self._unsubscribe_outbox()
         self.tasks.shutdown()
         super().closeEvent(event)
 

@@ -85,6 +85,20 @@ QScrollBar:horizontal {{ background: {COLOURS.base}; height: 12px; }}
 QScrollBar::handle:horizontal {{ background: {COLOURS.border}; min-width: 30px; border-radius: 5px; }}
 QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
 
+QCheckBox, QRadioButton {{ color: {COLOURS.text}; spacing: 8px; }}
+QCheckBox::indicator, QRadioButton::indicator {{
+    width: 14px; height: 14px; border: 1px solid {COLOURS.muted}; background: {COLOURS.base};
+}}
+QRadioButton::indicator {{ border-radius: 8px; }}
+QCheckBox::indicator {{ border-radius: 3px; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {{
+    background: {COLOURS.accent}; border-color: {COLOURS.accent};
+}}
+QPlainTextEdit {{
+    background: {COLOURS.base}; color: {COLOURS.text}; border: 1px solid {COLOURS.border}; border-radius: 4px;
+}}
+QPlainTextEdit:focus {{ border-color: {COLOURS.accent}; }}
+
 #loginTitle {{ font-size: 15pt; font-weight: 600; color: {COLOURS.text}; }}
 #loginSubtitle, #countLabel {{ color: {COLOURS.muted}; }}
 #loginError, #banner {{

@@ -1,0 +1,213 @@
+"""The justification of an order: accept it with a protocol, or refuse it with a coded reason and a
+written justification. What is decided is checked by :mod:`workstation.justification`; this dialog
+only collects it, and keeps the patient's identity in view while doing so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QRadioButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.hl7 import Coded
+from workstation.hl7.flux3 import RefusalReason
+from workstation.justification import (
+    Decision,
+    JustificationError,
+    ProtocolTemplate,
+    check,
+    protocols_for,
+    radioprotection_warning,
+)
+from workstation.order_view import identity_html
+from workstation.orders import Order
+from workstation.qt import theme
+from workstation.worklist import short_modality
+
+MODALITIES = (
+    ("CT", "Scanner (TDM)"),
+    ("MR", "IRM"),
+    ("DX", "Radiographie"),
+    ("US", "Échographie"),
+)
+
+
+class JustificationDialog(QDialog):
+    def __init__(
+        self, order: Order, templates: list[ProtocolTemplate], today: date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.order = order
+        self.today = today
+        self.templates = templates
+        self.requested = short_modality(order)
+        self.setWindowTitle(f"Justification de la demande {order.placer_order_number}")
+        self.setObjectName("justificationDialog")
+        self.resize(920, 900)
+
+        summary = QTextBrowser()
+        summary.setObjectName("justificationSummary")
+        summary.document().setDefaultStyleSheet(theme.DOCUMENT_CSS)
+        regions = " ; ".join(r.label for r in order.regions)
+        question = "<br>".join(escape(q) for q in order.purpose) or "<span class='warn'>non précisée</span>"
+        summary.setHtml(
+            identity_html(order, today)
+            + f"<h3>Demandé : {escape(self.requested)} — {escape(regions)}</h3>"
+            + f"<p><b>Question :</b> {question}</p>"
+            + f"<p><b>Contexte :</b> {escape(order.clinical_information) or '—'}</p>"
+        )
+        summary.setMinimumHeight(260)
+
+        self.accept_radio = QRadioButton("&Accepter avec un protocole")
+        self.refuse_radio = QRadioButton("&Refuser la demande")
+        self.accept_radio.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.accept_radio)
+        group.addButton(self.refuse_radio)
+        choice = QHBoxLayout()
+        choice.addWidget(self.accept_radio)
+        choice.addWidget(self.refuse_radio)
+        choice.addStretch(1)
+
+        # accept page
+        self.modality = QComboBox()
+        self.modality.setObjectName("modalityCombo")
+        self.modality.addItem(f"Telle que demandée ({self.requested or '?'})", "")
+        for code, label in MODALITIES:
+            if code != self.requested:
+                self.modality.addItem(f"Changer pour : {label} ({code})", code)
+        self.template = QComboBox()
+        self.template.setObjectName("protocolCombo")
+        self.protocol = QPlainTextEdit()
+        self.protocol.setObjectName("protocolText")
+        self.protocol.setTabChangesFocus(True)
+        self.protocol.setMaximumHeight(200)
+        self.warning = QLabel()
+        self.warning.setObjectName("banner")
+        self.warning.setProperty("level", "warning")
+        self.warning.setWordWrap(True)
+        self.confirm = QCheckBox("Je confirme la justification de cet examen irradiant")
+        self.confirm.setObjectName("radioprotectionConfirm")
+        accept_page = QWidget()
+        form = QFormLayout(accept_page)
+        form.addRow("&Modalité", self.modality)
+        form.addRow("&Protocole type", self.template)
+        form.addRow("&Texte envoyé au site", self.protocol)
+        form.addRow(self.warning)
+        form.addRow(self.confirm)
+
+        # refuse page
+        self.reason = QComboBox()
+        self.reason.setObjectName("reasonCombo")
+        self.reason.addItem("— choisir le motif —", "")
+        for reason in RefusalReason:
+            self.reason.addItem(reason.label, reason.value)
+        self.justification = QPlainTextEdit()
+        self.justification.setObjectName("refusalText")
+        self.justification.setTabChangesFocus(True)
+        self.justification.setPlaceholderText(
+            "Justification pour le médecin demandeur (obligatoire) : ce qui manque, l'alternative proposée…"
+        )
+        refuse_page = QWidget()
+        refuse_form = QFormLayout(refuse_page)
+        refuse_form.addRow("M&otif", self.reason)
+        refuse_form.addRow("&Justification", self.justification)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(accept_page)
+        self.pages.addWidget(refuse_page)
+
+        self.error = QLabel()
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox()
+        self.send_button = self.buttons.addButton(
+            "Envoyer la réponse", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.send_button.setObjectName("sendAnswer")
+        self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary, 1)
+        layout.addLayout(choice)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.accept_radio.toggled.connect(lambda on: self.pages.setCurrentIndex(0 if on else 1))
+        self.modality.currentIndexChanged.connect(self._modality_changed)
+        self.template.currentIndexChanged.connect(self._template_chosen)
+        self._modality_changed()
+        for edit in (self.protocol, self.justification):
+            edit.textChanged.connect(self.error.hide)
+        self.confirm.toggled.connect(self.error.hide)
+        self.reason.currentIndexChanged.connect(self.error.hide)
+
+    def chosen_modality(self) -> str:
+        return self.modality.currentData() or self.requested
+
+    def _modality_changed(self) -> None:
+        modality = self.chosen_modality()
+        self.template.blockSignals(True)
+        self.template.clear()
+        self.template.addItem("— texte libre —", "")
+        for template in protocols_for(self.order, modality, self.templates):
+            self.template.addItem(template.label, template.id)
+        self.template.setCurrentIndex(1 if self.template.count() > 1 else 0)
+        self.template.blockSignals(False)
+        self._template_chosen()
+        warning = radioprotection_warning(self.order, modality, self.today)
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+        self.confirm.setVisible(bool(warning))
+        self.confirm.setChecked(False)
+
+    def _template_chosen(self) -> None:
+        chosen = next((t for t in self.templates if t.id == self.template.currentData()), None)
+        if chosen is not None:
+            self.protocol.setPlainText(chosen.text)
+
+    def decision(self) -> Decision:
+        if self.accept_radio.isChecked():
+            code = self.modality.currentData()
+            label = dict(MODALITIES).get(code, "")
+            return Decision(
+                accept=True,
+                protocol=self.protocol.toPlainText(),
+                modality=Coded(code, label, "DCM") if code else None,
+                radioprotection_confirmed=self.confirm.isChecked(),
+            )
+        value = self.reason.currentData()
+        return Decision(
+            accept=False,
+            reason=RefusalReason(value) if value else None,
+            justification=self.justification.toPlainText(),
+        )
+
+    def _submit(self) -> None:
+        try:
+            check(self.order, self.decision(), self.today)
+        except JustificationError as exc:
+            self.error.setText(exc.user_message)
+            self.error.show()
+            return
+        self.accept()
