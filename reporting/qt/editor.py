@@ -299,6 +299,8 @@ class _ChapterEdit(QPlainTextEdit):
         typing = bool(event.text()) or key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
         if typing and plain:
             self._pending = (f"Saisie dans « {self.chapter.title} »", True)
+        else:
+            self.merge_serial += 1  # moving with the keyboard closes the current typing step
         try:
             super().keyPressEvent(event)
         finally:
@@ -623,10 +625,13 @@ class ReportEditor(QWidget):
             combo.addItems(list(template_field.choices))
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(18)
-            combo.setToolTip("Choisissez dans la liste ou tapez une autre valeur.")
+            combo.setToolTip(
+                "Choisissez dans la liste (flèches haut/bas), ou tapez le début d'un choix : il est complété "
+                "et Tab le valide. Une autre valeur peut aussi être tapée."
+            )
             combo.lineEdit().textEdited.connect(lambda text, k=key: self._field_typed(k, text))
             combo.activated.connect(lambda index, k=key, c=combo: self._field_picked(k, c.itemText(index)))
-            combo.lineEdit().installEventFilter(self._focus_watcher)
+            combo.installEventFilter(self._focus_watcher)  # the combo forwards focus to its line edit
             widget: QWidget = combo
         else:
             line = _LineEdit(self._stack)

@@ -391,3 +391,40 @@ def test_preview_command_refuses_unusable_input(tmp_path: Path, capsys) -> None:
     order = tmp_path / "orm.hl7"
     order.write_text("pas du HL7", encoding="utf-8")
     assert main(["--order", str(order), "--author", "10000000007 DURAND Paul"]) == 2
+
+
+def test_typing_steps_close_when_leaving_a_field_or_moving_the_cursor(qtbot, editor: ReportEditor) -> None:
+    stack = editor.undo_stack()
+    soft = editor.field_widget("resultats-parties-molles")
+    focus(qtbot, soft)
+    type_text(soft.lineEdit(), "ecchymose")  # no choice starts so: a value of its own
+    press(soft, Qt.Key.Key_Tab)
+    focus(qtbot, soft)
+    soft.lineEdit().end(False)
+    type_text(soft.lineEdit(), " frontale")
+    assert "\nParties molles épicrâniennes : ecchymose frontale\n" in editor.report().results.text + "\n"
+    assert [stack.text(i) for i in range(stack.count())] == ["Saisir un champ", "Saisir un champ"]
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    type_text(conclusion, "Examen")
+    press(conclusion, Qt.Key.Key_Home)
+    type_text(conclusion, "Conclusion : ")
+    assert editor.report().conclusion.text == "Conclusion : Examen"
+    assert stack.count() == 4
+    stack.undo()
+    assert editor.report().conclusion.text == "Examen"
+    stack.undo()
+    stack.undo()
+    assert "\nParties molles épicrâniennes : ecchymose\n" in editor.report().results.text + "\n"
+
+
+def test_the_start_of_a_choice_then_tab_picks_it(qtbot, editor: ReportEditor) -> None:
+    soft = editor.field_widget("resultats-parties-molles")
+    focus(qtbot, soft)
+    type_text(soft.lineEdit(), "pla")
+    press(soft, Qt.Key.Key_Tab)
+    assert "\nParties molles épicrâniennes : plaie du cuir chevelu\n" in editor.report().results.text + "\n"
+    assert editor.undo_stack().undoText() == "Choisir « plaie du cuir chevelu »"
+    editor.undo_stack().undo()
+    editor.undo_stack().undo()
+    assert "Parties molles" not in editor.report().results.text  # no value: no line
