@@ -1,4 +1,4 @@
-"""Structured French imaging report (Qt-free; the PDF layout is in ``reporting.qt``).
+"""Structured French imaging report (Qt-free; the PDF and the editor are in ``reporting.qt``).
 
 Entry points:
 
@@ -9,5 +9,8 @@ Entry points:
 * ``checks.check`` / ``checks.sign``: the pre-sign checks (stable codes, French messages, field paths);
 * ``pipeline.build_and_wrap``: the CI-SIS CDA (``cda``) and its HL7 message (``hl7``) for a signed report;
 * ``html.report_html``: the readable page the PDF is made from;
+* ``templates``: report templates per exam (``resources/templates``, IHE MRRT subset), their choice
+  for an exam, fields and macros (``macros``);
+* ``qt.editor.ReportEditor``: the editor panel (``python -m reporting.qt`` opens it alone);
 * ``python -m reporting.render``: all of the above from files, headless.
 """

@@ -193,6 +193,35 @@ def load_template(path: Path) -> ReportTemplate:
     return parse_template(data, path.name)
 
 
+@dataclass(frozen=True, slots=True)
+class TemplateFolder:
+    """The usable templates of a folder and, for each broken file, its French error (never an exception)."""
+
+    templates: tuple[ReportTemplate, ...]
+    errors: tuple[str, ...]
+
+
+def load_folder(folder: Path) -> TemplateFolder:
+    """A site's own templates (``*.html``): the broken ones are listed in ``errors`` and left out."""
+    templates: list[ReportTemplate] = []
+    errors: list[str] = []
+    try:
+        paths = sorted(folder.glob("*.html"))
+    except OSError as error:
+        return TemplateFolder((), (f"Dossier de modèles illisible : {folder} ({error.strerror}).",))
+    for path in paths:
+        try:
+            template = load_template(path)
+        except TemplateError as error:
+            errors.append(str(error))
+            continue
+        if any(t.id == template.id for t in templates):
+            errors.append(f"Modèle « {path.name} » ignoré : identifiant « {template.id} » déjà utilisé.")
+            continue
+        templates.append(template)
+    return TemplateFolder(tuple(templates), tuple(errors))
+
+
 @cache
 def builtin_templates() -> tuple[ReportTemplate, ...]:
     """The templates shipped in ``resources/templates`` (a broken one is an error: it is our data)."""

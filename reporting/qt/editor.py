@@ -611,6 +611,7 @@ class ReportEditor(QWidget):
                 if keywords:
                     edit.setToolTip(f"{MACRO_HELP}\nMacros de ce chapitre : {keywords}.")
                     edit.setPlaceholderText(f"Texte libre — macros : {keywords} (puis Tab)")
+            edit.setAccessibleName(f"{chapter.title} : texte libre")
             self._chapter_edits[chapter] = edit
             group_layout.addWidget(edit)
             self._form.addWidget(group)
@@ -639,6 +640,7 @@ class ReportEditor(QWidget):
             line.installEventFilter(self._focus_watcher)
             widget = line
         widget.setObjectName(f"champ-{key}")
+        widget.setAccessibleName(template_field.label)
         self._field_widgets[key] = widget
         return widget
 

@@ -11,9 +11,11 @@ from reporting.model import Chapter
 from reporting.templates import (
     FieldKind,
     TemplateError,
+    TemplateFolder,
     builtin_templates,
     choose_template,
     compose_chapter,
+    load_folder,
     load_template,
     parse_template,
     split_chapter,
@@ -238,3 +240,16 @@ def test_not_xhtml_at_all() -> None:
     with pytest.raises(TemplateError) as error:
         parse_template(b"\xff\xfe<not xml", "x")
     assert str(error.value).startswith("Modèle « x » illisible : XHTML mal formé à la ligne 1 ")
+
+
+def test_a_site_folder_keeps_the_good_templates_and_lists_the_broken(tmp_path: Path) -> None:
+    (tmp_path / "a-bon.html").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b-double.html").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "c-casse.html").write_text(GOOD.replace("</body>", ""), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("pas un modèle", encoding="utf-8")
+    folder = load_folder(tmp_path)
+    assert [t.origin for t in folder.templates] == ["a-bon.html"]
+    assert folder.errors[0] == "Modèle « b-double.html » ignoré : identifiant « essai » déjà utilisé."
+    assert folder.errors[1].startswith("Modèle « c-casse.html » illisible : XHTML mal formé à la ligne 19 (")
+    assert len(folder.errors) == 2
+    assert load_folder(tmp_path / "absent") == TemplateFolder((), ())  # nothing, and no exception
