@@ -237,14 +237,210 @@ def memory(kind: str) -> dict[str, int]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# --- display: frame times ------------------------------------------------------------------------------
+def _upsampled_copy(folder: Path, factor: int, count: int) -> None:
+    """The CT's middle slices at ``factor`` times the matrix (np.kron), written as a new series."""
+    import pydicom
+    from pydicom.uid import generate_uid
+
+    files = sorted((p for p in CT.iterdir() if p.name != "DIRFILE"), key=lambda p: int(p.name[1:]))
+    start = len(files) // 2 - count // 2
+    series_uid = generate_uid()
+    for path in files[start:start + count]:
+        ds = pydicom.dcmread(path)
+        pixels = np.kron(ds.pixel_array, np.ones((factor, factor), dtype=ds.pixel_array.dtype))
+        ds.Rows, ds.Columns = pixels.shape
+        ds.PixelSpacing = [f"{float(v) / factor:.6f}" for v in ds.PixelSpacing]
+        ds.PixelData = pixels.tobytes()
+        ds.SeriesInstanceUID = series_uid
+        ds.SOPInstanceUID = generate_uid()
+        ds.save_as(folder / path.name)
+
+
+def frame_times(frames: int) -> list[dict[str, object]]:
+    """Scroll and window/level frame time of the QPainter viewport, 512² and 1024², against the naive
+    per-frame float windowing (astype float32, clip, scale, uint8) painted the same way."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.loader import load_study
+    from viewer.qt.viewport import Viewport
+    from viewer.slice_view import SliceView
+    from viewer.windowing import Rendering, render
+
+    app = QApplication.instance() or QApplication([])
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-1024-") as big:
+        _upsampled_copy(Path(big), 2, 40)
+        for label, folder in (("512²", CT), ("1024²", Path(big))):
+            series = load_study(folder).series[0]
+            viewport = Viewport()
+            viewport.resize(1024, 1024)
+            viewport.set_view(SliceView(series), "BENCH Patient")
+            viewport.show()
+            app.processEvents()
+            view = viewport.view
+            assert view is not None
+
+            def naive(stored: np.ndarray, rendering: Rendering, *_: object) -> np.ndarray:
+                window = rendering.voi
+                values = stored.astype(np.float32) * rendering.slope + rendering.intercept
+                low = window.center - window.width / 2  # type: ignore[union-attr]
+                scaled = np.clip((values - low) / window.width * 255.0, 0, 255)  # type: ignore[union-attr]
+                return scaled.astype(np.uint8)
+
+            results: dict[str, object] = {"size": label}
+            for name, renderer in (("ours", render), ("naive", naive)):
+                import viewer.slice_view as slice_view_module
+
+                slice_view_module.render = renderer  # type: ignore[assignment]
+                try:
+                    for action in ("scroll", "window"):
+                        samples = []
+                        for k in range(frames):
+                            start = time.perf_counter()
+                            if action == "scroll":
+                                view.scroll(1 if (k // 10) % 2 == 0 else -1)
+                            else:
+                                view.drag_window(3.0 if (k // 10) % 2 == 0 else -3.0, 1.0)
+                            viewport.repaint()
+                            samples.append(time.perf_counter() - start)
+                        results[f"{name}_{action}_ms"] = _median(samples) * 1000
+                        results[f"{name}_{action}_p95_ms"] = sorted(samples)[int(0.95 * len(samples))] * 1000
+                finally:
+                    slice_view_module.render = render  # type: ignore[assignment]
+            viewport.close()
+            rows.append(results)
+    return rows
+
+
+# --- MPR -----------------------------------------------------------------------------------------------
+def mpr_times(repeats: int) -> list[dict[str, object]]:
+    """One reformatted plane of a 512x512x500 int16 volume (0.7 x 0.7 x 1.0 mm), ours vs vtkImageReslice
+    (linear, single 2D output slice) on the same zero-copy volume, and the trilinear oblique plane."""
+    from vtkmodules.util import numpy_support
+    from vtkmodules.vtkCommonDataModel import vtkImageData
+    from vtkmodules.vtkCommonMath import vtkMatrix4x4
+    from vtkmodules.vtkImagingCore import vtkImageReslice
+
+    from viewer.mpr import SlabMode, VolumeGrid, oblique_plane, plane_axes, reformat
+
+    rng = np.random.default_rng(1)
+    shape = (500, 512, 512)
+    volume = np.empty(shape, dtype=np.int16)
+    for k in range(shape[0]):  # filled slice by slice: no float copy of the whole volume here either
+        volume[k] = rng.integers(-1000, 2000, size=shape[1:], dtype=np.int16)
+    spacing = (1.0, 0.7, 0.7)
+    matrix = np.eye(4)
+    matrix[0, 0], matrix[1, 1], matrix[2, 2] = spacing[2], spacing[1], spacing[0]
+    grid = VolumeGrid(matrix, shape)
+
+    image = vtkImageData()
+    image.SetDimensions(shape[2], shape[1], shape[0])
+    image.SetSpacing(spacing[2], spacing[1], spacing[0])
+    scalars = numpy_support.numpy_to_vtk(volume.reshape(-1), deep=False)
+    image.GetPointData().SetScalars(scalars)
+
+    def vtk_plane(fixed: int, index: int, oblique: bool = False) -> np.ndarray:
+        reslice = vtkImageReslice()
+        reslice.SetInputData(image)
+        reslice.SetOutputDimensionality(2)
+        reslice.SetInterpolationModeToLinear()
+        axes = vtkMatrix4x4()
+        centre = [shape[2] // 2 * spacing[2], shape[1] // 2 * spacing[1], shape[0] // 2 * spacing[0]]
+        # columns: output x, output y, normal, origin (VTK's x = j, y = i, z = k)
+        cosines = {0: ((1, 0, 0), (0, 1, 0), (0, 0, 1)), 1: ((1, 0, 0), (0, 0, 1), (0, 1, 0)),
+                   2: ((0, 1, 0), (0, 0, 1), (1, 0, 0))}[fixed]
+        if oblique:  # the same plane as oblique_plane below: right (1, 1, 0), down ~ (0, 0.3, -1)
+            u = np.array([1.0, 1.0, 0.0]) / np.sqrt(2)
+            v = np.array([0.0, 0.3, -1.0])
+            v -= u * float(np.dot(u, v))
+            v /= np.linalg.norm(v)
+            cosines = (tuple(u), tuple(v), tuple(np.cross(u, v)))
+            reslice.SetOutputExtent(0, 511, 0, 511, 0, 0)
+            reslice.SetOutputOrigin(-0.7 * 255.5, -0.7 * 255.5, 0.0)
+        else:
+            centre[{0: 2, 1: 1, 2: 0}[fixed]] = index * spacing[fixed]
+        for column, vector in enumerate(cosines):
+            for row in range(3):
+                axes.SetElement(row, column, vector[row])
+        for row in range(3):
+            axes.SetElement(row, 3, centre[row])
+        reslice.SetResliceAxes(axes)
+        reslice.SetOutputSpacing(0.7, 0.7, 0.7)
+        reslice.Update()
+        out = reslice.GetOutput()
+        return numpy_support.vtk_to_numpy(out.GetPointData().GetScalars())
+
+    rows = []
+    for fixed, label in ((0, "axiale"), (1, "coronale"), (2, "sagittale")):
+        _, right, down = plane_axes(grid, fixed)
+        index = shape[fixed] // 2
+        cases = {
+            "ours": lambda f=fixed, r=right, d=down, i=index: reformat(volume, f, i, r, d),
+            "ours_mip_10mm": lambda f=fixed, r=right, d=down, i=index: reformat(
+                volume, f, i, r, d, SlabMode.MIP, 10.0 / spacing[f]),
+            "vtk": lambda f=fixed, i=index: vtk_plane(f, i),
+        }
+        row: dict[str, object] = {"plane": label}
+        for key, function in cases.items():
+            function()
+            row[f"{key}_ms"] = _median([_timed(function) for _ in range(repeats)]) * 1000
+        rows.append(row)
+    centre = grid.centre()
+    oblique = _median([_timed(lambda: oblique_plane(volume, grid, centre, (1, 1, 0), (0, 0.3, -1), (512, 512),
+                                                    0.7)) for _ in range(max(3, repeats // 2))]) * 1000
+    vtk_oblique = _median([_timed(lambda: vtk_plane(0, 0, oblique=True))
+                           for _ in range(max(3, repeats // 2))]) * 1000
+    rows.append({"plane": "oblique 512² (trilinéaire)", "ours_ms": oblique, "vtk_ms": vtk_oblique})
+    assert scalars is not None  # the VTK array wraps the numpy volume: both live until here
+    return rows
+
+
 # --- report --------------------------------------------------------------------------------------------
+def report_display(frames: int) -> None:
+    print(f"Temps par image du viewport QPainter 1024x1024 (médiane et p95 sur {frames} images ; "
+          "pair : fenêtrage naïf float32 par image, même dessin) :")
+    for row in frame_times(frames):
+        for action, label in (("scroll", "défilement"), ("window", "fenêtrage")):
+            ours, naive = row[f"ours_{action}_ms"], row[f"naive_{action}_ms"]
+            print(f"  {row['size']:6s} {label:11s} {ours:6.2f} ms (p95 {row[f'ours_{action}_p95_ms']:.2f})"  # type: ignore[str-format]
+                  f"   naïf {naive:6.2f} ms   x{naive / ours:4.2f} / ce viewport")  # type: ignore[operator]
+
+
+def report_mpr(repeats: int) -> None:
+    print("\nMPR : un plan d'un volume int16 512x512x500 (médiane ; pair : vtkImageReslice linéaire, "
+          "même volume sans copie) :")
+    for row in mpr_times(repeats):
+        line = f"  {row['plane']:28s} {row['ours_ms']:7.2f} ms"  # type: ignore[str-format]
+        if "ours_mip_10mm_ms" in row:
+            line += f"   MIP 10 mm {row['ours_mip_10mm_ms']:7.2f} ms"  # type: ignore[str-format]
+        else:
+            line += " " * 24
+        if "vtk_ms" in row:
+            line += (f"   vtkImageReslice {row['vtk_ms']:7.2f} ms"  # type: ignore[str-format]
+                     f"   x{row['vtk_ms'] / row['ours_ms']:5.2f} / nous")  # type: ignore[operator]
+        print(line)
+    print()
+
+
 def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench viewer")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--j2k-slices", type=int, default=64, help="slices of the JPEG 2000 series (0: skip)")
+    parser.add_argument("--only", choices=("all", "loading", "display", "mpr"), default="all")
+    parser.add_argument("--frames", type=int, default=200, help="frames per display measurement")
     args = parser.parse_args(argv)
     if not (CT / "I10").is_file():
         print(f"bench viewer ignoré : données réelles absentes ({CT}); ../shared est nécessaire.")
+        return 0
+    if args.only in ("all", "display"):
+        report_display(args.frames)
+    if args.only in ("all", "mpr"):
+        report_mpr(args.repeats)
+    if args.only not in ("all", "loading"):
         return 0
     from viewer.loader import StudyLoader
 

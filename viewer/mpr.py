@@ -58,16 +58,21 @@ class _Axis:
 class VolumeGrid:
     """The volume's voxel grid in the patient: (k, i, j) indices to LPS millimetres."""
 
-    def __init__(self, series: Series) -> None:
-        if series.geometry is None or series.is_colour or series.shape[0] < 2:
-            raise ValueError("a reformat needs a greyscale stack of several slices with a patient geometry")
-        matrix = series.geometry.index_to_patient()  # (j, i, k, 1) -> patient
+    def __init__(self, index_to_patient: np.ndarray, shape: Sequence[int]) -> None:
+        """``index_to_patient``: 4x4 from (j, i, k, 1) as :meth:`Geometry.index_to_patient` gives it."""
+        matrix = np.asarray(index_to_patient, dtype=np.float64)
         # columns reordered to the volume's (k, i, j) axis order
         self.axes = np.stack([matrix[:3, 2], matrix[:3, 1], matrix[:3, 0]], axis=1)  # 3x3
         self.origin = matrix[:3, 3].copy()
-        self.shape = series.shape[:3]
+        self.shape = tuple(int(n) for n in shape[:3])
         self.spacing_mm = np.linalg.norm(self.axes, axis=0)  # mm per voxel step along k, i, j
         self._inverse = np.linalg.inv(self.axes)
+
+    @classmethod
+    def of(cls, series: Series) -> VolumeGrid:
+        if series.geometry is None or series.is_colour or series.shape[0] < 2:
+            raise ValueError("a reformat needs a greyscale stack of several slices with a patient geometry")
+        return cls(series.geometry.index_to_patient(), series.shape)
 
     def to_patient(self, voxel: Sequence[float] | np.ndarray) -> np.ndarray:
         return self.origin + self.axes @ np.asarray(voxel, dtype=np.float64)
@@ -79,7 +84,7 @@ class VolumeGrid:
         return self.to_patient((np.asarray(self.shape) - 1) / 2.0)
 
 
-def _orient(grid: VolumeGrid, fixed: int) -> tuple[str, _Axis, _Axis]:
+def plane_axes(grid: VolumeGrid, fixed: int) -> tuple[str, _Axis, _Axis]:
     """Name of the plane normal to volume axis ``fixed`` and its (right, down) output axes."""
     normal = grid.axes[:, fixed]
     others = [a for a in range(3) if a != fixed]
@@ -137,9 +142,9 @@ class ReformatSeries:
 
     def __init__(self, source: Series, fixed_axis: int) -> None:
         self.source = source
-        self.grid = VolumeGrid(source)
+        self.grid = VolumeGrid.of(source)
         self.fixed = fixed_axis
-        self.name, self.right, self.down = _orient(self.grid, fixed_axis)
+        self.name, self.right, self.down = plane_axes(self.grid, fixed_axis)
         self.slab: tuple[SlabMode, float] = (SlabMode.THIN, 0.0)
         self.version = 0
         self.volume = _PlaneStack(self)

@@ -89,7 +89,7 @@ def test_crosshair_finds_the_plane_of_a_point(series: Series) -> None:
 
 def test_length_on_a_coronal_reformat_is_in_patient_millimetres(series: Series) -> None:
     coronal = ReformatSeries.orientation(series, "coronale")
-    grid = VolumeGrid(series)
+    grid = VolumeGrid.of(series)
     a, b = grid.to_patient((2, 10, 5)), grid.to_patient((8, 10, 25))  # 6 slices and 20 columns apart
     expected = math.hypot(6 * SLICE_MM, 20 * PIXEL_MM)  # 20.59 mm
     plane = coronal.plane(10)
@@ -108,7 +108,7 @@ def test_length_on_a_coronal_reformat_is_in_patient_millimetres(series: Series) 
 
 
 def test_oblique_plane_is_exact_on_a_linear_volume(series: Series) -> None:
-    grid = VolumeGrid(series)
+    grid = VolumeGrid.of(series)
     centre = grid.centre()
     right = (1.0, 1.0, 0.0)  # 45° in the axial plane, tilted 30° towards the feet
     down = (-math.sin(math.radians(30)) / math.sqrt(2), math.sin(math.radians(30)) / math.sqrt(2),
