@@ -2,15 +2,17 @@
 
 The script is what the application does, with the real pieces: the auth session over the platform
 client (password + TOTP checked by the platform), the worklist, the order parsed from the relayed
-HL7, the study fetched over DICOMweb, a flux 3 refusal built and answered AA, logout; the audit
+HL7, the study fetched over DICOMweb (straight, or prefetched into the encrypted study cache and
+opened from it), a flux 3 refusal built and answered AA, logout; the audit
 trail subscribed to the session as the composition root does, the journal's keys in a keyring, the
 journal shipped to the platform at the end.
 
 1. The journal holds exactly the expected events, in order, with the right participants and
    objects; it verifies from k0 against the head the platform acknowledged.
-2. With a sentinel patient name in the order, the logs (every logger, DEBUG, into a file), the
-   temporary directory and the cache folder never contain it; nor does the journal, which keeps
-   identifiers only.
+2. With a sentinel patient name in the order and the images, the logs (every logger, DEBUG, into a
+   file), the temporary directory, the encrypted cache folder and the RAM folder a cached study is
+   opened in never contain it, nor the INS, IPP or birth date; the journal, which keeps identifiers
+   only, does not contain the name either.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pydicom
 import pytest
 
 from auth.keystore import KeyStore, VolatileKeyring
 from auth.session import LoginRejected, Session
-from teleplatform.demo.cases import CT_HEAD_CASE, Flow, ScheduledMessage
+from teleplatform.demo.cases import CT_HEAD_CASE, Case, Flow, ScheduledMessage
 from teleplatform.demo.orders import render
 from tests.teleplatform.builders import ACCOUNT, otp_at, write_ct_series, write_data_dir
 from tests.teleplatform.conftest import Live, start_live  # noqa: F401  (fixture)
@@ -42,6 +45,7 @@ from workstation.audit import (
 )
 from workstation.audit.custody import open_journal, verification_material
 from workstation.audit.model import ObjectKind, Outcome
+from workstation.cache import Prefetcher, PrefetchRequest, StudyCache, TrailCacheAuditor
 from workstation.hl7 import AckCode, RefusalReason, build_refusal, parse
 from workstation.platform.client import PlatformClient
 from workstation.platform.verifier import SessionVerifier
@@ -93,14 +97,26 @@ def _case(sentinel: bool):
     return replace(CT_HEAD_CASE, patient=patient)
 
 
-def run_session(root: Path, start: Callable[..., Live], sentinel: bool) -> Script:
-    """The scripted session; ``root`` holds the platform data, the workstation's data and cache."""
+def _images(folder: Path, case: Case, sentinel: bool) -> None:
+    for path in write_ct_series(
+        folder, count=4, patient_id=case.patient.ins, study_uid=case.study_instance_uid
+    ):
+        if sentinel:  # the images name the patient too, as a real modality would
+            dataset = pydicom.dcmread(path)
+            dataset.PatientName = f"{SENTINEL_FAMILY}^{SENTINEL_GIVEN}"
+            dataset.save_as(path, enforce_file_format=True)
+
+
+def run_session(root: Path, start: Callable[..., Live], sentinel: bool, via_cache: bool) -> Script:
+    """The scripted session; ``root`` holds the platform data, the workstation's data and cache.
+
+    ``via_cache``: the study is prefetched into the encrypted study cache and opened from it (its
+    auditor writes the access), instead of being fetched straight into a folder.
+    """
     case = _case(sentinel)
     order_hl7 = render(ScheduledMessage(case.requested_at, case, Flow.REQUEST))
     data = write_data_dir(root / "platform", {"0001_order.hl7": order_hl7})
-    write_ct_series(
-        data / "dicom" / "ct", count=4, patient_id=case.patient.ins, study_uid=case.study_instance_uid
-    )
+    _images(data / "dicom" / "ct", case, sentinel)
     live = start(data)
 
     keystore = KeyStore(VolatileKeyring())
@@ -130,13 +146,30 @@ def run_session(root: Path, start: Callable[..., Live], sentinel: bool) -> Scrip
     ins = f"{order.patient.ins.matricule}^^^&{order.patient.ins.oid}&ISO"
     trail.order_viewed(identity, entry.order_id, ins)
 
-    files = client.retrieve_study(case.study_instance_uid, cache / "studies" / case.study_instance_uid)
-    assert len(files) == 4
-    trail.study_accessed(identity, case.study_instance_uid, ins, StudyOrigin.PLATFORM, live.base_url)
+    if via_cache:
+        (root / "run").mkdir(mode=0o700)  # stands for /dev/shm, so that the test can search it
+        study_cache = StudyCache.open(
+            cache,
+            keystore,
+            auditor=TrailCacheAuditor(trail, lambda: session.identity),
+            runtime_dir=root / "run",
+        )
+        request = PrefetchRequest(
+            case.study_instance_uid, entry.received_at, order_id=entry.order_id, patient_id=ins
+        )
+        fetched = Prefetcher(study_cache, client.dicomweb, size_cap=2**30).run_once([request])
+        assert fetched.instances == 4 and fetched.error is None
+        with study_cache.open_study(case.study_instance_uid) as opened:  # audited by the cache
+            names = {str(pydicom.dcmread(path).PatientName) for path in opened.paths}
+        study_cache.close()
+    else:
+        files = client.retrieve_study(case.study_instance_uid, cache / "studies" / case.study_instance_uid)
+        names = {str(pydicom.dcmread(path).PatientName) for path in files}
+        trail.study_accessed(identity, case.study_instance_uid, ins, StudyOrigin.PLATFORM, live.base_url)
+    assert len(names) == 1 and (SENTINEL_FAMILY in names.pop()) == sentinel
 
-    request = parse(entry.messages[0].hl7)
     refusal = build_refusal(
-        request,
+        parse(entry.messages[0].hl7),
         client.auth.user.practitioner,
         RefusalReason.EXAMEN_RECENT.coded,
         "Scanner cérébral fait il y a 2 h.\nAucun élément nouveau.",
@@ -164,11 +197,13 @@ def run_session(root: Path, start: Callable[..., Live], sentinel: bool) -> Scrip
     )
 
 
+@pytest.mark.parametrize("via_cache", [False, True], ids=["from-platform", "from-encrypted-cache"])
 def test_a_scripted_session_produces_exactly_the_expected_events(
     tmp_path: Path,
     start_live: Callable[..., Live],  # noqa: F811
+    via_cache: bool,
 ) -> None:
-    done = run_session(tmp_path, start_live, sentinel=False)
+    done = run_session(tmp_path, start_live, sentinel=False, via_cache=via_cache)
     records = [entry.record for entry in read_entries(done.journal_path)]
     assert [r.kind for r in records] == EXPECTED
 
@@ -192,7 +227,7 @@ def test_a_scripted_session_produces_exactly_the_expected_events(
         (ObjectKind.PATIENT, done.ins),
         (ObjectKind.STUDY, done.study_uid),
     ]
-    assert accessed.objects[1].details == (("origin", "platform"),)
+    assert accessed.objects[1].details == (("origin", "cache" if via_cache else "platform"),)
     assert refused.objects[0].details == (("MSH-10", done.refusal_control_id),)
     assert refused.objects[1].id == done.order_id and refused.outcome is Outcome.SUCCESS
     assert logout.description == "user_request"
@@ -251,7 +286,7 @@ def test_a_sentinel_patient_name_reaches_no_log_temp_or_cache_file(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
 
-    done = run_session(tmp_path, start_live, sentinel=True)
+    done = run_session(tmp_path, start_live, sentinel=True, via_cache=True)
 
     needles = (SENTINEL_FAMILY.encode(), SENTINEL_GIVEN.encode())
     log_text = everything_logged.read_bytes()
@@ -262,11 +297,15 @@ def test_a_sentinel_patient_name_reaches_no_log_temp_or_cache_file(
     traits = (patient.ins.encode(), patient.ipp.encode(), patient.birth_date.strftime("%Y%m%d").encode())
     assert _files_containing(everything_logged.parent, needles + traits) == []
     assert _files_containing(temp, needles + traits) == []
-    # The cache holds the study's DICOM files (PatientID = INS, the images' own PatientName, not the
-    # order's): the order's name must not be copied there.
-    assert list(done.cache.rglob("*.dcm")), "the study was not cached: the cache check would prove nothing"
-    assert _files_containing(tmp_path / "cache", needles) == []
+    # The images carry the sentinel too; the encrypted cache holds them, yet no file of the cache
+    # (objects, index), nor of the RAM folder the study was opened in, shows it or the INS.
+    assert sum(1 for _ in done.cache.rglob("*.bin")) == 4, (
+        "the study was not cached: the check proves nothing"
+    )
+    assert _files_containing(tmp_path / "cache", needles + traits) == []
+    assert _files_containing(tmp_path / "run", needles + traits) == []
     assert _files_containing(done.journal_path.parent, needles) == []  # identifiers only, even there
     # ... while the platform, which received the order, does hold the name: the sentinel was real.
     assert _files_containing(tmp_path / "platform" / "orders", needles) != []
+    assert _files_containing(tmp_path / "platform" / "dicom", needles) != []
     assert tempfile.gettempdir() == str(temp)
