@@ -80,3 +80,32 @@ def auto_window(values: np.ndarray) -> WindowLevel:
     low, high = np.percentile(sample, AUTO_PERCENTILES)
     width = max(float(high - low), 1.0)
     return WindowLevel(float(low) + width / 2.0, width)
+
+
+@dataclass(frozen=True, slots=True)
+class VolumePreset:
+    """A volume rendering transfer function in Modality LUT units (HU for CT).
+
+    ``opacity``: (value, opacity 0-1) points; ``colour``: (value, r, g, b 0-1) points; piecewise linear.
+    """
+
+    name: str
+    opacity: tuple[tuple[float, float], ...]
+    colour: tuple[tuple[float, float, float, float], ...]
+    shade: bool = True
+
+
+# The usual CT presets of 3D viewers (3D Slicer's "CT-Bone", "CT-Soft-Tissue", "CT-AAA", "CT-Skin"),
+# simplified to a few points each.
+VOLUME_PRESETS: tuple[VolumePreset, ...] = (
+    VolumePreset("Os", ((-1000, 0.0), (150, 0.0), (300, 0.35), (1500, 0.85)),
+                 ((-1000, 0.0, 0.0, 0.0), (150, 0.55, 0.25, 0.15), (300, 0.95, 0.85, 0.7),
+                  (1500, 1.0, 1.0, 0.95))),
+    VolumePreset("Tissus mous", ((-1000, 0.0), (-200, 0.0), (0, 0.08), (100, 0.25), (500, 0.6)),
+                 ((-1000, 0.0, 0.0, 0.0), (-200, 0.6, 0.3, 0.2), (0, 0.85, 0.5, 0.4), (500, 1.0, 0.95, 0.9))),
+    VolumePreset("Vaisseaux (injecté)", ((-1000, 0.0), (120, 0.0), (200, 0.5), (600, 0.8)),
+                 ((-1000, 0.0, 0.0, 0.0), (120, 0.6, 0.05, 0.05), (250, 0.95, 0.3, 0.25),
+                  (600, 1.0, 0.95, 0.9))),
+    VolumePreset("Peau", ((-1000, 0.0), (-500, 0.0), (-300, 0.5), (500, 0.6)),
+                 ((-1000, 0.0, 0.0, 0.0), (-500, 0.75, 0.55, 0.45), (500, 0.95, 0.8, 0.7))),
+)
