@@ -13,6 +13,7 @@ import pytest
 from pydicom.uid import generate_uid
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QImage, QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from tests.viewer.factories import axial_positions, write_series
 from viewer.loader import StudyLoader
@@ -154,8 +155,22 @@ def test_reading_the_demo_head_ct(qtbot, viewer: ViewerWidget, demo_data: Path, 
     qtbot.mouseClick(sagittal, Qt.MouseButton.LeftButton, pos=QPoint(sagittal.width() // 2,
                                                                       sagittal.height() // 2 - 60))
     assert axial.view is not None and axial.view.state.index != before
+    # 3D in the fourth view: the skull, seen from the front with the bone preset, fills the middle
+    viewer.volume_action.trigger()
+    volume = viewer.volume_view
+    assert volume is not None and volume.series is view.series
+    pixels = volume.render_pixels()
+    grey = pixels.max(axis=2)
+    height, width = grey.shape
+    assert grey[:5, :5].max() == 0 and grey[-5:, -5:].max() == 0
+    lit = np.argwhere(grey > 40)
+    assert len(lit) > 0.1 * grey.size
+    assert abs(lit[:, 1].mean() - width / 2) < 0.1 * width  # the head is centred left-right
+    QImage(np.ascontiguousarray(pixels).data, width, height, 3 * width, QImage.Format.Format_RGB888).save(
+        str(artifacts_dir / "viewer_ct_head_3d.png"))
+    QApplication.primaryScreen().grabWindow(0).save(str(artifacts_dir / "viewer_ct_head_mpr_3d_screen.png"))
     viewer.mpr_action.trigger()
-    assert viewer.active_viewport is viewer.viewports[0]
+    assert viewer.active_viewport is viewer.viewports[0] and volume.series is None
     viewer.close_study()
     assert viewer.series() == [] and viewer.viewports[0].view is None
 

@@ -30,7 +30,8 @@ def series(tmp_path: Path) -> Series:
     return load_study(tmp_path).series[0]
 
 
-def test_bone_sphere_rendered_to_scale_where_the_patient_is(qtbot, series: Series, artifacts_dir: Path) -> None:
+def test_bone_sphere_rendered_to_scale_where_the_patient_is(qtbot, series: Series,
+                                                             artifacts_dir: Path) -> None:
     from viewer.qt.volume3d import VolumeView
 
     view = VolumeView()

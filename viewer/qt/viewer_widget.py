@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QMimeData, QObject, QSize, Qt, Signal
@@ -178,7 +179,10 @@ class ViewerWidget(QWidget):
         self.mpr_info.setWordWrap(True)
         self.mpr_info.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.mpr_info.setStyleSheet("QLabel { background: black; color: #d0d0d0; }")
-        mpr_grid.addWidget(self.mpr_info, 1, 1)
+        self._fourth = QStackedWidget(self._mpr_page)  # series notes, or the 3D view once asked for
+        self._fourth.addWidget(self.mpr_info)
+        mpr_grid.addWidget(self._fourth, 1, 1)
+        self.volume_view: Any = None  # viewer.qt.volume3d.VolumeView, created on first use (VTK is heavy)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._grid_page)
         self.pages.addWidget(self._mpr_page)
@@ -346,6 +350,8 @@ class ViewerWidget(QWidget):
         self.display_bar.addSeparator()
         self.mpr_action = add("MPR", "Reconstructions multiplanaires axiale, coronale, "
                                        "sagittale (M)", self.toggle_mpr, "M", checkable=True)
+        self.volume_action = add("3D", "Rendu volumique 3D dans la quatrième vue des reconstructions (K)",
+                                 self.toggle_3d, "K", checkable=True)
         self.slab_mode = QComboBox(self)
         self.slab_mode.setToolTip("Mode de coupe épaisse des reconstructions")
         for mode in SlabMode:
@@ -476,11 +482,41 @@ class ViewerWidget(QWidget):
             return
         self.pages.setCurrentWidget(self._grid_page)
         self._mpr_series, self._mpr_stacks, self._crosshair = None, [], None
+        if self.volume_view is not None:
+            self.volume_view.clear()
+            self._fourth.setCurrentWidget(self.mpr_info)
+            self.volume_action.setChecked(False)
         for viewport in self.mpr_viewports:
             viewport.set_view(None)
             viewport.crosshair = None
         self.mpr_action.setChecked(False)
         self._set_active(self.viewports[0])
+
+    def toggle_3d(self) -> None:
+        if self._fourth.currentWidget() is not self.mpr_info and self.volume_view is not None:
+            self._fourth.setCurrentWidget(self.mpr_info)
+            self.volume_view.clear()
+            self.volume_action.setChecked(False)
+        else:
+            self.show_3d()
+
+    def show_3d(self) -> bool:
+        """Volume rendering of the MPR series (entering MPR first) in the fourth view."""
+        if self.pages.currentWidget() is not self._mpr_page and not self.enter_mpr():
+            self.volume_action.setChecked(False)
+            return False
+        if self.volume_view is None:
+            from viewer.qt.volume3d import VolumeView
+
+            self.volume_view = VolumeView(self._fourth)
+            self._fourth.addWidget(self.volume_view)
+        self._fourth.setCurrentWidget(self.volume_view)
+        assert self._mpr_series is not None
+        shown = bool(self.volume_view.set_series(self._mpr_series))
+        if shown:
+            self.volume_view.render()
+        self.volume_action.setChecked(shown)
+        return shown
 
     def set_crosshair(self, point: np.ndarray) -> None:
         """Move the MPR crosshair to a patient point: every plane goes through it."""
@@ -591,4 +627,7 @@ class ViewerWidget(QWidget):
     def closeEvent(self, event: object) -> None:
         if self._handle is not None:
             self._handle.cancel()
+        if self.volume_view is not None:  # VTK's window goes before Qt destroys the widget
+            self.volume_view.shutdown()
+            self.volume_view = None
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -171,6 +171,13 @@ class VolumeView(QWidget):
         pixels = numpy_support.vtk_to_numpy(output.GetPointData().GetScalars())
         return pixels.reshape(height, width, -1)[::-1, :, :3].copy()
 
+    def clear(self) -> None:
+        """Forget the series (its volume is released by VTK and by us)."""
+        if self._volume is not None:
+            self.renderer.RemoveVolume(self._volume)
+        self._volume, self._image, self._array, self.series = None, None, None, None
+        self.status.setText("")
+
     def shutdown(self) -> None:
         """Release the render window (close before Finalize, or pytest-qt crashes afterwards)."""
         if self._volume is not None:
