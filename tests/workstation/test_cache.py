@@ -22,7 +22,7 @@ import pytest
 
 from auth.keystore import InsecureKeyringError, KeyStore, VolatileKeyring
 from auth.session import Identity
-from tests.teleplatform.builders import write_ct_series
+from tests.teleplatform.builders import new_order, write_ct_series
 from workstation.audit import AuditJournal, AuditSource, AuditTrail, MemoryStateStore, read_entries
 from workstation.cache import CacheIntegrityError, CacheMiss, StudyCache, TrailCacheAuditor
 from workstation.cache.crypto import IntegrityError, instance_ad, open_sealed
@@ -30,6 +30,7 @@ from workstation.cache.crypto import IntegrityError, instance_ad, open_sealed
 SENTINEL_NAME = "ZORGLUB^SENTINELLE"
 SENTINEL_ID = "SENTINELLE-IPP-4242"
 MASTER = bytes(range(32))
+ORDER = (new_order("ORD-1", "CTRL-1").decode().replace("PAT-TROIS^DOMINIQUE", SENTINEL_NAME),)
 
 
 class Recorder:
@@ -88,7 +89,7 @@ def cached(
 
 def put(cache: StudyCache, datasets: list[pydicom.Dataset]) -> None:
     study = datasets[0].StudyInstanceUID
-    cache.begin_study(study, patient_id=SENTINEL_ID, order_id="ORD-1", priority="urgent")
+    cache.begin_study(study, patient_id=SENTINEL_ID, order_id="ORD-1", priority="urgent", order_hl7=ORDER)
     for ds in datasets:
         assert cache.put_instance(study, ds.SeriesInstanceUID, ds.SOPInstanceUID, raw(ds))
     cache.finish_study(study)
@@ -104,6 +105,7 @@ def test_round_trip_to_memory_and_to_a_private_directory(cached, runtime: Path) 
     assert not cache.put_instance(study, datasets[0].SeriesInstanceUID, datasets[0].SOPInstanceUID, b"x")
     (info,) = cache.studies()
     assert (info.study_uid, info.complete, info.instances, info.order_id) == (study, True, 3, "ORD-1")
+    assert info.order_hl7 == ORDER and SENTINEL_NAME in ORDER[0]  # the order, for offline reporting
     assert cache.read_instance(study, datasets[1].SOPInstanceUID) == raw(datasets[1])
     with cache.open_study(study) as opened:
         assert oct(opened.directory.stat().st_mode & 0o777) == "0o700"
@@ -282,3 +284,21 @@ def test_reads_and_evictions_reach_the_audit_journal(tmp_path: Path, runtime: Pa
     assert ["origin", "cache"] in [list(d) for d in read["objects"][1]["details"]]
     assert evicted["description"] == "cache eviction, study key destroyed: test"
     assert SENTINEL_NAME.split("^")[0] not in journal_path.read_text()
+
+
+def test_files_left_by_a_crash_before_their_index_row_are_removed(tmp_path: Path, runtime: Path) -> None:
+    cache = StudyCache(tmp_path / "cache", MASTER, runtime_dir=runtime)
+    datasets = series(tmp_path / "src", seed=1)
+    put(cache, datasets)
+    cache.close()
+    objects = tmp_path / "cache" / "objects"
+    (folder,) = objects.iterdir()
+    (folder / ".deadbeef.part").write_bytes(b"half")
+    (folder / "deadbeef.bin").write_bytes(b"sealed but never indexed")
+    (objects / "0123abcd").mkdir()
+    reopened = StudyCache(tmp_path / "cache", MASTER, runtime_dir=runtime)
+    assert not (folder / ".deadbeef.part").exists() and not (folder / "deadbeef.bin").exists()
+    assert list(objects.iterdir()) == [folder] and len(list(folder.iterdir())) == 3
+    with reopened.open_study(datasets[0].StudyInstanceUID) as opened:
+        assert len(opened.paths) == 3
+    reopened.close()

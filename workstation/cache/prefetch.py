@@ -45,6 +45,7 @@ class PrefetchRequest:
     order_id: str = ""
     accession_number: str = ""
     patient_id: str = field(default="", repr=False)
+    order_hl7: tuple[str, ...] = field(default=(), repr=False)  # WorklistEntry.messages[].hl7
 
     def rank(self) -> tuple[bool, bool, datetime]:
         return (not self.urgent, not self.assigned, self.received_at)
@@ -169,6 +170,7 @@ class Prefetcher:
             order_id=request.order_id,
             accession_number=request.accession_number,
             priority="urgent" if request.urgent else "routine",
+            order_hl7=request.order_hl7,
         )
         clear = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=self._runtime))
         fetched = [0, 0]

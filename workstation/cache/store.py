@@ -33,12 +33,12 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from auth.keystore import KeyStore, SecretName
 from auth.secret import Secret
@@ -115,6 +115,7 @@ class CachedStudy:
     order_id: str = ""
     accession_number: str = ""
     patient_id: str = field(default="", repr=False)
+    order_hl7: tuple[str, ...] = field(default=(), repr=False)  # for workstation.orders.parse_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +207,9 @@ class StudyCache:
             os.chmod(index, 0o600)
             self._conn.row_factory = sqlite3.Row
             self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
+            # A cache: a commit lost to a power cut means a re-download, never data loss; the key
+            # destruction of an eviction is made durable by its WAL checkpoint.
+            self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA secure_delete=ON")  # a deleted wrapped key is overwritten
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
@@ -218,6 +221,7 @@ class StudyCache:
             ) from exc
         self._check_key()
         self._sweep_runtime()
+        self._sweep_orphans()
 
     @classmethod
     def open(cls, directory: Path, keystore: KeyStore, **kwargs: object) -> StudyCache:
@@ -272,6 +276,19 @@ class StudyCache:
                 shutil.rmtree(child, ignore_errors=True)
                 log.info("removed a decrypted study left by dead process %d", pid)
 
+    def _sweep_orphans(self) -> None:
+        """Files without an index row (a crash between writing a file and committing its row)."""
+        with self._lock:
+            refs = {r[0] for r in self._conn.execute("SELECT ref FROM studies")}
+            files = {(r[0], r[1]) for r in self._conn.execute("SELECT study_ref, file FROM instances")}
+        for folder in self._objects.iterdir():
+            if folder.name not in refs:
+                shutil.rmtree(folder, ignore_errors=True)
+                continue
+            for path in folder.iterdir():
+                if (folder.name, path.stem) not in files:
+                    path.unlink(missing_ok=True)
+
     def _study_row(self, study_uid: str) -> sqlite3.Row | None:
         with self._lock:
             return self._conn.execute(
@@ -295,7 +312,7 @@ class StudyCache:
                 "La clé d'un examen du cache a été altérée : l'examen doit être retéléchargé.",
             ) from exc
 
-    def _metadata(self, key: bytes, blob: bytes, ref: str, what: str) -> dict[str, str]:
+    def _metadata(self, key: bytes, blob: bytes, ref: str, what: str) -> dict[str, Any]:
         try:
             return dict(json.loads(open_sealed(key, bytes(blob), metadata_ad(ref, what))))
         except IntegrityError as exc:
@@ -319,6 +336,7 @@ class StudyCache:
             size=size,
             reported_at=datetime.fromisoformat(row["reported_at"]) if row["reported_at"] else None,
             order_id=meta.get("order_id", ""),
+            order_hl7=tuple(meta.get("order_hl7", ())),
             accession_number=meta.get("accession_number", ""),
             patient_id=meta.get("patient_id", ""),
         )
@@ -333,8 +351,13 @@ class StudyCache:
         order_id: str = "",
         accession_number: str = "",
         priority: str = "routine",
+        order_hl7: Sequence[str] = (),
     ) -> None:
-        """Create the study's entry and key (no-op when it exists: a resumed prefetch keeps its key)."""
+        """Create the study's entry and key (no-op when it exists: a resumed prefetch keeps its key).
+
+        ``order_hl7``: the order's HL7 messages as the worklist relayed them, sealed with the study so
+        the order (patient, indication) can be shown and reported on offline.
+        """
         tag = self._keys.tag("study", study_uid)
         with self._transaction() as conn:
             if conn.execute("SELECT 1 FROM studies WHERE tag = ?", (tag,)).fetchone():
@@ -346,6 +369,7 @@ class StudyCache:
                 "patient_id": patient_id,
                 "order_id": order_id,
                 "accession_number": accession_number,
+                "order_hl7": list(order_hl7),
             }
             conn.execute(
                 "INSERT INTO studies (ref, tag, wrapped_key, metadata, priority, cached_at)"
@@ -378,8 +402,6 @@ class StudyCache:
         try:
             with open(partial, "wb") as fh:
                 fh.write(seal(key, data, instance_ad(study_uid, sop_uid)))
-                fh.flush()
-                os.fsync(fh.fileno())
             os.replace(partial, target)
         finally:
             with contextlib.suppress(FileNotFoundError):
