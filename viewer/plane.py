@@ -69,3 +69,28 @@ def orientation_letters(direction: Sequence[float]) -> str:
         if abs(vector[axis]) >= _LETTER_WEIGHT:
             letters.append(_LETTERS[axis][1 if vector[axis] > 0 else 0])
     return "".join(letters)
+
+
+def intersection_segment(plane: PlaneGeometry, size: tuple[int, int], other: PlaneGeometry,
+                         other_size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where the image ``other`` (rows, columns) cuts the plane of ``plane``: the two ends (patient mm) of
+    the segment, clipped to ``other``'s rectangle — a reference line. None when the planes are parallel or
+    do not meet within the image."""
+    normal = plane.normal
+    if abs(float(np.dot(normal, other.normal))) > 0.999:
+        return None
+    rows, columns = other_size
+    corners = other.to_patient([(-0.5, -0.5), (columns - 0.5, -0.5), (columns - 0.5, rows - 0.5),
+                                (-0.5, rows - 0.5)])
+    distances = (corners - np.asarray(plane.origin)) @ normal
+    ends = []
+    for k in range(4):
+        a, b = corners[k], corners[(k + 1) % 4]
+        da, db = distances[k], distances[(k + 1) % 4]
+        if da == 0.0:
+            ends.append(a)
+        if (da < 0.0 < db) or (db < 0.0 < da):
+            ends.append(a + (b - a) * (da / (da - db)))
+    if len(ends) < 2:
+        return None
+    return ends[0], ends[1]

@@ -112,3 +112,19 @@ def test_orientation_letters() -> None:
     assert orientation_letters((1, 0, 0)) == "G" and orientation_letters((-1, 0, 0)) == "D"
     assert orientation_letters((0, -1, 0)) == "A" and orientation_letters((0, 0, 1)) == "H"
     assert orientation_letters((0, 0.5, -0.866)) == "BP"
+
+
+def test_reference_line_of_an_axial_slice_on_a_coronal_plane() -> None:
+    from viewer.plane import intersection_segment
+
+    axial = PlaneGeometry((-2.0, -2.0, 8.0), (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), 0.5, 0.5)
+    coronal = PlaneGeometry((-2.0, 0.0, 10.0), (1.0, 0.0, 0.0), (0.0, 0.0, -1.0), 0.5, 0.5)
+    segment = intersection_segment(coronal, (8, 8), axial, (8, 8))
+    assert segment is not None
+    ends = sorted(tuple(p) for p in segment)
+    assert ends[0] == pytest.approx((-2.25, 0.0, 8.0)) and ends[1] == pytest.approx((1.75, 0.0, 8.0))
+    # on the coronal image: row (10 - 8) / 0.5 = 4
+    assert coronal.to_image(np.array(ends))[:, 1] == pytest.approx([4.0, 4.0])
+    assert intersection_segment(axial, (8, 8), axial, (8, 8)) is None  # parallel planes
+    far = PlaneGeometry((-2.0, 50.0, 10.0), (1.0, 0.0, 0.0), (0.0, 0.0, -1.0), 0.5, 0.5)
+    assert intersection_segment(far, (8, 8), axial, (8, 8)) is None  # the slice does not reach y = 50

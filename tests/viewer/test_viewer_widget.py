@@ -229,3 +229,29 @@ def test_series_of_one_frame_of_reference_scroll_together_and_drag_from_thumbnai
                       Qt.KeyboardModifier.NoModifier)
     thick.dropEvent(drop)
     assert thick.series is thin.series and viewer.active_viewport is thick
+
+
+def test_reference_line_of_the_active_slice(qtbot, viewer: ViewerWidget, tmp_path: Path) -> None:
+    from tests.viewer.factories import CORONAL
+
+    frame, study = generate_uid(), generate_uid()
+    write_series(tmp_path / "ax", [(-2.0, -2.0, 6.0 + k) for k in range(4)], study_uid=study,
+                 extra={"FrameOfReferenceUID": frame, "SeriesNumber": 3})
+    write_series(tmp_path / "cor", [(-2.0, -1.0 + k, 10.0) for k in range(3)], orientation=CORONAL,
+                 study_uid=study, extra={"FrameOfReferenceUID": frame, "SeriesNumber": 4})
+    with qtbot.waitSignal(viewer.studyLoaded, timeout=30_000):
+        viewer.open_study([str(tmp_path)], BANNER)
+    viewer.set_layout(1, 2)
+    axial = next(v for v in viewer.viewports[:2] if v.series.shape[0] == 4)
+    coronal = next(v for v in viewer.viewports[:2] if v is not axial)
+    assert axial.view is not None and coronal.view is not None
+    qtbot.mouseClick(axial, Qt.MouseButton.MiddleButton, pos=QPoint(10, 10))  # activates it
+    axial.view.set_index(2)  # z = 8 mm
+    assert len(coronal.reference_lines) == 1 and not axial.reference_lines
+    a, b = coronal.reference_lines[0]
+    assert a[2] == pytest.approx(8.0) and b[2] == pytest.approx(8.0)
+    row = coronal.series.plane(coronal.view.state.index).to_image([a])[0][1]
+    assert row == pytest.approx(4.0)  # (10 - 8) / 0.5 mm
+    x, y = coronal.view.image_to_display(3.5, row, (coronal.width(), coronal.height()))
+    colour = _screen(coronal).pixelColor(int(x), int(y))
+    assert colour.blue() > 200 and colour.red() < 150  # the cyan line across the coronal image

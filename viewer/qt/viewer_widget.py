@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from viewer.loader import LoadHandle, LoadObserver, StudyLoad, StudyLoader
 from viewer.mpr import ORIENTATIONS, ReformatSeries, SlabMode
+from viewer.plane import intersection_segment
 from viewer.presets import CT_PRESETS
 from viewer.problems import FileProblem
 from viewer.qt.viewport import MIME_SERIES, Tool, Viewport
@@ -237,7 +238,7 @@ class ViewerWidget(QWidget):
         viewport = Viewport(self)
         viewport.activated.connect(lambda v=viewport: self._set_active(v))
         viewport.measurementAdded.connect(self.measurementAdded)
-        viewport.indexChanged.connect(lambda index, v=viewport: self._sync_from(v))
+        viewport.indexChanged.connect(lambda index, v=viewport: self._index_changed(v))
         viewport.seriesDropped.connect(lambda number, v=viewport: self.show_series(number, v))
         return viewport
 
@@ -276,6 +277,8 @@ class ViewerWidget(QWidget):
         action = self._tool_actions.get(viewport.tool)
         if action is not None:
             action.setChecked(True)
+        if hasattr(self, "pages"):
+            self.update_reference_lines()
 
     def show_series(self, number: int, viewport: Viewport | None = None) -> None:
         """Show the series of index ``number`` (in :meth:`series`) in a viewport (the active one)."""
@@ -398,7 +401,33 @@ class ViewerWidget(QWidget):
             view.reset()
             self._active.fit()
 
-    # --- synchronised scrolling --------------------------------------------------------------------
+    # --- synchronised scrolling and reference lines -------------------------------------------------
+    def _index_changed(self, source: Viewport) -> None:
+        self._sync_from(source)
+        self.update_reference_lines()
+
+    def update_reference_lines(self) -> None:
+        """In every other 2D viewport of the same frame of reference, the line where the active
+        viewport's slice cuts it (a coronal series shows where the axial slice is)."""
+        ports = [] if self.pages.currentWidget() is self._mpr_page else self.visible_viewports()
+        active = self._active if self._active in ports else None
+        for viewport in ports:
+            lines: list[tuple[np.ndarray, np.ndarray]] = []
+            if (active is not None and viewport is not active and viewport.view is not None
+                    and active.view is not None):
+                mine, theirs = viewport.series, active.series
+                frame = mine.frame_of_reference_uid
+                if (frame and frame == theirs.frame_of_reference_uid
+                        and mine.geometry is not None and theirs.geometry is not None):
+                    segment = intersection_segment(
+                        mine.plane(viewport.view.state.index), mine.shape[1:3],
+                        theirs.plane(active.view.state.index), theirs.shape[1:3])
+                    if segment is not None:
+                        lines.append(segment)
+            if lines != viewport.reference_lines:
+                viewport.reference_lines = lines
+                viewport.update()
+
     def _sync_from(self, source: Viewport) -> None:
         if self._syncing or not self.sync_action.isChecked() or source.view is None:
             return

@@ -122,6 +122,7 @@ class Viewport(QWidget):
         self.tool = Tool.SCROLL
         self.active = False
         self.crosshair: np.ndarray | None = None  # patient mm, drawn when set
+        self.reference_lines: list[tuple[np.ndarray, np.ndarray]] = []  # other views' planes (patient mm)
         self._drawn: dict[int, list[Drawn]] = {}  # per series object id
         self._drawing: Drawn | None = None
         self._fixed = 0
@@ -249,6 +250,7 @@ class Viewport(QWidget):
             painter.drawImage(QRectF(left, top, width, height), image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self._paint_crosshair(painter)
+        self._paint_reference_lines(painter)
         self._paint_measurements(painter)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self._paint_corners(painter)
@@ -385,6 +387,16 @@ class Viewport(QWidget):
         painter.setPen(QPen(GREEN, 1, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(0, y), QPointF(self.width(), y))
         painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+
+    def _paint_reference_lines(self, painter: QPainter) -> None:
+        view = self.view
+        if not self.reference_lines or view is None:
+            return
+        plane = view.series.plane(view.state.index)
+        painter.setPen(QPen(CYAN, 1))
+        for a, b in self.reference_lines:
+            (ca, ra), (cb, rb) = plane.to_image([a, b])
+            painter.drawLine(self._display((ca, ra)), self._display((cb, rb)))
 
     def _display(self, point: tuple[float, float]) -> QPointF:
         assert self.view is not None
