@@ -22,6 +22,7 @@ import logging
 import re
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -66,12 +67,15 @@ from reporting.macros import macro_before_cursor, utf16_prefix
 from reporting.markdown import xml_safe
 from reporting.model import (
     Chapter,
+    DoseReport,
     IdentityCheck,
+    Incident,
     Narrative,
     Professional,
     Report,
     ReportStatus,
     Source,
+    Sourced,
 )
 from reporting.templates import FieldKind, ReportTemplate, TemplateField, compose_chapter, split_chapter
 
@@ -399,7 +403,19 @@ class ReportEditor(QWidget):
             changes[chapter.attribute] = original if text == original.text else Narrative(text, Source.USER)
         changes["identity_check"] = self._values["identity_check"]
         changes["dose_missing_reason"] = self._values["dose_missing_reason"]
+        changes["dose"] = self._dose_with_typed_values(base)
+        changes["incidents"] = base.incidents + tuple(self._values["incidents"])  # type: ignore[operator]
         return replace(base, **changes)  # type: ignore[arg-type]
+
+    def _dose_with_typed_values(self, base: Report) -> DoseReport | None:
+        """Values read on the console fill what the images lack; they never replace a measured value."""
+        dose = base.dose
+        for key, attribute in (("typed_dlp", "total_dlp_mgy_cm"), ("typed_dap", "total_dap_dgy_cm2")):
+            value = _decimal(str(self._values.get(key, "")))
+            if value is not None and (dose is None or getattr(dose, attribute) is None):
+                typed = Sourced(value, Source.USER, "lu sur la console par le radiologue")
+                dose = replace(dose or DoseReport(), **{attribute: typed})
+        return dose
 
     def set_report(self, report: Report) -> None:
         """Show another report (or a new version): the undo history starts again; a signed one is locked."""
@@ -423,11 +439,24 @@ class ReportEditor(QWidget):
                 self._show_chapter_source(chapter, report.chapter(chapter))
             self._values["identity_check"] = report.identity_check
             self._values["dose_missing_reason"] = report.dose_missing_reason
+            self._values["typed_dlp"] = ""
+            self._values["typed_dap"] = ""
+            self._values["incidents"] = ()
             self._show_identity(report.identity_check)
             self._dose_reason.setText(report.dose_missing_reason)
+            self._typed_dlp.setText("")
+            self._typed_dap.setText("")
+            self._incident.setText("")
         finally:
             self._applying -= 1
         self._dose_row.setVisible(report.is_ionising)
+        modalities = {act.modality.code for act in report.acts}
+        dose = report.dose
+        self._dose_form.setRowVisible(
+            self._typed_dlp, "CT" in modalities and (dose is None or dose.total_dlp_mgy_cm is None)
+        )
+        no_dap = dose is None or dose.total_dap_dgy_cm2 is None
+        self._dose_form.setRowVisible(self._typed_dap, bool(modalities & PROJECTION) and no_dap)
         self._fill_injected(report)
         self._header.setText(self._header_text(report))
         self._status.setText("")
@@ -461,7 +490,9 @@ class ReportEditor(QWidget):
         for widget in self._field_widgets.values():
             widget.setEnabled(not locked)
         self._identity.setEnabled(not locked)
-        self._dose_reason.setReadOnly(locked)
+        for line in (self._dose_reason, self._typed_dlp, self._typed_dap, self._incident):
+            line.setReadOnly(locked)
+        self._incident_button.setEnabled(not locked)
         self._sign_button.setEnabled(not locked)
         self._undo_action.setEnabled(not locked and self._stack.canUndo())
         self._redo_action.setEnabled(not locked and self._stack.canRedo())
@@ -659,7 +690,12 @@ class ReportEditor(QWidget):
         layout.addLayout(row)
         self._dose_row = QWidget()
         dose_layout = QFormLayout(self._dose_row)
+        self._dose_form = dose_layout
         dose_layout.setContentsMargins(0, 0, 0, 0)
+        self._typed_dlp = self._number_field("pdl-saisi", "typed_dlp", "ex. 850,5")
+        dose_layout.addRow("PDL total lu sur la console (mGy·cm)", self._typed_dlp)
+        self._typed_dap = self._number_field("pds-saisi", "typed_dap", "ex. 0,92")
+        dose_layout.addRow("PDS total lu sur l'appareil (dGy·cm²)", self._typed_dap)
         self._dose_reason = _LineEdit(self._stack)
         self._dose_reason.setObjectName("motif-absence-dose")
         self._dose_reason.setPlaceholderText("À remplir seulement si la dose ne peut pas être importée")
@@ -667,7 +703,46 @@ class ReportEditor(QWidget):
         self._dose_reason.installEventFilter(self._focus_watcher)
         dose_layout.addRow("Motif d'absence de dose", self._dose_reason)
         layout.addWidget(self._dose_row)
+        self._number_error = QLabel()
+        self._number_error.setObjectName("erreur-nombre")
+        self._number_error.setStyleSheet("color:#b3261e")
+        self._number_error.hide()
+        layout.addWidget(self._number_error)
+        incident_row = QHBoxLayout()
+        self._incident = _LineEdit(self._stack)
+        self._incident.setObjectName("incident")
+        self._incident.setPlaceholderText("Incident technique ou indésirable (ex. réaction au contraste)")
+        self._incident.returnPressed.connect(self._add_incident)
+        self._incident_button = QPushButton("Ajouter l'incident")
+        self._incident_button.setObjectName("ajouter-incident")
+        self._incident_button.clicked.connect(self._add_incident)
+        incident_row.addWidget(self._incident, 1)
+        incident_row.addWidget(self._incident_button)
+        layout.addLayout(incident_row)
         self._form.addWidget(group)
+
+    def _number_field(self, name: str, key: str, example: str) -> QLineEdit:
+        line = _LineEdit(self._stack)
+        line.setObjectName(name)
+        line.setPlaceholderText(f"seulement si les images ne le donnent pas ({example})")
+        line.textEdited.connect(lambda text, k=key: self._field_typed(k, text))
+        line.installEventFilter(self._focus_watcher)
+        return line
+
+    def _add_incident(self) -> None:
+        """An incident the radiologist records: one undoable step, shown with the source « saisie »."""
+        text = " ".join(xml_safe(self._incident.text()).split())
+        if self._locked or not text:
+            return
+        old = tuple(self._values["incidents"])  # type: ignore[arg-type]
+        new = (*old, Incident(text, Source.USER))
+        self._value_serial += 1
+        self._stack.push(_ValueChange(self, "incidents", old, new, "Ajouter un incident", typing=False))
+        self._applying += 1
+        try:
+            self._incident.clear()
+        finally:
+            self._applying -= 1
 
     def _build_tab_order(self) -> None:
         chain: list[QWidget] = []
@@ -676,7 +751,15 @@ class ReportEditor(QWidget):
             if part is not None:
                 chain.extend(self._field_widgets[f.id] for f in part.fields)
             chain.append(self._chapter_edits[chapter])
-        chain += [self._identity, self._dose_reason, self._sign_button]
+        chain += [
+            self._identity,
+            self._typed_dlp,
+            self._typed_dap,
+            self._dose_reason,
+            self._incident,
+            self._incident_button,
+            self._sign_button,
+        ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -687,8 +770,10 @@ class ReportEditor(QWidget):
             return
         old = self._values.get(key, "")
         if text != old:
-            label = "Saisir le motif d'absence de dose" if key == "dose_missing_reason" else "Saisir un champ"
+            label = _TYPING_LABELS.get(key, "Saisir un champ")
             self._stack.push(_ValueChange(self, key, old, text, label, typing=True))
+        if key in ("typed_dlp", "typed_dap"):
+            self._show_number_errors()
 
     def _field_picked(self, key: str, text: str) -> None:
         if self._applying:
@@ -718,13 +803,30 @@ class ReportEditor(QWidget):
         try:
             if key == "identity_check":
                 self._show_identity(value)  # type: ignore[arg-type]
-            elif key == "dose_missing_reason":
-                if self._dose_reason.text() != value:
-                    self._dose_reason.setText(str(value))
+            elif key in ("dose_missing_reason", "typed_dlp", "typed_dap"):
+                widget = {"dose_missing_reason": self._dose_reason, "typed_dlp": self._typed_dlp,
+                          "typed_dap": self._typed_dap}[key]
+                if widget.text() != value:
+                    widget.setText(str(value))
+                self._show_number_errors()
+            elif key == "incidents":
+                pass  # shown in the list of injected items at the next refresh
             else:
                 self._show_field(key, str(value))
         finally:
             self._applying -= 1
+
+    def _show_number_errors(self) -> None:
+        wrong = [
+            label
+            for key, label in (("typed_dlp", "PDL"), ("typed_dap", "PDS"))
+            if str(self._values.get(key, "")).strip() and _decimal(str(self._values[key])) is None
+        ]
+        self._number_error.setVisible(bool(wrong))
+        if wrong:
+            self._number_error.setText(
+                f"{' et '.join(wrong)} : nombre positif attendu (virgule décimale acceptée) ; valeur ignorée."
+            )
 
     def _show_field(self, key: str, value: str) -> None:
         widget = self._field_widgets.get(key)
@@ -895,6 +997,11 @@ class ReportEditor(QWidget):
         self._undo_action.setEnabled(not self._locked and self._stack.canUndo())
         self._redo_action.setEnabled(not self._locked and self._stack.canRedo())
         report = self.report()
+        current = self._tree.currentItem()
+        selected = current.data(0, Qt.ItemDataRole.UserRole) if current is not None else None
+        self._fill_injected(report)
+        if selected in self._tree_items:
+            self._tree.setCurrentItem(self._tree_items[selected])
         if self._locked:
             self._issue_list.clear()
             self._issue_list.addItem(QListWidgetItem("Compte rendu signé : aucune modification possible."))
@@ -943,8 +1050,11 @@ class ReportEditor(QWidget):
             return
         if target == "dose" and self._dose_row.isVisibleTo(self):
             self._tabs.setCurrentWidget(self._scroll)
-            self._scroll.ensureWidgetVisible(self._dose_reason)
-            self._dose_reason.setFocus(Qt.FocusReason.OtherFocusReason)
+            place = next(
+                (w for w in (self._typed_dlp, self._typed_dap) if w.isVisibleTo(self)), self._dose_reason
+            )
+            self._scroll.ensureWidgetVisible(place)
+            place.setFocus(Qt.FocusReason.OtherFocusReason)
         key = target
         while key and key not in self._tree_items:
             key = _PARENT.sub("", key) if _PARENT.search(key) else ""
@@ -979,6 +1089,23 @@ def _person(person: Professional | None) -> str:
         return ""
     rpps = f" (RPPS {person.rpps})" if person.rpps else ""
     return person.display_name + rpps
+
+
+_TYPING_LABELS = {
+    "dose_missing_reason": "Saisir le motif d'absence de dose",
+    "typed_dlp": "Saisir le PDL total",
+    "typed_dap": "Saisir le PDS total",
+}
+PROJECTION = frozenset({"CR", "DX", "RF", "XA", "IO", "PX"})  # acts whose dose is the DAP (22/09/2006)
+
+
+def _decimal(text: str) -> Decimal | None:
+    """A positive number typed the French way (``850,5``) or with a dot; None when it is not one."""
+    try:
+        value = Decimal(text.strip().replace("\u202f", "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and value > 0 else None
 
 
 def _number(value, digits: int = 2) -> str:  # type: ignore[no-untyped-def]

@@ -8,12 +8,13 @@ Screenshots go to ``artifacts_dir`` (looked at by the developer).
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QComboBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPlainTextEdit, QWidget
 
 from reporting import checks
 from reporting.model import Chapter, IdentityCheck, Narrative, ReportStatus, Source
@@ -234,7 +235,7 @@ def test_sign_is_refused_with_the_exact_list_and_jumps_to_the_first(qtbot, edito
     qtbot.mouseClick(
         listed.viewport(), Qt.MouseButton.LeftButton, pos=listed.visualItemRect(listed.item(2)).center()
     )
-    assert QApplication.focusWidget().objectName() == "motif-absence-dose"
+    assert QApplication.focusWidget().objectName() == "pdl-saisi"  # CT without DLP: the value to type
     qtbot.mouseClick(
         listed.viewport(), Qt.MouseButton.LeftButton, pos=listed.visualItemRect(listed.item(3)).center()
     )
@@ -259,6 +260,58 @@ def test_sign_is_refused_with_the_exact_list_and_jumps_to_the_first(qtbot, edito
     assert report.dose_missing_reason == "Console en panne : dose non transmise"
     editor.undo_stack().undo()  # the reason, typed as one step
     assert editor.report().dose_missing_reason == ""
+    assert [i.code for i in checks.check(editor.report())] == [
+        checks.IssueCode.MISSING_DOSE,
+        checks.IssueCode.MISSING_REQUESTER,
+    ]
+
+
+def test_dose_read_on_the_console_and_incidents_are_typed_with_their_source(
+    qtbot, editor: ReportEditor
+) -> None:
+    editor.set_report(replace(editor.report(), dose=None))
+    dlp = editor.findChild(QWidget, "pdl-saisi")
+    assert dlp.isVisibleTo(editor) and not editor.findChild(QWidget, "pds-saisi").isVisibleTo(editor)  # CT
+    focus(qtbot, dlp)
+    type_text(dlp, "85O,3")  # a letter O typed for a zero
+    assert editor.report().dose is None
+    assert "PDL : nombre positif attendu" in editor.findChild(QLabel, "erreur-nombre").text()
+    dlp.selectAll()
+    type_text(dlp, "850,3")
+    total = editor.report().dose.total_dlp_mgy_cm
+    assert (total.value, total.source) == (Decimal("850.3"), Source.USER)
+    assert not editor.findChild(QLabel, "erreur-nombre").isVisibleTo(editor)
+    assert checks.IssueCode.MISSING_DOSE not in [i.code for i in checks.check(editor.report())]
+    qtbot.waitUntil(lambda: _tree_row(editor, "PDL total") == ["PDL total", "850,3 mGy·cm", "saisie"])
+
+    incident = editor.findChild(QWidget, "incident")
+    focus(qtbot, incident)
+    type_text(incident, "Extravasation de 20 mL au pli du coude, œdème local 🩹")
+    qtbot.mouseClick(editor.findChild(QWidget, "ajouter-incident"), Qt.MouseButton.LeftButton)
+    added = editor.report().incidents[-1]
+    assert (added.description, added.source) == (
+        "Extravasation de 20 mL au pli du coude, œdème local 🩹",
+        Source.USER,
+    )
+    assert len(editor.report().incidents) == 2  # the one of the report, and this one
+    assert incident.text() == ""
+    qtbot.waitUntil(lambda: len(_tree_rows(editor, "Incident")) == 2)
+    assert _tree_rows(editor, "Incident")[1][2] == "saisie"
+    editor.undo_stack().undo()
+    assert len(editor.report().incidents) == 1
+    editor.undo_stack().undo()
+    assert editor.report().dose is None
+
+
+def _tree_rows(editor: ReportEditor, label: str) -> list[list[str]]:
+    tree = editor.findChild(QWidget, "elements-injectes")
+    items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    return [[item.text(c) for c in range(3)] for item in items if item.text(0) == label]
+
+
+def _tree_row(editor: ReportEditor, label: str) -> list[str] | None:
+    rows = _tree_rows(editor, label)
+    return rows[0] if rows else None
 
 
 def _left(editor: ReportEditor) -> QPoint:
