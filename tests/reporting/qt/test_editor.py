@@ -481,3 +481,23 @@ def test_the_start_of_a_choice_then_tab_picks_it(qtbot, editor: ReportEditor) ->
     editor.undo_stack().undo()
     editor.undo_stack().undo()
     assert "Parties molles" not in editor.report().results.text  # no value: no line
+
+
+def test_without_a_template_the_chapters_are_free_text(qtbot) -> None:
+    draft = make_draft(conclusion=Narrative(""))
+    editor = ReportEditor(draft)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    assert editor.chapter_edit(Chapter.RESULTS).toPlainText() == draft.results.text
+    assert editor.report() == draft and editor.undo_stack().count() == 0
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    type_text(conclusion, "nl")
+    press(conclusion, Qt.Key.Key_Tab)  # no template, no macro: Tab moves on
+    assert editor.report().conclusion.text == "nl"
+    assert QApplication.focusWidget().objectName() == "identite-verifiee"
+    editor.insert_measurement("4 mm")
+    assert editor.report().conclusion.text == "nl 4 mm"
