@@ -30,16 +30,21 @@ logged and ignored.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from reporting.model import Incident, Source
-from workstation.outbox import EventKind, Outbox, OutboxEvent, OutboxItem
+from workstation.audit import AuditTrail
+from workstation.outbox import EventKind, MessageKind, Outbox, OutboxEvent, OutboxItem
 from workstation.platform.errors import ServerError, TlsError, UnreachableError
 
 log = logging.getLogger(__name__)
@@ -89,12 +94,45 @@ class LinkStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class QueuedMessage:
+    """A message committed to the outbox during an incident (no patient data)."""
+
+    control_id: str
+    kind: MessageKind
+    order_id: str = ""
+
+    @classmethod
+    def of(cls, item: OutboxItem) -> QueuedMessage:
+        return cls(item.control_id, item.kind, item.order_id)
+
+
+@dataclass(frozen=True, slots=True)
 class DegradedIncident:
     started_at: datetime
     reason: str
     user_reason: str
     ended_at: datetime | None = None
-    queued: tuple[OutboxItem, ...] = field(default=(), repr=False)
+    queued: tuple[QueuedMessage, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "reason": self.reason,
+            "user_reason": self.user_reason,
+            "queued": [[q.control_id, q.kind.value, q.order_id] for q in self.queued],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DegradedIncident:
+        ended = data.get("ended_at")
+        return cls(
+            datetime.fromisoformat(data["started_at"]),
+            str(data["reason"]),
+            str(data["user_reason"]),
+            datetime.fromisoformat(ended) if ended else None,
+            tuple(QueuedMessage(c, MessageKind(k), o) for c, k, o in data.get("queued", ())),
+        )
 
     @property
     def description(self) -> str:
@@ -144,7 +182,14 @@ class ConnectivityMonitor:
         interval: float = 10.0,
         degraded_interval: float = 3.0,
         now: Callable[[], datetime] = _utc_now,
+        incidents_file: Path | None = None,
+        trail: AuditTrail | None = None,
+        platform_url: str = "",
     ) -> None:
+        """``incidents_file``: where incidents are kept across restarts (JSON, rewritten atomically); an
+        incident still open when the workstation stopped goes on (degraded at start) until the first
+        success. ``trail``: TLS failures are recorded as security alerts (once per degraded period).
+        """
         self._health = health
         self._interval = interval
         self._degraded_interval = degraded_interval
@@ -152,7 +197,13 @@ class ConnectivityMonitor:
         self._lock = threading.RLock()
         self._status = LinkStatus(LinkState.ONLINE, now())
         self._listeners: list[StatusListener] = []
-        self._incidents: list[DegradedIncident] = []
+        self._incidents_file = incidents_file
+        self._incidents: list[DegradedIncident] = self._load_incidents()
+        self._trail = trail
+        self._platform_url = platform_url
+        if self._incidents and self._incidents[-1].ended_at is None:
+            last = self._incidents[-1]
+            self._status = LinkStatus(LinkState.DEGRADED, last.started_at, last.reason, last.user_reason)
         self._outbox: Outbox | None = None
         self._stop = threading.Event()
         self._kick = threading.Event()
@@ -203,8 +254,14 @@ class ConnectivityMonitor:
             now = self._now()
             self._status = LinkStatus(LinkState.DEGRADED, now, *reason)
             self._incidents.append(DegradedIncident(now, *reason))
+            self._save_incidents()
             status = self._status
         log.warning("platform lost, degraded mode: %s", reason[0])
+        if isinstance(error, TlsError) and self._trail is not None:
+            try:
+                self._trail.tls_failure(self._platform_url, str(error))
+            except Exception:
+                log.exception("could not audit the TLS failure")
         self._kick.set()  # the heartbeat switches to its degraded pace
         self._notify(status)
         return True
@@ -217,11 +274,14 @@ class ConnectivityMonitor:
             now = self._now()
             incident = self._incidents[-1]
             queued = (
-                tuple(self._outbox.store.queued_between(incident.started_at, now))
+                tuple(
+                    QueuedMessage.of(i) for i in self._outbox.store.queued_between(incident.started_at, now)
+                )
                 if self._outbox is not None
                 else ()
             )
             self._incidents[-1] = replace(incident, ended_at=now, queued=queued)
+            self._save_incidents()
             self._status = LinkStatus(LinkState.ONLINE, now)
             status = self._status
         log.info(
@@ -247,6 +307,31 @@ class ConnectivityMonitor:
         else:
             self.report_failure(UnreachableError("health: platform not ok", "Plateforme indisponible."))
         return self._status
+
+    def _load_incidents(self) -> list[DegradedIncident]:
+        if self._incidents_file is None or not self._incidents_file.exists():
+            return []
+        try:
+            return [
+                DegradedIncident.from_json(d) for d in json.loads(self._incidents_file.read_text("utf-8"))
+            ]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.error("incidents file %s unreadable (%s): starting a new one", self._incidents_file, exc)
+            return []
+
+    def _save_incidents(self) -> None:
+        if self._incidents_file is None:
+            return
+        partial = self._incidents_file.with_name(f".{self._incidents_file.name}.part")
+        try:
+            self._incidents_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with open(partial, "w", encoding="utf-8") as fh:
+                json.dump([i.to_json() for i in self._incidents], fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(partial, self._incidents_file)
+        except OSError as exc:  # the monitor keeps working from memory
+            log.error("cannot save incidents to %s: %s", self._incidents_file, exc)
 
     def _notify(self, status: LinkStatus) -> None:
         for listener in list(self._listeners):

@@ -18,9 +18,10 @@ from reporting.model import Source
 from tests.platform_fixtures import RunningPlatform
 from tests.teleplatform.builders import cda, report_oru
 from tests.workstation.test_outbox_platform import FaultProxy, fresh_orders, stored
+from workstation.audit import AuditJournal, AuditSource, AuditTrail, MemoryStateStore, read_entries
 from workstation.connectivity import ConnectivityMonitor, LinkState, LinkStatus
 from workstation.hl7 import Ack, AckCode
-from workstation.outbox import Backoff, ItemState, MessageKind, Outbox, OutboxStore
+from workstation.outbox import Backoff, MessageKind, Outbox, OutboxStore
 from workstation.platform import (
     AuthError,
     AuthFailure,
@@ -117,6 +118,47 @@ def test_heartbeat_check_and_recovery_close_the_incident(tmp_path: Path) -> None
     outbox.close()
 
 
+def test_incidents_survive_a_restart_and_an_open_one_goes_on(tmp_path: Path) -> None:
+    clock = Clock()
+    path = tmp_path / "state" / "incidents.json"
+    first = ConnectivityMonitor(lambda: True, now=clock, incidents_file=path)
+    first.report_failure(down())
+    clock.t += timedelta(minutes=5)
+    first.report_success()
+    clock.t += timedelta(minutes=5)
+    first.report_failure(ServerError("HTTP 502", "passerelle", 502))  # the workstation stops here
+    clock.t += timedelta(hours=1)
+    restarted = ConnectivityMonitor(lambda: True, now=clock, incidents_file=path)
+    assert restarted.status.state is LinkState.DEGRADED
+    assert restarted.status.since == T0 + timedelta(minutes=10)  # still the same incident
+    assert restarted.incidents == first.incidents
+    restarted.check()
+    closed = restarted.incidents[-1]
+    assert closed.ended_at == T0 + timedelta(minutes=70) and len(restarted.incidents) == 2
+    assert ConnectivityMonitor(lambda: True, incidents_file=path).incidents == restarted.incidents
+    path.write_text("{not json")
+    broken = ConnectivityMonitor(lambda: True, incidents_file=path)  # unreadable: start afresh, no crash
+    assert broken.incidents == [] and broken.status.online
+
+
+def test_a_tls_failure_is_audited_once_per_degraded_period(tmp_path: Path) -> None:
+    journal_path = tmp_path / "audit.jsonl"
+    journal = AuditJournal(journal_path, MemoryStateStore(), bytes(32))
+    trail = AuditTrail(journal, AuditSource("poste-1"), "poste-1.local")
+
+    def health() -> bool:
+        raise TlsError(TlsFailure.UNTRUSTED, "health: certificate rejected (20: unable to get issuer)")
+
+    monitor = ConnectivityMonitor(health, trail=trail, platform_url="https://plateforme:8443")
+    for _ in range(3):
+        assert monitor.check().state is LinkState.DEGRADED
+    journal.close()
+    (record,) = [e.record.to_json() for e in read_entries(journal_path)]
+    assert record["kind"] == "tls_failure" and record["objects"][0]["id"] == "https://plateforme:8443"
+    assert "certificate rejected" in record["description"]
+    assert "certificat refusé" in monitor.status.user_reason
+
+
 def test_outbox_failures_feed_the_monitor(tmp_path: Path) -> None:
     monitor = ConnectivityMonitor(lambda: True)
     failing = iter([down()])
@@ -184,7 +226,7 @@ def test_platform_lost_and_back_with_the_heartbeat(
     assert stored(platform, "C0FFEE" + "0" * 14) == [("AA", order)]
     (incident,) = monitor.incidents
     assert [q.control_id for q in incident.queued] == ["C0FFEE" + "0" * 14]
-    assert incident.queued[0].state is ItemState.PENDING  # as it was when the incident closed
+    assert incident.queued[0].kind is MessageKind.REPORT and incident.queued[0].order_id == order
     print(f"\nloss detected in {detection * 1000:.0f} ms, queue drained {drained * 1000:.0f} ms after return")
 
 
