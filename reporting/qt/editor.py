@@ -172,13 +172,14 @@ class _ValueChange(QUndoCommand):
 
 
 def _route_undo(widget: QWidget, stack: QUndoStack, event: QKeyEvent) -> bool:
-    """Ctrl+Z / Ctrl+Y typed in a text widget go to the editor's stack, not to the widget's own."""
-    if event.matches(QKeySequence.StandardKey.Undo):
-        stack.undo()
-        return True
-    if event.matches(QKeySequence.StandardKey.Redo):
-        stack.redo()
-        return True
+    """Ctrl+Z / Ctrl+Y typed in a text widget go to the editor's stack, not to the widget's own
+    (and nowhere when the widget is read-only: a locked report is not undone)."""
+    keys = QKeySequence.StandardKey
+    for sequence, action in ((keys.Undo, stack.undo), (keys.Redo, stack.redo)):
+        if event.matches(sequence):
+            if not widget.isReadOnly():  # type: ignore[attr-defined]
+                action()
+            return True
     return False
 
 

@@ -96,6 +96,13 @@ def test_typing_is_merged_per_field_and_undo_restores_exact_text(qtbot, editor: 
 
     press(conclusion, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Z walks the same stack
     assert stack.index() == 2 and editor.report().conclusion.text.endswith("normal 🩻.")
+    editor.set_locked(True)  # e.g. while the application asks for the second factor
+    press(conclusion, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    type_text(conclusion, "x")
+    assert stack.index() == 2 and editor.report().conclusion.text.endswith("normal 🩻.")
+    editor.set_locked(False)
+    press(conclusion, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stack.index() == 1
 
 
 def test_pick_lists_and_typed_values_are_undoable(qtbot, editor: ReportEditor) -> None:
@@ -339,6 +346,7 @@ def test_sign_requested_when_complete_then_locked(qtbot, editor: ReportEditor) -
     focus(qtbot, conclusion)
     type_text(conclusion, "modification")
     editor.insert_measurement("3 mm")
+    press(conclusion, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.report() == signed
     assert not editor.field_widget("resultats-hemorragie").isEnabled()
     assert not editor.findChild(QWidget, "signer").isEnabled()
