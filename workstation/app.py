@@ -52,7 +52,7 @@ class StartupNotice:
     text: str
 
 
-def _patient_id(row: WorklistRow) -> str:
+def patient_id(row: WorklistRow) -> str:
     """The patient identifier for the audit journal: INS with its OID, never a name."""
     if row.order is not None and row.order.patient.ins is not None:
         ins = row.order.patient.ins
@@ -181,7 +181,7 @@ class Workstation:
             return entries
 
     def order_viewed(self, row: WorklistRow) -> None:
-        self.audit.order_viewed(self.identity, row.order_id, _patient_id(row))
+        self.audit.order_viewed(self.identity, row.order_id, patient_id(row))
 
     # --- answers and reports: committed to the outbox, delivered by its thread -------------------
 
@@ -201,7 +201,7 @@ class Workstation:
             MessageKind.PROTOCOL if decision.accept else MessageKind.REFUSAL,
             order_id=row.order_id,
             study_uid=row.entry.study_instance_uid or "",
-            patient_id=_patient_id(row),
+            patient_id=patient_id(row),
             sender=Sender(identity.login, identity.rpps),
         )
 

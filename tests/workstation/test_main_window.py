@@ -19,6 +19,7 @@ from auth.keystore import KeyStore, VolatileKeyring
 from auth.qt.login_dialog import LoginDialog
 from auth.session import SessionState
 from tests.platform_fixtures import RunningPlatform, private_copy
+from viewer.loader import StudyLoader
 from workstation.app import Workstation
 from workstation.platform import WorklistEntry
 from workstation.qt import theme
@@ -108,9 +109,15 @@ def _login(qtbot, ws: Workstation, platform: RunningPlatform, artifacts_dir: Pat
     assert ws.session.state is SessionState.ACTIVE
 
 
-def _window(qtbot, ws: Workstation) -> MainWindow:
+@pytest.fixture(scope="module")
+def loader() -> Iterator[StudyLoader]:
+    with StudyLoader(workers=2) as shared:
+        yield shared
+
+
+def _window(qtbot, ws: Workstation, loader: StudyLoader | None = None) -> MainWindow:
     theme.apply(QApplication.instance())
-    window = MainWindow(ws)
+    window = MainWindow(ws, loader or StudyLoader(workers=0))
     qtbot.addWidget(window)
     window.resize(1600, 900)
     window.show()
@@ -317,3 +324,105 @@ def test_refusal_with_justification_is_acknowledged_traced_and_in_the_history(
     refusals = [r for r in records if r["kind"] == "refusal_sent"]
     assert len(refusals) == 1 and refusals[0]["outcome"] == 0
     assert any(o.get("id") == order_id for o in refusals[0]["objects"])
+
+
+def _open(qtbot, window: MainWindow, order_id: str) -> None:
+    window.table.selectRow(window.model.row_of(order_id))
+    assert window.open_button.isEnabled()
+    qtbot.mouseClick(window.open_button, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.reading_page
+    qtbot.waitUntil(lambda: window.reading_page.editor is not None, timeout=60000)
+    viewer = window.reading_page.viewer
+    qtbot.waitUntil(lambda: bool(viewer.series()) and viewer.active_viewport.view is not None, timeout=60000)
+
+
+def test_read_measure_report_sign_and_send(
+    qtbot,
+    monkeypatch,
+    fresh_workstation: tuple[Workstation, RunningPlatform],
+    loader: StudyLoader,
+    artifacts_dir: Path,
+) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from reporting.model import Chapter
+    from teleplatform.demo import cases
+    from viewer.qt.viewport import Tool
+
+    ws, platform = fresh_workstation
+    _login(qtbot, ws, platform, artifacts_dir)
+    window = _window(qtbot, ws, loader)
+    order_id = cases.CT_TAP_CASE.placer_order_number
+    _open(qtbot, window, order_id)
+    page = window.reading_page
+    assert "ROBIN" in page.identity.text() and "Identité vérifiée" in page.check_label.text()
+    assert page.sign_button.isEnabled()
+    assert window.model.row_at(window.model.row_of(order_id)).status_label == "En lecture"
+
+    # a measurement drawn on the image goes into the report at the cursor
+    viewer, editor = page.viewer, page.editor
+    results = editor.chapter_edit(Chapter.RESULTS)
+    results.setFocus()
+    results.insertPlainText("Nodule hépatique du segment VI mesuré à ")
+    viewport = viewer.active_viewport
+    viewer.set_tool(Tool.LENGTH)
+    a = QPoint(viewport.width() // 2 - 40, viewport.height() // 2)
+    b = QPoint(viewport.width() // 2 + 40, viewport.height() // 2)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(viewport, b)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+    qtbot.waitUntil(lambda: "Longueur : " in results.toPlainText(), timeout=5000)
+    editor.chapter_edit(Chapter.TECHNIQUE).setPlainText("Acquisition au temps portal après injection iodée.")
+    editor.chapter_edit(Chapter.CONCLUSION).setPlainText("Nodule hépatique isolé, à caractériser par IRM.")
+    QApplication.processEvents()
+    window.grab().save(str(artifacts_dir / "workstation-reading.png"))
+
+    # signing asks for the password again (checked by the platform): a wrong one signs nothing
+    answers = iter([("pas-le-bon", True), (platform.account["password"], True)])
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: next(answers)))
+    assert QLineEdit  # the dialog uses password echo mode
+    qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Mot de passe incorrect" in page.status.text(), timeout=15000)
+    assert ws.outbox.store.counts().pending == 0 and ws.outbox.store.counts().delivered == 0
+    qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.worklist_page, timeout=20000)
+    qtbot.waitUntil(lambda: ws.outbox.store.counts().delivered == 1, timeout=20000)
+    item = ws.outbox.store.items()[0]
+    assert item.kind.value == "report" and item.ack_code == "AA"
+    entry = _platform_order(ws, order_id)
+    assert entry.status.value == "cr_transmis"
+    assert page.case is None and page.editor is None  # images and draft gone from the screen and the disk
+
+
+def test_identity_mismatch_blocks_the_report_until_the_site_confirms(
+    qtbot,
+    monkeypatch,
+    fresh_workstation: tuple[Workstation, RunningPlatform],
+    loader: StudyLoader,
+    artifacts_dir: Path,
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from teleplatform.demo import cases
+
+    ws, platform = fresh_workstation
+    _login(qtbot, ws, platform, artifacts_dir)
+    window = _window(qtbot, ws, loader)
+    _open(qtbot, window, cases.MISMATCH_CASE.placer_order_number)
+    page = window.reading_page
+    assert "Discordance d'identité" in page.check_label.text()
+    assert not page.sign_button.isEnabled() and page.confirm_button.isVisible()
+    QApplication.processEvents()
+    window.grab().save(str(artifacts_dir / "workstation-identity-mismatch.png"))
+
+    monkeypatch.setattr(
+        QInputDialog,
+        "getMultiLineText",
+        staticmethod(lambda *a, **k: ("Mme Martin, manipulatrice, a corrigé la date de naissance", True)),
+    )
+    qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)
+    assert "Identité vérifiée" in page.check_label.text() and page.sign_button.isEnabled()
+    report = page.editor.report()
+    assert report.identity_check.verified and "Discordance" in report.incidents[-1].description

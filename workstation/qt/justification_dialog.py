@@ -50,7 +50,13 @@ MODALITIES = (
 
 class JustificationDialog(QDialog):
     def __init__(
-        self, order: Order, templates: list[ProtocolTemplate], today: date, parent: QWidget | None = None
+        self,
+        order: Order,
+        templates: list[ProtocolTemplate],
+        today: date,
+        parent: QWidget | None = None,
+        *,
+        refuse_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self.order = order
@@ -157,6 +163,10 @@ class JustificationDialog(QDialog):
         self.modality.currentIndexChanged.connect(self._modality_changed)
         self.template.currentIndexChanged.connect(self._template_chosen)
         self._modality_changed()
+        if refuse_only:  # after reading: the exam was done, only a refusal is still possible
+            self.refuse_radio.setChecked(True)
+            self.accept_radio.setEnabled(False)
+            self.reason.setCurrentIndex(self.reason.findData(RefusalReason.IMAGES_INSUFFISANTES.value))
         for edit in (self.protocol, self.justification):
             edit.textChanged.connect(self.error.hide)
         self.confirm.toggled.connect(self.error.hide)

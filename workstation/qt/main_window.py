@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from auth.session import FullLoginRequired, SessionEvent, SessionEventKind, SessionState
+from viewer.loader import StudyLoader
 from workstation.app import Workstation
 from workstation.justification import load_protocols
 from workstation.order_view import order_html
@@ -46,6 +47,7 @@ from workstation.platform import PlatformError, WorklistEntry
 from workstation.qt import theme
 from workstation.qt.justification_dialog import JustificationDialog
 from workstation.qt.lock_screen import LockScreen
+from workstation.qt.reading_page import ReadingPage
 from workstation.qt.tasks import Tasks
 from workstation.qt.worklist_model import REGION, SITE, WorklistModel
 from workstation.worklist import LocalStatus, Scope, WorklistRow, build_rows, filter_rows
@@ -72,9 +74,13 @@ class _Relay(QObject):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workstation: Workstation, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workstation: Workstation, loader: StudyLoader | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ws = workstation
+        self._own_loader = loader is None
+        self.loader = loader or StudyLoader(warm=True)
         self.tasks = Tasks(self)
         self._all_rows: list[WorklistRow] = []
         self._local: dict[str, tuple[LocalStatus, OrderStatus]] = {}  # and the platform status then
@@ -87,9 +93,15 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self._build_worklist_page()
         self.lock_screen = LockScreen()
+        self.reading_page = ReadingPage(self.ws, self.loader, self.tasks)
+        self.reading_page.closed.connect(self._reading_closed)
+        self.reading_page.signed.connect(self._report_signed)
+        self.reading_page.refuseRequested.connect(self._refuse_after_reading)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.worklist_page)
         self.pages.addWidget(self.lock_screen)
+        self.pages.addWidget(self.reading_page)
+        self._content_page: QWidget = self.worklist_page
         self.setCentralWidget(self.pages)
         self._build_status_bar()
         self._build_actions()
@@ -180,9 +192,15 @@ class MainWindow(QMainWindow):
         self.justify_button.setToolTip("Accepter la demande avec un protocole, ou la refuser (Ctrl+J)")
         self.justify_button.setEnabled(False)
         self.justify_button.clicked.connect(self.justify_selected)
+        self.open_button = QPushButton("Ouvrir l'examen")
+        self.open_button.setObjectName("openButton")
+        self.open_button.setToolTip("Lire les images et rédiger le compte rendu (Ctrl+O, double-clic)")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self.open_selected)
         actions = QHBoxLayout()
         actions.addStretch(1)
         actions.addWidget(self.justify_button)
+        actions.addWidget(self.open_button)
         detail_pane = QWidget()
         detail_layout = QVBoxLayout(detail_pane)
         detail_layout.setContentsMargins(0, 0, 0, 0)
@@ -213,6 +231,7 @@ class MainWindow(QMainWindow):
         self.urgent_only.toggled.connect(self._apply_filters)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _: self.open_selected())
 
     def _build_status_bar(self) -> None:
         self.connection_label = QLabel()
@@ -237,6 +256,10 @@ class MainWindow(QMainWindow):
         self._action(worklist, "&Rechercher", QKeySequence.StandardKey.Find, self._focus_search)
         self._action(worklist, "Urgences &seules", "Ctrl+U", self.urgent_only.toggle)
         self._action(worklist, "&Valider ou refuser la demande", "Ctrl+J", self.justify_selected)
+        self._action(worklist, "&Ouvrir l'examen", "Ctrl+O", self.open_selected)
+        reading = menu.addMenu("L&ecture")
+        self._action(reading, "&Signer et envoyer", "Ctrl+Return", self.reading_page.request_signature)
+        self._action(reading, "&Retour à la liste", "Ctrl+W", self.reading_page.close_case)
         help_menu = menu.addMenu("&Aide")
         self._action(
             help_menu, "&Raccourcis clavier", QKeySequence.StandardKey.HelpContents, self.show_shortcuts
@@ -284,10 +307,12 @@ class MainWindow(QMainWindow):
             self.lock_screen.prepare(who, reason)
             self.pages.setCurrentWidget(self.lock_screen)
         elif event.kind is SessionEventKind.UNLOCKED:
-            self.pages.setCurrentWidget(self.worklist_page)
+            self.pages.setCurrentWidget(self._content_page)
             self.refresh_timer.start()
             self._show_rows()
         elif event.kind in (SessionEventKind.EXPIRED, SessionEventKind.LOGGED_OUT):
+            self.reading_page.close_case(emit=False)
+            self._content_page = self.worklist_page
             self._hide_patient_data()
             self.lock_screen.prepare("", "Session terminée : reconnectez-vous.")
             self.pages.setCurrentWidget(self.lock_screen)
@@ -443,6 +468,7 @@ class MainWindow(QMainWindow):
     def _show_detail(self) -> None:
         row = self.selected_row()
         self.justify_button.setEnabled(self._can_justify(row))
+        self.open_button.setEnabled(self._can_open(row))
         if row is None:
             if not self._selected_id:
                 self.detail.setHtml(self._placeholder("Sélectionnez une demande dans la liste."))
@@ -457,6 +483,58 @@ class MainWindow(QMainWindow):
             and row.entry.status is OrderStatus.A_VALIDER
             and row.order_id not in self._local
         )
+
+    def _set_local(self, order_id: str, status: LocalStatus | None) -> None:
+        """A status only this workstation knows, until the platform's status for the order changes."""
+        rows = []
+        for r in self._all_rows:
+            if r.order_id == order_id:
+                if status is None:
+                    self._local.pop(order_id, None)
+                else:
+                    self._local[order_id] = (status, r.entry.status)
+                r = WorklistRow(r.entry, r.order, status, r.problem)
+            rows.append(r)
+        self._all_rows = rows
+        if self.ws.session.state is SessionState.ACTIVE:
+            self._show_rows()
+
+    def _can_open(self, row: WorklistRow | None) -> bool:
+        return (
+            row is not None and row.order is not None and not row.done and bool(row.entry.study_instance_uid)
+        )
+
+    def open_selected(self) -> None:
+        row = self.selected_row()
+        if not self._can_open(row) or row is None:
+            return
+        self._set_local(row.order_id, LocalStatus.EN_LECTURE)
+        self._content_page = self.reading_page
+        self.pages.setCurrentWidget(self.reading_page)
+        self.reading_page.open(row)
+
+    def _reading_closed(self, order_id: str) -> None:
+        if self._local.get(order_id, (None,))[0] is LocalStatus.EN_LECTURE:
+            self._set_local(order_id, None)
+        self._content_page = self.worklist_page
+        self.pages.setCurrentWidget(self.worklist_page)
+        self.refresh()
+
+    def _report_signed(self, order_id: str) -> None:
+        row = next((r for r in self._all_rows if r.order_id == order_id), None)
+        if row is not None:
+            self._set_local(order_id, LocalStatus.CR_SIGNE)
+
+    def _refuse_after_reading(self, order_id: str) -> None:
+        row = next((r for r in self._all_rows if r.order_id == order_id), None)
+        if row is None or row.order is None:
+            return
+        dialog = JustificationDialog(
+            row.order, self._protocols, datetime.now().date(), self, refuse_only=True
+        )
+        self.justification_dialog = dialog
+        dialog.finished.connect(lambda code: self._justified(row, dialog, code))
+        dialog.open()
 
     def justify_selected(self) -> None:
         row = self.selected_row()
@@ -474,14 +552,9 @@ class MainWindow(QMainWindow):
         decision = dialog.decision()
 
         def queued(_: object) -> None:
-            self._local[row.order_id] = (LocalStatus.REPONSE_EN_ATTENTE, row.entry.status)
-            self._all_rows = [
-                WorklistRow(r.entry, r.order, LocalStatus.REPONSE_EN_ATTENTE, r.problem)
-                if r.order_id == row.order_id
-                else r
-                for r in self._all_rows
-            ]
-            self._show_rows()
+            self._set_local(row.order_id, LocalStatus.REPONSE_EN_ATTENTE)
+            if self.reading_page.row is not None and self.reading_page.row.order_id == row.order_id:
+                self.reading_page.close_case()
 
         def failed(exc: BaseException) -> None:
             log.error("answer not queued", exc_info=exc)
@@ -550,7 +623,10 @@ class MainWindow(QMainWindow):
         self.tick_timer.stop()
         self._unsubscribe()
         self._unsubscribe_outbox()
+        self.reading_page.close_case(emit=False)
         self.tasks.shutdown()
+        if self._own_loader:
+            self.loader.close()
         super().closeEvent(event)
 
 

@@ -1,0 +1,306 @@
+"""The reading screen: the viewer and the report side by side, the patient's identity always on top.
+
+Identity vigilance comes first: while the identity of the order and of the images disagree, the
+report cannot be edited; the radiologist either records that the site confirmed the identity (an
+incident that goes into the report) or refuses the exam. Signing asks for the password again,
+checked by the platform, then commits the report to the outbox: it is never lost, even if the
+platform is down at that moment.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reporting.checks import SignatureRefused
+from reporting.qt.editor import ReportEditor
+from reporting.templates import template_for_report
+from viewer.loader import StudyLoader
+from viewer.qt.viewer_widget import ViewerWidget
+from workstation.app import Workstation
+from workstation.orders import Order
+from workstation.qt import theme
+from workstation.qt.tasks import Tasks
+from workstation.reading import ReadingCase, confirm_identity, open_case, sign_and_queue
+from workstation.worklist import WorklistRow, age_label
+
+log = logging.getLogger(__name__)
+
+
+def identity_line(order: Order | None, on: datetime) -> str:
+    if order is None:
+        return ""
+    p = order.patient
+    age = age_label(p.birth_date, on.date())
+    born = p.birth_date.strftime("%d/%m/%Y") if p.birth_date else "?"
+    ins = f" — INS {p.ins.matricule}" if p.ins else ""
+    return f"{p.display_name} — {p.sex.value} — né(e) le {born} ({age}){ins}"
+
+
+class ReadingPage(QWidget):
+    closed = Signal(str)  # order id
+    signed = Signal(str)  # order id
+    refuseRequested = Signal(str)  # order id: refuse after reading (images inappropriate…)
+
+    def __init__(
+        self, ws: Workstation, loader: StudyLoader, tasks: Tasks, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.tasks = tasks
+        self.case: ReadingCase | None = None
+        self.row: WorklistRow | None = None
+        self.setObjectName("readingPage")
+
+        self.identity = QLabel()
+        self.identity.setObjectName("readingIdentity")
+        self.identity.setStyleSheet(f"font-size: 13pt; font-weight: 600; color: {theme.COLOURS.text};")
+        self.identity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.check_label = QLabel()
+        self.check_label.setObjectName("identityCheck")
+        self.check_label.setWordWrap(True)
+        self.confirm_button = QPushButton("Identité confirmée par le site…")
+        self.confirm_button.setObjectName("confirmIdentity")
+        self.refuse_button = QPushButton("Refuser l'examen…")
+        self.refuse_button.setToolTip("Refuser après lecture (images inadaptées, qualité insuffisante…)")
+        self.sign_button = QPushButton("Signer et envoyer")
+        self.sign_button.setObjectName("signButton")
+        self.sign_button.setToolTip("Contrôler, signer et envoyer le compte rendu (Ctrl+Entrée)")
+        self.close_button = QPushButton("Retour à la liste")
+        self.close_button.setToolTip("Fermer l'examen ; le brouillon non signé est abandonné (Échap)")
+        self.progress = QProgressBar()
+        self.progress.setFixedHeight(6)
+        self.progress.setTextVisible(False)
+        self.status = QLabel()
+        self.status.setObjectName("countLabel")
+
+        top = QHBoxLayout()
+        top.addWidget(self.identity, 1)
+        top.addWidget(self.close_button)
+        top.addWidget(self.refuse_button)
+        top.addWidget(self.sign_button)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.check_label, 1)
+        check_row.addWidget(self.confirm_button)
+
+        self.viewer = ViewerWidget(loader)
+        self.editor_holder = QWidget()
+        self.editor_layout = QVBoxLayout(self.editor_holder)
+        self.editor_layout.setContentsMargins(0, 0, 0, 0)
+        self.editor: ReportEditor | None = None
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.viewer)
+        self.splitter.addWidget(self.editor_holder)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([1000, 640])  # the report needs room to be read, not only the images
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addLayout(check_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.splitter, 1)
+
+        self.close_button.clicked.connect(self.close_case)
+        self.sign_button.clicked.connect(self.request_signature)
+        self.confirm_button.clicked.connect(self._confirm_identity)
+        self.refuse_button.clicked.connect(lambda: self.row and self.refuseRequested.emit(self.row.order_id))
+        self.viewer.measurementAdded.connect(self._measurement)
+
+    # --- opening -----------------------------------------------------------------------------------
+
+    def open(self, row: WorklistRow) -> None:
+        """Retrieve the study (in a worker) and show it; the identity is on screen from the start."""
+        self.close_case(emit=False)
+        self.row = row
+        self.identity.setText(identity_line(row.order, datetime.now()))
+        self.check_label.setText("Récupération des images…")
+        self.check_label.setStyleSheet("")
+        self.confirm_button.hide()
+        self.sign_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        relay = _ProgressRelay(self)
+        self.tasks.run(
+            lambda: open_case(self.ws, row, relay.report),
+            self._opened,
+            self._failed,
+        )
+
+    def _opened(self, case: ReadingCase) -> None:
+        if self.row is None or case.row.order_id != self.row.order_id:  # closed or replaced meanwhile
+            case.close()
+            return
+        self.case = case
+        self.progress.hide()
+        self.status.setText(f"{len(case.files)} images reçues de la plateforme")
+        self.viewer.open_study([str(case.folder)], self.identity.text())
+        report = case.draft.report
+        editor = ReportEditor(report, template_for_report(report))
+        editor.setObjectName("reportEditor")
+        editor.signRequested.connect(self._sign)
+        self.editor = editor
+        self.editor_layout.addWidget(editor)
+        self._show_identity()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.hide()
+        message = getattr(exc, "user_message", "L'examen n'a pas pu être ouvert.")
+        if not hasattr(exc, "user_message"):
+            log.error("opening the study failed", exc_info=exc)
+        self.check_label.setText(message)
+        self.check_label.setStyleSheet(f"color: {theme.COLOURS.urgent};")
+
+    def _show_identity(self) -> None:
+        case = self.case
+        if case is None or self.editor is None:
+            return
+        check = case.identity
+        if case.identity_blocked:
+            detail = check.detail if check else "non vérifiée"
+            self.check_label.setText(
+                f"⚠ Discordance d'identité entre la demande et les images : {detail}. "
+                "La rédaction est bloquée : faites confirmer l'identité par le site, ou refusez l'examen."
+            )
+            self.check_label.setStyleSheet(
+                f"color: {theme.COLOURS.urgent}; background: {theme.COLOURS.urgent_bg}; padding: 6px;"
+            )
+            self.confirm_button.show()
+            self.editor.set_locked(True)
+            self.sign_button.setEnabled(False)
+        else:
+            self.check_label.setText(
+                f"✓ Identité vérifiée : {check.detail}" if check and check.detail else "✓ Identité vérifiée"
+            )
+            self.check_label.setStyleSheet(f"color: {theme.COLOURS.ok};")
+            self.confirm_button.hide()
+            self.editor.set_locked(False)
+            self.sign_button.setEnabled(True)
+
+    def _confirm_identity(self) -> None:
+        if self.case is None or self.editor is None:
+            return
+        how, ok = QInputDialog.getMultiLineText(
+            self,
+            "Identité confirmée par le site",
+            "Qui a confirmé l'identité, et comment (sera inscrit comme incident dans le compte rendu) :",
+        )
+        if not ok or len(how.strip()) < 5:
+            return
+        updated = confirm_identity(self.editor.report(), how, datetime.now().astimezone())
+        self.editor.set_report(updated)
+        self.case.draft = type(self.case.draft)(updated, self.case.draft.warnings)
+        self._show_identity()
+
+    def _measurement(self, measurement: object) -> None:
+        if self.editor is not None:
+            text = getattr(measurement, "text_fr", None)
+            self.editor.insert_measurement(text() if callable(text) else str(measurement))
+
+    # --- signing -----------------------------------------------------------------------------------
+
+    def request_signature(self) -> None:
+        if self.editor is not None and self.case is not None and not self.case.identity_blocked:
+            self.editor.request_signature()
+
+    def _sign(self, report: object) -> None:
+        case = self.case
+        if case is None:
+            return
+        password, ok = QInputDialog.getText(
+            self,
+            "Signature du compte rendu",
+            "Confirmez votre signature par votre mot de passe (vérifié par la plateforme) :",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok or not password:
+            return
+        self.sign_button.setEnabled(False)
+
+        def work() -> object:
+            if not self.ws.client.verify_password(password):
+                raise _SignatureError("Mot de passe incorrect : le compte rendu n'est pas signé.")
+            return sign_and_queue(self.ws, case, report)  # type: ignore[arg-type]
+
+        def done(_: object) -> None:
+            if self.editor is not None:
+                self.editor.set_locked(True)
+            order_id = case.row.order_id
+            self.signed.emit(order_id)
+            self.close_case()
+
+        def failed(exc: BaseException) -> None:
+            self.sign_button.setEnabled(True)
+            if isinstance(exc, SignatureRefused):
+                self.status.setText("Signature refusée : " + "; ".join(i.message for i in exc.issues))
+                return
+            message = getattr(exc, "user_message", "")
+            if not message:
+                log.error("signing failed", exc_info=exc)
+                message = "La signature a échoué ; le brouillon est conservé."
+            self.status.setText(message)
+            self.status.setStyleSheet(f"color: {theme.COLOURS.urgent};")
+
+        self.tasks.run(work, done, failed)
+
+    # --- closing -----------------------------------------------------------------------------------
+
+    def close_case(self, emit: bool = True) -> None:
+        order_id = self.row.order_id if self.row else ""
+        self.viewer.close_study()
+        if self.editor is not None:
+            self.editor.setParent(None)
+            self.editor.deleteLater()
+            self.editor = None
+        if self.case is not None:
+            self.case.close()
+            self.case = None
+        self.row = None
+        self.identity.clear()
+        self.status.clear()
+        self.status.setStyleSheet("")
+        if emit and order_id:
+            self.closed.emit(order_id)
+
+
+class _SignatureError(Exception):
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class _ProgressRelay(QWidget):
+    """Retrieval progress from the worker thread to the progress bar (queued signal)."""
+
+    progressed = Signal(int, int)
+
+    def __init__(self, page: ReadingPage) -> None:
+        super().__init__(page)
+        self.hide()
+        self.progressed.connect(self._show)
+        self._page = page
+
+    def report(self, done: int, total: int) -> None:
+        self.progressed.emit(done, total)
+
+    def _show(self, done: int, total: int) -> None:
+        self._page.progress.setRange(0, total)
+        self._page.progress.setValue(done)
+        self._page.status.setText(f"Récupération des images : {done}/{total}")

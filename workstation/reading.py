@@ -1,0 +1,184 @@
+"""Reading one exam: its images, the identity check, the draft report, signing and sending.
+
+The images are retrieved over DICOMweb into a private folder of this session (mode 0700) that is
+deleted when the reading ends, so no patient datum stays on disk in clear. The report draft is
+composed by :mod:`reporting` from the site's own messages (order and complement, relayed as sent)
+and the images' headers, with the logged-in radiologist as author. Identity vigilance: the order's
+identity is compared with the DICOM headers of every series; a mismatch blocks signing until the
+radiologist records that the site confirmed it (an incident), or refuses the exam.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from reporting.checks import sign
+from reporting.draft import Draft, DraftInputs, compose
+from reporting.hl7 import Endpoint, Routing
+from reporting.markdown import split_chapters
+from reporting.model import (
+    RADIOLOGIST,
+    IdentityCheck,
+    Incident,
+    Professional,
+    Report,
+    Source,
+    idnat_from_rpps,
+)
+from reporting.order import SiteMessage, parse_site_message
+from reporting.pipeline import build_and_wrap
+from reporting.study import StudyScan, scan_study
+from workstation.app import Workstation, patient_id
+from workstation.audit import StudyOrigin
+from workstation.outbox import MessageKind, OutboxItem, Sender
+from workstation.worklist import WorklistRow
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+class ReadingError(Exception):
+    def __init__(self, detail: str, user_message: str) -> None:
+        super().__init__(detail)
+        self.user_message = user_message
+
+
+@dataclass
+class ReadingCase:
+    """One exam open for reading; :meth:`close` removes its images from the disk."""
+
+    row: WorklistRow
+    folder: Path
+    files: list[Path]
+    order: SiteMessage
+    complement: SiteMessage | None
+    scan: StudyScan
+    draft: Draft
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def identity(self) -> IdentityCheck | None:
+        return self.draft.report.identity_check
+
+    @property
+    def identity_blocked(self) -> bool:
+        check = self.identity
+        return check is None or not check.verified
+
+    def close(self) -> None:
+        self.cancel.set()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _messages(row: WorklistRow, kind: str) -> list[str]:
+    return [m.hl7 for m in row.entry.messages if m.type.startswith(kind)]
+
+
+def author_of(ws: Workstation) -> Professional:
+    identity = ws.identity
+    return Professional(
+        idnat_from_rpps(identity.rpps),
+        identity.family,
+        identity.given,
+        Source.ACCOUNT,
+        title=identity.title.upper() or "DR",
+        profession=RADIOLOGIST,
+    )
+
+
+def open_case(
+    ws: Workstation, row: WorklistRow, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> ReadingCase:
+    """Retrieve the images and compose the draft (blocking: run it in a worker)."""
+    study_uid = row.entry.study_instance_uid
+    if not study_uid:
+        raise ReadingError(
+            f"order {row.order_id}: no study yet", "Les images de cet examen ne sont pas encore disponibles."
+        )
+    requests, complements = _messages(row, "ORM^O01"), _messages(row, "OMI^O23")
+    if not requests:
+        raise ReadingError(f"order {row.order_id}: no ORM^O01", "La demande d'origine est introuvable.")
+    order = parse_site_message(requests[0])
+    complement = parse_site_message(complements[-1]) if complements else None
+    folder = Path(tempfile.mkdtemp(prefix="lecture-"))
+    folder.chmod(0o700)
+    cancel = cancel or threading.Event()
+    try:
+        files = ws.client.retrieve_study(study_uid, folder, progress, cancel)
+        ws.audit.study_accessed(
+            ws.identity, study_uid, patient_id(row), StudyOrigin.PLATFORM, ws.settings.base_url
+        )
+        scan = scan_study([folder])
+        now = datetime.now().astimezone()
+        draft = compose(
+            DraftInputs(
+                order=order,
+                author=author_of(ws),
+                chapters=split_chapters(""),
+                now=now,
+                complement=complement,
+                scan=scan,
+            )
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return ReadingCase(row, folder, files, order, complement, scan, draft, cancel)
+
+
+def confirm_identity(report: Report, how: str, now: datetime) -> Report:
+    """The radiologist resolved a mismatch with the site: recorded as checked, and as an incident."""
+    incident = Incident(
+        "Discordance d'identité entre la demande et les images, levée après confirmation par le site : "
+        + how.strip(),
+        Source.USER,
+    )
+    return replace(
+        report,
+        identity_check=IdentityCheck(True, Source.USER, now, f"confirmée par le site : {how.strip()}"),
+        incidents=(*report.incidents, incident),
+    )
+
+
+def routing_for(order: SiteMessage) -> Routing:
+    """The report goes back to the system that sent the order, from the one that received it."""
+    return Routing(
+        sender=Endpoint(
+            order.receiver_application or "TLR-POSTE", order.receiver_facility or "TLR-PLATEFORME"
+        ),
+        receiver=Endpoint(order.sender_application or "RIS", order.sender_facility or "STRUCTURE-IMAGERIE"),
+    )
+
+
+def sign_and_queue(
+    ws: Workstation, case: ReadingCase, report: Report, now: datetime | None = None
+) -> OutboxItem:
+    """Sign (refused with the list of what is missing), build CDA + HL7, commit to the outbox."""
+    now = now or datetime.now().astimezone()
+    signed = sign(report, now)
+    outputs = build_and_wrap(signed, routing_for(case.order), now=now)
+    identity = ws.identity
+    item = ws.outbox.enqueue(
+        outputs.message.er7,
+        MessageKind.REPORT if signed.version == 1 else MessageKind.ADDENDUM,
+        order_id=case.row.order_id,
+        study_uid=case.row.entry.study_instance_uid or "",
+        patient_id=patient_id(case.row),
+        sender=Sender(identity.login, identity.rpps),
+    )
+    ws.audit.report_signed(
+        identity,
+        case.row.order_id,
+        patient_id(case.row),
+        case.row.entry.study_instance_uid or "",
+        outputs.message.control_id,
+    )
+    return item
