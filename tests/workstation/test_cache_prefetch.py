@@ -141,3 +141,41 @@ def test_platform_down_during_prefetch_switches_to_degraded_then_resumes(
         assert all(s.complete for s in cache.studies()) and len(cache.studies()) == 2
     finally:
         relay.down()
+
+
+class LinkLostAfter:
+    """The platform's DICOMweb, but the link drops after ``count`` instances of a study (once)."""
+
+    def __init__(self, real: object, count: int) -> None:
+        self.real = real
+        self.count: int | None = count
+
+    def retrieve_study(self, study_uid, dest_dir, progress=None, cancel=None):  # type: ignore[no-untyped-def]
+        def hook(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total)
+            if self.count is not None and done >= self.count:
+                self.count = None
+                raise UnreachableError("WADO instance: cannot connect", "La plateforme est injoignable.")
+
+        return self.real.retrieve_study(study_uid, dest_dir, hook, cancel)  # type: ignore[attr-defined]
+
+
+def test_an_interrupted_study_resumes_where_it_stopped(
+    client: PlatformClient, studies: dict[str, str], cache: StudyCache, runtime: Path, tmp_path: Path
+) -> None:
+    flaky = LinkLostAfter(client.dicomweb, 5)
+    prefetcher = Prefetcher(cache, flaky, size_cap=1 << 30, runtime_dir=runtime)  # type: ignore[arg-type]
+    request = [PrefetchRequest(studies["MR"], datetime.now(UTC), order_id="MR")]
+    first = prefetcher.run_once(request)
+    assert isinstance(first.error, UnreachableError) and first.studies == []
+    partial = cache.get(studies["MR"])
+    assert partial is not None and (partial.complete, partial.instances) == (False, 5)
+    second = prefetcher.run_once(request)
+    assert second.studies == [studies["MR"]] and second.instances == 19  # only what was missing
+    plain = client.retrieve_study(studies["MR"], tmp_path / "plain")
+    with cache.open_study(studies["MR"]) as opened:
+        assert len(opened.paths) == 24
+        for path in plain:
+            assert (opened.directory / path.relative_to(tmp_path / "plain")).read_bytes() == path.read_bytes()
+    assert list(runtime.iterdir()) == []

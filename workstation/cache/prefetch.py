@@ -11,7 +11,9 @@ Size cap: when the cache would exceed ``size_cap`` bytes the current study is ab
 partial content evicted) and the pass stops; studies already complete stay.
 
 A platform failure (down, TLS...) ends the pass and is given to ``on_failure`` (the connectivity
-monitor's ``report_failure``); the thread tries again after ``retry_interval`` or at :meth:`wake`.
+monitor's ``report_failure``); the thread tries again after ``retry_interval`` or at :meth:`wake`,
+and a study interrupted half-way resumes where it stopped (instances already sealed are not fetched
+again).
 """
 
 from __future__ import annotations
@@ -173,11 +175,19 @@ class Prefetcher:
             order_hl7=request.order_hl7,
         )
         clear = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=self._runtime))
+        # Resume: retrieve_study skips instances already present, so each instance sealed by an
+        # earlier, interrupted pass is stood for by an empty file (no data) and not fetched again.
+        for known in self._cache.instances(request.study_uid):
+            placeholder = clear / known.series_uid / f"{known.sop_uid}.dcm"
+            placeholder.parent.mkdir(exist_ok=True, mode=0o700)
+            placeholder.touch()
         fetched = [0, 0]
         cancel = threading.Event()
 
         def seal_arrived(_done: int, _total: int) -> None:
             for path in sorted(clear.glob("*/*.dcm")):
+                if path.stat().st_size == 0:  # a placeholder
+                    continue
                 data = path.read_bytes()
                 self._cache.put_instance(request.study_uid, path.parent.name, path.stem, data)
                 path.unlink()
