@@ -34,9 +34,10 @@ def utf16_prefix(text: str, units: int) -> str:
 
 
 def macro_before_cursor(
-    line: str, cursor_utf16: int, template: ReportTemplate | None, chapter: Chapter
+    line: str, cursor_utf16: int, template: ReportTemplate | None, chapter: Chapter | None
 ) -> MacroMatch | None:
-    """The macro whose keyword ends at the cursor in this line (Qt block text and position in block)."""
+    """The macro whose keyword ends at the cursor in this line (Qt block text and position in block);
+    ``chapter`` None (an addendum) offers the template-wide macros only."""
     if template is None:
         return None
     before = utf16_prefix(line, cursor_utf16)

@@ -225,14 +225,15 @@ class _LineEdit(QLineEdit):
 class _ChapterEdit(QPlainTextEdit):
     """A chapter's free text: Tab expands a macro or moves on; edits become commands on the stack."""
 
-    def __init__(self, editor: ReportEditor, chapter: Chapter) -> None:
+    def __init__(self, editor: ReportEditor, chapter: Chapter | None, title: str = "") -> None:
         super().__init__()
         self.editor = editor
-        self.chapter = chapter
+        self.chapter = chapter  # None: the addendum of a new version
+        self.title = chapter.title if chapter is not None else title
         self.merge_serial = 0
         self._replaying = 0
         self._pending: tuple[str, bool] | None = None
-        self.setObjectName(f"chapitre-{chapter.attribute}")
+        self.setObjectName(f"chapitre-{chapter.attribute}" if chapter is not None else "addendum")
         self.setTabChangesFocus(False)
         self.setToolTip(MACRO_HELP)
         self.document().undoCommandAdded.connect(self._document_step)
@@ -258,7 +259,7 @@ class _ChapterEdit(QPlainTextEdit):
     def _document_step(self) -> None:
         if self._replaying:
             return
-        label, mergeable = self._pending or ("Modifier « " + self.chapter.title + " »", False)
+        label, mergeable = self._pending or ("Modifier « " + self.title + " »", False)
         self.editor._stack.push(_DocumentStep(self, label, mergeable))
 
     def edit_as(self, label: str, action) -> None:  # type: ignore[no-untyped-def]
@@ -303,7 +304,7 @@ class _ChapterEdit(QPlainTextEdit):
             return
         typing = bool(event.text()) or key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
         if typing and plain:
-            self._pending = (f"Saisie dans « {self.chapter.title} »", True)
+            self._pending = (f"Saisie dans « {self.title} »", True)
         else:
             self.merge_serial += 1  # moving with the keyboard closes the current typing step
         try:
@@ -315,11 +316,12 @@ class _ChapterEdit(QPlainTextEdit):
         """A paste is one undo step, never merged with typing; control characters are cleaned."""
         if source.hasText():
             text = xml_safe(source.text())
-            self.edit_as(f"Coller dans « {self.chapter.title} »", lambda cursor: cursor.insertText(text))
+            self.edit_as(f"Coller dans « {self.title} »", lambda cursor: cursor.insertText(text))
             self.ensureCursorVisible()
 
     def focusInEvent(self, event) -> None:
-        self.editor._current_chapter = self.chapter
+        if self.chapter is not None:
+            self.editor._current_chapter = self.chapter
         super().focusInEvent(event)
 
     def focusOutEvent(self, event) -> None:
@@ -406,6 +408,10 @@ class ReportEditor(QWidget):
         changes["dose_missing_reason"] = self._values["dose_missing_reason"]
         changes["dose"] = self._dose_with_typed_values(base)
         changes["incidents"] = base.incidents + tuple(self._values["incidents"])  # type: ignore[operator]
+        if base.addendum is not None:
+            text = self._addendum.raw_text()
+            same = text == base.addendum.text
+            changes["addendum"] = base.addendum if same else replace(base.addendum, text=text)
         return replace(base, **changes)  # type: ignore[arg-type]
 
     def _dose_with_typed_values(self, base: Report) -> DoseReport | None:
@@ -448,9 +454,15 @@ class ReportEditor(QWidget):
             self._typed_dlp.setText("")
             self._typed_dap.setText("")
             self._incident.setText("")
+            self._addendum.setPlainText(report.addendum.text if report.addendum is not None else "")
         finally:
             self._applying -= 1
         self._dose_row.setVisible(report.is_ionising)
+        self._addendum_group.setVisible(report.addendum is not None)
+        if report.addendum is not None:
+            self._addendum_group.setTitle(
+                f"Addendum de la version {report.version} ({report.addendum.author.display_name})"
+            )
         modalities = {act.modality.code for act in report.acts}
         dose = report.dose
         self._dose_form.setRowVisible(
@@ -486,7 +498,7 @@ class ReportEditor(QWidget):
     def set_locked(self, locked: bool) -> None:
         """Read-only once signed: nothing can be typed, picked or inserted; signing is disabled."""
         self._locked = locked
-        for edit in self._chapter_edits.values():
+        for edit in (*self._chapter_edits.values(), self._addendum):
             edit.setReadOnly(locked)
         for widget in self._field_widgets.values():
             widget.setEnabled(not locked)
@@ -621,6 +633,15 @@ class ReportEditor(QWidget):
         self._build_tab_order()
 
     def _build_chapters(self) -> None:
+        self._addendum_group = QGroupBox("Addendum")
+        self._addendum_group.setObjectName("groupe-addendum")
+        addendum_layout = QVBoxLayout(self._addendum_group)
+        self._addendum = _ChapterEdit(self, None, "Addendum")
+        self._addendum.setAccessibleName("Addendum")
+        self._addendum.setPlaceholderText("Texte de l'addendum (complément au compte rendu signé)")
+        addendum_layout.addWidget(self._addendum)
+        self._addendum_group.hide()
+        self._form.addWidget(self._addendum_group)
         for chapter in Chapter:
             part = self._template.chapter(chapter) if self._template else None
             group = QGroupBox(chapter.title)
@@ -746,7 +767,7 @@ class ReportEditor(QWidget):
             self._applying -= 1
 
     def _build_tab_order(self) -> None:
-        chain: list[QWidget] = []
+        chain: list[QWidget] = [self._addendum]
         for chapter in Chapter:
             part = self._template.chapter(chapter) if self._template else None
             if part is not None:
@@ -1023,6 +1044,8 @@ class ReportEditor(QWidget):
             item.setToolTip(f"{issue.code} — cliquez pour aller à : {issue.field}")
             self._issue_list.addItem(item)
         if not issues:
+            if self._status.text().startswith("Signature refusée"):
+                self._status.setText("")
             item = QListWidgetItem("✔ Rien ne manque : le compte rendu peut être signé.")
             item.setForeground(QBrush(QColor("#1e6b2a")))
             self._issue_list.addItem(item)
@@ -1043,6 +1066,11 @@ class ReportEditor(QWidget):
             edit = self._chapter_edits[chapter]
             self._scroll.ensureWidgetVisible(edit)
             edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if target == "addendum" and self._addendum_group.isVisibleTo(self):
+            self._tabs.setCurrentWidget(self._scroll)
+            self._scroll.ensureWidgetVisible(self._addendum)
+            self._addendum.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         if target == "identity_check":
             self._tabs.setCurrentWidget(self._scroll)

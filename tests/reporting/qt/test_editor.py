@@ -17,10 +17,10 @@ from PySide6.QtGui import QColor, QImage, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPlainTextEdit, QWidget
 
 from reporting import checks
-from reporting.model import Chapter, IdentityCheck, Narrative, ReportStatus, Source
+from reporting.model import Addendum, Chapter, IdentityCheck, Narrative, ReportStatus, Source, new_version
 from reporting.qt.editor import SOURCE_BADGES, ReportEditor
 from reporting.templates import template_by_id
-from tests.reporting.factories import SIGNED_AT, make_draft
+from tests.reporting.factories import SIGNED_AT, make_draft, make_signed
 
 HEAD = "tlr-tdm-tete-sans-injection"
 
@@ -509,3 +509,40 @@ def test_without_a_template_the_chapters_are_free_text(qtbot) -> None:
     assert QApplication.focusWidget().objectName() == "identite-verifiee"
     editor.insert_measurement("4 mm")
     assert editor.report().conclusion.text == "nl 4 mm"
+
+
+def test_an_addendum_is_written_in_a_new_version(qtbot, artifacts_dir: Path) -> None:
+    signed = make_signed()
+    author = signed.participants.author
+    version_2 = new_version(signed, addendum=Addendum("", author, SIGNED_AT))
+    editor = ReportEditor(version_2, template_by_id(HEAD))
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    assert editor.findChild(QWidget, "groupe-addendum").isVisible()
+    with qtbot.assertNotEmitted(editor.signRequested):
+        assert editor.request_signature() is False
+    assert [i.code for i in checks.check(editor.report())] == [checks.IssueCode.MISSING_ADDENDUM_TEXT]
+    addendum = editor.findChild(QWidget, "addendum")
+    assert QApplication.focusWidget() is addendum  # the jump goes to the addendum
+    type_text(addendum, "Relecture : nodule pulmonaire de 4 mm du lobe supérieur droit, non décrit. 🫁")
+    editor.resize(760, 1040)
+    qtbot.waitUntil(lambda: editor.findChild(QWidget, "verifications").item(0).text().startswith("✔"))
+    editor.grab().save(str(artifacts_dir / "editeur-addendum.png"))
+    with qtbot.waitSignal(editor.signRequested) as signal:
+        assert editor.request_signature() is True
+    [report] = signal.args
+    assert (report.version, report.set_id, report.parent_document_id) == (
+        2,
+        signed.set_id,
+        signed.document_id,
+    )
+    assert (
+        report.addendum.text
+        == "Relecture : nodule pulmonaire de 4 mm du lobe supérieur droit, non décrit. 🫁"
+    )
+    assert report.results == signed.results  # the chapters of version 1 are kept as they were
+    editor.undo_stack().undo()
+    assert editor.report().addendum.text == ""
