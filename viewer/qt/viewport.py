@@ -177,10 +177,11 @@ class Viewport(QWidget):
         view = self.view
         if view is None:
             return
-        if not self._window_touched and not view.series.windows(view.state.index) and view.series.is_loaded(
-            view.state.index
-        ):
-            view.use_preset(0)  # the default window spans the values loaded so far
+        shown = view.state.index in indices
+        if shown and not self._window_touched and not view.series.windows(view.state.index):
+            # no header window: one spanning the values loaded so far, taken when the shown slice arrives
+            # (not at every event: the range scans every loaded slice)
+            view.use_preset(0)
         if view.state.index in indices:
             self._cache_key = None
             self.update()
