@@ -1,7 +1,7 @@
 """The life of an order, and the worklist built from it.
 
     a_valider --flux 3 OK--> protocole_envoye --flux 4--> images_disponibles --report--> cr_transmis
-        |  \\--flux 3 OC--> refuse                                                         (replacement
+        |  \\--flux 3 OC--> refuse  (also from images_disponibles: refused at reading)     (replacement
         \\--flux 2 (any state but cr_transmis)--> annule                                    keeps it)
 
 The status is derived from the messages received, never set directly. An event that does not fit
@@ -133,7 +133,12 @@ class Workflow:
     def _answer(self, event: Acceptance | Refusal) -> str:
         status = self._status(event.order_id)
         action = "Validation" if isinstance(event, Acceptance) else "Refus"
-        if status not in (OrderStatus.A_VALIDER, OrderStatus.PROTOCOLE_ENVOYE):
+        # A refusal stays possible once the images are there (images inappropriate or of
+        # insufficient quality, seen at reading: charter, issue 6); an acceptance does not.
+        allowed = (OrderStatus.A_VALIDER, OrderStatus.PROTOCOLE_ENVOYE)
+        if isinstance(event, Refusal):
+            allowed += (OrderStatus.IMAGES_DISPONIBLES,)
+        if status not in allowed:
             raise _state_error(event.order_id, status, action)
         if isinstance(event, Acceptance):
             plural = "s" if event.protocols > 1 else ""

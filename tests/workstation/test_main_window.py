@@ -426,3 +426,25 @@ def test_identity_mismatch_blocks_the_report_until_the_site_confirms(
     assert "Identité vérifiée" in page.check_label.text() and page.sign_button.isEnabled()
     report = page.editor.report()
     assert report.identity_check.verified and "Discordance" in report.incidents[-1].description
+
+
+def test_refuse_after_reading(
+    qtbot, fresh_workstation: tuple[Workstation, RunningPlatform], loader: StudyLoader, artifacts_dir: Path
+) -> None:
+    from teleplatform.demo import cases
+
+    ws, platform = fresh_workstation
+    _login(qtbot, ws, platform, artifacts_dir)
+    window = _window(qtbot, ws, loader)
+    order_id = cases.DX_CHEST_CASE.placer_order_number
+    _open(qtbot, window, order_id)
+    qtbot.mouseClick(window.reading_page.refuse_button, Qt.MouseButton.LeftButton)
+    dialog = window.justification_dialog
+    assert dialog is not None and dialog.refuse_radio.isChecked() and not dialog.accept_radio.isEnabled()
+    assert dialog.reason.currentText() == "Images de qualité insuffisante"
+    dialog.justification.setPlainText("Cliché sous-exposé et tourné : refaire la radiographie de face.")
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.worklist_page, timeout=10000)
+    qtbot.waitUntil(lambda: _platform_order(ws, order_id).status.value == "refuse", timeout=20000)
+    response = _platform_order(ws, order_id).order().response
+    assert response is not None and response.refusal_reason.code == "IMAGES_INSUFFISANTES"
