@@ -15,7 +15,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.viewer.factories import axial_positions, write_series
+from tests.viewer.factories import axial_positions, slice_pixels, write_series
 from viewer.loader import StudyLoader
 from viewer.measure import MeasureKind, Measurement
 from viewer.qt.viewer_widget import ViewerWidget
@@ -255,3 +255,25 @@ def test_reference_line_of_the_active_slice(qtbot, viewer: ViewerWidget, tmp_pat
     x, y = coronal.view.image_to_display(3.5, row, (coronal.width(), coronal.height()))
     colour = _screen(coronal).pixelColor(int(x), int(y))
     assert colour.blue() > 200 and colour.red() < 150  # the cyan line across the coronal image
+
+
+def test_the_series_is_shown_while_it_loads(qtbot, viewer: ViewerWidget, tmp_path: Path) -> None:
+    """Progressive: the viewport holds the series and paints its first slice before the load is over."""
+    write_series(tmp_path, axial_positions(96), syntax="1.2.840.10008.1.2.4.90",  # JPEG 2000: in the workers
+                 pixels_for=lambda rank: slice_pixels(rank, 128, 128))
+    seen: list[tuple[bool, bool, int]] = []
+
+    def on_slices(token: int, series: object, indices: object) -> None:
+        viewport = viewer.viewports[0]
+        seen.append((viewport.series is series, viewer._handle is not None, series.loaded_count))  # type: ignore[attr-defined]
+
+    viewer._bridge.slicesLoaded.connect(on_slices)
+    with qtbot.waitSignal(viewer.studyLoaded, timeout=60_000):
+        viewer.open_study([str(tmp_path)], BANNER)
+    assert len(seen) >= 3
+    first = seen[0]
+    assert first[0] and first[1] and first[2] < 96  # shown, load still running, series not complete
+    view = viewer.viewports[0].view
+    assert view is not None and view.state.index == 48 and view.series.complete
+    image = _screen(viewer.viewports[0])
+    assert max(image.pixelColor(x, viewer.viewports[0].height() // 2).red() for x in range(0, 400, 7)) > 0
