@@ -167,6 +167,13 @@ class Platform:
         except AuditRefused as exc:
             raise _audit_http_error(exc) from exc
 
+    def escrow_audit_key(self, request: Request) -> Response:
+        try:
+            body = self.audit.escrow(request.params["chain"], request.json().get("key"), request.user.login)
+        except AuditRefused as exc:
+            raise _audit_http_error(exc) from exc
+        return json_response(body)
+
     def routes(self) -> list[Route]:
         web = self.dicomweb
         study = "/dicom-web/studies/{study}"
@@ -187,6 +194,7 @@ class Platform:
             Route("POST", "/api/v1/messages", self.messages),
             Route("POST", "/api/v1/audit", self.receive_audit),
             Route("GET", "/api/v1/audit/chains/{chain}", self.audit_chain),
+            Route("PUT", "/api/v1/audit/chains/{chain}/key", self.escrow_audit_key),
             Route("GET", "/dicom-web/studies", web.search_studies),
             Route("GET", "/dicom-web/series", web.search_series),
             Route("GET", "/dicom-web/instances", web.search_instances),

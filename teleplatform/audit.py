@@ -10,15 +10,24 @@ acknowledged record, with the same MAC.
 
 What the platform checks without the journal's key: every line is a well-formed record, indexes
 follow each other, each ``prev`` is the MAC of the record before it (record 0's is 64 zeros and its
-MAC names the chain). It cannot check the MACs themselves (they need the workstation's initial
-key): an auditor holding that key verifies an exported chain with ``python -m workstation.audit
-verify``. A record resent with the MAC already stored is a duplicate (delivery is at least once);
-a different MAC at an index already stored, or a link that does not match, is a conflict: the
-journal changed after it was shipped, which the workstation must raise as a security alert.
+MAC names the chain). A record resent with the MAC already stored is a duplicate (delivery is at
+least once); a different MAC at an index already stored, or a link that does not match, is a
+conflict: the journal changed after it was shipped, which the workstation must raise as a security
+alert.
+
+Key escrow (``PUT /api/v1/audit/chains/{chain}/key``): the workstation hands the chain's initial
+key ``k_0`` to the platform once the chain exists here, then deletes it from its keyring. The
+platform checks that the key seals every record it holds, keeps it (for auditors: ``export``
+writes it beside the chain) and from then on checks the MAC of every record it receives, evolving
+the key as the writer does: ``k_{i+1} = HMAC-SHA256(k_i, "evolve")``, ``mac_i = HMAC-SHA256(k_i,
+"record" || canonical body)``. After that, whoever reads the workstation's keyring holds only the
+writer's current key: records sealed before cannot be re-sealed, shipped or not.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import json
 import logging
@@ -73,6 +82,22 @@ class _Line:
     mac: str
     source: str
     text: str
+    body: bytes  # the canonical body the MAC covers
+
+
+def _canonical(obj: Any) -> bytes:
+    """The journal's canonical JSON (wire format): sorted keys, no spaces, ASCII only."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode(
+        "ascii"
+    )
+
+
+def _seal(key: bytes, body: bytes) -> str:
+    return hmac.digest(key, b"record" + body, hashlib.sha256).hex()
+
+
+def _evolve(key: bytes) -> bytes:
+    return hmac.digest(key, b"evolve", hashlib.sha256)
 
 
 def _bad(position: int, why: str) -> AuditRefused:
@@ -98,7 +123,13 @@ def _parse(position: int, text: Any) -> _Line:
         raise _bad(position, "sceau ou lien invalide (64 chiffres hexadécimaux attendus)")
     if not isinstance(source, str) or not source:
         raise _bad(position, "source d'audit absente")
-    return _Line(index, prev, mac, source, text)
+    try:
+        body_bytes = _canonical(body)
+    except ValueError as exc:
+        raise _bad(position, "contenu non canonique") from exc
+    if text != '{"body":' + body_bytes.decode("ascii") + ',"mac":"' + mac + '"}':
+        raise _bad(position, "ligne qui n'est pas sous forme canonique")
+    return _Line(index, prev, mac, source, text, body_bytes)
 
 
 def _conflict(head: tuple[int, str] | None, why: str) -> AuditRefused:
@@ -139,6 +170,8 @@ class AuditService:
                 "SELECT head_index, head_mac FROM audit_chains WHERE chain = ?", (chain,)
             ).fetchone()
             head = (row["head_index"], row["head_mac"]) if row else None
+            escrow = conn.execute("SELECT next_key FROM audit_keys WHERE chain = ?", (chain,)).fetchone()
+            next_key = bytes.fromhex(escrow["next_key"]) if escrow else None
             for line in parsed:
                 if head is not None and line.index <= head[0]:
                     held = conn.execute(
@@ -159,6 +192,10 @@ class AuditService:
                     )
                 if line.prev != (head[1] if head else GENESIS):
                     raise _conflict(head, f"lien de l'enregistrement {line.index} rompu")
+                if next_key is not None:
+                    if not hmac.compare_digest(_seal(next_key, line.body), line.mac):
+                        raise _conflict(head, f"sceau de l'enregistrement {line.index} invalide")
+                    next_key = _evolve(next_key)
                 if line.index == 0:
                     if line.mac != chain:
                         raise _conflict(None, "l'enregistrement 0 ne porte pas le sceau qui nomme la chaîne")
@@ -181,6 +218,11 @@ class AuditService:
                     " WHERE chain = ?",
                     (head[0], head[1], now, chain),
                 )
+                if next_key is not None:
+                    conn.execute(
+                        "UPDATE audit_keys SET next_key = ?, verified_index = ? WHERE chain = ?",
+                        (next_key.hex(), head[0], chain),
+                    )
         log.info(
             "audit chain %s…: %d record(s) stored, %d duplicate(s), head %d",
             chain[:12],
@@ -191,15 +233,63 @@ class AuditService:
         return Receipt(chain, head, stored, duplicates)
 
     def chain(self, chain: str) -> dict[str, Any]:
-        """What the platform holds of a chain: its head (the anchor) and when it was received."""
+        """What the platform holds of a chain: its head (the anchor), when, and whether its key is here."""
         with self._store.reading() as conn:
-            row = conn.execute("SELECT * FROM audit_chains WHERE chain = ?", (chain,)).fetchone()
+            row = conn.execute(
+                "SELECT c.*, k.verified_index FROM audit_chains c LEFT JOIN audit_keys k USING (chain)"
+                " WHERE chain = ?",
+                (chain,),
+            ).fetchone()
         if row is None:
-            raise AuditRefused(404, "unknown_chain", "Aucun journal d'audit reçu sous cet identifiant.")
+            raise _unknown_chain()
         return {
             "chain": chain,
             "source": row["source"],
             "head": {"index": row["head_index"], "mac": row["head_mac"]},
             "first_received_at": row["first_received_at"],
             "last_received_at": row["last_received_at"],
+            "key_escrowed": row["verified_index"] is not None,
         }
+
+    def escrow(self, chain: str, key_hex: Any, login: str) -> dict[str, Any]:
+        """Keep the chain's initial key after checking that it seals every record held."""
+        if not isinstance(key_hex, str) or not _HEX64.match(key_hex):
+            raise AuditRefused(400, "bad_request", "Clé attendue : 64 chiffres hexadécimaux.")
+        with self._store.transaction() as conn:
+            row = conn.execute("SELECT head_index FROM audit_chains WHERE chain = ?", (chain,)).fetchone()
+            if row is None:
+                raise _unknown_chain()
+            held = conn.execute("SELECT initial_key FROM audit_keys WHERE chain = ?", (chain,)).fetchone()
+            if held is not None:
+                if not hmac.compare_digest(held["initial_key"], key_hex):
+                    raise _key_mismatch("another key is already escrowed for this chain")
+                return {"chain": chain, "verified": row["head_index"] + 1}
+            key = bytes.fromhex(key_hex)
+            lines = conn.execute("SELECT idx, line FROM audit_records WHERE chain = ? ORDER BY idx", (chain,))
+            count = 0
+            for record in lines:
+                body = _canonical(json.loads(record["line"])["body"])
+                if not hmac.compare_digest(_seal(key, body), json.loads(record["line"])["mac"]):
+                    raise _key_mismatch(f"record {record['idx']} is not sealed by this key")
+                key = _evolve(key)
+                count += 1
+            conn.execute(
+                "INSERT INTO audit_keys (chain, initial_key, next_key, verified_index, escrowed_at,"
+                " escrowed_by) VALUES (?, ?, ?, ?, ?, ?)",
+                (chain, key_hex, key.hex(), row["head_index"], iso(self._clock.now()), login),
+            )
+        log.info("audit chain %s…: initial key escrowed, %d record(s) verified", chain[:12], count)
+        return {"chain": chain, "verified": count}
+
+
+def _unknown_chain() -> AuditRefused:
+    return AuditRefused(404, "unknown_chain", "Aucun journal d'audit reçu sous cet identifiant.")
+
+
+def _key_mismatch(detail: str) -> AuditRefused:
+    log.warning("audit key escrow refused: %s", detail)
+    return AuditRefused(
+        409,
+        "key_mismatch",
+        "Cette clé ne scelle pas le journal d'audit reçu : elle n'est pas conservée (alerte de sécurité).",
+    )

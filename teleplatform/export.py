@@ -3,12 +3,14 @@
 messages/NNNNNN_<type>_<MSH-10>_<ack>.hl7 holds each received message byte for byte, accepted or
 not; documents/NNNNNN_<order>_<document id>.xml each CDA decoded from an accepted report message;
 audit/<source>_<chain>.jsonl each workstation audit chain received, its lines as the workstation
-sealed them (``python -m workstation.audit verify FILE --key-file K0`` checks it with its key).
+sealed them, and <source>_<chain>.k0 its initial key when the workstation escrowed it
+(``python -m workstation.audit verify FILE.jsonl --key-file FILE.k0`` checks the chain).
 The store is only read, so this runs beside a live server.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -52,16 +54,22 @@ def export(database: Path, out: Path) -> ExportReport:
             )
             documents += 1
         chains = 0
-        has_audit = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_chains'"
-        ).fetchone()
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        has_audit, has_keys = "audit_chains" in tables, "audit_keys" in tables
         query = "SELECT chain, source FROM audit_chains ORDER BY first_received_at, chain"
         for chain in conn.execute(query) if has_audit else ():
             lines = conn.execute(
                 "SELECT line FROM audit_records WHERE chain = ? ORDER BY idx", (chain["chain"],)
             )
             data = "".join(row["line"] + "\n" for row in lines).encode("utf-8")
-            (out / "audit" / f"{_safe(chain['source'])}_{chain['chain']}.jsonl").write_bytes(data)
+            name = f"{_safe(chain['source'])}_{chain['chain']}"
+            (out / "audit" / f"{name}.jsonl").write_bytes(data)
+            key_query = "SELECT initial_key FROM audit_keys WHERE chain = ?"
+            key = conn.execute(key_query, (chain["chain"],)).fetchone() if has_keys else None
+            if key is not None:  # the auditor's k0, for `verify --key-file`: readable by the owner only
+                fd = os.open(out / "audit" / f"{name}.k0", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w", encoding="ascii") as stream:
+                    stream.write(key["initial_key"] + "\n")
             chains += 1
     finally:
         conn.close()

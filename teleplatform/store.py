@@ -133,6 +133,14 @@ CREATE TABLE IF NOT EXISTS audit_records (
     received_from  TEXT NOT NULL,
     PRIMARY KEY (chain, idx)
 );
+CREATE TABLE IF NOT EXISTS audit_keys (
+    chain           TEXT PRIMARY KEY REFERENCES audit_chains(chain),
+    initial_key     TEXT NOT NULL,
+    next_key        TEXT NOT NULL,
+    verified_index  INTEGER NOT NULL,
+    escrowed_at     TEXT NOT NULL,
+    escrowed_by     TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS oidc_codes (
     code_hash       TEXT PRIMARY KEY,
     client_id       TEXT NOT NULL,

@@ -195,3 +195,46 @@ def test_acknowledged_records_survive_a_restart_and_export_as_a_verifiable_journ
     assert exported.read_text(encoding="ascii").splitlines() == lines
     result = verify_file(exported, K0)
     assert result.ok and result.records == 30
+
+
+def _key_hex(key: bytes = K0) -> dict[str, str]:
+    return {"key": key.hex()}
+
+
+def test_the_initial_key_is_checked_against_every_record_then_every_new_mac(
+    live: Live, tmp_path: Path
+) -> None:
+    live.authorize()
+    lines = _journal_lines(tmp_path / "journal.jsonl", 35)
+    chain = _mac(lines[0])
+    key_url = live.url(f"/api/v1/audit/chains/{chain}/key")
+    assert live.session.put(key_url, json=_key_hex()).json()["error"] == "unknown_chain"
+    _post(live, chain, lines[:30])
+    wrong = live.session.put(key_url, json=_key_hex(bytes(32)))
+    assert (wrong.status_code, wrong.json()["error"]) == (409, "key_mismatch")
+    assert live.session.get(live.url(f"/api/v1/audit/chains/{chain}")).json()["key_escrowed"] is False
+    kept = live.session.put(key_url, json=_key_hex())
+    assert kept.status_code == 200 and kept.json() == {"chain": chain, "verified": 30}
+    assert live.session.get(live.url(f"/api/v1/audit/chains/{chain}")).json()["key_escrowed"] is True
+    assert live.session.put(key_url, json=_key_hex()).status_code == 200  # idempotent
+    assert live.session.put(key_url, json=_key_hex(bytes(32))).json()["error"] == "key_mismatch"
+    # From now on a record whose link is right but whose seal is not is refused.
+    forged = json.loads(lines[30])
+    forged["mac"] = "ee" * 32
+    refused = _post(live, chain, [json.dumps(forged, separators=(",", ":"))])
+    assert (refused.status_code, refused.json()["error"]) == (409, "chain_conflict")
+    assert "sceau" in refused.json()["message"]
+    accepted = _post(live, chain, lines[30:])
+    assert accepted.status_code == 200 and accepted.json()["head"]["index"] == 34
+    report = export(live.root / "state" / "platform.sqlite", tmp_path / "out")
+    assert report.audit_chains == 1
+    key_file = tmp_path / "out" / "audit" / f"poste-1_{chain}.k0"
+    assert key_file.read_text().strip() == K0.hex() and key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_line_not_in_canonical_form_is_refused(live: Live, lines: list[str]) -> None:
+    live.authorize()
+    spaced = json.dumps(json.loads(lines[0]))  # same content, spaces after separators
+    answer = _post(live, _mac(lines[0]), [spaced])
+    assert (answer.status_code, answer.json()["error"]) == (400, "bad_record")
+    assert "canonique" in answer.json()["message"]

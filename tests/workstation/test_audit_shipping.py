@@ -245,3 +245,56 @@ def test_manual_clock_is_the_platform_clock(station: Workstation) -> None:
         station.shipper.ship()
     station.token = station.live.login()["access_token"]
     assert station.shipper.ship().sent == 1
+
+
+def test_the_initial_key_goes_to_the_platform_and_the_past_cannot_be_resealed(
+    tmp_path: Path,
+    start_live: Callable[..., Live],  # noqa: F811
+) -> None:
+    from auth.keystore import SecretName
+    from workstation.audit.custody import KeyringStateStore
+    from workstation.audit.journal import _seal
+
+    live = start_live(write_data_dir(tmp_path / "data"))
+    token = live.login()["access_token"]
+    keystore = KeyStore(VolatileKeyring())
+    path = tmp_path / "ws" / "journal.jsonl"
+    journal = open_journal(keystore, path)
+    trail = AuditTrail(journal, AuditSource("poste-7"), "poste-7.local")
+    shipper = AuditShipper(path, HttpAuditTransport(live.base_url, live.ca_path, lambda: token))
+    with keystore.load(SecretName.AUDIT_JOURNAL_KEY) as initial:  # (a Secret wipes itself when dropped)
+        k0 = bytes(initial.view())
+
+    assert shipper.escrow_initial_key(keystore) is False  # nothing shipped yet: the platform has no chain
+    for _ in range(5):
+        trail.login(USER)
+    shipper.ship()
+    assert shipper.escrow_initial_key(keystore) is True
+    assert keystore.load(SecretName.AUDIT_JOURNAL_KEY) is None
+    assert shipper.escrow_initial_key(keystore) is False  # done once
+    head = None
+    for i in range(4):
+        head = trail.order_viewed(USER, f"CMD-{i}", "1840512345678^^^&1.2.250.1.213.1.4.10&ISO")
+    assert shipper.ship().head == head  # the platform now checks every MAC, and they verify
+
+    # Records 9..11, not shipped yet. An intruder reads the whole keyring: the writer state (k_12)
+    # and no k0 any more. Rewriting record 10 means re-sealing 10 and 11 with a key they have.
+    for i in range(3):
+        trail.order_viewed(USER, f"CMD-X{i}", "1840512345678^^^&1.2.250.1.213.1.4.10&ISO")
+    journal.close()
+    state = KeyringStateStore(keystore).load()
+    assert state is not None and state.next_index == 12
+    lines = path.read_bytes().splitlines(keepends=True)
+    records = [json.loads(line)["body"]["record"] for line in lines]
+    records[10]["objects"][1]["id"] = "CMD-FALSIFIEE"
+    prev = bytes.fromhex(json.loads(lines[9])["mac"])
+    forged = lines[:10]
+    for index in (10, 11):
+        line, prev = _seal(index, prev, _record(records[index]), bytearray(state.key))
+        forged.append(line)
+    path.write_bytes(b"".join(forged))
+    with pytest.raises(JournalTampered):
+        shipper.ship()
+    # With k0 (the auditor's copy, from the platform's export) the file shows where it was altered.
+    result = verify_file(path, k0)
+    assert result.problem is not None and result.problem.index == 10

@@ -1,10 +1,11 @@
 """The workstation's audit journal: DICOM/ATNA-shaped records in a forward-secure HMAC chain.
 
 Records are appended to a local file (0600), each sealed by an HMAC under a key that evolves per
-record and linked to the previous one; keys live in the OS keyring. Records are shipped to the
-platform, whose acknowledged chain head is the anchor that reveals a journal truncated or rewritten
-after shipping. README.md beside this file says exactly how the journal is protected, what the seal
-and the anchor prove, and what they do not.
+record and linked to the previous one; keys live in the OS keyring, except the initial one, handed
+to the platform once it holds the chain. Records are shipped to the platform, whose acknowledged
+chain head is the anchor that reveals a journal truncated or rewritten after shipping. README.md
+beside this file says exactly how the journal is protected, what the seal and the anchor prove,
+and what they do not.
 """
 
 from workstation.audit.journal import (

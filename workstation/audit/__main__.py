@@ -56,7 +56,10 @@ def _material_from_keyring(path: Path) -> tuple[Secret, ChainHead | None]:
     except AuthError as exc:
         raise _Refusal(exc.user_message) from exc
     if key is None:
-        raise _Refusal("Aucune clé de journal d'audit dans le trousseau de cette session.")
+        raise _Refusal(
+            "Aucune clé de journal d'audit dans le trousseau de cette session : une fois confiée à la "
+            "plateforme, la clé initiale s'obtient par son export (fichier .k0) et se passe avec --key-file."
+        )
     return key, head
 
 

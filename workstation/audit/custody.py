@@ -5,11 +5,10 @@ Two entries: the initial key ``k_0`` (the verifier's key, ``AUDIT_JOURNAL_KEY``)
 writer state also serves as the expected chain head, so verifying with the keyring detects records
 cut off the end of the file.
 
-Honest limit: while ``k_0`` sits in the same keyring as ``k_n``, an attacker who can read the
-keyring can re-seal the past; forward security only protects against someone who obtains the
-writer's current key alone (from memory, or from a copy of the writer state). What such an attacker
-cannot do unnoticed is change what was already shipped: the head the platform acknowledged
-(:mod:`workstation.audit.shipping`) commits to every record before it. See README.md.
+``k_0`` does not stay: once the platform holds the chain, ``AuditShipper.escrow_initial_key``
+hands it over and deletes it here, so the keyring then holds only the writer's current key and
+nobody on the workstation can re-seal an earlier record. Until then (a journal never shipped), an
+attacker who can read the keyring could re-seal the past. See README.md.
 """
 
 from __future__ import annotations

@@ -21,6 +21,10 @@ workstation's reach, so the journal must always still contain that record with t
 On :class:`JournalTampered` the caller does what it does when opening fails: a security alert
 (``AuditTrail.chain_broken``) and ``custody.set_aside_and_restart``.
 
+Once the platform holds the chain, :meth:`AuditShipper.escrow_initial_key` hands it the chain's
+initial key ``k_0`` and deletes it from the keyring: the platform then checks every MAC it receives,
+and the workstation keeps only the writer's current key (forward security made real).
+
 A chain is named by the MAC of its record 0 (64 hex digits): a journal set aside and restarted is
 a new chain for the platform. Delivery is at least once; the platform counts a record it already
 holds with the same MAC as a duplicate.
@@ -40,6 +44,8 @@ from typing import Any, Protocol
 
 import requests
 
+from auth.keystore import KeyStore, SecretName
+from auth.secret import Secret
 from workstation.audit.journal import ChainHead, JournalTampered, read_entries
 
 log = logging.getLogger(__name__)
@@ -77,6 +83,13 @@ class AuditTransport(Protocol):
 
     def head(self, chain: str) -> ChainHead | None:
         """The head the platform holds for ``chain``; None when it never received it."""
+        ...
+
+    def escrow(self, chain: str, initial_key: Secret) -> int:
+        """Hand the chain's ``k_0`` to the platform; returns how many records it verified with it.
+
+        Raises :class:`ChainRefused` (``key_mismatch``) or :class:`ShippingError`.
+        """
         ...
 
 
@@ -204,6 +217,33 @@ class AuditShipper:
                 self._acks.save(chain, platform_head)
                 ack = platform_head
 
+    def escrow_initial_key(self, keystore: KeyStore) -> bool:
+        """Hand ``k_0`` to the platform, then delete it from the keyring (once the chain is shipped).
+
+        From then on the workstation holds only the writer's current key: whoever reads the
+        keyring cannot re-seal any earlier record, and the platform checks every MAC it receives.
+        Returns True when the key was handed over now; False when there is nothing to do yet
+        (nothing acknowledged) or any more (already handed over). Raises :class:`ShippingError`
+        (try again later) and :class:`JournalTampered` (the platform says the key does not seal
+        what it received: the journal or the key was replaced).
+        """
+        chain = chain_id(self.path)
+        if chain is None or self.acknowledged() is None:
+            return False
+        key = keystore.load(SecretName.AUDIT_JOURNAL_KEY)
+        if key is None:
+            return False
+        with key:
+            try:
+                verified = self._transport.escrow(chain, key)
+            except ChainRefused as refused:
+                raise self._tampered(None, f"initial key refused: {refused}") from refused
+        keystore.delete(SecretName.AUDIT_JOURNAL_KEY)
+        log.info(
+            "audit journal: initial key handed to the platform (%d records verified) and deleted", verified
+        )
+        return True
+
     def check_against_platform(self) -> ChainHead | None:
         """Ask the platform for its head and check the journal still contains it (start-up check).
 
@@ -301,6 +341,17 @@ class HttpAuditTransport:
         if response.status_code == 409:
             raise ChainRefused(self._code(response), response.text[:300], self._header_head(response))
         return self._head(self._answer(response, "ship"))
+
+    def escrow(self, chain: str, initial_key: Secret) -> int:
+        body = {"key": bytes(initial_key.view()).hex()}  # a copy we cannot wipe (JSON needs text)
+        response = self._request("PUT", f"{self._base}/chains/{chain}/key", json=body)
+        if response.status_code == 409:
+            raise ChainRefused(self._code(response), response.text[:300], None)
+        answer = self._answer(response, "key escrow")
+        try:
+            return int(answer["verified"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ShippingError(f"audit key escrow: malformed answer {answer!r:.200}", _BAD_ANSWER) from exc
 
     def head(self, chain: str) -> ChainHead | None:
         response = self._request("GET", f"{self._base}/chains/{chain}")
