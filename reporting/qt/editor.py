@@ -38,6 +38,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -76,6 +77,7 @@ from reporting.model import (
     ReportStatus,
     Source,
     Sourced,
+    UrgentCommunication,
 )
 from reporting.templates import FieldKind, ReportTemplate, TemplateField, compose_chapter, split_chapter
 
@@ -408,6 +410,7 @@ class ReportEditor(QWidget):
         changes["dose_missing_reason"] = self._values["dose_missing_reason"]
         changes["dose"] = self._dose_with_typed_values(base)
         changes["incidents"] = base.incidents + tuple(self._values["incidents"])  # type: ignore[operator]
+        changes["urgent_communication"] = self._values["urgent_communication"]
         if base.addendum is not None:
             text = self._addendum.raw_text()
             same = text == base.addendum.text
@@ -449,6 +452,8 @@ class ReportEditor(QWidget):
             self._values["typed_dlp"] = ""
             self._values["typed_dap"] = ""
             self._values["incidents"] = ()
+            self._values["urgent_communication"] = report.urgent_communication
+            self._show_urgent(report.urgent_communication)
             self._show_identity(report.identity_check)
             self._dose_reason.setText(report.dose_missing_reason)
             self._typed_dlp.setText("")
@@ -503,9 +508,11 @@ class ReportEditor(QWidget):
         for widget in self._field_widgets.values():
             widget.setEnabled(not locked)
         self._identity.setEnabled(not locked)
-        for line in (self._dose_reason, self._typed_dlp, self._typed_dap, self._incident):
+        lines = (self._dose_reason, self._typed_dlp, self._typed_dap, self._incident, self._urgent_recipient)
+        for line in lines:
             line.setReadOnly(locked)
-        self._incident_button.setEnabled(not locked)
+        for button in (self._incident_button, self._urgent_button, self._urgent_means):
+            button.setEnabled(not locked)
         self._sign_button.setEnabled(not locked)
         self._undo_action.setEnabled(not locked and self._stack.canUndo())
         self._redo_action.setEnabled(not locked and self._stack.canRedo())
@@ -631,6 +638,18 @@ class ReportEditor(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
         self._build_tab_order()
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._follow_focus)
+
+    def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Whatever gives a field the focus (Tab, a jump, a click), the form scrolls to show it."""
+        try:
+            content = self._scroll.widget()
+            if new is not None and content is not None and content.isAncestorOf(new):
+                self._scroll.ensureWidgetVisible(new, 10, 30)
+        except RuntimeError:  # the panel is being destroyed
+            return
 
     def _build_chapters(self) -> None:
         self._addendum_group = QGroupBox("Addendum")
@@ -741,6 +760,26 @@ class ReportEditor(QWidget):
         incident_row.addWidget(self._incident, 1)
         incident_row.addWidget(self._incident_button)
         layout.addLayout(incident_row)
+        urgent_row = QHBoxLayout()
+        self._urgent_recipient = _LineEdit(self._stack)
+        self._urgent_recipient.setObjectName("urgence-destinataire")
+        self._urgent_recipient.setPlaceholderText("Résultat urgent communiqué à (nom, fonction)")
+        self._urgent_recipient.returnPressed.connect(self._record_urgent)
+        self._urgent_means = QComboBox()
+        self._urgent_means.setObjectName("urgence-moyen")
+        self._urgent_means.addItems(["téléphone", "messagerie sécurisée de santé", "de vive voix"])
+        self._urgent_button = QPushButton("Noter l'appel")
+        self._urgent_button.setObjectName("noter-urgence")
+        self._urgent_button.setToolTip("Note à qui, comment et quand le résultat urgent a été communiqué.")
+        self._urgent_button.clicked.connect(self._record_urgent)
+        urgent_row.addWidget(self._urgent_recipient, 1)
+        urgent_row.addWidget(self._urgent_means)
+        urgent_row.addWidget(self._urgent_button)
+        layout.addLayout(urgent_row)
+        self._urgent_label = QLabel()
+        self._urgent_label.setObjectName("urgence-notee")
+        self._urgent_label.setWordWrap(True)
+        layout.addWidget(self._urgent_label)
         self._form.addWidget(group)
 
     def _number_field(self, name: str, key: str, example: str) -> QLineEdit:
@@ -766,6 +805,35 @@ class ReportEditor(QWidget):
         finally:
             self._applying -= 1
 
+    def _record_urgent(self) -> None:
+        """The urgent result was communicated now, to this recipient, by this means (one undoable step)."""
+        recipient = " ".join(xml_safe(self._urgent_recipient.text()).split())
+        if self._locked or not recipient:
+            return
+        old = self._values["urgent_communication"]
+        means = self._urgent_means.currentText()
+        new = UrgentCommunication(recipient, datetime.now(PARIS), Source.USER, means)
+        self._value_serial += 1
+        label = "Noter la communication du résultat urgent"
+        self._stack.push(_ValueChange(self, "urgent_communication", old, new, label, typing=False))
+        self._applying += 1
+        try:
+            self._urgent_recipient.clear()
+        finally:
+            self._applying -= 1
+
+    def _show_urgent(self, urgent: UrgentCommunication | None) -> None:
+        if urgent is None:
+            self._urgent_label.setText("")
+            self._urgent_label.hide()
+            return
+        at = urgent.at.astimezone(PARIS) if urgent.at.tzinfo else urgent.at
+        self._urgent_label.setText(
+            f"Résultat communiqué en urgence par {urgent.means} à {urgent.recipient} "
+            f"le {at:%d/%m/%Y à %H:%M}."
+        )
+        self._urgent_label.show()
+
     def _build_tab_order(self) -> None:
         chain: list[QWidget] = [self._addendum]
         for chapter in Chapter:
@@ -780,6 +848,9 @@ class ReportEditor(QWidget):
             self._dose_reason,
             self._incident,
             self._incident_button,
+            self._urgent_recipient,
+            self._urgent_means,
+            self._urgent_button,
             self._sign_button,
         ]
         for first, second in itertools.pairwise(chain):
@@ -833,6 +904,8 @@ class ReportEditor(QWidget):
                 self._show_number_errors()
             elif key == "incidents":
                 pass  # shown in the list of injected items at the next refresh
+            elif key == "urgent_communication":
+                self._show_urgent(value)  # type: ignore[arg-type]
             else:
                 self._show_field(key, str(value))
         finally:

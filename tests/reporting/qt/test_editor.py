@@ -8,8 +8,10 @@ Screenshots go to ``artifacts_dir`` (looked at by the developer).
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
@@ -546,3 +548,29 @@ def test_an_addendum_is_written_in_a_new_version(qtbot, artifacts_dir: Path) -> 
     assert report.results == signed.results  # the chapters of version 1 are kept as they were
     editor.undo_stack().undo()
     assert editor.report().addendum.text == ""
+
+
+def test_the_urgent_result_communication_is_noted(
+    qtbot, editor: ReportEditor, artifacts_dir: Path
+) -> None:
+    recipient = editor.findChild(QWidget, "urgence-destinataire")
+    focus(qtbot, recipient)
+    type_text(recipient, "Dr Benali, interne de chirurgie viscérale")
+    means = editor.findChild(QComboBox, "urgence-moyen")
+    means.setCurrentIndex(0)
+    before = datetime.now(ZoneInfo("Europe/Paris"))
+    qtbot.mouseClick(editor.findChild(QWidget, "noter-urgence"), Qt.MouseButton.LeftButton)
+    urgent = editor.report().urgent_communication
+    assert (urgent.recipient, urgent.means, urgent.source) == (
+        "Dr Benali, interne de chirurgie viscérale",
+        "téléphone",
+        Source.USER,
+    )
+    assert before <= urgent.at <= datetime.now(ZoneInfo("Europe/Paris"))
+    shown = editor.findChild(QLabel, "urgence-notee").text()
+    assert shown.startswith("Résultat communiqué en urgence par téléphone à Dr Benali, interne de chirurgie")
+    assert recipient.text() == ""
+    editor.grab().save(str(artifacts_dir / "editeur-verifications.png"))
+    editor.undo_stack().undo()
+    assert editor.report().urgent_communication is None
+    assert not editor.findChild(QLabel, "urgence-notee").isVisibleTo(editor)
