@@ -927,9 +927,8 @@ class ReportEditor(QWidget):
         widget = self._field_widgets.get(key)
         if isinstance(widget, QComboBox):
             if widget.currentText() != value:
-                index = widget.findText(value, Qt.MatchFlag.MatchExactly)
-                if index >= 0:
-                    widget.setCurrentIndex(index)
+                # -1 for a value of its own (or none): the arrow keys then start from the first choice
+                widget.setCurrentIndex(widget.findText(value, Qt.MatchFlag.MatchExactly))
                 widget.setEditText(value)
             if not widget.hasFocus():
                 widget.lineEdit().setCursorPosition(0)  # long choices are read from their start

@@ -484,6 +484,11 @@ def test_typing_steps_close_when_leaving_a_field_or_moving_the_cursor(qtbot, edi
 def test_the_start_of_a_choice_then_tab_picks_it(qtbot, editor: ReportEditor) -> None:
     soft = editor.field_widget("resultats-parties-molles")
     focus(qtbot, soft)
+    assert soft.currentText() == "" and soft.currentIndex() == -1  # no default in the template
+    press(soft, Qt.Key.Key_Down)
+    assert soft.currentText() == "sans anomalie"  # the first choice, not the second
+    editor.undo_stack().undo()
+    assert soft.currentText() == "" and "Parties molles" not in editor.report().results.text
     type_text(soft.lineEdit(), "pla")
     press(soft, Qt.Key.Key_Tab)
     assert "\nParties molles épicrâniennes : plaie du cuir chevelu\n" in editor.report().results.text + "\n"
