@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 
 from viewer.codecs import Lossy
-from viewer.geometry import Geometry, SeriesPlan, SeriesWarning, Slice, WarningKind
-from viewer.headers import PixelSpacing, VoiLut, Window
+from viewer.geometry import Geometry, SeriesPlan, SeriesWarning, Slice, WarningKind, plan_series
+from viewer.headers import FrameInfo, ImageFile, PixelSpacing, VoiLut, Window
 from viewer.measure import Where
 from viewer.plane import PlaneGeometry
 
@@ -34,6 +35,18 @@ class Series:
         self._slopes = np.array([s.frame.rescale_slope for s in plan.slices])
         self._intercepts = np.array([s.frame.rescale_intercept for s in plan.slices])
         self.spacing: PixelSpacing = first.frame.spacing
+
+    @classmethod
+    def preview(cls, image: ImageFile, frame: FrameInfo, pixels: np.ndarray) -> Series:
+        """A one-slice, already loaded series of the loader's preview image: something to show while
+        the headers of a large study are still being read."""
+        single = replace(image, frames=(frame,))
+        series = cls(plan_series([single])[0])
+        if pixels.shape != series.volume.shape[1:]:
+            raise ValueError(f"preview pixels {pixels.shape} do not fit {series.volume.shape[1:]}")
+        series.volume[0] = pixels
+        series._settle([0], LOADED)
+        return series
 
     # --- description -------------------------------------------------------------------------------
     @property

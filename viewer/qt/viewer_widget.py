@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.loader import LoadHandle, LoadObserver, StudyLoad, StudyLoader
+from viewer.loader import LoadHandle, LoadObserver, PreviewImage, StudyLoad, StudyLoader
 from viewer.mpr import ORIENTATIONS, ReformatSeries, SlabMode
 from viewer.plane import intersection_segment
 from viewer.presets import CT_PRESETS
@@ -64,6 +64,7 @@ _TOOLS = (  # tool, label, shortcut
 class _Bridge(QObject):
     """Loader events as signals; emitted on the loader thread, delivered queued on the interface thread."""
 
+    preview = Signal(int, object)
     seriesFound = Signal(int, object)
     slicesLoaded = Signal(int, object, object)
     seriesDone = Signal(int, object)
@@ -77,6 +78,9 @@ class _Observer(LoadObserver):
 
     def file_problem(self, problem: FileProblem) -> None:
         self.bridge.problem.emit(self.token, problem)
+
+    def preview(self, image: PreviewImage) -> None:
+        self.bridge.preview.emit(self.token, image)
 
     def series_found(self, series: Series) -> None:
         self.bridge.seriesFound.emit(self.token, series)
@@ -133,6 +137,7 @@ class ViewerWidget(QWidget):
         super().__init__(parent)
         self.loader = loader
         self._bridge = _Bridge(self)
+        self._bridge.preview.connect(self._on_preview, Qt.ConnectionType.QueuedConnection)
         self._bridge.seriesFound.connect(self._on_series_found, Qt.ConnectionType.QueuedConnection)
         self._bridge.slicesLoaded.connect(self._on_slices_loaded, Qt.ConnectionType.QueuedConnection)
         self._bridge.seriesDone.connect(self._on_series_done, Qt.ConnectionType.QueuedConnection)
@@ -148,6 +153,7 @@ class ViewerWidget(QWidget):
         self._mpr_series: Series | None = None
         self._mpr_stacks: list[ReformatSeries] = []
         self._crosshair: np.ndarray | None = None
+        self._preview: Series | None = None  # the first decoded image, shown until the series are planned
 
         self.viewports = [self._make_viewport() for _ in range(4)]
         self.mpr_viewports = [self._make_viewport() for _ in range(3)]
@@ -220,6 +226,7 @@ class ViewerWidget(QWidget):
             self._handle.cancel()
             self._handle = None
         self._token += 1
+        self._preview = None
         self._series.clear()
         self.thumbnails.clear()
         self._problems.clear()
@@ -563,9 +570,26 @@ class ViewerWidget(QWidget):
             viewport.update()
 
     # --- loader events -----------------------------------------------------------------------------
+    def _on_preview(self, token: int, image: PreviewImage) -> None:
+        """The loader's first decoded image, before any series is assembled: shown at once."""
+        viewport = self.viewports[0]
+        if token != self._token or self._series or viewport.view is not None:
+            return
+        try:
+            self._preview = Series.preview(image.file, image.frame, image.pixels)
+        except Exception:  # a preview that does not fit is simply not shown; the series will be
+            log.warning("preview image not shown", exc_info=True)
+            return
+        viewport.set_view(SliceView(self._preview), self._banner)
+
     def _on_series_found(self, token: int, series: Series) -> None:
         if token != self._token:
             return
+        if self._preview is not None:  # the real series replace the preview
+            for viewport in self.viewports:
+                if viewport.series is self._preview:
+                    viewport.set_view(None)
+            self._preview = None
         number = len(self._series)
         self._series.append(series)
         item = QListWidgetItem(series.label)
