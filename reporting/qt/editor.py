@@ -314,6 +314,14 @@ class _ChapterEdit(QPlainTextEdit):
         finally:
             self._pending = None
 
+    def inputMethodEvent(self, event) -> None:
+        """Characters composed by the input method (dead keys, compose key) are typing too."""
+        self._pending = (f"Saisie dans « {self.title} »", True)
+        try:
+            super().inputMethodEvent(event)
+        finally:
+            self._pending = None
+
     def insertFromMimeData(self, source) -> None:
         """A paste is one undo step, never merged with typing; control characters are cleaned."""
         if source.hasText():

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QTextCursor
+from PySide6.QtGui import QColor, QImage, QInputMethodEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPlainTextEdit, QWidget
 
 from reporting import checks
@@ -579,3 +579,17 @@ def test_the_urgent_result_communication_is_noted(
     editor.undo_stack().undo()
     assert editor.report().urgent_communication is None
     assert not editor.findChild(QLabel, "urgence-notee").isVisibleTo(editor)
+
+
+def test_characters_from_the_input_method_are_typing(qtbot, editor: ReportEditor) -> None:
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    type_text(conclusion, "R")
+    for composed in ("é", "s", "u", "l", "t", "a", "t", " ", "œ", "’"):  # dead keys deliver commits
+        event = QInputMethodEvent()
+        event.setCommitString(composed)
+        QApplication.sendEvent(conclusion, event)
+    assert editor.report().conclusion.text == "Résultat œ’"
+    assert editor.undo_stack().count() == 1
+    editor.undo_stack().undo()
+    assert editor.report().conclusion.text == ""
