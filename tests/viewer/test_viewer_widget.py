@@ -277,3 +277,25 @@ def test_the_series_is_shown_while_it_loads(qtbot, viewer: ViewerWidget, tmp_pat
     assert view is not None and view.state.index == 48 and view.series.complete
     image = _screen(viewer.viewports[0])
     assert max(image.pixelColor(x, viewer.viewports[0].height() // 2).red() for x in range(0, 400, 7)) > 0
+
+
+def test_the_preview_image_is_shown_then_replaced_by_its_series(qtbot, viewer: ViewerWidget,
+                                                                tmp_path: Path) -> None:
+    from viewer.headers import ImageFile, read_image_file
+    from viewer.loader import PreviewImage
+    from viewer.series import Series
+
+    paths = write_series(tmp_path, axial_positions(5))
+    image = read_image_file(str(paths[0]))
+    assert isinstance(image, ImageFile)
+    pixels = np.full((8, 8), 1234, dtype=np.uint16)
+    viewer._banner = BANNER
+    viewer._on_preview(viewer._token, PreviewImage(image, image.frames[0], pixels))
+    shown = viewer.viewports[0].series
+    assert isinstance(shown, Series) and shown.shape == (1, 8, 8) and shown.is_loaded(0)
+    assert int(shown.volume[0, 3, 3]) == 1234 and viewer.series() == []
+    real = Series.preview(image, image.frames[0], pixels)  # any series: the preview gives way to it
+    viewer._on_series_found(viewer._token, real)
+    assert viewer.viewports[0].series is real and viewer.series() == [real]
+    viewer._on_preview(viewer._token - 1, PreviewImage(image, image.frames[0], pixels))  # a stale load
+    assert viewer.viewports[0].series is real
