@@ -17,11 +17,13 @@ carry among its incidents (:meth:`DegradedIncident.as_report_incident`).
 
 Use::
 
-    monitor = ConnectivityMonitor(fast_client.health)
+    monitor = ConnectivityMonitor(fast_client.health, incidents_file=state_dir / "incidents.json",
+                                  trail=trail, platform_url=settings.platform_url)
     monitor.attach(outbox)                   # outbox failures/successes feed the monitor; recovery drains
     monitor.subscribe(on_status)             # LinkStatus: state, since, reason, banner()
     monitor.start()                          # heartbeat thread
     monitor.report_failure(exc)              # from the worklist refresh, the image loader...
+    monitor.report_success()                 # ... and their successes (ends degraded mode at once)
     monitor.incidents_between(opened, now)   # incidents to offer in a report
 
 Listeners are plain callables run on the thread that detected the change; a listener that raises is

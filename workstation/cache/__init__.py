@@ -10,7 +10,10 @@ Use (the composition root)::
     prefetcher.subscribe(on_prefetch_event)                        # STUDY_CACHED, CAP_REACHED, FAILED
     prefetcher.start()
     prefetcher.update(PrefetchRequest(e.study_instance_uid, e.received_at, urgent=..., assigned=...,
-                                      order_id=e.order_id, patient_id=...) for e in worklist if ...)
+                                      order_id=e.order_id, patient_id=...,
+                                      order_hl7=tuple(m.hl7 for m in e.messages)) for e in ...)
+    cache.studies()                                                # offline list; .order_hl7 gives
+                                                                   # the order back (parse_order)
 
     with cache.open_study(study_uid) as opened:                    # decrypted in RAM (/dev/shm), audited
         viewer.load(opened.directory)                              # <SeriesUID>/<SOPInstanceUID>.dcm

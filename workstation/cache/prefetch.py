@@ -92,7 +92,7 @@ class Prefetcher:
         self._cache = cache
         self._dicomweb = dicomweb
         self._cap = size_cap
-        self._runtime = runtime_dir or cache._runtime
+        self._runtime = runtime_dir or cache.runtime_dir
         self._on_failure = on_failure
         self._retry_interval = retry_interval
         self._wanted: list[PrefetchRequest] = []

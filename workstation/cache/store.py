@@ -223,6 +223,11 @@ class StudyCache:
         self._sweep_runtime()
         self._sweep_orphans()
 
+    @property
+    def runtime_dir(self) -> Path:
+        """Where decrypted copies go (RAM-backed when the system has one)."""
+        return self._runtime
+
     @classmethod
     def open(cls, directory: Path, keystore: KeyStore, **kwargs: object) -> StudyCache:
         """The cache under the master key kept in the OS keyring (created on first use)."""
