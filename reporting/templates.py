@@ -33,6 +33,7 @@ from pathlib import Path
 from lxml import etree
 
 from reporting.model import Chapter, Report
+from reporting.order import SiteMessage
 
 log = logging.getLogger(__name__)
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -408,6 +409,19 @@ def choose_template(
         log.info("template choice ambiguous between %s", [t.id for t in ties])
         return None
     return ties[0]
+
+
+def template_for_order(
+    order: SiteMessage,
+    complement: SiteMessage | None = None,
+    templates: Iterable[ReportTemplate] | None = None,
+) -> ReportTemplate | None:
+    """The template for a site's order (flux 1), refined by its complement (flux 4) when it has come:
+    the modality and the act code actually performed win over those asked for."""
+    modality = (complement.modality if complement is not None else "") or order.modality
+    regions = [r.code for r in (order.region, complement.region if complement else None) if r is not None]
+    acts = [complement.act.code] if complement is not None and complement.act is not None else []
+    return choose_template(modality, regions, acts, templates)
 
 
 def template_for_report(

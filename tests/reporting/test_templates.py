@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from reporting.macros import expand, macro_before_cursor, utf16_length
 from reporting.model import Chapter
+from reporting.order import parse_site_message
 from reporting.templates import (
     FieldKind,
     TemplateError,
@@ -20,6 +22,7 @@ from reporting.templates import (
     parse_template,
     split_chapter,
     template_by_id,
+    template_for_order,
     template_for_report,
 )
 from teleplatform.demo import cases
@@ -253,3 +256,16 @@ def test_a_site_folder_keeps_the_good_templates_and_lists_the_broken(tmp_path: P
     assert folder.errors[1].startswith("Modèle « c-casse.html » illisible : XHTML mal formé à la ligne 19 (")
     assert len(folder.errors) == 2
     assert load_folder(tmp_path / "absent") == TemplateFolder((), ())  # nothing, and no exception
+
+
+def test_choice_for_the_ans_example_order_and_complement(shared_dir: Path) -> None:
+    folder = shared_dir / "data" / "hl7" / "ansforge-teleradiologie"
+    order = parse_site_message((folder / "flux1_ORM_O01_demande.hl7").read_text("utf-8"))
+    complement = parse_site_message((folder / "flux4_OMI_O23_complement_post_examen.hl7").read_text("utf-8"))
+    assert (order.modality, order.region.code) == ("MR", "774007")
+    assert template_for_order(order).id == BRAIN_MR  # MR of the head, from the order alone
+    assert complement.act.code == "24590-2"
+    assert template_for_order(order, complement).id == BRAIN_MR
+    ct_order = replace(order, modality="CT")
+    assert template_for_order(ct_order).id == HEAD
+    assert template_for_order(replace(order, modality="US")) is None
