@@ -178,6 +178,10 @@ def test_a_minimal_template_and_a_file(tmp_path: Path) -> None:
     ("change", "message"),
     [
         (
+            ("<title>Essai</title>", "<title>Essai&nbsp;1</title>"),
+            "Modèle « essai.html » illisible : XHTML mal formé à la ligne 4 (Entity 'nbsp' not defined",
+        ),
+        (
             ("<option>b</option></select>", "<option>b</option>"),
             "Modèle « essai.html » illisible : XHTML mal formé à la ligne 12 (",
         ),
