@@ -593,3 +593,18 @@ def test_characters_from_the_input_method_are_typing(qtbot, editor: ReportEditor
     assert editor.undo_stack().count() == 1
     editor.undo_stack().undo()
     assert editor.report().conclusion.text == ""
+
+
+def test_a_bare_draft_opens_and_lists_everything_missing(qtbot) -> None:
+    from reporting.model import new_draft
+
+    editor = ReportEditor(new_draft(), template_by_id(HEAD))
+    qtbot.addWidget(editor)
+    listed = editor.findChild(QWidget, "verifications")
+    codes = [i.code for i in checks.check(editor.report())]
+    assert listed.count() == len(codes) and codes[0] is checks.IssueCode.MISSING_PATIENT
+    assert checks.IssueCode.MISSING_ACT in codes and checks.IssueCode.MISSING_AUTHOR in codes
+    assert _tree_row(editor, "Patient") == ["Patient", "— manquant", ""]
+    assert _tree_row(editor, "Acte") == ["Acte", "— manquant", ""]
+    with qtbot.assertNotEmitted(editor.signRequested):
+        assert editor.request_signature() is False
