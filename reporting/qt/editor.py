@@ -377,9 +377,11 @@ class _FocusWatcher(QObject):
 
 class ReportEditor(QWidget):
     """The report panel. ``report()`` is the model with the edits applied; ``signRequested(Report)``
-    is emitted only when the pre-sign checks find nothing missing."""
+    is emitted only when the pre-sign checks find nothing missing; ``reportChanged(Report)`` follows
+    the edits (at most every quarter of a second) so that the application can keep the draft safe."""
 
     signRequested = Signal(object)
+    reportChanged = Signal(object)
 
     def __init__(
         self, report: Report, template: ReportTemplate | None = None, parent: QWidget | None = None
@@ -401,7 +403,8 @@ class ReportEditor(QWidget):
         self._build()
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
         self._refresh_timer.timeout.connect(self._refresh)
-        self._stack.indexChanged.connect(lambda _index: self._refresh_timer.start())
+        self._edited = False
+        self._stack.indexChanged.connect(self._stack_moved)
         self.set_report(report)
 
     # --- public API ---------------------------------------------------------------------------------
@@ -439,6 +442,7 @@ class ReportEditor(QWidget):
         """Show another report (or a new version): the undo history starts again; a signed one is locked."""
         self._report = report
         self._stack.clear()
+        self._edited = False
         self._applying += 1
         try:
             for chapter in Chapter:
@@ -1095,10 +1099,17 @@ class ReportEditor(QWidget):
 
     # --- checks, preview, navigation ------------------------------------------------------------------
 
+    def _stack_moved(self, _index: int) -> None:
+        self._edited = True
+        self._refresh_timer.start()
+
     def _refresh(self) -> None:
         self._undo_action.setEnabled(not self._locked and self._stack.canUndo())
         self._redo_action.setEnabled(not self._locked and self._stack.canRedo())
         report = self.report()
+        if self._edited:
+            self._edited = False
+            self.reportChanged.emit(report)
         current = self._tree.currentItem()
         selected = current.data(0, Qt.ItemDataRole.UserRole) if current is not None else None
         self._fill_injected(report)

@@ -608,3 +608,17 @@ def test_a_bare_draft_opens_and_lists_everything_missing(qtbot) -> None:
     assert _tree_row(editor, "Acte") == ["Acte", "— manquant", ""]
     with qtbot.assertNotEmitted(editor.signRequested):
         assert editor.request_signature() is False
+
+
+def test_report_changed_follows_the_edits_for_safekeeping(qtbot, editor: ReportEditor) -> None:
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    with qtbot.waitSignal(editor.reportChanged, timeout=2000) as signal:
+        type_text(conclusion, "Brouillon à garder")
+    [kept] = signal.args
+    assert kept.conclusion.text == "Brouillon à garder" and kept == editor.report()
+    with qtbot.waitSignal(editor.reportChanged, timeout=2000) as signal:
+        editor.undo_stack().undo()
+    assert signal.args[0].conclusion.text == ""
+    with qtbot.assertNotEmitted(editor.reportChanged, wait=500):
+        editor.set_report(editor.report())  # showing a report is not an edit
