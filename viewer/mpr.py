@@ -40,6 +40,14 @@ _CONVENTIONS = {
 ORIENTATIONS = ("axiale", "coronale", "sagittale")
 
 
+class NotAVolume(ValueError):
+    """The series cannot be reformatted; ``message_fr`` says why to the user."""
+
+    def __init__(self, detail: str, message_fr: str) -> None:
+        super().__init__(detail)
+        self.message_fr = message_fr
+
+
 class SlabMode(Enum):
     THIN = "coupe fine"
     MIP = "MIP"
@@ -71,8 +79,14 @@ class VolumeGrid:
     @classmethod
     def of(cls, series: Series) -> VolumeGrid:
         if series.geometry is None or series.is_colour or series.shape[0] < 2:
-            raise ValueError("a reformat needs a greyscale stack of several slices with a patient geometry")
-        return cls(series.geometry.index_to_patient(), series.shape)
+            raise NotAVolume("a reformat needs a greyscale stack of several slices with a patient geometry",
+                             "il faut une pile de plusieurs coupes en niveaux de gris avec une position et "
+                             "une orientation dans le patient")
+        matrix = series.geometry.index_to_patient()
+        if abs(float(np.linalg.det(matrix[:3, :3]))) < 1e-9:
+            raise NotAVolume("first and last slices share one position",
+                             "les coupes n'avancent pas le long de la pile (positions confondues)")
+        return cls(matrix, series.shape)
 
     def to_patient(self, voxel: Sequence[float] | np.ndarray) -> np.ndarray:
         return self.origin + self.axes @ np.asarray(voxel, dtype=np.float64)
@@ -163,7 +177,17 @@ class ReformatSeries:
             candidate = cls(source, fixed)
             if candidate.name == name:
                 return candidate
-        raise ValueError(f"la série ne permet pas de reconstruction {name}")
+        raise NotAVolume(f"no {name} plane in this stack", f"pas de plan {name} dans cette pile")
+
+    @classmethod
+    def three(cls, source: Series) -> list[ReformatSeries]:
+        """Axial, coronal and sagittal stacks; for an oblique acquisition, the three planes of its voxel
+        grid (acquired plane first), named by their dominant orientation."""
+        stacks = [cls(source, fixed) for fixed in range(3)]
+        by_name = {stack.name: stack for stack in stacks}
+        if all(name in by_name for name in ORIENTATIONS):
+            return [by_name[name] for name in ORIENTATIONS]
+        return stacks
 
     # --- what SliceView and the viewport ask of a series ------------------------------------------
     @property

@@ -150,3 +150,32 @@ def test_a_plane_never_copies_the_volume(tmp_path: Path) -> None:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert peak < 0.15 * volume_bytes, (name, peak)
+
+
+def test_three_planes_of_an_oblique_stack_and_refusals(tmp_path: Path) -> None:
+    from tests.viewer.factories import AXIAL
+    from viewer.mpr import NotAVolume
+
+    for degrees, expected in ((30, ["axiale", "coronale", "sagittale"]), (40, None)):
+        c, d = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+        oblique = (c, 0.0, d, 0.0, 1.0, 0.0)  # rows tilted towards the head: normal (-d, 0, c)
+        positions = [(-2.0 - d * k, -2.0, c * k) for k in range(6)]
+        write_series(tmp_path / f"obl{degrees}", positions, orientation=oblique,
+                     pixels_for=lambda r: ramp(r)[:8, :8])
+        stacks = ReformatSeries.three(load_study(tmp_path / f"obl{degrees}").series[0])
+        assert all(s.volume[0].shape == s.shape[1:] for s in stacks)
+        if expected:
+            assert [s.name for s in stacks] == expected
+        else:  # too oblique to name every plane: the voxel grid's planes, the acquired one first
+            assert [s.fixed for s in stacks] == [0, 1, 2] and "oblique" in [s.name for s in stacks]
+    # every slice at one place: not a volume, said in French
+    write_series(tmp_path / "same", [(0.0, 0.0, 5.0)], orientation=AXIAL)
+    write_series(tmp_path / "dup", [(0.0, 0.0, 5.0), (0.0, 0.0, 5.0)], orientation=AXIAL,
+                 extra={"SeriesNumber": 9})
+    duplicate = next(s for s in load_study(tmp_path / "dup").series if s.shape[0] == 2)
+    with pytest.raises(NotAVolume) as refused:
+        ReformatSeries.three(duplicate)
+    assert "positions confondues" in refused.value.message_fr
+    single = load_study(tmp_path / "same").series[0]
+    with pytest.raises(NotAVolume, match="several slices"):
+        ReformatSeries.three(single)

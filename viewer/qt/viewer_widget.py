@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.loader import LoadHandle, LoadObserver, PreviewImage, StudyLoad, StudyLoader
-from viewer.mpr import ORIENTATIONS, ReformatSeries, SlabMode
+from viewer.mpr import NotAVolume, ReformatSeries, SlabMode
 from viewer.plane import intersection_segment
 from viewer.presets import CT_PRESETS
 from viewer.problems import FileProblem
@@ -481,11 +481,10 @@ class ViewerWidget(QWidget):
             self._show_mpr_refusal("La série est encore en cours de chargement : MPR disponible à la fin.")
             return False
         try:
-            stacks = [ReformatSeries.orientation(source, name) for name in ORIENTATIONS]
-        except ValueError as exc:
-            log.info("no MPR for %s: %s", source.series_instance_uid, exc)
-            self._show_mpr_refusal("Reconstruction impossible : il faut une pile de coupes en niveaux de "
-                                   "gris avec une géométrie (position et orientation) dans le patient.")
+            stacks = ReformatSeries.three(source)
+        except NotAVolume as exc:
+            log.info("no MPR: %s", exc)
+            self._show_mpr_refusal(f"Reconstruction impossible : {exc.message_fr}.")
             return False
         self._mpr_series, self._mpr_stacks = source, stacks
         window = self._active.view.state.window if self._active.view is not None else None
