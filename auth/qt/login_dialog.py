@@ -5,6 +5,11 @@ workstation, :meth:`auth.session.Session.login` over the platform client) and sh
 whatever that function's error says (``user_message``). The call runs in a worker thread because
 it waits on the network (up to the client's timeout): a frozen login window at 3 a.m. looks like a
 crashed workstation.
+
+Another way in (the room for Pro Santé Connect): given ``external_sign_in`` (in the workstation,
+``lambda: session.login_external(lambda: OidcSignIn(...).run().identity)``, see :mod:`auth.oidc`),
+the dialog shows a second button that runs it the same way: the provider's page opens in the
+system browser, the dialog waits (and can be quit) until the sign-in comes back.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +35,7 @@ from PySide6.QtWidgets import (
 log = logging.getLogger(__name__)
 
 LoginFunction = Callable[[str, str, str], Any]
+ExternalSignIn = Callable[[], Any]
 
 OTP_LENGTH = 6
 # Platform error codes after which the one-time code alone must be typed again.
@@ -55,9 +62,12 @@ class LoginDialog(QDialog):
         *,
         platform_label: str = "",
         parent: QWidget | None = None,
+        external_sign_in: ExternalSignIn | None = None,
+        external_label: str = "Se connecter avec Pro Santé Connect",
     ) -> None:
         super().__init__(parent)
         self._login_function = login_function
+        self._external_sign_in = external_sign_in
         self._busy = False
         self._abandoned = False
         self.result_value: Any = None
@@ -131,6 +141,24 @@ class LoginDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
 
+        self.external_button: QPushButton | None = None
+        self.external_hint = QLabel(
+            "La page de connexion s'ouvre dans votre navigateur ; revenez ici une fois connecté."
+        )
+        self.external_hint.setObjectName("externalHint")
+        self.external_hint.setWordWrap(True)
+        self.external_hint.hide()
+        if external_sign_in is not None:
+            separator = QLabel("ou")
+            separator.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.external_button = QPushButton(external_label)
+            self.external_button.setObjectName("externalSignInButton")
+            self.external_button.setAutoDefault(False)
+            self.external_button.clicked.connect(self.sign_in_externally)
+            layout.addWidget(separator)
+            layout.addWidget(self.external_button)
+            layout.addWidget(self.external_hint)
+
         for edit in (self.login_edit, self.password_edit, self.otp_edit):
             edit.textChanged.connect(self._update_button)
         self._update_button()
@@ -148,12 +176,15 @@ class LoginDialog(QDialog):
     def _update_button(self) -> None:
         self.login_button.setEnabled(self._ready() and not self._busy)
 
-    def _set_busy(self, busy: bool) -> None:
+    def _set_busy(self, busy: bool, external: bool = False) -> None:
         self._busy = busy
         for edit in (self.login_edit, self.password_edit, self.otp_edit):
             edit.setEnabled(not busy)
         self.progress.setVisible(busy)
-        self.login_button.setText("Connexion…" if busy else "Se connecter")
+        self.login_button.setText("Connexion…" if busy and not external else "Se connecter")
+        if self.external_button is not None:
+            self.external_button.setEnabled(not busy)
+        self.external_hint.setVisible(busy and external)
         self._update_button()
 
     def show_error(self, message: str) -> None:
@@ -169,16 +200,23 @@ class LoginDialog(QDialog):
         login = self.login_edit.text().strip()
         password = self.password_edit.text()
         otp = self.otp_edit.text()
+        self._start(lambda: self._login_function(login, password, otp), external=False)
+
+    def sign_in_externally(self) -> None:
+        """Run the identity provider's sign-in (browser) in a worker thread."""
+        if self._busy or self._external_sign_in is None:
+            return
+        self._start(self._external_sign_in, external=True)
+
+    def _start(self, call: Callable[[], Any], external: bool) -> None:
         self.error_label.hide()
         self._abandoned = False
-        self._set_busy(True)
-        threading.Thread(
-            target=self._work, args=(login, password, otp), name="login", daemon=True
-        ).start()
+        self._set_busy(True, external)
+        threading.Thread(target=self._work, args=(call,), name="login", daemon=True).start()
 
-    def _work(self, login: str, password: str, otp: str) -> None:
+    def _work(self, call: Callable[[], Any]) -> None:
         try:
-            value = self._login_function(login, password, otp)
+            value = call()
         except Exception as exc:  # shown to the user in French below, never a crash
             outcome, payload = self._relay.failed, exc
         else:

@@ -3,6 +3,7 @@
 The same dialog against the real platform over HTTPS is exercised in
 tests/workstation/test_gui_login_worklist.py.
 """
+
 from __future__ import annotations
 
 import threading
@@ -13,6 +14,7 @@ from PySide6.QtCore import Qt
 from auth.errors import AuthError
 from auth.qt.login_dialog import UNEXPECTED_ERROR, LoginDialog
 from auth.session import LoginRejected, PlatformUnreachable
+from tests.teleplatform.conftest import start_live  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.gui
 
@@ -38,12 +40,21 @@ def test_button_waits_for_all_fields_and_six_digits(qtbot) -> None:
 @pytest.mark.parametrize(
     ("error", "shown", "password_kept"),
     [
-        (LoginRejected("bad_otp", "bad otp", "Code à usage unique incorrect."),
-         "Code à usage unique incorrect.", True),
-        (LoginRejected("bad_credentials", "bad pw", "Identifiant ou mot de passe incorrect."),
-         "Identifiant ou mot de passe incorrect.", False),
-        (PlatformUnreachable("timeout", "La plateforme est injoignable."),
-         "La plateforme est injoignable.", True),
+        (
+            LoginRejected("bad_otp", "bad otp", "Code à usage unique incorrect."),
+            "Code à usage unique incorrect.",
+            True,
+        ),
+        (
+            LoginRejected("bad_credentials", "bad pw", "Identifiant ou mot de passe incorrect."),
+            "Identifiant ou mot de passe incorrect.",
+            False,
+        ),
+        (
+            PlatformUnreachable("timeout", "La plateforme est injoignable."),
+            "La plateforme est injoignable.",
+            True,
+        ),
         (RuntimeError("boom"), UNEXPECTED_ERROR, True),
     ],
 )
@@ -101,3 +112,67 @@ def test_auth_error_base_is_enough_for_a_message(qtbot) -> None:
     dialog.submit()
     qtbot.waitUntil(lambda: dialog.error_label.text() != "", timeout=3000)
     assert dialog.error_label.text() == "Compte verrouillé pendant 15 minutes."
+
+
+def test_external_sign_in_button_end_to_end(qtbot, tmp_path, start_live, artifacts_dir) -> None:  # noqa: F811
+    """Pro Santé Connect's button: the provider's page 'opens in the browser' (played by the test
+    against the reference platform), the dialog waits with its hint, then accepts the identity."""
+    from auth.oidc import OidcSignIn
+    from auth.session import Session
+    from teleplatform.oidc import CLIENT_ID
+    from tests.auth.oidc_browser import Browser, _steps, start_provider
+
+    live = start_provider(tmp_path, start_live)
+    browser = Browser(live, _steps(live))
+    opened = threading.Event()
+    proceed = threading.Event()
+
+    def system_browser(url: str) -> bool:
+        opened.set()
+        assert proceed.wait(10)  # the user is typing in the browser meanwhile
+        return browser.open(url)
+
+    session = Session(verifier=None, clock=lambda: 0.0)  # type: ignore[arg-type]  # no password login here
+    sign_in = OidcSignIn(live.base_url, CLIENT_ID, live.ca_path, open_browser=system_browser)
+    dialog = LoginDialog(
+        lambda *a: None,
+        platform_label=live.base_url,
+        external_sign_in=lambda: session.login_external(lambda: sign_in.run(wait=15).identity),
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.external_button is not None and dialog.external_button.text() == (
+        "Se connecter avec Pro Santé Connect"
+    )
+    qtbot.mouseClick(dialog.external_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(opened.is_set, timeout=5000)
+    qtbot.waitUntil(dialog.external_hint.isVisible, timeout=2000)
+    assert not dialog.external_button.isEnabled() and not dialog.login_edit.isEnabled()
+    dialog.grab().save(str(artifacts_dir / "login_dialog_psc_waiting.png"))
+    proceed.set()
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=15000)
+    assert dialog.result_value.login == "dr.durand" and dialog.result() == 1
+    assert session.identity is not None and session.identity.login == "dr.durand"
+
+
+def test_external_sign_in_failure_is_shown_in_french(qtbot) -> None:
+    def refused() -> None:
+        raise LoginRejected(
+            "access_denied", "provider said no", "Le fournisseur d'identité a refusé la connexion."
+        )
+
+    dialog = LoginDialog(lambda *a: None, external_sign_in=refused)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.sign_in_externally()
+    qtbot.waitUntil(dialog.error_label.isVisible, timeout=3000)
+    assert dialog.error_label.text() == "Le fournisseur d'identité a refusé la connexion."
+    assert dialog.external_button is not None and dialog.external_button.isEnabled()
+    assert not dialog.external_hint.isVisible() and dialog.result() == 0
+
+
+def test_without_an_external_provider_there_is_no_button(qtbot) -> None:
+    dialog = LoginDialog(lambda *a: None)
+    qtbot.addWidget(dialog)
+    assert dialog.external_button is None
