@@ -179,3 +179,17 @@ def test_thousands_of_repaints_do_not_abort_the_interpreter(qtbot, viewport: Vie
         viewport.repaint()
     assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
     assert before - sys.getrefcount(None) < 1 << 40
+
+
+def test_the_magnifier_shows_the_image_twice_larger_around_the_cursor(qtbot, viewport: Viewport,
+                                                                        artifacts_dir: Path) -> None:
+    viewport.tool = Tool.MAGNIFIER
+    # the bright square covers display 0-100 (16 px at 6.25); (110, 80) is just outside it
+    assert _grey(viewport, 110, 80) < 255
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(80, 80))
+    # magnified around (80, 80): display (110, 80) now shows image point 80 + 30 / 2 = 95: inside
+    assert _grey(viewport, 110, 80) == 255
+    assert _grey(viewport, 80 + 70, 80) < 255  # 80 + 70 / 2 = 115: outside, still in the disc
+    viewport.grab().save(str(artifacts_dir / "viewport_magnifier.png"))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(80, 80))
+    assert _grey(viewport, 110, 80) < 255

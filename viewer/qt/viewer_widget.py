@@ -58,6 +58,7 @@ _TOOLS = (  # tool, label, shortcut
     (Tool.RECTANGLE, "Rectangle", "T"),
     (Tool.FREEHAND, "Main levée", "O"),
     (Tool.CROSSHAIR, "Réticule", "X"),
+    (Tool.MAGNIFIER, "Loupe", "G"),
 )
 
 

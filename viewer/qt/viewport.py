@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPen,
     QPolygonF,
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 MIME_SERIES = "application/x-teleradiologie-series"
 HANDLE_PX = 7.0  # a click this close to a measurement point grabs it
 CINE_FPS = 10
+MAGNIFIER_FACTOR, MAGNIFIER_RADIUS = 2.0, 110.0
 
 
 class Tool(Enum):
@@ -54,6 +56,7 @@ class Tool(Enum):
     ZOOM = "zoom"
     PAN = "deplacement"
     CROSSHAIR = "reticule"
+    MAGNIFIER = "loupe"
     LENGTH = "longueur"
     ANGLE = "angle"
     COBB = "cobb"
@@ -129,6 +132,7 @@ class Viewport(QWidget):
         self._selected: Drawn | None = None
         self._drag: _Drag | None = None
         self._probe = ""
+        self._magnifier: QPointF | None = None  # cursor position while the magnifier is held
         self._cache_key: tuple[object, ...] | None = None
         self._cache: tuple[np.ndarray, QImage] | None = None
         self._auto_fit = True
@@ -257,6 +261,28 @@ class Viewport(QWidget):
         self._paint_corners(painter)
         self._paint_orientation(painter)
         self._paint_scale(painter)
+        if image is not None and self._magnifier is not None:
+            self._paint_magnifier(painter, image)
+
+    def _paint_magnifier(self, painter: QPainter, image: QImage) -> None:
+        """A disc showing the image MAGNIFIER_FACTOR times larger around the cursor, pixels exact."""
+        assert self.view is not None and self._magnifier is not None
+        centre = self._magnifier
+        left, top, width, height = self.view.display_rect(self._size())
+        factor = MAGNIFIER_FACTOR
+        target = QRectF(centre.x() + (left - centre.x()) * factor, centre.y() + (top - centre.y()) * factor,
+                        width * factor, height * factor)
+        clip = QPainterPath()
+        clip.addEllipse(centre, MAGNIFIER_RADIUS, MAGNIFIER_RADIUS)
+        painter.save()
+        painter.setClipPath(clip)
+        painter.fillRect(QRectF(centre.x() - MAGNIFIER_RADIUS, centre.y() - MAGNIFIER_RADIUS,
+                                2 * MAGNIFIER_RADIUS, 2 * MAGNIFIER_RADIUS), Qt.GlobalColor.black)
+        painter.drawImage(target, image)
+        painter.restore()
+        painter.setPen(QPen(YELLOW, 1.5))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.drawEllipse(centre, MAGNIFIER_RADIUS, MAGNIFIER_RADIUS)
 
     # --- overlays ----------------------------------------------------------------------------------
     def _font(self, painter: QPainter, bold: bool = False, size: int = 10) -> None:
@@ -599,6 +625,11 @@ class Viewport(QWidget):
             self._drag = _Drag("crosshair", pos, pos)
             self._move_crosshair(pos)
             return
+        if self.tool is Tool.MAGNIFIER:
+            self._drag = _Drag("magnify", pos, pos)
+            self._magnifier = pos
+            self.update()
+            return
         mode = {Tool.SCROLL: "scroll", Tool.WINDOW: "window", Tool.ZOOM: "zoom", Tool.PAN: "pan"}[self.tool]
         w, h = self._size()
         self._drag = _Drag(mode, pos, pos, anchor=(pos.x() - w / 2, pos.y() - h / 2))
@@ -655,10 +686,17 @@ class Viewport(QWidget):
             self.update()
         elif drag.mode == "crosshair":
             self._move_crosshair(pos)
+        elif drag.mode == "magnify":
+            self._magnifier = pos
+            self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         drag, self._drag = self._drag, None
         if drag is None:
+            return
+        if drag.mode == "magnify":
+            self._magnifier = None
+            self.update()
             return
         if drag.mode == "edit" and drag.target is not None:
             measurement = self._compute(drag.target)
