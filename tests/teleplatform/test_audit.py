@@ -35,6 +35,7 @@ def _journal_lines(path: Path, count: int, key: bytes = K0) -> list[str]:
             Outcome.SUCCESS,
             AuditSource("poste-1"),
             (user,),
+            description="requête « à valider » refusée ü" if i % 3 == 0 else "",  # escaped in the line
         )
         for i in range(count)
     ]

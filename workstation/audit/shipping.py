@@ -36,6 +36,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -177,6 +178,7 @@ class AuditShipper:
         self._transport = transport
         self._acks = acks or AckStore(self.path)
         self._batch = batch
+        self._lock = threading.Lock()  # a timer and the logout may ship at once: one at a time
 
     def acknowledged(self) -> ChainHead | None:
         chain = chain_id(self.path)
@@ -193,6 +195,10 @@ class AuditShipper:
         Raises :class:`ShippingError` (nothing lost: the rest is sent next time) and
         :class:`JournalTampered` (the journal no longer contains what the platform acknowledged).
         """
+        with self._lock:
+            return self._ship()
+
+    def _ship(self) -> ShipReport:
         chain = chain_id(self.path)
         if chain is None:
             return ShipReport(0, None)
@@ -227,18 +233,19 @@ class AuditShipper:
         (try again later) and :class:`JournalTampered` (the platform says the key does not seal
         what it received: the journal or the key was replaced).
         """
-        chain = chain_id(self.path)
-        if chain is None or self.acknowledged() is None:
-            return False
-        key = keystore.load(SecretName.AUDIT_JOURNAL_KEY)
-        if key is None:
-            return False
-        with key:
-            try:
-                verified = self._transport.escrow(chain, key)
-            except ChainRefused as refused:
-                raise self._tampered(None, f"initial key refused: {refused}") from refused
-        keystore.delete(SecretName.AUDIT_JOURNAL_KEY)
+        with self._lock:
+            chain = chain_id(self.path)
+            if chain is None or self.acknowledged() is None:
+                return False
+            key = keystore.load(SecretName.AUDIT_JOURNAL_KEY)
+            if key is None:
+                return False
+            with key:
+                try:
+                    verified = self._transport.escrow(chain, key)
+                except ChainRefused as refused:
+                    raise self._tampered(None, f"initial key refused: {refused}") from refused
+            keystore.delete(SecretName.AUDIT_JOURNAL_KEY)
         log.info(
             "audit journal: initial key handed to the platform (%d records verified) and deleted", verified
         )
