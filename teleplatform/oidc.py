@@ -68,7 +68,7 @@ def s256(verifier: str) -> str:
 
 
 def _hash(code: str) -> str:
-    return hashlib.sha256(code.encode("ascii")).hexdigest()
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()  # whatever a client sends: no 500
 
 
 def valid_redirect_uri(uri: str) -> bool:

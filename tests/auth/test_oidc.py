@@ -277,3 +277,19 @@ def test_the_browser_never_returning_times_out(live: Live) -> None:
     query = parse_qs(urlsplit(opened[0]).query)
     assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) == 43
     assert query["redirect_uri"][0].startswith("http://127.0.0.1:")
+
+
+def test_token_endpoint_refuses_garbage_cleanly(live: Live) -> None:
+    base = {"grant_type": "authorization_code", "redirect_uri": REDIRECT, "client_id": CLIENT_ID}
+    odd = live.session.post(
+        live.url("/oidc/token"), data={**base, "code": "é\u0000", "code_verifier": Pkce.new().verifier}
+    )
+    assert (odd.status_code, odd.json()["error"]) == (400, "invalid_grant")
+    grant = live.session.post(live.url("/oidc/token"), data={**base, "grant_type": "password"})
+    assert grant.json()["error"] == "unsupported_grant_type"
+    client = live.session.post(live.url("/oidc/token"), data={**base, "client_id": "autre"})
+    assert (client.status_code, client.json()["error"]) == (401, "invalid_client")
+    short = live.session.post(live.url("/oidc/token"), data={**base, "code": "x", "code_verifier": "court"})
+    assert short.json()["error"] == "invalid_request"
+    as_json = live.session.post(live.url("/oidc/token"), json=base)
+    assert as_json.status_code == 415
