@@ -79,7 +79,14 @@ from reporting.model import (
     Sourced,
     UrgentCommunication,
 )
-from reporting.templates import FieldKind, ReportTemplate, TemplateField, compose_chapter, split_chapter
+from reporting.templates import (
+    FieldKind,
+    ReportTemplate,
+    TemplateField,
+    builtin_templates,
+    compose_chapter,
+    split_chapter,
+)
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
@@ -583,7 +590,17 @@ class ReportEditor(QWidget):
         self._header = QLabel()
         self._header.setWordWrap(True)
         self._header.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self._header)
+        header_row = QHBoxLayout()
+        header_row.addWidget(self._header, 1)
+        self._template_choice = QComboBox()
+        self._template_choice.setObjectName("modele")
+        self._template_choice.setToolTip(
+            "Modèle de compte rendu. En changer garde le texte déjà écrit (en texte libre) ; "
+            "l'historique d'annulation repart de zéro."
+        )
+        self._template_choice.activated.connect(self._template_chosen)
+        header_row.addWidget(self._template_choice)
+        layout.addLayout(header_row)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
@@ -606,12 +623,7 @@ class ReportEditor(QWidget):
         splitter.addWidget(self._tabs)
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
-        content = QWidget()
-        self._form = QVBoxLayout(content)
-        self._build_chapters()
-        self._build_verifications()
-        self._form.addStretch(1)
-        self._scroll.setWidget(content)
+        self._build_form()
         self._tabs.addTab(self._scroll, "Rédaction")
         self._preview = QTextBrowser()
         self._preview.setObjectName("apercu")
@@ -649,6 +661,7 @@ class ReportEditor(QWidget):
         for action in (self._undo_action, self._redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
+        self._fill_template_choice()
         self._build_tab_order()
         app = QApplication.instance()
         if app is not None:
@@ -662,6 +675,58 @@ class ReportEditor(QWidget):
                 self._scroll.ensureWidgetVisible(new, 10, 30)
         except RuntimeError:  # the panel is being destroyed
             return
+
+    def _build_form(self) -> None:
+        """The writing form (template chapters, the radiologist's checks), rebuilt for a new template."""
+        self._field_widgets.clear()
+        self._chapter_edits.clear()
+        self._chapter_badges.clear()
+        content = QWidget()
+        self._form = QVBoxLayout(content)
+        self._build_chapters()
+        self._build_verifications()
+        self._form.addStretch(1)
+        old = self._scroll.takeWidget()
+        self._scroll.setWidget(content)
+        if old is not None:
+            old.deleteLater()
+            self._build_tab_order()  # at start-up, once the rest of the panel exists
+
+    def _fill_template_choice(self) -> None:
+        self._template_choice.clear()
+        self._template_choice.addItem("Sans modèle", None)
+        known = list(builtin_templates())
+        if self._template is not None and all(t.id != self._template.id for t in known):
+            known.append(self._template)
+        for template in known:
+            self._template_choice.addItem(template.title, template.id)
+        self._template_choices = {t.id: t for t in known}
+        index = self._template_choice.findData(self._template.id if self._template else None)
+        self._template_choice.setCurrentIndex(max(index, 0))
+
+    def _template_chosen(self, index: int) -> None:
+        template_id = self._template_choice.itemData(index)
+        template = self._template_choices.get(template_id) if template_id else None
+        if (template.id if template else None) != (self._template.id if self._template else None):
+            self.set_template(template)
+
+    def set_template(self, template: ReportTemplate | None) -> None:
+        """Write with another template (or none). What was written stays: the fields of the old template
+        become free text, and a chapter still at the old template's defaults takes the new ones."""
+        if self._locked:
+            return
+        current = self.report()
+        old = self._template
+        chapters: dict[str, object] = {}
+        for chapter in Chapter:
+            narrative = current.chapter(chapter)
+            if old is not None and narrative.text == old.default_text(chapter):
+                chapters[chapter.attribute] = Narrative("", narrative.source)
+        self._template = template
+        self._build_form()
+        self._fill_template_choice()
+        self.set_report(replace(current, **chapters))  # type: ignore[arg-type]
+        log.info("template changed from %s to %s", old.id if old else None, template.id if template else None)
 
     def _build_chapters(self) -> None:
         self._addendum_group = QGroupBox("Addendum")

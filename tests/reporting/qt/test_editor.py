@@ -622,3 +622,37 @@ def test_report_changed_follows_the_edits_for_safekeeping(qtbot, editor: ReportE
     assert signal.args[0].conclusion.text == ""
     with qtbot.assertNotEmitted(editor.reportChanged, wait=500):
         editor.set_report(editor.report())  # showing a report is not an edit
+
+
+def test_switching_template_keeps_what_was_written(qtbot, editor: ReportEditor, artifacts_dir: Path) -> None:
+    choice = editor.findChild(QComboBox, "modele")
+    assert choice.currentText() == "Scanner cérébral sans injection"
+    assert [choice.itemText(i) for i in range(choice.count())] == [
+        "Sans modèle",
+        "IRM cérébrale",
+        "Radiographie du thorax",
+        "Scanner thoraco-abdomino-pelvien avec injection",
+        "Scanner cérébral sans injection",
+    ]
+    results = editor.chapter_edit(Chapter.RESULTS)
+    focus(qtbot, results)
+    type_text(results, "Sinus normaux.")
+    written = editor.report().results.text
+    choice.setFocus()
+    choice.setCurrentIndex(1)
+    choice.activated.emit(1)  # what a pick in the list emits
+    assert editor.template().id == "tlr-irm-cerebrale"
+    report = editor.report()
+    # technique was still at the CT defaults: it takes the MR ones; results had been written: kept whole
+    assert report.technique.text == template_by_id("tlr-irm-cerebrale").default_text(Chapter.TECHNIQUE)
+    assert report.results.text == written
+    assert editor.chapter_edit(Chapter.RESULTS).toPlainText() == written  # the CT fields became free text
+    assert editor.field_widget("resultats-diffusion").currentText() == ""
+    assert editor.undo_stack().count() == 0
+    qtbot.wait(50)  # let the new form lay itself out
+    editor.grab().save(str(artifacts_dir / "editeur-changement-modele.png"))
+    choice.setCurrentIndex(0)
+    choice.activated.emit(0)
+    assert editor.template() is None and editor.report().results.text == written
+    with pytest.raises(KeyError):
+        editor.field_widget("resultats-diffusion")
