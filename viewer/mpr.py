@@ -302,6 +302,83 @@ class ReformatSeries:
                         self.slab[0], self.slab[1] / float(self.grid.spacing_mm[self.fixed]))
 
 
+class ObliqueSeries(ReformatSeries):
+    """Parallel planes of any orientation through the volume (trilinear, through vtkImageReslice), as a
+    stack: ``right`` and ``down`` are the screen directions in the patient (LPS), the planes step along
+    their normal by the finest voxel spacing and cover the whole volume."""
+
+    def __init__(self, source: Series, right: Sequence[float], down: Sequence[float], name: str) -> None:
+        self.source = source
+        self.grid = VolumeGrid.of(source)
+        self.fixed = -1
+        self.name = name
+        u = np.asarray(right, dtype=np.float64)
+        u /= np.linalg.norm(u)
+        v = np.asarray(down, dtype=np.float64)
+        v -= u * float(np.dot(u, v))
+        v /= np.linalg.norm(v)
+        self.u, self.v, self.n = u, v, np.cross(u, v)
+        self.pixel_mm = float(self.grid.spacing_mm.min())
+        corners = np.array([self.grid.to_patient((k, i, j))
+                            for k in (0, self.grid.shape[0] - 1) for i in (0, self.grid.shape[1] - 1)
+                            for j in (0, self.grid.shape[2] - 1)])
+        low = np.array([(corners @ axis).min() for axis in (u, v, self.n)])
+        high = np.array([(corners @ axis).max() for axis in (u, v, self.n)])
+        self._counts = tuple(int(np.floor((high[a] - low[a]) / self.pixel_mm + 1e-9)) + 1 for a in range(3))
+        self._base = low[0] * u + low[1] * v + low[2] * self.n  # pixel (0, 0) of plane 0
+        self.slab = (SlabMode.THIN, 0.0)
+        self.version = 0
+        self.volume = _PlaneStack(self)
+        self.spacing = PixelSpacing(self.pixel_mm, self.pixel_mm, SpacingSource.PATIENT,
+                                    "Reconstruction oblique : distances mesurées dans le plan du patient.")
+        middle = source.shape[0] // 2
+        self._rescale = source.rescale(middle)
+        self._reference_slice = middle
+        self._fill = float(self.grid_minimum())
+
+    def grid_minimum(self) -> float:
+        """Outside the volume: the lowest stored value of the series (air, black), not zero."""
+        found = self.source.stored_range()
+        return float(found[0]) if found is not None else 0.0
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (self._counts[2], self._counts[1], self._counts[0])
+
+    def slice_thickness(self, index: int) -> float | None:
+        mode, thickness = self.slab
+        return thickness if mode is not SlabMode.THIN else self.pixel_mm
+
+    def plane(self, index: int) -> PlaneGeometry:
+        origin = self._base + index * self.pixel_mm * self.n
+        return PlaneGeometry(tuple(origin), tuple(self.u), tuple(self.v), self.pixel_mm, self.pixel_mm)
+
+    def index_of(self, point: Sequence[float] | np.ndarray) -> int:
+        offset = float(np.dot(np.asarray(point, dtype=np.float64) - self._base, self.n)) / self.pixel_mm
+        return int(np.clip(round(offset), 0, self.shape[0] - 1))
+
+    def compute(self, index: int) -> np.ndarray:
+        origin = self._base + index * self.pixel_mm * self.n
+        inverse = self.grid._inverse
+        v0 = self.grid.to_voxel(origin)
+        mode, thickness = self.slab
+        planes = max(round(thickness / self.pixel_mm), 1) if mode is not SlabMode.THIN else 1
+        plane = _reslice_vtk(self.source.volume, v0, inverse @ (self.u * self.pixel_mm),
+                             inverse @ (self.v * self.pixel_mm), self.shape[1:], self._fill, (mode, planes),
+                             inverse @ (self.n * self.pixel_mm))
+        return np.rint(plane).astype(self.source.volume.dtype)
+
+
+def rotated_about(vector: Sequence[float], axis: Sequence[float], degrees: float) -> np.ndarray:
+    """``vector`` turned by ``degrees`` about ``axis`` (Rodrigues), for oblique planes."""
+    k = np.asarray(axis, dtype=np.float64)
+    k /= np.linalg.norm(k)
+    v = np.asarray(vector, dtype=np.float64)
+    angle = np.radians(degrees)
+    return (v * np.cos(angle) + np.cross(k, v) * np.sin(angle)
+            + k * float(np.dot(k, v)) * (1 - np.cos(angle)))
+
+
 def _sheet(volume: np.ndarray, fixed: int, index: int, mode: SlabMode, slab_voxels: float) -> np.ndarray:
     """The 2D array of the plane before resampling (remaining axes in volume order), slab reduced."""
     count = volume.shape[fixed]
@@ -410,8 +487,11 @@ def oblique_plane(volume: np.ndarray, grid: VolumeGrid, centre: Sequence[float],
 
 
 def _reslice_vtk(volume: np.ndarray, v0: np.ndarray, vc: np.ndarray, vr: np.ndarray, size: tuple[int, int],
-                 fill: float) -> np.ndarray:
-    """vtkImageReslice in voxel units: output pixel (c, r) samples voxel ``v0 + c vc + r vr`` (k, i, j)."""
+                 fill: float, slab: tuple[SlabMode, int] = (SlabMode.THIN, 1),
+                 vn: np.ndarray | None = None) -> np.ndarray:
+    """vtkImageReslice in voxel units: output pixel (c, r) samples voxel ``v0 + c vc + r vr`` (k, i, j).
+
+    ``slab``: (mode, number of planes) reduced by VTK itself, ``vn`` (voxel units) apart."""
     from vtkmodules.util import numpy_support
     from vtkmodules.vtkCommonDataModel import vtkImageData
     from vtkmodules.vtkCommonMath import vtkMatrix4x4
@@ -426,7 +506,11 @@ def _reslice_vtk(volume: np.ndarray, v0: np.ndarray, vc: np.ndarray, vr: np.ndar
         axes.SetElement(row, 0, float(vc[axis]))
         axes.SetElement(row, 1, float(vr[axis]))
         axes.SetElement(row, 3, float(v0[axis]))
-    normal = np.cross([vc[2], vc[1], vc[0]], [vr[2], vr[1], vr[0]])
+    if vn is not None:
+        normal = np.array([vn[2], vn[1], vn[0]], dtype=np.float64)
+    else:
+        normal = np.cross([vc[2], vc[1], vc[0]], [vr[2], vr[1], vr[0]])
+        normal /= np.linalg.norm(normal)
     for row in range(3):
         axes.SetElement(row, 2, float(normal[row]))
     reslice = vtkImageReslice()
@@ -439,6 +523,11 @@ def _reslice_vtk(volume: np.ndarray, v0: np.ndarray, vc: np.ndarray, vr: np.ndar
     reslice.SetOutputSpacing(1.0, 1.0, 1.0)
     reslice.SetOutputExtent(0, size[1] - 1, 0, size[0] - 1, 0, 0)
     reslice.SetBackgroundLevel(fill)
+    mode, planes = slab
+    if mode is not SlabMode.THIN and planes > 1:
+        {SlabMode.MIP: reslice.SetSlabModeToMax, SlabMode.MINIP: reslice.SetSlabModeToMin,
+         SlabMode.MEAN: reslice.SetSlabModeToMean}[mode]()
+        reslice.SetSlabNumberOfSlices(int(planes))
     reslice.Update()
     out = numpy_support.vtk_to_numpy(reslice.GetOutput().GetPointData().GetScalars())
     assert scalars is not None  # the wrapped volume stays referenced until VTK is done with it

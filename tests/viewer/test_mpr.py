@@ -179,3 +179,33 @@ def test_three_planes_of_an_oblique_stack_and_refusals(tmp_path: Path) -> None:
     single = load_study(tmp_path / "same").series[0]
     with pytest.raises(NotAVolume, match="several slices"):
         ReformatSeries.three(single)
+
+
+def test_oblique_stack_planes_cover_the_volume_and_sample_it_exactly(series: Series) -> None:
+    from viewer.mpr import ObliqueSeries, rotated_about
+
+    right = rotated_about((1, 0, 0), (0, 0, 1), 30.0)  # a coronal plane turned 30° about the axial normal
+    assert right == pytest.approx((math.cos(math.radians(30)), math.sin(math.radians(30)), 0.0))
+    stack = ObliqueSeries(series, right, (0, 0, -1), "oblique")
+    grid = VolumeGrid.of(series)
+    centre = grid.centre()
+    index = stack.index_of(centre)
+    assert abs(stack.plane(index).distance_to(centre)) <= stack.pixel_mm / 2 + 1e-9
+    plane = stack.volume[index]
+    geometry = stack.plane(index)
+    assert plane.shape == stack.shape[1:] and plane.dtype == series.volume.dtype
+    checked = 0
+    for row in range(0, plane.shape[0], 7):
+        for column in range(0, plane.shape[1], 7):
+            k, i, j = grid.to_voxel(geometry.to_patient([(column, row)])[0])
+            if 0.01 < k < SLICES - 1.01 and 0.01 < i < ROWS - 1.01 and 0.01 < j < COLUMNS - 1.01:
+                assert abs(int(plane[row, column]) - value_at(k, i, j)) <= 1  # rounded to int16
+                checked += 1
+    assert checked > 20
+    # a 6 mm MIP slab of a ramp rising along +y is the value 3 mm further along the normal
+    stack.set_slab(SlabMode.MIP, 6 * stack.pixel_mm)
+    slab = stack.volume[index]
+    assert slab.dtype == series.volume.dtype and int((slab.astype(np.int32) - plane).max()) > 0
+    column, row = geometry.to_image([centre])[0]
+    gain = int(slab[round(row), round(column)]) - int(plane[round(row), round(column)])
+    assert 0 < gain <= 3 * 3 * stack.pixel_mm / PIXEL_MM  # ramp 3 per row along y, at most 3 planes up

@@ -146,6 +146,24 @@ def test_reading_the_demo_head_ct(qtbot, viewer: ViewerWidget, demo_data: Path, 
         line = _screen(port).pixelColor(*[int(v) for v in port.view.image_to_display(
             column, row, (port.width(), port.height()))])
         assert line.green() > 150 and line.blue() < 160  # the green crosshair
+    # the crosshair lines are where the other planes cut each view: one horizontal, one vertical here
+    lines = axial.crosshair_lines
+    assert len(lines) == 2
+    directions = sorted(abs(float(np.dot((b - a) / np.linalg.norm(b - a), (1, 0, 0)))) for a, b in lines)
+    assert directions == pytest.approx([0.0, 1.0], abs=1e-6)
+    # oblique: the coronal plane turns 30° about the axial normal, the axial view shows it turned
+    viewer.oblique_angle.setValue(30.0)
+    assert coronal.title.startswith("Coronale oblique 30") and coronal.view is not None
+    assert coronal.series.plane(coronal.view.state.index).row_direction == pytest.approx(
+        (np.cos(np.radians(30)), np.sin(np.radians(30)), 0.0))
+    assert abs(coronal.series.plane(coronal.view.state.index).distance_to(centre)) < 0.5
+    _check_pixels(coronal, [(coronal.width() // 2 + 17, coronal.height() // 2 + 23)])
+    turned = sorted(abs(float(np.dot((b - a) / np.linalg.norm(b - a), (1, 0, 0)))) for a, b in
+                    axial.crosshair_lines)
+    assert turned == pytest.approx(sorted([np.cos(np.radians(30)), np.sin(np.radians(30))]), abs=1e-6)
+    viewer.grab().save(str(artifacts_dir / "viewer_ct_head_mpr_oblique.png"))
+    viewer.oblique_angle.setValue(0.0)
+    assert coronal.title == "Coronale"
     viewer.slab_mode.setCurrentIndex(1)  # MIP 10 mm
     assert coronal.series.label.endswith("MIP 10 mm")
     _check_pixels(coronal, [(coronal.width() // 2 + 12, coronal.height() // 2 - 30)])

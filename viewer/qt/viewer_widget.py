@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.loader import LoadHandle, LoadObserver, PreviewImage, StudyLoad, StudyLoader
-from viewer.mpr import NotAVolume, ReformatSeries, SlabMode
+from viewer.mpr import NotAVolume, ObliqueSeries, ReformatSeries, SlabMode, rotated_about
 from viewer.plane import intersection_segment
 from viewer.presets import CT_PRESETS
 from viewer.problems import FileProblem
@@ -155,6 +155,8 @@ class ViewerWidget(QWidget):
         self._mpr_stacks: list[ReformatSeries] = []
         self._crosshair: np.ndarray | None = None
         self._preview: Series | None = None  # the first decoded image, shown until the series are planned
+        self._mpr_straight: list[ReformatSeries] = []  # the orthogonal stacks, before any oblique turn
+        self._moving_crosshair = False
 
         self.viewports = [self._make_viewport() for _ in range(4)]
         self.mpr_viewports = [self._make_viewport() for _ in range(3)]
@@ -247,6 +249,8 @@ class ViewerWidget(QWidget):
         viewport.activated.connect(lambda v=viewport: self._set_active(v))
         viewport.measurementAdded.connect(self.measurementAdded)
         viewport.indexChanged.connect(lambda index, v=viewport: self._index_changed(v))
+        viewport.indexChanged.connect(lambda index, v=viewport: self._mpr_index_changed(v)
+                                      if v in self.mpr_viewports else None)
         viewport.seriesDropped.connect(lambda number, v=viewport: self.show_series(number, v))
         return viewport
 
@@ -375,6 +379,14 @@ class ViewerWidget(QWidget):
         self.slab_thickness.setSuffix(" mm")
         self.slab_mode.currentIndexChanged.connect(lambda _: self._apply_slab())
         self.slab_thickness.valueChanged.connect(lambda _: self._apply_slab())
+        self.oblique_angle = QDoubleSpinBox(self)
+        self.oblique_angle.setToolTip("MPR oblique : rotation des plans coronal et sagittal autour de "
+                                      "l'axe de l'axial, au centre du réticule (°)")
+        self.oblique_angle.setRange(-90.0, 90.0)
+        self.oblique_angle.setSingleStep(5.0)
+        self.oblique_angle.setSuffix(" °")
+        self.oblique_angle.valueChanged.connect(lambda _: self._apply_oblique())
+        self.display_bar.addWidget(self.oblique_angle)
         self.display_bar.addWidget(self.slab_mode)
         self.display_bar.addWidget(self.slab_thickness)
 
@@ -487,7 +499,7 @@ class ViewerWidget(QWidget):
             log.info("no MPR: %s", exc)
             self._show_mpr_refusal(f"Reconstruction impossible : {exc.message_fr}.")
             return False
-        self._mpr_series, self._mpr_stacks = source, stacks
+        self._mpr_series, self._mpr_stacks, self._mpr_straight = source, stacks, list(stacks)
         window = self._active.view.state.window if self._active.view is not None else None
         for viewport, stack in zip(self.mpr_viewports, stacks, strict=True):
             view = SliceView(stack)
@@ -500,6 +512,8 @@ class ViewerWidget(QWidget):
         self.pages.setCurrentWidget(self._mpr_page)
         self._apply_slab()
         self.set_crosshair(stacks[0].grid.centre())
+        if self.oblique_angle.value() != 0.0:
+            self._apply_oblique()
         for viewport in self.mpr_viewports:  # navigation first: a click places the crosshair
             viewport.tool = Tool.CROSSHAIR
         self._set_active(self.mpr_viewports[0])
@@ -518,6 +532,9 @@ class ViewerWidget(QWidget):
             return
         self.pages.setCurrentWidget(self._grid_page)
         self._mpr_series, self._mpr_stacks, self._crosshair = None, [], None
+        self._mpr_straight = []
+        for viewport in self.mpr_viewports:
+            viewport.crosshair_lines = []
         if self.volume_view is not None:
             self.volume_view.clear()
             self._fourth.setCurrentWidget(self.mpr_info)
@@ -557,11 +574,72 @@ class ViewerWidget(QWidget):
     def set_crosshair(self, point: np.ndarray) -> None:
         """Move the MPR crosshair to a patient point: every plane goes through it."""
         self._crosshair = np.asarray(point, dtype=np.float64)
-        for viewport, stack in zip(self.mpr_viewports, self._mpr_stacks, strict=False):
-            viewport.crosshair = self._crosshair
-            if viewport.view is not None:
-                viewport.view.set_index(stack.index_of(self._crosshair))
+        self._moving_crosshair = True
+        try:
+            for viewport, stack in zip(self.mpr_viewports, self._mpr_stacks, strict=False):
+                viewport.crosshair = self._crosshair
+                if viewport.view is not None:
+                    viewport.view.set_index(stack.index_of(self._crosshair))
+        finally:
+            self._moving_crosshair = False
+        self._update_crosshair_lines()
+
+    def _update_crosshair_lines(self) -> None:
+        ports = [v for v in self.mpr_viewports if v.view is not None]
+        for viewport in ports:
+            assert viewport.view is not None
+            mine = viewport.series.plane(viewport.view.state.index)
+            lines = []
+            for other in ports:
+                if other is viewport:
+                    continue
+                assert other.view is not None
+                segment = intersection_segment(mine, viewport.series.shape[1:3],
+                                               other.series.plane(other.view.state.index),
+                                               other.series.shape[1:3])
+                if segment is not None:
+                    lines.append(segment)
+            viewport.crosshair_lines = lines
             viewport.update()
+
+    def _mpr_index_changed(self, source: Viewport) -> None:
+        """Scrolling one MPR view moves the crosshair along its normal: the others keep their plane."""
+        if self._moving_crosshair or self._crosshair is None or source.view is None:
+            return
+        plane = source.series.plane(source.view.state.index)
+        self._crosshair = self._crosshair - plane.distance_to(self._crosshair) * plane.normal
+        for viewport in self.mpr_viewports:
+            viewport.crosshair = self._crosshair
+        self._update_crosshair_lines()
+
+    def _apply_oblique(self) -> None:
+        """Turn the coronal and sagittal planes about the axial normal through the crosshair."""
+        if self.pages.currentWidget() is not self._mpr_page or self._mpr_series is None:
+            return
+        angle = float(self.oblique_angle.value())
+        source = self._mpr_series
+        straight = self._mpr_straight
+        stacks: list[ReformatSeries] = [straight[0]]
+        axis = straight[0].plane(0).normal
+        for stack in straight[1:]:
+            if angle == 0.0:
+                stacks.append(stack)
+                continue
+            plane = stack.plane(0)
+            stacks.append(ObliqueSeries(source, rotated_about(plane.row_direction, axis, angle),
+                                        rotated_about(plane.column_direction, axis, angle),
+                                        f"{stack.name} oblique {angle:g}°".replace(".", ",")))
+        self._mpr_stacks = stacks
+        for viewport, stack in zip(self.mpr_viewports[1:], stacks[1:], strict=True):
+            window = viewport.view.state.window if viewport.view is not None else None
+            view = SliceView(stack)
+            if window is not None:
+                view.apply_window(window)
+            viewport.title = stack.name.capitalize()
+            viewport.set_view(view, self._banner)
+        self._apply_slab()
+        if self._crosshair is not None:
+            self.set_crosshair(self._crosshair)
 
     def _apply_slab(self) -> None:
         mode = self.slab_mode.currentData()

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from viewer.headers import SpacingSource
 from viewer.measure import MeasureKind, Measurement, measure
-from viewer.plane import orientation_letters
+from viewer.plane import PlaneGeometry, orientation_letters
 from viewer.presets import PresetKind, preset_for_key
 from viewer.slice_view import SliceView, ViewState
 
@@ -125,6 +125,7 @@ class Viewport(QWidget):
         self.tool = Tool.SCROLL
         self.active = False
         self.crosshair: np.ndarray | None = None  # patient mm, drawn when set
+        self.crosshair_lines: list[tuple[np.ndarray, np.ndarray]] = []  # the other MPR planes (patient mm)
         self.reference_lines: list[tuple[np.ndarray, np.ndarray]] = []  # other views' planes (patient mm)
         self._drawn: dict[int, list[Drawn]] = {}  # per series object id
         self._drawing: Drawn | None = None
@@ -409,9 +410,26 @@ class Viewport(QWidget):
         if self.crosshair is None or view is None:
             return
         plane = view.series.plane(view.state.index)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # crisp one-pixel lines
+        colour = QColor(GREEN)
+        colour.setAlpha(200)  # the anatomy under the line stays visible
+        painter.setPen(QPen(colour, 1))
+        try:
+            self._paint_crosshair_lines(painter, plane)
+        finally:
+            painter.restore()
+
+    def _paint_crosshair_lines(self, painter: QPainter, plane: PlaneGeometry) -> None:
+        view = self.view
+        assert view is not None and self.crosshair is not None
+        if self.crosshair_lines:  # where the other MPR planes cut this one (oblique ones included)
+            for a, b in self.crosshair_lines:
+                (ca, ra), (cb, rb) = plane.to_image([a, b])
+                painter.drawLine(self._display((ca, ra)), self._display((cb, rb)))
+            return
         column, row = plane.to_image(self.crosshair[None, :])[0]
         x, y = view.image_to_display(column, row, self._size())
-        painter.setPen(QPen(GREEN, 1, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(0, y), QPointF(self.width(), y))
         painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
 
