@@ -317,3 +317,37 @@ def test_the_preview_image_is_shown_then_replaced_by_its_series(qtbot, viewer: V
     assert viewer.viewports[0].series is real and viewer.series() == [real]
     viewer._on_preview(viewer._token - 1, PreviewImage(image, image.frames[0], pixels))  # a stale load
     assert viewer.viewports[0].series is real
+
+
+def test_shortcuts_cine_and_measurement_signals(qtbot, viewer: ViewerWidget, tmp_path: Path) -> None:
+    write_series(tmp_path, axial_positions(12), extra={"WindowCenter": "50", "WindowWidth": "400"})
+    with qtbot.waitSignal(viewer.studyLoaded, timeout=30_000):
+        viewer.open_study([str(tmp_path)], BANNER)
+    viewer.activateWindow()
+    viewport = viewer.active_viewport
+    viewport.setFocus()
+    qtbot.waitUntil(viewport.hasFocus, timeout=2000)
+    # the tooltips name the shortcuts; the shortcut letters choose the tools
+    assert viewer._tool_actions[Tool.LENGTH].toolTip() == "Outil : longueur (L)"
+    qtbot.keyClick(viewport, Qt.Key.Key_L)
+    assert viewport.tool is Tool.LENGTH and viewer._tool_actions[Tool.LENGTH].isChecked()
+    qtbot.keyClick(viewport, Qt.Key.Key_W)
+    assert viewport.tool is Tool.WINDOW
+    # cine at 10 images/s: a few slices in half a second, looping
+    view = viewport.view
+    assert view is not None
+    start = view.state.index
+    qtbot.keyClick(viewport, Qt.Key.Key_Space)
+    qtbot.wait(550)
+    qtbot.keyClick(viewport, Qt.Key.Key_Space)
+    moved = (view.state.index - start) % 12
+    assert 3 <= moved <= 7
+    # measurements: added, edited and removed reach the application with the values
+    events: list[tuple[str, object]] = []
+    viewer.measurementAdded.connect(lambda m: events.append(("added", m)))
+    viewer.measurementChanged.connect(lambda old, new: events.append(("changed", (old, new))))
+    viewer.measurementRemoved.connect(lambda m: events.append(("removed", m)))
+    measured = viewport.add_measurement(MeasureKind.LENGTH, [(1.0, 1.0), (5.0, 4.0)])
+    assert measured is not None and measured.value == pytest.approx(2.5)  # 5 pixels of 0.5 mm
+    qtbot.keyClick(viewport, Qt.Key.Key_Delete)
+    assert [kind for kind, _ in events] == ["added", "removed"] and events[1][1] is measured

@@ -131,11 +131,12 @@ def test_length_and_roi_drawn_with_the_mouse(qtbot, viewport: Viewport, artifact
     assert roi.value == pytest.approx((100 / (SIZE / 64) * 0.5) ** 2, rel=1e-6)
     # editing: drag the length's end point 100 px further: 24 mm
     changed = []
-    viewport.measurementChanged.connect(changed.append)
+    viewport.measurementChanged.connect(lambda previous, new: changed.append((previous, new)))
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(300, 200))
     qtbot.mouseMove(viewport, QPoint(350, 200))
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(350, 200))
-    assert changed and changed[-1].value == pytest.approx(250 / (SIZE / 64) * 0.5, rel=1e-6)
+    assert changed and changed[-1][0] is added[0]
+    assert changed[-1][1].value == pytest.approx(250 / (SIZE / 64) * 0.5, rel=1e-6)
     viewport.grab().save(str(artifacts_dir / "viewport_measures.png"))
     qtbot.keyClick(viewport, Qt.Key.Key_Delete)
     assert len(viewport.measurements()) == 1

@@ -127,10 +127,13 @@ class ViewerWidget(QWidget):
     """Viewer of one study at a time. Public API used by the workstation:
 
     ``open_study(paths, patient_banner)``, ``close_study()``, ``series()``; signals
-    ``measurementAdded(Measurement)``, ``studyLoaded(StudyLoad)``, ``problemsFound(list[str])``.
+    ``measurementAdded(Measurement)``, ``studyLoaded(StudyLoad)``, ``problemsFound(list[str])``; also
+    ``measurementChanged`` / ``measurementRemoved`` so that a report can follow edits.
     """
 
     measurementAdded = Signal(object)
+    measurementChanged = Signal(object, object)  # (previous, new) when a measurement is edited
+    measurementRemoved = Signal(object)  # a measurement deleted by the radiologist
     studyLoaded = Signal(object)
     problemsFound = Signal(list)
 
@@ -248,6 +251,8 @@ class ViewerWidget(QWidget):
         viewport = Viewport(self)
         viewport.activated.connect(lambda v=viewport: self._set_active(v))
         viewport.measurementAdded.connect(self.measurementAdded)
+        viewport.measurementChanged.connect(self.measurementChanged)
+        viewport.measurementRemoved.connect(self.measurementRemoved)
         viewport.indexChanged.connect(lambda index, v=viewport: self._index_changed(v))
         viewport.indexChanged.connect(lambda index, v=viewport: self._mpr_index_changed(v)
                                       if v in self.mpr_viewports else None)

@@ -104,7 +104,7 @@ class Viewport(QWidget):
     """A 2D view of one series (or one reformatted plane set): image, annotations, tools."""
 
     measurementAdded = Signal(object)  # Measurement
-    measurementChanged = Signal(object)
+    measurementChanged = Signal(object, object)  # (previous, new)
     measurementRemoved = Signal(object)
     indexChanged = Signal(int)
     activated = Signal()
@@ -719,8 +719,8 @@ class Viewport(QWidget):
         if drag.mode == "edit" and drag.target is not None:
             measurement = self._compute(drag.target)
             if measurement is not None:
-                drag.target.measurement = measurement
-                self.measurementChanged.emit(measurement)
+                previous, drag.target.measurement = drag.target.measurement, measurement
+                self.measurementChanged.emit(previous, measurement)
             self.update()
         elif drag.mode == "draw" and self._drawing is not None:
             drawing = self._drawing
