@@ -1,20 +1,26 @@
 """The report editor: the panel beside the viewer where the radiologist writes and checks the report.
 
 What the radiologist types goes into the four ANS chapters, filled from a template (fields with
-pick lists, free text, macros); everything injected from elsewhere (dose, participants, times,
-acts, products, incidents, teleradiology mention) is shown read-only with its source. Every edit is
-a command on one ``QUndoStack``: typing (merged per field, like a word processor, until the field
-loses focus or another edit comes in between), field picks, macro expansions, measurement
-insertions, the identity check and the reason for a missing dose. Signing is asked for with
-``signRequested``, only when ``reporting.checks`` finds nothing missing; otherwise the list is
-shown and the focus jumps to the first place to fix. Signing itself (second factor, sending) is
-the application's job; a signed report is shown locked.
+pick lists, free text, macros expanded by Tab); everything injected from elsewhere (dose,
+participants, times, acts, products, incidents, teleradiology mention) is shown read-only with its
+source. What only the radiologist can supply is entered here, marked « saisie »: the identity
+check, the DLP/DAP read on the console when the images lack it (or why the dose is missing),
+incidents, the urgent-result communication, the addendum of a new version.
 
-The Qt text widgets keep their own undo history; here it is driven from the editor's stack (each
-document undo step becomes one command that replays it), so Ctrl+Z in a chapter, in a field or in
-the Edit menu all walk the same history.
+Every edit is a command on one ``QUndoStack``: typing (merged per field, like a word processor,
+until the field loses focus, the cursor moves or another edit comes in between), field picks,
+macro expansions, pastes, measurement insertions and the entries above. The Qt text widgets keep
+their own undo history; here it is driven from the editor's stack (each document undo step becomes
+one command that replays it), so Ctrl+Z in a chapter, in a field or in a menu walks the same
+history. Changing the template keeps what was written but starts the history again.
+
+For the application: ``ReportEditor(report, template=None)``, ``report()``, ``set_report()``,
+``insert_measurement(text)``, ``set_locked()``, ``undo_stack()``, ``set_template()``; the signals
+``signRequested(Report)`` (only when ``reporting.checks`` finds nothing missing; otherwise the list
+is shown and the focus jumps to the first place to fix) and ``reportChanged(Report)`` (to keep the
+draft safe). Signing itself (second factor, sending) is the application's job; a signed report
+shown with ``set_report`` is locked.
 """
-
 from __future__ import annotations
 
 import itertools
