@@ -21,6 +21,7 @@ is shown and the focus jumps to the first place to fix) and ``reportChanged(Repo
 draft safe). Signing itself (second factor, sending) is the application's job; a signed report
 shown with ``set_report`` is locked.
 """
+
 from __future__ import annotations
 
 import itertools
