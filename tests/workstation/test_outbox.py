@@ -120,9 +120,10 @@ def test_same_control_id_for_another_message_is_refused(store: OutboxStore) -> N
     with pytest.raises(OutboxError) as refused:
         outbox.enqueue(forged, MessageKind.REPORT)
     assert "réutilise l'identifiant" in refused.value.user_message
-    with pytest.raises(OutboxError) as not_hl7:
-        outbox.enqueue("bonjour", MessageKind.REPORT)
-    assert "format HL7" in not_hl7.value.user_message
+    for broken in ("bonjour", "MSH|^~\\&|A|B|C|D|2026||ORU^R01|  |P|2.5", "MSH|^~\\&|A|B"):
+        with pytest.raises(OutboxError) as not_hl7:
+            outbox.enqueue(broken, MessageKind.REPORT)
+        assert "format HL7" in not_hl7.value.user_message
     assert store.counts().pending == 1
 
 

@@ -1,14 +1,17 @@
 """SIGKILL trials: the workstation process is killed at random points while 1,000 reports are queued.
 
-A worker process (this module run as ``python -c``) opens the outbox, starts the delivery thread
-towards a real reference platform over HTTPS and queues reports 0..999 (deterministic bytes and
-MSH-10, so a restarted worker queues the very same messages). After each report is committed, the
-worker appends its number to ``acknowledged.txt``: those are the reports the workstation told its
-user were safe. The test kills the worker with SIGKILL at a random instant, 20 times, then lets a
-last worker finish, and checks at the platform (its own SQLite, read-only) and in the outbox:
+A worker process (``WORKER`` below, run with ``python -c``) opens the outbox, starts the delivery
+thread towards a real reference platform over HTTPS and queues reports 0..999 (deterministic bytes
+and MSH-10, so a restarted worker queues the very same messages): 100 orders, each with a first
+report then 9 new versions, so a message delivered out of order would be refused (AE). After each
+report is committed, the worker appends its number to ``acknowledged.txt``: those are the reports
+the workstation told its user were safe. The test kills the worker with SIGKILL at a random
+instant, 20 times, then lets a last worker finish, and checks at the platform (its own SQLite,
+read-only) and in the outbox:
 
 - 0 lost: every acknowledged report is stored at the platform and delivered in the outbox;
-- 0 duplicated: each MSH-10 is stored once at the platform, each order has one document;
+- 0 duplicated: each MSH-10 is stored once at the platform (all AA: in order), each order has its
+  10 documents;
 - both databases pass ``PRAGMA integrity_check``.
 """
 
@@ -32,9 +35,11 @@ from tests.teleplatform.builders import ACCOUNT, new_order, write_data_dir
 from workstation.outbox import OutboxStore
 
 REPORTS = 1000
+ORDERS = 100  # each order gets a report then 9 new versions: delivered out of order, one would get AE
 TRIALS = 20
 
-WORKER = r"""
+WORKER = f"""ORDERS = {ORDERS}
+""" + r"""
 import json, os, sys, time
 from pathlib import Path
 from tests.teleplatform.builders import cda, report_oru
@@ -48,10 +53,12 @@ store = OutboxStore(Path(outbox_path))
 outbox = Outbox(store, client.submit, backoff=Backoff(base=0.05, cap=0.5))
 outbox.start()
 print("ready", flush=True)
+done = len(Path(acknowledged).read_text().split()) if Path(acknowledged).exists() else 0
 with open(acknowledged, "a", encoding="ascii") as log:
-    for i in range(int(count)):
-        order = f"K{i:05d}"
-        message = report_oru(order, f"KILL{i:016d}", cda(f"1.2.250.1.999.1.{i + 1}", order)).decode()
+    for i in range(done, int(count)):  # the one committed but not yet logged is found, not added
+        order, version = f"K{i % ORDERS:05d}", i // ORDERS  # version 0 first, then replacements
+        document = cda(f"1.2.250.1.999.1.{i + 1}", order)
+        message = report_oru(order, f"KILL{i:016d}", document, replacement=version > 0).decode()
         outbox.enqueue(message, MessageKind.REPORT, order_id=order)
         log.write(f"{i}\n")
         log.flush()  # the page cache survives SIGKILL: no fsync needed
@@ -99,9 +106,9 @@ def _integrity(path: Path) -> str:
 def busy_platform(
     tmp_path_factory: pytest.TempPathFactory, platform_factory: Callable[[Path], RunningPlatform]
 ) -> RunningPlatform:
-    """A platform of its own with 1,000 orders K00000..K00999 waiting for their report."""
+    """A platform of its own with 100 orders K00000..K00099 waiting for their reports."""
     root = tmp_path_factory.mktemp("kill-platform") / "data"
-    orders = {f"{i:05d}.hl7": new_order(f"K{i:05d}", f"ORDK{i:016d}") for i in range(REPORTS)}
+    orders = {f"{i:05d}.hl7": new_order(f"K{i:05d}", f"ORDK{i:016d}") for i in range(ORDERS)}
     return platform_factory(write_data_dir(root, orders))
 
 
@@ -112,7 +119,8 @@ def test_sigkill_while_1000_reports_are_queued(busy_platform: RunningPlatform, t
     acknowledged = tmp_path / "acknowledged.txt"
     rng = random.Random(20261123)
     started = time.monotonic()
-    kill_points = []
+    kill_points: list[float] = []
+    progress: list[tuple[int, int]] = []  # (queued, delivered) when each kill came
     for _trial in range(TRIALS):
         worker = _start_worker(busy_platform, outbox_path, acknowledged, login)
         delay = rng.uniform(0.05, 1.5)
@@ -121,6 +129,10 @@ def test_sigkill_while_1000_reports_are_queued(busy_platform: RunningPlatform, t
         worker.wait(10)
         kill_points.append(delay)
         assert _integrity(outbox_path) == "ok"
+        store = OutboxStore(outbox_path)
+        counts = store.counts()
+        store.close()
+        progress.append((counts.pending + counts.delivered, counts.delivered))
     # the last run goes to the end
     worker = _start_worker(busy_platform, outbox_path, acknowledged, login)
     assert worker.stdout is not None
@@ -141,7 +153,7 @@ def test_sigkill_while_1000_reports_are_queued(busy_platform: RunningPlatform, t
         ).fetchall()
     assert len(stored) == REPORTS  # 0 lost
     assert {(count, low, high) for _cid, count, low, high in stored} == {(1, "AA", "AA")}  # 0 duplicated
-    assert sorted(o for o, n in documents if n == 1) == [f"K{i:05d}" for i in range(REPORTS)]
+    assert sorted(documents) == [(f"K{i:05d}", REPORTS // ORDERS) for i in range(ORDERS)]
     assert _integrity(database) == "ok"
 
     store = OutboxStore(outbox_path)
@@ -153,7 +165,11 @@ def test_sigkill_while_1000_reports_are_queued(busy_platform: RunningPlatform, t
     finally:
         store.close()
     resent = len(re.findall(r"duplicate ORU\^R01 KILL", busy_platform.log_path.read_text(errors="replace")))
+    while_queueing = sum(1 for queued, _ in progress if queued < REPORTS)
+    assert while_queueing >= 1 and TRIALS - while_queueing >= 1 and progress[-1][1] > 0
     print(
-        f"\n{TRIALS} SIGKILLs at {min(kill_points):.2f}-{max(kill_points):.2f} s, {REPORTS} reports,"
+        f"\n{TRIALS} SIGKILLs at {min(kill_points):.2f}-{max(kill_points):.2f} s after start-up"
+        f" ({while_queueing} while queueing, {TRIALS - while_queueing} while delivering;"
+        f" delivered at each kill: {[d for _, d in progress]}), {REPORTS} reports,"
         f" {attempts} attempts, {resent} resends de-duplicated by the platform, {elapsed:.1f} s"
     )
