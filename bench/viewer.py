@@ -359,6 +359,43 @@ def first_display(repeats: int) -> dict[str, float]:
         loader.close()
 
 
+def volume_render_times(frames: int) -> dict[str, float]:
+    """3D frame time on the real 140-slice CT (400x400 window off screen, camera turning 10° per frame):
+    the CPU ray cast this viewer uses against VTK's GPU ray cast on the same software OpenGL."""
+    from vtkmodules.vtkRenderingCore import vtkRenderWindow
+    from vtkmodules.vtkRenderingVolumeOpenGL2 import vtkOpenGLGPUVolumeRayCastMapper
+
+    from viewer.loader import load_study
+    from viewer.volume_render import VolumeScene, read_pixels
+
+    series = load_study(CT).series[0]
+    results: dict[str, float] = {}
+    for label in ("cpu", "gpu"):
+        scene = VolumeScene()
+        scene.set_series(series)
+        assert scene.volume is not None
+        if label == "gpu":
+            mapper = vtkOpenGLGPUVolumeRayCastMapper()
+            mapper.SetInputData(scene._image)
+            scene.volume.SetMapper(mapper)
+        window = vtkRenderWindow()
+        window.SetOffScreenRendering(1)
+        window.SetSize(400, 400)
+        window.AddRenderer(scene.renderer)
+        results[f"{label}_first_s"] = _timed(window.Render)
+        camera = scene.renderer.GetActiveCamera()
+        samples = []
+        for _ in range(frames):
+            camera.Azimuth(10.0)
+            samples.append(_timed(window.Render))
+        results[f"{label}_frame_s"] = _median(samples)
+        pixels = read_pixels(window)  # a fast black frame would be no result: say how much is drawn
+        results[f"{label}_lit"] = float(np.mean(pixels.max(axis=2) > 20))
+        window.Finalize()
+        scene.clear()
+    return results
+
+
 # --- MPR -----------------------------------------------------------------------------------------------
 def mpr_times(repeats: int) -> list[dict[str, object]]:
     """One reformatted plane of a 512x512x500 int16 volume (0.7 x 0.7 x 1.0 mm), ours vs vtkImageReslice
@@ -463,6 +500,17 @@ def report_first_display(repeats: int) -> None:
           f"après open_study(), chargement complet {found['total_s'] * 1000:.0f} ms (médiane de {repeats})")
 
 
+def report_volume(frames: int) -> None:
+    found = volume_render_times(frames)
+    print(f"\nRendu volumique 3D du scanner 140 coupes, fenêtre 400x400 hors écran, caméra tournante "
+          f"(médiane de {frames} images) :")
+    for label, name in (("cpu", "vtkFixedPointVolumeRayCastMapper (CPU, retenu)"),
+                        ("gpu", "vtkOpenGLGPUVolumeRayCastMapper (pair, GL logiciel)")):
+        print(f"  {name:52s} {found[label + '_frame_s'] * 1000:7.0f} ms/image "
+              f"(première image {found[label + '_first_s'] * 1000:.0f} ms ; "
+              f"{found[label + '_lit'] * 100:.0f} % de l'image dessinée)")
+
+
 def report_mpr(repeats: int) -> None:
     print("\nMPR : un plan d'un volume int16 512x512x500 (médiane ; pair : vtkImageReslice linéaire, "
           "même volume sans copie) :")
@@ -483,7 +531,7 @@ def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench viewer")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--j2k-slices", type=int, default=64, help="slices of the JPEG 2000 series (0: skip)")
-    parser.add_argument("--only", choices=("all", "loading", "display", "mpr"), default="all")
+    parser.add_argument("--only", choices=("all", "loading", "display", "mpr", "3d"), default="all")
     parser.add_argument("--frames", type=int, default=200, help="frames per display measurement")
     args = parser.parse_args(argv)
     if not (CT / "I10").is_file():
@@ -494,6 +542,8 @@ def run(argv: list[str]) -> int:
         report_first_display(max(3, args.repeats // 2))
     if args.only in ("all", "mpr"):
         report_mpr(args.repeats)
+    if args.only in ("all", "3d"):
+        report_volume(max(5, args.repeats))
     if args.only not in ("all", "loading"):
         return 0
     from viewer.loader import StudyLoader
