@@ -273,3 +273,18 @@ def test_choice_for_the_ans_example_order_and_complement(shared_dir: Path) -> No
     ct_order = replace(order, modality="CT")
     assert template_for_order(ct_order).id == HEAD
     assert template_for_order(replace(order, modality="US")) is None
+
+
+def test_template_act_codes_are_ci_sis_imaging_codes(shared_dir: Path) -> None:
+    """Each LOINC act code a template claims is in JDV_CodesDocumentImagerie_CISIS, with a display
+    of the template's modality (CT, RM, RX)."""
+    from lxml import etree
+
+    jdv = etree.parse(str(shared_dir / "specs/cisis/jeuxDeValeurs/JDV_CodesDocumentImagerie_CISIS.xml"))
+    names = {c.get("code"): c.get("displayName") for c in jdv.iter("{*}Concept")}
+    prefixes = {"CT": "CT ", "MR": "RM ", "DX": "RX "}
+    for template in builtin_templates():
+        prefix = next(prefixes[m] for m in sorted(template.modalities) if m in prefixes)
+        for code in template.acts:
+            assert code in names, (template.id, code)
+            assert names[code].startswith(prefix), (template.id, code, names[code])
