@@ -480,6 +480,36 @@ class Session:
             raise failure
         return how
 
+    def confirm_password(self, password: str) -> Reason:
+        """Re-authentication of an act (signing a report): the password of the active session's user,
+        checked by the platform, or offline within the offline window when the platform is unreachable.
+
+        Returns how it was checked; raises :class:`UnlockRejected` (wrong password, nothing changes:
+        the session stays active) or :class:`FullLoginRequired` (offline and the window has passed).
+        """
+        with self._lock:
+            identity, state = self._identity, self._state
+        if state is not SessionState.ACTIVE or identity is None:
+            raise SessionStateError(f"confirm_password() in state {state.value}", "Aucune session active.")
+        try:
+            accepted = self._verifier.verify_password(identity.login, password)
+            how = Reason.PASSWORD_CHECKED_ONLINE
+        except PlatformUnreachable:
+            with self._lock:
+                if self._clock() - self._strong_auth_at >= self._policy.offline_unlock_window:
+                    raise FullLoginRequired(
+                        "platform unreachable and the offline window has passed",
+                        "La plateforme est injoignable et votre dernière authentification forte est trop "
+                        "ancienne pour signer hors ligne.",
+                    ) from None
+                accepted = self._offline is not None and self._offline.matches(password)
+            how = Reason.PASSWORD_CHECKED_OFFLINE
+        if not accepted:
+            raise UnlockRejected(
+                f"wrong password at confirmation ({how.value})", "Mot de passe incorrect.", 0
+            )
+        return how
+
     def logout(self) -> None:
         """End the session at the user's request and wipe what it held (idempotent)."""
         with self._lock:

@@ -20,16 +20,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import certifi
+
 from auth.keystore import InsecureKeyringError, KeyStore, VolatileKeyring
 from auth.session import Clock, Identity, Session, SessionEvent, SessionPolicy
 from workstation.audit import AuditSource, AuditTrail, Outcome
 from workstation.audit.custody import open_journal, set_aside_and_restart
-from workstation.audit.journal import JournalError, default_journal_path
+from workstation.audit.journal import JournalError, JournalTampered, default_journal_path
+from workstation.audit.shipping import AuditShipper, HttpAuditTransport, ShippingError
+from workstation.cache import CacheError, Prefetcher, PrefetchRequest, StudyCache, TrailCacheAuditor
+from workstation.connectivity import ConnectivityMonitor
 from workstation.hl7 import Practitioner
 from workstation.justification import Decision, JustificationError, build_answer
-from workstation.outbox import MessageKind, Outbox, OutboxError, OutboxItem, OutboxStore, Sender
+from workstation.orders import OrderStatus, Priority
+from workstation.outbox import EventKind as OutboxEventKind
+from workstation.outbox import MessageKind, Outbox, OutboxError, OutboxEvent, OutboxItem, OutboxStore, Sender
 from workstation.outbox.auditing import TrailOutboxAuditor
-from workstation.platform import PlatformClient, PlatformError, TlsError, WorklistEntry
+from workstation.platform import PlatformClient, PlatformError, RawMessage, TlsError, WorklistEntry
 from workstation.platform.verifier import SessionVerifier
 from workstation.settings import Settings
 from workstation.worklist import WorklistRow
@@ -50,6 +57,16 @@ class StartupNotice:
     """Something the user must know at start-up, shown once in French."""
 
     text: str
+
+
+_TO_READ = frozenset({OrderStatus.PROTOCOLE_ENVOYE, OrderStatus.IMAGES_DISPONIBLES})
+
+
+def _message_type(text: str) -> str:
+    """MSH-9 of a raw message (``ORM^O01``), for the offline worklist built from the cache."""
+    first = text.lstrip().split("\r", 1)[0].split("\n", 1)[0]
+    fields = first.split("|")
+    return "^".join(fields[8].split("^")[:2]) if len(fields) > 8 else ""
 
 
 def patient_id(row: WorklistRow) -> str:
@@ -92,6 +109,16 @@ class Workstation:
             )
         except OutboxError as exc:
             raise StartupError(str(exc), exc.user_message) from exc
+        self._degraded_setup(settings)
+        self.shipper = AuditShipper(
+            self.journal_path,
+            HttpAuditTransport(
+                settings.base_url,
+                settings.ca_file or Path(certifi.where()),
+                lambda: self.client.auth.access_token if self.client.auth else None,
+                timeout=settings.request_timeout_seconds,
+            ),
+        )
         self.session.subscribe(self._on_session_event)
         self._worklist_lock = threading.Lock()
 
@@ -136,6 +163,45 @@ class Workstation:
             return trail
         return AuditTrail(journal, source)
 
+    def _degraded_setup(self, settings: Settings) -> None:
+        """The encrypted study cache, its prefetcher and the connectivity monitor (issue 7)."""
+        try:
+            self.cache = StudyCache.open(
+                settings.cache_dir,
+                self.keystore,
+                auditor=TrailCacheAuditor(self.audit, lambda: self.session.identity),
+            )
+        except CacheError as exc:
+            raise StartupError(str(exc), exc.user_message) from exc
+        if self.cache.reset_notice:
+            self.notices.append(StartupNotice(self.cache.reset_notice))
+        heartbeat = PlatformClient(
+            settings.base_url, settings.ca_file, timeout=min(3.0, settings.request_timeout_seconds)
+        )
+        self.connectivity = ConnectivityMonitor(
+            heartbeat.health,
+            incidents_file=self.data_dir / "incidents.json",
+            trail=self.audit,
+            platform_url=settings.base_url,
+        )
+        self.connectivity.attach(self.outbox)
+        self.prefetcher = Prefetcher(
+            self.cache,
+            self.client.dicomweb,
+            size_cap=int(settings.cache_size_gb * 2**30),
+            on_failure=self.connectivity.report_failure,
+        )
+        self.outbox.subscribe(self._on_outbox_event)
+
+    def _on_outbox_event(self, event: OutboxEvent) -> None:
+        item = event.item
+        reported = item is not None and item.kind in (MessageKind.REPORT, MessageKind.ADDENDUM)
+        if event.kind is OutboxEventKind.DELIVERED and item is not None and item.study_uid and reported:
+            try:
+                self.cache.mark_reported(item.study_uid, item.settled_at or datetime.now(UTC))
+            except CacheError as exc:
+                log.warning("cache: cannot mark the study reported: %s", exc)
+
     # --- session -------------------------------------------------------------------------------
 
     def _on_session_event(self, event: SessionEvent) -> None:
@@ -156,6 +222,8 @@ class Workstation:
         return identity
 
     def logout(self) -> None:
+        if self.client.auth is not None:
+            self.ship_audit()  # the session's records leave before its token is revoked
         try:
             self.client.logout()
         except PlatformError as exc:
@@ -171,23 +239,88 @@ class Workstation:
                 entries = self.client.worklist()
             except TlsError as exc:
                 self.audit.tls_failure(self.settings.base_url, str(exc), self.session.identity)
+                self.connectivity.report_failure(exc)
                 raise
-            except PlatformError:
+            except PlatformError as exc:
                 self.audit.worklist_query(
                     self.identity, self.settings.base_url, outcome=Outcome.SERIOUS_FAILURE
                 )
+                self.connectivity.report_failure(exc)
                 raise
             self.audit.worklist_query(self.identity, self.settings.base_url)
+            self.connectivity.report_success()
+            self.prefetcher.update(
+                PrefetchRequest(
+                    e.study_instance_uid,
+                    e.received_at,
+                    urgent=e.priority is Priority.URGENT,
+                    order_id=e.order_id,
+                    accession_number=e.accession_number or "",
+                    order_hl7=tuple(m.hl7 for m in e.messages),
+                )
+                for e in entries
+                if e.study_instance_uid and e.status in _TO_READ
+            )
             return entries
+
+    def cached_entries(self) -> list[WorklistEntry]:
+        """The worklist as the cache knows it, for degraded mode: the studies kept for offline reading."""
+        entries = []
+        for study in self.cache.studies():
+            if not study.complete or study.reported_at is not None:
+                continue
+            messages = tuple(
+                RawMessage(_message_type(text), "", study.cached_at, text) for text in study.order_hl7
+            )
+            entries.append(
+                WorklistEntry(
+                    study.order_id,
+                    OrderStatus.IMAGES_DISPONIBLES,
+                    Priority(study.priority),
+                    study.cached_at,
+                    study.study_uid,
+                    study.accession_number or None,
+                    messages,
+                    (),
+                )
+            )
+        return entries
 
     def order_viewed(self, row: WorklistRow) -> None:
         self.audit.order_viewed(self.identity, row.order_id, patient_id(row))
 
     # --- answers and reports: committed to the outbox, delivered by its thread -------------------
 
+    def ship_audit(self, check: bool = False) -> None:
+        """Send the journal's new records to the platform (blocking; a timer and the logout call it).
+
+        The platform's acknowledged head anchors the journal: a journal cut or rewritten after it was
+        shipped is a security alert, set aside as evidence, and a new chain starts.
+        """
+        try:
+            if check:
+                self.shipper.check_against_platform()
+            self.shipper.ship()
+            self.shipper.escrow_initial_key(self.keystore)
+        except JournalTampered as exc:
+            log.error("audit journal differs from the platform's copy: %s", exc)
+            journal, aside = set_aside_and_restart(self.keystore, self.journal_path)
+            self.audit.replace_journal(journal)
+            self.audit.chain_broken(aside, str(exc))
+        except ShippingError as exc:
+            if exc.tls:
+                self.audit.tls_failure(self.settings.base_url, str(exc), self.session.identity)
+            log.info("audit shipping postponed: %s", exc)
+
     def start_delivery(self) -> None:
-        """After the first login: the outbox thread needs the platform session to deliver."""
+        """After the first login: delivery, prefetch and heartbeat need the platform session."""
         self.outbox.start()
+        self.connectivity.start()
+        self.prefetcher.start()
+        try:
+            self.cache.evict_expired(self.outbox.store.has_open)
+        except CacheError as exc:
+            log.warning("cache eviction failed: %s", exc)
 
     def answer_order(self, row: WorklistRow, decision: Decision, now: datetime | None = None) -> OutboxItem:
         """Build the flux 3 answer and commit it to the outbox (raises JustificationError)."""
@@ -207,7 +340,10 @@ class Workstation:
 
     def close(self) -> None:
         """At exit: stop delivering (what is queued stays on disk) and end the session."""
+        self.prefetcher.stop()
+        self.connectivity.stop()
         self.outbox.close()
+        self.cache.close()
         if self.session.identity is not None:
             self.logout()
 

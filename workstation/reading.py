@@ -1,7 +1,8 @@
 """Reading one exam: its images, the identity check, the draft report, signing and sending.
 
-The images are retrieved over DICOMweb into a private folder of this session (mode 0700) that is
-deleted when the reading ends, so no patient datum stays on disk in clear. The report draft is
+The images come from the encrypted cache when it holds the study (decrypted into RAM, which works
+in degraded mode), else over DICOMweb into a private folder of this session (mode 0700); either is
+removed when the reading ends, so no patient datum stays on disk in clear. The report draft is
 composed by :mod:`reporting` from the site's own messages (order and complement, relayed as sent)
 and the images' headers, with the logged-in radiologist as author. Identity vigilance: the order's
 identity is compared with the DICOM headers of every series; a mismatch blocks signing until the
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from reporting.checks import sign
@@ -37,6 +39,7 @@ from reporting.pipeline import build_and_wrap
 from reporting.study import StudyScan, scan_study
 from workstation.app import Workstation, patient_id
 from workstation.audit import StudyOrigin
+from workstation.cache import CacheError, OpenedStudy
 from workstation.outbox import MessageKind, OutboxItem, Sender
 from workstation.worklist import WorklistRow
 
@@ -63,6 +66,8 @@ class ReadingCase:
     scan: StudyScan
     draft: Draft
     cancel: threading.Event = field(default_factory=threading.Event)
+    release: Callable[[], None] | None = None  # removes the images from the disk (or from RAM)
+    from_cache: bool = False
 
     @property
     def identity(self) -> IdentityCheck | None:
@@ -75,6 +80,8 @@ class ReadingCase:
 
     def close(self) -> None:
         self.cancel.set()
+        if self.release is not None:
+            self.release()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -108,14 +115,27 @@ def open_case(
         raise ReadingError(f"order {row.order_id}: no ORM^O01", "La demande d'origine est introuvable.")
     order = parse_site_message(requests[0])
     complement = parse_site_message(complements[-1]) if complements else None
-    folder = Path(tempfile.mkdtemp(prefix="lecture-"))
-    folder.chmod(0o700)
     cancel = cancel or threading.Event()
+    cached = ws.cache.get(study_uid)
+    opened: OpenedStudy | None = None
+    if cached is not None and cached.complete:
+        try:  # decrypted into RAM, audited by the cache as a read "from the cache"
+            opened = ws.cache.open_study(study_uid)
+        except CacheError as exc:  # altered or evicted meanwhile: never shown, fetched again
+            log.warning("cached study unusable, fetching it again: %s", exc)
+    if opened is not None:
+        folder, files = opened.directory, list(opened.paths)
+        release: Callable[[], None] = opened.close
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="lecture-"))
+        folder.chmod(0o700)
+        release = partial(shutil.rmtree, folder, ignore_errors=True)
     try:
-        files = ws.client.retrieve_study(study_uid, folder, progress, cancel)
-        ws.audit.study_accessed(
-            ws.identity, study_uid, patient_id(row), StudyOrigin.PLATFORM, ws.settings.base_url
-        )
+        if opened is None:
+            files = ws.client.retrieve_study(study_uid, folder, progress, cancel)
+            ws.audit.study_accessed(
+                ws.identity, study_uid, patient_id(row), StudyOrigin.PLATFORM, ws.settings.base_url
+            )
         scan = scan_study([folder])
         now = datetime.now().astimezone()
         draft = compose(
@@ -129,9 +149,11 @@ def open_case(
             )
         )
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        release()
         raise
-    return ReadingCase(row, folder, files, order, complement, scan, draft, cancel)
+    return ReadingCase(
+        row, folder, files, order, complement, scan, draft, cancel, release, opened is not None
+    )
 
 
 def confirm_identity(report: Report, how: str, now: datetime) -> Report:

@@ -77,6 +77,9 @@ class Settings:
     idle_lock_minutes: int = field(
         default=15, metadata=_meta(int, "Verrouillage de la session après ce nombre de minutes d'inactivité.")
     )
+    cache_size_gb: float = field(
+        default=20.0, metadata=_meta(float, "Taille maximale du cache local des examens, en gigaoctets.")
+    )
     cache_dir: Path = field(
         default_factory=lambda: _cache_home() / APP_DIR_NAME,
         metadata=_meta(Path, "Dossier du cache local chiffré des examens."),

@@ -448,3 +448,69 @@ def test_refuse_after_reading(
     qtbot.waitUntil(lambda: _platform_order(ws, order_id).status.value == "refuse", timeout=20000)
     response = _platform_order(ws, order_id).order().response
     assert response is not None and response.refusal_reason.code == "IMAGES_INSUFFISANTES"
+
+
+def test_degraded_mode_read_from_cache_sign_and_deliver_on_return(
+    qtbot,
+    monkeypatch,
+    demo_data: Path,
+    tmp_path: Path,
+    loader: StudyLoader,
+    platform_factory: Callable[[Path], RunningPlatform],
+    artifacts_dir: Path,
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from reporting.model import Chapter
+    from teleplatform.demo import cases
+    from tests.workstation.test_outbox_platform import FaultProxy
+
+    platform = platform_factory(private_copy(demo_data, tmp_path / "platform"))
+    proxy = FaultProxy(int(platform.base_url.rsplit(":", 1)[1]))
+    settings = Settings(platform_url=proxy.url, ca_file=platform.ca_path, cache_dir=tmp_path / "cache")
+    ws = Workstation(settings, keystore=KeyStore(VolatileKeyring()), data_dir=tmp_path / "ws")
+    ws.connectivity._degraded_interval = 0.5  # the heartbeat's pace while degraded, shortened for the test
+    try:
+        _login(qtbot, ws, platform, artifacts_dir)
+        window = _window(qtbot, ws, loader)
+        study_uid = next(
+            window.model.row_at(i).entry.study_instance_uid
+            for i in range(window.model.rowCount())
+            if window.model.row_at(i).order_id == cases.CT_TAP_CASE.placer_order_number
+        )
+        qtbot.waitUntil(
+            lambda: (ws.cache.get(study_uid) or False) and ws.cache.get(study_uid).complete, timeout=120000
+        )
+
+        proxy.down()  # the platform goes away mid-session
+        window.refresh()
+        qtbot.waitUntil(lambda: window.degraded_banner.isVisible(), timeout=20000)
+        assert "Mode dégradé" in window.degraded_banner.text()
+        assert window.model.rowCount() > 0  # the list stays
+
+        order_id = cases.CT_TAP_CASE.placer_order_number
+        _open(qtbot, window, order_id)
+        page = window.reading_page
+        assert page.case is not None and page.case.from_cache
+        page.editor.chapter_edit(Chapter.TECHNIQUE).setPlainText("Acquisition au temps portal.")
+        page.editor.chapter_edit(Chapter.RESULTS).setPlainText("Pas d'anomalie.")
+        page.editor.chapter_edit(Chapter.CONCLUSION).setPlainText("Examen normal.")
+        monkeypatch.setattr(
+            QInputDialog, "getText", staticmethod(lambda *a, **k: (platform.account["password"], True))
+        )
+        qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)  # password checked offline
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.worklist_page, timeout=20000)
+        assert ws.outbox.store.counts().pending == 1
+        qtbot.waitUntil(lambda: "1 message en attente" in window.degraded_banner.text(), timeout=5000)
+        window.grab().save(str(artifacts_dir / "workstation-degraded.png"))
+
+        proxy.up()  # the platform is back: the report goes, once
+        qtbot.waitUntil(lambda: ws.outbox.store.counts().delivered == 1, timeout=30000)
+        qtbot.waitUntil(lambda: not window.degraded_banner.isVisible(), timeout=10000)
+        assert _platform_order(ws, order_id).status.value == "cr_transmis"
+        incidents = ws.connectivity.incidents
+        assert incidents and incidents[-1].ended_at is not None and len(incidents[-1].queued) == 1
+    finally:
+        ws.close()
+        proxy.down()
+        platform.stop()

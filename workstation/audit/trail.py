@@ -55,6 +55,11 @@ class AuditTrail:
         self._access_point = access_point if access_point is not None else socket.gethostname()
         self._now = now
 
+    def replace_journal(self, journal: AuditJournal) -> None:
+        """Go on in a new journal (the old one was set aside as evidence); every holder of this
+        trail (outbox, cache, connectivity) follows without being rewired."""
+        self._journal = journal
+
     # --- participants and objects ---
 
     def _user(self, user: Identity | str) -> Participant:

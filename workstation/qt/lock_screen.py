@@ -63,9 +63,7 @@ class LockScreen(QWidget):
 
     def prepare(self, who: str, reason: str) -> None:
         self.reason.setText(reason)
-        self.who.setText(
-            f"Session de {who}." if who else "Reconnectez-vous."
-        )
+        self.who.setText(f"Session de {who}." if who else "Reconnectez-vous.")
         self.password.clear()
         self.error.hide()
         self.set_busy(False)

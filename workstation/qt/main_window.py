@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from auth.session import FullLoginRequired, SessionEvent, SessionEventKind, SessionState
 from viewer.loader import StudyLoader
 from workstation.app import Workstation
+from workstation.connectivity import LinkStatus
 from workstation.justification import load_protocols
 from workstation.order_view import order_html
 from workstation.orders import OrderStatus
@@ -112,6 +113,9 @@ class MainWindow(QMainWindow):
         self._outbox_relay.event.connect(self._on_outbox_event)
         self._unsubscribe = self.ws.session.subscribe(self._relay.event.emit)
         self._unsubscribe_outbox = self.ws.outbox.subscribe(self._outbox_relay.event.emit)
+        self._link_relay = _Relay(self)
+        self._link_relay.event.connect(self._on_link_status)
+        self._unsubscribe_link = self.ws.connectivity.subscribe(self._link_relay.event.emit)
         self._protocols = load_protocols()
         self.lock_screen.unlockRequested.connect(self._unlock)
         self.lock_screen.switchUserRequested.connect(self._switch_user)
@@ -119,6 +123,11 @@ class MainWindow(QMainWindow):
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(int(self.ws.settings.worklist_refresh_seconds * 1000))
         self.refresh_timer.timeout.connect(self.refresh)
+        self.audit_timer = QTimer(self)
+        self.audit_timer.setInterval(5 * 60 * 1000)
+        self.audit_timer.timeout.connect(
+            lambda: self.tasks.run(self.ws.ship_audit, lambda _: None, self._background_failed)
+        )
         self.tick_timer = QTimer(self)
         self.tick_timer.setInterval(1000)
         self.tick_timer.timeout.connect(self._tick)
@@ -156,6 +165,11 @@ class MainWindow(QMainWindow):
         self.notice.setProperty("level", "warning")
         self.notice.setWordWrap(True)
         self.notice.hide()
+        self.degraded_banner = QLabel()
+        self.degraded_banner.setObjectName("banner")
+        self.degraded_banner.setProperty("level", "warning")
+        self.degraded_banner.setWordWrap(True)
+        self.degraded_banner.hide()
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -221,6 +235,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(8)
         layout.addLayout(filters)
         layout.addWidget(self.notice)
+        layout.addWidget(self.degraded_banner)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
         self.worklist_page = page
@@ -284,6 +299,8 @@ class MainWindow(QMainWindow):
         self.tick_timer.start()
         self.refresh_timer.start()
         self.ws.start_delivery()
+        self.tasks.run(lambda: self.ws.ship_audit(check=True), lambda _: None, self._background_failed)
+        self.audit_timer.start()
         self._show_outbox_counts()
         self.refresh()
 
@@ -375,7 +392,30 @@ class MainWindow(QMainWindow):
             log.error("worklist refresh failed", exc_info=exc)
         message = getattr(exc, "user_message", "La liste de travail n'a pas pu être actualisée.")
         self.set_connection(False)
-        self.show_banner(f"{message} La liste affichée est celle du dernier rafraîchissement réussi.")
+        if not self._all_rows:  # nothing fetched yet this session: the studies kept in the cache
+            self.tasks.run(self.ws.cached_entries, self._cached_arrived, self._background_failed)
+        if self.ws.connectivity.status.online:
+            self.show_banner(f"{message} La liste affichée est celle du dernier rafraîchissement réussi.")
+
+    def _cached_arrived(self, entries: list[WorklistEntry]) -> None:
+        if not self._all_rows and entries:
+            self._all_rows = build_rows(entries, {k: v[0] for k, v in self._local.items()})
+            self.updated_label.setText("Liste : examens conservés sur ce poste")
+            if self.ws.session.state is SessionState.ACTIVE:
+                self._show_rows()
+
+    def _background_failed(self, exc: BaseException) -> None:
+        log.error("background task failed", exc_info=exc)
+
+    def _on_link_status(self, status: LinkStatus) -> None:
+        """Degraded mode: a persistent banner saying what works, what waits, and since when."""
+        self.set_connection(status.online)
+        if status.online:
+            self.degraded_banner.hide()
+            self.refresh()
+            return
+        self.degraded_banner.setText(status.banner(self.ws.outbox.store.counts().pending))
+        self.degraded_banner.show()
 
     def set_connection(self, online: bool) -> None:
         colour = theme.COLOURS.ok if online else theme.COLOURS.warning
@@ -575,6 +615,9 @@ class MainWindow(QMainWindow):
 
     def _show_outbox_counts(self, counts: Counts | None = None) -> None:
         counts = counts or self.ws.outbox.store.counts()
+        status = self.ws.connectivity.status
+        if not status.online:
+            self.degraded_banner.setText(status.banner(counts.pending))
         pending, rejected = counts.pending, counts.rejected
         parts = []
         if pending:
@@ -623,6 +666,8 @@ class MainWindow(QMainWindow):
         self.tick_timer.stop()
         self._unsubscribe()
         self._unsubscribe_outbox()
+        self._unsubscribe_link()
+        self.audit_timer.stop()
         self.reading_page.close_case(emit=False)
         self.tasks.shutdown()
         if self._own_loader:

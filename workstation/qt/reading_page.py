@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from auth.session import UnlockRejected
 from reporting.checks import SignatureRefused
 from reporting.qt.editor import ReportEditor
 from reporting.templates import template_for_report
@@ -235,8 +236,10 @@ class ReadingPage(QWidget):
         self.sign_button.setEnabled(False)
 
         def work() -> object:
-            if not self.ws.client.verify_password(password):
-                raise _SignatureError("Mot de passe incorrect : le compte rendu n'est pas signé.")
+            try:  # by the platform, or offline in degraded mode (within 12 h of the strong login)
+                self.ws.session.confirm_password(password)
+            except UnlockRejected as exc:
+                raise _SignatureError("Mot de passe incorrect : le compte rendu n'est pas signé.") from exc
             return sign_and_queue(self.ws, case, report)  # type: ignore[arg-type]
 
         def done(_: object) -> None:

@@ -5,6 +5,7 @@ is therefore dark grey (not black, which makes text halo), text is off-white, an
 meaning only: red for urgent, amber for warnings, green for "connected". Colours are named here once
 so the table, the detail pane and the style sheet agree.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
