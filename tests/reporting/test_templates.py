@@ -277,7 +277,7 @@ def test_choice_for_the_ans_example_order_and_complement(shared_dir: Path) -> No
 
 def test_template_act_codes_are_ci_sis_imaging_codes(shared_dir: Path) -> None:
     """Each LOINC act code a template claims is in JDV_CodesDocumentImagerie_CISIS, with a display
-    of the template's modality (CT, RM, RX)."""
+    of the template's modality (CT, RM, RX); each region is one the orders use (JDV_RegionAnatomique)."""
     from lxml import etree
 
     jdv = etree.parse(str(shared_dir / "specs/cisis/jeuxDeValeurs/JDV_CodesDocumentImagerie_CISIS.xml"))
@@ -288,3 +288,7 @@ def test_template_act_codes_are_ci_sis_imaging_codes(shared_dir: Path) -> None:
         for code in template.acts:
             assert code in names, (template.id, code)
             assert names[code].startswith(prefix), (template.id, code, names[code])
+    regions = etree.parse(str(shared_dir / "specs/cisis/jeuxDeValeurs/JDV_RegionAnatomique_CISIS.xml"))
+    known = {c.get("code") for c in regions.iter("{*}Concept")}
+    for template in builtin_templates():
+        assert template.regions and template.regions <= known, (template.id, template.regions - known)
