@@ -541,7 +541,11 @@ class MainWindow(QMainWindow):
 
     def _can_open(self, row: WorklistRow | None) -> bool:
         return (
-            row is not None and row.order is not None and not row.done and bool(row.entry.study_instance_uid)
+            row is not None
+            and row.order is not None
+            and not row.done
+            and bool(row.entry.study_instance_uid)
+            and row.local not in (LocalStatus.CR_SIGNE, LocalStatus.REPONSE_EN_ATTENTE)
         )
 
     def open_selected(self) -> None:
