@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QImage, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent, QWheelEvent
 
 from tests.viewer.factories import axial_positions, write_series
 from viewer.geometry import plan_series
@@ -194,3 +194,32 @@ def test_the_magnifier_shows_the_image_twice_larger_around_the_cursor(qtbot, vie
     viewport.grab().save(str(artifacts_dir / "viewport_magnifier.png"))
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(80, 80))
     assert _grey(viewport, 110, 80) < 255
+
+
+def test_probe_and_lossy_warning(qtbot, tmp_path: Path, artifacts_dir: Path) -> None:
+    write_series(tmp_path, axial_positions(3), pixels_for=_flat, spacing=(0.5, 0.5),
+                 extra={"LossyImageCompression": "01", "LossyImageCompressionRatio": "12",
+                        "WindowCenter": "50", "WindowWidth": "400"})
+    series = load_study(tmp_path).series[0]
+    assert series.lossy
+    widget = Viewport()
+    qtbot.addWidget(widget)
+    widget.resize(SIZE, SIZE)
+    widget.set_view(SliceView(series), BANNER)
+    widget.show()
+    qtbot.waitExposed(widget)
+    # the HU under the cursor: slice 1 is stored 1100, -1024 intercept -> 76 HU; the corner square 1976
+    def hover(x: int, y: int) -> None:
+        point = QPointF(x, y)
+        widget.mouseMoveEvent(QMouseEvent(QEvent.Type.MouseMove, point, widget.mapToGlobal(point),
+                                          Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                                          Qt.KeyboardModifier.NoModifier))
+
+    hover(SIZE // 2 + 3, SIZE // 2 + 3)
+    assert widget._probe == "(32, 32) : 76 UH"
+    hover(20, 90)
+    assert widget._probe == "(3, 14) : 1976 UH"
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    widget.grab().save(str(artifacts_dir / "viewport_lossy_probe.png"))
+    red = [image.pixelColor(x, y) for x in range(SIZE - 200, SIZE - 4) for y in range(SIZE - 20, SIZE - 4)]
+    assert any(c.red() > 200 and c.green() < 120 and c.blue() < 120 for c in red)  # "compressée avec perte"

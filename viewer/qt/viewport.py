@@ -312,6 +312,10 @@ class Viewport(QWidget):
             lines.append(f"Examen du {series.study_date}")
         rect = QRectF(6, 4, self.width() - 12, 40)
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        size = 10
+        while size > 6 and painter.fontMetrics().horizontalAdvance(lines[0]) > rect.width():
+            size -= 1  # a narrow viewport shrinks the identity rather than cut it
+            self._font(painter, bold=True, size=size)
         self._shadowed(painter, rect, flags, lines[0], YELLOW)
         if len(lines) > 1:
             self._font(painter)
@@ -392,11 +396,11 @@ class Viewport(QWidget):
         mm_per_px = self.mm_per_display_pixel()
         if mm_per_px is None or mm_per_px <= 0:
             return
-        target = self.width() / 4 * mm_per_px
+        target = min(self.width() / 4, self.width() / 2 - 40) * mm_per_px
         exponent = 10 ** math.floor(math.log10(target))
         length_mm = max(m * exponent for m in (1, 2, 5) if m * exponent <= target)
         length_px = length_mm / mm_per_px
-        x0, y = self.width() / 2 + 30.0, self.height() - 26.0  # right of the bottom orientation letter
+        x0, y = 8.0, self.height() - 62.0  # above the window and zoom lines, clear of the letters
         painter.setPen(QPen(WHITE, 2))
         painter.drawLine(QPointF(x0, y), QPointF(x0 + length_px, y))
         for x in (x0, x0 + length_px):
