@@ -302,3 +302,23 @@ def test_files_left_by_a_crash_before_their_index_row_are_removed(tmp_path: Path
     with reopened.open_study(datasets[0].StudyInstanceUID) as opened:
         assert len(opened.paths) == 3
     reopened.close()
+
+
+def test_a_damaged_index_entry_hides_nothing_else(tmp_path: Path, runtime: Path) -> None:
+    cache = StudyCache(tmp_path / "cache", MASTER, runtime_dir=runtime)
+    first, second = series(tmp_path / "a", seed=1), series(tmp_path / "b", seed=2)
+    put(cache, first)
+    put(cache, second)
+    cache.mark_reported(first[0].StudyInstanceUID, datetime(2026, 1, 1, tzinfo=UTC))
+    cache.mark_reported(second[0].StudyInstanceUID, datetime(2026, 1, 1, tzinfo=UTC))
+    with sqlite3.connect(tmp_path / "cache" / "index.sqlite") as conn:  # someone edits one entry
+        (ref, blob) = conn.execute("SELECT ref, metadata FROM studies ORDER BY rowid LIMIT 1").fetchone()
+        conn.execute("UPDATE studies SET metadata = ? WHERE ref = ?", (bytes(blob[:-1]) + b"\0", ref))
+    assert [s.study_uid for s in cache.studies()] == [second[0].StudyInstanceUID]
+    assert cache.evict_expired(lambda uid: False) == [second[0].StudyInstanceUID]
+    # its images are still authenticated one by one: they can be read, the damaged entry is kept
+    assert cache.read_instance(first[0].StudyInstanceUID, first[0].SOPInstanceUID) == raw(first[0])
+    with pytest.raises(CacheIntegrityError) as damaged:
+        cache.get(first[0].StudyInstanceUID)
+    assert "index du cache a été altéré" in damaged.value.user_message
+    cache.close()

@@ -445,7 +445,13 @@ class StudyCache:
             rows = self._conn.execute(
                 "SELECT * FROM studies ORDER BY priority = 'urgent' DESC, cached_at"
             ).fetchall()
-        return [self._info(r) for r in rows]
+        found = []
+        for row in rows:
+            try:
+                found.append(self._info(row))
+            except CacheIntegrityError as exc:  # one damaged entry must not hide the others
+                log.error("cache: study %s left out of the list: %s", row["ref"], exc)
+        return found
 
     def total_size(self) -> int:
         with self._lock:
@@ -563,7 +569,11 @@ class StudyCache:
             ).fetchall()
         evicted = []
         for row in rows:
-            study_uid = self._info(row).study_uid
+            try:
+                study_uid = self._info(row).study_uid
+            except CacheIntegrityError as exc:  # cannot tell which study: keep it, say so
+                log.error("cache: study %s not considered for eviction: %s", row["ref"], exc)
+                continue
             if is_open(study_uid):
                 continue
             if self.evict(
