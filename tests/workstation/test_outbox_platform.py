@@ -16,13 +16,13 @@ import socket
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.platform_fixtures import RunningPlatform
-from tests.teleplatform.builders import cda, new_order, report_oru
+from tests.teleplatform.builders import cda, new_order, report_oru, write_data_dir
 from tests.workstation.conftest import ScriptedServer
 from workstation.outbox import (
     Backoff,
@@ -304,3 +304,28 @@ def test_http_500_then_ar_then_aa(tmp_path: Path, https_server, ca_file: Path) -
     assert errors == ["ServerError", "AckError"]
     assert [r.body.decode().split("|")[9] for r in server.received] == [control_id] * 3
     box.close()
+
+
+def test_platform_process_stopped_and_restarted(
+    tmp_path: Path, platform_factory: Callable[[Path], RunningPlatform]
+) -> None:
+    """The real thing: the platform process goes away (SIGKILL) and comes back on its own data."""
+    data = write_data_dir(tmp_path / "data", {"1.hl7": new_order("RESTART-1", "ORDRESTART1")})
+    first = platform_factory(data)
+    relay = FaultProxy(int(first.base_url.rsplit(":", 1)[1]))
+    try:
+        client = PlatformClient(relay.url, first.ca_path, timeout=5)
+        client._accept_tokens(first.login(), "test")
+        box = Outbox(OutboxStore(tmp_path / "o.sqlite"), client.submit, backoff=Backoff(0.01, 0.01))
+        message, control_id = a_report("RESTART-1")
+        first.process.kill()
+        first.process.wait(10)
+        box.enqueue(message, MessageKind.REPORT, order_id="RESTART-1")
+        assert settle(box) is DeliveryOutcome.FAILED
+        second = platform_factory(data)  # same data directory, same CA, tokens kept in its database
+        relay.target = ("127.0.0.1", int(second.base_url.rsplit(":", 1)[1]))
+        assert settle(box) is DeliveryOutcome.DELIVERED
+        assert stored(second, control_id) == [("AA", "RESTART-1")]
+        box.close()
+    finally:
+        relay.down()

@@ -14,7 +14,7 @@ Use (the composition root, e.g. the main window's controller)::
 Events (:class:`OutboxEvent`): ``QUEUED``, ``DELIVERED`` (ACK AA), ``REJECTED`` (ACK AE: show
 ``event.user_message`` to the radiologist, the item keeps the platform's reason), ``RETRYING`` (AR
 or transport failure, with ``retry_in`` and the error — the connectivity monitor takes it; an
-``AuthError`` there means the session expired: ask the user to log in again), and
+``AuthError`` there means the session expired: ask the user to log in again, then ``wake()``), and
 ``COUNTS`` after each change (``pending``/``delivered``/``rejected``/``dismissed`` for a status bar).
 
 Queries for the GUI and the cache: ``store.items(state)``, ``store.counts()``,
