@@ -351,3 +351,20 @@ def test_shortcuts_cine_and_measurement_signals(qtbot, viewer: ViewerWidget, tmp
     assert measured is not None and measured.value == pytest.approx(2.5)  # 5 pixels of 0.5 mm
     qtbot.keyClick(viewport, Qt.Key.Key_Delete)
     assert [kind for kind, _ in events] == ["added", "removed"] and events[1][1] is measured
+
+
+def test_measurements_list_calibration_and_closing(qtbot, viewer: ViewerWidget, tmp_path: Path) -> None:
+    write_series(tmp_path, axial_positions(4), extra={"WindowCenter": "100", "WindowWidth": "400"})
+    with qtbot.waitSignal(viewer.studyLoaded, timeout=30_000):
+        viewer.open_study([str(tmp_path)], BANNER)
+    viewport = viewer.active_viewport
+    measured = viewport.add_measurement(MeasureKind.LENGTH, [(0.0, 0.0), (4.0, 3.0)])
+    assert viewer.measurements() == [measured]
+    x, y = viewport.width() // 2 + 3, viewport.height() // 2 + 3
+    before = _screen(viewport).pixelColor(x, y).red()
+    assert 0 < before < 255
+    calibration = (255 - np.arange(256)).astype(np.uint8)  # a display table that inverts: easy to see
+    viewer.set_calibration(calibration)
+    assert _screen(viewport).pixelColor(x, y).red() == 255 - before
+    viewer.close_study()
+    assert viewer.measurements() == []

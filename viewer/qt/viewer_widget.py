@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.loader import LoadHandle, LoadObserver, PreviewImage, StudyLoad, StudyLoader
+from viewer.measure import Measurement
 from viewer.mpr import NotAVolume, ObliqueSeries, ReformatSeries, SlabMode, rotated_about
 from viewer.plane import intersection_segment
 from viewer.presets import CT_PRESETS
@@ -160,6 +161,7 @@ class ViewerWidget(QWidget):
         self._preview: Series | None = None  # the first decoded image, shown until the series are planned
         self._mpr_straight: list[ReformatSeries] = []  # the orthogonal stacks, before any oblique turn
         self._moving_crosshair = False
+        self._calibration: np.ndarray | None = None
 
         self.viewports = [self._make_viewport() for _ in range(4)]
         self.mpr_viewports = [self._make_viewport() for _ in range(3)]
@@ -242,11 +244,33 @@ class ViewerWidget(QWidget):
         self._banner = ""
         for viewport in self.viewports + self.mpr_viewports:
             viewport.set_view(None, "")
+            viewport.forget_measurements()
 
     def series(self) -> list[Series]:
         return list(self._series)
 
+    def measurements(self) -> list[Measurement]:
+        """Every measurement currently drawn, on every series and plane (for the report)."""
+        found: list[Measurement] = []
+        for viewport in self.viewports + self.mpr_viewports:
+            for drawn in viewport.all_drawn():
+                if drawn.measurement is not None and drawn.measurement not in found:
+                    found.append(drawn.measurement)
+        return found
+
+    def set_calibration(self, calibration: np.ndarray | None) -> None:
+        """The display's GSDF table (:mod:`viewer.gsdf`, 256 driving levels), None for identity; applies
+        to the views open now and to the next ones."""
+        self._calibration = calibration
+        for viewport in self.viewports + self.mpr_viewports:
+            if viewport.view is not None:
+                viewport.view.calibration = calibration
+                viewport.invalidate()
+
     # --- layout ------------------------------------------------------------------------------------
+    def _slice_view(self, series: object) -> SliceView:
+        return SliceView(series, self._calibration)  # type: ignore[arg-type]
+
     def _make_viewport(self) -> Viewport:
         viewport = Viewport(self)
         viewport.activated.connect(lambda v=viewport: self._set_active(v))
@@ -305,7 +329,7 @@ class ViewerWidget(QWidget):
             self._leave_mpr()
         target = viewport or self._active
         series = self._series[number]
-        target.set_view(SliceView(series), self._banner)
+        target.set_view(self._slice_view(series), self._banner)
         self._set_active(target)
 
     def _fill_empty_viewports(self) -> None:
@@ -313,7 +337,7 @@ class ViewerWidget(QWidget):
         pending = [s for s in self._series if id(s) not in shown]
         for viewport in self.viewports[: self._rows * self._columns]:
             if viewport.view is None and pending:
-                viewport.set_view(SliceView(pending.pop(0)), self._banner)
+                viewport.set_view(self._slice_view(pending.pop(0)), self._banner)
 
     # --- toolbar -----------------------------------------------------------------------------------
     def _action(self, text: str, tip: str, slot: Callable[[], object], shortcut: str | None = None,
@@ -507,7 +531,7 @@ class ViewerWidget(QWidget):
         self._mpr_series, self._mpr_stacks, self._mpr_straight = source, stacks, list(stacks)
         window = self._active.view.state.window if self._active.view is not None else None
         for viewport, stack in zip(self.mpr_viewports, stacks, strict=True):
-            view = SliceView(stack)
+            view = self._slice_view(stack)
             if window is not None:
                 view.apply_window(window)
             viewport.title = stack.name.capitalize()
@@ -637,7 +661,7 @@ class ViewerWidget(QWidget):
         self._mpr_stacks = stacks
         for viewport, stack in zip(self.mpr_viewports[1:], stacks[1:], strict=True):
             window = viewport.view.state.window if viewport.view is not None else None
-            view = SliceView(stack)
+            view = self._slice_view(stack)
             if window is not None:
                 view.apply_window(window)
             viewport.title = stack.name.capitalize()
@@ -663,7 +687,7 @@ class ViewerWidget(QWidget):
         except Exception:  # a preview that does not fit is simply not shown; the series will be
             log.warning("preview image not shown", exc_info=True)
             return
-        viewport.set_view(SliceView(self._preview), self._banner)
+        viewport.set_view(self._slice_view(self._preview), self._banner)
 
     def _on_series_found(self, token: int, series: Series) -> None:
         if token != self._token:
@@ -732,7 +756,7 @@ class ViewerWidget(QWidget):
             if not loaded:
                 return
             index = loaded[len(loaded) // 2]
-        view = SliceView(series)
+        view = self._slice_view(series)
         view.set_index(index)
         if not series.windows(index) and not series.is_colour:
             view.auto_window()

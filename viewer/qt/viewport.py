@@ -166,6 +166,21 @@ class Viewport(QWidget):
     def drawn(self) -> list[Drawn]:
         return self._drawn.get(id(self.series), []) if self.view is not None else []
 
+    def all_drawn(self) -> list[Drawn]:
+        """The measurements drawn on every series this viewport showed."""
+        return [d for drawn in self._drawn.values() for d in drawn]
+
+    def forget_measurements(self) -> None:
+        """Drop every drawn measurement (the study is closed: none may reappear on another patient)."""
+        self._drawn.clear()
+        self._drawing = self._selected = None
+        self.update()
+
+    def invalidate(self) -> None:
+        """Render the slice again (the model changed in a way its state does not show)."""
+        self._cache_key = None
+        self.update()
+
     def measurements(self) -> list[Measurement]:
         return [d.measurement for d in self.drawn() if d.measurement is not None]
 
