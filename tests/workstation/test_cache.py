@@ -120,8 +120,9 @@ def test_round_trip_to_memory_and_to_a_private_directory(cached, runtime: Path) 
 
 
 def test_sentinel_name_and_uids_are_nowhere_in_the_cache_folder(
-    cached, tmp_path: Path, runtime: Path
+    cached, tmp_path: Path, runtime: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level("DEBUG")
     cache, datasets, _, _ = cached
     study = datasets[0].StudyInstanceUID
     cache.open_study(study).close()
@@ -137,6 +138,8 @@ def test_sentinel_name_and_uids_are_nowhere_in_the_cache_folder(
                 assert text.upper().encode(encoding) not in content, f"{text} found in {path.name}"
         assert study not in path.as_posix()
     assert files_of(runtime) == []
+    cache.evict(study, "test")
+    assert "ZORGLUB" not in caplog.text and SENTINEL_ID not in caplog.text and caplog.records  # logs too
 
 
 def test_any_flipped_bit_is_detected(cached, tmp_path: Path) -> None:

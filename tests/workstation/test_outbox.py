@@ -303,3 +303,17 @@ def test_sends_are_audited_with_msh10_and_no_name(tmp_path: Path, store: OutboxS
     assert ["MSH-10", cid(1)] in [list(d) for d in patient_object["details"]]
     assert "PAT-TROIS" not in journal_path.read_text()
     assert "ORC-16" in records[1].description
+
+
+def test_no_patient_data_in_the_log(store: OutboxStore, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    script = Script().then_raise(UnreachableError("down", "injoignable")).then(AckCode.AE, "Refus", "ORC-1")
+    outbox = make(store, script)
+    message = report(1).replace("PAT-TROIS^DOMINIQUE", "ZORGLUB^SENTINELLE")
+    assert "ZORGLUB" in message
+    outbox.enqueue(message, MessageKind.REPORT, patient_id="279035121518989^^^&1.2.250.1.213.1.4.10&ISO")
+    outbox.deliver_once()
+    outbox.wake()
+    outbox.deliver_once()
+    assert store.counts().rejected == 1 and len(caplog.records) >= 3
+    assert "ZORGLUB" not in caplog.text and "279035121518989" not in caplog.text
