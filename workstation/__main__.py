@@ -27,10 +27,21 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="mode démonstration : accepte un poste sans trousseau sécurisé (secrets en mémoire seulement)",
     )
     parser.add_argument("--login", default="", help="identifiant pré-rempli dans la fenêtre de connexion")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="vérifie l'installation (décodeurs, trousseau, VTK, affichage, plateforme) et quitte sans "
+        "ouvrir de fenêtre ; --json pour un rapport JSON",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--self-test" in argv:  # before any window, and with its own options (--json)
+        from workstation import selftest
+
+        return selftest.main([a for a in argv if a != "--self-test"])
     args = _arguments(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -1,0 +1,307 @@
+"""The diagnostics dialog: what this workstation runs on, in French, from the self-test's results.
+
+When a radiologist calls support at night, the first questions are always the same: which version,
+can it decode this compression, is the keyring usable, what OpenGL does VTK get, which screens, can
+it reach the platform. The dialog answers them from :mod:`workstation.selftest` (the very checks
+``--self-test`` prints), so the panel and the command line never disagree. The checks take about two
+seconds (child processes for VTK, a network request): they run off the GUI thread; only the Qt part
+(platform plugin, screens) is read here, on the GUI thread, from the running application.
+
+``python -m workstation.qt.diagnostics`` opens the dialog alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.qt.tasks import Tasks
+from workstation.qt.theme import COLOURS
+from workstation.selftest import SYNTAX_NAMES, Check, SelfTestReport, Status, qt_check_from
+
+log = logging.getLogger(__name__)
+
+# Sections in the order support reads them, with their French titles.
+SECTIONS = (
+    ("versions", "Versions"),
+    ("decodeurs", "Décodeurs DICOM"),
+    ("trousseau", "Trousseau sécurisé"),
+    ("rendu", "Rendu 3D (OpenGL)"),
+    ("affichage", "Écrans"),
+    ("plateforme", "Connexion à la plateforme"),
+    ("parametres", "Paramètres"),
+    ("autotest", "Autotest"),
+)
+STATUS_TEXT = {Status.OK: "OK", Status.WARNING: "Avertissement", Status.FAILURE: "Échec"}
+STATUS_COLOUR = {Status.OK: COLOURS.ok, Status.WARNING: COLOURS.warning, Status.FAILURE: COLOURS.urgent}
+
+
+def describe_qt(app: Any) -> dict[str, Any]:
+    """Qt's platform plugin and screens, from a running QGuiApplication (GUI thread only)."""
+    from PySide6 import QtCore
+    from PySide6 import __version__ as pyside_version
+
+    screens = []
+    for screen in app.screens():
+        geometry = screen.geometry()
+        screens.append({
+            "name": screen.name(),
+            "model": screen.model(),
+            "width": geometry.width(),
+            "height": geometry.height(),
+            "device_pixel_ratio": round(screen.devicePixelRatio(), 2),
+            "dpi": round(screen.physicalDotsPerInch()),
+            "depth": screen.depth(),
+            "refresh_hz": round(screen.refreshRate()),
+            "primary": screen == app.primaryScreen(),
+        })
+    return {
+        "platform": app.platformName(), "qt": QtCore.qVersion(), "pyside": pyside_version, "screens": screens,
+    }
+
+
+def qt_probe() -> dict[str, Any]:
+    """The self-test's child process: start Qt's GUI layer and describe it."""
+    app = QGuiApplication.instance() or QGuiApplication(["teleradiologie-autotest"])
+    return describe_qt(app)
+
+
+def _rows(check: Check) -> list[tuple[str, str]]:
+    """The facts worth a line of their own under a check (label, value)."""
+    data = check.data
+    if check.id == "versions":
+        rows = [(name, version) for name, version in data.get("versions", {}).items()]
+        rows.append(("Système", str(data.get("system", ""))))
+        kind = "application empaquetée" if data.get("frozen") else "environnement Python"
+        rows.append(("Installation", kind))
+        return rows
+    if check.id == "vtk" and "gl_renderer" in data:
+        return [
+            ("Rendu OpenGL", data["gl_renderer"] or "inconnu"),
+            ("Version OpenGL", data["gl_version"] or "inconnue"),
+            ("Fournisseur", data["gl_vendor"] or "inconnu"),
+            ("VTK", f"{data['vtk']} ({data['window_class']})"),
+        ]
+    if check.id == "qt" and "screens" in data:
+        rows = [("Qt", f"{data['qt']} (PySide6 {data['pyside']}), plateforme « {data['platform']} »")]
+        for index, screen in enumerate(data["screens"], 1):
+            name = screen.get("model") or screen.get("name") or ""
+            rows.append((
+                f"Écran {index}{' (principal)' if screen.get('primary') else ''}",
+                f"{screen['width']}×{screen['height']}, {screen['depth']} bits, {screen['dpi']} ppp, "
+                f"{screen['refresh_hz']} Hz, échelle {screen['device_pixel_ratio']} {name}".rstrip(),
+            ))
+        return rows
+    if check.id == "platform":
+        state = {"online": "en ligne", "degraded": "mode dégradé", "tls": "certificat refusé"}
+        return [
+            ("Adresse", data.get("url", "")),
+            ("Autorité de certification", data.get("ca_file", "")),
+            ("État", state.get(data.get("state", ""), "erreur")),
+        ]
+    if check.id == "settings":
+        return [
+            ("Plateforme", data.get("platform_url", "")),
+            ("Certificat d'autorité", data.get("ca_file") or "autorités du système"),
+            ("Cache des examens", data.get("cache_dir", "")),
+        ]
+    return []
+
+
+class DiagnosticsDialog(QDialog):
+    """The self-test's results, grouped by subject, with a re-run and a copy for support.
+
+    ``runner`` computes a report without Qt (``selftest.run_checks(..., include_qt=False)`` bound to the
+    workstation's settings); it runs on a worker thread. ``report``, when given, is shown at once.
+    """
+
+    def __init__(
+        self,
+        runner: Callable[[], SelfTestReport] | None = None,
+        report: SelfTestReport | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Diagnostic du poste")
+        self.setObjectName("diagnosticsDialog")
+        self.resize(980, 720)
+        self._runner = runner
+        self._tasks = Tasks(self, workers=1)
+        self.report: SelfTestReport | None = None
+
+        self.summary = QLabel("Vérifications en cours…")
+        self.summary.setObjectName("diagnosticsSummary")
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Vérification", "État", "Détail"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setWordWrap(True)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.tree.setColumnWidth(0, 330)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
+        self.rerun_button = QPushButton("Relancer les vérifications")
+        self.copy_button = QPushButton("Copier le rapport")
+        buttons.addButton(self.rerun_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.rerun_button.clicked.connect(self.rerun)
+        self.copy_button.clicked.connect(self.copy_report)
+        self.rerun_button.setEnabled(runner is not None)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
+
+        if report is not None:
+            self.show_report(report)
+        elif runner is not None:
+            self.rerun()
+
+    # --- running -----------------------------------------------------------------------------------
+    def rerun(self) -> None:
+        if self._runner is None:
+            return
+        self.rerun_button.setEnabled(False)
+        self.summary.setText("Vérifications en cours… (quelques secondes)")
+        self._tasks.run(self._runner, self.show_report, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        log.error("diagnostics: self-test raised: %s: %s", type(exc).__name__, exc)
+        self.rerun_button.setEnabled(self._runner is not None)
+        self.summary.setText("Les vérifications n'ont pas pu être menées à terme : voir le journal du poste.")
+
+    # --- showing -----------------------------------------------------------------------------------
+    def show_report(self, report: SelfTestReport) -> None:
+        """Show ``report``; its Qt check is replaced by this application's own screens, read here."""
+        app = QApplication.instance()
+        if app is not None:
+            try:
+                live = qt_check_from(describe_qt(app))
+            except Exception:  # a report without screens is still worth showing
+                log.exception("diagnostics: cannot describe Qt")
+            else:
+                others = tuple(c for c in report.checks if c.id != "qt")
+                report = replace(report, checks=(*others, live))
+        self.report = report
+        self.rerun_button.setEnabled(self._runner is not None)
+        colour = COLOURS.ok if report.ok else COLOURS.urgent
+        kind = "application empaquetée" if report.frozen else "environnement Python"
+        self.summary.setText(
+            f"<b>Poste de téléradiologie {report.version}</b> ({kind}) — vérifié le "
+            f"{report.generated_at.astimezone().strftime('%d/%m/%Y à %H:%M:%S')}<br>"
+            f"<span style='color:{colour}'>{report.summary()}</span>"
+        )
+        self.tree.clear()
+        known = {category for category, _ in SECTIONS}
+        for category, title in SECTIONS:
+            checks = [c for c in report.checks if c.category == category]
+            if checks:
+                self._add_section(title, checks)
+        strays = [c for c in report.checks if c.category not in known]
+        if strays:
+            self._add_section("Autres vérifications", strays)
+
+    def _add_section(self, title: str, checks: list[Check]) -> None:
+        worst = max((c.status for c in checks), key=lambda s: list(Status).index(s))
+        section = QTreeWidgetItem([title, STATUS_TEXT[worst], self._section_detail(checks)])
+        font = section.font(0)
+        font.setBold(True)
+        section.setFont(0, font)
+        self._paint_status(section, worst)
+        self.tree.addTopLevelItem(section)
+        for check in checks:
+            if len(checks) > 1:
+                label = check.label.removeprefix("Décodeur ")
+                item = QTreeWidgetItem([label, STATUS_TEXT[check.status], check.detail])
+                self._paint_status(item, check.status)
+                section.addChild(item)
+                parent = item
+            else:
+                section.setText(2, check.detail)
+                parent = section
+            for name, value in _rows(check):
+                parent.addChild(QTreeWidgetItem([name, "", value]))
+        # problems open by themselves; what works stays folded except the short, useful sections
+        section.setExpanded(worst is not Status.OK or title in ("Rendu 3D (OpenGL)", "Écrans",
+                                                                 "Connexion à la plateforme"))
+        for index in range(section.childCount()):
+            child = section.child(index)
+            child.setExpanded(child.text(1) in (STATUS_TEXT[Status.WARNING], STATUS_TEXT[Status.FAILURE]))
+
+    @staticmethod
+    def _section_detail(checks: list[Check]) -> str:
+        if len(checks) == 1:
+            return checks[0].detail
+        ok = sum(c.status is Status.OK for c in checks)
+        if all(c.category == "decodeurs" for c in checks):
+            syntaxes = sum(c.id.removeprefix("decoder.") in SYNTAX_NAMES for c in checks)
+            return f"{ok} vérifications réussies sur {len(checks)} ({syntaxes} syntaxes de transfert)"
+        return f"{ok} vérifications réussies sur {len(checks)}"
+
+    @staticmethod
+    def _paint_status(item: QTreeWidgetItem, status: Status) -> None:
+        item.setForeground(1, QBrush(QColor(STATUS_COLOUR[status])))
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
+
+    def report_text(self) -> str:
+        """The report as the command line prints it, for a support ticket (no patient data in it)."""
+        return "\n".join(self.report.lines()) if self.report else ""
+
+    def copy_report(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None and self.report is not None:
+            clipboard.setText(self.report_text())
+            self.summary.setText(self.summary.text() + "<br>Rapport copié dans le presse-papiers.")
+
+    def done(self, result: int) -> None:
+        self._tasks.shutdown()
+        super().done(result)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Preview: the dialog alone, on this machine's real checks (settings file and defaults)."""
+    from functools import partial
+
+    from workstation import selftest
+    from workstation.qt import theme
+    from workstation.settings import load_settings
+
+    app = QApplication.instance() or QApplication(sys.argv[:1] if argv is None else argv)
+    theme.apply(app)
+    loaded = load_settings()
+    runner = partial(
+        selftest.run_checks, loaded.settings, demo=True, problems=loaded.problems, include_qt=False
+    )
+    dialog = DiagnosticsDialog(runner)
+    dialog.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
