@@ -67,6 +67,7 @@ class SecretName(Enum):
     CACHE_KEY = "cache-key"
     AUDIT_JOURNAL_KEY = "audit-journal-key"
     AUDIT_WRITER_STATE = "audit-writer-state"
+    OFFLINE_LOGIN = "offline-login"  # auth.session.OfflineCredential of the last two-factor login
 
 
 class KeystoreError(AuthError):

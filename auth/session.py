@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Protocol
 
@@ -210,9 +212,61 @@ class _OfflineVerifier:
     def matches(self, password: str) -> bool:
         return hmac.compare_digest(self._derive(password), self._hash)
 
+    def export(self) -> tuple[bytes, bytes]:
+        """(salt, hash) for :class:`OfflineCredential` (kept in the OS keyring, never in a file)."""
+        return bytes(self._salt), bytes(self._hash)
+
+    @classmethod
+    def restore(cls, salt: bytes, digest: bytes) -> _OfflineVerifier:
+        verifier = cls.__new__(cls)
+        verifier._salt = bytearray(salt)
+        verifier._hash = bytearray(digest)
+        return verifier
+
     def wipe(self) -> None:
         self._salt[:] = bytes(len(self._salt))
         self._hash[:] = bytes(len(self._hash))
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineCredential:
+    """What lets a restarted workstation reopen a session while the platform is unreachable: who
+    logged in with two factors, when (wall clock, UTC), and the scrypt hash of their password.
+
+    The workstation keeps it in the OS keyring; :meth:`Session.resume_offline` accepts it only within
+    ``offline_unlock_window`` of that login, and the 12-hour limit still counts from it.
+    """
+
+    identity: Identity
+    strong_auth_at: datetime
+    salt: bytes = field(repr=False)
+    digest: bytes = field(repr=False)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "identity": [
+                    self.identity.login,
+                    self.identity.rpps,
+                    self.identity.family,
+                    self.identity.given,
+                    self.identity.title,
+                ],
+                "at": self.strong_auth_at.isoformat(),
+                "salt": self.salt.hex(),
+                "hash": self.digest.hex(),
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> OfflineCredential:
+        data = json.loads(text)
+        return cls(
+            Identity(*data["identity"]),
+            datetime.fromisoformat(data["at"]),
+            bytes.fromhex(data["salt"]),
+            bytes.fromhex(data["hash"]),
+        )
 
 
 Listener = Callable[[SessionEvent], None]
@@ -222,7 +276,11 @@ class Session:
     """The session state machine; see the module docstring for the rules."""
 
     def __init__(
-        self, verifier: PlatformVerifier, policy: SessionPolicy | None = None, clock: Clock | None = None
+        self,
+        verifier: PlatformVerifier,
+        policy: SessionPolicy | None = None,
+        clock: Clock | None = None,
+        wall: Callable[[], datetime] | None = None,
     ) -> None:
         self._verifier = verifier
         self._policy = policy or SessionPolicy()
@@ -237,6 +295,8 @@ class Session:
         self._offline: _OfflineVerifier | None = None
         self._held: list[Secret] = []
         self._generation = 0  # bumped whenever the session's owner changes or ends
+        self._wall = wall or (lambda: datetime.now(UTC))
+        self._strong_auth_wall: datetime | None = None
 
     # --- observation -------------------------------------------------------------------------
 
@@ -384,10 +444,69 @@ class Session:
         self._identity = identity
         self._state = SessionState.ACTIVE
         self._strong_auth_at = self._last_activity = now
+        self._strong_auth_wall = self._wall()
         self._unlock_failures = 0
         self._generation += 1
         events.append(self._event(SessionEventKind.LOGGED_IN, now))
         return events
+
+    def offline_credential(self) -> OfflineCredential | None:
+        """The credential of the current password login, to keep for a restart without the platform."""
+        with self._lock:
+            if self._identity is None or self._offline is None or self._strong_auth_wall is None:
+                return None
+            salt, digest = self._offline.export()
+            return OfflineCredential(self._identity, self._strong_auth_wall, salt, digest)
+
+    def resume_offline(self, credential: OfflineCredential, login: str, password: str) -> Identity:
+        """Open the session without the platform (restart in degraded mode), within the offline
+        window of the last two-factor login recorded in ``credential``.
+
+        Raises :class:`LoginRejected` (wrong login or password) or :class:`FullLoginRequired` (too old).
+        """
+        age = (self._wall() - credential.strong_auth_at).total_seconds()
+        if credential.identity.login != login:
+            raise LoginRejected(
+                "bad_credentials",
+                "offline resume for another login",
+                "Hors ligne, seul le dernier utilisateur connecté sur ce poste peut reprendre sa session.",
+            )
+        if not 0 <= age < self._policy.offline_unlock_window:
+            raise FullLoginRequired(
+                f"offline resume {age:.0f} s after the strong login",
+                "La plateforme est injoignable et votre dernière authentification forte est trop ancienne "
+                "(plus de 12 heures) : reconnectez-vous quand la plateforme sera joignable.",
+            )
+        verifier = _OfflineVerifier.restore(credential.salt, credential.digest)
+        if not verifier.matches(password):
+            verifier.wipe()
+            with self._lock:
+                now = self._clock()
+                event = self._event(
+                    SessionEventKind.LOGIN_FAILED, now, Reason.REJECTED, "offline password", login=login
+                )
+            self._dispatch([event])
+            raise LoginRejected(
+                "bad_credentials", "wrong password offline", "Identifiant ou mot de passe incorrect."
+            )
+        with self._lock:
+            now = self._clock()
+            events = self._evaluate(now)
+            if self._state is SessionState.ACTIVE:
+                raise SessionStateError("resume while active", "Une session est déjà ouverte sur ce poste.")
+            if self._offline is not None:
+                self._offline.wipe()
+            self._offline = verifier
+            self._identity = credential.identity
+            self._state = SessionState.ACTIVE
+            self._strong_auth_at = now - age  # the 12-hour limit still counts from the real login
+            self._strong_auth_wall = credential.strong_auth_at
+            self._last_activity = now
+            self._unlock_failures = 0
+            self._generation += 1
+            events.append(self._event(SessionEventKind.LOGGED_IN, now, Reason.PASSWORD_CHECKED_OFFLINE))
+        self._dispatch(events)
+        return credential.identity
 
     def unlock(self, password: str) -> Reason:
         """Unlock with the password; returns how it was checked (online or offline).

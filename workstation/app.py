@@ -22,8 +22,17 @@ from pathlib import Path
 
 import certifi
 
-from auth.keystore import InsecureKeyringError, KeyStore, VolatileKeyring
-from auth.session import Clock, Identity, Session, SessionEvent, SessionPolicy
+from auth.keystore import InsecureKeyringError, KeyStore, SecretName, VolatileKeyring
+from auth.secret import Secret
+from auth.session import (
+    Clock,
+    Identity,
+    OfflineCredential,
+    PlatformUnreachable,
+    Session,
+    SessionEvent,
+    SessionPolicy,
+)
 from workstation.audit import AuditSource, AuditTrail, Outcome
 from workstation.audit.custody import open_journal, set_aside_and_restart
 from workstation.audit.journal import JournalError, JournalTampered, default_journal_path
@@ -87,6 +96,7 @@ class Workstation:
         data_dir: Path | None = None,
         journal_path: Path | None = None,
         clock: Clock | None = None,
+        wall: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
         self.notices: list[StartupNotice] = []
@@ -97,6 +107,7 @@ class Workstation:
             SessionVerifier(self.client),
             SessionPolicy(idle_timeout=settings.idle_lock_minutes * 60.0),
             clock=clock,
+            wall=wall,
         )
         self.data_dir = data_dir or default_journal_path().parent.parent
         self.journal_path = journal_path or self.data_dir / "audit" / "journal.jsonl"
@@ -211,8 +222,29 @@ class Workstation:
             log.exception("audit journal refused a session event")
 
     def login(self, login: str, password: str, otp: str) -> Identity:
-        """Two-factor login (blocking; the login dialog runs it in a worker thread)."""
-        return self.session.login(login, password, otp)
+        """Two-factor login (blocking; the login dialog runs it in a worker thread).
+
+        When the platform cannot be reached, the last two-factor login of this user on this
+        workstation reopens the session offline if it is less than 12 hours old (degraded mode:
+        cached studies, reports queued); the one-time code cannot be checked then, the earlier
+        strong authentication stands for it.
+        """
+        try:
+            identity = self.session.login(login, password, otp)
+        except PlatformUnreachable:
+            stored = self.keystore.load(SecretName.OFFLINE_LOGIN)
+            if stored is None:
+                raise
+            with stored:
+                credential = OfflineCredential.from_json(bytes(stored.view()).decode("utf-8"))
+            identity = self.session.resume_offline(credential, login, password)
+            log.warning("platform unreachable at login: session resumed offline")
+            return identity
+        credential = self.session.offline_credential()
+        if credential is not None:
+            with Secret(credential.to_json().encode("utf-8")) as secret:
+                self.keystore.store(SecretName.OFFLINE_LOGIN, secret)
+        return identity
 
     @property
     def identity(self) -> Identity:
@@ -221,7 +253,11 @@ class Workstation:
             raise RuntimeError("no user is logged in")
         return identity
 
-    def logout(self) -> None:
+    def logout(self, forget: bool = True) -> None:
+        """End the session. ``forget``: the user logged out, so no offline resume of this login
+        (an exit or a crash keeps it, for a restart while the platform is down)."""
+        if forget:
+            self.keystore.delete(SecretName.OFFLINE_LOGIN)
         if self.client.auth is not None:
             self.ship_audit()  # the session's records leave before its token is revoked
         try:
@@ -345,7 +381,7 @@ class Workstation:
         self.outbox.close()
         self.cache.close()
         if self.session.identity is not None:
-            self.logout()
+            self.logout(forget=False)
 
 
 Factory = Callable[[], Workstation]
