@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QMimeData, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QLocale, QMimeData, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -406,14 +406,19 @@ class ViewerWidget(QWidget):
         self.slab_thickness.setSingleStep(1.0)
         self.slab_thickness.setValue(10.0)
         self.slab_thickness.setSuffix(" mm")
+        self.slab_thickness.setDecimals(1)
+        french = QLocale(QLocale.Language.French, QLocale.Country.France)  # "10,0 mm", whatever the system
+        self.slab_thickness.setLocale(french)
         self.slab_mode.currentIndexChanged.connect(lambda _: self._apply_slab())
         self.slab_thickness.valueChanged.connect(lambda _: self._apply_slab())
         self.oblique_angle = QDoubleSpinBox(self)
         self.oblique_angle.setToolTip("MPR oblique : rotation des plans coronal et sagittal autour de "
                                       "l'axe de l'axial, au centre du réticule (°)")
         self.oblique_angle.setRange(-90.0, 90.0)
+        self.oblique_angle.setDecimals(0)
         self.oblique_angle.setSingleStep(5.0)
         self.oblique_angle.setSuffix(" °")
+        self.oblique_angle.setLocale(french)
         self.oblique_angle.valueChanged.connect(lambda _: self._apply_oblique())
         self.display_bar.addWidget(self.oblique_angle)
         self.display_bar.addWidget(self.slab_mode)
