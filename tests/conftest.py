@@ -29,3 +29,16 @@ def artifacts_dir() -> Path:
     """Where GUI tests keep their screenshots (CI keeps them; developers look at them)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_profile(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Defaults (settings, audit journal, outbox, cache) land in a throw-away profile, never in the
+    home folder of whoever runs the tests."""
+    import os
+
+    profile = tmp_path_factory.mktemp("profile")
+    for name in ("DATA", "CONFIG", "CACHE"):
+        folder = profile / name.lower()
+        folder.mkdir()
+        os.environ[f"XDG_{name}_HOME"] = str(folder)

@@ -58,7 +58,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def workstation(own_platform: RunningPlatform, tmp_path: Path, clock: FakeClock) -> Iterator[Workstation]:
-    settings = Settings(platform_url=own_platform.base_url, ca_file=own_platform.ca_path)
+    settings = Settings(
+        platform_url=own_platform.base_url, ca_file=own_platform.ca_path, cache_dir=tmp_path / "cache"
+    )
     ws = Workstation(
         settings,
         keystore=KeyStore(VolatileKeyring()),
@@ -206,18 +208,33 @@ def test_login_worklist_order_and_lock(
 
 
 def test_platform_loss_keeps_the_list_and_says_so(
-    qtbot, workstation: Workstation, own_platform: RunningPlatform, artifacts_dir: Path
+    qtbot,
+    demo_data: Path,
+    tmp_path: Path,
+    platform_factory: Callable[[Path], RunningPlatform],
+    artifacts_dir: Path,
 ) -> None:
-    _login(qtbot, workstation, own_platform, artifacts_dir)
-    window = _window(qtbot, workstation)
-    shown = window.model.rowCount()
-    workstation.client.base_url = "https://127.0.0.1:9"  # nothing listens there
-    window.refresh()
-    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=20000)
-    assert window.model.rowCount() == shown
-    assert "injoignable" in window.connection_label.text()
-    assert "dernier rafraîchissement" in window.banner.text()
-    window.grab().save(str(artifacts_dir / "workstation-platform-lost.png"))
+    from tests.workstation.test_outbox_platform import FaultProxy
+
+    platform = platform_factory(private_copy(demo_data, tmp_path / "platform"))
+    proxy = FaultProxy(int(platform.base_url.rsplit(":", 1)[1]))
+    settings = Settings(platform_url=proxy.url, ca_file=platform.ca_path, cache_dir=tmp_path / "cache")
+    ws = Workstation(settings, keystore=KeyStore(VolatileKeyring()), data_dir=tmp_path / "ws")
+    try:
+        _login(qtbot, ws, platform, artifacts_dir)
+        window = _window(qtbot, ws)
+        shown = window.model.rowCount()
+        proxy.down()
+        window.refresh()
+        qtbot.waitUntil(lambda: window.degraded_banner.isVisible(), timeout=20000)
+        assert window.model.rowCount() == shown
+        assert "injoignable" in window.connection_label.text()
+        assert "Mode dégradé" in window.degraded_banner.text()
+        window.grab().save(str(artifacts_dir / "workstation-platform-lost.png"))
+    finally:
+        ws.close()
+        proxy.down()
+        platform.stop()
 
 
 @pytest.fixture
@@ -229,7 +246,9 @@ def fresh_workstation(
 ) -> Iterator[tuple[Workstation, RunningPlatform]]:
     """A platform whose orders nobody answered yet, and a workstation on it."""
     platform = platform_factory(private_copy(demo_data, tmp_path / "platform"))
-    settings = Settings(platform_url=platform.base_url, ca_file=platform.ca_path)
+    settings = Settings(
+        platform_url=platform.base_url, ca_file=platform.ca_path, cache_dir=tmp_path / "cache"
+    )
     ws = Workstation(settings, keystore=KeyStore(VolatileKeyring()), data_dir=tmp_path / "ws", clock=clock)
     yield ws, platform
     ws.close()

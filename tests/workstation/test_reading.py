@@ -33,7 +33,9 @@ def reading_platform(
 
 @pytest.fixture
 def ws(reading_platform: RunningPlatform, tmp_path: Path) -> Iterator[Workstation]:
-    settings = Settings(platform_url=reading_platform.base_url, ca_file=reading_platform.ca_path)
+    settings = Settings(
+        platform_url=reading_platform.base_url, ca_file=reading_platform.ca_path, cache_dir=tmp_path / "cache"
+    )
     workstation = Workstation(settings, keystore=KeyStore(VolatileKeyring()), data_dir=tmp_path)
     account = reading_platform.account
     workstation.login(account["login"], account["password"], reading_platform.fresh_otp())

@@ -39,6 +39,8 @@ class Tasks(QObject):
 
     def _deliver(self, on_result: OnResult, on_error: OnError, future: Future[Any]) -> None:
         self._pending -= 1
+        if future.cancelled():  # the window closed before it ran: nobody waits for it any more
+            return
         exc = future.exception()
         if exc is None:
             on_result(future.result())
