@@ -68,6 +68,7 @@ class ReadingCase:
     cancel: threading.Event = field(default_factory=threading.Event)
     release: Callable[[], None] | None = None  # removes the images from the disk (or from RAM)
     from_cache: bool = False
+    opened_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
 
     @property
     def identity(self) -> IdentityCheck | None:
@@ -170,6 +171,17 @@ def confirm_identity(report: Report, how: str, now: datetime) -> Report:
     )
 
 
+def with_link_incidents(ws: Workstation, case: ReadingCase, report: Report, now: datetime) -> Report:
+    """Degraded-mode periods during the reading are technical incidents the report must state."""
+    known = {i.description for i in report.incidents}
+    found = [
+        i.as_report_incident()
+        for i in ws.connectivity.incidents_between(case.opened_at, now)
+        if i.as_report_incident().description not in known
+    ]
+    return replace(report, incidents=(*report.incidents, *found)) if found else report
+
+
 def routing_for(order: SiteMessage) -> Routing:
     """The report goes back to the system that sent the order, from the one that received it."""
     return Routing(
@@ -185,6 +197,7 @@ def sign_and_queue(
 ) -> OutboxItem:
     """Sign (refused with the list of what is missing), build CDA + HL7, commit to the outbox."""
     now = now or datetime.now().astimezone()
+    report = with_link_incidents(ws, case, report, now)
     signed = sign(report, now)
     outputs = build_and_wrap(signed, routing_for(case.order), now=now)
     identity = ws.identity

@@ -529,6 +529,12 @@ def test_degraded_mode_read_from_cache_sign_and_deliver_on_return(
         assert _platform_order(ws, order_id).status.value == "cr_transmis"
         incidents = ws.connectivity.incidents
         assert incidents and incidents[-1].ended_at is not None and len(incidents[-1].queued) == 1
+        from reporting.hl7 import extract_cda
+
+        cda = extract_cda(
+            ws.outbox.store.get(ws.outbox.store.items()[0].control_id, with_payload=True).payload
+        )
+        assert "Mode dégradé" in cda.decode("utf-8") or "mode dégradé" in cda.decode("utf-8")
     finally:
         ws.close()
         proxy.down()
