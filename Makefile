@@ -3,7 +3,7 @@ PY := .venv/bin/python
 DEMO_DATA ?= .demo-data
 PORT ?= 8443
 
-.PHONY: demo test lint bench setup setup-test
+.PHONY: demo test lint bench setup setup-test package
 
 setup:
 	@scripts/setup.sh
@@ -24,3 +24,7 @@ lint: setup-test
 
 bench: setup-test
 	@$(PY) -m bench all
+
+# PyInstaller one-folder bundle + Linux tarball in dist/ (packaging/README.md); a few minutes.
+package: setup
+	@packaging/build.sh

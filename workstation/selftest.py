@@ -298,7 +298,13 @@ def check_versions() -> Check:
     app = distribution_version(DISTRIBUTION)
     versions = {"application": app or "inconnue", **versions}
     system = f"{platform.system()} {platform.release()} ({platform.machine()})"
-    data = {"versions": versions, "system": system, "frozen": bool(getattr(sys, "frozen", False))}
+    data = {
+        "versions": versions,
+        "system": system,
+        "frozen": bool(getattr(sys, "frozen", False)),
+        "executable": sys.executable,
+        "prefix": sys.prefix,  # inside the bundle when frozen: nothing comes from a venv
+    }
     shown = ", ".join(f"{k} {v}" for k, v in versions.items())
     if app is None:
         return Check(
@@ -521,6 +527,49 @@ def check_decoder_workers(samples: _Samples) -> Check:
     return Check("decoder.workers", "decodeurs", label, Status.OK,
                  f"{len(compressed)} syntaxes compressées décodées à l'identique par un processus « spawn » "
                  f"({outcome.seconds:.1f} s, démarrage compris)", data)
+
+
+# --- modules -------------------------------------------------------------------------------------------
+APPLICATION_PACKAGES = ("workstation", "viewer", "reporting", "auth", "resources")
+
+
+def _import_everything() -> dict[str, Any]:
+    """Import every module of the application (in a child process): a frozen bundle that lost one
+    fails here, at installation, rather than when a radiologist first opens that screen."""
+    import importlib
+    import pkgutil
+
+    imported: list[str] = []
+    failed: dict[str, str] = {}
+    for name in APPLICATION_PACKAGES:
+        package = importlib.import_module(name)
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
+            if info.name.endswith("__main__"):
+                continue
+            try:
+                importlib.import_module(info.name)
+                imported.append(info.name)
+            except Exception as exc:  # every failure is reported by name
+                failed[info.name] = f"{type(exc).__name__}: {exc}"
+    return {"imported": imported, "failed": failed}
+
+
+def check_modules() -> Check:
+    label = "Modules de l'application"
+    outcome = run_isolated(_import_everything)
+    if outcome.error:
+        return Check("modules", "versions", label, Status.FAILURE,
+                     f"import impossible ({outcome.error})", {"error": outcome.error})
+    failed = outcome.value["failed"]
+    if failed:
+        for name, cause in failed.items():
+            log.warning("self-test: module %s does not import: %s", name, cause)
+        shown = ", ".join(f"{name} ({cause})" for name, cause in failed.items())
+        return Check("modules", "versions", label, Status.FAILURE,
+                     f"{len(failed)} module(s) introuvable(s) ou en erreur : {shown}", outcome.value)
+    return Check("modules", "versions", label, Status.OK,
+                 f"{len(outcome.value['imported'])} modules importés sans erreur ({outcome.seconds:.1f} s)",
+                 outcome.value)
 
 
 # --- child processes -----------------------------------------------------------------------------------
@@ -795,11 +844,13 @@ def run_checks(
                              f"erreur inattendue ({type(exc).__name__} : {exc})")
         return run
 
-    with ThreadPoolExecutor(4, thread_name_prefix="self-test") as pool:
+    with ThreadPoolExecutor(5, thread_name_prefix="self-test") as pool:
+        modules = pool.submit(guarded("modules", check_modules))
         vtk = pool.submit(guarded("vtk", check_vtk))
         qt = pool.submit(guarded("qt", check_qt)) if include_qt else None
         remote = pool.submit(guarded("platform", lambda: check_platform(settings)))
         checks = [check_versions(), check_settings(settings, settings_file, problems)]
+        checks.append(modules.result())
         with tempfile.TemporaryDirectory(prefix="tlr-selftest-") as folder:
             try:
                 samples = _prepare_samples(Path(folder))

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `make package`: the PyInstaller one-folder bundle and, on Linux, its tarball.
+# usage: packaging/build.sh            (from anywhere; uses the project's .venv)
+# Output: dist/teleradiologie/ (the bundle) and dist/teleradiologie-<version>-linux-<arch>.tar.gz
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+# PyInstaller is a build tool, not a runtime dependency: the `package` extra of pyproject.toml.
+if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
+    echo "[package] installing PyInstaller (extra « package ») into .venv"
+    log=$(mktemp)
+    if ! "$PY" -m pip install -q -e ".[package]" >"$log" 2>&1; then
+        grep -vE "is ignored: it is neither" "$log"; rm -f "$log"; exit 1
+    fi
+    rm -f "$log"
+fi
+
+VERSION=$("$PY" -c "from importlib.metadata import version; print(version('teleradiologie-workstation'))")
+echo "[package] building teleradiologie $VERSION (PyInstaller one-folder, a few minutes)"
+start=$(date +%s)
+"$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath dist --workpath build/pyinstaller packaging/teleradiologie.spec
+echo "[package] bundle built in $(( $(date +%s) - start )) s: dist/teleradiologie ($(du -sh dist/teleradiologie | cut -f1))"
+
+case "$(uname -s)" in
+Linux)
+    name="teleradiologie-$VERSION-linux-$(uname -m)"
+    stage=build/tarball/$name
+    rm -rf build/tarball && mkdir -p "$stage"
+    cp -a dist/teleradiologie "$stage/teleradiologie"
+    cp packaging/linux/teleradiologie.desktop packaging/linux/teleradiologie.svg packaging/linux/install.sh "$stage/"
+    echo "$VERSION" > "$stage/VERSION"
+    cp packaging/README.md "$stage/LISEZMOI-packaging.md"
+    # reproducible order and owners; gzip -n: no time stamp in the header
+    tar --sort=name --owner=0 --group=0 --numeric-owner -C build/tarball -cf - "$name" | gzip -n -6 > "dist/$name.tar.gz"
+    (cd dist && sha256sum "$name.tar.gz" > "$name.tar.gz.sha256")
+    echo "[package] dist/$name.tar.gz ($(du -h "dist/$name.tar.gz" | cut -f1))"
+    ;;
+*)
+    echo "[package] $(uname -s): bundle only; see packaging/README.md for the installer of this system"
+    ;;
+esac
+echo "[package] check it: dist/teleradiologie/teleradiologie --self-test"

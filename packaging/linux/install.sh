@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the unpacked bundle for the current user (or system-wide when run as root) and adds the
+# application to the desktop menu. usage: ./install.sh            (from the unpacked tarball)
+#                                        ./install.sh --uninstall
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+if [ "$(id -u)" = 0 ]; then
+    PREFIX=/opt/teleradiologie; APPS=/usr/share/applications; ICONS=/usr/share/icons/hicolor/scalable/apps
+else
+    PREFIX="${XDG_DATA_HOME:-$HOME/.local/share}/teleradiologie"
+    APPS="${XDG_DATA_HOME:-$HOME/.local/share}/applications"
+    ICONS="${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/scalable/apps"
+fi
+if [ "${1:-}" = "--uninstall" ]; then
+    rm -rf "$PREFIX" "$APPS/teleradiologie.desktop" "$ICONS/teleradiologie.svg"
+    echo "Téléradiologie désinstallé ($PREFIX)."
+    exit 0
+fi
+VERSION=$(cat "$HERE/VERSION")
+mkdir -p "$PREFIX" "$APPS" "$ICONS"
+rm -rf "$PREFIX/$VERSION.new"
+cp -a "$HERE/teleradiologie" "$PREFIX/$VERSION.new"
+rm -rf "$PREFIX/$VERSION" && mv "$PREFIX/$VERSION.new" "$PREFIX/$VERSION"
+ln -sfn "$VERSION" "$PREFIX/current"
+EXEC="$PREFIX/current/teleradiologie"
+sed -e "s|@EXEC@|$EXEC|g" -e "s|@VERSION@|$VERSION|g" "$HERE/teleradiologie.desktop" > "$APPS/teleradiologie.desktop"
+cp "$HERE/teleradiologie.svg" "$ICONS/teleradiologie.svg"
+command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$APPS" || true
+echo "Téléradiologie $VERSION installé dans $PREFIX (menu : Graphisme / Science)."
+echo "Vérification de l'installation :"
+"$EXEC" --self-test --no-display || echo "(voir les lignes [ÉCHEC] ci-dessus)"
