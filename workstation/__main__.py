@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             if dialog.exec() != LoginDialog.DialogCode.Accepted:
                 return 0
             window = MainWindow(workstation)
-            window.resize(1600, 950)
+            if not window.restore_layout():
+                window.resize(1600, 950)
             window.show()
             window.start()
             if notices:  # said once, in the window, without blocking the login

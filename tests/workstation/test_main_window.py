@@ -539,3 +539,34 @@ def test_degraded_mode_read_from_cache_sign_and_deliver_on_return(
         ws.close()
         proxy.down()
         platform.stop()
+
+
+def test_viewer_on_another_screen_hidden_by_the_lock_and_layout_remembered(
+    qtbot, fresh_workstation: tuple[Workstation, RunningPlatform], loader: StudyLoader, artifacts_dir: Path
+) -> None:
+    from teleplatform.demo import cases
+
+    QApplication.setOrganizationName("teleradiologie-tests")
+    ws, platform = fresh_workstation
+    _login(qtbot, ws, platform, artifacts_dir)
+    window = _window(qtbot, ws, loader)
+    _open(qtbot, window, cases.CT_HEAD_CASE.placer_order_number)
+    page = window.reading_page
+    page.toggle_detached()
+    detached = page._viewer_window
+    assert detached is not None and detached.isVisible() and page.viewer.window() is detached
+    ws.session.lock()
+    assert window.pages.currentWidget() is window.lock_screen and not detached.isVisible()
+    page.set_privacy(False)  # (what the unlock does)
+    page.toggle_detached()
+    assert page.viewer.window() is window and not page.detached
+
+    window.worklist_splitter.setSizes([700, 900])
+    window.save_layout()
+    other = MainWindow(ws, loader)
+    qtbot.addWidget(other)
+    assert other.restore_layout()
+    other.show()
+    QApplication.processEvents()
+    assert other.width() == window.width()
+    assert other.worklist_splitter.sizes()[0] < other.worklist_splitter.sizes()[1]

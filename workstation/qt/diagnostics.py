@@ -62,19 +62,24 @@ def describe_qt(app: Any) -> dict[str, Any]:
     screens = []
     for screen in app.screens():
         geometry = screen.geometry()
-        screens.append({
-            "name": screen.name(),
-            "model": screen.model(),
-            "width": geometry.width(),
-            "height": geometry.height(),
-            "device_pixel_ratio": round(screen.devicePixelRatio(), 2),
-            "dpi": round(screen.physicalDotsPerInch()),
-            "depth": screen.depth(),
-            "refresh_hz": round(screen.refreshRate()),
-            "primary": screen == app.primaryScreen(),
-        })
+        screens.append(
+            {
+                "name": screen.name(),
+                "model": screen.model(),
+                "width": geometry.width(),
+                "height": geometry.height(),
+                "device_pixel_ratio": round(screen.devicePixelRatio(), 2),
+                "dpi": round(screen.physicalDotsPerInch()),
+                "depth": screen.depth(),
+                "refresh_hz": round(screen.refreshRate()),
+                "primary": screen == app.primaryScreen(),
+            }
+        )
     return {
-        "platform": app.platformName(), "qt": QtCore.qVersion(), "pyside": pyside_version, "screens": screens,
+        "platform": app.platformName(),
+        "qt": QtCore.qVersion(),
+        "pyside": pyside_version,
+        "screens": screens,
     }
 
 
@@ -104,11 +109,13 @@ def _rows(check: Check) -> list[tuple[str, str]]:
         rows = [("Qt", f"{data['qt']} (PySide6 {data['pyside']}), plateforme « {data['platform']} »")]
         for index, screen in enumerate(data["screens"], 1):
             name = screen.get("model") or screen.get("name") or ""
-            rows.append((
-                f"Écran {index}{' (principal)' if screen.get('primary') else ''}",
-                f"{screen['width']}×{screen['height']}, {screen['depth']} bits, {screen['dpi']} ppp, "
-                f"{screen['refresh_hz']} Hz, échelle {screen['device_pixel_ratio']} {name}".rstrip(),
-            ))
+            rows.append(
+                (
+                    f"Écran {index}{' (principal)' if screen.get('primary') else ''}",
+                    f"{screen['width']}×{screen['height']}, {screen['depth']} bits, {screen['dpi']} ppp, "
+                    f"{screen['refresh_hz']} Hz, échelle {screen['device_pixel_ratio']} {name}".rstrip(),
+                )
+            )
         return rows
     if check.id == "platform":
         state = {"online": "en ligne", "degraded": "mode dégradé", "tls": "certificat refusé"}
@@ -248,8 +255,9 @@ class DiagnosticsDialog(QDialog):
             for name, value in _rows(check):
                 parent.addChild(QTreeWidgetItem([name, "", value]))
         # problems open by themselves; what works stays folded except the short, useful sections
-        section.setExpanded(worst is not Status.OK or title in ("Rendu 3D (OpenGL)", "Écrans",
-                                                                 "Connexion à la plateforme"))
+        section.setExpanded(
+            worst is not Status.OK or title in ("Rendu 3D (OpenGL)", "Écrans", "Connexion à la plateforme")
+        )
         for index in range(section.childCount()):
             child = section.child(index)
             child.setExpanded(child.text(1) in (STATUS_TEXT[Status.WARNING], STATUS_TEXT[Status.FAILURE]))

@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -227,6 +227,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([1000, 600])
+        self.worklist_splitter = splitter
         splitter.setChildrenCollapsible(False)
 
         page = QWidget()
@@ -275,6 +276,9 @@ class MainWindow(QMainWindow):
         reading = menu.addMenu("L&ecture")
         self._action(reading, "&Signer et envoyer", "Ctrl+Return", self.reading_page.request_signature)
         self._action(reading, "&Retour à la liste", "Ctrl+W", self.reading_page.close_case)
+        self._action(
+            reading, "&Visionneuse sur un autre écran", "Ctrl+Shift+D", self.reading_page.toggle_detached
+        )
         help_menu = menu.addMenu("&Aide")
         self._action(
             help_menu, "&Raccourcis clavier", QKeySequence.StandardKey.HelpContents, self.show_shortcuts
@@ -325,6 +329,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.lock_screen)
         elif event.kind is SessionEventKind.UNLOCKED:
             self.pages.setCurrentWidget(self._content_page)
+            self.reading_page.set_privacy(False)
             self.refresh_timer.start()
             self._show_rows()
         elif event.kind in (SessionEventKind.EXPIRED, SessionEventKind.LOGGED_OUT):
@@ -335,6 +340,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.lock_screen)
 
     def _hide_patient_data(self) -> None:
+        self.reading_page.set_privacy(True)
         dialog = getattr(self, "justification_dialog", None)
         if dialog is not None:  # an open dialog shows the patient: it goes too (nothing was sent)
             dialog.reject()
@@ -664,7 +670,39 @@ class MainWindow(QMainWindow):
         box.setText(html)
         box.open()
 
+    def _settings_key(self) -> str:
+        """Layouts are remembered per screen arrangement: a laptop alone and the reading room's two
+        diagnostic screens do not want the same window."""
+        screens = QGuiApplication.screens()
+        return "layout/" + "+".join(f"{s.size().width()}x{s.size().height()}" for s in screens)
+
+    def restore_layout(self) -> bool:
+        store = QSettings()
+        key = self._settings_key()
+        geometry = store.value(f"{key}/geometry")
+        if geometry is None:
+            return False
+        self.restoreGeometry(geometry)
+        for name, splitter in self._splitters().items():
+            state = store.value(f"{key}/{name}")
+            if state is not None:
+                splitter.restoreState(state)
+        return True
+
+    def save_layout(self) -> None:
+        store = QSettings()
+        key = self._settings_key()
+        store.setValue(f"{key}/geometry", self.saveGeometry())
+        for name, splitter in self._splitters().items():
+            store.setValue(f"{key}/{name}", splitter.saveState())
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"worklist": self.worklist_splitter, "reading": self.reading_page.splitter}
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        if self.reading_page.detached:
+            self.reading_page.toggle_detached()
         QApplication.instance().removeEventFilter(self)
         self.refresh_timer.stop()
         self.tick_timer.stop()

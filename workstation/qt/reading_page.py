@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -98,6 +99,7 @@ class ReadingPage(QWidget):
         check_row.addWidget(self.confirm_button)
 
         self.viewer = ViewerWidget(loader)
+        self._viewer_window: QWidget | None = None
         self.editor_holder = QWidget()
         self.editor_layout = QVBoxLayout(self.editor_holder)
         self.editor_layout.setContentsMargins(0, 0, 0, 0)
@@ -124,6 +126,40 @@ class ReadingPage(QWidget):
         self.confirm_button.clicked.connect(self._confirm_identity)
         self.refuse_button.clicked.connect(lambda: self.row and self.refuseRequested.emit(self.row.order_id))
         self.viewer.measurementAdded.connect(self._measurement)
+
+    # --- screens -----------------------------------------------------------------------------------
+
+    @property
+    def detached(self) -> bool:
+        return self._viewer_window is not None
+
+    def toggle_detached(self) -> None:
+        """Put the viewer on its own window, on the diagnostic screen when there is a second one,
+        and back beside the report."""
+        if self._viewer_window is None:
+            window = QWidget(None, Qt.WindowType.Window)
+            window.setWindowTitle("Téléradiologie — visionneuse")
+            window.setObjectName("viewerWindow")
+            layout = QVBoxLayout(window)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(self.viewer)  # reparented: leaves the splitter
+            screens = QGuiApplication.screens()
+            here = self.screen()
+            target = next((s for s in screens if s is not here), here)
+            window.setGeometry(target.availableGeometry())
+            self._viewer_window = window
+            window.show()
+        else:
+            self.splitter.insertWidget(0, self.viewer)
+            self._viewer_window.close()
+            self._viewer_window.deleteLater()
+            self._viewer_window = None
+            self.splitter.setSizes([1000, 640])
+
+    def set_privacy(self, hidden: bool) -> None:
+        """The lock hides the detached viewer too: it shows a patient on another screen."""
+        if self._viewer_window is not None:
+            self._viewer_window.setVisible(not hidden)
 
     # --- opening -----------------------------------------------------------------------------------
 
