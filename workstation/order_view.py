@@ -173,6 +173,7 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "") -> 
             _rows(
                 [
                     ("Médecin demandeur", _person(order.requester)),
+        ("Téléphone du demandeur", escape(phone_fr(order.requester_phone))),
                     ("Médecin responsable du site", _person(order.responsible)),
                     ("Radiologue désigné", _person(order.verifier) if order.verifier else ""),
                     (

@@ -331,6 +331,7 @@ class Order:
     patient: Patient
     responsible: Practitioner | None  # ORC-12 (= OBR-16): physician in charge at the imaging site
     requester: Practitioner | None  # PV1-8 referring doctor: who asked for the exam, when the site sends it
+    requester_phone: str  # OBR-17 (XTN-12, else XTN-1): where to call the requester back
     verifier: Practitioner | None  # ORC-11: remote radiologist, when already known
     site: Site
     clinical_information: str  # OBR-13: indications, symptoms, clinical history
@@ -544,6 +545,7 @@ def _request(message: Hl7Message, warnings: list[str]) -> Order:
         patient=_patient(message.one("PID", "PID (patient)")),
         responsible=Practitioner.read(orc, 12),
         requester=Practitioner.read(pv1, 8) if pv1 else None,
+        requester_phone=(obr.get(17, 12) or obr.get(17, 1)) if obr else "",
         verifier=Practitioner.read(orc, 11),
         site=Site(
             site.name if site else "",

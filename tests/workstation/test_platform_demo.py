@@ -56,6 +56,11 @@ def test_every_demo_order_reads_as_the_site_wrote_it(worklist: dict[str, Worklis
     assert (order.height.value, order.weight.value) == (expected.height_cm, expected.weight_kg)
 
     assert (order.requester.rpps, order.requester.family) == (case.requester.rpps, case.requester.family)
+    assert order.requester_phone == case.requester.phone
+    assert (order.responsible.rpps, order.responsible.family) == (
+        case.responsible.rpps,
+        case.responsible.family,
+    )
     assert (order.site.name, order.site.identifier) == (case.site.name, case.site.struct_id_nat)
     assert order.site.phone == case.site.phone
     assert order.clinical_information == case.clinical_information
