@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -608,15 +609,14 @@ def run_isolated(
     try:
         process.start()
         sender.close()
-        if receiver.poll(timeout):
-            try:
-                succeeded, value = receiver.recv()
-            except (EOFError, OSError):
-                succeeded, value = False, None
-        else:
-            succeeded, value = False, None
+        timed_out = not receiver.poll(timeout)
+        succeeded, value = False, None
+        if timed_out:
             process.kill()
             log.warning("self-test: %s did not answer in %.0f s", function.__name__, timeout)
+        else:
+            with contextlib.suppress(EOFError, OSError):  # EOF: the child died before answering
+                succeeded, value = receiver.recv()
         process.join(5)
         seconds = time.perf_counter() - start
         if succeeded:
@@ -625,10 +625,10 @@ def run_isolated(
         cause = value or (told[-1] if told else f"code de sortie {process.exitcode}")
         log.warning("self-test: %s failed in its process (exit %s): %s", function.__name__, process.exitcode,
                     "\n".join(told[-20:]) or cause)
-        if process.exitcode is not None and process.exitcode < 0:
-            cause = f"processus arrêté par le signal {-process.exitcode} : {cause}"
-        elif process.exitcode is None:
+        if timed_out:
             cause = f"aucune réponse en {timeout:.0f} s"
+        elif process.exitcode is not None and process.exitcode < 0:
+            cause = f"processus arrêté par le signal {-process.exitcode} : {cause}"
         return Isolated(error=cause, seconds=seconds)
     finally:
         if process.is_alive():
