@@ -24,12 +24,13 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+
+from workstation.sqlite import immediate_transaction
 
 try:
     import fcntl
@@ -236,16 +237,8 @@ class OutboxStore:
             os.close(self._lock_file)  # closing the descriptor releases the flock
             self._lock_file = None
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return immediate_transaction(self._conn, self._lock)
 
     @staticmethod
     def _item(row: sqlite3.Row, with_payload: bool = False) -> OutboxItem:
