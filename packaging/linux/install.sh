@@ -1,17 +1,26 @@
 #!/bin/sh
 # Installs the unpacked bundle for the current user (or system-wide when run as root) and adds the
-# application to the desktop menu. usage: ./install.sh            (from the unpacked tarball)
-#                                        ./install.sh --uninstall
+# application to the desktop menu, then runs its self-test.
+# usage (from the unpacked tarball): ./install.sh [--user] [--uninstall]
+#   as root: /opt/teleradiologie and the system menu; --user (or not root): ~/.local/share
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
-if [ "$(id -u)" = 0 ]; then
+USER_INSTALL=0; UNINSTALL=0
+for arg in "$@"; do
+    case "$arg" in
+    --user) USER_INSTALL=1 ;;
+    --uninstall) UNINSTALL=1 ;;
+    *) echo "usage: $0 [--user] [--uninstall]" >&2; exit 2 ;;
+    esac
+done
+if [ "$(id -u)" = 0 ] && [ "$USER_INSTALL" = 0 ]; then
     PREFIX=/opt/teleradiologie; APPS=/usr/share/applications; ICONS=/usr/share/icons/hicolor/scalable/apps
 else
     PREFIX="${XDG_DATA_HOME:-$HOME/.local/share}/teleradiologie"
     APPS="${XDG_DATA_HOME:-$HOME/.local/share}/applications"
     ICONS="${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/scalable/apps"
 fi
-if [ "${1:-}" = "--uninstall" ]; then
+if [ "$UNINSTALL" = 1 ]; then
     rm -rf "$PREFIX" "$APPS/teleradiologie.desktop" "$ICONS/teleradiologie.svg"
     echo "Téléradiologie désinstallé ($PREFIX)."
     exit 0
