@@ -133,6 +133,7 @@ def record_everything(trail: AuditTrail, tmp_path: Path) -> None:
     trail.worklist_query(USER, PLATFORM, "status=a_valider")
     trail.order_viewed(USER, "CMD-00042", PATIENT)
     trail.study_accessed(USER, STUDY, PATIENT, StudyOrigin.CACHE)
+    trail.study_by_application(EventKind.STUDY_DELETED, STUDY, PATIENT, StudyOrigin.CACHE, "cache eviction")
     trail.export(USER, STUDY, PATIENT, Media.USB, "/media/usb0")
     trail.report_signed(USER, "CMD-00042", PATIENT, STUDY, "1.2.250.1.999.1")
     trail.report_sent(USER, "CMD-00042", PATIENT, "MSG000123", PLATFORM)

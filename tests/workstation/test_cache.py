@@ -280,7 +280,7 @@ def test_reads_and_evictions_reach_the_audit_journal(tmp_path: Path, runtime: Pa
     cache.close()
     journal.close()
     records = [e.record.to_json() for e in read_entries(journal_path)]
-    assert [r["kind"] for r in records] == ["study_accessed", "study_accessed"]
+    assert [r["kind"] for r in records] == ["study_accessed", "study_deleted"]
     read, evicted = records
     assert read["participants"][0]["user_id"] == "dr.durand"
     assert [o["id"] for o in read["objects"]] == [SENTINEL_ID, study]

@@ -73,6 +73,7 @@ class EventKind(Enum):
     WORKLIST_QUERY = "worklist_query"
     ORDER_VIEWED = "order_viewed"
     STUDY_ACCESSED = "study_accessed"
+    STUDY_DELETED = "study_deleted"
     EXPORT = "export"
     REPORT_SIGNED = "report_signed"
     REPORT_SENT = "report_sent"
@@ -109,6 +110,7 @@ EVENT_CODES: dict[EventKind, tuple[Code, Action, Code | None]] = {
     EventKind.WORKLIST_QUERY: (_dcm("110112", "Query"), Action.EXECUTE, None),
     EventKind.ORDER_VIEWED: (_dcm("110109", "Order Record"), Action.READ, None),
     EventKind.STUDY_ACCESSED: (_dcm("110103", "DICOM Instances Accessed"), Action.READ, None),
+    EventKind.STUDY_DELETED: (_dcm("110105", "DICOM Study Deleted"), Action.DELETE, None),
     EventKind.EXPORT: (_EXPORT, Action.READ, None),
     EventKind.REPORT_SIGNED: (
         _dcm("110111", "Procedure Record"),

@@ -150,6 +150,17 @@ class AuditTrail:
         study = ParticipantObject(ObjectKind.STUDY, study_uid, (("origin", origin.value),))
         return self._record(EventKind.STUDY_ACCESSED, tuple(participants), (self._patient(patient_id), study))
 
+    def study_by_application(
+        self, kind: EventKind, study_uid: str, patient_id: str, origin: StudyOrigin, description: str
+    ) -> ChainHead:
+        """A study read or deleted by the workstation itself (cache eviction, a read with no user)."""
+        if kind not in (EventKind.STUDY_ACCESSED, EventKind.STUDY_DELETED):
+            raise ValueError(f"not a study event: {kind}")
+        study = ParticipantObject(ObjectKind.STUDY, study_uid, (("origin", origin.value),))
+        return self._record(
+            kind, (self._application(),), (self._patient(patient_id), study), Outcome.SUCCESS, description
+        )
+
     def export(
         self, user: Identity, study_uid: str, patient_id: str, media: Media, destination: str
     ) -> ChainHead:

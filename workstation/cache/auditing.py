@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from auth.session import Identity
-from workstation.audit import AuditTrail, EventKind, Outcome, StudyOrigin
-from workstation.audit.model import ObjectKind, ParticipantObject
+from workstation.audit import AuditTrail, EventKind, StudyOrigin
 
 
 class TrailCacheAuditor:
@@ -24,23 +23,17 @@ class TrailCacheAuditor:
     def study_read(self, study_uid: str, patient_id: str) -> None:
         user = self._user()
         if user is None:  # a read without a logged-in user is a bug: record it against the application
-            self._application_record(
-                EventKind.STUDY_ACCESSED, study_uid, patient_id, "cache read without user"
+            self._trail.study_by_application(
+                EventKind.STUDY_ACCESSED, study_uid, patient_id, StudyOrigin.CACHE, "cache read without user"
             )
             return
         self._trail.study_accessed(user, study_uid, patient_id, StudyOrigin.CACHE)
 
     def study_evicted(self, study_uid: str, patient_id: str, reason: str) -> None:
-        kind = getattr(EventKind, "STUDY_DELETED", EventKind.STUDY_ACCESSED)
-        self._application_record(
-            kind, study_uid, patient_id, f"cache eviction, study key destroyed: {reason}"
-        )
-
-    def _application_record(self, kind: EventKind, study_uid: str, patient_id: str, description: str) -> None:
-        objects = (
-            ParticipantObject(ObjectKind.PATIENT, patient_id),
-            ParticipantObject(ObjectKind.STUDY, study_uid, (("origin", StudyOrigin.CACHE.value),)),
-        )
-        self._trail._record(  # the trail's own builder, with the application as participant
-            kind, (self._trail._application(),), objects, Outcome.SUCCESS, description
+        self._trail.study_by_application(
+            EventKind.STUDY_DELETED,
+            study_uid,
+            patient_id,
+            StudyOrigin.CACHE,
+            f"cache eviction, study key destroyed: {reason}",
         )
