@@ -108,12 +108,12 @@ def _rows(check: Check) -> list[tuple[str, str]]:
     if check.id == "qt" and "screens" in data:
         rows = [("Qt", f"{data['qt']} (PySide6 {data['pyside']}), plateforme « {data['platform']} »")]
         for index, screen in enumerate(data["screens"], 1):
-            name = screen.get("model") or screen.get("name") or ""
+            name = f" « {screen['name']} »" if screen.get("name") else ""
             rows.append(
                 (
-                    f"Écran {index}{' (principal)' if screen.get('primary') else ''}",
+                    f"Écran {index}{name}{' (principal)' if screen.get('primary') else ''}",
                     f"{screen['width']}×{screen['height']}, {screen['depth']} bits, {screen['dpi']} ppp, "
-                    f"{screen['refresh_hz']} Hz, échelle {screen['device_pixel_ratio']} {name}".rstrip(),
+                    f"{screen['refresh_hz']} Hz, échelle {screen['device_pixel_ratio']}",
                 )
             )
         return rows
@@ -237,6 +237,7 @@ class DiagnosticsDialog(QDialog):
     def _add_section(self, title: str, checks: list[Check]) -> None:
         worst = max((c.status for c in checks), key=lambda s: list(Status).index(s))
         section = QTreeWidgetItem([title, STATUS_TEXT[worst], self._section_detail(checks)])
+        section.setToolTip(2, section.text(2))  # details longer than the column are elided
         font = section.font(0)
         font.setBold(True)
         section.setFont(0, font)
@@ -246,14 +247,18 @@ class DiagnosticsDialog(QDialog):
             if len(checks) > 1:
                 label = check.label.removeprefix("Décodeur ")
                 item = QTreeWidgetItem([label, STATUS_TEXT[check.status], check.detail])
+                item.setToolTip(2, check.detail)
                 self._paint_status(item, check.status)
                 section.addChild(item)
                 parent = item
             else:
                 section.setText(2, check.detail)
+                section.setToolTip(2, check.detail)
                 parent = section
             for name, value in _rows(check):
-                parent.addChild(QTreeWidgetItem([name, "", value]))
+                row = QTreeWidgetItem([name, "", value])
+                row.setToolTip(2, value)
+                parent.addChild(row)
         # problems open by themselves; what works stays folded except the short, useful sections
         section.setExpanded(
             worst is not Status.OK or title in ("Rendu 3D (OpenGL)", "Écrans", "Connexion à la plateforme")
@@ -266,6 +271,10 @@ class DiagnosticsDialog(QDialog):
     def _section_detail(checks: list[Check]) -> str:
         if len(checks) == 1:
             return checks[0].detail
+        versions = next((c.data.get("versions") for c in checks if c.id == "versions"), None)
+        if versions:  # what support asks first, without unfolding
+            wanted = ("application", "Python", "PySide6", "VTK", "pydicom")
+            return ", ".join(f"{name} {versions[name]}" for name in wanted if name in versions)
         ok = sum(c.status is Status.OK for c in checks)
         if all(c.category == "decodeurs" for c in checks):
             syntaxes = sum(c.id.removeprefix("decoder.") in SYNTAX_NAMES for c in checks)
