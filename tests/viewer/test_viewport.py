@@ -168,8 +168,8 @@ def test_an_unloaded_slice_says_loading_and_the_patient_stays_visible(qtbot, tmp
 
 
 def test_thousands_of_repaints_do_not_abort_the_interpreter(qtbot, viewport: Viewport) -> None:
-    """PySide6 6.12 on CPython 3.11 takes a reference from None per void call (see viewer.qt): without the
-    guard, this many repaints ended in "Fatal Python error: none_dealloc"."""
+    """PySide6 6.12 on CPython 3.11 takes a reference from None per void call (see viewer.qt): this many
+    repaints ended in "Fatal Python error: none_dealloc". A binding with that defect fails here."""
     import sys
 
     view = viewport.view
@@ -178,8 +178,7 @@ def test_thousands_of_repaints_do_not_abort_the_interpreter(qtbot, viewport: Vie
     for k in range(3000):  # ~135,000 void calls, more than None's whole reference count at start-up
         view.scroll(1 if (k // 4) % 2 == 0 else -1)
         viewport.repaint()
-    assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
-    assert before - sys.getrefcount(None) < 1 << 40
+    assert before - sys.getrefcount(None) < 1_000  # ~135,000 with the defect
 
 
 def test_the_magnifier_shows_the_image_twice_larger_around_the_cursor(qtbot, viewport: Viewport,
