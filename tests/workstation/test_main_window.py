@@ -379,8 +379,10 @@ def test_read_measure_report_sign_and_send(
     assert page.sign_button.isEnabled()
     assert window.model.row_at(window.model.row_of(order_id)).status_label == "En lecture"
 
-    # a measurement drawn on the image goes into the report at the cursor
+    # the portal-phase stack is shown, not the topogram the scanner wrote first
     viewer, editor = page.viewer, page.editor
+    qtbot.waitUntil(lambda: viewer.viewports[0].series.shape[0] > 1, timeout=30000)
+    # a measurement drawn on the image goes into the report at the cursor
     results = editor.chapter_edit(Chapter.RESULTS)
     results.setFocus()
     results.insertPlainText("Nodule hépatique du segment VI mesuré à ")

@@ -158,6 +158,7 @@ class ViewerWidget(QWidget):
         self._mpr_series: Series | None = None
         self._mpr_stacks: list[ReformatSeries] = []
         self._crosshair: np.ndarray | None = None
+        self._auto_choice = True  # the first viewport's series was picked by the viewer, not the user
         self._preview: Series | None = None  # the first decoded image, shown until the series are planned
         self._mpr_straight: list[ReformatSeries] = []  # the orthogonal stacks, before any oblique turn
         self._moving_crosshair = False
@@ -220,6 +221,7 @@ class ViewerWidget(QWidget):
     # --- public API --------------------------------------------------------------------------------
     def open_study(self, paths: list[str], patient_banner: str) -> None:
         """Start loading (returns at once); series appear as they are planned, slices as decoded."""
+        self._auto_choice = True
         self.close_study()
         self._banner = patient_banner
         for viewport in self.viewports + self.mpr_viewports:
@@ -329,10 +331,24 @@ class ViewerWidget(QWidget):
             self._leave_mpr()
         target = viewport or self._active
         series = self._series[number]
+        self._auto_choice = False  # the radiologist chose: nothing moves by itself any more
         target.set_view(self._slice_view(series), self._banner)
         self._set_active(target)
 
     def _fill_empty_viewports(self) -> None:
+        # A localizer (one image beside stacks) is what the scanner writes first, rarely what the
+        # radiologist reads first: while the user has not chosen, the first stack takes its place.
+        first = self.viewports[0]
+        stacks = [s for s in self._series if s.shape[0] > 1]
+        if (
+            self._auto_choice
+            and first.view is not None
+            and first.series is not None
+            and first.series.shape[0] == 1
+            and stacks
+            and all(v.series is not stacks[0] for v in self.viewports)
+        ):
+            first.set_view(self._slice_view(stacks[0]), self._banner)
         shown = {id(v.series) for v in self.viewports if v.view is not None}
         pending = [s for s in self._series if id(s) not in shown]
         for viewport in self.viewports[: self._rows * self._columns]:
