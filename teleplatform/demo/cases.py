@@ -25,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-GENERATOR_VERSION = "6"
+GENERATOR_VERSION = "7"
 """Bumped whenever the generated files change: a data directory made by another version is redone."""
 
 _NAMESPACE = uuid.UUID("6f3c2a1e-8d4b-5c7e-9a0f-1b2c3d4e5f60")
@@ -342,9 +342,28 @@ CT_TAP_SPIRAL = CtAcquisition(
     ctdivol_mgy=Decimal("9.40"),
     dlp_mgycm=Decimal("589.4"),
 )
+CT_HEAD_PRIOR = CtAcquisition(
+    key="ct-tete-anterieur-helice",
+    protocol="Crâne sans injection",
+    spiral=True,
+    target_region=Coded("69536005", "Head", "SCT"),
+    phantom=HEAD_PHANTOM,
+    kvp=120,
+    tube_current_ma=290,
+    mean_tube_current_ma=290,
+    exposure_time_s=Decimal("9.1"),
+    rotation_time_s=Decimal("1.0"),
+    scanning_length_mm=Decimal("180"),
+    single_collimation_mm=Decimal("0.6"),
+    total_collimation_mm=Decimal("19.2"),
+    pitch=Decimal("0.55"),
+    ctdivol_mgy=Decimal("49.70"),
+    dlp_mgycm=Decimal("954.2"),
+)
 CT_TAP_ACQUISITIONS = (CT_TAP_TOPOGRAM, CT_TAP_SPIRAL)
 CT_TAP_TOTAL_DLP_MGYCM = sum((a.dlp_mgycm for a in CT_TAP_ACQUISITIONS), Decimal(0))
 DX_DAP_DGYCM2 = Decimal("0.92")  # (0018,115E), dGy·cm² (0.092 Gy·cm²)
+PRIOR_DX_DAP_DGYCM2 = Decimal("0.61")  # the CT TAP patient's earlier chest radiograph
 DX_KVP = 125
 DX_EXPOSURE_UAS = 2200  # 2.2 mAs
 
@@ -362,6 +381,8 @@ MR_SPACING_MM = Decimal("6.0")  # 1 mm gap
 MR_PIXEL_MM = Decimal("0.44921875")
 DX_ROWS, DX_COLUMNS = 2150, 1750
 DX_PIXEL_MM = Decimal("0.2")
+PRIOR_CT_HEAD_SLICES = 36  # the older protocol: 5 mm slices over the same 176 mm
+PRIOR_CT_HEAD_SPACING_MM = Decimal("5.0")
 
 # --- people and places --------------------------------------------------------------------------
 
@@ -418,6 +439,14 @@ DX_CHHB = Device(
     udi="(01)00812345678906(21)52177",
     station="CHHB-RX02",
     software="5.7.412",
+)
+DX_CHVC = Device(
+    manufacturer="FUJIFILM Corporation",
+    model="FDR Visionary Suite",
+    serial="27G41018",
+    udi="(01)04547410431051(21)27G41018",
+    station="CHVC-RX01",
+    software="V8.1",
 )
 MR_CHHB = Device(
     manufacturer="GE MEDICAL SYSTEMS",
@@ -722,6 +751,114 @@ IMAGED_CASES = (CT_HEAD_CASE, CT_TAP_CASE, DX_CHEST_CASE, MR_BRAIN_CASE)
 ALL_CASES = (*IMAGED_CASES, PENDING_CASE, CANCELLED_CASE)
 MISMATCH_CASE = MR_BRAIN_CASE
 """The one study whose images carry another identity than its order (PatientBirthDate)."""
+
+
+# --- prior studies: the platform's archive --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PriorStudy:
+    """An earlier study of the patient of one of the night's cases, held in the platform's archive.
+
+    It has no order: nothing about it is in orders/ nor in the worklist; QIDO finds it by PatientID
+    (the same INS, the same identity traits). Its own accession number, Study, Series and SOP UIDs.
+    """
+
+    slug: str  # its folder under dicom/
+    current: Case  # the case of the night whose patient it belongs to
+    site: Site
+    requester: Practitioner  # ReferringPhysicianName
+    accession_number: str
+    exam: Exam
+    modality: str  # DICOM Modality of its images (ModalitiesInStudy)
+    instances: int
+    reason: str  # why it was done (French)
+    finding: str  # what its images show (French)
+    transfer_syntax: str
+
+    @property
+    def patient(self) -> Patient:
+        return self.current.patient
+
+    @property
+    def study_instance_uid(self) -> str:
+        return uid("case", self.slug, "study")
+
+    @property
+    def image_birth_date(self) -> date:
+        return self.patient.birth_date
+
+    @property
+    def study_date(self) -> date:
+        return self.exam.performed_at.date()
+
+    @property
+    def description(self) -> str:
+        return self.exam.study_description
+
+
+DR_LAMBERT = Practitioner("89970000074", "LAMBERT", "Sophie", phone="+33261910425")
+"""General practitioner of the CT TAP patient (requester of her earlier chest radiograph)."""
+
+EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1"
+
+PRIOR_CT_HEAD = PriorStudy(
+    slug="ct-tete-anterieur",
+    current=CT_HEAD_CASE,
+    site=CH_VAL_DE_CHER,
+    requester=DR_BENALI,
+    accession_number="CHVC25091600142",
+    exam=Exam(
+        performed_at=datetime(2025, 9, 16, 15, 41, 0),
+        complement_at=datetime(2025, 9, 16, 15, 52, 0),
+        act=Coded("30799-1", "CT tête sans contraste", "LN"),
+        study_description="TDM CEREBRALE SANS INJECTION",
+        device=SCANNER_CHVC,
+    ),
+    modality="CT",
+    instances=PRIOR_CT_HEAD_SLICES,
+    reason="Chute de sa hauteur sans perte de connaissance, sous apixaban : hémorragie intracrânienne ?",
+    finding=(
+        "Atrophie cortico-sous-corticale, calcifications des plexus choroïdes et de la glande pinéale ; "
+        "pas d'hémorragie intracrânienne, pas de collection sous-durale, ligne médiane en place."
+    ),
+    transfer_syntax=EXPLICIT_VR_LITTLE_ENDIAN,
+)
+"""14 months before the night: the same scanner, an older 5 mm protocol, no haematoma yet."""
+
+PRIOR_DX_CHEST = PriorStudy(
+    slug="tdm-tap-anterieur",
+    current=CT_TAP_CASE,
+    site=CH_VAL_DE_CHER,
+    requester=DR_LAMBERT,
+    accession_number="CHVC26082400311",
+    exam=Exam(
+        performed_at=datetime(2026, 8, 24, 10, 12, 0),
+        complement_at=datetime(2026, 8, 24, 10, 20, 0),
+        act=Coded("24648-8", "RX thorax ; incidence postéroantérieure verticale", "LN"),
+        study_description="RADIOGRAPHIE THORAX FACE",
+        device=DX_CHVC,
+    ),
+    modality="DX",
+    instances=1,
+    reason="Toux sèche persistante depuis trois semaines, apyrétique.",
+    finding="Radiographie thoracique normale : pas de foyer, pas d'épanchement pleural.",
+    transfer_syntax=EXPLICIT_VR_LITTLE_ENDIAN,
+)
+"""Less than three months before the night, at the same hospital: a normal chest radiograph."""
+
+PRIORS = (PRIOR_CT_HEAD, PRIOR_DX_CHEST)
+"""Every archived earlier study; their patients' other cases (and the other patients) have none."""
+
+
+def priors_of(case: Case) -> tuple[PriorStudy, ...]:
+    """The prior studies of a case's patient, most recent first (what a priors search must find)."""
+    found = [p for p in PRIORS if p.patient.ins == case.patient.ins]
+    return tuple(sorted(found, key=lambda p: p.exam.performed_at, reverse=True))
+
+
+Study = Case | PriorStudy
+"""What a DICOM study of the demo is made from: a case of the night or an archived prior."""
 
 
 class Flow(StrEnum):

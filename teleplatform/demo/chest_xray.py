@@ -1,4 +1,5 @@
-"""A PA chest radiograph of an adult man, as a processed "for presentation" image (MONOCHROME2).
+"""A PA chest radiograph of an adult man (or woman), as a processed "for presentation" image
+(MONOCHROME2).
 
 The image is a projection: every structure contributes the length of the X-ray path through it,
 in millimetres of water equivalent (its chord: 2 sqrt(r^2 - d^2) for a tube or an ellipsoid seen
@@ -166,8 +167,13 @@ def _ribs(film: _Film) -> None:
                 )
 
 
-def chest_radiograph(seed: int) -> np.ndarray:
-    """The processed image: uint16, 12 bits stored, MONOCHROME2 (bright = attenuating)."""
+def chest_radiograph(seed: int, consolidation: bool = True, breasts: bool = False) -> np.ndarray:
+    """The processed image: uint16, 12 bits stored, MONOCHROME2 (bright = attenuating).
+
+    `consolidation`: the right lower lobe pneumonia of the night's case (False: normal lungs, as on
+    the CT TAP patient's earlier film); `breasts`: a woman's breast shadows over the lower zones.
+    The random draws do not depend on either, so the night's image stays the same.
+    """
     rng = np.random.default_rng(seed)
     film = _Film()
     u, v = film.u[None, :], film.v[:, None]
@@ -189,8 +195,9 @@ def chest_radiograph(seed: int) -> np.ndarray:
     q = (dv * math.cos(theta) - du * math.sin(theta)) / 63.0
     heart += np.sqrt(np.clip(1.0 - p * p - q * q, 0.0, None))
     heart += np.sqrt(np.clip(1.0 - ((u - 36.0) / 19.0) ** 2 - ((v - 124.0) / 17.0) ** 2, 0.0, None))
-    consolidation = np.exp(-((((u + 88.0) / 45.0) ** 2 + ((v - 268.0) / 36.0) ** 2) ** 1.5))
-    air = air * np.clip(1.0 - 1.6 * heart, 0.0, 1.0) * (1.0 - 0.8 * consolidation)
+    air = air * np.clip(1.0 - 1.6 * heart, 0.0, 1.0)
+    if consolidation:
+        air *= 1.0 - 0.8 * np.exp(-((((u + 88.0) / 45.0) ** 2 + ((v - 268.0) / 36.0) ** 2) ** 1.5))
     film.water -= 0.92 * air
     canvas = Canvas(film.u, film.v, 0.0, 0.0)
     extent = (-180.0, 180.0, 0.0, 440.0, -1.0, 1.0)
@@ -202,6 +209,9 @@ def chest_radiograph(seed: int) -> np.ndarray:
     _vessel_tree(vessels, rng)
     film.water += vessels.water * np.clip(air / 60.0, 0.0, 1.0)
     film.ellipse_chord(70.0, 322.0, 30.0, 17.0, 55.0, factor=-0.9)  # gastric air bubble
+    if breasts:  # soft tissue seen through the lower zones, sharp lower-lateral edge
+        for side in (-1, 1):
+            film.ellipse_chord(side * 98.0, 318.0, 78.0, 58.0, 9.0, angle=side * 12.0)
     film.curve(np.array([[0.0, 0.0], [0.0, 150.0]]), 9.0, -0.85)  # trachea
     film.curve(np.array([[0.0, 150.0], [-30.0, 182.0]]), 6.5, -0.6)
     film.curve(np.array([[0.0, 150.0], [34.0, 188.0]]), 6.0, -0.6)

@@ -42,6 +42,8 @@ _WRITERS: dict[str, Callable[[Path, Sequence[int]], list[Path]]] = {
     "ct-tap": series.ct_tap,
     "mr": series.mr_brain,
     "dx": lambda out, _: series.dx_chest(out),
+    "dx-prior": lambda out, _: series.dx_chest_prior(out),
+    "ct-head-prior": series.ct_head_prior,
     "localizer": lambda out, _: series.ct_tap_localizer(out),
     "dose": lambda out, _: write_dose_report(out),
 }
@@ -51,9 +53,11 @@ def _tasks() -> list[tuple[str, tuple[int, ...]]]:
     """Longest first, so that the two workers finish together."""
     return [
         ("dx", ()),
+        ("dx-prior", ()),
         *(("ct-tap", chunk) for chunk in _chunks(cases.CT_TAP_SLICES, 4)),
         *(("ct-head", chunk) for chunk in _chunks(cases.CT_HEAD_SLICES, 4)),
         *(("mr", chunk) for chunk in _chunks(cases.MR_SLICES, 2)),
+        *(("ct-head-prior", chunk) for chunk in _chunks(cases.PRIOR_CT_HEAD_SLICES, 2)),
         ("localizer", ()),
         ("dose", ()),
     ]

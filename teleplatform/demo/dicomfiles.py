@@ -22,8 +22,8 @@ from .cases import (
     GENERATOR_VERSION,
     INS_NAMESPACE,
     INS_NIR_TEST_OID,
-    Case,
     Device,
+    Study,
     uid,
 )
 
@@ -69,7 +69,7 @@ def sop_common(dataset: Dataset, sop_class: str, sop_instance: str, created: dat
     dataset.TimezoneOffsetFromUTC = TIMEZONE
 
 
-def patient_and_study(dataset: Dataset, case: Case) -> None:
+def patient_and_study(dataset: Dataset, case: Study) -> None:
     """Patient, General Study and Patient Study modules (the identity as the images carry it)."""
     assert case.exam is not None
     patient, site, exam = case.patient, case.site, case.exam
@@ -112,7 +112,7 @@ def patient_and_study(dataset: Dataset, case: Case) -> None:
     dataset.PatientWeight = str(patient.weight_kg)
 
 
-def request_attributes(case: Case) -> DicomSequence:
+def request_attributes(case: Study) -> DicomSequence:
     """Request Attributes Sequence: how the modality worklist item (the order) reached the images."""
     assert case.exam is not None
     item = Dataset()
@@ -127,7 +127,7 @@ def request_attributes(case: Case) -> DicomSequence:
 
 def series(
     dataset: Dataset,
-    case: Case,
+    case: Study,
     modality: str,
     number: int,
     description: str,
@@ -153,7 +153,7 @@ def series(
     dataset.RequestAttributesSequence = request_attributes(case)
 
 
-def equipment(dataset: Dataset, case: Case, device: Device) -> None:
+def equipment(dataset: Dataset, case: Study, device: Device) -> None:
     """General Equipment module (and the attributes of Enhanced General Equipment)."""
     dataset.Manufacturer = device.manufacturer
     dataset.InstitutionName = case.site.name
@@ -198,15 +198,15 @@ def pixel_module(dataset: Dataset, rows: int, columns: int, bits_stored: int, si
     dataset.PixelRepresentation = 1 if signed else 0
 
 
-def series_uid(case: Case, number: int) -> str:
+def series_uid(case: Study, number: int) -> str:
     return uid("case", case.slug, "series", str(number))
 
 
-def instance_uid(case: Case, number: int, instance: int) -> str:
+def instance_uid(case: Study, number: int, instance: int) -> str:
     return uid("case", case.slug, "series", str(number), "instance", str(instance))
 
 
-def frame_of_reference_uid(case: Case) -> str:
+def frame_of_reference_uid(case: Study) -> str:
     return uid("case", case.slug, "frame-of-reference")
 
 

@@ -16,11 +16,20 @@ from pathlib import Path
 import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence as DicomSequence
-from pydicom.uid import ExplicitVRLittleEndian, JPEG2000Lossless, JPEGLSLossless
+from pydicom.uid import UID, ExplicitVRLittleEndian, JPEG2000Lossless, JPEGLSLossless
 
 from . import cases
 from .body import BodyPhantom, attenuation
-from .cases import CT_HEAD_CASE, CT_TAP_CASE, DX_CHEST_CASE, MR_BRAIN_CASE, Case, CtAcquisition
+from .cases import (
+    CT_HEAD_CASE,
+    CT_TAP_CASE,
+    DX_CHEST_CASE,
+    MR_BRAIN_CASE,
+    PRIOR_CT_HEAD,
+    PRIOR_DX_CHEST,
+    CtAcquisition,
+    Study,
+)
 from .chest_xray import BITS_STORED as DX_BITS
 from .chest_xray import chest_radiograph
 from .dicomfiles import (
@@ -51,7 +60,14 @@ CT_TAP_DOSE_SERIES = 501
 DX_SERIES = 1
 MR_SERIES = 3
 
-_SEEDS = {"ct-tete": 1101, "tdm-tap": 2202, "rx-thorax": 3303, "irm-cerebrale": 4404}
+_SEEDS = {
+    "ct-tete": 1101,
+    "tdm-tap": 2202,
+    "rx-thorax": 3303,
+    "irm-cerebrale": 4404,
+    "ct-tete-anterieur": 1111,
+    "tdm-tap-anterieur": 2212,
+}
 _TAP_TABLE_Z = -700.0  # DICOM z of the phantom's z = 0: table coordinates, as a scanner reports them
 
 
@@ -99,6 +115,15 @@ TAP_GEOMETRY = AxialGeometry(
     spacing=cases.CT_TAP_SPACING_MM,
     dicom_z_offset=_TAP_TABLE_Z,
 )
+PRIOR_HEAD_GEOMETRY = AxialGeometry(
+    size=512,
+    pixel=cases.CT_HEAD_PIXEL_MM,
+    centre_x=0.0,
+    centre_y=6.0,
+    z=tuple(-48.0 + float(cases.PRIOR_CT_HEAD_SPACING_MM) * k for k in range(cases.PRIOR_CT_HEAD_SLICES)),
+    thickness=cases.PRIOR_CT_HEAD_SPACING_MM,
+    spacing=cases.PRIOR_CT_HEAD_SPACING_MM,
+)
 MR_GEOMETRY = AxialGeometry(
     size=512,
     pixel=cases.MR_PIXEL_MM,
@@ -112,11 +137,11 @@ AXIAL = ["1", "0", "0", "0", "1", "0"]
 CT_HU_AIR = -1000.0
 
 
-def instance_path(out: Path, case: Case, number: int, instance: int) -> Path:
+def instance_path(out: Path, case: Study, number: int, instance: int) -> Path:
     return out / "dicom" / case.slug / f"S{number:03d}" / f"IM{instance:04d}.dcm"
 
 
-def _plane(dataset: Dataset, case: Case, geometry: AxialGeometry, index: int) -> None:
+def _plane(dataset: Dataset, case: Study, geometry: AxialGeometry, index: int) -> None:
     dataset.FrameOfReferenceUID = frame_of_reference_uid(case)
     dataset.PositionReferenceIndicator = ""
     dataset.PixelSpacing = [str(geometry.pixel), str(geometry.pixel)]
@@ -131,7 +156,7 @@ def _plane(dataset: Dataset, case: Case, geometry: AxialGeometry, index: int) ->
 
 
 def _ct_dataset(
-    case: Case,
+    case: Study,
     acquisition: CtAcquisition,
     number: int,
     description: str,
@@ -180,19 +205,39 @@ def _ct_pixels(values: np.ndarray) -> bytes:
 
 def ct_head(out: Path, instances: Sequence[int]) -> list[Path]:
     """Unenhanced head CT: 176 axial slices of 1 mm (helical, reconstructed with a brain kernel)."""
-    case, acquisition, geometry = CT_HEAD_CASE, cases.CT_HEAD, HEAD_GEOMETRY
-    phantom = HeadPhantom(HeadOptions(elderly=True, subdural_haematoma=True, lesion=False), CT_HU, seed=11)
+    return _head_ct(out, instances, CT_HEAD_CASE, cases.CT_HEAD, HEAD_GEOMETRY, "Crâne 1.0 Hr38", True)
+
+
+def ct_head_prior(out: Path, instances: Sequence[int]) -> list[Path]:
+    """The same patient's head CT 14 months earlier: 36 slices of 5 mm, no haematoma yet."""
+    return _head_ct(
+        out, instances, PRIOR_CT_HEAD, cases.CT_HEAD_PRIOR, PRIOR_HEAD_GEOMETRY, "Crâne 5.0 Hr38", False
+    )
+
+
+def _head_ct(
+    out: Path,
+    instances: Sequence[int],
+    study: Study,
+    acquisition: CtAcquisition,
+    geometry: AxialGeometry,
+    description: str,
+    haematoma: bool,
+) -> list[Path]:
+    # one head (phantom seed) for both studies of the patient: only the haematoma is new
+    options = HeadOptions(elderly=True, subdural_haematoma=haematoma, lesion=False)
+    phantom = HeadPhantom(options, CT_HU, seed=11)
     written = []
     for instance in instances:
         index = instance - 1
         canvas = Canvas(geometry.x, geometry.y, geometry.z[index], CT_HU_AIR)
         phantom.paint(canvas)
-        rng = np.random.default_rng([_SEEDS[case.slug], instance])
+        rng = np.random.default_rng([_SEEDS[study.slug], instance])
         values = canvas.image + correlated_noise(rng, canvas.image.shape, 4.5)
-        dataset = _ct_dataset(case, acquisition, CT_HEAD_SERIES, "Crâne 1.0 Hr38", instance, "HEAD", "Hr38")
+        dataset = _ct_dataset(study, acquisition, CT_HEAD_SERIES, description, instance, "HEAD", "Hr38")
         _ct_axial(
             dataset,
-            case,
+            study,
             geometry,
             index,
             acquisition,
@@ -204,7 +249,7 @@ def ct_head(out: Path, instances: Sequence[int]) -> list[Path]:
         )
         dataset.ScanOptions = "HELICAL_CT"
         dataset.PixelData = _ct_pixels(values)
-        path = instance_path(out, case, CT_HEAD_SERIES, instance)
+        path = instance_path(out, study, CT_HEAD_SERIES, instance)
         write(path, dataset, ExplicitVRLittleEndian)
         written.append(path)
     return written
@@ -212,7 +257,7 @@ def ct_head(out: Path, instances: Sequence[int]) -> list[Path]:
 
 def _ct_axial(
     dataset: Dataset,
-    case: Case,
+    case: Study,
     geometry: AxialGeometry,
     index: int,
     acquisition: CtAcquisition,
@@ -445,10 +490,23 @@ def mr_brain(out: Path, instances: Sequence[int]) -> list[Path]:
 
 def dx_chest(out: Path) -> list[Path]:
     """PA chest radiograph, digital X-ray for presentation, JPEG 2000 lossless."""
-    case = DX_CHEST_CASE
+    pixels = chest_radiograph(seed=_SEEDS[DX_CHEST_CASE.slug])
+    return _dx(out, DX_CHEST_CASE, pixels, JPEG2000Lossless, "DRX-2530C-0417", cases.DX_DAP_DGYCM2)
+
+
+def dx_chest_prior(out: Path) -> list[Path]:
+    """The CT TAP patient's normal chest radiograph of August: another detector, stored uncompressed."""
+    pixels = chest_radiograph(seed=_SEEDS[PRIOR_DX_CHEST.slug], consolidation=False, breasts=True)
+    study = PRIOR_DX_CHEST
+    syntax = UID(study.transfer_syntax)
+    return _dx(out, study, pixels, syntax, "DEVO3-41D2270", cases.PRIOR_DX_DAP_DGYCM2)
+
+
+def _dx(
+    out: Path, case: Study, pixels: np.ndarray, transfer_syntax: UID, detector: str, dap: Decimal
+) -> list[Path]:
     assert case.exam is not None
     exam = case.exam
-    pixels = chest_radiograph(seed=_SEEDS[case.slug])
     dataset = Dataset()
     sop_common(dataset, DX_PRESENTATION_STORAGE, instance_uid(case, DX_SERIES, 1), exam.performed_at)
     patient_and_study(dataset, case)
@@ -482,7 +540,7 @@ def dx_chest(out: Path) -> list[Path]:
     dataset.PositionerType = "NONE"
     dataset.DetectorType = "SCINTILLATOR"
     dataset.DetectorConfiguration = "AREA"
-    dataset.DetectorID = "DRX-2530C-0417"
+    dataset.DetectorID = detector
     dataset.DetectorActiveShape = "RECTANGLE"
     dataset.DetectorActiveDimensions = [
         str(cases.DX_ROWS * cases.DX_PIXEL_MM),
@@ -500,7 +558,7 @@ def dx_chest(out: Path) -> list[Path]:
     dataset.XRayTubeCurrent = "200"
     dataset.Exposure = "2"
     dataset.ExposureInuAs = cases.DX_EXPOSURE_UAS
-    dataset.ImageAndFluoroscopyAreaDoseProduct = str(cases.DX_DAP_DGYCM2)
+    dataset.ImageAndFluoroscopyAreaDoseProduct = str(dap)
     dataset.EntranceDoseInmGy = "0.08"
     dataset.ExposureIndex = "310"
     dataset.TargetExposureIndex = "300"
@@ -518,7 +576,8 @@ def dx_chest(out: Path) -> list[Path]:
     dataset.CollimatorLowerHorizontalEdge = str(cases.DX_ROWS)
     dataset.AcquisitionContextSequence = DicomSequence()
     dataset.PixelData = pixels.tobytes()
-    dataset.compress(JPEG2000Lossless, pixels, generate_instance_uid=False)
+    if transfer_syntax.is_compressed:
+        dataset.compress(transfer_syntax, pixels, generate_instance_uid=False)
     path = instance_path(out, case, DX_SERIES, 1)
-    write(path, dataset, JPEG2000Lossless)
+    write(path, dataset, transfer_syntax)
     return [path]

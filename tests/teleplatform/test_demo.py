@@ -33,14 +33,19 @@ from teleplatform.demo.cases import (
     MESSAGES,
     MISMATCH_CASE,
     MR_BRAIN_CASE,
+    PRIOR_CT_HEAD,
+    PRIOR_DX_CHEST,
+    PRIORS,
     Case,
     Flow,
+    Study,
+    priors_of,
 )
 from teleplatform.demo.chest_xray import chest_radiograph
 from teleplatform.demo.datadir import order_file_names
 from teleplatform.demo.orders import render
 from teleplatform.demo.rdsr import write_dose_report
-from teleplatform.demo.series import HEAD_GEOMETRY
+from teleplatform.demo.series import HEAD_GEOMETRY, PRIOR_HEAD_GEOMETRY
 
 UID = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
 
@@ -50,7 +55,7 @@ def _headers(folder: Path) -> list[Dataset]:
     return sorted(datasets, key=lambda d: int(d.InstanceNumber))
 
 
-def _series(demo_data: Path, case: Case, number: int) -> Path:
+def _series(demo_data: Path, case: Study, number: int) -> Path:
     return demo_data / "dicom" / case.slug / f"S{number:03d}"
 
 
@@ -91,16 +96,18 @@ def test_layout(demo_data: Path) -> None:
     names = sorted(p.name for p in (demo_data / "orders").iterdir())
     assert [f"orders/{n}" for n in names] == order_file_names()
     assert names[0] == "0001_irm-cerebrale_ORM_O01.hl7"
-    assert sorted(p.name for p in (demo_data / "dicom").iterdir()) == sorted(c.slug for c in IMAGED_CASES)
-    counts = {
-        case.slug: sum(1 for _ in (demo_data / "dicom" / case.slug).rglob("*.dcm")) for case in IMAGED_CASES
-    }
+    studies = (*IMAGED_CASES, *PRIORS)
+    assert sorted(p.name for p in (demo_data / "dicom").iterdir()) == sorted(c.slug for c in studies)
+    counts = {case.slug: sum(1 for _ in (demo_data / "dicom" / case.slug).rglob("*.dcm")) for case in studies}
     assert counts == {
         "ct-tete": cases.CT_HEAD_SLICES,
         "tdm-tap": cases.CT_TAP_SLICES + 2,  # + localizer + dose report
         "rx-thorax": 1,
         "irm-cerebrale": cases.MR_SLICES,
+        "ct-tete-anterieur": cases.PRIOR_CT_HEAD_SLICES,
+        "tdm-tap-anterieur": 1,
     }
+    assert [p.instances for p in PRIORS] == [cases.PRIOR_CT_HEAD_SLICES, 1]
     assert not list(demo_data.rglob("*.part"))
 
 
@@ -131,6 +138,13 @@ def test_identifiers_are_well_formed() -> None:
             assert len(identifier) <= 64 and UID.match(identifier)
         assert len(case.accession_number) <= 16
     assert len({c.study_instance_uid for c in ALL_CASES}) == len(ALL_CASES)
+    for prior in PRIORS:
+        assert cases.luhn_valid(prior.requester.rpps) and prior.requester.rpps.startswith("899")
+        assert len(prior.accession_number) <= 16 and prior.accession_number.startswith(prior.site.facility)
+        assert len(prior.study_instance_uid) <= 64 and UID.match(prior.study_instance_uid)
+    studies = (*ALL_CASES, *PRIORS)
+    assert len({s.study_instance_uid for s in studies}) == len(studies)
+    assert len({s.accession_number for s in studies}) == len(studies)
 
 
 # --- DICOM ---------------------------------------------------------------------------------------
@@ -142,11 +156,18 @@ def test_identifiers_are_well_formed() -> None:
         (CT_HEAD_CASE, 2, cases.CT_HEAD_SLICES, cases.CT_HEAD_SPACING_MM, cases.CT_HEAD_PIXEL_MM),
         (CT_TAP_CASE, 2, cases.CT_TAP_SLICES, cases.CT_TAP_SPACING_MM, cases.CT_TAP_PIXEL_MM),
         (MR_BRAIN_CASE, 3, cases.MR_SLICES, cases.MR_SPACING_MM, cases.MR_PIXEL_MM),
+        (
+            PRIOR_CT_HEAD,
+            2,
+            cases.PRIOR_CT_HEAD_SLICES,
+            cases.PRIOR_CT_HEAD_SPACING_MM,
+            cases.CT_HEAD_PIXEL_MM,
+        ),
     ],
-    ids=["ct-tete", "tdm-tap", "irm-cerebrale"],
+    ids=["ct-tete", "tdm-tap", "irm-cerebrale", "ct-tete-anterieur"],
 )
 def test_axial_geometry(
-    demo_data: Path, case: Case, number: int, count: int, spacing: Decimal, pixel: Decimal
+    demo_data: Path, case: Study, number: int, count: int, spacing: Decimal, pixel: Decimal
 ) -> None:
     headers = _headers(_series(demo_data, case, number))
     assert [int(d.InstanceNumber) for d in headers] == list(range(1, count + 1))
@@ -280,12 +301,12 @@ def test_dose_report_totals(demo_data: Path, tmp_path: Path) -> None:
     assert write_dose_report(tmp_path)[0].read_bytes() == path.read_bytes()
 
 
-def _study_headers(demo_data: Path, case: Case) -> Dataset:
+def _study_headers(demo_data: Path, case: Study) -> Dataset:
     return pydicom.dcmread(next((demo_data / "dicom" / case.slug).rglob("*.dcm")), stop_before_pixels=True)
 
 
 def test_all_files_of_a_study_share_its_identity(demo_data: Path) -> None:
-    for case in IMAGED_CASES:
+    for case in (*IMAGED_CASES, *PRIORS):
         keys = set()
         for path in (demo_data / "dicom" / case.slug).rglob("*.dcm"):
             d = pydicom.dcmread(path, stop_before_pixels=True)
@@ -468,13 +489,89 @@ DCIODVFY = shutil.which("dciodvfy")
         (CT_TAP_CASE, 501, 1),
         (DX_CHEST_CASE, 1, 1),
         (MR_BRAIN_CASE, 3, 12),
+        (PRIOR_CT_HEAD, 2, 20),
+        (PRIOR_DX_CHEST, 1, 1),
     ],
-    ids=["ct-tete", "tdm-tap-topogramme", "tdm-tap", "tdm-tap-rdsr", "rx-thorax", "irm-cerebrale"],
+    ids=[
+        "ct-tete",
+        "tdm-tap-topogramme",
+        "tdm-tap",
+        "tdm-tap-rdsr",
+        "rx-thorax",
+        "irm-cerebrale",
+        "ct-tete-anterieur",
+        "tdm-tap-anterieur",
+    ],
 )
-def test_dciodvfy_finds_no_error(demo_data: Path, case: Case, number: int, instance: int) -> None:
+def test_dciodvfy_finds_no_error(demo_data: Path, case: Study, number: int, instance: int) -> None:
     path = _series(demo_data, case, number) / f"IM{instance:04d}.dcm"
     result = subprocess.run([DCIODVFY, str(path)], capture_output=True, text=True, timeout=60, check=False)
     output = result.stdout + result.stderr
     errors = [line for line in output.splitlines() if line.startswith("Error")]
     assert not errors, output
     assert result.returncode == 0, output
+
+
+# --- prior studies ---------------------------------------------------------------------------------
+
+
+def test_priors_belong_to_their_patient_and_have_no_order(demo_data: Path) -> None:
+    assert priors_of(CT_HEAD_CASE) == (PRIOR_CT_HEAD,)
+    assert priors_of(CT_TAP_CASE) == (PRIOR_DX_CHEST,)
+    assert priors_of(DX_CHEST_CASE) == priors_of(MR_BRAIN_CASE) == ()
+    orders = b"".join(path.read_bytes() for path in sorted((demo_data / "orders").iterdir()))
+    for prior in PRIORS:
+        current = _study_headers(demo_data, prior.current)
+        old = _study_headers(demo_data, prior)
+        identity = ("PatientID", "PatientName", "PatientBirthDate", "PatientSex", "IssuerOfPatientID")
+        assert [old.get(k) for k in identity] == [current.get(k) for k in identity]
+        assert old.PatientID == prior.patient.ins
+        assert old.OtherPatientIDsSequence[0].PatientID == prior.patient.ipp
+        assert old.StudyInstanceUID == prior.study_instance_uid != current.StudyInstanceUID
+        assert old.AccessionNumber == prior.accession_number != current.AccessionNumber
+        assert old.StudyDate == prior.study_date.strftime("%Y%m%d") < current.StudyDate
+        assert old.StudyDescription == prior.description and old.Modality == prior.modality
+        assert old.file_meta.TransferSyntaxUID == prior.transfer_syntax
+        assert old.ReferringPhysicianName == prior.requester.dicom_name
+        # an archive study: no order, no complement and no accession number of it on the wire
+        assert prior.accession_number.encode() not in orders
+        assert prior.study_instance_uid.encode() not in orders
+        uids = _sop_uids(demo_data, prior)
+        assert len(uids) == prior.instances and not uids & _sop_uids(demo_data, prior.current), prior.slug
+    # 14 months and less than 3 months before the night
+    assert (CT_HEAD_CASE.exam.performed_at - PRIOR_CT_HEAD.exam.performed_at).days // 30 == 14  # type: ignore[union-attr]
+    assert 60 < (CT_TAP_CASE.exam.performed_at - PRIOR_DX_CHEST.exam.performed_at).days < 90  # type: ignore[union-attr]
+
+
+def _sop_uids(demo_data: Path, study: Study) -> set[str]:
+    paths = (demo_data / "dicom" / study.slug).rglob("*.dcm")
+    return {pydicom.dcmread(path, stop_before_pixels=True).SOPInstanceUID for path in paths}
+
+
+def test_prior_head_ct_has_no_haematoma_yet(demo_data: Path) -> None:
+    index = PRIOR_HEAD_GEOMETRY.z.index(52.0)
+    prior = pydicom.dcmread(_series(demo_data, PRIOR_CT_HEAD, 2) / f"IM{index + 1:04d}.dcm")
+    night = _head_slice(demo_data, 52.0)
+    assert 55 <= _hu_at(night, -61.2, 4.0) <= 85  # acute subdural haematoma tonight
+    assert -5 <= _hu_at(prior, -61.2, 4.0) <= 45  # CSF or cortex there 14 months earlier
+    assert -5 <= _hu_at(prior, 17.2, 4.0) <= 18  # the same left lateral ventricle
+    assert Decimal(str(prior.SliceThickness)) == cases.PRIOR_CT_HEAD_SPACING_MM
+    assert float(prior.CTDIvol) == float(cases.CT_HEAD_PRIOR.ctdivol_mgy)
+
+
+def test_prior_radiograph_is_a_normal_womans_chest(demo_data: Path) -> None:
+    dataset = pydicom.dcmread(_series(demo_data, PRIOR_DX_CHEST, 1) / "IM0001.dcm")
+    expected = chest_radiograph(seed=2212, consolidation=False, breasts=True)
+    assert np.array_equal(dataset.pixel_array, expected)
+    assert dataset.PatientSex == "F" and dataset.Manufacturer == cases.DX_CHVC.manufacturer
+    assert Decimal(str(dataset.ImageAndFluoroscopyAreaDoseProduct)) == cases.PRIOR_DX_DAP_DGYCM2
+    # no consolidation: the right lower zone is dark (aerated), where tonight's pneumonia is white
+    night = pydicom.dcmread(_series(demo_data, DX_CHEST_CASE, 1) / "IM0001.dcm").pixel_array
+    assert _right_lower_zone(expected) < 1000 < 2000 < _right_lower_zone(night)
+
+
+def _right_lower_zone(pixels: np.ndarray) -> float:
+    """Median grey level 88 mm to the patient's right of the spine, 268 mm down (MONOCHROME2)."""
+    step = float(cases.DX_PIXEL_MM)
+    row, column = round(268 / step), round(pixels.shape[1] / 2 - 88 / step)
+    return float(np.median(pixels[row - 10 : row + 11, column - 10 : column + 11]))
