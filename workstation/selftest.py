@@ -573,6 +573,32 @@ def check_modules() -> Check:
                  outcome.value)
 
 
+def check_resources() -> Check:
+    """The data shipped as package resources (report templates, protocols, terminology) can be read:
+    a bundle that lost them opens but cannot write a report."""
+    from reporting.templates import builtin_templates
+    from reporting.terminology import modality
+    from workstation.justification import load_protocols
+
+    label = "Modèles et référentiels"
+    try:
+        templates = builtin_templates()
+        protocols = load_protocols()
+        ct = modality("CT")
+    except Exception as exc:  # missing file, broken template: the cause goes to the user and the log
+        log.warning("self-test: resources unreadable: %s: %s", type(exc).__name__, exc)
+        return Check("resources", "versions", label, Status.FAILURE,
+                     f"données de l'application illisibles ({type(exc).__name__} : {exc})")
+    data = {"templates": len(templates), "protocols": len(protocols), "terminology": ct.display}
+    if not templates or not protocols or ct.display == ct.code:
+        return Check("resources", "versions", label, Status.FAILURE,
+                     f"données incomplètes : {len(templates)} modèles, {len(protocols)} protocoles, "
+                     f"terminologie {'absente' if ct.display == ct.code else 'lue'}", data)
+    return Check("resources", "versions", label, Status.OK,
+                 f"{len(templates)} modèles de compte rendu, {len(protocols)} protocoles d'examen, "
+                 "terminologie lue", data)
+
+
 # --- child processes -----------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Isolated:
@@ -851,6 +877,7 @@ def run_checks(
         remote = pool.submit(guarded("platform", lambda: check_platform(settings)))
         checks = [check_versions(), check_settings(settings, settings_file, problems)]
         checks.append(modules.result())
+        checks.append(guarded("resources", check_resources)())
         with tempfile.TemporaryDirectory(prefix="tlr-selftest-") as folder:
             try:
                 samples = _prepare_samples(Path(folder))

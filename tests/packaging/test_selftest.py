@@ -128,6 +128,19 @@ def test_every_module_of_the_application_imports() -> None:
     assert set(check.data["imported"]) == sources
 
 
+def test_shipped_templates_and_protocols_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    check = selftest.check_resources()
+    assert check.status is Status.OK and check.data["terminology"] == "Tomodensitométrie"
+    assert check.data["templates"] >= 1 and check.data["protocols"] >= 1
+
+    def lost() -> None:
+        raise FileNotFoundError("resources/protocols/protocoles.json")
+
+    monkeypatch.setattr("workstation.justification.load_protocols", lost)
+    missing = selftest.check_resources()
+    assert missing.status is Status.FAILURE and "protocoles.json" in missing.detail
+
+
 def test_keyring_accepted_refused_or_tolerated_in_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     previous = keyring.get_keyring()
     try:
