@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     from workstation.app import StartupError, Workstation
     from workstation.qt import theme
     from workstation.qt.main_window import MainWindow
-    from workstation.settings import SettingsError, load_settings
+    from workstation.qt.settings_dialog import ask_settings
+    from workstation.settings import SettingsError, default_settings_file, load_settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Téléradiologie")
@@ -64,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     loaded = load_settings(args.settings)
+    settings_file = args.settings or default_settings_file()
+    if not settings_file.is_file() and not args.platform_url:  # first run: ask the site's values
+        chosen = ask_settings(loaded.settings, settings_file, first_run=True)
+        if chosen is None:
+            return 0
+        loaded = load_settings(settings_file)
     try:
         settings = loaded.settings.with_overrides(platform_url=args.platform_url, ca_file=args.ca_file)
         workstation = Workstation(settings, demo=args.demo)

@@ -49,6 +49,7 @@ from workstation.qt import theme
 from workstation.qt.justification_dialog import JustificationDialog
 from workstation.qt.lock_screen import LockScreen
 from workstation.qt.reading_page import ReadingPage
+from workstation.qt.settings_dialog import ask_settings
 from workstation.qt.tasks import Tasks
 from workstation.qt.worklist_model import REGION, SITE, WorklistModel
 from workstation.worklist import LocalStatus, Scope, WorklistRow, build_rows, filter_rows
@@ -267,6 +268,7 @@ class MainWindow(QMainWindow):
         session = menu.addMenu("&Session")
         self.lock_action = self._action(session, "&Verrouiller", "Ctrl+L", self.ws.session.lock)
         self._action(session, "Se &déconnecter", "Ctrl+Shift+Q", self._switch_user)
+        self._action(session, "&Paramètres du poste…", "Ctrl+,", self.edit_settings)
         worklist = menu.addMenu("&Liste de travail")
         self._action(worklist, "&Actualiser", QKeySequence.StandardKey.Refresh, self.refresh)
         self._action(worklist, "&Rechercher", QKeySequence.StandardKey.Find, self._focus_search)
@@ -652,6 +654,10 @@ class MainWindow(QMainWindow):
     def _focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def edit_settings(self) -> None:
+        if ask_settings(self.ws.settings, None, first_run=False, parent=self) is not None:
+            self.show_notice("Paramètres enregistrés : ils s'appliqueront au prochain démarrage du poste.")
 
     def show_shortcuts(self) -> None:
         lines = [
