@@ -236,6 +236,17 @@ def test_cancel_and_unknown_study(client: PlatformClient, tmp_path: Path) -> Non
     )
 
 
+def test_a_folder_that_cannot_be_written(client: PlatformClient, tmp_path: Path) -> None:
+    (prior,) = find_priors(client.dicomweb, CT_TAP_CASE.patient.ins, CT_TAP_CASE.study_instance_uid)
+    blocked = tmp_path / "pas-un-dossier"
+    blocked.write_bytes(b"")
+    with pytest.raises(PriorsError) as raised:
+        retrieve_prior(client, prior, blocked)
+    assert raised.value.user_message == (
+        "Impossible d'enregistrer les images de l'examen antérieur (espace disque ou droits insuffisants)."
+    )
+
+
 def test_a_study_with_another_patients_image_is_not_kept(
     platform: RunningPlatform,
     tmp_path_factory: pytest.TempPathFactory,
