@@ -932,10 +932,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = run_checks(settings, demo=args.demo, settings_file=args.settings, problems=loaded.problems,
                         include_qt=not args.no_display)
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2)
     else:
-        print("\n".join(report.lines()))
-    sys.stdout.flush()
+        text = "\n".join(report.lines())
+    if sys.stdout is None:  # a windowed executable (Windows) started without redirection has no stdout
+        target = Path(tempfile.gettempdir()) / f"teleradiologie-autotest.{'json' if args.json else 'txt'}"
+        target.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+        sys.stdout.flush()
     return 0 if report.ok else 1
 
 

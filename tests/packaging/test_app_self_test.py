@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -49,10 +50,12 @@ def bare_environment(home: Path) -> dict[str, str]:
 
 
 def run_self_test(
-    command: list[str], home: Path, port: int, *, json_output: bool
+    command: list[str], home: Path, port: int, *, json_output: bool, demo: bool = True
 ) -> subprocess.CompletedProcess[str]:
     home.mkdir(exist_ok=True)
-    args = [*command, "--self-test", "--demo", "--platform-url", f"https://127.0.0.1:{port}"]
+    args = [*command, "--self-test", "--platform-url", f"https://127.0.0.1:{port}"]
+    if demo:
+        args.append("--demo")
     if json_output:
         args.append("--json")
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
@@ -147,3 +150,37 @@ def test_frozen_bundle_installs_from_the_tarball_and_passes(
     assert (data_home / "icons" / "hicolor" / "scalable" / "apps" / "teleradiologie.svg").is_file()
     checks = assert_ready(run_self_test([str(executable)], home, closed_port, json_output=True), frozen=True)
     assert Path(checks["versions"]["data"]["prefix"]).is_relative_to(data_home / "teleradiologie")
+
+
+def in_secret_service_session(command: list[str]) -> list[str]:
+    """``command`` in its own D-Bus session with an unlocked GNOME keyring (a desktop session's keyring)."""
+    if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
+        pytest.skip("gnome-keyring and dbus are not installed (apt-get install gnome-keyring dbus)")
+    unlock = 'printf autotest | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"'
+    return ["dbus-run-session", "--", "sh", "-c", unlock, "sh", *command]
+
+
+@pytest.mark.parametrize("kind", ["unfrozen", "frozen"])
+def test_self_test_without_demo_mode_accepts_the_secret_service(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, closed_port: int
+) -> None:
+    """Outside demonstration mode the keyring is required: a real Secret Service satisfies it (frozen:
+    the bundle carries keyring's backends, SecretStorage and jeepney)."""
+    command = UNFROZEN if kind == "unfrozen" else [str(request.getfixturevalue("bundle"))]
+    result = run_self_test(in_secret_service_session(command), tmp_path / "home", closed_port,
+                           json_output=True, demo=False)
+    checks = assert_ready(result, frozen=kind == "frozen")
+    assert checks["keyring"]["status"] == "ok"
+    assert checks["keyring"]["data"]["backend"] == "Secret Service (trousseau GNOME, KeePassXC)"
+
+
+def test_self_test_without_demo_mode_fails_without_a_keyring(tmp_path: Path, closed_port: int) -> None:
+    env_has_bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    if env_has_bus:
+        pytest.skip("this session has a D-Bus bus (a keyring may answer)")
+    result = run_self_test(UNFROZEN, tmp_path / "home", closed_port, json_output=True, demo=False)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    keyring = next(c for c in report["checks"] if c["id"] == "keyring")
+    assert report["ok"] is False and keyring["status"] == "échec"
+    assert "Le poste refuse de l'utiliser" in keyring["detail"]
