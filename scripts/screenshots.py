@@ -1,0 +1,733 @@
+"""Regenerate every screenshot of the user guide (docs/guide/) from the real application.
+
+Run it under an X display, for instance:
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py --out docs/guide/img
+
+What it does, so that the guide shows what the application really does tonight:
+
+1. generates the demo data (``teleplatform.demo``) if absent, in the same folder as ``make demo``;
+2. starts the reference platform on a free loopback port, on a private copy of that data (its own
+   ``state/``, so the demo's database is never touched), behind a TCP relay that can cut the link
+   (TLS goes through it untouched: the certificate checks are the real ones);
+3. drives the workstation like a radiologist through a night: login (a wrong code, then the right
+   one), the worklist, an order, the justification (accept with a protocol, refuse with a reason),
+   the reading screen with a measurement sent to the report, the identity mismatch, the idle lock,
+   then the platform goes away (degraded mode) and a report is signed offline;
+4. saves one PNG per screen. Plain widgets are taken with ``QWidget.grab()``; screens with VTK
+   content (the 3D view) are cut out of the whole X screen, since ``grab()`` of a VTK widget is garbage.
+
+Everything the workstation writes (settings, journal, outbox, cache) goes to a throw-away profile;
+secrets stay in memory (volatile keyring), as in the tests. The script never uses test modules: the
+few lines it needs from them are copied here. Exit status 0 when every screenshot was written;
+otherwise 1, with the screen that failed named on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a file: the project's packages come from the checkout
+    sys.path.insert(0, str(ROOT))
+
+log = logging.getLogger("screenshots")
+
+WINDOW_SIZE = (1920, 1080)  # the whole screen of a reading-room display
+PROTOCOL_NOTE = "Temps artériel supplémentaire si suspicion de saignement actif."
+REFUSAL_TEXT = (
+    "Échographie abdominale en première intention chez cette patiente de 27 ans : l’irradiation "
+    "n’est pas justifiée à ce stade. Rappeler le radiologue de garde au besoin."
+)
+# the demo CT's post-operative collection (teleplatform/demo/body.py): image number, then its axis
+# in (column, row) of that image, from wall to wall
+COLLECTION_IMAGE = 94
+COLLECTION_AXIS = ((179.0, 227.0), (219.0, 227.0))
+IDENTITY_CONFIRMATION = (
+    "Mme Martin, manipulatrice du site, a rappelé à 02 h 10 : la date de naissance de la demande "
+    "était erronée, les images sont bien celles de la patiente."
+)
+
+
+class ScreenshotError(Exception):
+    """A screen could not be reached or did not look as expected; the message says which."""
+
+
+# --- the platform and the relay (copied from tests/platform_fixtures.py and test_outbox_platform.py) --
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Platform:
+    base_url: str
+    ca_path: Path
+    account: dict[str, str]
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+def private_copy(source: Path, target: Path) -> Path:
+    """seed/ and orders/ copied, dicom/ linked: the platform gets its own state/ on the same images."""
+    target.mkdir(parents=True)
+    for name in ("seed", "orders"):
+        shutil.copytree(source / name, target / name)
+    (target / "dicom").symlink_to((source / "dicom").resolve(), target_is_directory=True)
+    return target
+
+
+def start_platform(data_dir: Path, log_path: Path, timeout: float = 120.0) -> Platform:
+    """``python -m teleplatform serve`` on a free port, waited for over verified HTTPS."""
+    import requests
+
+    port = _free_port()
+    with log_path.open("ab") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "teleplatform", "serve", "--data", str(data_dir), "--port", str(port)],
+            cwd=ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"https://127.0.0.1:{port}"
+    ca_path = data_dir / "state" / "tls" / "ca.pem"
+    session = requests.Session()
+    session.trust_env = False  # REQUESTS_CA_BUNDLE must not replace the platform's CA
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ScreenshotError(f"the platform exited with {process.returncode}; see {log_path}")
+        if ca_path.is_file():
+            with contextlib.suppress(requests.RequestException):
+                if session.get(f"{base_url}/api/v1/health", verify=str(ca_path), timeout=2).ok:
+                    break
+        time.sleep(0.1)
+    else:
+        process.kill()
+        raise ScreenshotError(f"the platform did not answer within {timeout:.0f} s; see {log_path}")
+    accounts = json.loads((data_dir / "seed" / "accounts.json").read_text(encoding="utf-8"))
+    return Platform(base_url, ca_path, accounts[0], process)
+
+
+class Relay:
+    """127.0.0.1:port -> 127.0.0.1:target byte for byte; :meth:`down` is a platform outage
+    (every connection closed, new ones refused), :meth:`up` its return."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = ("127.0.0.1", target_port)
+        self.port = _free_port()
+        self._connections: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self.up()
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
+
+    def up(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def down(self) -> None:
+        with self._lock:
+            if self._listener is not None:
+                with contextlib.suppress(OSError):  # wakes the thread blocked in accept()
+                    self._listener.shutdown(socket.SHUT_RDWR)
+                self._listener.close()
+                self._listener = None
+            for conn in list(self._connections):
+                self._close(conn)
+
+    def _close(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            conn.shutdown(socket.SHUT_RDWR)
+        conn.close()
+        self._connections.discard(conn)
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                if self._listener is not listener:
+                    client.close()
+                    upstream.close()
+                    continue
+                self._connections |= {client, upstream}
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        with self._lock:
+            self._close(source)
+
+
+class OffsetClock:
+    """The session's clock, which the script moves forward to reach the idle lock without waiting."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+
+# --- driving Qt like a user ---------------------------------------------------------------------------
+
+
+def process(seconds: float = 0.0) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + seconds
+    while True:
+        QApplication.processEvents()
+        if time.monotonic() >= end:
+            return
+        time.sleep(0.02)
+
+
+def wait_until(predicate: Callable[[], object], timeout: float, what: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while True:
+        QApplication.processEvents()
+        with contextlib.suppress(Exception):
+            if predicate():
+                return
+        if time.monotonic() > deadline:
+            raise ScreenshotError(f"waited {timeout:.0f} s for: {what}")
+        time.sleep(0.02)
+
+
+def click(widget) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    if not widget.isEnabled():
+        raise ScreenshotError(f"{widget.objectName() or widget.text()!r} is disabled")
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    process()
+
+
+def answer_next_input_dialog(text: str, shot: Callable[[object], None] | None = None) -> None:
+    """When the next modal QInputDialog opens (signature password, identity confirmation), type the
+    answer into it, optionally screenshot it, and press OK, as the user would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    def attempt(tries: int = 0) -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            if tries < 500:
+                QTimer.singleShot(20, lambda: attempt(tries + 1))
+            return
+        dialog.setTextValue(text)
+        QApplication.processEvents()
+        if shot is not None:
+            shot(dialog)
+        dialog.accept()
+
+    QTimer.singleShot(0, attempt)
+
+
+class Camera:
+    """Saves the screenshots and remembers what it wrote (for the summary)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.written: list[Path] = []
+
+    def widget(self, widget, name: str) -> None:  # type: ignore[no-untyped-def]
+        """``QWidget.grab()``: exact, for widgets without VTK content."""
+        process(0.3)
+        self._save(widget.grab(), name)
+
+    def screen(self, widget, name: str) -> None:  # type: ignore[no-untyped-def]
+        """The widget's rectangle cut out of the X screen: what a person would see, VTK included."""
+        from PySide6.QtCore import QPoint
+        from PySide6.QtWidgets import QApplication
+
+        widget.raise_()
+        widget.activateWindow()
+        process(0.8)
+        origin = widget.mapToGlobal(QPoint(0, 0))
+        pixmap = QApplication.primaryScreen().grabWindow(
+            0, origin.x(), origin.y(), widget.width(), widget.height()
+        )
+        self._save(pixmap, name)
+
+    def _save(self, pixmap, name: str) -> None:  # type: ignore[no-untyped-def]
+        if pixmap.isNull() or pixmap.width() < 50:
+            raise ScreenshotError(f"empty capture for {name}")
+        path = self.out / f"{name}.png"
+        if not pixmap.save(str(path), "PNG"):
+            raise ScreenshotError(f"cannot write {path}")
+        self.written.append(path)
+        log.info("wrote %s (%dx%d)", path.relative_to(ROOT) if path.is_relative_to(ROOT) else path,
+                 pixmap.width(), pixmap.height())
+
+
+# --- the night -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stage:
+    app: object
+    ws: object
+    window: object
+    platform: Platform
+    relay: Relay
+    clock: OffsetClock
+    camera: Camera
+
+
+def _row_index(window, order_id: str) -> int:  # type: ignore[no-untyped-def]
+    row = window.model.row_of(order_id)
+    if row < 0:
+        raise ScreenshotError(f"order {order_id} is not in the worklist shown")
+    return row
+
+
+def login(ws, platform: Platform, camera: Camera) -> None:  # type: ignore[no-untyped-def]
+    import pyotp
+    from PySide6.QtTest import QTest
+
+    from auth.qt.login_dialog import LoginDialog
+    from auth.session import SessionState
+
+    account = platform.account
+    dialog = LoginDialog(ws.login, platform_label=ws.settings.base_url)
+    dialog.show()
+    dialog.login_edit.setText(account["login"])
+    QTest.keyClicks(dialog.password_edit, account["password"])
+    totp = pyotp.TOTP(account["totp_secret"])
+    good = totp.now()
+    wrong = f"{(int(good) + 500000) % 1000000:06d}"
+    QTest.keyClicks(dialog.otp_edit, wrong)
+    camera.widget(dialog, "01-connexion")
+    click(dialog.login_button)
+    wait_until(dialog.error_label.isVisible, 20, "the wrong one-time code refused")
+    camera.widget(dialog, "02-connexion-code-refuse")
+    dialog.otp_edit.clear()
+    QTest.keyClicks(dialog.otp_edit, totp.now())
+    click(dialog.login_button)
+    wait_until(lambda: ws.session.state is SessionState.ACTIVE, 20, "the login accepted")
+    wait_until(lambda: not dialog.isVisible(), 5, "the login dialog closed")
+    dialog.deleteLater()
+
+
+def worklist(stage: Stage) -> None:
+    from teleplatform.demo import cases
+
+    window, camera = stage.window, stage.camera
+    window.table.selectRow(_row_index(window, cases.CT_HEAD_CASE.placer_order_number))
+    wait_until(lambda: "Contexte clinique" in window.detail.toPlainText(), 5, "the order text")
+    camera.widget(window, "03-liste-de-travail")
+    shutil.copyfile(camera.out / "03-liste-de-travail.png", ROOT / "docs" / "screenshot-worklist.png")
+
+    # the order to validate, as written by the requester, scrolled to its radioprotection part
+    window.table.selectRow(_row_index(window, cases.PENDING_CASE.placer_order_number))
+    wait_until(lambda: "Contexte clinique" in window.detail.toPlainText(), 5, "the pending order text")
+    camera.widget(window.detail.parentWidget(), "04-demande")
+    bar = window.detail.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    camera.widget(window.detail.parentWidget(), "05-demande-suite")
+    bar.setValue(0)
+
+    # filters: the scope "Tous" shows the finished and cancelled orders too
+    window.scope.setCurrentIndex(window.scope.findText("Tous"))
+    process(0.2)
+    window.table.clearSelection()
+    camera.widget(window, "06-liste-tous")
+    window.scope.setCurrentIndex(window.scope.findText("À traiter"))
+
+
+def justification(stage: Stage) -> None:
+    from teleplatform.demo import cases
+
+    window, camera, ws = stage.window, stage.camera, stage.ws
+    order_id = cases.PENDING_CASE.placer_order_number
+    window.table.selectRow(_row_index(window, order_id))
+    click(window.justify_button)
+    dialog = window.justification_dialog
+    if dialog is None or not dialog.isVisible():
+        raise ScreenshotError("the justification dialog did not open")
+
+    # refusal first, shown filled then cancelled: the order is then accepted for real
+    click(dialog.refuse_radio)
+    dialog.reason.setCurrentIndex(dialog.reason.findText("Examen non adapté ou alternative non irradiante"))
+    dialog.justification.setPlainText(REFUSAL_TEXT)
+    camera.widget(dialog, "08-justification-refus")
+    click(dialog.accept_radio)
+    dialog.justification.clear()
+
+    if not dialog.warning.isVisible():
+        raise ScreenshotError("no radioprotection warning for the woman of childbearing age")
+    click(dialog.send_button)  # without the confirmation: refused, with the reason in the dialog
+    if not dialog.isVisible() or "irradiant" not in dialog.error.text():
+        raise ScreenshotError(f"an unconfirmed irradiating protocol was sent: {dialog.error.text()!r}")
+    dialog.protocol.appendPlainText(PROTOCOL_NOTE)
+    camera.widget(dialog, "07-justification-accepter")
+    dialog.confirm.setChecked(True)
+    click(dialog.send_button)
+    wait_until(lambda: not dialog.isVisible(), 5, "the justification dialog closed")
+
+    def sent() -> bool:
+        entry = next(e for e in ws.client.worklist() if e.order_id == order_id)
+        return entry.status.value == "protocole_envoye"
+
+    wait_until(sent, 30, "the protocol acknowledged by the platform")
+    wait_until(
+        lambda: "Protocole envoyé" in window.model.row_at(window.model.row_of(order_id)).status_label,
+        30,
+        "the worklist showing « Protocole envoyé »",
+    )
+    window.table.selectRow(_row_index(window, order_id))
+    camera.widget(window, "09-protocole-envoye")
+
+
+def open_exam(window, order_id: str) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectRow(_row_index(window, order_id))
+    click(window.open_button)
+    page = window.reading_page
+    wait_until(lambda: page.editor is not None, 120, f"the study of {order_id} opened")
+    viewer = page.viewer
+    wait_until(
+        lambda: bool(viewer.series()) and viewer.active_viewport.view is not None,
+        120,
+        f"the images of {order_id} shown",
+    )
+    process(1.0)
+
+
+def scroll_to(widget) -> None:  # type: ignore[no-untyped-def]
+    """Scroll the report form so that this field is in view, as the user would with the wheel."""
+    from PySide6.QtWidgets import QScrollArea
+
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is not None:
+        parent.ensureWidgetVisible(widget, 10, 10)
+    process(0.5)
+
+
+def back_to_worklist(window) -> None:  # type: ignore[no-untyped-def]
+    """« Retour à la liste ». Known defect (reported): the button's ``clicked(bool)`` reaches
+    ``ReadingPage.close_case(emit)`` as ``emit=False``, so the study is closed but the empty reading
+    page stays; the script then makes the call the button means, and says so in its log."""
+    page = window.reading_page
+    order_id = page.row.order_id if page.row else ""
+    click(page.close_button)
+    process(0.5)
+    if window.pages.currentWidget() is not window.worklist_page:
+        log.warning("« Retour à la liste » left the empty reading page on screen: ReadingPage.close_case "
+                    "received clicked(False) as emit=False; emitting the page's closed signal it skipped")
+        page.closed.emit(order_id)
+    wait_until(lambda: window.pages.currentWidget() is window.worklist_page, 10, "back to the worklist")
+
+
+def reading(stage: Stage) -> None:
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtTest import QTest
+
+    from reporting.model import Chapter
+    from teleplatform.demo import cases
+    from viewer.qt.viewport import Tool
+
+    window, camera = stage.window, stage.camera
+    open_exam(window, cases.CT_TAP_CASE.placer_order_number)
+    page = window.reading_page
+    if "Identité vérifiée" not in page.check_label.text():
+        raise ScreenshotError(f"identity check of the CT case: {page.check_label.text()!r}")
+    viewer, editor = page.viewer, page.editor
+    page.splitter.setSizes([1100, 800])  # as a user drags it: room for the report beside the images
+    process(0.5)
+    # the portal series, on the slice through the collection of the gallbladder bed (the demo case)
+    axial = next((i for i, s in enumerate(viewer.series()) if s.shape[0] > 20), 0)
+    viewer.show_series(axial)
+    view = viewer.active_viewport.view
+    series = view.series
+    view.set_index(next(i for i in range(series.shape[0]) if series.image_number(i) == COLLECTION_IMAGE))
+    process(0.5)
+
+    results = editor.chapter_edit(Chapter.RESULTS)
+    results.setFocus()
+    results.moveCursor(QTextCursor.MoveOperation.End)
+    results.insertPlainText("Collection de la loge vésiculaire à paroi rehaussée, avec une bulle gazeuse, ")
+    viewport = viewer.active_viewport
+    viewer.set_tool(Tool.LENGTH)
+    size = (viewport.width(), viewport.height())
+    a, b = (QPoint(*map(round, view.image_to_display(c, r, size))) for c, r in COLLECTION_AXIS)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    QTest.mouseMove(viewport, b)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+    wait_until(lambda: "Longueur : " in results.toPlainText(), 10, "the measurement in the report")
+    results.moveCursor(QTextCursor.MoveOperation.End)
+    results.insertPlainText(".")
+    editor.chapter_edit(Chapter.TECHNIQUE).setPlainText("Acquisition au temps portal après injection iodée.")
+    scroll_to(results)
+    camera.screen(window, "10-lecture")
+
+    # the pre-sign checks: the conclusion is still empty
+    editor.chapter_edit(Chapter.CONCLUSION).clear()
+    editor.request_signature()
+    process(0.5)
+    camera.widget(editor, "11-verifications-avant-signature")
+
+    # MPR with the 3D view (VTK): only the X screen shows it
+    viewer.toggle_mpr()
+    process(1.0)
+    viewer.toggle_3d()
+    process(3.0)
+    camera.screen(window, "12-lecture-mpr-3d")
+    viewer.toggle_3d()
+    viewer.toggle_mpr()
+    process(0.5)
+
+    back_to_worklist(window)  # the unsigned draft is abandoned; the exam is read again later
+
+
+def identity_mismatch(stage: Stage) -> None:
+    from teleplatform.demo import cases
+
+    window, camera = stage.window, stage.camera
+    open_exam(window, cases.MISMATCH_CASE.placer_order_number)
+    page = window.reading_page
+    if "Discordance d'identité" not in page.check_label.text():
+        raise ScreenshotError(f"no identity mismatch shown: {page.check_label.text()!r}")
+    if page.sign_button.isEnabled():
+        raise ScreenshotError("the signature is possible despite the identity mismatch")
+    camera.screen(window, "13-identite-discordance")
+    answer_next_input_dialog(
+        IDENTITY_CONFIRMATION, lambda dialog: camera.widget(dialog, "14-identite-confirmee-par-le-site")
+    )
+    click(page.confirm_button)
+    wait_until(lambda: "Identité vérifiée" in page.check_label.text(), 10, "the identity confirmed")
+    back_to_worklist(window)
+
+
+def lock(stage: Stage) -> None:
+    from PySide6.QtTest import QTest
+
+    from auth.session import SessionState
+
+    window, camera, ws = stage.window, stage.camera, stage.ws
+    stage.clock.offset += ws.settings.idle_lock_minutes * 60 + 1
+    window._tick()  # the window's one-second timer, without waiting for it
+    wait_until(lambda: window.pages.currentWidget() is window.lock_screen, 5, "the lock screen")
+    camera.widget(window, "15-verrouillage")
+    QTest.keyClicks(window.lock_screen.password, stage.platform.account["password"])
+    click(window.lock_screen.unlock_button)
+    wait_until(lambda: ws.session.state is SessionState.ACTIVE, 20, "the session unlocked")
+    wait_until(lambda: window.pages.currentWidget() is window.worklist_page, 5, "the worklist back")
+
+
+def shortcuts(stage: Stage) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window = stage.window
+    window.show_shortcuts()
+    process(0.3)
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    if not boxes:
+        raise ScreenshotError("the keyboard shortcuts panel did not open")
+    stage.camera.widget(boxes[-1], "16-raccourcis")
+    boxes[-1].close()
+    boxes[-1].deleteLater()
+
+
+def degraded(stage: Stage) -> None:
+    from reporting.model import Chapter
+    from teleplatform.demo import cases
+
+    window, camera, ws = stage.window, stage.camera, stage.ws
+    order_id = cases.CT_TAP_CASE.placer_order_number
+    study_uid = window.model.row_at(_row_index(window, order_id)).entry.study_instance_uid
+
+    def cached() -> bool:
+        study = ws.cache.get(study_uid)
+        return bool(study and study.complete)
+
+    wait_until(cached, 180, "the CT kept in the encrypted cache for offline reading")
+    stage.relay.down()  # the platform goes away in the middle of the night
+    window.refresh()
+    wait_until(window.degraded_banner.isVisible, 30, "the degraded-mode banner")
+    window.table.selectRow(_row_index(window, order_id))
+    camera.widget(window, "17-mode-degrade")
+
+    open_exam(window, order_id)
+    page = window.reading_page
+    if page.case is None or not page.case.from_cache:
+        raise ScreenshotError("the study did not open from the cache")
+    page.editor.chapter_edit(Chapter.TECHNIQUE).setPlainText("Acquisition au temps portal après injection.")
+    page.editor.chapter_edit(Chapter.RESULTS).setPlainText(
+        "Pas de collection intra-abdominale. Pas d'épanchement péritonéal. Pas de pneumopéritoine."
+    )
+    conclusion = page.editor.chapter_edit(Chapter.CONCLUSION)
+    conclusion.setPlainText("Pas de complication post-opératoire décelable.")
+    scroll_to(conclusion)
+    wait_until(lambda: not page.editor.issues(), 5, "the pre-sign checks satisfied")
+    process(0.5)
+    camera.screen(window, "18-lecture-hors-ligne")
+    answer_next_input_dialog(
+        stage.platform.account["password"], lambda dialog: camera.widget(dialog, "19-signature")
+    )
+    click(page.sign_button)
+    wait_until(lambda: window.pages.currentWidget() is window.worklist_page, 30, "the report signed offline")
+    wait_until(lambda: "1 message en attente" in window.degraded_banner.text(), 10, "the queued report")
+    camera.widget(window, "20-mode-degrade-envoi-en-attente")
+
+    stage.relay.up()  # the platform is back: the report leaves, once
+    wait_until(lambda: ws.outbox.store.counts().delivered >= 2, 60, "the report delivered on return")
+    wait_until(lambda: not window.degraded_banner.isVisible(), 30, "the banner gone")
+    window.scope.setCurrentIndex(window.scope.findText("Tous"))
+    wait_until(lambda: "transmis" in window.model.row_at(window.model.row_of(order_id)).status_label,
+               30, "the report shown as transmitted")
+    window.table.selectRow(_row_index(window, order_id))
+    process(0.3)
+    bar = window.detail.verticalScrollBar()  # the order's history, at the end of its text
+    bar.setValue(bar.maximum())
+    camera.widget(window, "21-cr-transmis")
+
+
+@contextlib.contextmanager
+def night(out: Path, data: Path) -> Iterator[Stage]:
+    from PySide6.QtWidgets import QApplication
+
+    from auth.keystore import KeyStore, VolatileKeyring
+    from viewer.loader import StudyLoader
+    from workstation.app import Workstation
+    from workstation.qt import theme
+    from workstation.qt.main_window import MainWindow
+    from workstation.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="tlr-screenshots-") as scratch:
+        work = Path(scratch)
+        platform = start_platform(private_copy(data, work / "platform"), work / "platform.log")
+        relay = Relay(int(platform.base_url.rsplit(":", 1)[1]))
+        app = QApplication.instance() or QApplication([sys.argv[0]])
+        app.setApplicationName("Téléradiologie")
+        app.setOrganizationName("teleradiologie-captures")
+        theme.apply(app)
+        clock = OffsetClock()
+        settings = Settings(platform_url=relay.url, ca_file=platform.ca_path, cache_dir=work / "cache")
+        ws = Workstation(settings, keystore=KeyStore(VolatileKeyring()), data_dir=work / "ws", clock=clock)
+        ws.connectivity._degraded_interval = 0.5  # the heartbeat's pace while degraded: seconds, not minutes
+        loader = StudyLoader(workers=2)
+        window = None
+        try:
+            camera = Camera(out)
+            login(ws, platform, camera)
+            window = MainWindow(ws, loader)
+            window.resize(*WINDOW_SIZE)
+            window.move(0, 0)
+            window.show()
+            window.start()
+            wait_until(lambda: window.model.rowCount() > 0, 30, "the worklist")
+            process(0.5)
+            yield Stage(app, ws, window, platform, relay, clock, camera)
+        finally:
+            if window is not None:
+                window.close()
+                process(0.2)
+            ws.close()
+            loader.close()
+            relay.down()
+            platform.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Régénère les captures d'écran du guide utilisateur.")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "guide" / "img")
+    parser.add_argument("--data", type=Path, default=ROOT / ".demo-data",
+                        help="données de démonstration (générées si absentes ; celles de « make demo »)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("dicomweb_client", "workstation.cache.prefetch"):  # one line per DICOM instance
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    if not os.environ.get("DISPLAY"):
+        print("Aucun affichage X (DISPLAY) : lancez le script sous xvfb-run.", file=sys.stderr)
+        return 1
+
+    # a French workstation: the times on screen are Paris times, whatever this machine's zone
+    os.environ["TZ"] = "Europe/Paris"
+    time.tzset()
+    # a throw-away profile for the settings, journal, outbox and cache of the workstation
+    profile = Path(tempfile.mkdtemp(prefix="tlr-screenshots-profile-"))
+    for name in ("DATA", "CONFIG", "CACHE"):
+        (profile / name.lower()).mkdir()
+        os.environ[f"XDG_{name}_HOME"] = str(profile / name.lower())
+
+    from teleplatform.demo.datadir import generate
+
+    data = args.data.resolve()
+    if generate(data):
+        for stale in (data / "state").glob("platform.sqlite*"):
+            stale.unlink()  # as make demo does: the demo's own database must match the new orders
+        log.info("demo data generated in %s", data)
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    steps = (worklist, justification, reading, identity_mismatch, lock, shortcuts, degraded)
+    try:
+        with night(out, data) as stage:
+            for step in steps:
+                log.info("screen: %s", step.__name__)
+                step(stage)
+            written = stage.camera.written
+    except ScreenshotError as exc:
+        print(f"Capture impossible : {exc}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    print(f"{len(written)} captures écrites dans {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
