@@ -90,6 +90,14 @@ def _messages(row: WorklistRow, kind: str) -> list[str]:
     return [m.hl7 for m in row.entry.messages if m.type.startswith(kind)]
 
 
+def dicom_patient_id(scan: StudyScan) -> str:
+    """PatientID (0010,0020) of the images, the key of the platform's archive for priors."""
+    for _, header in scan.items:
+        if header is not None and str(header.get("PatientID", "") or ""):
+            return str(header.PatientID)
+    return ""
+
+
 def author_of(ws: Workstation) -> Professional:
     identity = ws.identity
     return Professional(

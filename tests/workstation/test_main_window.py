@@ -572,3 +572,28 @@ def test_viewer_on_another_screen_hidden_by_the_lock_and_layout_remembered(
     QApplication.processEvents()
     assert other.width() == window.width()
     assert other.worklist_splitter.sizes()[0] < other.worklist_splitter.sizes()[1]
+
+
+def test_prior_study_side_by_side(
+    qtbot, fresh_workstation: tuple[Workstation, RunningPlatform], loader: StudyLoader, artifacts_dir: Path
+) -> None:
+    from teleplatform.demo import cases
+
+    ws, platform = fresh_workstation
+    _login(qtbot, ws, platform, artifacts_dir)
+    window = _window(qtbot, ws, loader)
+    _open(qtbot, window, cases.CT_HEAD_CASE.placer_order_number)
+    page = window.reading_page
+    (prior,) = cases.priors_of(cases.CT_HEAD_CASE)
+    qtbot.waitUntil(lambda: page.priors.isVisible(), timeout=20000)
+    assert page.priors.count() == 1 and prior.study_date.strftime("%d/%m/%Y") in page.priors.currentText()
+    qtbot.mouseClick(page.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.prior_viewer is not None and bool(page.prior_viewer.series()), timeout=60000)
+    qtbot.waitUntil(lambda: page.prior_viewer.viewports[0].view is not None, timeout=30000)
+    assert page.prior_viewer.series()[0].shape[0] == prior.instances
+    assert page.viewer.series()[0].shape[0] > prior.instances  # today's thin slices
+    QApplication.processEvents()
+    window.grab().save(str(artifacts_dir / "workstation-prior-side-by-side.png"))
+    folder = page._prior_folder
+    page.close_case()
+    assert folder is not None and not folder.exists()

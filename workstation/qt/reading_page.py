@@ -10,11 +10,15 @@ platform is down at that moment.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -32,11 +36,13 @@ from reporting.qt.editor import ReportEditor
 from reporting.templates import template_for_report
 from viewer.loader import StudyLoader
 from viewer.qt.viewer_widget import ViewerWidget
-from workstation.app import Workstation
+from workstation.app import Workstation, patient_id
+from workstation.audit import StudyOrigin
 from workstation.orders import Order
+from workstation.priors import Prior, find_priors, retrieve_prior
 from workstation.qt import theme
 from workstation.qt.tasks import Tasks
-from workstation.reading import ReadingCase, confirm_identity, open_case, sign_and_queue
+from workstation.reading import ReadingCase, confirm_identity, dicom_patient_id, open_case, sign_and_queue
 from workstation.worklist import WorklistRow, age_label
 
 log = logging.getLogger(__name__)
@@ -81,6 +87,17 @@ class ReadingPage(QWidget):
         self.sign_button = QPushButton("Signer et envoyer")
         self.sign_button.setObjectName("signButton")
         self.sign_button.setToolTip("Contrôler, signer et envoyer le compte rendu (Ctrl+Entrée)")
+        self.priors = QComboBox()
+        self.priors.setObjectName("priorsCombo")
+        self.priors.setToolTip("Examens antérieurs du même patient sur la plateforme")
+        self.priors.hide()
+        self.compare_button = QPushButton("Comparer")
+        self.compare_button.setObjectName("compareButton")
+        self.compare_button.setToolTip("Afficher l'examen antérieur choisi à côté de l'examen du jour")
+        self.compare_button.hide()
+        self.prior_viewer: ViewerWidget | None = None
+        self._prior_folder: Path | None = None
+        self._found_priors: list[Prior] = []
         self.close_button = QPushButton("Retour à la liste")
         self.close_button.setToolTip("Fermer l'examen ; le brouillon non signé est abandonné (Échap)")
         self.progress = QProgressBar()
@@ -97,6 +114,8 @@ class ReadingPage(QWidget):
         check_row = QHBoxLayout()
         check_row.addWidget(self.check_label, 1)
         check_row.addWidget(self.confirm_button)
+        check_row.addWidget(self.priors)
+        check_row.addWidget(self.compare_button)
 
         self.viewer = ViewerWidget(loader)
         self._viewer_window: QWidget | None = None
@@ -126,6 +145,8 @@ class ReadingPage(QWidget):
         self.confirm_button.clicked.connect(self._confirm_identity)
         self.refuse_button.clicked.connect(lambda: self.row and self.refuseRequested.emit(self.row.order_id))
         self.viewer.measurementAdded.connect(self._measurement)
+        self.compare_button.clicked.connect(self.compare_prior)
+        self._loader = loader
 
     # --- screens -----------------------------------------------------------------------------------
 
@@ -196,6 +217,79 @@ class ReadingPage(QWidget):
         self.editor = editor
         self.editor_layout.addWidget(editor)
         self._show_identity()
+        self._look_for_priors(case)
+
+    # --- priors ------------------------------------------------------------------------------------
+
+    def _look_for_priors(self, case: ReadingCase) -> None:
+        patient = dicom_patient_id(case.scan)
+        study = case.row.entry.study_instance_uid or ""
+        if not patient:
+            return
+
+        def found(priors: list[Prior]) -> None:
+            if self.case is not case:
+                return
+            self._found_priors = priors
+            self.priors.clear()
+            for prior in priors:
+                self.priors.addItem(f"Antérieur : {prior.label}", prior.study_instance_uid)
+            self.priors.setVisible(bool(priors))
+            self.compare_button.setVisible(bool(priors))
+
+        def failed(exc: BaseException) -> None:
+            message = getattr(exc, "user_message", "Examens antérieurs indisponibles.")
+            if not hasattr(exc, "user_message"):
+                log.error("priors lookup failed", exc_info=exc)
+            self.status.setText(f"{self.status.text()} — antérieurs : {message}")
+
+        self.tasks.run(lambda: find_priors(self.ws.client.dicomweb, patient, study), found, failed)
+
+    def compare_prior(self) -> None:
+        case = self.case
+        prior = next(
+            (p for p in self._found_priors if p.study_instance_uid == self.priors.currentData()), None
+        )
+        if case is None or prior is None:
+            return
+        if self._prior_folder is None:
+            self._prior_folder = Path(tempfile.mkdtemp(prefix="anterieur-"))
+            self._prior_folder.chmod(0o700)
+        folder = self._prior_folder
+        self.compare_button.setEnabled(False)
+        self.status.setText(f"Récupération de l'antérieur du {prior.label.split(' — ')[0]}…")
+
+        def work() -> list[Path]:
+            files = retrieve_prior(self.ws.client, prior, folder)
+            self.ws.audit.study_accessed(
+                self.ws.identity,
+                prior.study_instance_uid,
+                patient_id(case.row),
+                StudyOrigin.PLATFORM,
+                self.ws.settings.base_url,
+            )
+            return files
+
+        def done(files: list[Path]) -> None:
+            self.compare_button.setEnabled(True)
+            if self.case is not case:
+                return
+            if self.prior_viewer is None:
+                self.prior_viewer = ViewerWidget(self._loader)
+                self.prior_viewer.setObjectName("priorViewer")
+                self.splitter.insertWidget(1, self.prior_viewer)
+                total = sum(self.splitter.sizes())
+                self.splitter.setSizes([total * 3 // 8, total * 3 // 8, total - 2 * (total * 3 // 8)])
+            self.prior_viewer.open_study(
+                [str(folder / prior.study_instance_uid)], f"ANTÉRIEUR {prior.label} — {self.identity.text()}"
+            )
+            self.status.setText(f"Antérieur affiché : {prior.label} ({len(files)} images)")
+
+        def failed(exc: BaseException) -> None:
+            self.compare_button.setEnabled(True)
+            self.status.setText(getattr(exc, "user_message", "L'examen antérieur n'a pas pu être récupéré."))
+
+        self.tasks.run(work, done, failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.hide()
@@ -304,6 +398,18 @@ class ReadingPage(QWidget):
     def close_case(self, emit: bool = True) -> None:
         order_id = self.row.order_id if self.row else ""
         self.viewer.close_study()
+        if self.prior_viewer is not None:
+            self.prior_viewer.close_study()
+            self.prior_viewer.setParent(None)
+            self.prior_viewer.deleteLater()
+            self.prior_viewer = None
+        if self._prior_folder is not None:
+            shutil.rmtree(self._prior_folder, ignore_errors=True)
+            self._prior_folder = None
+        self._found_priors = []
+        self.priors.clear()
+        self.priors.hide()
+        self.compare_button.hide()
         if self.editor is not None:
             self.editor.setParent(None)
             self.editor.deleteLater()
