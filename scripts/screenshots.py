@@ -57,6 +57,11 @@ REFUSAL_TEXT = (
 # in (column, row) of that image, from wall to wall
 COLLECTION_IMAGE = 94
 COLLECTION_AXIS = ((179.0, 227.0), (219.0, 227.0))
+URGENT_RECIPIENT = "Dr Mehdi BENALI, médecin demandeur (02 61 91 03 64)"
+CONCLUSION = (
+    "Collection abcédée probable de la loge vésiculaire de 31 mm, à J5 d'une cholécystectomie. "
+    "Pas d'autre complication décelable."
+)
 IDENTITY_CONFIRMATION = (
     "Mme Martin, manipulatrice du site, a rappelé à 02 h 10 : la date de naissance de la demande "
     "était erronée, les images sont bien celles de la patiente."
@@ -474,6 +479,7 @@ def reading(stage: Stage) -> None:
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTabWidget
 
     from reporting.model import Chapter
     from teleplatform.demo import cases
@@ -519,12 +525,30 @@ def reading(stage: Stage) -> None:
     process(0.5)
     camera.widget(editor, "11-verifications-avant-signature")
 
+    # an urgent finding phoned to the requester: who, how and when go into the report
+    recipient = editor.findChild(QLineEdit, "urgence-destinataire")
+    scroll_to(recipient)
+    recipient.setText(URGENT_RECIPIENT)
+    click(editor.findChild(QPushButton, "noter-urgence"))
+    noted = editor.findChild(QLabel, "urgence-notee")
+    wait_until(lambda: URGENT_RECIPIENT in noted.text(), 5, "the urgent communication noted")
+    scroll_to(noted)
+    camera.widget(editor, "12-resultat-urgent")
+
+    # the document as it will be sent (the CDA's human-readable part)
+    editor.chapter_edit(Chapter.CONCLUSION).setPlainText(CONCLUSION)
+    tabs = editor.findChild(QTabWidget)
+    tabs.setCurrentIndex(1)
+    process(1.0)
+    camera.widget(editor, "13-apercu-du-document")
+    tabs.setCurrentIndex(0)
+
     # MPR with the 3D view (VTK): only the X screen shows it
     viewer.toggle_mpr()
     process(1.0)
     viewer.toggle_3d()
     process(3.0)
-    camera.screen(window, "12-lecture-mpr-3d")
+    camera.screen(window, "14-lecture-mpr-3d")
     viewer.toggle_3d()
     viewer.toggle_mpr()
     process(0.5)
@@ -542,9 +566,9 @@ def identity_mismatch(stage: Stage) -> None:
         raise ScreenshotError(f"no identity mismatch shown: {page.check_label.text()!r}")
     if page.sign_button.isEnabled():
         raise ScreenshotError("the signature is possible despite the identity mismatch")
-    camera.screen(window, "13-identite-discordance")
+    camera.screen(window, "15-identite-discordance")
     answer_next_input_dialog(
-        IDENTITY_CONFIRMATION, lambda dialog: camera.widget(dialog, "14-identite-confirmee-par-le-site")
+        IDENTITY_CONFIRMATION, lambda dialog: camera.widget(dialog, "16-identite-confirmee-par-le-site")
     )
     click(page.confirm_button)
     wait_until(lambda: "Identité vérifiée" in page.check_label.text(), 10, "the identity confirmed")
@@ -560,7 +584,7 @@ def lock(stage: Stage) -> None:
     stage.clock.offset += ws.settings.idle_lock_minutes * 60 + 1
     window._tick()  # the window's one-second timer, without waiting for it
     wait_until(lambda: window.pages.currentWidget() is window.lock_screen, 5, "the lock screen")
-    camera.widget(window, "15-verrouillage")
+    camera.widget(window, "17-verrouillage")
     QTest.keyClicks(window.lock_screen.password, stage.platform.account["password"])
     click(window.lock_screen.unlock_button)
     wait_until(lambda: ws.session.state is SessionState.ACTIVE, 20, "the session unlocked")
@@ -576,7 +600,7 @@ def shortcuts(stage: Stage) -> None:
     boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
     if not boxes:
         raise ScreenshotError("the keyboard shortcuts panel did not open")
-    stage.camera.widget(boxes[-1], "16-raccourcis")
+    stage.camera.widget(boxes[-1], "18-raccourcis")
     boxes[-1].close()
     boxes[-1].deleteLater()
 
@@ -598,7 +622,7 @@ def degraded(stage: Stage) -> None:
     window.refresh()
     wait_until(window.degraded_banner.isVisible, 30, "the degraded-mode banner")
     window.table.selectRow(_row_index(window, order_id))
-    camera.widget(window, "17-mode-degrade")
+    camera.widget(window, "19-mode-degrade")
 
     open_exam(window, order_id)
     page = window.reading_page
@@ -613,14 +637,14 @@ def degraded(stage: Stage) -> None:
     scroll_to(conclusion)
     wait_until(lambda: not page.editor.issues(), 5, "the pre-sign checks satisfied")
     process(0.5)
-    camera.screen(window, "18-lecture-hors-ligne")
+    camera.screen(window, "20-lecture-hors-ligne")
     answer_next_input_dialog(
-        stage.platform.account["password"], lambda dialog: camera.widget(dialog, "19-signature")
+        stage.platform.account["password"], lambda dialog: camera.widget(dialog, "21-signature")
     )
     click(page.sign_button)
     wait_until(lambda: window.pages.currentWidget() is window.worklist_page, 30, "the report signed offline")
     wait_until(lambda: "1 message en attente" in window.degraded_banner.text(), 10, "the queued report")
-    camera.widget(window, "20-mode-degrade-envoi-en-attente")
+    camera.widget(window, "22-mode-degrade-envoi-en-attente")
 
     stage.relay.up()  # the platform is back: the report leaves, once
     wait_until(lambda: ws.outbox.store.counts().delivered >= 2, 60, "the report delivered on return")
@@ -632,7 +656,7 @@ def degraded(stage: Stage) -> None:
     process(0.3)
     bar = window.detail.verticalScrollBar()  # the order's history, at the end of its text
     bar.setValue(bar.maximum())
-    camera.widget(window, "21-cr-transmis")
+    camera.widget(window, "23-cr-transmis")
 
 
 @contextlib.contextmanager
