@@ -4,7 +4,7 @@ Unfrozen (always): ``python -m workstation --self-test`` from an empty directory
 a fresh HOME, as CI and a developer can afford to run it on every change (~3 s).
 
 Frozen (when the bundle exists): the PyInstaller bundle in ``dist/`` built by ``make package``. CI does
-not build it: the build costs ~40 s of both cores and ~570 MB of disk on a machine shared with the
+not build it: the build costs 40-70 s of both cores and ~600 MB of disk on a machine shared with the
 rest of the suite, and only changes when the dependencies or the spec change. These tests run as soon
 as ``dist/teleradiologie`` is there, and ``TLR_BUILD_PACKAGE=1`` makes the session build it first.
 The tarball test installs it (``install.sh --user`` into a temporary XDG_DATA_HOME) and runs the
