@@ -6,11 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-# PyInstaller is a build tool, not a runtime dependency: the `package` extra of pyproject.toml.
+# PyInstaller is a build tool, not a runtime dependency: the `package` extra of pyproject.toml. Only
+# the extra's requirements are installed (not the project again: a test session may be running from
+# this venv while it builds).
 if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
     echo "[package] installing PyInstaller (extra « package ») into .venv"
+    mapfile -t requirements < <("$PY" -c 'import tomllib; [print(r) for r in tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["package"]]')
     log=$(mktemp)
-    if ! "$PY" -m pip install -q -e ".[package]" >"$log" 2>&1; then
+    if ! "$PY" -m pip install -q "${requirements[@]}" >"$log" 2>&1; then
         grep -vE "is ignored: it is neither" "$log"; rm -f "$log"; exit 1
     fi
     rm -f "$log"
