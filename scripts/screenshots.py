@@ -548,12 +548,32 @@ def reading(stage: Stage) -> None:
     process(1.0)
     viewer.toggle_3d()
     process(3.0)
-    camera.screen(window, "14-lecture-mpr-3d")
+    camera.screen(window, "15-lecture-mpr-3d")
     viewer.toggle_3d()
     viewer.toggle_mpr()
     process(0.5)
 
     back_to_worklist(window)  # the unsigned draft is abandoned; the exam is read again later
+
+
+def prior(stage: Stage) -> None:
+    """The head CT of tonight beside the same patient's head CT of last year (the demo's prior)."""
+    from teleplatform.demo import cases
+
+    window, camera = stage.window, stage.camera
+    open_exam(window, cases.CT_HEAD_CASE.placer_order_number)
+    page = window.reading_page
+    wait_until(page.priors.isVisible, 30, "the prior studies found on the platform")
+    click(page.compare_button)
+    wait_until(lambda: page.prior_viewer is not None and bool(page.prior_viewer.series()), 120,
+               "the prior study retrieved")
+    wait_until(lambda: page.prior_viewer.viewports[0].view is not None, 60, "the prior study shown")
+    for viewer in (page.viewer, page.prior_viewer):  # both on the slice through the lateral ventricles
+        view = viewer.active_viewport.view
+        view.set_index(int(view.series.shape[0] * 0.6))
+    process(1.5)
+    camera.screen(window, "14-anterieur-cote-a-cote")
+    back_to_worklist(window)
 
 
 def identity_mismatch(stage: Stage) -> None:
@@ -566,9 +586,9 @@ def identity_mismatch(stage: Stage) -> None:
         raise ScreenshotError(f"no identity mismatch shown: {page.check_label.text()!r}")
     if page.sign_button.isEnabled():
         raise ScreenshotError("the signature is possible despite the identity mismatch")
-    camera.screen(window, "15-identite-discordance")
+    camera.screen(window, "16-identite-discordance")
     answer_next_input_dialog(
-        IDENTITY_CONFIRMATION, lambda dialog: camera.widget(dialog, "16-identite-confirmee-par-le-site")
+        IDENTITY_CONFIRMATION, lambda dialog: camera.widget(dialog, "17-identite-confirmee-par-le-site")
     )
     click(page.confirm_button)
     wait_until(lambda: "Identité vérifiée" in page.check_label.text(), 10, "the identity confirmed")
@@ -584,7 +604,7 @@ def lock(stage: Stage) -> None:
     stage.clock.offset += ws.settings.idle_lock_minutes * 60 + 1
     window._tick()  # the window's one-second timer, without waiting for it
     wait_until(lambda: window.pages.currentWidget() is window.lock_screen, 5, "the lock screen")
-    camera.widget(window, "17-verrouillage")
+    camera.widget(window, "18-verrouillage")
     QTest.keyClicks(window.lock_screen.password, stage.platform.account["password"])
     click(window.lock_screen.unlock_button)
     wait_until(lambda: ws.session.state is SessionState.ACTIVE, 20, "the session unlocked")
@@ -600,7 +620,7 @@ def shortcuts(stage: Stage) -> None:
     boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
     if not boxes:
         raise ScreenshotError("the keyboard shortcuts panel did not open")
-    stage.camera.widget(boxes[-1], "18-raccourcis")
+    stage.camera.widget(boxes[-1], "19-raccourcis")
     boxes[-1].close()
     boxes[-1].deleteLater()
 
@@ -622,7 +642,7 @@ def degraded(stage: Stage) -> None:
     window.refresh()
     wait_until(window.degraded_banner.isVisible, 30, "the degraded-mode banner")
     window.table.selectRow(_row_index(window, order_id))
-    camera.widget(window, "19-mode-degrade")
+    camera.widget(window, "20-mode-degrade")
 
     open_exam(window, order_id)
     page = window.reading_page
@@ -637,14 +657,14 @@ def degraded(stage: Stage) -> None:
     scroll_to(conclusion)
     wait_until(lambda: not page.editor.issues(), 5, "the pre-sign checks satisfied")
     process(0.5)
-    camera.screen(window, "20-lecture-hors-ligne")
+    camera.screen(window, "21-lecture-hors-ligne")
     answer_next_input_dialog(
-        stage.platform.account["password"], lambda dialog: camera.widget(dialog, "21-signature")
+        stage.platform.account["password"], lambda dialog: camera.widget(dialog, "22-signature")
     )
     click(page.sign_button)
     wait_until(lambda: window.pages.currentWidget() is window.worklist_page, 30, "the report signed offline")
     wait_until(lambda: "1 message en attente" in window.degraded_banner.text(), 10, "the queued report")
-    camera.widget(window, "22-mode-degrade-envoi-en-attente")
+    camera.widget(window, "23-mode-degrade-envoi-en-attente")
 
     stage.relay.up()  # the platform is back: the report leaves, once
     wait_until(lambda: ws.outbox.store.counts().delivered >= 2, 60, "the report delivered on return")
@@ -656,7 +676,7 @@ def degraded(stage: Stage) -> None:
     process(0.3)
     bar = window.detail.verticalScrollBar()  # the order's history, at the end of its text
     bar.setValue(bar.maximum())
-    camera.widget(window, "23-cr-transmis")
+    camera.widget(window, "24-cr-transmis")
 
 
 @contextlib.contextmanager
@@ -737,7 +757,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
 
-    steps = (worklist, justification, reading, identity_mismatch, lock, shortcuts, degraded)
+    steps = (worklist, justification, reading, prior, identity_mismatch, lock, shortcuts, degraded)
     try:
         with night(out, data) as stage:
             for step in steps:
