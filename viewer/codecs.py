@@ -246,7 +246,11 @@ def _correct_unused_bits(samples: np.ndarray, fmt: PixelFormat) -> None:
     Same rule as pydicom's ``correct_unused_bits``: old scanners left overlay bits up there.
     """
     shift = samples.dtype.itemsize * 8 - fmt.bits_stored
-    if shift > 0:
+    if shift <= 0:
+        return
+    if samples.dtype.kind == "u":  # one pass instead of two: unsigned samples only need a mask
+        np.bitwise_and(samples, (1 << fmt.bits_stored) - 1, out=samples)
+    else:
         np.left_shift(samples, shift, out=samples)
         np.right_shift(samples, shift, out=samples)
 

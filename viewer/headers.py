@@ -166,15 +166,28 @@ _BINARY_VRS = {"US": "H", "SS": "h", "UL": "I", "SL": "i", "FL": "f", "FD": "d"}
 
 
 @functools.cache
-def _tag(keyword: str) -> tuple[BaseTag, str]:
+def _tag(keyword: str) -> tuple[BaseTag, str, int]:
+    """pydicom's tag, its dictionary VR, and the tag as a plain int (a dict look-up with a BaseTag
+    calls its Python-level __eq__; with an int it stays in C)."""
     tag = Tag(keyword)
-    return tag, dictionary_VR(tag)
+    return tag, dictionary_VR(tag), int(tag)
+
+
+class _Scanned(Dataset):
+    """A Dataset made by the fast scan; ``raw`` holds the same raw elements keyed by plain int tags."""
+
+    raw: dict[int, RawDataElement]
+
+
+def _element(ds: Dataset, keyword: str) -> Any:
+    tag, _, number = _tag(keyword)
+    return ds.raw.get(number) if type(ds) is _Scanned else ds.get_item(tag)
 
 
 def _values(ds: Dataset, keyword: str) -> list[Any]:
     """The element's values as a list ([] when absent or empty), strings stripped of padding."""
-    tag, vr = _tag(keyword)
-    elem = ds.get_item(tag)
+    tag, vr, _ = _tag(keyword)
+    elem = _element(ds, keyword)
     if elem is None:
         return []
     if isinstance(elem, RawDataElement):
@@ -197,7 +210,7 @@ def _values(ds: Dataset, keyword: str) -> list[Any]:
 
 
 def _has(ds: Dataset | None, keyword: str) -> bool:
-    return ds is not None and ds.get_item(_tag(keyword)[0]) is not None
+    return ds is not None and _element(ds, keyword) is not None
 
 
 def _get(ds: Dataset | None, keyword: str, convert: Callable[[list[Any]], Any], default: Any = None) -> Any:
@@ -420,10 +433,27 @@ _EXPLICIT_VRS = frozenset(
     b"AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV"
     .split()
 )
+_HEADER_SIZE = {vr: 12 if vr in _LONG_VRS else 8 for vr in _EXPLICIT_VRS}  # bytes before the value
 _UNDEFINED = 0xFFFFFFFF
 _ITEM, _ITEM_END, _SEQUENCE_END = 0xFFFEE000, 0xFFFEE00D, 0xFFFEE0DD
 _SCAN_FIRST = 16384  # bytes read first: a CT header is ~8 KB; a longer one is read by doubling
-_HH, _HHI, _H, _I = struct.Struct("<HH"), struct.Struct("<HHI"), struct.Struct("<H"), struct.Struct("<I")
+_HHI, _H, _I = struct.Struct("<HHI"), struct.Struct("<H"), struct.Struct("<I")
+# an element's first bytes read at once; "<I" reads a tag as (element << 16) | group
+_EXPLICIT_HEAD, _IMPLICIT_HEAD = struct.Struct("<I2sH"), struct.Struct("<II")
+
+
+def _swapped(tag: int) -> int:
+    """(group << 16) | element from the tag as "<I" reads it, and back."""
+    return ((tag & 0xFFFF) << 16) | (tag >> 16)
+
+
+_KEEP, _TO_PYDICOM, _STOP = 1, 2, 3
+# what the scan does at each tag it knows, with the tag as pydicom's key
+_ACTION = (
+    {_swapped(t): (_KEEP, BaseTag(t)) for t in _FAST_TAGS}
+    | {_swapped(t): (_TO_PYDICOM, BaseTag(t)) for t in _SEQUENCE_TAGS}
+    | {_swapped(t): (_STOP, BaseTag(t)) for t in _BULK}
+)
 
 
 class _Unusual(Exception):
@@ -455,29 +485,27 @@ def _scan(data: bytes, complete: bool) -> tuple[Dataset, int, bytes]:
     end = len(data)
     if end < 132 or data[128:132] != b"DICM":
         raise _Unusual
+    more = _Unusual if complete else _NeedMore
     # file meta information: always explicit VR little endian
     meta: dict[BaseTag, RawDataElement] = {}
     pos = 132
     while True:
         if pos + 8 > end:
-            raise _NeedMore if not complete else _Unusual
-        group, element = _HH.unpack_from(data, pos)
-        if group != 2:
+            raise more
+        tag, vr, length = _EXPLICIT_HEAD.unpack_from(data, pos)
+        if tag & 0xFFFF != 2:
             break
-        vr = data[pos + 4:pos + 6]
-        if vr in _LONG_VRS:
-            (length,) = _I.unpack_from(data, pos + 8)
-            start = pos + 12
-        elif vr in _EXPLICIT_VRS:
-            (length,) = _H.unpack_from(data, pos + 6)
-            start = pos + 8
-        else:
+        size = _HEADER_SIZE.get(vr)
+        if size is None:
             raise _Unusual
+        if size == 12:
+            (length,) = _I.unpack_from(data, pos + 8)
+        start = pos + size
         pos = start + length
         if length == _UNDEFINED or pos > end:
-            raise _Unusual if complete or length == _UNDEFINED else _NeedMore
-        tag = BaseTag(0x00020000 | element)
-        meta[tag] = RawDataElement(tag, vr.decode("ascii"), length, data[start:pos], start, False, True)
+            raise more if length != _UNDEFINED else _Unusual
+        key = BaseTag(_swapped(tag))
+        meta[key] = RawDataElement(key, vr.decode("ascii"), length, data[start:pos], start, False, True)
     syntax_element = meta.get(BaseTag(0x00020010))
     syntax = syntax_element.value.decode("ascii", "replace").strip(" \x00") if syntax_element else ""
     support = syntax_support(syntax)
@@ -487,72 +515,108 @@ def _scan(data: bytes, complete: bool) -> tuple[Dataset, int, bytes]:
         implicit = False
     else:
         raise _Unusual  # big endian, deflate, unknown: pydicom
-    if pos + 6 <= end and (data[pos + 4:pos + 6] in _EXPLICIT_VRS) == implicit:
+    if pos + 6 <= end and (data[pos + 4:pos + 6] in _HEADER_SIZE) == implicit:
         raise _Unusual  # the first element's encoding contradicts the syntax: pydicom's detection decides
 
     found: dict[BaseTag, RawDataElement] = {}
-    bulk = _BULK
-    wanted = _FAST_TAGS
-    while True:
-        if pos + 8 > end:
-            if complete and pos == end:
-                break  # no pixel data: the callers say what that means
-            raise _NeedMore if not complete else _Unusual
-        group, element = _HH.unpack_from(data, pos)
-        tag = (group << 16) | element
-        if tag in bulk:
-            break
-        if group <= 2:
-            raise _Unusual  # a command set or a second meta group
-        if implicit:
-            (length,) = _I.unpack_from(data, pos + 4)
-            start, vr_text = pos + 8, None
-            is_sequence = length == _UNDEFINED
-        else:
-            vr = data[pos + 4:pos + 6]
-            if vr in _LONG_VRS:
-                if pos + 12 > end:
-                    raise _NeedMore if not complete else _Unusual
-                (length,) = _I.unpack_from(data, pos + 8)
-                start = pos + 12
-            elif vr in _EXPLICIT_VRS:
-                (length,) = _H.unpack_from(data, pos + 6)
-                start = pos + 8
-            else:
-                raise _Unusual
-            vr_text = vr.decode("ascii")
-            is_sequence = vr == b"SQ"
-            if length == _UNDEFINED and not is_sequence:
-                raise _Unusual  # UN of undefined length holds implicit VR data
-        if tag in _SEQUENCE_TAGS:
-            raise _Unusual
-        if length == _UNDEFINED:
-            pos = _skip_sequence(data, start, implicit, complete)
-            continue
-        pos = start + length
-        if tag in wanted:
-            if pos > end:
-                raise _NeedMore if not complete else _Unusual
-            if is_sequence:
-                raise _Unusual
-            key = BaseTag(tag)
-            found[key] = RawDataElement(key, vr_text, length, data[start:pos], start, implicit, True)
+    walk = _walk_implicit if implicit else _walk_explicit
+    pos = walk(data, pos, found, more, complete)
     if not found:
         raise _Unusual  # nothing usable: pydicom says what the file is
     if not complete and pos + 12 > end:
         raise _NeedMore
-    ds = Dataset(found)
+    ds = _Scanned(found)
+    ds.raw = {int(tag): elem for tag, elem in found.items()}
     ds.file_meta = FileMetaDataset(meta)
     ds.set_original_encoding(implicit, True, ds._character_set)
     return ds, pos, data[pos:pos + 12]
 
 
+def _walk_explicit(
+    data: bytes, pos: int, found: dict[BaseTag, RawDataElement], more: type[Exception], complete: bool
+) -> int:
+    """Explicit VR little endian elements from ``pos``: the needed ones into ``found``; returns the
+    offset of the bulk element (or the end). The hot loop of a load: one unpack and two dict look-ups
+    per element, the tag compared as read (element, group)."""
+    end = len(data)
+    head, long_length = _EXPLICIT_HEAD.unpack_from, _I.unpack_from
+    action_of, size_of = _ACTION.get, _HEADER_SIZE.get
+    while True:
+        if pos + 8 > end:
+            if complete and pos == end:
+                return pos  # no pixel data: the callers say what that means
+            raise more
+        tag, vr, length = head(data, pos)
+        size = size_of(vr)
+        if size is None:
+            raise _Unusual
+        if size == 12:
+            if pos + 12 > end:
+                raise more
+            (length,) = long_length(data, pos + 8)
+        known = action_of(tag)
+        if known is None:
+            if tag & 0xFFFF <= 2:
+                raise _Unusual  # a command set or a second meta group
+            if length != _UNDEFINED:
+                pos += size + length
+            elif vr == b"SQ":
+                pos = _skip_sequence(data, pos + size, False, complete)
+            else:
+                raise _Unusual  # UN of undefined length holds implicit VR data
+            continue
+        action, key = known
+        if action == _STOP:
+            return pos
+        if action == _TO_PYDICOM or vr == b"SQ" or length == _UNDEFINED:
+            raise _Unusual
+        start = pos + size
+        pos = start + length
+        if pos > end:
+            raise more
+        found[key] = RawDataElement(key, vr.decode("ascii"), length, data[start:pos], start, False, True)
+
+
+def _walk_implicit(
+    data: bytes, pos: int, found: dict[BaseTag, RawDataElement], more: type[Exception], complete: bool
+) -> int:
+    """As :func:`_walk_explicit` for implicit VR little endian (the VR comes from the dictionary)."""
+    end = len(data)
+    head, action_of = _IMPLICIT_HEAD.unpack_from, _ACTION.get
+    while True:
+        if pos + 8 > end:
+            if complete and pos == end:
+                return pos
+            raise more
+        tag, length = head(data, pos)
+        known = action_of(tag)
+        if known is None:
+            if tag & 0xFFFF <= 2:
+                raise _Unusual
+            if length != _UNDEFINED:
+                pos += 8 + length
+            else:
+                pos = _skip_sequence(data, pos + 8, True, complete)
+            continue
+        action, key = known
+        if action == _STOP:
+            return pos
+        if action == _TO_PYDICOM or length == _UNDEFINED:
+            raise _Unusual
+        start = pos + 8
+        pos = start + length
+        if pos > end:
+            raise more
+        found[key] = RawDataElement(key, None, length, data[start:pos], start, True, True)
+
+
 def _skip_sequence(data: bytes, pos: int, implicit: bool, complete: bool) -> int:
     """The offset after an undefined-length sequence whose first item starts at ``pos``."""
     end = len(data)
+    more = _Unusual if complete else _NeedMore
     while True:
         if pos + 8 > end:
-            raise _NeedMore if not complete else _Unusual
+            raise more
         group, element, length = _HHI.unpack_from(data, pos)
         tag = (group << 16) | element
         pos += 8
@@ -565,7 +629,7 @@ def _skip_sequence(data: bytes, pos: int, implicit: bool, complete: bool) -> int
             continue
         while True:  # an undefined-length item: its elements up to the item delimiter
             if pos + 8 > end:
-                raise _NeedMore if not complete else _Unusual
+                raise more
             group, element, length = _HHI.unpack_from(data, pos)
             if (group << 16) | element == _ITEM_END:
                 pos += 8
@@ -574,16 +638,16 @@ def _skip_sequence(data: bytes, pos: int, implicit: bool, complete: bool) -> int
                 start = pos + 8
             else:
                 vr = data[pos + 4:pos + 6]
-                if vr in _LONG_VRS:
-                    if pos + 12 > end:
-                        raise _NeedMore if not complete else _Unusual
-                    (length,) = _I.unpack_from(data, pos + 8)
-                    start = pos + 12
-                elif vr in _EXPLICIT_VRS:
-                    (length,) = _H.unpack_from(data, pos + 6)
-                    start = pos + 8
-                else:
+                size = _HEADER_SIZE.get(vr)
+                if size is None:
                     raise _Unusual
+                if size == 12:
+                    if pos + 12 > end:
+                        raise more
+                    (length,) = _I.unpack_from(data, pos + 8)
+                else:
+                    length = _H.unpack_from(data, pos + 6)[0]
+                start = pos + size
                 if length == _UNDEFINED and vr != b"SQ":
                     raise _Unusual
             pos = _skip_sequence(data, start, implicit, complete) if length == _UNDEFINED else start + length
@@ -618,6 +682,8 @@ def _pixel_element(
         implicit, little = syntax == IMPLICIT_LE, syntax != EXPLICIT_BE
     elif syntax_support(syntax) is not None:  # every compressed syntax is explicit VR little endian
         implicit, little = False, True
+    if not implicit and syntax == EXPLICIT_LE and head[4:6] not in _EXPLICIT_VRS:
+        implicit = True  # implicit VR data under an explicit syntax, which pydicom detected and read
     end = "<" if little else ">"
     group, element = struct.unpack(end + "HH", head[:4])
     tag = (group << 16) | element

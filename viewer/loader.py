@@ -385,8 +385,17 @@ class _Run:
 
 
 def _decode_one(image: ImageFile, frame: int) -> np.ndarray | DecodeFailure:
-    result = decode_task(DecodeTask(image.source, image.fmt, (frame,)))[0]
-    return result
+    """One frame's stored values; native monochrome frames are read straight into their array (the
+    decoder's path reads the whole pixel value into bytes first and copies it twice)."""
+    file_dtype = image.fmt.file_dtype
+    if file_dtype is not None and can_read_directly(image.source, image.fmt, file_dtype):
+        pixels = np.empty((image.fmt.rows, image.fmt.columns), dtype=file_dtype)
+        try:
+            read_directly(image.source, image.fmt, (frame,), [pixels])
+        except Exception as exc:  # a short or vanished file, as the decoder would report it
+            return DecodeFailure(frame, f"{type(exc).__name__}: {exc}")
+        return pixels
+    return decode_task(DecodeTask(image.source, image.fmt, (frame,)))[0]
 
 
 @dataclass(slots=True)

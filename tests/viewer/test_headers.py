@@ -1,14 +1,20 @@
 """Header reading: calibration choice, lossy indicator, display attributes, and every malformed file."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from pydicom import dcmread
+from pydicom import dcmread, dcmwrite
+from pydicom.datadict import keyword_dict
+from pydicom.dataset import Dataset
 from pydicom.encaps import encapsulate
+from pydicom.sequence import Sequence as DicomSequence
+from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from tests.viewer.factories import axial_positions, make_slice, slice_pixels, voi_lut_item, write_series
+from viewer import headers
 from viewer.codecs import Lossy
 from viewer.headers import ImageFile, SpacingSource, read_image_file
 from viewer.loader import load_study
@@ -227,3 +233,134 @@ def test_unsupported_transfer_syntax_is_named(tmp_path: Path) -> None:
 def test_a_file_that_vanished_is_unreadable_not_a_crash(tmp_path: Path) -> None:
     found = read_image_file(tmp_path / "absent.dcm")
     assert isinstance(found, FileProblem) and found.kind is ProblemKind.UNREADABLE
+
+
+# --- fast header scan --------------------------------------------------------------------------------
+def _both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, object, object]:
+    """(whether the fast scan took the file, its header, pydicom's header of the same file)."""
+    scanned = headers._scan_file(str(path), path.stat().st_size) is not None
+    fast = read_image_file(path)
+    with monkeypatch.context() as patched:
+        patched.setattr(headers, "_scan_file", lambda *_: None)
+        reference = read_image_file(path)
+    return scanned, fast, reference
+
+
+def test_fast_scan_equals_pydicom_on_every_shared_file(dicom_data: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file of the real data set, written by others: the scan's header or problem is pydicom's."""
+    taken = 0
+    files = [p for p in sorted(dicom_data.rglob("*")) if p.is_file()]
+    for path in files:
+        scanned, fast, reference = _both_ways(path, monkeypatch)
+        assert fast == reference, path
+        taken += scanned
+    assert len(files) > 300 and taken >= 0.9 * len(files)  # the fast path is the ordinary one
+    ct = dicom_data / "neurolabusc_dcm_qa_ct" / "ct_philips_ingenuity_S2020_1mm" / "I10"
+    assert _both_ways(ct, monkeypatch)[0]
+    for declined in ("pydicom_pydicom-data/emri_small_big_endian.dcm",  # big endian
+                     "pydicom_pydicom-data/eCT_Supplemental.dcm",  # functional groups
+                     "cornerstonejs_cornerstoneWADOImageLoader/"
+                     "CTImage.dcm_DeflatedExplicitVRLittleEndianTransferSyntax_1.2.840.10008.1.2.1.99.dcm"):
+        scanned, fast, reference = _both_ways(dicom_data / declined, monkeypatch)
+        assert not scanned and isinstance(fast, ImageFile) and fast == reference
+
+
+def _private_sequence() -> DicomSequence:
+    """An undefined-length private sequence, its items undefined-length too, one holding another
+    sequence: what the scan must walk through without the dictionary."""
+    inner = Dataset()
+    inner.add_new(0x00291011, "LO", "dedans")
+    item = Dataset()
+    item.add_new(0x00291012, "SQ", DicomSequence([inner]))
+    item.add_new(0x00291013, "OB", b"\x00\xfe\xff\xdd\xe0" * 7 + b"\x00")  # delimiter-like bytes in a value
+    sequence = DicomSequence([item, Dataset()])
+    sequence.is_undefined_length = True
+    for each in (item, inner):
+        each.is_undefined_length_sequence_item = True
+    return sequence
+
+
+@pytest.mark.parametrize("implicit", [False, True])
+def test_fast_scan_of_odd_but_valid_headers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            implicit: bool) -> None:
+    """Implicit VR, a nested undefined-length private sequence, a header longer than the first read,
+    pixel data that is not the last element, non-ASCII text: the scan reads them, equal to pydicom,
+    and the pixels land right in the volume."""
+    pixels = slice_pixels(3, rows=16, columns=12)
+    ds = make_slice(position=(0, 0, 0), pixels=pixels, series_uid="1.2.3.1", study_uid="1.2.3", instance=1,
+                    extra={"SpecificCharacterSet": "ISO_IR 100", "SeriesDescription": "Thorax injecté",
+                           "WindowCenter": ["40", "400"], "WindowWidth": ["350", "1800"]})
+    ds.add_new(0x00290010, "LO", "TEST PRIVATE")
+    ds.add_new(0x00291010, "SQ", _private_sequence())
+    ds.add_new(0x00291020, "OB", bytes(range(256)) * 160)  # 40 KB: past the first 16 KB read
+    ds.add_new(0xFFFCFFFC, "OB", b"\x00" * 64)  # Data Set Trailing Padding after the pixels
+    if implicit:
+        ds.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian
+    path = tmp_path / "odd.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    scanned, fast, reference = _both_ways(path, monkeypatch)
+    assert scanned and fast == reference
+    assert isinstance(fast, ImageFile) and fast.series_description == "Thorax injecté"
+    assert [w.center for w in fast.frames[0].windows] == [40, 400]
+    assert fast.source.length == pixels.nbytes and fast.source.offset > 40 * 1024
+    volume = load_study(path).series[0].volume
+    assert np.array_equal(volume[0], pixels)
+
+
+def test_fast_scan_of_an_odd_length_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer that left a value of odd length (not allowed, seen in the wild): every later offset is
+    odd, the pixels included."""
+    pixels = slice_pixels(0)  # what _write stores
+    path = _write(tmp_path, SeriesDescription="ABC ")
+    data = path.read_bytes()
+    element = b"\x08\x00\x3e\x10LO\x04\x00ABC "
+    assert data.count(element) == 1
+    path.write_bytes(data.replace(element, b"\x08\x00\x3e\x10LO\x03\x00ABC"))
+    scanned, fast, reference = _both_ways(path, monkeypatch)
+    assert scanned and fast == reference
+    assert isinstance(fast, ImageFile) and fast.series_description == "ABC" and fast.source.offset % 2 == 1
+    assert np.array_equal(load_study(path).series[0].volume[0], pixels)
+
+
+@pytest.mark.parametrize("cut", [200, 420, -40])
+def test_fast_scan_leaves_truncated_headers_to_pydicom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       cut: int) -> None:
+    """Cut inside the meta group, inside the data set, inside the pixels: the scan declines the first
+    two and the answer is pydicom's; a short pixel value is found either way."""
+    path = _write(tmp_path)
+    data = path.read_bytes()
+    path.write_bytes(data[:cut])
+    scanned, fast, reference = _both_ways(path, monkeypatch)
+    assert scanned is (cut < 0) and fast == reference
+    if cut < 0:
+        assert isinstance(fast, FileProblem) and fast.kind is ProblemKind.TRUNCATED
+
+
+def test_fast_scan_declines_an_encoding_that_contradicts_the_syntax(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Implicit VR data under an explicit VR syntax (a known writer bug): pydicom detects and reads it."""
+    ds = make_slice(position=(0, 0, 0), pixels=slice_pixels(0), series_uid="1.2.3.1", study_uid="1.2.3",
+                    instance=1)
+    path = tmp_path / "liar.dcm"
+    ds.preamble = b"\x00" * 128
+    dcmwrite(path, ds, implicit_vr=True, little_endian=True, force_encoding=True)
+    assert dcmread(path).file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
+    scanned, fast, reference = _both_ways(path, monkeypatch)
+    assert not scanned and fast == reference and isinstance(fast, ImageFile)
+    assert np.array_equal(load_study(path).series[0].volume[0], slice_pixels(0))
+
+
+def test_every_top_level_attribute_read_is_kept_by_the_scan() -> None:
+    """The scan keeps only the elements listed in viewer.headers; an attribute read but not listed
+    would silently read as absent on the fast path. Keywords read only inside sequence items (which
+    send the file to pydicom) or from the file meta are named here."""
+    nested = {"LUTDescriptor", "LUTData", "LUTExplanation", "PixelMeasuresSequence", "PlanePositionSequence",
+              "PlaneOrientationSequence", "PixelValueTransformationSequence", "FrameVOILUTSequence",
+              "FrameContentSequence", "TemporalPositionIndex", "StackID", "TransferSyntaxUID",
+              "MediaStorageSOPClassUID", "PixelData"}
+    source = Path(headers.__file__).read_text(encoding="utf-8")
+    used = {word for word in re.findall(r'"([A-Z][A-Za-z]+)"', source) if word in keyword_dict}
+    kept = set(headers._FAST_KEYWORDS) | set(headers._SEQUENCE_KEYWORDS)
+    assert used - nested - kept == set()
+    assert nested & kept == set()

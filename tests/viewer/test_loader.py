@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tests.viewer.factories import axial_positions, slice_pixels, write_series
-from viewer.loader import Focus, LoadObserver, PreviewImage, StudyLoader, discover, load_study
+from viewer.loader import Focus, LoadHandle, LoadObserver, PreviewImage, StudyLoader, discover, load_study
 from viewer.problems import FileProblem
 from viewer.series import Series
 
@@ -101,13 +101,18 @@ def test_a_failing_observer_does_not_stop_the_load(ct_folder: Path, caplog: pyte
 
 
 def test_cancel_stops_the_load(ct_folder: Path) -> None:
+    handles: list[LoadHandle] = []
+    returned = threading.Event()
+
     class Cancelling(LoadObserver):
         def preview(self, image: PreviewImage) -> None:
-            handle.cancel()
+            assert returned.wait(20)  # the preview may come before load() has returned the handle
+            handles[0].cancel()
 
     with StudyLoader(0) as loader:
-        handle = loader.load(ct_folder, Cancelling())
-        study = handle.result(timeout=20)
+        handles.append(loader.load(ct_folder, Cancelling()))
+        returned.set()
+        study = handles[0].result(timeout=20)
     assert study.cancelled and study.series == []
 
 
