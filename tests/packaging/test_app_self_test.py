@@ -186,3 +186,31 @@ def test_self_test_without_demo_mode_fails_without_a_keyring(tmp_path: Path, clo
     keyring = next(c for c in report["checks"] if c["id"] == "keyring")
     assert report["ok"] is False and keyring["status"] == "échec"
     assert "Le poste refuse de l'utiliser" in keyring["detail"]
+
+
+@pytest.mark.parametrize("kind", ["unfrozen", "frozen"])
+def test_application_opens_its_login_window(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, closed_port: int
+) -> None:
+    """The whole start-up path up to the real login dialog, painted (``packaging/launcher.py``'s probe,
+    which then closes it: the process must end normally)."""
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("needs a display (run under xvfb-run)")
+    if kind == "frozen":
+        command = [str(request.getfixturevalue("bundle"))]
+    else:
+        command = [sys.executable, str(ROOT / "packaging" / "launcher.py")]
+    home = tmp_path / "home"
+    home.mkdir()
+    import trustme
+
+    ca = tmp_path / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(ca))
+    env = {**bare_environment(home), "TLR_STARTUP_PROBE": "1"}
+    result = subprocess.run(
+        [*command, "--demo", "--platform-url", f"https://127.0.0.1:{closed_port}", "--ca-file", str(ca)],
+        cwd=home, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    painted = [line for line in result.stdout.splitlines() if line.startswith("TLR-STARTUP ")]
+    assert len(painted) == 1, result.stdout + result.stderr[-3000:]
