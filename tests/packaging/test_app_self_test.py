@@ -4,7 +4,7 @@ Unfrozen (always): ``python -m workstation --self-test`` from an empty directory
 a fresh HOME, as CI and a developer can afford to run it on every change (~3 s).
 
 Frozen: the PyInstaller bundle in ``dist/`` built by ``make package``. CI builds it (``CI=true``, as
-CI runs): the build costs 40-70 s of both cores and ~600 MB of disk, the frozen tests ~30 s more,
+CI runs): the build costs 40-70 s of both cores and ~520 MB of disk, the frozen tests ~30 s more,
 about a tenth of the 20 min CI budget, and it is the only proof that the bundle still starts and
 finds its decoders after a dependency or the spec changed. Developers' runs use the bundle when
 ``dist/teleradiologie`` is there and skip otherwise (``TLR_BUILD_PACKAGE=1`` builds it first,
