@@ -21,9 +21,10 @@ from enum import Enum
 from typing import Any
 
 import pydicom
+from pydicom.charset import convert_encodings, default_encoding
 from pydicom.datadict import dictionary_VR
-from pydicom.dataelem import RawDataElement
-from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.dataelem import DataElement, RawDataElement, convert_raw_data_element
+from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 from pydicom.filereader import read_partial
 from pydicom.tag import BaseTag, Tag
@@ -173,21 +174,64 @@ def _tag(keyword: str) -> tuple[BaseTag, str, int]:
     return tag, dictionary_VR(tag), int(tag)
 
 
-class _Scanned(Dataset):
-    """A Dataset made by the fast scan; ``raw`` holds the same raw elements keyed by plain int tags."""
+class _Scanned:
+    """The elements the fast scan kept, with the few Dataset methods this module uses.
 
-    raw: dict[int, RawDataElement]
+    Not a pydicom Dataset: building two of them (data set and file meta) per file cost more than
+    reading the values. Raw elements are keyed by plain int tags; a value that needs pydicom's
+    conversion (text in the file's character set) is converted by pydicom, as a Dataset would.
+    """
+
+    __slots__ = ("_converted", "implicit", "meta", "raw")
+
+    def __init__(self, raw: dict[int, RawDataElement], implicit: bool, meta: _Scanned | None) -> None:
+        self.raw, self.implicit, self.meta = raw, implicit, meta
+        self._converted: dict[int, DataElement] = {}
+
+    @property
+    def file_meta(self) -> _Scanned | None:
+        return self.meta
+
+    @property
+    def original_encoding(self) -> tuple[bool, bool]:
+        return self.implicit, True
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def get_item(self, key: int) -> RawDataElement | None:
+        return self.raw.get(int(key))
+
+    def __getitem__(self, key: int) -> DataElement:
+        number = int(key)
+        found = self._converted.get(number)
+        if found is None:
+            if number not in self.raw:
+                raise KeyError(Tag(number))
+            encoding = self._encoding() if number != 0x00080005 else default_encoding
+            found = self._converted[number] = convert_raw_data_element(self.raw[number], encoding=encoding)
+        return found
+
+    def get(self, key: str, default: Any = None) -> Any:
+        number = int(Tag(key))
+        return self[number].value if number in self.raw else default
+
+    def _encoding(self) -> str | list[str]:
+        charset = self.raw.get(0x00080005)
+        if charset is None or not charset.value:
+            return default_encoding
+        return convert_encodings(self[0x00080005].value)
 
 
-def _element(ds: Dataset, keyword: str) -> Any:
+def _element(ds: Dataset | _Scanned, keyword: str) -> Any:
     tag, _, number = _tag(keyword)
     return ds.raw.get(number) if type(ds) is _Scanned else ds.get_item(tag)
 
 
-def _values(ds: Dataset, keyword: str) -> list[Any]:
+def _values(ds: Dataset | _Scanned, keyword: str) -> list[Any]:
     """The element's values as a list ([] when absent or empty), strings stripped of padding."""
-    tag, vr, _ = _tag(keyword)
-    elem = _element(ds, keyword)
+    tag, vr, number = _tag(keyword)
+    elem = ds.raw.get(number) if type(ds) is _Scanned else ds.get_item(tag)
     if elem is None:
         return []
     if isinstance(elem, RawDataElement):
@@ -450,9 +494,9 @@ def _swapped(tag: int) -> int:
 _KEEP, _TO_PYDICOM, _STOP = 1, 2, 3
 # what the scan does at each tag it knows, with the tag as pydicom's key
 _ACTION = (
-    {_swapped(t): (_KEEP, BaseTag(t)) for t in _FAST_TAGS}
-    | {_swapped(t): (_TO_PYDICOM, BaseTag(t)) for t in _SEQUENCE_TAGS}
-    | {_swapped(t): (_STOP, BaseTag(t)) for t in _BULK}
+    {_swapped(t): (_KEEP, t, BaseTag(t)) for t in _FAST_TAGS}
+    | {_swapped(t): (_TO_PYDICOM, t, BaseTag(t)) for t in _SEQUENCE_TAGS}
+    | {_swapped(t): (_STOP, t, BaseTag(t)) for t in _BULK}
 )
 
 
@@ -464,7 +508,7 @@ class _NeedMore(Exception):
     """The header goes on past the bytes read so far."""
 
 
-def _scan_file(path: str, size: int) -> tuple[Dataset, int, bytes] | None:
+def _scan_file(path: str, size: int) -> tuple[_Scanned, int, bytes] | None:
     """(dataset of the needed elements, offset of the bulk element, its first 12 bytes), or None when
     the file must be read by pydicom."""
     with open(path, "rb", buffering=0) as f:
@@ -481,13 +525,13 @@ def _scan_file(path: str, size: int) -> tuple[Dataset, int, bytes] | None:
                 data += more
 
 
-def _scan(data: bytes, complete: bool) -> tuple[Dataset, int, bytes]:
+def _scan(data: bytes, complete: bool) -> tuple[_Scanned, int, bytes]:
     end = len(data)
     if end < 132 or data[128:132] != b"DICM":
         raise _Unusual
     more = _Unusual if complete else _NeedMore
     # file meta information: always explicit VR little endian
-    meta: dict[BaseTag, RawDataElement] = {}
+    meta: dict[int, RawDataElement] = {}
     pos = 132
     while True:
         if pos + 8 > end:
@@ -504,9 +548,10 @@ def _scan(data: bytes, complete: bool) -> tuple[Dataset, int, bytes]:
         pos = start + length
         if length == _UNDEFINED or pos > end:
             raise more if length != _UNDEFINED else _Unusual
-        key = BaseTag(_swapped(tag))
-        meta[key] = RawDataElement(key, vr.decode("ascii"), length, data[start:pos], start, False, True)
-    syntax_element = meta.get(BaseTag(0x00020010))
+        number = _swapped(tag)
+        meta[number] = RawDataElement(BaseTag(number), vr.decode("ascii"), length, data[start:pos], start,
+                                      False, True)
+    syntax_element = meta.get(0x00020010)
     syntax = syntax_element.value.decode("ascii", "replace").strip(" \x00") if syntax_element else ""
     support = syntax_support(syntax)
     if syntax == IMPLICIT_LE:
@@ -518,22 +563,18 @@ def _scan(data: bytes, complete: bool) -> tuple[Dataset, int, bytes]:
     if pos + 6 <= end and (data[pos + 4:pos + 6] in _HEADER_SIZE) == implicit:
         raise _Unusual  # the first element's encoding contradicts the syntax: pydicom's detection decides
 
-    found: dict[BaseTag, RawDataElement] = {}
+    found: dict[int, RawDataElement] = {}
     walk = _walk_implicit if implicit else _walk_explicit
     pos = walk(data, pos, found, more, complete)
     if not found:
         raise _Unusual  # nothing usable: pydicom says what the file is
     if not complete and pos + 12 > end:
         raise _NeedMore
-    ds = _Scanned(found)
-    ds.raw = {int(tag): elem for tag, elem in found.items()}
-    ds.file_meta = FileMetaDataset(meta)
-    ds.set_original_encoding(implicit, True, ds._character_set)
-    return ds, pos, data[pos:pos + 12]
+    return _Scanned(found, implicit, _Scanned(meta, False, None)), pos, data[pos:pos + 12]
 
 
 def _walk_explicit(
-    data: bytes, pos: int, found: dict[BaseTag, RawDataElement], more: type[Exception], complete: bool
+    data: bytes, pos: int, found: dict[int, RawDataElement], more: type[Exception], complete: bool
 ) -> int:
     """Explicit VR little endian elements from ``pos``: the needed ones into ``found``; returns the
     offset of the bulk element (or the end). The hot loop of a load: one unpack and two dict look-ups
@@ -565,7 +606,7 @@ def _walk_explicit(
             else:
                 raise _Unusual  # UN of undefined length holds implicit VR data
             continue
-        action, key = known
+        action, number, key = known
         if action == _STOP:
             return pos
         if action == _TO_PYDICOM or vr == b"SQ" or length == _UNDEFINED:
@@ -574,11 +615,11 @@ def _walk_explicit(
         pos = start + length
         if pos > end:
             raise more
-        found[key] = RawDataElement(key, vr.decode("ascii"), length, data[start:pos], start, False, True)
+        found[number] = RawDataElement(key, vr.decode("ascii"), length, data[start:pos], start, False, True)
 
 
 def _walk_implicit(
-    data: bytes, pos: int, found: dict[BaseTag, RawDataElement], more: type[Exception], complete: bool
+    data: bytes, pos: int, found: dict[int, RawDataElement], more: type[Exception], complete: bool
 ) -> int:
     """As :func:`_walk_explicit` for implicit VR little endian (the VR comes from the dictionary)."""
     end = len(data)
@@ -598,7 +639,7 @@ def _walk_implicit(
             else:
                 pos = _skip_sequence(data, pos + 8, True, complete)
             continue
-        action, key = known
+        action, number, key = known
         if action == _STOP:
             return pos
         if action == _TO_PYDICOM or length == _UNDEFINED:
@@ -607,7 +648,7 @@ def _walk_implicit(
         pos = start + length
         if pos > end:
             raise more
-        found[key] = RawDataElement(key, None, length, data[start:pos], start, True, True)
+        found[number] = RawDataElement(key, None, length, data[start:pos], start, True, True)
 
 
 def _skip_sequence(data: bytes, pos: int, implicit: bool, complete: bool) -> int:
