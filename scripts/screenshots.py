@@ -57,6 +57,11 @@ REFUSAL_TEXT = (
 # in (column, row) of that image, from wall to wall
 COLLECTION_IMAGE = 94
 COLLECTION_AXIS = ((179.0, 227.0), (219.0, 227.0))
+TECHNIQUE = "Acquisition au temps portal après injection iodée."
+RESULTS = (
+    "Collection de la loge vésiculaire de 31 mm, à paroi rehaussée, contenant une bulle gazeuse. "
+    "Pas d'épanchement péritonéal libre. Pas de pneumopéritoine."
+)
 URGENT_RECIPIENT = "Dr Mehdi BENALI, médecin demandeur (02 61 91 03 64)"
 CONCLUSION = (
     "Collection abcédée probable de la loge vésiculaire de 31 mm, à J5 d'une cholécystectomie. "
@@ -448,6 +453,26 @@ def open_exam(window, order_id: str) -> None:  # type: ignore[no-untyped-def]
     process(1.0)
 
 
+def paste(edit, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Replace a chapter's free text as a paste would (QTest types ASCII only): the editor sees an
+    ordinary edit, so its pre-sign panel follows."""
+    edit.setFocus()
+    edit.selectAll()
+    edit.insertPlainText(text)
+    process(0.4)
+
+
+def pick(editor, field_id: str, choice: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose a value in one of the template's pick lists, as a click in the list does."""
+    combo = editor.field_widget(field_id)
+    index = combo.findText(choice)
+    if index < 0:
+        raise ScreenshotError(f"no choice {choice!r} in the template field {field_id}")
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    process(0.2)
+
+
 def scroll_to(widget) -> None:  # type: ignore[no-untyped-def]
     """Scroll the report form so that this field is in view, as the user would with the wheel."""
     from PySide6.QtWidgets import QScrollArea
@@ -515,7 +540,10 @@ def reading(stage: Stage) -> None:
     wait_until(lambda: "Longueur : " in results.toPlainText(), 10, "the measurement in the report")
     results.moveCursor(QTextCursor.MoveOperation.End)
     results.insertPlainText(".")
-    editor.chapter_edit(Chapter.TECHNIQUE).setPlainText("Acquisition au temps portal après injection iodée.")
+    paste(editor.chapter_edit(Chapter.TECHNIQUE), TECHNIQUE)
+    pick(editor, "resultats-peritoine", "collection péritonéale")
+    results.setFocus()  # the form follows the focus: back to the results and their measurement
+    process(0.3)
     scroll_to(results)
     camera.screen(window, "10-lecture")
 
@@ -536,7 +564,7 @@ def reading(stage: Stage) -> None:
     camera.widget(editor, "12-resultat-urgent")
 
     # the document as it will be sent (the CDA's human-readable part)
-    editor.chapter_edit(Chapter.CONCLUSION).setPlainText(CONCLUSION)
+    paste(editor.chapter_edit(Chapter.CONCLUSION), CONCLUSION)
     tabs = editor.findChild(QTabWidget)
     tabs.setCurrentIndex(1)
     process(1.0)
@@ -648,12 +676,11 @@ def degraded(stage: Stage) -> None:
     page = window.reading_page
     if page.case is None or not page.case.from_cache:
         raise ScreenshotError("the study did not open from the cache")
-    page.editor.chapter_edit(Chapter.TECHNIQUE).setPlainText("Acquisition au temps portal après injection.")
-    page.editor.chapter_edit(Chapter.RESULTS).setPlainText(
-        "Pas de collection intra-abdominale. Pas d'épanchement péritonéal. Pas de pneumopéritoine."
-    )
+    paste(page.editor.chapter_edit(Chapter.TECHNIQUE), TECHNIQUE)
+    paste(page.editor.chapter_edit(Chapter.RESULTS), RESULTS)
+    pick(page.editor, "resultats-peritoine", "collection péritonéale")
     conclusion = page.editor.chapter_edit(Chapter.CONCLUSION)
-    conclusion.setPlainText("Pas de complication post-opératoire décelable.")
+    paste(conclusion, CONCLUSION)
     scroll_to(conclusion)
     wait_until(lambda: not page.editor.issues(), 5, "the pre-sign checks satisfied")
     process(0.5)
