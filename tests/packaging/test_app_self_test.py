@@ -112,11 +112,22 @@ def test_unfrozen_text_report_one_line_per_check(tmp_path: Path, closed_port: in
     assert any(line.startswith("[AVERT] Plateforme : ") and "mode dégradé" in line for line in body)
 
 
+def _newest_source() -> float:
+    """When the sources the bundle is made of last changed (a stale bundle would test old code)."""
+    folders = ("workstation", "viewer", "reporting", "auth", "resources", "packaging")
+    files = [p for f in folders for p in (ROOT / f).rglob("*") if p.is_file()]
+    files = [p for p in files if "__pycache__" not in p.parts]
+    return max(p.stat().st_mtime for p in [*files, ROOT / "pyproject.toml"])
+
+
 @pytest.fixture(scope="session")
 def bundle() -> Path:
     wanted = os.environ.get("TLR_BUILD_PACKAGE", "1" if os.environ.get("CI") == "true" else "")
-    if not BUNDLE.is_file() and wanted == "1":
+    stale = BUNDLE.is_file() and BUNDLE.stat().st_mtime < _newest_source()
+    if (stale or not BUNDLE.is_file()) and wanted == "1":
         subprocess.run([str(ROOT / "packaging" / "build.sh")], cwd=ROOT, check=True, timeout=1800)
+    elif stale:
+        pytest.skip(f"the bundle at {BUNDLE} is older than the sources: run `make package` again")
     if not BUNDLE.is_file():
         pytest.skip(f"no frozen bundle at {BUNDLE}: run `make package` (or set TLR_BUILD_PACKAGE=1)")
     return BUNDLE
