@@ -325,13 +325,17 @@ class Camera:
 
 @dataclass
 class Stage:
-    app: object
+    """What the screens share. ``ws`` and ``window`` change when the workstation is restarted."""
+
     ws: object
-    window: object
+    window: object | None
     platform: Platform
     relay: Relay
     clock: OffsetClock
     camera: Camera
+    loader: object
+    keystore: object  # the "OS keyring": it outlives a restart of the workstation
+    data_dir: Path
 
 
 def _row_index(window, order_id: str) -> int:  # type: ignore[no-untyped-def]
@@ -341,27 +345,27 @@ def _row_index(window, order_id: str) -> int:  # type: ignore[no-untyped-def]
     return row
 
 
-def login(ws, platform: Platform, camera: Camera) -> None:  # type: ignore[no-untyped-def]
+def login(ws, account: dict[str, str], camera: Camera, shots: bool) -> None:  # type: ignore[no-untyped-def]
+    """The login dialog; with ``shots``, a wrong code first (refused), then the right one."""
     import pyotp
     from PySide6.QtTest import QTest
 
     from auth.qt.login_dialog import LoginDialog
     from auth.session import SessionState
 
-    account = platform.account
     dialog = LoginDialog(ws.login, platform_label=ws.settings.base_url)
     dialog.show()
     dialog.login_edit.setText(account["login"])
     QTest.keyClicks(dialog.password_edit, account["password"])
     totp = pyotp.TOTP(account["totp_secret"])
-    good = totp.now()
-    wrong = f"{(int(good) + 500000) % 1000000:06d}"
-    QTest.keyClicks(dialog.otp_edit, wrong)
-    camera.widget(dialog, "01-connexion")
-    click(dialog.login_button)
-    wait_until(dialog.error_label.isVisible, 20, "the wrong one-time code refused")
-    camera.widget(dialog, "02-connexion-code-refuse")
-    dialog.otp_edit.clear()
+    if shots:
+        wrong = f"{(int(totp.now()) + 500000) % 1000000:06d}"
+        QTest.keyClicks(dialog.otp_edit, wrong)
+        camera.widget(dialog, "01-connexion")
+        click(dialog.login_button)
+        wait_until(dialog.error_label.isVisible, 20, "the wrong one-time code refused")
+        camera.widget(dialog, "02-connexion-code-refuse")
+        dialog.otp_edit.clear()
     QTest.keyClicks(dialog.otp_edit, totp.now())
     click(dialog.login_button)
     wait_until(lambda: ws.session.state is SessionState.ACTIVE, 20, "the login accepted")
@@ -714,7 +718,6 @@ def night(out: Path, data: Path) -> Iterator[Stage]:
     from viewer.loader import StudyLoader
     from workstation.app import Workstation
     from workstation.qt import theme
-    from workstation.qt.main_window import MainWindow
     from workstation.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="tlr-screenshots-") as scratch:
@@ -727,29 +730,60 @@ def night(out: Path, data: Path) -> Iterator[Stage]:
         theme.apply(app)
         clock = OffsetClock()
         settings = Settings(platform_url=relay.url, ca_file=platform.ca_path, cache_dir=work / "cache")
-        ws = Workstation(settings, keystore=KeyStore(VolatileKeyring()), data_dir=work / "ws", clock=clock)
+        keystore = KeyStore(VolatileKeyring())
+        ws = Workstation(settings, keystore=keystore, data_dir=work / "ws", clock=clock)
         ws.connectivity._degraded_interval = 0.5  # the heartbeat's pace while degraded: seconds, not minutes
         loader = StudyLoader(workers=2)
-        window = None
+        stage = Stage(ws, None, platform, relay, clock, Camera(out), loader, keystore, work / "ws")
         try:
-            camera = Camera(out)
-            login(ws, platform, camera)
-            window = MainWindow(ws, loader)
-            window.resize(*WINDOW_SIZE)
-            window.move(0, 0)
-            window.show()
-            window.start()
-            wait_until(lambda: window.model.rowCount() > 0, 30, "the worklist")
-            process(0.5)
-            yield Stage(app, ws, window, platform, relay, clock, camera)
+            login(ws, platform.account, stage.camera, shots=True)
+            stage.window = main_window(ws, loader)
+            yield stage
         finally:
-            if window is not None:
-                window.close()
+            if stage.window is not None:
+                stage.window.close()
                 process(0.2)
-            ws.close()
+            stage.ws.close()
             loader.close()
             relay.down()
             platform.stop()
+
+
+def main_window(ws, loader):  # type: ignore[no-untyped-def]
+    """The main window at the reading-room size, started as after a login, worklist shown."""
+    from workstation.qt.main_window import MainWindow
+
+    window = MainWindow(ws, loader)
+    window.resize(*WINDOW_SIZE)
+    window.move(0, 0)
+    window.show()
+    window.start()
+    wait_until(lambda: window.model.rowCount() > 0, 30, "the worklist")
+    process(0.5)
+    return window
+
+
+def offline_restart(stage: Stage) -> None:
+    """The workstation quits (an exit, not a logout) and restarts while the platform is down: the
+    password reopens the session within 12 h of the two-factor login, on the studies of the cache."""
+    from workstation.app import Workstation
+
+    stage.window.close()
+    stage.window = None
+    process(0.2)
+    settings = stage.ws.settings
+    stage.ws.close()
+    stage.relay.down()
+    ws = Workstation(settings, keystore=stage.keystore, data_dir=stage.data_dir, clock=stage.clock)
+    stage.ws = ws
+    ws.connectivity._degraded_interval = 0.5
+    login(ws, stage.platform.account, stage.camera, shots=False)
+    window = main_window(ws, stage.loader)
+    stage.window = window
+    wait_until(window.degraded_banner.isVisible, 30, "the degraded-mode banner after the restart")
+    wait_until(lambda: "conservés" in window.updated_label.text(), 10, "the list of the cached studies")
+    window.table.selectRow(0)
+    stage.camera.widget(window, "25-redemarrage-hors-ligne")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -784,7 +818,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
 
-    steps = (worklist, justification, reading, prior, identity_mismatch, lock, shortcuts, degraded)
+    steps = (worklist, justification, reading, prior, identity_mismatch, lock, shortcuts, degraded,
+             offline_restart)
     try:
         with night(out, data) as stage:
             for step in steps:
