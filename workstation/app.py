@@ -102,7 +102,13 @@ class Workstation:
         self.notices: list[StartupNotice] = []
         settings.check_ca_file()
         self.keystore = keystore or self._keystore(demo)
-        self.client = PlatformClient(settings.base_url, settings.ca_file, settings.request_timeout_seconds)
+        self.demo = demo
+        try:
+            self.client = PlatformClient(
+                settings.base_url, settings.ca_file, settings.request_timeout_seconds
+            )
+        except PlatformError as exc:  # e.g. a CA file that is not a PEM certificate
+            raise StartupError(str(exc), exc.user_message) from exc
         self.session = Session(
             SessionVerifier(self.client),
             SessionPolicy(idle_timeout=settings.idle_lock_minutes * 60.0),

@@ -231,6 +231,16 @@ def test_platform_loss_keeps_the_list_and_says_so(
         assert "injoignable" in window.connection_label.text()
         assert "Mode dégradé" in window.degraded_banner.text()
         window.grab().save(str(artifacts_dir / "workstation-platform-lost.png"))
+
+        # Aide > Diagnostic du poste: the self-test says the platform is unreachable (degraded mode)
+        from workstation.qt.diagnostics import DiagnosticsDialog
+
+        window.show_diagnostics()
+        dialog = window.findChild(DiagnosticsDialog)
+        qtbot.waitUntil(lambda: dialog.report is not None, timeout=60000)
+        assert any("dégradé" in c.detail or "injoignable" in c.detail for c in dialog.report.checks)
+        dialog.grab().save(str(artifacts_dir / "workstation-diagnostics.png"))
+        dialog.close()
     finally:
         ws.close()
         proxy.down()

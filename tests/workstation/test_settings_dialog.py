@@ -39,3 +39,17 @@ def test_first_run_settings_are_checked_then_saved(qtbot, tmp_path: Path, artifa
     loaded = load_settings(target).settings
     assert loaded.platform_url == "https://plateforme.example:8443" and loaded.ca_file == ca
     assert loaded.cache_size_gb == 5
+
+
+def test_a_ca_file_that_is_not_a_certificate_stops_the_start_in_french(tmp_path: Path) -> None:
+    import pytest
+
+    from auth.keystore import KeyStore, VolatileKeyring
+    from workstation.app import StartupError, Workstation
+
+    garbage = tmp_path / "ca.pem"
+    garbage.write_text("ceci n'est pas un certificat\n")
+    settings = Settings(platform_url="https://127.0.0.1:9", ca_file=garbage, cache_dir=tmp_path / "cache")
+    with pytest.raises(StartupError) as refused:
+        Workstation(settings, keystore=KeyStore(VolatileKeyring()), data_dir=tmp_path / "ws")
+    assert "certificat" in refused.value.user_message.lower()

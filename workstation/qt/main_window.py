@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import partial
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from auth.session import FullLoginRequired, SessionEvent, SessionEventKind, SessionState
 from viewer.loader import StudyLoader
+from workstation import selftest
 from workstation.app import Workstation
 from workstation.connectivity import LinkStatus
 from workstation.justification import load_protocols
@@ -46,6 +48,7 @@ from workstation.orders import OrderStatus
 from workstation.outbox import Counts, EventKind, OutboxEvent
 from workstation.platform import PlatformError, WorklistEntry
 from workstation.qt import theme
+from workstation.qt.diagnostics import DiagnosticsDialog
 from workstation.qt.justification_dialog import JustificationDialog
 from workstation.qt.lock_screen import LockScreen
 from workstation.qt.reading_page import ReadingPage
@@ -285,6 +288,7 @@ class MainWindow(QMainWindow):
         self._action(
             help_menu, "&Raccourcis clavier", QKeySequence.StandardKey.HelpContents, self.show_shortcuts
         )
+        self._action(help_menu, "&Diagnostic du poste", "Ctrl+Shift+I", self.show_diagnostics)
 
     def _action(self, menu: QWidget, text: str, shortcut: object, slot: object) -> QAction:
         action = QAction(text, self)
@@ -654,6 +658,13 @@ class MainWindow(QMainWindow):
     def _focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def show_diagnostics(self) -> None:
+        dialog = DiagnosticsDialog(
+            runner=partial(selftest.run_checks, self.ws.settings, demo=self.ws.demo, include_qt=False),
+            parent=self,
+        )
+        dialog.open()
 
     def edit_settings(self) -> None:
         if ask_settings(self.ws.settings, None, first_run=False, parent=self) is not None:
