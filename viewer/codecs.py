@@ -4,13 +4,16 @@ Why pinned: with python-gdcm installed pydicom tries gdcm first, and JPEG pixel 
 between back-ends, so an image could change with the machine's installed packages. Each syntax here names
 the back-end measured fastest among the runtime dependencies of pyproject.toml (python-gdcm is only a
 test reference). Measured on 512x512 CT frames (bench/viewer.py): CharLS beats libjpeg's JPEG-LS 4x,
-pylibjpeg-rle beats pydicom's RLE 7x.
+pylibjpeg-rle beats pydicom's RLE 7x, libjpeg-turbo 3 (imagecodecs) beats pylibjpeg-libjpeg 4-6x on
+lossless, baseline and extended JPEG (and python-gdcm 3-5x); its imagecodecs package is optional: without
+it those syntaxes fall back to pylibjpeg-libjpeg.
 
 None of these C decoders releases the GIL, so parallel decoding needs processes: everything a worker
 receives or returns here is plain picklable data, and nothing in this module keeps state between calls.
 """
 from __future__ import annotations
 
+import functools
 import threading
 import warnings
 from collections.abc import Iterator
@@ -50,6 +53,7 @@ class Backend(Enum):
     NATIVE = "numpy (non compressé)"
     DATASET = "pydicom (jeu de données complet)"
     LIBJPEG = "pylibjpeg-libjpeg"
+    TURBOJPEG = "imagecodecs (libjpeg-turbo)"
     LIBJPEG_DIRECT = "pylibjpeg-libjpeg (direct)"
     CHARLS = "pyjpegls (CharLS)"
     OPENJPEG = "pylibjpeg-openjpeg"
@@ -59,6 +63,7 @@ class Backend(Enum):
 # pydicom's decoding_plugin name for each back-end that goes through pydicom's decoder
 _PLUGIN = {
     Backend.LIBJPEG: "pylibjpeg",
+    Backend.TURBOJPEG: "pylibjpeg",  # colour frames, or imagecodecs missing: libjpeg through pydicom
     Backend.OPENJPEG: "pylibjpeg",
     Backend.RLE: "pylibjpeg",
     Backend.CHARLS: "pyjpegls",
@@ -85,13 +90,13 @@ _TABLE = (
     ("1.2.840.10008.1.2.1", Backend.NATIVE, Lossy.NO),
     ("1.2.840.10008.1.2.2", Backend.NATIVE, Lossy.NO),
     ("1.2.840.10008.1.2.1.99", Backend.DATASET, Lossy.NO),  # deflated: the whole dataset is one zlib stream
-    ("1.2.840.10008.1.2.4.50", Backend.LIBJPEG, Lossy.YES),
-    ("1.2.840.10008.1.2.4.51", Backend.LIBJPEG, Lossy.YES),
+    ("1.2.840.10008.1.2.4.50", Backend.TURBOJPEG, Lossy.YES),
+    ("1.2.840.10008.1.2.4.51", Backend.TURBOJPEG, Lossy.YES),
     # Processes 6/8 and 10/12 are retired and pydicom has no decoder for them; libjpeg still reads them.
     ("1.2.840.10008.1.2.4.53", Backend.LIBJPEG_DIRECT, Lossy.YES),
     ("1.2.840.10008.1.2.4.55", Backend.LIBJPEG_DIRECT, Lossy.YES),
-    ("1.2.840.10008.1.2.4.57", Backend.LIBJPEG, Lossy.NO),
-    ("1.2.840.10008.1.2.4.70", Backend.LIBJPEG, Lossy.NO),
+    ("1.2.840.10008.1.2.4.57", Backend.TURBOJPEG, Lossy.NO),
+    ("1.2.840.10008.1.2.4.70", Backend.TURBOJPEG, Lossy.NO),
     ("1.2.840.10008.1.2.4.80", Backend.CHARLS, Lossy.NO),
     ("1.2.840.10008.1.2.4.81", Backend.CHARLS, Lossy.MAYBE),
     ("1.2.840.10008.1.2.4.90", Backend.OPENJPEG, Lossy.NO),
@@ -303,6 +308,10 @@ class _FrameReader:
         backend = self.support.backend
         if backend is Backend.LIBJPEG_DIRECT:
             return self._libjpeg_direct(index)
+        # colour JPEG stays with pydicom's plugin, which applies the photometric conversions the
+        # viewer relies on; imagecodecs decodes the monochrome frames radiology is made of
+        if backend is Backend.TURBOJPEG and self.fmt.samples_per_pixel == 1 and turbojpeg_available():
+            return self._turbojpeg(index)
         decoder = get_decoder(UID(self.source.transfer_syntax))
         # pydicom warns about recoverable oddities (JFIF markers, padding); the pixels are still right
         with pydicom_quietly():
@@ -313,6 +322,25 @@ class _FrameReader:
                 array = apply_color_lut(array, self.palette)
                 if array.dtype.itemsize > 1:  # 16-bit palette entries: keep the 8 significant bits shown
                     array = (array >> 8).astype(np.uint8)
+        return array
+
+    def _turbojpeg(self, index: int) -> np.ndarray:
+        """A monochrome JPEG frame by libjpeg-turbo 3 (lossless and 12-bit included), as pydicom's
+        decoders return it: the dtype of the stored samples, unused high bits cleared or sign-extended."""
+        import imagecodecs
+
+        assert isinstance(self.data, bytes)
+        encoded = get_frame(self.data, index, number_of_frames=self.source.number_of_frames)
+        array = imagecodecs.jpeg8_decode(encoded)
+        expected = (self.fmt.rows, self.fmt.columns)
+        if array.shape != expected:
+            raise ValueError(f"decoded shape {array.shape} differs from the header's {expected}")
+        stored = self.fmt.file_dtype
+        if stored is not None and array.dtype != stored:
+            # same size: the sign is the header's (the codestream has none); else widen the samples
+            array = array.view(stored) if array.dtype.itemsize == stored.itemsize else array.astype(stored)
+        if self.fmt.bits_stored < array.dtype.itemsize * 8:
+            _correct_unused_bits(array, self.fmt)
         return array
 
     def _libjpeg_direct(self, index: int) -> np.ndarray:
@@ -330,6 +358,17 @@ class _FrameReader:
         return array
 
 
+@functools.cache
+def turbojpeg_available() -> bool:
+    """Whether imagecodecs and its libjpeg-turbo codec load here; without them the JPEG syntaxes fall
+    back to pylibjpeg-libjpeg (same values for lossless JPEG, within one grey level for lossy)."""
+    try:
+        import imagecodecs
+    except ImportError:
+        return False
+    return bool(imagecodecs.JPEG8.available)
+
+
 def check_backends() -> dict[str, str]:
     """For each supported syntax, the pinned back-end or why it is unavailable (used by inspect)."""
     found: dict[str, str] = {}
@@ -338,8 +377,14 @@ def check_backends() -> dict[str, str]:
         if plugin is None:
             found[uid] = support.backend.value
             continue
+        if support.backend is Backend.TURBOJPEG and turbojpeg_available():
+            found[uid] = support.backend.value
+            continue
+        name = support.backend.value
+        if support.backend is Backend.TURBOJPEG:  # imagecodecs absent: the fallback is what decodes
+            name = f"{Backend.LIBJPEG.value} (imagecodecs absent)"
         available = get_decoder(UID(uid)).available_plugins
-        found[uid] = support.backend.value if plugin in available else f"indisponible ({plugin} absent)"
+        found[uid] = name if plugin in available else f"indisponible ({plugin} absent)"
     return found
 
 

@@ -180,6 +180,10 @@ def _worker_init() -> None:
     import libjpeg  # noqa: F401
     import openjpeg  # noqa: F401
 
+    from viewer.codecs import turbojpeg_available
+
+    turbojpeg_available()  # imports imagecodecs' JPEG codec now, not with the first frame
+
 
 def _ping(_: int) -> int:
     return os.getpid()

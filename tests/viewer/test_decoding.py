@@ -18,7 +18,8 @@ from pydicom.pixels import apply_color_lut, convert_color_space, get_decoder
 from pydicom.uid import UID, JPEG2000Lossless, JPEGLSLossless
 
 from tests.viewer.conftest import gdcm_pixels
-from viewer.codecs import SUPPORTED, Backend
+from viewer import codecs
+from viewer.codecs import SUPPORTED, Backend, turbojpeg_available
 from viewer.loader import load_study
 from viewer.problems import ProblemKind
 
@@ -162,8 +163,10 @@ def test_truncated_jpeg2000_multiframe_still_loads_every_frame(dicom_data: Path)
 
 @pytest.mark.parametrize(
     ("syntax", "backend"),
-    [("1.2.840.10008.1.2.4.80", Backend.CHARLS), ("1.2.840.10008.1.2.4.70", Backend.LIBJPEG),
-     ("1.2.840.10008.1.2.4.90", Backend.OPENJPEG), ("1.2.840.10008.1.2.5", Backend.RLE)],
+    [("1.2.840.10008.1.2.4.80", Backend.CHARLS), ("1.2.840.10008.1.2.4.70", Backend.TURBOJPEG),
+     ("1.2.840.10008.1.2.4.57", Backend.TURBOJPEG), ("1.2.840.10008.1.2.4.50", Backend.TURBOJPEG),
+     ("1.2.840.10008.1.2.4.51", Backend.TURBOJPEG), ("1.2.840.10008.1.2.4.90", Backend.OPENJPEG),
+     ("1.2.840.10008.1.2.5", Backend.RLE)],
 )
 def test_back_ends_are_pinned_from_the_runtime_dependencies(syntax: str, backend: Backend) -> None:
     assert SUPPORTED[syntax].backend is backend
@@ -191,13 +194,37 @@ def test_gdcm_is_never_used_even_when_installed(
 def test_undecodable_frames_are_reported_in_french_and_the_rest_loads(
     dicom_data: Path, tmp_path: Path
 ) -> None:
-    """RG3_JPLY cannot be decoded by any plugin (known defect of the file); with a good file beside it,
-    the good one loads and the bad one is one French problem."""
-    for name in ("RG3_JPLY.dcm", "RG3_JLSL.dcm"):
-        (tmp_path / name).symlink_to(dicom_data / WG04 / name)
+    """RG3_JPLY with its JPEG start-of-image marker destroyed: no decoder can read it; with a good file
+    of the same series beside it, the good one loads and the bad one is one French problem."""
+    data = bytearray((dicom_data / WG04 / "RG3_JPLY.dcm").read_bytes())
+    start = data.index(b"\xff\xd8\xff")  # the first frame's SOI (the basic offset table is empty)
+    data[start:start + 2] = b"\x00\x00"
+    (tmp_path / "RG3_JPLY.dcm").write_bytes(bytes(data))
+    (tmp_path / "RG3_JLSL.dcm").symlink_to(dicom_data / WG04 / "RG3_JLSL.dcm")
     study = load_study(tmp_path)
     assert [p.kind for p in study.errors] == [ProblemKind.DECODE_FAILED]
     assert "impossible à décoder" in study.errors[0].message
     series = study.series[0]
     assert series.loaded_count == 1 and len(series.failed_indices) == 1
     assert any("n'ont pas pu être décodées" in w.message for w in series.warnings)
+
+
+@pytest.mark.skipif(not turbojpeg_available(), reason="imagecodecs (libjpeg-turbo) not installed")
+@pytest.mark.parametrize("name", [f"{WG04}/RG3_JPLY.dcm", "malformed/pylibjpeg-data/RG2_JPLY.dcm"])
+def test_jpeg_extended_files_pydicom_plugins_refuse_decode_as_gdcm(dicom_data: Path, name: str) -> None:
+    """pydicom's plugins reject these 10-bit extended-process streams (a header byte out of range);
+    libjpeg-turbo reads them exactly as gdcm does, and as the repaired RG2_JPLY_fixed."""
+    ours = _loaded(dicom_data / name)
+    assert np.array_equal(ours.astype(np.int64), _reference(dicom_data / name).astype(np.int64))
+    if "RG2" in name:
+        assert np.array_equal(ours, _loaded(dicom_data / PYLIBJPEG / "RG2_JPLY_fixed.dcm"))
+
+
+def test_imagecodecs_missing_falls_back_to_libjpeg(dicom_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without imagecodecs the JPEG syntaxes still decode (pylibjpeg-libjpeg): exact for lossless, and
+    inspect names the back-end actually used."""
+    lossless = dicom_data / _cs("JPEGProcess14SV1TransferSyntax_1.2.840.10008.1.2.4.70")
+    fast = _loaded(lossless)
+    monkeypatch.setattr(codecs, "turbojpeg_available", lambda: False)
+    assert np.array_equal(_loaded(lossless), fast)
+    assert codecs.check_backends()["1.2.840.10008.1.2.4.70"] == "pylibjpeg-libjpeg (imagecodecs absent)"
