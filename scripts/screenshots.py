@@ -68,8 +68,9 @@ CONCLUSION = (
     "Pas d'autre complication décelable."
 )
 IDENTITY_CONFIRMATION = (
-    "Mme Martin, manipulatrice du site, a rappelé à 02 h 10 : la date de naissance de la demande "
-    "était erronée, les images sont bien celles de la patiente."
+    "Mme Martin, manipulatrice du site, rappelée à 02 h 10 :\n"
+    "la date de naissance de la demande était erronée ;\n"
+    "les images sont bien celles de la patiente."
 )
 
 
