@@ -12,8 +12,11 @@ What it does, so that the guide shows what the application really does tonight:
    (TLS goes through it untouched: the certificate checks are the real ones);
 3. drives the workstation like a radiologist through a night: login (a wrong code, then the right
    one), the worklist, an order, the justification (accept with a protocol, refuse with a reason),
-   the reading screen with a measurement sent to the report, the identity mismatch, the idle lock,
-   then the platform goes away (degraded mode) and a report is signed offline;
+   the reading screen with a measurement sent to the report, the pre-sign checks, an urgent result,
+   the document preview, MPR and 3D, a prior study side by side, the identity mismatch, the idle
+   lock, the shortcuts panel; then the platform goes away (degraded mode), a report is read from the
+   cache and signed offline, delivered when the platform is back, and the workstation is restarted
+   during a second outage (offline resume);
 4. saves one PNG per screen. Plain widgets are taken with ``QWidget.grab()``; screens with VTK
    content (the 3D view) are cut out of the whole X screen, since ``grab()`` of a VTK widget is garbage.
 
@@ -263,25 +266,45 @@ def click(widget) -> None:  # type: ignore[no-untyped-def]
     process()
 
 
-def answer_next_input_dialog(text: str, shot: Callable[[object], None] | None = None) -> None:
+def answer_next_input_dialog(
+    text: str, shot: Callable[[object], None] | None = None
+) -> list[BaseException]:
     """When the next modal QInputDialog opens (signature password, identity confirmation), type the
-    answer into it, optionally screenshot it, and press OK, as the user would."""
+    answer into it, optionally screenshot it, and press OK, as the user would.
+
+    The dialog runs its own event loop inside the click that opened it, so this answers from a timer;
+    a failed screenshot must not leave the dialog open (the click would never return): the error is
+    put in the returned list, for the caller to raise once the click is over."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QInputDialog
+
+    errors: list[BaseException] = []
 
     def attempt(tries: int = 0) -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QInputDialog):
             if tries < 500:
                 QTimer.singleShot(20, lambda: attempt(tries + 1))
+            else:
+                errors.append(ScreenshotError("the expected input dialog did not open"))
             return
-        dialog.setTextValue(text)
-        QApplication.processEvents()
-        if shot is not None:
-            shot(dialog)
-        dialog.accept()
+        try:
+            dialog.setTextValue(text)
+            QApplication.processEvents()
+            if shot is not None:
+                shot(dialog)
+        except Exception as exc:  # reported once the dialog is closed
+            errors.append(exc)
+        finally:
+            dialog.accept()
 
     QTimer.singleShot(0, attempt)
+    return errors
+
+
+def raise_first(errors: list[BaseException]) -> None:
+    if errors:
+        raise errors[0]
 
 
 class Camera:
@@ -620,10 +643,11 @@ def identity_mismatch(stage: Stage) -> None:
     if page.sign_button.isEnabled():
         raise ScreenshotError("the signature is possible despite the identity mismatch")
     camera.screen(window, "16-identite-discordance")
-    answer_next_input_dialog(
+    errors = answer_next_input_dialog(
         IDENTITY_CONFIRMATION, lambda dialog: camera.widget(dialog, "17-identite-confirmee-par-le-site")
     )
     click(page.confirm_button)
+    raise_first(errors)
     wait_until(lambda: "Identité vérifiée" in page.check_label.text(), 10, "the identity confirmed")
     back_to_worklist(window)
 
@@ -642,6 +666,37 @@ def lock(stage: Stage) -> None:
     click(window.lock_screen.unlock_button)
     wait_until(lambda: ws.session.state is SessionState.ACTIVE, 20, "the session unlocked")
     wait_until(lambda: window.pages.currentWidget() is window.worklist_page, 5, "the worklist back")
+
+
+def first_start(settings, camera: Camera) -> None:  # type: ignore[no-untyped-def]
+    """The settings dialog the workstation shows at its first start (no settings file yet)."""
+    from workstation.qt.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(settings, first_run=True)
+    dialog.show()
+    camera.widget(dialog, "00a-parametres-premier-demarrage")
+    dialog.reject()
+    dialog.deleteLater()
+
+
+def diagnostics(stage: Stage) -> None:
+    """Aide › Diagnostic du poste: the self-test's checks in a dialog."""
+    from PySide6.QtWidgets import QDialog
+
+    window = stage.window
+    window.show_diagnostics()
+    process(0.2)
+    dialog = next(
+        (d for d in window.findChildren(QDialog) if d.objectName() == "diagnosticsDialog" and d.isVisible()),
+        None,
+    )
+    if dialog is None:
+        raise ScreenshotError("the diagnostics dialog did not open")
+    wait_until(lambda: dialog.report is not None, 120, "the diagnostics checks")
+    process(0.5)
+    stage.camera.widget(dialog, "00b-diagnostic-du-poste")
+    dialog.close()
+    dialog.deleteLater()
 
 
 def shortcuts(stage: Stage) -> None:
@@ -690,10 +745,11 @@ def degraded(stage: Stage) -> None:
     wait_until(lambda: not page.editor.issues(), 5, "the pre-sign checks satisfied")
     process(0.5)
     camera.screen(window, "21-lecture-hors-ligne")
-    answer_next_input_dialog(
+    errors = answer_next_input_dialog(
         stage.platform.account["password"], lambda dialog: camera.widget(dialog, "22-signature")
     )
     click(page.sign_button)
+    raise_first(errors)
     wait_until(lambda: window.pages.currentWidget() is window.worklist_page, 30, "the report signed offline")
     wait_until(lambda: "1 message en attente" in window.degraded_banner.text(), 10, "the queued report")
     camera.widget(window, "23-mode-degrade-envoi-en-attente")
@@ -737,6 +793,7 @@ def night(out: Path, data: Path) -> Iterator[Stage]:
         loader = StudyLoader(workers=2)
         stage = Stage(ws, None, platform, relay, clock, Camera(out), loader, keystore, work / "ws")
         try:
+            first_start(settings, stage.camera)
             login(ws, platform.account, stage.camera, shots=True)
             stage.window = main_window(ws, loader)
             yield stage
@@ -819,8 +876,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
 
-    steps = (worklist, justification, reading, prior, identity_mismatch, lock, shortcuts, degraded,
-             offline_restart)
+    steps = (worklist, justification, reading, prior, identity_mismatch, lock, shortcuts, diagnostics,
+             degraded, offline_restart)
     try:
         with night(out, data) as stage:
             for step in steps:
