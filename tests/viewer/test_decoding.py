@@ -20,6 +20,7 @@ from pydicom.uid import UID, JPEG2000Lossless, JPEGLSLossless
 from tests.viewer.conftest import gdcm_pixels
 from viewer import codecs
 from viewer.codecs import SUPPORTED, Backend, turbojpeg_available
+from viewer.headers import ImageFile, read_image_file
 from viewer.loader import load_study
 from viewer.problems import ProblemKind
 
@@ -228,3 +229,48 @@ def test_imagecodecs_missing_falls_back_to_libjpeg(dicom_data: Path, monkeypatch
     monkeypatch.setattr(codecs, "turbojpeg_available", lambda: False)
     assert np.array_equal(_loaded(lossless), fast)
     assert codecs.check_backends()["1.2.840.10008.1.2.4.70"] == "pylibjpeg-libjpeg (imagecodecs absent)"
+
+
+@pytest.mark.parametrize(
+    ("name", "direct"),
+    [(f"{WG04}/CT1_J2KR.dcm", True), (f"{WG04}/RG3_J2KI.dcm", True),
+     (f"{PYLIBJPEG}/JPEG2KLossless_1s_1f_u_16_16.dcm", True),
+     (f"{PYDICOM}/emri_small_jpeg_2k_lossless.dcm", True),
+     ("malformed/pylibjpeg-data/J2K_pixelrep_mismatch.dcm", False),
+     ("malformed/pylibjpeg-data/TOSHIBA_J2K_SIZ0_PixRep1.dcm", False)],
+)
+def test_direct_openjpeg_equals_pydicoms_decoder(dicom_data: Path, name: str, direct: bool) -> None:
+    """The direct OpenJPEG path gives pydicom's values, and leaves to pydicom the files whose codestream
+    sign disagrees with Pixel Representation."""
+    image = read_image_file(dicom_data / name)
+    assert isinstance(image, ImageFile)
+    frames = tuple(range(image.source.number_of_frames))
+    reader = codecs._FrameReader(image.source, image.fmt)
+    assert all((reader._openjpeg_direct(k) is not None) is direct for k in frames)
+    ours = codecs.decode_task(codecs.DecodeTask(image.source, image.fmt, frames))
+    decoder = get_decoder(UID(image.source.transfer_syntax))
+    options = image.fmt.decoder_options(image.source.number_of_frames)
+    for k, frame in zip(frames, ours, strict=True):
+        expected, _ = decoder.as_array(reader.data, index=k, decoding_plugin="pylibjpeg", **options)
+        assert isinstance(frame, np.ndarray) and frame.dtype == expected.dtype
+        assert np.array_equal(frame, expected)
+
+
+@pytest.mark.skipif(not turbojpeg_available(), reason="imagecodecs (libjpeg-turbo) not installed")
+@pytest.mark.parametrize(
+    "name",
+    [f"{WG04}/CT1_JPLL.dcm", f"{WG04}/RG3_JPLL.dcm",
+     _cs("JPEGProcess14TransferSyntax_1.2.840.10008.1.2.4.57"),
+     f"{PYLIBJPEG}/JPEGLossless_1s_1f_u_16_12.dcm", f"{PYLIBJPEG}/JPEGLosslessP14SV1_1s_1f_u_16_16.dcm"],
+)
+def test_libjpeg_turbo_lossless_equals_libjpeg(dicom_data: Path, name: str) -> None:
+    """Signed, 10-, 12- and 16-bit lossless JPEG: libjpeg-turbo's values are pylibjpeg-libjpeg's, dtype
+    included (the stored samples' type, as pydicom returns them)."""
+    image = read_image_file(dicom_data / name)
+    assert isinstance(image, ImageFile)
+    reader = codecs._FrameReader(image.source, image.fmt)
+    ours = reader._turbojpeg(0)
+    decoder = get_decoder(UID(image.source.transfer_syntax))
+    expected, _ = decoder.as_array(reader.data, index=0, decoding_plugin="pylibjpeg",
+                                   **image.fmt.decoder_options(image.source.number_of_frames))
+    assert ours.dtype == expected.dtype and np.array_equal(ours, expected)
