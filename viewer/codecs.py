@@ -312,11 +312,13 @@ class _FrameReader:
         # viewer relies on; imagecodecs decodes the monochrome frames radiology is made of
         if backend is Backend.TURBOJPEG and self.fmt.samples_per_pixel == 1 and turbojpeg_available():
             return self._turbojpeg(index)
-        if backend is Backend.OPENJPEG and self.fmt.samples_per_pixel == 1:
+        decoder = get_decoder(UID(self.source.transfer_syntax))
+        # the same back-end called directly, where pydicom sees it installed (else pydicom says why not)
+        if (backend is Backend.OPENJPEG and self.fmt.samples_per_pixel == 1
+                and _PLUGIN[backend] in decoder.available_plugins):
             direct = self._openjpeg_direct(index)
             if direct is not None:
                 return direct
-        decoder = get_decoder(UID(self.source.transfer_syntax))
         # pydicom warns about recoverable oddities (JFIF markers, padding); the pixels are still right
         with pydicom_quietly():
             array, _ = decoder.as_array(
