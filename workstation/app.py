@@ -117,7 +117,7 @@ class Workstation:
         )
         self.data_dir = data_dir or default_journal_path().parent.parent
         self.journal_path = journal_path or self.data_dir / "audit" / "journal.jsonl"
-        self.audit = self._audit()
+        self.audit = self._audit(own_chain_per_run=journal_path is None and not self.keystore.persistent)
         try:
             self.outbox = Outbox(
                 OutboxStore(self.data_dir / "outbox.sqlite"),
@@ -157,8 +157,8 @@ class Workstation:
             )
             return KeyStore(VolatileKeyring())
 
-    def _audit(self) -> AuditTrail:
-        if not self.keystore.persistent:  # a chain whose key dies with the process: its own file
+    def _audit(self, own_chain_per_run: bool) -> AuditTrail:
+        if own_chain_per_run:  # a chain whose key dies with the process (demo mode): its own file
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             self.journal_path = self.journal_path.with_name(f"{self.journal_path.stem}.demo-{stamp}.jsonl")
         path = self.journal_path
@@ -388,6 +388,7 @@ class Workstation:
         self.cache.close()
         if self.session.identity is not None:
             self.logout(forget=False)
+        self.audit.close()
 
 
 Factory = Callable[[], Workstation]

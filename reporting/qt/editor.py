@@ -981,8 +981,11 @@ class ReportEditor(QWidget):
             if key == "identity_check":
                 self._show_identity(value)  # type: ignore[arg-type]
             elif key in ("dose_missing_reason", "typed_dlp", "typed_dap"):
-                widget = {"dose_missing_reason": self._dose_reason, "typed_dlp": self._typed_dlp,
-                          "typed_dap": self._typed_dap}[key]
+                widget = {
+                    "dose_missing_reason": self._dose_reason,
+                    "typed_dlp": self._typed_dlp,
+                    "typed_dap": self._typed_dap,
+                }[key]
                 if widget.text() != value:
                     widget.setText(str(value))
                 self._show_number_errors()
@@ -1097,8 +1100,13 @@ class ReportEditor(QWidget):
             row(f"acts[{index}]", f"Acte {index + 1}", value, act.source)
         act_time = report.act_time
         value = f"{act_time.value.astimezone(PARIS):%d/%m/%Y %H:%M}" if act_time else ""
-        row("act_time", "Date et heure de l'acte", value, act_time.source if act_time else None,
-            act_time.detail if act_time else "")
+        row(
+            "act_time",
+            "Date et heure de l'acte",
+            value,
+            act_time.source if act_time else None,
+            act_time.detail if act_time else "",
+        )
         self._fill_dose(report, row)
         for index, product in enumerate(report.products):
             parts = [product.name]
@@ -1122,8 +1130,12 @@ class ReportEditor(QWidget):
                 continue
             row(key, label, _person(person), person.source if person else None)
         custodian = people.custodian
-        row("participants.custodian", "Structure d'imagerie", custodian.name if custodian else "",
-            custodian.source if custodian else None)
+        row(
+            "participants.custodian",
+            "Structure d'imagerie",
+            custodian.name if custodian else "",
+            custodian.source if custodian else None,
+        )
         if report.teleradiology:
             mention_source = Source.ACCOUNT if people.author is not None else None
             mention = report.teleradiology_mention
@@ -1136,11 +1148,21 @@ class ReportEditor(QWidget):
             ("order.placer_order", "N° de demande", order.placer_order),
             ("order.accession", "N° d'examen (accession)", order.accession),
         ):
-            row(key, label, sourced.value.extension if sourced else "", sourced.source if sourced else None,
-                sourced.detail if sourced else "")
+            row(
+                key,
+                label,
+                sourced.value.extension if sourced else "",
+                sourced.source if sourced else None,
+                sourced.detail if sourced else "",
+            )
         study = order.study_instance_uid
-        row("order.study_instance_uid", "Study Instance UID", study.value if study else "",
-            study.source if study else None, study.detail if study else "")
+        row(
+            "order.study_instance_uid",
+            "Study Instance UID",
+            study.value if study else "",
+            study.source if study else None,
+            study.detail if study else "",
+        )
         self._tree.resizeColumnToContents(2)
 
     def _fill_dose(self, report: Report, row) -> None:  # type: ignore[no-untyped-def]
@@ -1259,7 +1281,15 @@ class ReportEditor(QWidget):
 
     def _header_text(self, report: Report) -> str:
         patient = report.patient
-        who = f"{patient.birth_family} {patient.first_given}" if patient else "Patient non identifié"
+        if patient is None:
+            who = "Patient non identifié"
+        elif patient.used_family and patient.used_family.upper() != patient.birth_family.upper():
+            # the name the site and the worklist show first, the birth name (INS trait) beside it
+            born = "née" if patient.sex.value == "F" else "né"
+            given = patient.used_given or patient.first_given
+            who = f"{patient.used_family} {given}, {born} {patient.birth_family}"
+        else:
+            who = f"{patient.birth_family} {patient.first_given}"
         exam = report.acts[0].label if report.acts else "Examen non renseigné"
         template = f" — modèle : {self._template.title}" if self._template else ""
         status = "signé" if report.status is ReportStatus.SIGNED else "brouillon"

@@ -48,7 +48,8 @@ def test_restart_offline_within_the_window(
     account = platform.account
 
     # First run: two-factor login, the worklist's studies prefetched, then the workstation exits.
-    first = Workstation(online, keystore=keyring, data_dir=tmp_path / "ws", wall=wall)
+    journal = tmp_path / "ws" / "audit" / "journal.jsonl"  # one chain across both runs, as on a real keyring
+    first = Workstation(online, keystore=keyring, data_dir=tmp_path / "ws", journal_path=journal, wall=wall)
     first.login(account["login"], account["password"], platform.fresh_otp())
     first.start_delivery()
     entries = first.fetch_worklist()
@@ -62,7 +63,7 @@ def test_restart_offline_within_the_window(
 
     # Second run, the platform unreachable: the password reopens the session offline.
     offline = Settings(platform_url=_dead_url(), ca_file=platform.ca_path, cache_dir=tmp_path / "cache")
-    second = Workstation(offline, keystore=keyring, data_dir=tmp_path / "ws", wall=wall)
+    second = Workstation(offline, keystore=keyring, data_dir=tmp_path / "ws", journal_path=journal, wall=wall)
     try:
         wall.now += timedelta(hours=3)
         with pytest.raises(LoginRejected):
@@ -96,6 +97,16 @@ def test_restart_offline_within_the_window(
             second.login(account["login"], account["password"], "000000")
     finally:
         second.close()
+    assert not list(journal.parent.glob("*set-aside*"))  # the restart continued the same audit chain
+    from workstation.audit import verify_file
+    from workstation.audit.custody import verification_material
+
+    key, head = verification_material(keyring, journal)
+    if key is None:  # k0 escrowed to the platform after shipping: the chain is still whole up to the head
+        assert head is not None and journal.stat().st_size > 0
+    else:
+        with key:
+            assert verify_file(journal, key.view(), head).ok
 
 
 def test_an_explicit_logout_forbids_the_offline_resume(

@@ -55,6 +55,10 @@ class AuditTrail:
         self._access_point = access_point if access_point is not None else socket.gethostname()
         self._now = now
 
+    def close(self) -> None:
+        """At exit: the journal's file and lock are released (its writer state is already saved)."""
+        self._journal.close()
+
     def replace_journal(self, journal: AuditJournal) -> None:
         """Go on in a new journal (the old one was set aside as evidence); every holder of this
         trail (outbox, cache, connectivity) follows without being rewired."""

@@ -12,6 +12,7 @@ worker threads. Three rules shape it:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 
@@ -290,11 +291,11 @@ class MainWindow(QMainWindow):
         )
         self._action(help_menu, "&Diagnostic du poste", "Ctrl+Shift+I", self.show_diagnostics)
 
-    def _action(self, menu: QWidget, text: str, shortcut: object, slot: object) -> QAction:
+    def _action(self, menu: QWidget, text: str, shortcut: object, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
         action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())  # triggered(bool) is not an argument
         menu.addAction(action)  # type: ignore[attr-defined]
         return action
 

@@ -99,7 +99,7 @@ class ReadingPage(QWidget):
         self._prior_folder: Path | None = None
         self._found_priors: list[Prior] = []
         self.close_button = QPushButton("Retour à la liste")
-        self.close_button.setToolTip("Fermer l'examen ; le brouillon non signé est abandonné (Échap)")
+        self.close_button.setToolTip("Fermer l'examen ; le brouillon non signé est abandonné (Ctrl+W)")
         self.progress = QProgressBar()
         self.progress.setFixedHeight(6)
         self.progress.setTextVisible(False)
@@ -140,7 +140,7 @@ class ReadingPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.splitter, 1)
 
-        self.close_button.clicked.connect(self.close_case)
+        self.close_button.clicked.connect(lambda: self.close_case())  # not clicked(bool) into ``emit``
         self.sign_button.clicked.connect(self.request_signature)
         self.confirm_button.clicked.connect(self._confirm_identity)
         self.refuse_button.clicked.connect(lambda: self.row and self.refuseRequested.emit(self.row.order_id))
@@ -208,7 +208,8 @@ class ReadingPage(QWidget):
             return
         self.case = case
         self.progress.hide()
-        self.status.setText(f"{len(case.files)} images reçues de la plateforme")
+        origin = "lues dans le cache chiffré du poste" if case.from_cache else "reçues de la plateforme"
+        self.status.setText(f"{len(case.files)} images {origin}")
         self.viewer.open_study([str(case.folder)], self.identity.text())
         report = case.draft.report
         editor = ReportEditor(report, template_for_report(report))
@@ -314,7 +315,7 @@ class ReadingPage(QWidget):
                 f"color: {theme.COLOURS.urgent}; background: {theme.COLOURS.urgent_bg}; padding: 6px;"
             )
             self.confirm_button.show()
-            self.editor.set_locked(True)
+            self.editor.setEnabled(False)  # blocked, not signed: set_locked would say "signé"
             self.sign_button.setEnabled(False)
         else:
             self.check_label.setText(
@@ -322,7 +323,7 @@ class ReadingPage(QWidget):
             )
             self.check_label.setStyleSheet(f"color: {theme.COLOURS.ok};")
             self.confirm_button.hide()
-            self.editor.set_locked(False)
+            self.editor.setEnabled(True)
             self.sign_button.setEnabled(True)
 
     def _confirm_identity(self) -> None:
@@ -358,7 +359,8 @@ class ReadingPage(QWidget):
         password, ok = QInputDialog.getText(
             self,
             "Signature du compte rendu",
-            "Confirmez votre signature par votre mot de passe (vérifié par la plateforme) :",
+            "Confirmez votre signature par votre mot de passe\n"
+            "(vérifié par la plateforme, ou sur ce poste en mode dégradé) :",
             QLineEdit.EchoMode.Password,
         )
         if not ok or not password:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -152,7 +153,19 @@ def palette() -> QPalette:
 
 
 def apply(app: QApplication) -> None:
-    """Fusion (identical on every desktop) with the reading-room palette and style sheet."""
+    """Fusion (identical on every desktop) with the reading-room palette and style sheet, in French:
+    Qt's own strings (standard buttons, context menus) and number formats (15,0) included."""
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    if not hasattr(app, "_qt_french"):
+        translator = QTranslator(app)
+        if translator.load(
+            QLocale(QLocale.Language.French),
+            "qtbase",
+            "_",
+            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+        ):
+            app.installTranslator(translator)
+        app._qt_french = translator  # type: ignore[attr-defined]  # kept alive with the application
     app.setStyle("Fusion")
     app.setPalette(palette())
     font = QFont(app.font())
