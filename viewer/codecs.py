@@ -260,13 +260,15 @@ def _correct_unused_bits(samples: np.ndarray, fmt: PixelFormat) -> None:
         np.right_shift(samples, shift, out=samples)
 
 
-def decode_task(task: DecodeTask) -> list[np.ndarray | DecodeFailure]:
+def decode_task(task: DecodeTask, threads: int = 1) -> list[np.ndarray | DecodeFailure]:
     """Decode the frames of one file; one result per frame, failures as values. Runs in workers.
 
     Never raises for a bad frame: a worker that raised would lose the other frames of the task.
+    ``threads``: for a frame decoded alone in the interface's process (the first image shown), JPEG 2000
+    may use that many threads (gdcm does the same); the workers decode one frame each per core.
     """
     try:
-        reader = _FrameReader(task.source, task.fmt)
+        reader = _FrameReader(task.source, task.fmt, threads)
     except Exception as exc:  # any reader failure is per-file data, reported as such
         detail = f"{type(exc).__name__}: {exc}"
         return [DecodeFailure(i, detail) for i in task.frames]
@@ -282,11 +284,11 @@ def decode_task(task: DecodeTask) -> list[np.ndarray | DecodeFailure]:
 class _FrameReader:
     """Reads a file's pixel data once and decodes any of its frames with the pinned back-end."""
 
-    def __init__(self, source: PixelSource, fmt: PixelFormat) -> None:
+    def __init__(self, source: PixelSource, fmt: PixelFormat, threads: int = 1) -> None:
         support = syntax_support(source.transfer_syntax)
         if support is None:
             raise NotImplementedError(f"no decoder for transfer syntax {source.transfer_syntax}")
-        self.source, self.fmt, self.support = source, fmt, support
+        self.source, self.fmt, self.support, self.threads = source, fmt, support, threads
         self.options = fmt.decoder_options(source.number_of_frames)
         self.palette: pydicom.Dataset | None = None
         if fmt.photometric == "PALETTE COLOR":  # the palette tables are in the header, not with the pixels
@@ -357,7 +359,12 @@ class _FrameReader:
 
         assert isinstance(self.data, bytes)
         encoded = get_frame(self.data, index, number_of_frames=self.source.number_of_frames)
-        array = openjpeg.decode(encoded)
+        if self.threads > 1 and jpeg2k_threads_available():  # the same OpenJPEG, built with threads
+            import imagecodecs
+
+            array = imagecodecs.jpeg2k_decode(encoded, numthreads=self.threads)
+        else:
+            array = openjpeg.decode(encoded)
         stored = self.fmt.file_dtype
         if stored is None or array.dtype.kind != stored.kind or array.dtype.itemsize > stored.itemsize:
             return None
@@ -394,6 +401,16 @@ def turbojpeg_available() -> bool:
     except ImportError:
         return False
     return bool(imagecodecs.JPEG8.available)
+
+
+@functools.cache
+def jpeg2k_threads_available() -> bool:
+    """Whether imagecodecs' OpenJPEG (which can use threads on one frame) loads here."""
+    try:
+        import imagecodecs
+    except ImportError:
+        return False
+    return bool(imagecodecs.JPEG2K.available)
 
 
 def check_backends() -> dict[str, str]:

@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 FRAMES_PER_TASK = 8
 # Slices per task of the direct-read thread pool.
 SLICES_PER_READ = 8
+# Threads a JPEG 2000 frame may use when decoded alone in this process (the preview and the first slice
+# shown, before the workers take over): 2 cores, ~1.7x faster on a 512x512 CT frame.
+IN_THREAD_DECODE_THREADS = 2
 
 
 class Focus(Enum):
@@ -367,7 +370,7 @@ def _decode_one(image: ImageFile, frame: int) -> np.ndarray | DecodeFailure:
         except Exception as exc:  # a short or vanished file, as the decoder would report it
             return DecodeFailure(frame, f"{type(exc).__name__}: {exc}")
         return pixels
-    return decode_task(DecodeTask(image.source, image.fmt, (frame,)))[0]
+    return decode_task(DecodeTask(image.source, image.fmt, (frame,)), threads=IN_THREAD_DECODE_THREADS)[0]
 
 
 @dataclass(slots=True)
@@ -404,10 +407,10 @@ class _Filler:
             pool = self.run.loader._process_pool()
             self.run.study.timings.pool_start_s = time.perf_counter() - started
         for task, job in decode_jobs:
-            if pool is None:
+            if pool is None:  # this thread is the only decoder: a frame may use both cores
                 if self.run.handle.cancelled:
                     break
-                self._settle_decoded(job, decode_task(task))
+                self._settle_decoded(job, decode_task(task, threads=IN_THREAD_DECODE_THREADS))
             else:
                 self._submit(pool, task, job)
         for task, job in cheap:  # while the workers decode the rest
@@ -494,7 +497,7 @@ class _Filler:
             self._settle_read(_Job(item, (index,)), self._read_job(_Job(item, (index,))))
         else:
             task = DecodeTask(slice_.file.source, slice_.file.fmt, (slice_.frame.index,))
-            self._settle_decoded(_Job(item, (index,)), decode_task(task))
+            self._settle_decoded(_Job(item, (index,)), decode_task(task, threads=IN_THREAD_DECODE_THREADS))
 
     @staticmethod
     def _read_job(job: _Job) -> list[str | None]:

@@ -274,3 +274,20 @@ def test_libjpeg_turbo_lossless_equals_libjpeg(dicom_data: Path, name: str) -> N
     expected, _ = decoder.as_array(reader.data, index=0, decoding_plugin="pylibjpeg",
                                    **image.fmt.decoder_options(image.source.number_of_frames))
     assert ours.dtype == expected.dtype and np.array_equal(ours, expected)
+
+
+@pytest.mark.skipif(not codecs.jpeg2k_threads_available(), reason="imagecodecs (OpenJPEG) not installed")
+@pytest.mark.parametrize(
+    "name", [f"{WG04}/CT1_J2KR.dcm", f"{WG04}/CT1_J2KI.dcm", f"{WG04}/RG3_J2KI.dcm",
+             f"{PYDICOM}/emri_small_jpeg_2k_lossless.dcm",
+             "malformed/pylibjpeg-data/J2K_pixelrep_mismatch.dcm"],
+)
+def test_jpeg2000_on_two_threads_equals_one(dicom_data: Path, name: str) -> None:
+    """The first image of a JPEG 2000 study is decoded on 2 threads (imagecodecs' OpenJPEG): the same
+    values as the workers' single-threaded decoding, lossy files included."""
+    image = read_image_file(dicom_data / name)
+    assert isinstance(image, ImageFile)
+    task = codecs.DecodeTask(image.source, image.fmt, tuple(range(image.source.number_of_frames)))
+    for threaded, single in zip(codecs.decode_task(task, threads=2), codecs.decode_task(task), strict=True):
+        assert isinstance(threaded, np.ndarray) and isinstance(single, np.ndarray)
+        assert threaded.dtype == single.dtype and np.array_equal(threaded, single)
