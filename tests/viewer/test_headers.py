@@ -365,3 +365,30 @@ def test_every_top_level_attribute_read_is_kept_by_the_scan() -> None:
     kept = set(headers._FAST_KEYWORDS) | set(headers._SEQUENCE_KEYWORDS)
     assert used - nested - kept == set()
     assert nested & kept == set()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["neurolabusc_dcm_qa_ct/ct_philips_ingenuity_S2020_1mm/I10",
+     "cornerstonejs_cornerstoneWADOImageLoader/"
+     "CTImage.dcm_LittleEndianImplicitTransferSyntax_1.2.840.10008.1.2.dcm"],
+)
+def test_fast_scan_equals_pydicom_on_damaged_headers(dicom_data: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Random bytes changed in the header of a real file (tags, VRs, lengths, values): whatever the
+    damage, the scan's answer is pydicom's, or the scan leaves the file to pydicom."""
+    original = (dicom_data / name).read_bytes()
+    image = read_image_file(dicom_data / name)
+    assert isinstance(image, ImageFile)
+    rng = np.random.default_rng(11)
+    path = tmp_path / "damaged.dcm"
+    scanned = 0
+    for _ in range(120):
+        data = bytearray(original)
+        for position in rng.integers(128, image.source.offset, size=int(rng.integers(1, 5))):
+            data[position] = int(rng.integers(0, 256))
+        path.write_bytes(bytes(data))
+        taken, fast, reference = _both_ways(path, monkeypatch)
+        assert fast == reference, bytes(data[128:image.source.offset]).hex()
+        scanned += taken
+    assert scanned > 60  # most damage leaves a file the scan still reads
