@@ -1,8 +1,10 @@
 """Reading one file's header into plain values: what the image is, where it sits, where its pixels are.
 
-The header is read with ``stop_before_pixels`` and the offset of the Pixel Data value is kept, so the
-pixels can later be read straight into the volume (or by a worker process) without parsing the file
-twice or holding a pydicom Dataset per slice. Everything returned is a frozen, picklable value.
+The header is read up to the Pixel Data element and the offset of its value is kept, so the pixels can
+later be read straight into the volume (or by a worker process) without parsing the file twice or
+holding a pydicom Dataset per slice. Everything returned is a frozen, picklable value. Ordinary files
+(little endian, needed attributes at the top level) are walked by a struct scan that keeps only the
+elements used here, ~6x cheaper than pydicom's parser, which reads every other file (see _scan).
 
 pydicom is tolerant by design: it returns an empty dataset for some broken files, accepts garbage in
 numeric strings until the value is used, and stops silently at a truncated end. Every value the viewer
