@@ -8,7 +8,9 @@ preallocated volumes:
   release the GIL; no decoder, no intermediate copy);
 * compressed frames go to a pool of worker *processes*: none of pylibjpeg, openjpeg, CharLS or gdcm
   releases the GIL (measured: 2 threads decode no faster than 1), so processes are the only way to use
-  both cores. The pool is started once per :class:`StudyLoader` (about 0.4 s), ideally by
+  both cores. The exception is imagecodecs' libjpeg-turbo (JPEG baseline, extended, lossless), which
+  releases it (2 threads 1.5-1.6x one): those frames are decoded on the reader threads, unpickled.
+  The pool is started once per :class:`StudyLoader` (about 0.4 s), ideally by
   :meth:`StudyLoader.warm_up` when the application starts.
 
 The slice the viewer will show first (the middle one by default) is read before the others, and the
@@ -41,6 +43,7 @@ from viewer.codecs import (
     can_read_directly,
     decode_task,
     read_directly,
+    releases_gil,
     syntax_support,
 )
 from viewer.geometry import Slice, plan_series
@@ -400,6 +403,13 @@ class _Filler:
         decode_jobs = list(self._decode_jobs(decode))
         cheap = [(task, job) for task, job in decode_jobs if self._cheap(task)]
         decode_jobs = [(task, job) for task, job in decode_jobs if not self._cheap(task)]
+        # decoders that release the GIL run on the reader threads: both cores, nothing pickled
+        for task, job in decode_jobs:
+            if releases_gil(task.source, task.fmt):
+                future = self.run.loader._readers.submit(decode_task, task)
+                self.pending[future] = job  # type: ignore[assignment]
+                self.tasks[future] = task  # type: ignore[index]
+        decode_jobs = [(task, job) for task, job in decode_jobs if not releases_gil(task.source, task.fmt)]
         frames = sum(len(job.indices) for _, job in decode_jobs)
         pool = None
         if frames >= self.run.loader.min_frames_for_workers:

@@ -10,9 +10,12 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+import pydicom
 import pytest
+from pydicom.uid import generate_uid
 
 from tests.viewer.factories import axial_positions, slice_pixels, write_series
+from viewer.codecs import turbojpeg_available
 from viewer.loader import Focus, LoadHandle, LoadObserver, PreviewImage, StudyLoader, discover, load_study
 from viewer.problems import FileProblem
 from viewer.series import Series
@@ -229,3 +232,28 @@ def test_closing_the_loader_under_a_running_load_cancels_it(tmp_path: Path) -> N
     assert study.cancelled
     with pytest.raises(RuntimeError, match="closed"):
         loader.load(tmp_path)
+
+
+@pytest.mark.skipif(not turbojpeg_available(), reason="imagecodecs (libjpeg-turbo) not installed")
+def test_jpeg_series_decoded_on_threads_without_worker_processes(dicom_data: Path, tmp_path: Path) -> None:
+    """libjpeg-turbo releases the GIL: a lossless JPEG series is decoded on the reader threads, no worker
+    process is started, and every slice is the file's own frame, in position order."""
+    source = pydicom.dcmread(dicom_data / "nema_wg04_via_dicom-test-files" / "CT1_JPLL.dcm")
+    series_uid = generate_uid()
+    expected = []
+    for rank in range(10):
+        ds = source.copy()
+        ds.SeriesInstanceUID, ds.SOPInstanceUID = series_uid, generate_uid()
+        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+        ds.ImagePositionPatient = [-158.0, -179.0, 10.0 * rank]
+        ds.InstanceNumber = rank + 1
+        ds.save_as(tmp_path / f"IM{(rank * 7) % 10}.dcm", enforce_file_format=True)  # names out of order
+        expected.append(source.pixel_array)
+    assert str(source.file_meta.TransferSyntaxUID) == "1.2.840.10008.1.2.4.70"
+    with StudyLoader(2, min_frames_for_workers=2) as loader:
+        study = loader.load(tmp_path).result(timeout=60)
+        assert loader._pool is None  # the worker processes were never needed
+    (series,) = study.series
+    assert not study.errors and series.complete
+    assert np.array_equal(series.volume, np.stack(expected))
+    assert [s.file.instance_number for s in series.slices] == list(range(1, 11))
