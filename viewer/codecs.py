@@ -354,16 +354,17 @@ class _FrameReader:
     def _openjpeg_direct(self, index: int) -> np.ndarray | None:
         """A monochrome JPEG 2000 frame straight from OpenJPEG (pydicom's path costs 20-35 % more on a
         512x512 CT frame), or None when the codestream's sign disagrees with Pixel Representation:
-        pydicom's decoder knows those corrections."""
-        import openjpeg
-
+        pydicom's decoder knows those corrections. imagecodecs' build of OpenJPEG is preferred: it
+        releases the GIL (frames decode on threads) and can use threads on one frame."""
         assert isinstance(self.data, bytes)
         encoded = get_frame(self.data, index, number_of_frames=self.source.number_of_frames)
-        if self.threads > 1 and jpeg2k_threads_available():  # the same OpenJPEG, built with threads
+        if jpeg2k_threads_available():
             import imagecodecs
 
             array = imagecodecs.jpeg2k_decode(encoded, numthreads=self.threads)
         else:
+            import openjpeg
+
             array = openjpeg.decode(encoded)
         stored = self.fmt.file_dtype
         if stored is None or array.dtype.kind != stored.kind or array.dtype.itemsize > stored.itemsize:
@@ -405,15 +406,22 @@ def turbojpeg_available() -> bool:
 
 def releases_gil(source: PixelSource, fmt: PixelFormat) -> bool:
     """Whether this file's frames decode without holding the GIL, so threads can share the cores:
-    imagecodecs' libjpeg-turbo does (measured 2 threads 1.5-1.6x one); pydicom's plugins do not."""
+    imagecodecs' libjpeg-turbo and OpenJPEG do (measured 2 threads 1.5-1.85x one); pydicom's plugins,
+    pylibjpeg's and pyjpegls do not."""
     support = syntax_support(source.transfer_syntax)
-    return (support is not None and support.backend is Backend.TURBOJPEG and fmt.samples_per_pixel == 1
-            and turbojpeg_available())
+    if support is None or fmt.samples_per_pixel != 1:
+        return False
+    if support.backend is Backend.TURBOJPEG:
+        return turbojpeg_available()
+    if support.backend is Backend.OPENJPEG:  # as _FrameReader.frame decides its direct path
+        plugins = get_decoder(UID(source.transfer_syntax)).available_plugins
+        return jpeg2k_threads_available() and _PLUGIN[Backend.OPENJPEG] in plugins
+    return False
 
 
 @functools.cache
 def jpeg2k_threads_available() -> bool:
-    """Whether imagecodecs' OpenJPEG (which can use threads on one frame) loads here."""
+    """Whether imagecodecs' OpenJPEG (GIL released, threads on one frame) loads here."""
     try:
         import imagecodecs
     except ImportError:
@@ -435,6 +443,8 @@ def check_backends() -> dict[str, str]:
         name = support.backend.value
         if support.backend is Backend.TURBOJPEG:  # imagecodecs absent: the fallback is what decodes
             name = f"{Backend.LIBJPEG.value} (imagecodecs absent)"
+        elif support.backend is Backend.OPENJPEG and jpeg2k_threads_available():
+            name = "OpenJPEG (imagecodecs ; pylibjpeg-openjpeg en couleur)"
         available = get_decoder(UID(uid)).available_plugins
         found[uid] = name if plugin in available else f"indisponible ({plugin} absent)"
     return found

@@ -15,7 +15,7 @@ import pytest
 from pydicom.uid import generate_uid
 
 from tests.viewer.factories import axial_positions, slice_pixels, write_series
-from viewer.codecs import turbojpeg_available
+from viewer.codecs import jpeg2k_threads_available, turbojpeg_available
 from viewer.loader import Focus, LoadHandle, LoadObserver, PreviewImage, StudyLoader, discover, load_study
 from viewer.problems import FileProblem
 from viewer.series import Series
@@ -148,9 +148,7 @@ def test_compressed_series_decoded_by_the_workers_equals_in_thread(
     assert [int(v) for v in in_thread.volume[:, 0, 0]] == [1000 + 100 * k for k in range(40)]
 
 
-def test_headers_read_by_the_workers_give_the_same_series(
-    ct_folder: Path, worker_loader: StudyLoader
-) -> None:
+def test_a_loader_with_workers_gives_the_same_series(ct_folder: Path, worker_loader: StudyLoader) -> None:
     with_workers = worker_loader.load(ct_folder).result(timeout=60)
     in_thread = load_study(ct_folder)
     assert len(with_workers.problems) == len(in_thread.problems) == 1
@@ -160,8 +158,9 @@ def test_headers_read_by_the_workers_give_the_same_series(
 
 def test_a_dead_decoding_worker_costs_no_image(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """A decoder that crashes its process (hostile or broken file) must not lose the study: the
-    loader restarts the workers and decodes the remaining frames again."""
-    write_series(tmp_path, axial_positions(48), syntax="1.2.840.10008.1.2.4.90", bits_stored=16,
+    loader restarts the workers and decodes the remaining frames again (JPEG-LS: CharLS holds the GIL,
+    its frames go to the worker processes)."""
+    write_series(tmp_path, axial_positions(48), syntax="1.2.840.10008.1.2.4.80", bits_stored=16,
                  pixels_for=lambda rank: slice_pixels(rank, rows=192, columns=192))
     killed: list[int] = []
 
@@ -257,3 +256,16 @@ def test_jpeg_series_decoded_on_threads_without_worker_processes(dicom_data: Pat
     assert not study.errors and series.complete
     assert np.array_equal(series.volume, np.stack(expected))
     assert [s.file.instance_number for s in series.slices] == list(range(1, 11))
+
+
+@pytest.mark.skipif(not jpeg2k_threads_available(), reason="imagecodecs (OpenJPEG) not installed")
+def test_jpeg2000_series_decoded_on_threads_without_worker_processes(tmp_path: Path) -> None:
+    """imagecodecs' OpenJPEG releases the GIL too: a JPEG 2000 series needs no worker process."""
+    write_series(tmp_path, axial_positions(24), syntax="1.2.840.10008.1.2.4.90", bits_stored=16,
+                 pixels_for=lambda rank: slice_pixels(rank, rows=96, columns=96))
+    with StudyLoader(2, min_frames_for_workers=2) as loader:
+        study = loader.load(tmp_path).result(timeout=60)
+        assert loader._pool is None
+    (series,) = study.series
+    assert not study.errors and series.complete
+    assert np.array_equal(series.volume, np.stack([slice_pixels(k, rows=96, columns=96) for k in range(24)]))
