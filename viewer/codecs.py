@@ -444,7 +444,7 @@ def check_backends() -> dict[str, str]:
         if support.backend is Backend.TURBOJPEG:  # imagecodecs absent: the fallback is what decodes
             name = f"{Backend.LIBJPEG.value} (imagecodecs absent)"
         elif support.backend is Backend.OPENJPEG and jpeg2k_threads_available():
-            name = "OpenJPEG (imagecodecs ; pylibjpeg-openjpeg en couleur)"
+            name = "OpenJPEG (imagecodecs)"  # colour frames: pylibjpeg-openjpeg through pydicom
         available = get_decoder(UID(uid)).available_plugins
         found[uid] = name if plugin in available else f"indisponible ({plugin} absent)"
     return found
