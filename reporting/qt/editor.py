@@ -107,6 +107,7 @@ SOURCE_BADGES: dict[Source, tuple[str, str]] = {
     Source.ACCOUNT: ("compte", "#d8c8f0"),
     Source.COMPUTED: ("calculé", "#dddddd"),
 }
+BADGE_TEXT = "#1b1e23"
 MISSING = "— manquant"
 _PARENT = re.compile(r"(\.[^.\[]+|\[\d+\])$")  # "participants.author.idnat" -> "participants.author"
 MACRO_HELP = (
@@ -1077,9 +1078,10 @@ class ReportEditor(QWidget):
                 text, colour = SOURCE_BADGES[source]
                 item.setText(2, text)
                 item.setBackground(2, QBrush(QColor(colour)))
+                item.setForeground(2, QBrush(QColor(BADGE_TEXT)))  # light badges: dark text on any theme
                 item.setToolTip(2, source.label + (f" — {detail}" if detail else ""))
             if not value:
-                item.setForeground(1, QBrush(QColor("#b3261e")))
+                item.setForeground(1, QBrush(QColor("#e5676b")))
             item.setToolTip(1, value)
             self._tree.addTopLevelItem(item)
             self._tree_items.setdefault(key, item)
@@ -1232,7 +1234,7 @@ class ReportEditor(QWidget):
             if self._status.text().startswith("Signature refusée"):
                 self._status.setText("")
             item = QListWidgetItem("✔ Rien ne manque : le compte rendu peut être signé.")
-            item.setForeground(QBrush(QColor("#1e6b2a")))
+            item.setForeground(QBrush(QColor("#6fbf8a")))
             self._issue_list.addItem(item)
             self._checks_box.setTitle("Avant signature : complet")
         else:
@@ -1303,7 +1305,7 @@ def _set_badge(label: QLabel, source: Source, prefix: str = "") -> None:
     text, colour = SOURCE_BADGES[source]
     label.setText(f"{prefix}{text}")
     label.setToolTip(source.label)
-    label.setStyleSheet(f"background:{colour};border-radius:3px;padding:1px 5px")
+    label.setStyleSheet(f"background:{colour};color:{BADGE_TEXT};border-radius:3px;padding:1px 5px")
 
 
 def _person(person: Professional | None) -> str:
