@@ -514,17 +514,8 @@ def scroll_to(widget) -> None:  # type: ignore[no-untyped-def]
 
 
 def back_to_worklist(window) -> None:  # type: ignore[no-untyped-def]
-    """« Retour à la liste ». Known defect (reported): the button's ``clicked(bool)`` reaches
-    ``ReadingPage.close_case(emit)`` as ``emit=False``, so the study is closed but the empty reading
-    page stays; the script then makes the call the button means, and says so in its log."""
-    page = window.reading_page
-    order_id = page.row.order_id if page.row else ""
-    click(page.close_button)
-    process(0.5)
-    if window.pages.currentWidget() is not window.worklist_page:
-        log.warning("« Retour à la liste » left the empty reading page on screen: ReadingPage.close_case "
-                    "received clicked(False) as emit=False; emitting the page's closed signal it skipped")
-        page.closed.emit(order_id)
+    """« Retour à la liste »: the study closes and the worklist comes back."""
+    click(window.reading_page.close_button)
     wait_until(lambda: window.pages.currentWidget() is window.worklist_page, 10, "back to the worklist")
 
 
