@@ -314,6 +314,8 @@ class _FrameReader:
         # viewer relies on; imagecodecs decodes the monochrome frames radiology is made of
         if backend is Backend.TURBOJPEG and self.fmt.samples_per_pixel == 1 and turbojpeg_available():
             return self._turbojpeg(index)
+        if backend is Backend.CHARLS and self.fmt.samples_per_pixel == 1 and jpegls_available():
+            return self._turbojpeg(index, jpegls=True)
         decoder = get_decoder(UID(self.source.transfer_syntax))
         # the same back-end called directly, where pydicom sees it installed (else pydicom says why not)
         if (backend is Backend.OPENJPEG and self.fmt.samples_per_pixel == 1
@@ -332,14 +334,15 @@ class _FrameReader:
                     array = (array >> 8).astype(np.uint8)
         return array
 
-    def _turbojpeg(self, index: int) -> np.ndarray:
-        """A monochrome JPEG frame by libjpeg-turbo 3 (lossless and 12-bit included), as pydicom's
-        decoders return it: the dtype of the stored samples, unused high bits cleared or sign-extended."""
+    def _turbojpeg(self, index: int, jpegls: bool = False) -> np.ndarray:
+        """A monochrome JPEG frame by libjpeg-turbo 3 (lossless and 12-bit included), or a JPEG-LS one by
+        imagecodecs' CharLS, as pydicom's decoders return it: the dtype of the stored samples, unused
+        high bits cleared or sign-extended. Both release the GIL."""
         import imagecodecs
 
         assert isinstance(self.data, bytes)
         encoded = get_frame(self.data, index, number_of_frames=self.source.number_of_frames)
-        array = imagecodecs.jpeg8_decode(encoded)
+        array = imagecodecs.jpegls_decode(encoded) if jpegls else imagecodecs.jpeg8_decode(encoded)
         expected = (self.fmt.rows, self.fmt.columns)
         if array.shape != expected:
             raise ValueError(f"decoded shape {array.shape} differs from the header's {expected}")
@@ -413,10 +416,22 @@ def releases_gil(source: PixelSource, fmt: PixelFormat) -> bool:
         return False
     if support.backend is Backend.TURBOJPEG:
         return turbojpeg_available()
+    if support.backend is Backend.CHARLS:
+        return jpegls_available()
     if support.backend is Backend.OPENJPEG:  # as _FrameReader.frame decides its direct path
         plugins = get_decoder(UID(source.transfer_syntax)).available_plugins
         return jpeg2k_threads_available() and _PLUGIN[Backend.OPENJPEG] in plugins
     return False
+
+
+@functools.cache
+def jpegls_available() -> bool:
+    """Whether imagecodecs' CharLS (GIL released, same library as pyjpegls) loads here."""
+    try:
+        import imagecodecs
+    except ImportError:
+        return False
+    return bool(imagecodecs.JPEGLS.available)
 
 
 @functools.cache
@@ -443,6 +458,8 @@ def check_backends() -> dict[str, str]:
         name = support.backend.value
         if support.backend is Backend.TURBOJPEG:  # imagecodecs absent: the fallback is what decodes
             name = f"{Backend.LIBJPEG.value} (imagecodecs absent)"
+        elif support.backend is Backend.CHARLS and jpegls_available():
+            name = "CharLS (imagecodecs)"  # colour frames: pyjpegls through pydicom
         elif support.backend is Backend.OPENJPEG and jpeg2k_threads_available():
             name = "OpenJPEG (imagecodecs)"  # colour frames: pylibjpeg-openjpeg through pydicom
         available = get_decoder(UID(uid)).available_plugins

@@ -8,9 +8,9 @@ preallocated volumes:
   release the GIL; no decoder, no intermediate copy);
 * compressed frames go to a pool of worker *processes*: none of pylibjpeg, openjpeg, CharLS or gdcm
   releases the GIL (measured: 2 threads decode no faster than 1), so processes are the only way to use
-  both cores. The exceptions are imagecodecs' libjpeg-turbo (JPEG baseline, extended, lossless) and
-  OpenJPEG (JPEG 2000), which release it (2 threads 1.5-1.85x one): those monochrome frames are decoded
-  on the reader threads, nothing pickled, no worker process needed.
+  both cores. The exceptions are imagecodecs' libjpeg-turbo (JPEG baseline, extended, lossless),
+  CharLS (JPEG-LS) and OpenJPEG (JPEG 2000), which release it (2 threads 1.5-1.85x one): those
+  monochrome frames are decoded on the reader threads, nothing pickled, no worker process needed.
   The pool is started once per :class:`StudyLoader` (about 0.4 s), ideally by
   :meth:`StudyLoader.warm_up` when the application starts.
 

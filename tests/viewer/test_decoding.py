@@ -291,3 +291,23 @@ def test_jpeg2000_on_two_threads_equals_one(dicom_data: Path, name: str) -> None
     for threaded, single in zip(codecs.decode_task(task, threads=2), codecs.decode_task(task), strict=True):
         assert isinstance(threaded, np.ndarray) and isinstance(single, np.ndarray)
         assert threaded.dtype == single.dtype and np.array_equal(threaded, single)
+
+
+@pytest.mark.skipif(not codecs.jpegls_available(), reason="imagecodecs (CharLS) not installed")
+@pytest.mark.parametrize(
+    "name", [f"{WG04}/CT1_JLSL.dcm", f"{WG04}/CT1_JLSN.dcm", f"{WG04}/RG3_JLSL.dcm", f"{WG04}/RG3_JLSN.dcm",
+             f"{PYDICOM}/emri_small_jpeg_ls_lossless.dcm"],
+)
+def test_jpegls_by_imagecodecs_equals_pyjpegls(dicom_data: Path, name: str) -> None:
+    """JPEG-LS frames go to imagecodecs' CharLS (it releases the GIL); values and dtype are pyjpegls's,
+    near-lossless included (the standard fixes the reconstruction)."""
+    image = read_image_file(dicom_data / name)
+    assert isinstance(image, ImageFile)
+    reader = codecs._FrameReader(image.source, image.fmt)
+    decoder = get_decoder(UID(image.source.transfer_syntax))
+    options = image.fmt.decoder_options(image.source.number_of_frames)
+    for k in range(image.source.number_of_frames):
+        ours = reader.frame(k)
+        expected, _ = decoder.as_array(reader.data, index=k, decoding_plugin="pyjpegls", **options)
+        assert ours.dtype == expected.dtype and np.array_equal(ours, expected)
+    assert codecs.releases_gil(image.source, image.fmt)
