@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -137,12 +137,13 @@ def _cpu_seconds() -> float:
 
 
 def decoders(pool: ProcessPoolExecutor, repeats: int) -> list[dict[str, object]]:
-    from viewer.codecs import DecodeTask, check_backends, decode_task
+    from viewer.codecs import DecodeTask, check_backends, decode_task, releases_gil
     from viewer.headers import ImageFile, read_image_file
     from viewer.loader import FRAMES_PER_TASK, IN_THREAD_DECODE_THREADS
 
     backends = check_backends()
     rows = []
+    threads = ThreadPoolExecutor(2)
     for label, path in SYNTAX_FILES:
         image = read_image_file(path)
         assert isinstance(image, ImageFile), image
@@ -169,11 +170,14 @@ def decoders(pool: ProcessPoolExecutor, repeats: int) -> list[dict[str, object]]
                 gdcm_samples.append(_timed(lambda path=path: _gdcm_decode(path)))
                 gdcm_cpu += _cpu_seconds() - before
         ours = _median(ours_samples)
-        # as the loader feeds its workers: tasks of FRAMES_PER_TASK frames (here the same frame again)
+        # as the loader decodes a series: tasks of FRAMES_PER_TASK frames (here the same frame again) on
+        # its 2 reader threads when the decoder releases the GIL, else on its 2 worker processes
         batch = DecodeTask(image.source, image.fmt, (0,) * FRAMES_PER_TASK)
         tasks = 2 * repeats
-        list(pool.map(decode_task, [batch] * 2))
-        parallel = _timed(lambda batch=batch, tasks=tasks: list(pool.map(decode_task, [batch] * tasks)))
+        runner: Executor = threads if releases_gil(image.source, image.fmt) else pool
+        list(runner.map(decode_task, [batch] * 2))
+        parallel = _timed(lambda batch=batch, tasks=tasks, runner=runner: list(
+            runner.map(decode_task, [batch] * tasks)))
         parallel /= tasks * FRAMES_PER_TASK
         gdcm_s = _median(gdcm_samples) if gdcm_samples else None
         rows.append({
@@ -186,6 +190,7 @@ def decoders(pool: ProcessPoolExecutor, repeats: int) -> list[dict[str, object]]
             # gdcm runs OpenJPEG with threads: its "one core" figure for JPEG 2000 uses both
             "gdcm_cores": gdcm_cpu / sum(gdcm_samples) if gdcm_samples else None,
         })
+    threads.shutdown()
     return rows
 
 
@@ -598,7 +603,7 @@ def run(argv: list[str]) -> int:
             rows = decoders(pool, args.repeats)
         print("\nDécodage d'une coupe 512x512 (Mo/s de pixels décodés) : une coupe dans ce processus "
               "(nous, puis python-gdcm ImageReader, mesures alternées,\n  cœurs occupés indiqués ; p/gdcm : "
-              "médiane des rapports) et en continu sur les 2 processus de décodage (2p) :")
+              "médiane des rapports) et en continu comme le chargeur, sur 2 fils ou 2 processus (2p) :")
         print(f"  {'syntaxe':30s} {'décodeur':28s} {'nous':>6s} {'cœurs':>6s} {'2p':>6s} {'gdcm':>6s} "
               f"{'cœurs':>6s} {'p/gdcm':>7s} {'2p/gdcm':>8s}")
         for row in rows:
