@@ -38,11 +38,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from teleplatform.relay import FaultProxy
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a file: the project's packages come from the checkout
@@ -81,7 +82,7 @@ class ScreenshotError(Exception):
     """A screen could not be reached or did not look as expected; the message says which."""
 
 
-# --- the platform and the relay (copied from tests/platform_fixtures.py and test_outbox_platform.py) --
+# --- the platform (copied from tests/platform_fixtures.py; the relay is teleplatform.relay) ----------
 
 
 def _free_port() -> int:
@@ -146,76 +147,6 @@ def start_platform(data_dir: Path, log_path: Path, timeout: float = 120.0) -> Pl
         raise ScreenshotError(f"the platform did not answer within {timeout:.0f} s; see {log_path}")
     accounts = json.loads((data_dir / "seed" / "accounts.json").read_text(encoding="utf-8"))
     return Platform(base_url, ca_path, accounts[0], process)
-
-
-class Relay:
-    """127.0.0.1:port -> 127.0.0.1:target byte for byte; :meth:`down` is a platform outage
-    (every connection closed, new ones refused), :meth:`up` its return."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target = ("127.0.0.1", target_port)
-        self.port = _free_port()
-        self._connections: set[socket.socket] = set()
-        self._lock = threading.Lock()
-        self._listener: socket.socket | None = None
-        self.up()
-
-    @property
-    def url(self) -> str:
-        return f"https://127.0.0.1:{self.port}"
-
-    def up(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(16)
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def down(self) -> None:
-        with self._lock:
-            if self._listener is not None:
-                with contextlib.suppress(OSError):  # wakes the thread blocked in accept()
-                    self._listener.shutdown(socket.SHUT_RDWR)
-                self._listener.close()
-                self._listener = None
-            for conn in list(self._connections):
-                self._close(conn)
-
-    def _close(self, conn: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            conn.shutdown(socket.SHUT_RDWR)
-        conn.close()
-        self._connections.discard(conn)
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                if self._listener is not listener:
-                    client.close()
-                    upstream.close()
-                    continue
-                self._connections |= {client, upstream}
-            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
-
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        with self._lock:
-            self._close(source)
 
 
 class OffsetClock:
@@ -354,7 +285,7 @@ class Stage:
     ws: object
     window: object | None
     platform: Platform
-    relay: Relay
+    relay: FaultProxy
     clock: OffsetClock
     camera: Camera
     loader: object
@@ -763,6 +694,7 @@ def night(out: Path, data: Path) -> Iterator[Stage]:
     from PySide6.QtWidgets import QApplication
 
     from auth.keystore import KeyStore, VolatileKeyring
+    from teleplatform.relay import FaultProxy
     from viewer.loader import StudyLoader
     from workstation.app import Workstation
     from workstation.qt import theme
@@ -771,7 +703,7 @@ def night(out: Path, data: Path) -> Iterator[Stage]:
     with tempfile.TemporaryDirectory(prefix="tlr-screenshots-") as scratch:
         work = Path(scratch)
         platform = start_platform(private_copy(data, work / "platform"), work / "platform.log")
-        relay = Relay(int(platform.base_url.rsplit(":", 1)[1]))
+        relay = FaultProxy(int(platform.base_url.rsplit(":", 1)[1]))
         app = QApplication.instance() or QApplication([sys.argv[0]])
         app.setApplicationName("Téléradiologie")
         app.setOrganizationName("teleradiologie-captures")

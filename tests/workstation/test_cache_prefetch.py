@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from teleplatform.relay import FaultProxy
 from tests.platform_fixtures import RunningPlatform
-from tests.workstation.test_outbox_platform import FaultProxy
 from workstation.cache import Prefetcher, PrefetchEvent, PrefetchEventKind, PrefetchRequest, StudyCache
 from workstation.connectivity import ConnectivityMonitor, LinkState
 from workstation.platform import PlatformClient, UnreachableError

@@ -214,7 +214,7 @@ def test_platform_loss_keeps_the_list_and_says_so(
     platform_factory: Callable[[Path], RunningPlatform],
     artifacts_dir: Path,
 ) -> None:
-    from tests.workstation.test_outbox_platform import FaultProxy
+    from teleplatform.relay import FaultProxy
 
     platform = platform_factory(private_copy(demo_data, tmp_path / "platform"))
     proxy = FaultProxy(int(platform.base_url.rsplit(":", 1)[1]))
@@ -494,7 +494,7 @@ def test_degraded_mode_read_from_cache_sign_and_deliver_on_return(
 
     from reporting.model import Chapter
     from teleplatform.demo import cases
-    from tests.workstation.test_outbox_platform import FaultProxy
+    from teleplatform.relay import FaultProxy
 
     platform = platform_factory(private_copy(demo_data, tmp_path / "platform"))
     proxy = FaultProxy(int(platform.base_url.rsplit(":", 1)[1]))
