@@ -86,7 +86,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ws = workstation
         self._own_loader = loader is None
-        self.loader = loader or StudyLoader(warm=True)
+        # no warm-up: grey-level studies decode on threads (imagecodecs); the worker processes
+        # (~150 MB) start only when a colour or fallback decode needs them
+        self.loader = loader or StudyLoader()
         self.tasks = Tasks(self)
         self._all_rows: list[WorklistRow] = []
         self._local: dict[str, tuple[LocalStatus, OrderStatus]] = {}  # and the platform status then
