@@ -39,7 +39,7 @@ from workstation.audit.journal import JournalError, JournalTampered, default_jou
 from workstation.audit.shipping import AuditShipper, HttpAuditTransport, ShippingError
 from workstation.cache import CacheError, Prefetcher, PrefetchRequest, StudyCache, TrailCacheAuditor
 from workstation.connectivity import ConnectivityMonitor
-from workstation.hl7 import Practitioner
+from workstation.hl7 import HL7ParseError, Practitioner, parse
 from workstation.justification import Decision, JustificationError, build_answer
 from workstation.orders import OrderStatus, Priority
 from workstation.outbox import EventKind as OutboxEventKind
@@ -71,11 +71,13 @@ class StartupNotice:
 _TO_READ = frozenset({OrderStatus.PROTOCOLE_ENVOYE, OrderStatus.IMAGES_DISPONIBLES})
 
 
-def _message_type(text: str) -> str:
-    """MSH-9 of a raw message (``ORM^O01``), for the offline worklist built from the cache."""
-    first = text.lstrip().split("\r", 1)[0].split("\n", 1)[0]
-    fields = first.split("|")
-    return "^".join(fields[8].split("^")[:2]) if len(fields) > 8 else ""
+def _raw_message(text: str, received_at: datetime) -> RawMessage:
+    """A cached order message as the worklist relays it (type and MSH-10 read by the HL7 parser)."""
+    try:
+        message = parse(text)
+    except HL7ParseError:  # kept: the row will show the order as unreadable, with the reason
+        return RawMessage("", "", received_at, text)
+    return RawMessage(message.message_type, message.control_id, received_at, text)
 
 
 def patient_id(row: WorklistRow) -> str:
@@ -311,9 +313,7 @@ class Workstation:
         for study in self.cache.studies():
             if not study.complete or study.reported_at is not None:
                 continue
-            messages = tuple(
-                RawMessage(_message_type(text), "", study.cached_at, text) for text in study.order_hl7
-            )
+            messages = tuple(_raw_message(text, study.cached_at) for text in study.order_hl7)
             entries.append(
                 WorklistEntry(
                     study.order_id,
