@@ -12,17 +12,23 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QWidget
 
 from auth.keystore import KeyStore, VolatileKeyring
 from auth.qt.login_dialog import LoginDialog
 from auth.session import SessionState
+from reporting.hl7 import extract_cda
+from reporting.model import Chapter
+from teleplatform.demo import cases
+from teleplatform.relay import FaultProxy
 from tests.platform_fixtures import RunningPlatform, private_copy
 from viewer.loader import StudyLoader
+from viewer.qt.viewport import Tool
 from workstation.app import Workstation
 from workstation.platform import WorklistEntry
 from workstation.qt import theme
+from workstation.qt.diagnostics import DiagnosticsDialog
 from workstation.qt.main_window import MainWindow
 from workstation.qt.worklist_model import PATIENT
 from workstation.settings import Settings
@@ -214,8 +220,6 @@ def test_platform_loss_keeps_the_list_and_says_so(
     platform_factory: Callable[[Path], RunningPlatform],
     artifacts_dir: Path,
 ) -> None:
-    from teleplatform.relay import FaultProxy
-
     platform = platform_factory(private_copy(demo_data, tmp_path / "platform"))
     proxy = FaultProxy(int(platform.base_url.rsplit(":", 1)[1]))
     settings = Settings(platform_url=proxy.url, ca_file=platform.ca_path, cache_dir=tmp_path / "cache")
@@ -233,7 +237,6 @@ def test_platform_loss_keeps_the_list_and_says_so(
         window.grab().save(str(artifacts_dir / "workstation-platform-lost.png"))
 
         # Aide > Diagnostic du poste: the self-test says the platform is unreachable (degraded mode)
-        from workstation.qt.diagnostics import DiagnosticsDialog
 
         window.show_diagnostics()
         dialog = window.findChild(DiagnosticsDialog)
@@ -265,6 +268,15 @@ def fresh_workstation(
     platform.stop()
 
 
+def _signed_in(
+    qtbot, fresh: tuple[Workstation, RunningPlatform], artifacts_dir: Path, loader: StudyLoader | None = None
+) -> tuple[Workstation, RunningPlatform, MainWindow]:
+    """Two-factor login through the dialog, then the main window on the worklist."""
+    ws, platform = fresh
+    _login(qtbot, ws, platform, artifacts_dir)
+    return ws, platform, _window(qtbot, ws, loader)
+
+
 def _order_to_validate(window: MainWindow) -> int:
     return next(
         i for i in range(window.model.rowCount()) if window.model.row_at(i).entry.status.value == "a_valider"
@@ -278,9 +290,7 @@ def _platform_order(ws: Workstation, order_id: str) -> WorklistEntry:
 def test_accept_with_protocol_needs_the_radioprotection_confirmation(
     qtbot, fresh_workstation: tuple[Workstation, RunningPlatform], artifacts_dir: Path
 ) -> None:
-    ws, platform = fresh_workstation
-    _login(qtbot, ws, platform, artifacts_dir)
-    window = _window(qtbot, ws)
+    ws, platform, window = _signed_in(qtbot, fresh_workstation, artifacts_dir)
     row = _order_to_validate(window)
     window.table.selectRow(row)
     order_id = window.model.row_at(row).order_id
@@ -322,9 +332,7 @@ def test_accept_with_protocol_needs_the_radioprotection_confirmation(
 def test_refusal_with_justification_is_acknowledged_traced_and_in_the_history(
     qtbot, fresh_workstation: tuple[Workstation, RunningPlatform], artifacts_dir: Path
 ) -> None:
-    ws, platform = fresh_workstation
-    _login(qtbot, ws, platform, artifacts_dir)
-    window = _window(qtbot, ws)
+    ws, _platform, window = _signed_in(qtbot, fresh_workstation, artifacts_dir)
     row = _order_to_validate(window)
     window.table.selectRow(row)
     order_id = window.model.row_at(row).order_id
@@ -372,16 +380,7 @@ def test_read_measure_report_sign_and_send(
     loader: StudyLoader,
     artifacts_dir: Path,
 ) -> None:
-    from PySide6.QtCore import QPoint
-    from PySide6.QtWidgets import QInputDialog, QLineEdit
-
-    from reporting.model import Chapter
-    from teleplatform.demo import cases
-    from viewer.qt.viewport import Tool
-
-    ws, platform = fresh_workstation
-    _login(qtbot, ws, platform, artifacts_dir)
-    window = _window(qtbot, ws, loader)
+    ws, platform, window = _signed_in(qtbot, fresh_workstation, artifacts_dir, loader)
     order_id = cases.CT_TAP_CASE.placer_order_number
     _open(qtbot, window, order_id)
     page = window.reading_page
@@ -412,7 +411,6 @@ def test_read_measure_report_sign_and_send(
     # signing asks for the password again (checked by the platform): a wrong one signs nothing
     answers = iter([("pas-le-bon", True), (platform.account["password"], True)])
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: next(answers)))
-    assert QLineEdit  # the dialog uses password echo mode
     qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Mot de passe incorrect" in page.status.text(), timeout=15000)
     assert ws.outbox.store.counts().pending == 0 and ws.outbox.store.counts().delivered == 0
@@ -434,13 +432,7 @@ def test_identity_mismatch_blocks_the_report_until_the_site_confirms(
     loader: StudyLoader,
     artifacts_dir: Path,
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog
-
-    from teleplatform.demo import cases
-
-    ws, platform = fresh_workstation
-    _login(qtbot, ws, platform, artifacts_dir)
-    window = _window(qtbot, ws, loader)
+    _ws, _platform, window = _signed_in(qtbot, fresh_workstation, artifacts_dir, loader)
     _open(qtbot, window, cases.MISMATCH_CASE.placer_order_number)
     page = window.reading_page
     assert "Discordance d'identité" in page.check_label.text()
@@ -462,11 +454,7 @@ def test_identity_mismatch_blocks_the_report_until_the_site_confirms(
 def test_refuse_after_reading(
     qtbot, fresh_workstation: tuple[Workstation, RunningPlatform], loader: StudyLoader, artifacts_dir: Path
 ) -> None:
-    from teleplatform.demo import cases
-
-    ws, platform = fresh_workstation
-    _login(qtbot, ws, platform, artifacts_dir)
-    window = _window(qtbot, ws, loader)
+    ws, _platform, window = _signed_in(qtbot, fresh_workstation, artifacts_dir, loader)
     order_id = cases.DX_CHEST_CASE.placer_order_number
     _open(qtbot, window, order_id)
     qtbot.mouseClick(window.reading_page.refuse_button, Qt.MouseButton.LeftButton)
@@ -490,12 +478,6 @@ def test_degraded_mode_read_from_cache_sign_and_deliver_on_return(
     platform_factory: Callable[[Path], RunningPlatform],
     artifacts_dir: Path,
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog
-
-    from reporting.model import Chapter
-    from teleplatform.demo import cases
-    from teleplatform.relay import FaultProxy
-
     platform = platform_factory(private_copy(demo_data, tmp_path / "platform"))
     proxy = FaultProxy(int(platform.base_url.rsplit(":", 1)[1]))
     settings = Settings(platform_url=proxy.url, ca_file=platform.ca_path, cache_dir=tmp_path / "cache")
@@ -541,7 +523,6 @@ def test_degraded_mode_read_from_cache_sign_and_deliver_on_return(
         assert _platform_order(ws, order_id).status.value == "cr_transmis"
         incidents = ws.connectivity.incidents
         assert incidents and incidents[-1].ended_at is not None and len(incidents[-1].queued) == 1
-        from reporting.hl7 import extract_cda
 
         cda = extract_cda(
             ws.outbox.store.get(ws.outbox.store.items()[0].control_id, with_payload=True).payload
@@ -556,12 +537,8 @@ def test_degraded_mode_read_from_cache_sign_and_deliver_on_return(
 def test_viewer_on_another_screen_hidden_by_the_lock_and_layout_remembered(
     qtbot, fresh_workstation: tuple[Workstation, RunningPlatform], loader: StudyLoader, artifacts_dir: Path
 ) -> None:
-    from teleplatform.demo import cases
-
     QApplication.setOrganizationName("teleradiologie-tests")
-    ws, platform = fresh_workstation
-    _login(qtbot, ws, platform, artifacts_dir)
-    window = _window(qtbot, ws, loader)
+    ws, _platform, window = _signed_in(qtbot, fresh_workstation, artifacts_dir, loader)
     _open(qtbot, window, cases.CT_HEAD_CASE.placer_order_number)
     page = window.reading_page
     page.toggle_detached()
@@ -587,11 +564,7 @@ def test_viewer_on_another_screen_hidden_by_the_lock_and_layout_remembered(
 def test_prior_study_side_by_side(
     qtbot, fresh_workstation: tuple[Workstation, RunningPlatform], loader: StudyLoader, artifacts_dir: Path
 ) -> None:
-    from teleplatform.demo import cases
-
-    ws, platform = fresh_workstation
-    _login(qtbot, ws, platform, artifacts_dir)
-    window = _window(qtbot, ws, loader)
+    _ws, _platform, window = _signed_in(qtbot, fresh_workstation, artifacts_dir, loader)
     _open(qtbot, window, cases.CT_HEAD_CASE.placer_order_number)
     page = window.reading_page
     (prior,) = cases.priors_of(cases.CT_HEAD_CASE)
