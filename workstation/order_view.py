@@ -62,6 +62,16 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
 
 
+def identity_line(order: Order | None, on: date) -> str:
+    """One line of identity for the banner of the reading screen and over the images."""
+    if order is None:
+        return ""
+    p = order.patient
+    age = age_label(p.birth_date, on)
+    ins = f" — INS {p.ins.matricule}" if p.ins else ""
+    return f"{p.display_name} — {p.sex.value} — né(e) le {date_fr(p.birth_date)} ({age}){ins}"
+
+
 def identity_html(order: Order, on: date) -> str:
     """The identity block, shown on every screen that shows patient data."""
     p = order.patient

@@ -65,9 +65,9 @@ class ReadingCase:
     complement: SiteMessage | None
     scan: StudyScan
     draft: Draft
-    cancel: threading.Event = field(default_factory=threading.Event)
-    release: Callable[[], None] | None = None  # removes the images from the disk (or from RAM)
+    release: Callable[[], None]  # removes the images from the disk (or from RAM)
     from_cache: bool = False
+    cancel: threading.Event = field(default_factory=threading.Event)
     opened_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
 
     @property
@@ -81,9 +81,7 @@ class ReadingCase:
 
     def close(self) -> None:
         self.cancel.set()
-        if self.release is not None:
-            self.release()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.release()
 
 
 def _messages(row: WorklistRow, kind: str) -> list[str]:
@@ -161,7 +159,7 @@ def open_case(
         release()
         raise
     return ReadingCase(
-        row, folder, files, order, complement, scan, draft, cancel, release, opened is not None
+        row, folder, files, order, complement, scan, draft, release, opened is not None, cancel
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -35,27 +36,18 @@ from reporting.checks import SignatureRefused
 from reporting.qt.editor import ReportEditor
 from reporting.templates import template_for_report
 from viewer.loader import StudyLoader
+from viewer.measure import Measurement
 from viewer.qt.viewer_widget import ViewerWidget
 from workstation.app import Workstation, patient_id
 from workstation.audit import StudyOrigin
-from workstation.orders import Order
+from workstation.order_view import identity_line
 from workstation.priors import Prior, find_priors, retrieve_prior
 from workstation.qt import theme
 from workstation.qt.tasks import Tasks
 from workstation.reading import ReadingCase, confirm_identity, dicom_patient_id, open_case, sign_and_queue
-from workstation.worklist import WorklistRow, age_label
+from workstation.worklist import WorklistRow
 
 log = logging.getLogger(__name__)
-
-
-def identity_line(order: Order | None, on: datetime) -> str:
-    if order is None:
-        return ""
-    p = order.patient
-    age = age_label(p.birth_date, on.date())
-    born = p.birth_date.strftime("%d/%m/%Y") if p.birth_date else "?"
-    ins = f" — INS {p.ins.matricule}" if p.ins else ""
-    return f"{p.display_name} — {p.sex.value} — né(e) le {born} ({age}){ins}"
 
 
 class ReadingPage(QWidget):
@@ -188,7 +180,7 @@ class ReadingPage(QWidget):
         """Retrieve the study (in a worker) and show it; the identity is on screen from the start."""
         self.close_case(emit=False)
         self.row = row
-        self.identity.setText(identity_line(row.order, datetime.now()))
+        self.identity.setText(identity_line(row.order, datetime.now().date()))
         self.check_label.setText("Récupération des images…")
         self.check_label.setStyleSheet("")
         self.confirm_button.hide()
@@ -338,13 +330,12 @@ class ReadingPage(QWidget):
             return
         updated = confirm_identity(self.editor.report(), how, datetime.now().astimezone())
         self.editor.set_report(updated)
-        self.case.draft = type(self.case.draft)(updated, self.case.draft.warnings)
+        self.case.draft = replace(self.case.draft, report=updated)
         self._show_identity()
 
-    def _measurement(self, measurement: object) -> None:
+    def _measurement(self, measurement: Measurement) -> None:
         if self.editor is not None:
-            text = getattr(measurement, "text_fr", None)
-            self.editor.insert_measurement(text() if callable(text) else str(measurement))
+            self.editor.insert_measurement(measurement.text_fr())
 
     # --- signing -----------------------------------------------------------------------------------
 
