@@ -12,6 +12,7 @@ worker threads. Three rules shape it:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -319,7 +320,7 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY_EVENTS and self.ws.session.state is SessionState.ACTIVE:
-            now = datetime.now().timestamp()
+            now = time.monotonic()
             if now - self._last_activity_post >= 1.0:  # one activity mark a second is plenty
                 self._last_activity_post = now
                 self.ws.session.record_activity()

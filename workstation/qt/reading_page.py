@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -424,14 +424,13 @@ class _SignatureError(Exception):
         self.user_message = user_message
 
 
-class _ProgressRelay(QWidget):
+class _ProgressRelay(QObject):
     """Retrieval progress from the worker thread to the progress bar (queued signal)."""
 
     progressed = Signal(int, int)
 
     def __init__(self, page: ReadingPage) -> None:
         super().__init__(page)
-        self.hide()
         self.progressed.connect(self._show)
         self._page = page
 

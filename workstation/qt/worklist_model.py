@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from workstation.orders import OrderStatus
 from workstation.qt.theme import COLOURS
 from workstation.worklist import WorklistRow
 
@@ -111,9 +112,9 @@ class WorklistModel(QAbstractTableModel):
             return QColor(COLOURS.warning)
         if column == PRIORITY:
             return QColor(COLOURS.urgent) if row.urgent else QColor(COLOURS.muted)
-        if column == STATUS and row.status_label in ("Refusée",):
+        if column == STATUS and row.entry.status is OrderStatus.REFUSE:
             return QColor(COLOURS.warning)
-        if column == STATUS and row.entry.status.value == "cr_transmis":
+        if column == STATUS and row.entry.status is OrderStatus.CR_TRANSMIS:
             return QColor(COLOURS.ok)
         if column in (WAITING, SEX_AGE, SITE):
             return QColor(COLOURS.muted)
