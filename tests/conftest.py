@@ -42,3 +42,19 @@ def _private_profile(tmp_path_factory: pytest.TempPathFactory) -> None:
         folder = profile / name.lower()
         folder.mkdir()
         os.environ[f"XDG_{name}_HOME"] = str(folder)
+
+
+@pytest.fixture(scope="session")
+def qapp_cls() -> type:
+    """pytest-qt's application, in the workstation's default language from its first widget: French
+    with its plural forms (« 1 fichier non affiché »), whichever test happens to run first."""
+    from PySide6.QtWidgets import QApplication
+
+    from resources.translations import qt as language
+
+    class FrenchApplication(QApplication):
+        def __init__(self, *args: object) -> None:
+            super().__init__(*args)
+            language.install(self, "fr")
+
+    return FrenchApplication
