@@ -30,6 +30,8 @@ from pydicom.encaps import get_frame
 from pydicom.pixels import apply_color_lut, get_decoder
 from pydicom.uid import UID
 
+from resources.translations import QT_TRANSLATE_NOOP
+
 _WARNINGS_LOCK = threading.Lock()
 
 
@@ -53,8 +55,8 @@ class Lossy(Enum):
 
 
 class Backend(Enum):
-    NATIVE = "numpy (non compressé)"
-    DATASET = "pydicom (jeu de données complet)"
+    NATIVE = QT_TRANSLATE_NOOP("viewer.codecs", "numpy (non compressé)")
+    DATASET = QT_TRANSLATE_NOOP("viewer.codecs", "pydicom (jeu de données complet)")
     LIBJPEG = "pylibjpeg-libjpeg"
     TURBOJPEG = "imagecodecs (libjpeg-turbo)"
     LIBJPEG_DIRECT = "pylibjpeg-libjpeg (direct)"

@@ -15,6 +15,7 @@ from enum import Enum
 
 import numpy as np
 
+from resources.translations import QT_TRANSLATE_NOOP
 from viewer.codecs import Lossy, PixelFormat
 from viewer.headers import FrameInfo, ImageFile
 
@@ -245,8 +246,9 @@ def plane_name(orientation: Sequence[float]) -> str:
     normal = np.abs(_normal(orientation))
     axis = int(np.argmax(normal))
     if normal[axis] < 0.8:
-        return "oblique"
-    return ("sagittale", "coronale", "axiale")[axis]
+        return QT_TRANSLATE_NOOP("Plane", "oblique")
+    return (QT_TRANSLATE_NOOP("Plane", "sagittale"), QT_TRANSLATE_NOOP("Plane", "coronale"),
+            QT_TRANSLATE_NOOP("Plane", "axiale"))[axis]
 
 
 def _split_warnings(clusters: list[list[Slice]]) -> list[SeriesWarning]:
@@ -258,22 +260,40 @@ def _split_warnings(clusters: list[list[Slice]]) -> list[SeriesWarning]:
     if len(orientations) > 1:
         return [SeriesWarning(
             WarningKind.MIXED_ORIENTATION,
-            f"La série contient des images d'orientations différentes ({', '.join(planes)}) : "
-            f"elle a été scindée en {len(clusters)} piles distinctes.",
+            QT_TRANSLATE_NOOP("SeriesWarning", "La série contient des images d'orientations différentes "
+                              "({planes}) : elle a été scindée en {count} piles distinctes.")
+            .format(planes=_listed(planes), count=len(clusters)),
         )]
     return [SeriesWarning(
         WarningKind.SERIES_SPLIT,
-        f"La série contient des images de tailles ou d'échantillonnages différents : "
-        f"elle a été scindée en {len(clusters)} piles distinctes.",
+        QT_TRANSLATE_NOOP("SeriesWarning", "La série contient des images de tailles ou d'échantillonnages "
+                          "différents : elle a été scindée en {count} piles distinctes.")
+        .format(count=len(clusters)),
     )]
 
 
+def _listed(items: Sequence[str]) -> str:
+    """``", ".join(items)``, nested so that the Qt edge translates each marked item."""
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = QT_TRANSLATE_NOOP("SeriesWarning", "{list}, {item}").format(list=text, item=item)
+    return text
+
+
 def _mm(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return _decimal(f"{value:.2f}")
 
 
 def _deg(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return _decimal(f"{value:.1f}")
+
+
+def _decimal(written: str) -> str:
+    """"12.50" with a decimal comma, « 12,50 »; marked, so that an English interface writes 12.50."""
+    integer, _, fraction = written.partition(".")
+    #: the decimal comma of the numbers in the warnings (a point in English)
+    decimal = QT_TRANSLATE_NOOP("SeriesWarning", "{integer},{fraction}")
+    return decimal.format(integer=integer, fraction=fraction)
 
 
 def _plan(uid: str, part: int, parts: int, slices: list[Slice], common: list[SeriesWarning]) -> SeriesPlan:
@@ -316,8 +336,9 @@ def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[Seri
             uniform = False
             warnings.append(SeriesWarning(
                 WarningKind.DUPLICATE_POSITIONS,
-                f"{duplicates} coupe(s) occupent la même position qu'une autre : la pile n'est pas un volume "
-                "régulier (phases ou échos mêlés ?).",
+                QT_TRANSLATE_NOOP("SeriesWarning", "{count} coupe(s) occupent la même position qu'une "
+                                  "autre : la pile n'est pas un volume régulier (phases ou échos mêlés ?).")
+                .format(count=duplicates),
             ))
         if len(real):
             spacing = float(np.median(real))
@@ -325,12 +346,16 @@ def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[Seri
             if missing:
                 uniform = False
                 count = sum(round(g / spacing) - 1 for _, g in missing)
-                where = ", ".join(f"entre {_mm(proj[k])} et {_mm(proj[k + 1])} mm" for k, _ in missing[:3])
+                gaps = [QT_TRANSLATE_NOOP("SeriesWarning", "entre {low} et {high} mm")
+                        .format(low=_mm(proj[k]), high=_mm(proj[k + 1])) for k, _ in missing[:3]]
+                where = _listed(gaps)
                 warnings.append(SeriesWarning(
                     WarningKind.MISSING_SLICES,
-                    f"Coupe(s) manquante(s) : environ {count} coupe(s) absente(s) "
-                    f"({where}{', ...' if len(missing) > 3 else ''}) "
-                    f"pour un espacement habituel de {_mm(spacing)} mm.",
+                    QT_TRANSLATE_NOOP("SeriesWarning", "Coupe(s) manquante(s) : environ {count} coupe(s) "
+                                      "absente(s) ({where}{more}) pour un espacement habituel de "
+                                      "{spacing} mm.")
+                    .format(count=count, where=where, more=", ..." if len(missing) > 3 else "",
+                            spacing=_mm(spacing)),
                 ))
             regular = real[real <= MISSING_FACTOR * spacing]
             tolerance = max(UNEVEN_RELATIVE * spacing, UNEVEN_ABSOLUTE_MM)
@@ -338,8 +363,10 @@ def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[Seri
                 uniform = False
                 warnings.append(SeriesWarning(
                     WarningKind.UNEVEN_SPACING,
-                    f"Espacement irrégulier entre les coupes : de {_mm(float(regular.min()))} à "
-                    f"{_mm(float(regular.max()))} mm (médiane {_mm(spacing)} mm).",
+                    QT_TRANSLATE_NOOP("SeriesWarning", "Espacement irrégulier entre les coupes : de {low} à "
+                                      "{high} mm (médiane {median} mm).")
+                    .format(low=_mm(float(regular.min())), high=_mm(float(regular.max())),
+                            median=_mm(spacing)),
                 ))
         travel = np.subtract(positions[-1], positions[0])
         length = float(np.linalg.norm(travel))
@@ -350,8 +377,10 @@ def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[Seri
                 uniform = False
                 warnings.append(SeriesWarning(
                     WarningKind.GANTRY_TILT,
-                    f"Inclinaison du statif (gantry tilt) de {_deg(tilt)}° : les coupes sont décalées ; "
-                    "les reconstructions 3D et MPR sans correction seront déformées.",
+                    QT_TRANSLATE_NOOP("SeriesWarning", "Inclinaison du statif (gantry tilt) de {angle}° : "
+                                      "les coupes sont décalées ; les reconstructions 3D et MPR sans "
+                                      "correction seront déformées.")
+                    .format(angle=_deg(tilt)),
                 ))
     spacing_2d = first.spacing
     geometry = Geometry(positions, row, col, normal, spacing, spacing_2d.row_mm, spacing_2d.column_mm,  # type: ignore[arg-type]
@@ -365,26 +394,33 @@ def _image_warnings(uid: str, slices: Sequence[Slice]) -> list[SeriesWarning]:
     files = list({s.file.path: s.file for s in slices}.values())
     if not uid:
         warnings.append(SeriesWarning(WarningKind.MISSING_SERIES_UID,
-                                      "Series Instance UID absent : images regroupées par défaut."))
+                                      QT_TRANSLATE_NOOP("SeriesWarning", "Series Instance UID absent : "
+                                                        "images regroupées par défaut.")))
     lossy = [f for f in files if f.lossy.state is not Lossy.NO]
     if lossy:
         certain = any(f.lossy.state is Lossy.YES for f in lossy)
         ratios = sorted({r for f in lossy for r in f.lossy.ratios})
         methods = sorted({m for f in lossy for m in f.lossy.methods})
         details = "; ".join(x for x in (", ".join(f"{r}:1" for r in ratios), ", ".join(methods)) if x)
-        head = "Compression avec perte" if certain else (
-            "Compression peut-être avec perte (syntaxe le permettant, sans indication dans l'en-tête)"
+        head = QT_TRANSLATE_NOOP("SeriesWarning", "Compression avec perte") if certain else (
+            QT_TRANSLATE_NOOP("SeriesWarning", "Compression peut-être avec perte (syntaxe le permettant, "
+                              "sans indication dans l'en-tête)")
         )
-        share = "toutes les images" if len(lossy) == len(files) else f"{len(lossy)} image(s) sur {len(files)}"
+        share = (QT_TRANSLATE_NOOP("SeriesWarning", "toutes les images") if len(lossy) == len(files) else
+                 QT_TRANSLATE_NOOP("SeriesWarning", "{count} image(s) sur {total}")
+                 .format(count=len(lossy), total=len(files)))
         warnings.append(SeriesWarning(
             WarningKind.LOSSY_COMPRESSION,
-            f"{head}{f' (ratio {details})' if ratios else f' ({details})' if details else ''} : {share}. "
-            "La qualité diagnostique peut être réduite.",
+            QT_TRANSLATE_NOOP("SeriesWarning", "{head}{details} : {share}. La qualité diagnostique peut "
+                              "être réduite.")
+            .format(head=head, share=share,
+                    details=f" (ratio {details})" if ratios else f" ({details})" if details else ""),
         ))
     if any(f.has_modality_lut for f in files):
         warnings.append(SeriesWarning(
             WarningKind.MODALITY_LUT_IGNORED,
-            "Table de modalité (Modality LUT Sequence) non appliquée : valeurs affichées brutes.",
+            QT_TRANSLATE_NOOP("SeriesWarning", "Table de modalité (Modality LUT Sequence) non appliquée : "
+                              "valeurs affichées brutes."),
         ))
     for note in sorted({n for f in files for n in f.notes}):
         warnings.append(SeriesWarning(WarningKind.HEADER, note))

@@ -32,6 +32,7 @@ from pydicom.filereader import read_partial
 from pydicom.tag import BaseTag, Tag
 from pydicom.uid import UID
 
+from resources.translations import QT_TRANSLATE_NOOP
 from viewer.codecs import Lossy, PixelFormat, PixelSource, pydicom_quietly, syntax_support
 from viewer.problems import FileProblem, ProblemKind
 
@@ -69,7 +70,7 @@ class PixelSpacing:
     description: str
 
 
-_NOT_DICOM = "ignoré : ce n'est pas un fichier DICOM."
+_NOT_DICOM = QT_TRANSLATE_NOOP("FileProblem", "ignoré : ce n'est pas un fichier DICOM.")
 
 NO_SPACING = PixelSpacing(1.0, 1.0, SpacingSource.NONE, "Aucun étalonnage : les mesures sont en pixels.")
 
@@ -328,15 +329,18 @@ def read_image_file(path: str | os.PathLike[str]) -> ImageFile | FileProblem:
     except _BadValue as bad:
         return FileProblem(
             path, ProblemKind.INVALID_VALUE,
-            f"valeur DICOM invalide pour {bad.keyword} (« {str(bad.raw)[:40]} »).", str(bad),
+            QT_TRANSLATE_NOOP("FileProblem", "valeur DICOM invalide pour {keyword} (« {value} »).")
+            .format(keyword=bad.keyword, value=str(bad.raw)[:40]), str(bad),
         )
     except OSError as exc:
         return FileProblem(path, ProblemKind.UNREADABLE,
-                           "impossible de lire le fichier (droits, disque ou fichier déplacé).",
+                           QT_TRANSLATE_NOOP("FileProblem", "impossible de lire le fichier (droits, disque "
+                                                            "ou fichier déplacé)."),
                            f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # pydicom raises many types on corrupt input; all mean "corrupt file"
         return FileProblem(path, ProblemKind.CORRUPT,
-                           "fichier DICOM corrompu : son en-tête ne peut pas être lu.",
+                           QT_TRANSLATE_NOOP("FileProblem",
+                                             "fichier DICOM corrompu : son en-tête ne peut pas être lu."),
                            f"{type(exc).__name__}: {exc}")
 
 
@@ -364,7 +368,8 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
             return FileProblem(path, ProblemKind.NOT_DICOM, _NOT_DICOM,
                                "no DICM prefix and nothing parsed with force=True")
         return FileProblem(path, ProblemKind.EMPTY_DATASET,
-                           "fichier DICOM vide : aucun attribut lisible après l'en-tête (fichier tronqué ?).",
+                           QT_TRANSLATE_NOOP("FileProblem", "fichier DICOM vide : aucun attribut lisible "
+                                                            "après l'en-tête (fichier tronqué ?)."),
                            f"pydicom returned an empty dataset; {pydicom_notes or 'no warning'}")
     if not has_prefix and not _has(ds, "SOPClassUID") and not _has(ds, "Rows"):
         return FileProblem(path, ProblemKind.NOT_DICOM, _NOT_DICOM,
@@ -380,23 +385,29 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
     else:
         pixel_tag, value_offset, length, vr = _pixel_element(pixel_header, pixel_pos, ds, syntax)
 
-    sop_name = UID(sop_class).name if sop_class else "classe SOP absente"
+    sop_name = UID(sop_class).name if sop_class else QT_TRANSLATE_NOOP("FileProblem", "classe SOP absente")
     if pixel_tag is None:
         if "Image Storage" in sop_name or _has(ds, "Rows"):
             return FileProblem(path, ProblemKind.NO_PIXEL_DATA,
-                               "image sans données de pixels (en-tête seul), rien à afficher.",
+                               QT_TRANSLATE_NOOP("FileProblem", "image sans données de pixels "
+                                                                "(en-tête seul), rien à afficher."),
                                f"{sop_name}: no (7FE0,0010) Pixel Data")
-        return FileProblem(path, ProblemKind.NON_IMAGE, f"ignoré : document sans image ({sop_name}).",
+        return FileProblem(path, ProblemKind.NON_IMAGE,
+                           QT_TRANSLATE_NOOP("FileProblem", "ignoré : document sans image ({name}).")
+                           .format(name=sop_name),
                            f"{sop_name}: no Pixel Data")
     if pixel_tag != _PIXEL_DATA:
         return FileProblem(path, ProblemKind.UNSUPPORTED_PIXEL_FORMAT,
-                           "pixels en virgule flottante non pris en charge.",
+                           QT_TRANSLATE_NOOP("FileProblem",
+                                             "pixels en virgule flottante non pris en charge."),
                            f"pixel element {pixel_tag:08X} (float/double pixel data)")
 
     support = syntax_support(syntax)
     if support is None:
         return FileProblem(path, ProblemKind.UNSUPPORTED_TRANSFER_SYNTAX,
-                           f"syntaxe de transfert non prise en charge : {UID(syntax).name} ({syntax}).",
+                           QT_TRANSLATE_NOOP("FileProblem", "syntaxe de transfert non prise en charge : "
+                                                            "{name} ({uid}).")
+                           .format(name=UID(syntax).name, uid=syntax),
                            f"unsupported transfer syntax {syntax}")
 
     fmt = _pixel_format(ds, path)
@@ -407,15 +418,16 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
         raise _BadValue("NumberOfFrames", frames_in_file, ValueError("must be at least 1"))
     if support.encapsulated != (length is None) and value_offset >= 0:
         return FileProblem(path, ProblemKind.CORRUPT,
-                           "fichier DICOM corrompu : données de pixels incohérentes avec la syntaxe "
-                           "de transfert.",
+                           QT_TRANSLATE_NOOP("FileProblem", "fichier DICOM corrompu : données de pixels "
+                                                            "incohérentes avec la syntaxe de transfert."),
                            f"{UID(syntax).name} with {'undefined' if length is None else 'defined'} length")
     if not support.encapsulated and value_offset >= 0:
         expected = fmt.frame_bytes * frames_in_file
         available = min(length or 0, size - value_offset)
         if available < expected:
             return FileProblem(path, ProblemKind.TRUNCATED,
-                               "fichier tronqué : les données de l'image sont incomplètes.",
+                               QT_TRANSLATE_NOOP("FileProblem", "fichier tronqué : les données de l'image "
+                                                                "sont incomplètes."),
                                f"pixel data holds {available} of {expected} bytes")
 
     source = PixelSource(path, syntax, value_offset, length, frames_in_file, vr)
@@ -755,7 +767,8 @@ def _pixel_format(ds: Dataset, path: str) -> PixelFormat | FileProblem:
     missing = [k for k in required if not _has(ds, k)]
     if missing:
         return FileProblem(path, ProblemKind.MISSING_ATTRIBUTE,
-                           f"attribut DICOM obligatoire absent : {', '.join(missing)}.",
+                           QT_TRANSLATE_NOOP("FileProblem", "attribut DICOM obligatoire absent : {keywords}.")
+                           .format(keywords=", ".join(missing)),
                            f"missing type 1 attributes {missing}")
     fmt = PixelFormat(
         rows=_get(ds, "Rows", _int),
@@ -770,7 +783,9 @@ def _pixel_format(ds: Dataset, path: str) -> PixelFormat | FileProblem:
     if (fmt.rows <= 0 or fmt.columns <= 0 or fmt.bits_allocated not in (1, 8, 16, 32)
             or not 0 < fmt.bits_stored <= fmt.bits_allocated or fmt.samples_per_pixel not in (1, 3)):
         return FileProblem(path, ProblemKind.UNSUPPORTED_PIXEL_FORMAT,
-                           "format de pixels non pris en charge ou incohérent.", f"{fmt}")
+                           QT_TRANSLATE_NOOP("FileProblem",
+                                             "format de pixels non pris en charge ou incohérent."),
+                           f"{fmt}")
     return fmt
 
 
@@ -883,7 +898,8 @@ def _orientation(raw: tuple[float, ...] | None, notes: list[str]) -> tuple[float
     row, col = raw[:3], raw[3:]
     nr, nc = math.sqrt(sum(v * v for v in row)), math.sqrt(sum(v * v for v in col))
     if nr < 1e-3 or nc < 1e-3 or abs(sum(a * b for a, b in zip(row, col, strict=True))) / (nr * nc) > 1e-2:
-        note = "ImageOrientationPatient invalide : images traitées sans géométrie."
+        note = QT_TRANSLATE_NOOP("SeriesWarning",
+                                 "ImageOrientationPatient invalide : images traitées sans géométrie.")
         if note not in notes:
             notes.append(note)
         return None
@@ -943,8 +959,9 @@ def _frames(ds: Dataset, count: int, notes: list[str]) -> tuple[FrameInfo, ...]:
         slope = _get(source, "RescaleSlope", _float, 1.0)
         if slope == 0:
             slope = 1.0
-            if "RescaleSlope nulle ignorée (remplacée par 1)." not in notes:
-                notes.append("RescaleSlope nulle ignorée (remplacée par 1).")
+            zero_slope = QT_TRANSLATE_NOOP("SeriesWarning", "RescaleSlope nulle ignorée (remplacée par 1).")
+            if zero_slope not in notes:
+                notes.append(zero_slope)
         frames.append(FrameInfo(
             index=index,
             position=position if orientation is not None else None,

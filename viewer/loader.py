@@ -37,6 +37,7 @@ from enum import Enum
 
 import numpy as np
 
+from resources.translations import QT_TRANSLATE_NOOP
 from viewer.codecs import (
     Backend,
     DecodeFailure,
@@ -602,7 +603,8 @@ class _Filler:
             slice_ = item.slices[index]
             self.run.report(FileProblem(
                 slice_.file.path, ProblemKind.DECODE_FAILED,
-                "image impossible à décoder : données compressées endommagées ou non conformes.",
+                QT_TRANSLATE_NOOP("FileProblem", "image impossible à décoder : données compressées "
+                                                 "endommagées ou non conformes."),
                 detail, slice_.frame.index if slice_.file.source.number_of_frames > 1 else None,
             ))
         loaded = tuple(k for k in job.indices if k not in failures)

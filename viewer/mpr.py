@@ -25,6 +25,7 @@ from enum import Enum
 
 import numpy as np
 
+from resources.translations import QT_TRANSLATE_NOOP
 from viewer.geometry import plane_name
 from viewer.headers import PixelSpacing, SpacingSource, VoiLut, Window
 from viewer.measure import Where
@@ -49,10 +50,10 @@ class NotAVolume(ValueError):
 
 
 class SlabMode(Enum):
-    THIN = "coupe fine"
+    THIN = QT_TRANSLATE_NOOP("SlabMode", "coupe fine")
     MIP = "MIP"
     MINIP = "MinIP"
-    MEAN = "moyenne"
+    MEAN = QT_TRANSLATE_NOOP("SlabMode", "moyenne")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +81,15 @@ class VolumeGrid:
     def of(cls, series: Series) -> VolumeGrid:
         if series.geometry is None or series.is_colour or series.shape[0] < 2:
             raise NotAVolume("a reformat needs a greyscale stack of several slices with a patient geometry",
-                             "il faut une pile de plusieurs coupes en niveaux de gris avec une position et "
-                             "une orientation dans le patient")
+                             QT_TRANSLATE_NOOP("NotAVolume",
+                                               "il faut une pile de plusieurs coupes en niveaux de gris avec "
+                                               "une position et une orientation dans le patient"))
         matrix = series.geometry.index_to_patient()
         if abs(float(np.linalg.det(matrix[:3, :3]))) < 1e-9:
             raise NotAVolume("first and last slices share one position",
-                             "les coupes n'avancent pas le long de la pile (positions confondues)")
+                             QT_TRANSLATE_NOOP("NotAVolume",
+                                               "les coupes n'avancent pas le long de la pile (positions "
+                                               "confondues)"))
         return cls(matrix, series.shape)
 
     def to_patient(self, voxel: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -177,7 +181,9 @@ class ReformatSeries:
             candidate = cls(source, fixed)
             if candidate.name == name:
                 return candidate
-        raise NotAVolume(f"no {name} plane in this stack", f"pas de plan {name} dans cette pile")
+        raise NotAVolume(f"no {name} plane in this stack",
+                         QT_TRANSLATE_NOOP("NotAVolume", "pas de plan {plane} dans cette pile")
+                         .format(plane=name))
 
     @classmethod
     def three(cls, source: Series) -> list[ReformatSeries]:

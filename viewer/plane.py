@@ -12,9 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from resources.translations import QT_TRANSLATE_NOOP
+
 # Patient axes (DICOM LPS: +x towards the patient's left, +y posterior, +z head) and the French letter
 # of each direction: D droite, G gauche, A antérieur, P postérieur, H haut (tête), B bas (pieds).
-_LETTERS = (("D", "G"), ("A", "P"), ("B", "H"))
+_LETTERS = ((QT_TRANSLATE_NOOP("Orientation", "D"), QT_TRANSLATE_NOOP("Orientation", "G")),
+            (QT_TRANSLATE_NOOP("Orientation", "A"), QT_TRANSLATE_NOOP("Orientation", "P")),
+            (QT_TRANSLATE_NOOP("Orientation", "B"), QT_TRANSLATE_NOOP("Orientation", "H")))
 # A patient axis contributes its letter when it weighs at least this much in the direction (oblique).
 _LETTER_WEIGHT = 0.25
 

@@ -11,6 +11,7 @@ from enum import Enum
 
 import numpy as np
 
+from resources.translations import QT_TRANSLATE_NOOP
 from viewer.windowing import WindowLevel
 
 # Automatic window: the central part of the histogram, so that air around the patient and metal do not
@@ -20,7 +21,7 @@ AUTO_PERCENTILES = (0.5, 99.5)
 
 @dataclass(frozen=True, slots=True)
 class CtPreset:
-    name: str  # French, shown in menus
+    name: str  # French, marked for translation, shown in menus
     center: float
     width: float
     key: str | None  # keyboard key, None for menu only
@@ -35,14 +36,15 @@ class CtPreset:
 
 
 CT_PRESETS: tuple[CtPreset, ...] = (
-    CtPreset("Cerveau", 40, 80, "3"),
-    CtPreset("Sous-dural", 75, 215, "4"),
-    CtPreset("AVC", 40, 40, "5"),
-    CtPreset("Poumon", -600, 1500, "6"),
-    CtPreset("Médiastin", 50, 350, "7"),
-    CtPreset("Os", 400, 1800, "8"),
-    CtPreset("Abdomen", 40, 400, "9"),
-    CtPreset("Foie", 30, 150, None),  # eight presets for seven keys: the liver is in the menu only
+    CtPreset(QT_TRANSLATE_NOOP("CtPreset", "Cerveau"), 40, 80, "3"),
+    CtPreset(QT_TRANSLATE_NOOP("CtPreset", "Sous-dural"), 75, 215, "4"),
+    CtPreset(QT_TRANSLATE_NOOP("CtPreset", "AVC"), 40, 40, "5"),
+    CtPreset(QT_TRANSLATE_NOOP("CtPreset", "Poumon"), -600, 1500, "6"),
+    CtPreset(QT_TRANSLATE_NOOP("CtPreset", "Médiastin"), 50, 350, "7"),
+    CtPreset(QT_TRANSLATE_NOOP("CtPreset", "Os"), 400, 1800, "8"),
+    CtPreset(QT_TRANSLATE_NOOP("CtPreset", "Abdomen"), 40, 400, "9"),
+    # eight presets for seven keys: the liver is in the menu only
+    CtPreset(QT_TRANSLATE_NOOP("CtPreset", "Foie"), 30, 150, None),
 )
 
 
@@ -89,7 +91,7 @@ class VolumePreset:
     ``opacity``: (value, opacity 0-1) points; ``colour``: (value, r, g, b 0-1) points; piecewise linear.
     """
 
-    name: str
+    name: str  # French, marked for translation
     opacity: tuple[tuple[float, float], ...]
     colour: tuple[tuple[float, float, float, float], ...]
     shade: bool = True
@@ -98,14 +100,18 @@ class VolumePreset:
 # The usual CT presets of 3D viewers (3D Slicer's "CT-Bone", "CT-Soft-Tissue", "CT-AAA", "CT-Skin"),
 # simplified to a few points each.
 VOLUME_PRESETS: tuple[VolumePreset, ...] = (
-    VolumePreset("Os", ((-1000, 0.0), (150, 0.0), (300, 0.35), (1500, 0.85)),
+    VolumePreset(QT_TRANSLATE_NOOP("VolumePreset", "Os"),
+                 ((-1000, 0.0), (150, 0.0), (300, 0.35), (1500, 0.85)),
                  ((-1000, 0.0, 0.0, 0.0), (150, 0.55, 0.25, 0.15), (300, 0.95, 0.85, 0.7),
                   (1500, 1.0, 1.0, 0.95))),
-    VolumePreset("Tissus mous", ((-1000, 0.0), (-200, 0.0), (0, 0.08), (100, 0.25), (500, 0.6)),
+    VolumePreset(QT_TRANSLATE_NOOP("VolumePreset", "Tissus mous"),
+                 ((-1000, 0.0), (-200, 0.0), (0, 0.08), (100, 0.25), (500, 0.6)),
                  ((-1000, 0.0, 0.0, 0.0), (-200, 0.6, 0.3, 0.2), (0, 0.85, 0.5, 0.4), (500, 1.0, 0.95, 0.9))),
-    VolumePreset("Vaisseaux (injecté)", ((-1000, 0.0), (120, 0.0), (200, 0.5), (600, 0.8)),
+    VolumePreset(QT_TRANSLATE_NOOP("VolumePreset", "Vaisseaux (injecté)"),
+                 ((-1000, 0.0), (120, 0.0), (200, 0.5), (600, 0.8)),
                  ((-1000, 0.0, 0.0, 0.0), (120, 0.6, 0.05, 0.05), (250, 0.95, 0.3, 0.25),
                   (600, 1.0, 0.95, 0.9))),
-    VolumePreset("Peau", ((-1000, 0.0), (-500, 0.0), (-300, 0.5), (500, 0.6)),
+    VolumePreset(QT_TRANSLATE_NOOP("VolumePreset", "Peau"),
+                 ((-1000, 0.0), (-500, 0.0), (-300, 0.5), (500, 0.6)),
                  ((-1000, 0.0, 0.0, 0.0), (-500, 0.75, 0.55, 0.45), (500, 0.95, 0.8, 0.7))),
 )

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from resources.translations import QT_TRANSLATE_NOOP
 from viewer.codecs import Lossy
 from viewer.geometry import Geometry, SeriesPlan, SeriesWarning, Slice, WarningKind, plan_series
 from viewer.headers import FrameInfo, ImageFile, PixelSpacing, VoiLut, Window
@@ -253,7 +254,9 @@ class Series:
         if failed:
             self._add_warning(SeriesWarning(
                 WarningKind.DECODE_FAILED,
-                f"{len(failed)} coupe(s) sur {len(self._state)} n'ont pas pu être décodées "
-                f"(affichées vides) : {', '.join(str(k + 1) for k in failed[:10])}"
-                f"{'...' if len(failed) > 10 else ''}.",
+                QT_TRANSLATE_NOOP("SeriesWarning", "{count} coupe(s) sur {total} n'ont pas pu être décodées "
+                                  "(affichées vides) : {slices}.")
+                .format(count=len(failed), total=len(self._state),
+                        slices=", ".join(str(k + 1) for k in failed[:10]) + ("..." if len(failed) > 10
+                                                                                else "")),
             ))

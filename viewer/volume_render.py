@@ -26,6 +26,7 @@ from vtkmodules.vtkRenderingCore import (
 )
 from vtkmodules.vtkRenderingVolume import vtkFixedPointVolumeRayCastMapper
 
+from resources.translations import QT_TRANSLATE_NOOP
 from viewer.presets import VOLUME_PRESETS, VolumePreset
 from viewer.series import Series
 
@@ -59,11 +60,13 @@ class VolumeScene:
         geometry = series.geometry
         if geometry is None or series.is_colour or series.shape[0] < 2 or not series.complete:
             raise NotRenderable("not a complete greyscale stack with a geometry",
-                                "il faut une pile complète de coupes en niveaux de gris")
+                                QT_TRANSLATE_NOOP("NotRenderable",
+                                                  "il faut une pile complète de coupes en niveaux de gris"))
         matrix = geometry.index_to_patient()  # (j, i, k, 1) -> patient
         spacing = np.linalg.norm(matrix[:3, :3], axis=0)
         if np.any(spacing == 0):
-            raise NotRenderable("slices share one position", "les coupes ont toutes la même position")
+            raise NotRenderable("slices share one position",
+                                QT_TRANSLATE_NOOP("NotRenderable", "les coupes ont toutes la même position"))
         volume = series.volume
         image = vtkImageData()
         image.SetDimensions(volume.shape[2], volume.shape[1], volume.shape[0])

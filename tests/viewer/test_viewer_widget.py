@@ -207,7 +207,7 @@ def test_broken_files_get_a_french_message_and_the_rest_opens(qtbot, viewer: Vie
     assert len(viewer.series()) == 1 and viewer.series()[0].loaded_count >= 6
     assert problems and any("corrupt.dcm" in p for p in problems[0])
     assert any("truncated.dcm" in p and "tronqué" in p for p in problems[0])
-    assert viewer.messages.isVisible() and "fichier(s) non affiché(s)" in viewer.messages.text()
+    assert viewer.messages.isVisible() and "2 fichiers non affichés" in viewer.messages.text()
     viewer.grab().save(str(artifacts_dir / "viewer_problems.png"))
 
 

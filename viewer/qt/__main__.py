@@ -13,20 +13,25 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m viewer.qt", description="Visionneuse DICOM seule.")
     parser.add_argument("paths", nargs="+", help="fichiers ou dossiers DICOM")
-    parser.add_argument("--patient", default="Patient non identifié", help="bandeau d'identité affiché")
+    parser.add_argument("--patient", default="",
+                        help="bandeau d'identité affiché (défaut : patient non identifié)")
+    parser.add_argument("--language", choices=("fr", "en"), default="fr", help="langue de l'interface")
     args = parser.parse_args(argv)
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
+    from resources.translations import qt as language
     from viewer.loader import StudyLoader
     from viewer.qt.viewer_widget import ViewerWidget
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    language.install(app, args.language)
     loader = StudyLoader(2, warm=True)
     widget = ViewerWidget(loader)
-    widget.setWindowTitle("Visionneuse — téléradiologie")
+    widget.setWindowTitle(QCoreApplication.translate("ViewerMain", "Visionneuse — téléradiologie"))
     widget.resize(1400, 900)
     widget.show()
-    widget.open_study(args.paths, args.patient)
+    widget.open_study(args.paths, args.patient)  # an empty banner reads « Patient non identifié »
     try:
         return app.exec()
     finally:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QLocale, QMimeData, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMimeData, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,6 +37,7 @@ from viewer.mpr import NotAVolume, ObliqueSeries, ReformatSeries, SlabMode, rota
 from viewer.plane import intersection_segment
 from viewer.presets import CT_PRESETS
 from viewer.problems import FileProblem
+from viewer.qt import texts
 from viewer.qt.viewport import MIME_SERIES, Tool, Viewport
 from viewer.series import Series
 from viewer.slice_view import SliceView
@@ -47,19 +48,19 @@ THUMBNAIL = 96
 # Planes whose normals are this close to parallel scroll together (cosine).
 SYNC_PARALLEL = 0.95
 
-_TOOLS = (  # tool, label, shortcut
-    (Tool.SCROLL, "Défilement", "D"),
-    (Tool.WINDOW, "Fenêtrage", "W"),
-    (Tool.ZOOM, "Zoom", "Z"),
-    (Tool.PAN, "Déplacement", "P"),
-    (Tool.LENGTH, "Longueur", "L"),
-    (Tool.ANGLE, "Angle", "A"),
-    (Tool.COBB, "Cobb", "C"),
-    (Tool.ELLIPSE, "Ellipse", "E"),
-    (Tool.RECTANGLE, "Rectangle", "T"),
-    (Tool.FREEHAND, "Main levée", "O"),
-    (Tool.CROSSHAIR, "Réticule", "X"),
-    (Tool.MAGNIFIER, "Loupe", "G"),
+_TOOLS = (  # tool, label (translated where shown), shortcut (the same in every language)
+    (Tool.SCROLL, QT_TRANSLATE_NOOP("ViewerWidget", "Défilement"), "D"),
+    (Tool.WINDOW, QT_TRANSLATE_NOOP("ViewerWidget", "Fenêtrage"), "W"),
+    (Tool.ZOOM, QT_TRANSLATE_NOOP("ViewerWidget", "Zoom"), "Z"),
+    (Tool.PAN, QT_TRANSLATE_NOOP("ViewerWidget", "Déplacement"), "P"),
+    (Tool.LENGTH, QT_TRANSLATE_NOOP("ViewerWidget", "Longueur"), "L"),
+    (Tool.ANGLE, QT_TRANSLATE_NOOP("ViewerWidget", "Angle"), "A"),
+    (Tool.COBB, QT_TRANSLATE_NOOP("ViewerWidget", "Cobb"), "C"),
+    (Tool.ELLIPSE, QT_TRANSLATE_NOOP("ViewerWidget", "Ellipse"), "E"),
+    (Tool.RECTANGLE, QT_TRANSLATE_NOOP("ViewerWidget", "Rectangle"), "T"),
+    (Tool.FREEHAND, QT_TRANSLATE_NOOP("ViewerWidget", "Main levée"), "O"),
+    (Tool.CROSSHAIR, QT_TRANSLATE_NOOP("ViewerWidget", "Réticule"), "X"),
+    (Tool.MAGNIFIER, QT_TRANSLATE_NOOP("ViewerWidget", "Loupe"), "G"),
 )
 
 
@@ -169,8 +170,8 @@ class ViewerWidget(QWidget):
         self._active = self.viewports[0]
         self._rows, self._columns = 1, 1
 
-        self.toolbar = QToolBar("Outils de lecture", self)
-        self.display_bar = QToolBar("Affichage", self)
+        self.toolbar = QToolBar(self.tr("Outils de lecture"), self)
+        self.display_bar = QToolBar(self.tr("Affichage"), self)
         self.messages = QLabel(self)
         self.messages.setWordWrap(True)
         self.messages.setStyleSheet("QLabel { background: #5a3a00; color: #ffe9b0; padding: 4px; }")
@@ -373,68 +374,77 @@ class ViewerWidget(QWidget):
         self._tool_actions: dict[Tool, QAction] = {}
         group = QActionGroup(self)
         group.setExclusive(True)
-        for tool, label, key in _TOOLS:
-            action = self._action(label, f"Outil : {label.lower()}", lambda t=tool: self.set_tool(t), key,
-                                  checkable=True)
+        for tool, name, key in _TOOLS:
+            label = QCoreApplication.translate("ViewerWidget", name)
+            action = self._action(label, self.tr("Outil : {tool}").format(tool=label.lower()),
+                                  lambda t=tool: self.set_tool(t), key, checkable=True)
             group.addAction(action)
             self._tool_actions[tool] = action
         add = functools.partial(self._action, bar=self.display_bar)
         presets = QToolButton(self)
-        presets.setText("Fenêtres")
-        presets.setToolTip("Préréglages de fenêtre (0 auto, 1-2 en-tête DICOM, 3-9 scanner)")
+        presets.setText(self.tr("Fenêtres"))
+        presets.setToolTip(self.tr("Préréglages de fenêtre (0 auto, 1-2 en-tête DICOM, 3-9 scanner)"))
         presets.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(presets)
-        headers = (("0", "Automatique (0)"), ("1", "En-tête DICOM 1 (1)"), ("2", "En-tête DICOM 2 (2)"))
+        headers = (("0", self.tr("Automatique (0)")), ("1", self.tr("En-tête DICOM 1 (1)")),
+                   ("2", self.tr("En-tête DICOM 2 (2)")))
         for key, label in headers:
             menu.addAction(label, lambda k=key: self._active.apply_preset_key(k))
         menu.addSeparator()
         for preset in CT_PRESETS:
-            menu.addAction(preset.label(), lambda p=preset: self._apply_ct_preset(p.center, p.width))
+            menu.addAction(texts.ct_preset_label(preset),
+                           lambda p=preset: self._apply_ct_preset(p.center, p.width))
         presets.setMenu(menu)
         self.display_bar.addWidget(presets)
-        add("Inverser", "Inverser les niveaux de gris (I)", lambda: self._on_view("toggle_invert"))
-        add("↻", "Rotation horaire (R ; Maj+R antihoraire)", lambda: self._on_view("rotate"))
-        add("⇆", "Miroir horizontal (H)", lambda: self._on_view("flip_horizontal"))
-        add("⇅", "Miroir vertical (V)", lambda: self._on_view("flip_vertical"))
-        add("Ajuster", "Ajuster à la fenêtre (F)", lambda: self._active.fit())
-        add("1:1", "Un pixel de l'image par pixel de l'écran (N)", self._one_to_one)
-        add("Réinit.", "Réinitialiser la vue", self._reset_view)
-        add("Ciné", "Lecture ciné (Espace)", lambda: self._active.toggle_cine())
+        # keys the actions do not own (the viewports handle them) are named in the tooltips; an
+        # action's own shortcut is added to its tooltip by _action
+        add(self.tr("Inverser"), self.tr("Inverser les niveaux de gris (I)"),
+            lambda: self._on_view("toggle_invert"))
+        add("↻", self.tr("Rotation horaire (R ; Maj+R antihoraire)"), lambda: self._on_view("rotate"))
+        add("⇆", self.tr("Miroir horizontal (H)"), lambda: self._on_view("flip_horizontal"))
+        add("⇅", self.tr("Miroir vertical (V)"), lambda: self._on_view("flip_vertical"))
+        add(self.tr("Ajuster"), self.tr("Ajuster à la fenêtre (F)"), lambda: self._active.fit())
+        add("1:1", self.tr("Un pixel de l'image par pixel de l'écran (N)"), self._one_to_one)
+        add(self.tr("Réinit."), self.tr("Réinitialiser la vue"), self._reset_view)
+        add(self.tr("Ciné"), self.tr("Lecture ciné (Espace)"), lambda: self._active.toggle_cine())
         self.display_bar.addSeparator()
-        add("1×1", "Disposition 1×1", lambda: self.set_layout(1, 1))
-        add("1×2", "Disposition 1×2", lambda: self.set_layout(1, 2))
-        add("2×2", "Disposition 2×2", lambda: self.set_layout(2, 2))
-        self.sync_action = add("Synchro", "Défilement synchronisé des séries du même repère (Y)",
-                                        lambda: None, "Y", checkable=True)
+        for rows, columns in ((1, 1), (1, 2), (2, 2)):
+            layout = f"{rows}×{columns}"
+            add(layout, self.tr("Disposition {layout}").format(layout=layout),
+                lambda r=rows, c=columns: self.set_layout(r, c))
+        self.sync_action = add(self.tr("Synchro"),
+                               self.tr("Défilement synchronisé des séries du même repère"),
+                               lambda: None, "Y", checkable=True)
         self.sync_action.setChecked(True)
         self.display_bar.addSeparator()
-        self.mpr_action = add("MPR", "Reconstructions multiplanaires axiale, coronale, "
-                                       "sagittale (M)", self.toggle_mpr, "M", checkable=True)
-        self.volume_action = add("3D", "Rendu volumique 3D dans la quatrième vue des reconstructions (K)",
+        self.mpr_action = add("MPR", self.tr("Reconstructions multiplanaires axiale, coronale, sagittale"),
+                              self.toggle_mpr, "M", checkable=True)
+        self.volume_action = add("3D",
+                                 self.tr("Rendu volumique 3D dans la quatrième vue des reconstructions"),
                                  self.toggle_3d, "K", checkable=True)
         self.slab_mode = QComboBox(self)
-        self.slab_mode.setToolTip("Mode de coupe épaisse des reconstructions")
+        self.slab_mode.setToolTip(self.tr("Mode de coupe épaisse des reconstructions"))
         for mode in SlabMode:
-            self.slab_mode.addItem(mode.value, mode)
+            self.slab_mode.addItem(texts.slab_text(mode), mode)
         self.slab_thickness = QDoubleSpinBox(self)
-        self.slab_thickness.setToolTip("Épaisseur de la coupe épaisse (mm)")
+        self.slab_thickness.setToolTip(self.tr("Épaisseur de la coupe épaisse (mm)"))
         self.slab_thickness.setRange(0.0, 100.0)
         self.slab_thickness.setSingleStep(1.0)
         self.slab_thickness.setValue(10.0)
         self.slab_thickness.setSuffix(" mm")
         self.slab_thickness.setDecimals(1)
-        french = QLocale(QLocale.Language.French, QLocale.Country.France)  # "10,0 mm", whatever the system
-        self.slab_thickness.setLocale(french)
+        numbers = texts.number_locale()  # "10,0 mm" in French, whatever the system
+        self.slab_thickness.setLocale(numbers)
         self.slab_mode.currentIndexChanged.connect(lambda _: self._apply_slab())
         self.slab_thickness.valueChanged.connect(lambda _: self._apply_slab())
         self.oblique_angle = QDoubleSpinBox(self)
-        self.oblique_angle.setToolTip("MPR oblique : rotation des plans coronal et sagittal autour de "
-                                      "l'axe de l'axial, au centre du réticule (°)")
+        self.oblique_angle.setToolTip(self.tr("MPR oblique : rotation des plans coronal et sagittal autour "
+                                              "de l'axe de l'axial, au centre du réticule (°)"))
         self.oblique_angle.setRange(-90.0, 90.0)
         self.oblique_angle.setDecimals(0)
         self.oblique_angle.setSingleStep(5.0)
         self.oblique_angle.setSuffix(" °")
-        self.oblique_angle.setLocale(french)
+        self.oblique_angle.setLocale(numbers)
         self.oblique_angle.valueChanged.connect(lambda _: self._apply_oblique())
         self.display_bar.addWidget(self.oblique_angle)
         self.display_bar.addWidget(self.slab_mode)
@@ -538,16 +548,18 @@ class ViewerWidget(QWidget):
         if isinstance(source, ReformatSeries):
             source = source.source
         if source is None:
-            self._show_mpr_refusal("Aucune série affichée.")
+            self._show_mpr_refusal(self.tr("Aucune série affichée."))
             return False
         if not source.complete:
-            self._show_mpr_refusal("La série est encore en cours de chargement : MPR disponible à la fin.")
+            self._show_mpr_refusal(
+                self.tr("La série est encore en cours de chargement : MPR disponible à la fin."))
             return False
         try:
             stacks = ReformatSeries.three(source)
         except NotAVolume as exc:
             log.info("no MPR: %s", exc)
-            self._show_mpr_refusal(f"Reconstruction impossible : {exc.message_fr}.")
+            self._show_mpr_refusal(self.tr("Reconstruction impossible : {reason}.").format(
+                reason=texts.reason_text(exc.message_fr)))
             return False
         self._mpr_series, self._mpr_stacks, self._mpr_straight = source, stacks, list(stacks)
         window = self._active.view.state.window if self._active.view is not None else None
@@ -555,10 +567,10 @@ class ViewerWidget(QWidget):
             view = self._slice_view(stack)
             if window is not None:
                 view.apply_window(window)
-            viewport.title = stack.name.capitalize()
+            viewport.title = texts.plane_title(stack.name)
             viewport.set_view(view, self._banner)
-        notes = [w.message for w in source.warnings]
-        self.mpr_info.setText("\n\n".join([source.label, *notes]) if notes else source.label)
+        notes = [texts.warning_text(w.message) for w in source.warnings]
+        self.mpr_info.setText("\n\n".join([texts.series_label(source), *notes]))
         self.pages.setCurrentWidget(self._mpr_page)
         self._apply_slab()
         self.set_crosshair(stacks[0].grid.centre())
@@ -571,7 +583,8 @@ class ViewerWidget(QWidget):
         return True
 
     def _show_mpr_refusal(self, text: str) -> None:
-        self._warnings = [w for w in self._warnings if not w.startswith("MPR")] + [f"MPR : {text}"]
+        self._warnings = [w for w in self._warnings if not w.startswith("MPR")]
+        self._warnings.append(self.tr("MPR : {message}").format(message=text))
         self._update_messages()
         self.mpr_action.setChecked(False)
 
@@ -678,14 +691,14 @@ class ViewerWidget(QWidget):
             plane = stack.plane(0)
             stacks.append(ObliqueSeries(source, rotated_about(plane.row_direction, axis, angle),
                                         rotated_about(plane.column_direction, axis, angle),
-                                        f"{stack.name} oblique {angle:g}°".replace(".", ",")))
+                                        texts.oblique_name(stack.name, angle)))
         self._mpr_stacks = stacks
         for viewport, stack in zip(self.mpr_viewports[1:], stacks[1:], strict=True):
             window = viewport.view.state.window if viewport.view is not None else None
             view = self._slice_view(stack)
             if window is not None:
                 view.apply_window(window)
-            viewport.title = stack.name.capitalize()
+            viewport.title = texts.plane_title(stack.name)
             viewport.set_view(view, self._banner)
         self._apply_slab()
         if self._crosshair is not None:
@@ -720,14 +733,16 @@ class ViewerWidget(QWidget):
             self._preview = None
         number = len(self._series)
         self._series.append(series)
-        item = QListWidgetItem(series.label)
+        label = texts.series_label(series)
+        item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, number)
-        item.setToolTip(f"{series.label}\n{series.modality}, {series.shape[0]} image(s)\n"
-                        "Double-clic ou glisser vers une vue pour l'afficher.")
+        item.setToolTip(self.tr("{series}\n{modality}, %n image(s)\n"
+                                "Double-clic ou glisser vers une vue pour l'afficher.", "", series.shape[0])
+                        .format(series=label, modality=series.modality))
         item.setSizeHint(QSize(THUMBNAIL + 30, THUMBNAIL + 44))
         self.thumbnails.addItem(item)
         for warning in series.warnings:
-            self._warnings.append(f"{series.label} : {warning.message}")
+            self._warnings.append(texts.labelled(label, texts.warning_text(warning.message)))
         self._update_messages()
         self._fill_empty_viewports()
 
@@ -747,7 +762,7 @@ class ViewerWidget(QWidget):
         self._set_thumbnail(series)
         known = set(self._warnings)
         for warning in series.warnings:  # failures found while decoding
-            text = f"{series.label} : {warning.message}"
+            text = texts.labelled(texts.series_label(series), texts.warning_text(warning.message))
             if text not in known:
                 self._warnings.append(text)
         self._update_messages()
@@ -755,7 +770,7 @@ class ViewerWidget(QWidget):
     def _on_problem(self, token: int, problem: FileProblem) -> None:
         if token != self._token:
             return
-        self._problems.append(problem.user_text())
+        self._problems.append(texts.problem_text(problem))
         self._update_messages()
 
     def _on_finished(self, token: int, study: StudyLoad) -> None:
@@ -794,13 +809,14 @@ class ViewerWidget(QWidget):
     def _update_messages(self) -> None:
         lines = []
         if self._problems:
-            lines.append(f"{len(self._problems)} fichier(s) non affiché(s) :")
+            lines.append(self.tr("%n fichier(s) non affiché(s) :", "", len(self._problems)))
             lines.extend(f"  • {text}" for text in self._problems[:4])
             if len(self._problems) > 4:
-                lines.append(f"  … et {len(self._problems) - 4} autre(s) (voir l'infobulle)")
+                lines.append(self.tr("  … et %n autre(s) (voir l'infobulle)", "", len(self._problems) - 4))
         lines.extend(f"⚠ {text}" for text in self._warnings[:4])
         if len(self._warnings) > 4:
-            lines.append(f"⚠ … et {len(self._warnings) - 4} autre(s) avertissement(s) (voir l'infobulle)")
+            lines.append(self.tr("⚠ … et %n autre(s) avertissement(s) (voir l'infobulle)", "",
+                                 len(self._warnings) - 4))
         self.messages.setText("\n".join(lines))
         self.messages.setToolTip("\n".join(self._problems + self._warnings))
         self.messages.setVisible(bool(lines))

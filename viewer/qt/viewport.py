@@ -19,7 +19,7 @@ from enum import Enum
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -40,6 +40,7 @@ from viewer.headers import SpacingSource
 from viewer.measure import MeasureKind, Measurement, measure
 from viewer.plane import PlaneGeometry, orientation_letters
 from viewer.presets import PresetKind, preset_for_key
+from viewer.qt import texts
 from viewer.slice_view import SliceView, ViewState
 
 log = logging.getLogger(__name__)
@@ -245,7 +246,7 @@ class Viewport(QWidget):
         try:
             painter.fillRect(self.rect(), Qt.GlobalColor.black)
             if self.view is None:
-                self._text_centre(painter, "Glissez une série ici")
+                self._text_centre(painter, self.tr("Glissez une série ici"))
             else:
                 self._paint_view(painter)
             self._paint_banner(painter)
@@ -264,7 +265,7 @@ class Viewport(QWidget):
         image = self._image()
         if image is None:
             failed = getattr(view.series, "is_failed", lambda _: False)(view.state.index)
-            self._text_centre(painter, "image illisible" if failed else "chargement…",
+            self._text_centre(painter, self.tr("image illisible") if failed else self.tr("chargement…"),
                               RED if failed else WHITE)
         else:
             left, top, width, height = view.display_rect(self._size())
@@ -318,13 +319,52 @@ class Viewport(QWidget):
         self._font(painter, size=12)
         self._shadowed(painter, QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, text, colour)
 
+    def banner_lines(self) -> list[str]:
+        """The identity line (and the study date) painted top left."""
+        lines = [self.banner or self.tr("Patient non identifié")]
+        series = self.series
+        if series is not None and getattr(series, "study_date", ""):
+            lines.append(self.tr("Examen du {date}").format(date=series.study_date))
+        return lines
+
+    def corner_texts(self) -> dict[str, list[str]]:
+        """The lines painted in the corners of the image ("top_right", "bottom_left", "bottom_right";
+        "lossy" for the red warning), in the interface language; empty without a view."""
+        view = self.view
+        if view is None:
+            return {}
+        series, state = view.series, view.state
+        top_right = [t for t in (self.title, texts.series_label(series)) if t]
+        top_right.append(self.tr("Image {number}/{count}").format(number=state.index + 1,
+                                                                  count=series.shape[0]))
+        position = getattr(series, "position_along_normal", lambda _: None)(state.index)
+        thickness = getattr(series, "slice_thickness", lambda _: None)(state.index)
+        place = []
+        if position is not None:
+            place.append(self.tr("Pos. {position} mm").format(position=texts.number(position)))
+        if thickness:
+            place.append(self.tr("Ép. {thickness} mm").format(thickness=texts.number(thickness)))
+        if place:
+            top_right.append(" — ".join(place))
+        bottom_left = []
+        if not series.is_colour:
+            if state.use_voi_lut:
+                window = self.tr("Fenêtre LUT VOI")
+            else:
+                window = self.tr("Fenêtre C {centre} / L {width}").format(
+                    centre=texts.number(state.window.center, 0), width=texts.number(state.window.width, 0))
+            bottom_left.append(window + (self.tr(" — inversé") if state.invert else ""))
+        bottom_left.append(self.tr("Zoom {percent} %").format(percent=f"{state.zoom * 100:.0f}"))
+        if self._cine.isActive():
+            bottom_left.append(self.tr("Ciné {rate} im/s").format(rate=CINE_FPS))
+        lossy = [self.tr("Image compressée avec perte")] if getattr(series, "lossy", False) else []
+        return {"top_right": top_right, "bottom_left": bottom_left,
+                "bottom_right": [self._probe] if self._probe else [], "lossy": lossy}
+
     def _paint_banner(self, painter: QPainter) -> None:
         """Patient identity, always, whatever is (or is not yet) displayed."""
         self._font(painter, bold=True)
-        lines = [self.banner or "Patient non identifié"]
-        series = self.series
-        if series is not None and getattr(series, "study_date", ""):
-            lines.append(f"Examen du {series.study_date}")
+        lines = self.banner_lines()
         rect = QRectF(6, 4, self.width() - 12, 40)
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         size = 10
@@ -337,64 +377,53 @@ class Viewport(QWidget):
             self._shadowed(painter, rect.translated(0, 16), flags, lines[1])
 
     def _paint_corners(self, painter: QPainter) -> None:
-        view = self.view
-        assert view is not None
-        series, state = view.series, view.state
+        corners = self.corner_texts()
         self._font(painter)
         w, h = self.width(), self.height()
         right = Qt.AlignmentFlag.AlignRight
-        top_right = [t for t in (self.title, series.label) if t]
-        top_right.append(f"Image {state.index + 1}/{series.shape[0]}")
-        position = getattr(series, "position_along_normal", lambda _: None)(state.index)
-        thickness = getattr(series, "slice_thickness", lambda _: None)(state.index)
-        place = []
-        if position is not None:
-            place.append(f"Pos. {_num(position)} mm")
-        if thickness:
-            place.append(f"Ép. {_num(thickness)} mm")
-        if place:
-            top_right.append(" — ".join(place))
         # below the patient line, which keeps the whole width so that it is never hidden
         self._shadowed(painter, QRectF(6, 22, w - 12, 80), right | Qt.AlignmentFlag.AlignTop,
-                       "\n".join(top_right))
-        bottom_left = []
-        if not series.is_colour:
-            window = "LUT VOI" if state.use_voi_lut else f"C {_num(state.window.center, 0)} / " \
-                                                          f"L {_num(state.window.width, 0)}"
-            bottom_left.append(f"Fenêtre {window}{' — inversé' if state.invert else ''}")
-        bottom_left.append(f"Zoom {state.zoom * 100:.0f} %")
-        if self._cine.isActive():
-            bottom_left.append(f"Ciné {CINE_FPS} im/s")
+                       "\n".join(corners["top_right"]))
         self._shadowed(painter, QRectF(6, h - 64, w - 12, 60),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, "\n".join(bottom_left))
-        bottom_right = [self._probe] if self._probe else []
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                       "\n".join(corners["bottom_left"]))
         self._shadowed(painter, QRectF(6, h - 64, w - 12, 42), right | Qt.AlignmentFlag.AlignBottom,
-                       "\n".join(bottom_right))
-        if getattr(series, "lossy", False):
+                       "\n".join(corners["bottom_right"]))
+        if corners["lossy"]:
             self._font(painter, bold=True)
             self._shadowed(painter, QRectF(6, h - 22, w - 12, 18), right | Qt.AlignmentFlag.AlignBottom,
-                           "Image compressée avec perte", RED)
+                           corners["lossy"][0], RED)
 
-    def _paint_orientation(self, painter: QPainter) -> None:
+    def orientation_marks(self) -> dict[str, str]:
+        """The patient directions at the "right", "left", "top" and "bottom" edges of the image, in the
+        interface language (« G », « HP »); empty without a view or for a projection image."""
         view = self.view
-        assert view is not None
+        if view is None:
+            return {}
         plane = view.series.plane(view.state.index)
         if not plane.spatial:
-            return
-        self._font(painter, bold=True, size=12)
-        w, h = self.width(), self.height()
+            return {}
 
         def letters(dx: float, dy: float) -> str:
             column, row = view.screen_direction(dx, dy)
             direction = (column * plane.column_mm * np.asarray(plane.row_direction)
                          + row * plane.row_mm * np.asarray(plane.column_direction))
-            return orientation_letters(direction)
+            return texts.orientation_text(orientation_letters(direction))
 
+        return {"right": letters(1, 0), "left": letters(-1, 0), "top": letters(0, -1),
+                "bottom": letters(0, 1)}
+
+    def _paint_orientation(self, painter: QPainter) -> None:
+        marks = self.orientation_marks()
+        if not marks:
+            return
+        self._font(painter, bold=True, size=12)
+        w, h = self.width(), self.height()
         centre = Qt.AlignmentFlag.AlignCenter
-        self._shadowed(painter, QRectF(w - 40, h / 2 - 12, 34, 24), centre, letters(1, 0), CYAN)
-        self._shadowed(painter, QRectF(6, h / 2 - 12, 34, 24), centre, letters(-1, 0), CYAN)
-        self._shadowed(painter, QRectF(w / 2 - 20, 88, 40, 20), centre, letters(0, -1), CYAN)  # under text
-        self._shadowed(painter, QRectF(w / 2 - 20, h - 44, 40, 20), centre, letters(0, 1), CYAN)
+        self._shadowed(painter, QRectF(w - 40, h / 2 - 12, 34, 24), centre, marks["right"], CYAN)
+        self._shadowed(painter, QRectF(6, h / 2 - 12, 34, 24), centre, marks["left"], CYAN)
+        self._shadowed(painter, QRectF(w / 2 - 20, 88, 40, 20), centre, marks["top"], CYAN)  # under text
+        self._shadowed(painter, QRectF(w / 2 - 20, h - 44, 40, 20), centre, marks["bottom"], CYAN)
 
     def mm_per_display_pixel(self) -> float | None:
         """Millimetres per screen pixel along the horizontal, None without calibration."""
@@ -492,7 +521,7 @@ class Viewport(QWidget):
                     start = min(pts, key=lambda q: q.x())
                     rect = QRectF(start.x() - 186, start.y() - 8, 180, 60)
                     flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-                self._shadowed(painter, rect, flags, drawn.measurement.short_text(), colour)
+                self._shadowed(painter, rect, flags, texts.measurement_label(drawn.measurement), colour)
 
     def _paint_shape(self, painter: QPainter, kind: MeasureKind, pts: list[QPointF]) -> None:
         if len(pts) < 2:
@@ -523,7 +552,11 @@ class Viewport(QWidget):
             if series.is_colour or not series.is_loaded(drawn.index):
                 return None
             values = series.rescaled_slice(drawn.index)
-        unit = "UH" if series.modality == "CT" else "(valeur)"
+        # the model keeps the French unit (the report is French); the label drawn translates it
+        if series.modality == "CT":
+            unit = QT_TRANSLATE_NOOP("Unit", "UH")
+        else:
+            unit = QT_TRANSLATE_NOOP("Unit", "(valeur)")
         calibrated = getattr(series.spacing, "source", None) is not SpacingSource.NONE
         try:
             return measure(drawn.kind, drawn.points, series.plane(drawn.index), series.where(drawn.index),
@@ -776,12 +809,14 @@ class Viewport(QWidget):
             return
         stored = series.volume[index][r, c]
         if series.is_colour:
-            self._probe = f"({c}, {r}) : RVB {tuple(int(v) for v in stored)}"
+            self._probe = self.tr("({column}, {row}) : RVB {rgb}").format(
+                column=c, row=r, rgb=tuple(int(v) for v in stored))
             return
         slope, intercept = series.rescale(index)
         value = float(stored) * slope + intercept
-        unit = " UH" if series.modality == "CT" else ""
-        self._probe = f"({c}, {r}) : {_num(value, 0 if slope == 1 else 1)}{unit}"
+        unit = f" {texts.unit_text('UH')}" if series.modality == "CT" else ""
+        self._probe = self.tr("({column}, {row}) : {value}").format(
+            column=c, row=r, value=texts.number(value, 0 if slope == 1 else 1) + unit)
 
     def leaveEvent(self, event: object) -> None:
         self._probe = ""
@@ -861,6 +896,3 @@ class Viewport(QWidget):
         self.activated.emit()
         self.seriesDropped.emit(number)
 
-
-def _num(value: float, decimals: int = 1) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")

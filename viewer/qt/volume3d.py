@@ -17,6 +17,7 @@ from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor 
 from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera  # noqa: E402
 
 from viewer.presets import VOLUME_PRESETS, VolumePreset  # noqa: E402
+from viewer.qt import texts  # noqa: E402
 from viewer.series import Series  # noqa: E402
 from viewer.volume_render import NotRenderable, VolumeScene, read_pixels  # noqa: E402
 
@@ -29,9 +30,9 @@ class VolumeView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.presets = QComboBox(self)
-        self.presets.setToolTip("Préréglage du rendu volumique")
+        self.presets.setToolTip(self.tr("Préréglage du rendu volumique"))
         for preset in VOLUME_PRESETS:
-            self.presets.addItem(preset.name)
+            self.presets.addItem(texts.volume_preset_name(preset))
         self.presets.currentIndexChanged.connect(lambda k: self.set_preset(VOLUME_PRESETS[k]))
         self.status = QLabel(self)
         self.vtk_widget = QVTKRenderWindowInteractor(self)
@@ -53,22 +54,26 @@ class VolumeView(QWidget):
         return self.scene.series
 
     def set_series(self, series: Series) -> bool:
-        """Render ``series``; False (with a French status) when it is not a greyscale 3D stack."""
+        """Render ``series``; False (with a status saying why) when it is not a greyscale 3D stack."""
         try:
             self.scene.set_series(series)
         except NotRenderable as exc:
             log.info("no 3D rendering: %s", exc)
-            self.status.setText(f"Rendu 3D impossible : {exc.message_fr}.")
+            self.status.setText(self.tr("Rendu 3D impossible : {reason}.").format(
+                reason=texts.reason_text(exc.message_fr)))
             return False
-        self.status.setText(f"{series.label} — {self.scene.preset.name}")
+        self._show_status(series, self.scene.preset)
         return True
 
     def set_preset(self, preset: VolumePreset, render: bool = True) -> None:
         self.scene.set_preset(preset)
         if self.series is not None:
-            self.status.setText(f"{self.series.label} — {preset.name}")
+            self._show_status(self.series, preset)
             if render:
                 self.render()
+
+    def _show_status(self, series: Series, preset: VolumePreset) -> None:
+        self.status.setText(f"{texts.series_label(series)} — {texts.volume_preset_name(preset)}")
 
     def anterior_view(self) -> None:
         self.scene.anterior_view()
