@@ -34,6 +34,7 @@ from keyring.compat import properties
 
 from auth.errors import AuthError
 from auth.secret import Secret
+from resources.translations import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -43,20 +44,25 @@ T = TypeVar("T")
 # Backends that hand the secret to the operating system's protected store. Matched on the exact class:
 # a subclass may change where the secret goes.
 _OS_BACKENDS: dict[str, str] = {
-    "keyring.backends.SecretService.Keyring": "Secret Service (trousseau GNOME, KeePassXC)",
-    "keyring.backends.libsecret.Keyring": "libsecret (trousseau GNOME)",
+    "keyring.backends.SecretService.Keyring": QT_TRANSLATE_NOOP(
+        "Auth", "Secret Service (trousseau GNOME, KeePassXC)"
+    ),
+    "keyring.backends.libsecret.Keyring": QT_TRANSLATE_NOOP("Auth", "libsecret (trousseau GNOME)"),
     "keyring.backends.kwallet.DBusKeyring": "KWallet",
     "keyring.backends.kwallet.DBusKeyringKWallet4": "KWallet 4",
-    "keyring.backends.macOS.Keyring": "Trousseau d'accès macOS",
-    "keyring.backends.Windows.WinVaultKeyring": "Gestionnaire d'identification Windows",
+    "keyring.backends.macOS.Keyring": QT_TRANSLATE_NOOP("Auth", "Trousseau d'accès macOS"),
+    "keyring.backends.Windows.WinVaultKeyring": QT_TRANSLATE_NOOP(
+        "Auth", "Gestionnaire d'identification Windows"
+    ),
 }
 
-_WHAT_TO_INSTALL = (
+_WHAT_TO_INSTALL = QT_TRANSLATE_NOOP(
+    "Auth",
     "Utilisez le trousseau sécurisé du système : sous Linux, GNOME Keyring ou KWallet "
     "(paquets « gnome-keyring » ou « kwalletmanager », service Secret Service sur D-Bus), déverrouillé "
     "dans votre session ; sous Windows, le Gestionnaire d'identification ; sous macOS, le Trousseau "
     "d'accès. Retirez aussi le paquet « keyrings.alt » ou la variable PYTHON_KEYRING_BACKEND s'ils "
-    "imposent un autre trousseau."
+    "imposent un autre trousseau.",
 )
 
 
@@ -120,25 +126,30 @@ def _refusal(backends: Iterable[KeyringBackend], configured: str) -> InsecureKey
     """Why none of ``backends`` is acceptable, in the words that fit the case."""
     paths = [_class_path(b) for b in backends]
     if any(p.startswith("keyrings.alt.") for p in paths):
-        why = (
-            "enregistre les secrets dans un fichier (en clair, ou chiffré par un simple mot de passe "
-            "stocké à côté) : quiconque copie ce fichier lirait les clés qui protègent les données des "
-            "patients."
+        refused = QT_TRANSLATE_NOOP(
+            "Auth",
+            "Le trousseau configuré ({backend}) enregistre les secrets dans un fichier (en clair, ou chiffré "
+            "par un simple mot de passe stocké à côté) : quiconque copie ce fichier lirait les clés qui "
+            "protègent les données des patients. Le poste refuse de l'utiliser pour ses clés et jetons. "
+            "{advice}",
         )
     elif all(p in ("keyring.backends.fail.Keyring", "keyring.backends.null.Keyring") for p in paths):
-        why = (
-            "n'est pas un vrai trousseau : aucun trousseau sécurisé du système n'a été trouvé (session "
-            "sans Secret Service, ou trousseau désactivé)."
+        refused = QT_TRANSLATE_NOOP(
+            "Auth",
+            "Le trousseau configuré ({backend}) n'est pas un vrai trousseau : aucun trousseau sécurisé du "
+            "système n'a été trouvé (session sans Secret Service, ou trousseau désactivé). Le poste refuse "
+            "de l'utiliser pour ses clés et jetons. {advice}",
         )
     else:
-        why = (
-            "n'est pas un trousseau du système reconnu par le poste : rien ne garantit qu'il protège "
-            "les secrets (chiffrement, accès réservé à votre session)."
+        refused = QT_TRANSLATE_NOOP(
+            "Auth",
+            "Le trousseau configuré ({backend}) n'est pas un trousseau du système reconnu par le poste : "
+            "rien ne garantit qu'il protège les secrets (chiffrement, accès réservé à votre session). Le "
+            "poste refuse de l'utiliser pour ses clés et jetons. {advice}",
         )
     return InsecureKeyringError(
         f"refusing keyring backend {configured} (candidates: {', '.join(paths) or 'none'})",
-        f"Le trousseau configuré ({configured}) {why} Le poste refuse de l'utiliser pour ses clés "
-        f"et jetons. {_WHAT_TO_INSTALL}",
+        refused.format(backend=configured, advice=_WHAT_TO_INSTALL),
     )
 
 
@@ -185,7 +196,10 @@ class KeyStore:
 
     @property
     def backend_name(self) -> str:
-        return _OS_BACKENDS.get(_class_path(self._backend), "mémoire du processus (rien n'est conservé)")
+        return _OS_BACKENDS.get(
+            _class_path(self._backend),
+            QT_TRANSLATE_NOOP("Auth", "mémoire du processus (rien n'est conservé)"),
+        )
 
     @property
     def persistent(self) -> bool:
@@ -203,8 +217,11 @@ class KeyStore:
         except (binascii.Error, ValueError) as exc:
             raise KeystoreError(
                 f"keyring entry {entry!r} is not base64: {exc}",
-                "Une entrée du trousseau du poste est illisible (modifiée hors du poste). "
-                "Supprimez-la dans le gestionnaire de trousseau ; le poste la recréera.",
+                QT_TRANSLATE_NOOP(
+                    "Auth",
+                    "Une entrée du trousseau du poste est illisible (modifiée hors du poste). "
+                    "Supprimez-la dans le gestionnaire de trousseau ; le poste la recréera.",
+                ),
             ) from exc
 
     def store(self, name: SecretName, value: Secret | bytes | bytearray, scope: str = "") -> None:
@@ -229,7 +246,10 @@ class KeyStore:
             if len(existing) != length:
                 raise KeystoreError(
                     f"keyring entry {self._entry(name, scope)!r} holds {len(existing)} bytes, not {length}",
-                    "Une clé du trousseau du poste n'a pas la bonne taille (modifiée hors du poste).",
+                    QT_TRANSLATE_NOOP(
+                        "Auth",
+                        "Une clé du trousseau du poste n'a pas la bonne taille (modifiée hors du poste).",
+                    ),
                 )
             return existing
         buffer = bytearray(length)
@@ -249,15 +269,24 @@ class KeyStore:
         except keyring.errors.KeyringLocked as exc:
             raise KeystoreError(
                 f"keyring locked during {action} of {entry!r}: {exc}",
-                "Le trousseau du système est verrouillé : déverrouillez-le (mot de passe de votre "
-                "session) puis recommencez.",
+                QT_TRANSLATE_NOOP(
+                    "Auth",
+                    "Le trousseau du système est verrouillé : déverrouillez-le (mot de passe de votre "
+                    "session) puis recommencez.",
+                ),
             ) from exc
         except keyring.errors.PasswordDeleteError as exc:
-            missing = KeystoreError(f"no keyring entry {entry!r} to delete", "Entrée absente du trousseau.")
+            missing = KeystoreError(
+                f"no keyring entry {entry!r} to delete",
+                QT_TRANSLATE_NOOP("Auth", "Entrée absente du trousseau."),
+            )
             raise missing from exc
         except Exception as exc:  # the D-Bus/Win32 layers raise their own types: all mean "unavailable"
             raise KeystoreError(
                 f"keyring {action} of {entry!r} failed: {type(exc).__name__}: {exc}",
-                "Le trousseau du système ne répond pas : le poste ne peut ni lire ni enregistrer ses "
-                "clés. Vérifiez que le trousseau de votre session est démarré et déverrouillé.",
+                QT_TRANSLATE_NOOP(
+                    "Auth",
+                    "Le trousseau du système ne répond pas : le poste ne peut ni lire ni enregistrer ses "
+                    "clés. Vérifiez que le trousseau de votre session est démarré et déverrouillé.",
+                ),
             ) from exc

@@ -40,6 +40,7 @@ import requests
 
 from auth.secret import Secret
 from auth.session import Identity, LoginRejected, PlatformUnreachable
+from resources.translations import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,11 @@ class LoopbackRedirect:
     """A one-shot HTTP listener on 127.0.0.1 (ephemeral port) for the provider's redirect.
 
     Only ``GET /callback`` counts; anything else gets 404 and is ignored. The browser is shown a
-    French page saying the window can be closed. Use as a context manager.
+    page saying the window can be closed: French, unless the Qt edge passes ``tr`` (``language.text``,
+    thread-safe) and ``lang`` (the interface language's code). Use as a context manager.
     """
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tr: Callable[[str], str] = str, lang: str = "fr") -> None:
         self._received: dict[str, str] | None = None
         self._event = threading.Event()
         owner = self
@@ -111,15 +113,21 @@ class LoopbackRedirect:
                     return
                 params = {k: v[0] for k, v in parse_qs(parts.query).items() if len(v) == 1}
                 ok = "code" in params and "error" not in params
-                title = "Connexion réussie" if ok else "Connexion refusée"
-                text = (
-                    "Vous pouvez fermer cette fenêtre et revenir au poste de lecture."
-                    if ok
-                    else "La connexion n'a pas abouti : revenez au poste de lecture pour le détail."
-                )
+                if ok:
+                    title = QT_TRANSLATE_NOOP("Auth", "Connexion réussie")
+                    text = QT_TRANSLATE_NOOP(
+                        "Auth", "Vous pouvez fermer cette fenêtre et revenir au poste de lecture."
+                    )
+                else:
+                    title = QT_TRANSLATE_NOOP("Auth", "Connexion refusée")
+                    text = QT_TRANSLATE_NOOP(
+                        "Auth", "La connexion n'a pas abouti : revenez au poste de lecture pour le détail."
+                    )
+                heading = html.escape(tr(title))
                 body = (
-                    f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
-                    f"</head><body><h1>{title}</h1><p>{html.escape(text)}</p></body></html>"
+                    f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
+                    f"<title>{heading}</title></head><body><h1>{heading}</h1><p>{html.escape(tr(text))}</p>"
+                    "</body></html>"
                 ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -158,7 +166,9 @@ class LoopbackRedirect:
             raise _refused(
                 "timeout",
                 f"no redirect on {CALLBACK_PATH} within {timeout:.0f} s",
-                "La connexion par le navigateur n'a pas abouti à temps : recommencez.",
+                QT_TRANSLATE_NOOP(
+                    "Auth", "La connexion par le navigateur n'a pas abouti à temps : recommencez."
+                ),
             )
         assert self._received is not None
         return self._received
@@ -175,7 +185,11 @@ class OidcSignIn:
         open_browser: Callable[[str], bool] = webbrowser.open,
         timeout: float = 10.0,
         scope: str = "openid profile",
+        tr: Callable[[str], str] = str,
+        lang: str = "fr",
     ) -> None:
+        """``tr`` and ``lang``: the language of the page the browser shows after the redirect (see
+        :class:`LoopbackRedirect`)."""
         if not issuer.startswith("https://"):
             raise ValueError(f"an OpenID Connect issuer is an https URL, not {issuer!r}")
         self.issuer = issuer.rstrip("/")
@@ -184,6 +198,8 @@ class OidcSignIn:
         self._open_browser = open_browser
         self._timeout = timeout
         self._scope = scope
+        self._tr = tr
+        self._lang = lang
         self._http = requests.Session()
         self._http.trust_env = False
         self._http.headers["User-Agent"] = "teleradiologie-workstation"
@@ -192,7 +208,7 @@ class OidcSignIn:
         """The whole sign-in; raises :class:`OidcRefused` or :class:`PlatformUnreachable`."""
         metadata = self.discover()
         pkce, state, nonce = Pkce.new(), secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        with LoopbackRedirect() as loopback:
+        with LoopbackRedirect(tr=self._tr, lang=self._lang) as loopback:
             query = {
                 "response_type": "code",
                 "client_id": self.client_id,
@@ -209,8 +225,11 @@ class OidcSignIn:
                 raise _refused(
                     "no_browser",
                     "webbrowser.open returned False",
-                    "Le navigateur du système n'a pas pu être ouvert : la connexion Pro Santé Connect "
-                    "en a besoin.",
+                    QT_TRANSLATE_NOOP(
+                        "Auth",
+                        "Le navigateur du système n'a pas pu être ouvert : la connexion Pro Santé Connect "
+                        "en a besoin.",
+                    ),
                 )
             params = loopback.wait(wait)
             redirect_uri = loopback.redirect_uri
@@ -250,7 +269,7 @@ class OidcSignIn:
             raise _refused(
                 params["error"],
                 f"provider answered {params['error']}: {params.get('error_description', '')}",
-                f"Le fournisseur d'identité a refusé la connexion ({params['error']}).",
+                _PROVIDER_REFUSED_BECAUSE.format(reason=params["error"]),
             )
         code = params.get("code", "")
         if not code:
@@ -324,12 +343,14 @@ class OidcSignIn:
         except requests.exceptions.SSLError as exc:
             raise PlatformUnreachable(
                 f"OpenID Connect {what}: TLS failure: {exc}",
-                "Connexion sécurisée au fournisseur d'identité refusée (certificat non reconnu).",
+                QT_TRANSLATE_NOOP(
+                    "Auth", "Connexion sécurisée au fournisseur d'identité refusée (certificat non reconnu)."
+                ),
             ) from exc
         except requests.RequestException as exc:
             raise PlatformUnreachable(
                 f"OpenID Connect {what}: {type(exc).__name__}: {exc}",
-                "Le fournisseur d'identité est injoignable : réessayez plus tard.",
+                QT_TRANSLATE_NOOP("Auth", "Le fournisseur d'identité est injoignable : réessayez plus tard."),
             ) from exc
         try:
             body = response.json()
@@ -338,7 +359,9 @@ class OidcSignIn:
         if response.status_code >= 500:
             raise PlatformUnreachable(
                 f"OpenID Connect {what}: HTTP {response.status_code}",
-                "Le fournisseur d'identité est indisponible : réessayez plus tard.",
+                QT_TRANSLATE_NOOP(
+                    "Auth", "Le fournisseur d'identité est indisponible : réessayez plus tard."
+                ),
             )
         if response.status_code != 200 or not isinstance(body, dict):
             error = body.get("error", "") if isinstance(body, dict) else ""
@@ -346,8 +369,7 @@ class OidcSignIn:
             raise _refused(
                 str(error or "http_error"),
                 f"OpenID Connect {what}: HTTP {response.status_code} {error} {description}".strip(),
-                "Le fournisseur d'identité a refusé la connexion"
-                + (f" ({description})." if description else "."),
+                _PROVIDER_REFUSED_BECAUSE.format(reason=description) if description else _PROVIDER_REFUSED,
             )
         return body
 
@@ -357,7 +379,12 @@ class OidcSignIn:
         return OidcRefused("untrusted", detail, _UNTRUSTED)
 
 
-_UNTRUSTED = (
+_UNTRUSTED = QT_TRANSLATE_NOOP(
+    "Auth",
     "La réponse du fournisseur d'identité n'est pas digne de confiance : connexion refusée. "
-    "Si cela se reproduit, prévenez le support (possible tentative d'usurpation)."
+    "Si cela se reproduit, prévenez le support (possible tentative d'usurpation).",
+)
+_PROVIDER_REFUSED = QT_TRANSLATE_NOOP("Auth", "Le fournisseur d'identité a refusé la connexion.")
+_PROVIDER_REFUSED_BECAUSE = QT_TRANSLATE_NOOP(
+    "Auth", "Le fournisseur d'identité a refusé la connexion ({reason})."
 )

@@ -45,6 +45,7 @@ from typing import Protocol
 
 from auth.errors import AuthError
 from auth.secret import Secret
+from resources.translations import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -371,7 +372,8 @@ class Session:
             if self._state in (SessionState.LOGGED_OUT, SessionState.EXPIRED):
                 secret.wipe()
                 raise SessionStateError(
-                    "hold() outside a session", "Aucune session ouverte : reconnectez-vous."
+                    "hold() outside a session",
+                    QT_TRANSLATE_NOOP("Session", "Aucune session ouverte : reconnectez-vous."),
                 )
             self._held.append(secret)
         return secret
@@ -403,7 +405,8 @@ class Session:
         self._dispatch(events)
         if active:
             raise SessionStateError(
-                "login() while a session is active", "Une session est déjà ouverte sur ce poste."
+                "login() while a session is active",
+                QT_TRANSLATE_NOOP("Session", "Une session est déjà ouverte sur ce poste."),
             )
 
         try:
@@ -430,7 +433,7 @@ class Session:
         if conflict:
             raise SessionStateError(
                 "another login completed while the platform was checking this one",
-                "Une session a été ouverte entre-temps sur ce poste.",
+                QT_TRANSLATE_NOOP("Session", "Une session a été ouverte entre-temps sur ce poste."),
             )
         return identity
 
@@ -469,13 +472,20 @@ class Session:
             raise LoginRejected(
                 "bad_credentials",
                 "offline resume for another login",
-                "Hors ligne, seul le dernier utilisateur connecté sur ce poste peut reprendre sa session.",
+                QT_TRANSLATE_NOOP(
+                    "Session",
+                    "Hors ligne, seul le dernier utilisateur connecté sur ce poste peut reprendre sa "
+                    "session.",
+                ),
             )
         if not 0 <= age < self._policy.offline_unlock_window:
             raise FullLoginRequired(
                 f"offline resume {age:.0f} s after the strong login",
-                "La plateforme est injoignable et votre dernière authentification forte est trop ancienne "
-                "(plus de 12 heures) : reconnectez-vous quand la plateforme sera joignable.",
+                QT_TRANSLATE_NOOP(
+                    "Session",
+                    "La plateforme est injoignable et votre dernière authentification forte est trop "
+                    "ancienne (plus de 12 heures) : reconnectez-vous quand la plateforme sera joignable.",
+                ),
             )
         verifier = _OfflineVerifier.restore(credential.salt, credential.digest)
         if not verifier.matches(password):
@@ -487,13 +497,18 @@ class Session:
                 )
             self._dispatch([event])
             raise LoginRejected(
-                "bad_credentials", "wrong password offline", "Identifiant ou mot de passe incorrect."
+                "bad_credentials",
+                "wrong password offline",
+                QT_TRANSLATE_NOOP("Session", "Identifiant ou mot de passe incorrect."),
             )
         with self._lock:
             now = self._clock()
             events = self._evaluate(now)
             if self._state is SessionState.ACTIVE:
-                raise SessionStateError("resume while active", "Une session est déjà ouverte sur ce poste.")
+                raise SessionStateError(
+                    "resume while active",
+                    QT_TRANSLATE_NOOP("Session", "Une session est déjà ouverte sur ce poste."),
+                )
             if self._offline is not None:
                 self._offline.wipe()
             self._offline = verifier
@@ -521,12 +536,17 @@ class Session:
         if state is SessionState.EXPIRED:
             raise FullLoginRequired(
                 "strong authentication expired",
-                f"Votre dernière authentification forte date de plus de "
-                f"{self._policy.strong_auth_lifetime / 3600:g} heures : reconnectez-vous avec votre mot "
-                "de passe et votre code à usage unique.",
+                QT_TRANSLATE_NOOP(
+                    "Session",
+                    "Votre dernière authentification forte date de plus de {hours} heures : reconnectez-vous "
+                    "avec votre mot de passe et votre code à usage unique.",
+                ).format(hours=f"{self._policy.strong_auth_lifetime / 3600:g}"),
             )
         if state is not SessionState.LOCKED or identity is None:
-            raise SessionStateError(f"unlock() in state {state.value}", "La session n'est pas verrouillée.")
+            raise SessionStateError(
+                f"unlock() in state {state.value}",
+                QT_TRANSLATE_NOOP("Session", "La session n'est pas verrouillée."),
+            )
 
         try:
             online: bool | None = self._verifier.verify_password(identity.login, password)
@@ -542,23 +562,31 @@ class Session:
             if self._generation != generation or self._state is not SessionState.LOCKED:
                 failure = FullLoginRequired(
                     "session changed while the password was being checked",
-                    "La session a changé pendant la vérification : reconnectez-vous.",
+                    QT_TRANSLATE_NOOP(
+                        "Session", "La session a changé pendant la vérification : reconnectez-vous."
+                    ),
                 )
             elif online is None and self._offline is None:
                 events.append(self._event(SessionEventKind.UNLOCK_FAILED, now, Reason.PLATFORM_UNREACHABLE))
                 failure = FullLoginRequired(
                     "platform unreachable and no offline verifier (external sign-in)",
-                    "La plateforme est injoignable et la session a été ouverte par un fournisseur "
-                    "d'identité : le mot de passe ne peut pas être vérifié sur le poste. "
-                    "Reconnectez-vous quand la plateforme sera joignable.",
+                    QT_TRANSLATE_NOOP(
+                        "Session",
+                        "La plateforme est injoignable et la session a été ouverte par un fournisseur "
+                        "d'identité : le mot de passe ne peut pas être vérifié sur le poste. "
+                        "Reconnectez-vous quand la plateforme sera joignable.",
+                    ),
                 )
             elif online is None and now - self._strong_auth_at >= self._policy.offline_unlock_window:
                 events.append(self._event(SessionEventKind.UNLOCK_FAILED, now, Reason.OFFLINE_WINDOW_EXPIRED))
                 failure = FullLoginRequired(
                     "platform unreachable and the offline unlock window has passed",
-                    "La plateforme est injoignable et votre dernière authentification forte est trop "
-                    "ancienne pour déverrouiller hors ligne : reconnectez-vous quand la plateforme "
-                    "sera joignable.",
+                    QT_TRANSLATE_NOOP(
+                        "Session",
+                        "La plateforme est injoignable et votre dernière authentification forte est trop "
+                        "ancienne pour déverrouiller hors ligne : reconnectez-vous quand la plateforme "
+                        "sera joignable.",
+                    ),
                 )
             else:
                 if online is None:
@@ -585,14 +613,23 @@ class Session:
                         events += self._end(now, SessionEventKind.LOGGED_OUT, Reason.TOO_MANY_UNLOCK_FAILURES)
                         failure = FullLoginRequired(
                             "too many wrong passwords at unlock: session ended",
-                            "Trop de mots de passe erronés : la session est fermée. Reconnectez-vous "
-                            "avec votre mot de passe et votre code à usage unique.",
+                            QT_TRANSLATE_NOOP(
+                                "Session",
+                                "Trop de mots de passe erronés : la session est fermée. Reconnectez-vous "
+                                "avec votre mot de passe et votre code à usage unique.",
+                            ),
                         )
                     else:
+                        if left > 1:
+                            wrong = QT_TRANSLATE_NOOP(
+                                "Session", "Mot de passe incorrect. Il vous reste {remaining} essais."
+                            )
+                        else:
+                            wrong = QT_TRANSLATE_NOOP(
+                                "Session", "Mot de passe incorrect. Il vous reste {remaining} essai."
+                            )
                         failure = UnlockRejected(
-                            f"wrong password at unlock ({how.value})",
-                            f"Mot de passe incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}.",
-                            left,
+                            f"wrong password at unlock ({how.value})", wrong.format(remaining=left), left
                         )
         self._dispatch(events)
         if failure is not None:
@@ -609,7 +646,10 @@ class Session:
         with self._lock:
             identity, state = self._identity, self._state
         if state is not SessionState.ACTIVE or identity is None:
-            raise SessionStateError(f"confirm_password() in state {state.value}", "Aucune session active.")
+            raise SessionStateError(
+                f"confirm_password() in state {state.value}",
+                QT_TRANSLATE_NOOP("Session", "Aucune session active."),
+            )
         try:
             accepted = self._verifier.verify_password(identity.login, password)
             how = Reason.PASSWORD_CHECKED_ONLINE
@@ -618,14 +658,19 @@ class Session:
                 if self._clock() - self._strong_auth_at >= self._policy.offline_unlock_window:
                     raise FullLoginRequired(
                         "platform unreachable and the offline window has passed",
-                        "La plateforme est injoignable et votre dernière authentification forte est trop "
-                        "ancienne pour signer hors ligne.",
+                        QT_TRANSLATE_NOOP(
+                            "Session",
+                            "La plateforme est injoignable et votre dernière authentification forte est trop "
+                            "ancienne pour signer hors ligne.",
+                        ),
                     ) from None
                 accepted = self._offline is not None and self._offline.matches(password)
             how = Reason.PASSWORD_CHECKED_OFFLINE
         if not accepted:
             raise UnlockRejected(
-                f"wrong password at confirmation ({how.value})", "Mot de passe incorrect.", 0
+                f"wrong password at confirmation ({how.value})",
+                QT_TRANSLATE_NOOP("Session", "Mot de passe incorrect."),
+                0,
             )
         return how
 

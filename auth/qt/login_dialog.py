@@ -1,10 +1,11 @@
 """The two-factor login dialog: identifier, password and the 6-digit one-time code.
 
 The dialog knows nothing of the platform: it is given the function that logs in (in the
-workstation, :meth:`auth.session.Session.login` over the platform client) and shows, in French,
-whatever that function's error says (``user_message``). The call runs in a worker thread because
-it waits on the network (up to the client's timeout): a frozen login window at 3 a.m. looks like a
-crashed workstation.
+workstation, :meth:`auth.session.Session.login` over the platform client) and shows whatever that
+function's error says (``user_message``: French, in the interface language when the code that
+raised it made the sentence with ``resources.translations.QT_TRANSLATE_NOOP``). The call runs in
+a worker thread because it waits on the network (up to the client's timeout): a frozen login
+window at 3 a.m. looks like a crashed workstation.
 
 Another way in (the room for Pro Santé Connect): given ``external_sign_in`` (in the workstation,
 ``lambda: session.login_external(lambda: OidcSignIn(...).run().identity)``, see :mod:`auth.oidc`),
@@ -18,7 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,6 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resources.translations.qt import text as _interface_text
+
 log = logging.getLogger(__name__)
 
 LoginFunction = Callable[[str, str, str], Any]
@@ -40,9 +43,11 @@ ExternalSignIn = Callable[[], Any]
 OTP_LENGTH = 6
 # Platform error codes after which the one-time code alone must be typed again.
 _OTP_CODES = frozenset({"bad_otp", "otp_replayed"})
-UNEXPECTED_ERROR = (
+#: Shown (translated) when the login function fails with an error that has no ``user_message``.
+UNEXPECTED_ERROR = QT_TRANSLATE_NOOP(
+    "LoginDialog",
     "La connexion a échoué à cause d'une erreur inattendue. Réessayez ; si cela persiste, "
-    "contactez le support (le détail est dans le journal)."
+    "contactez le support (le détail est dans le journal).",
 )
 
 
@@ -63,7 +68,7 @@ class LoginDialog(QDialog):
         platform_label: str = "",
         parent: QWidget | None = None,
         external_sign_in: ExternalSignIn | None = None,
-        external_label: str = "Se connecter avec Pro Santé Connect",
+        external_label: str | None = None,  # default: « Se connecter avec Pro Santé Connect »
     ) -> None:
         super().__init__(parent)
         self._login_function = login_function
@@ -76,44 +81,48 @@ class LoginDialog(QDialog):
         self._relay.failed.connect(self._on_failure)
 
         self.setObjectName("loginDialog")
-        self.setWindowTitle("Connexion — Poste de téléradiologie")
+        self.setWindowTitle(self.tr("Connexion — Poste de téléradiologie"))
         self.setModal(True)
         self.setMinimumWidth(460)
 
-        title = QLabel("Poste de lecture de téléradiologie")
+        title = QLabel(self.tr("Poste de lecture de téléradiologie"))
         title.setObjectName("loginTitle")
         subtitle = QLabel(
-            f"Plateforme : {platform_label}" if platform_label else "Authentification à deux facteurs"
+            self.tr("Plateforme : {platform}").format(platform=platform_label)
+            if platform_label
+            else self.tr("Authentification à deux facteurs")
         )
         subtitle.setObjectName("loginSubtitle")
         subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.login_edit = QLineEdit()
         self.login_edit.setObjectName("loginEdit")
-        self.login_edit.setPlaceholderText("Votre identifiant")
+        self.login_edit.setPlaceholderText(self.tr("Votre identifiant"))
         self.password_edit = QLineEdit()
         self.password_edit.setObjectName("passwordEdit")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText("Votre mot de passe")
+        self.password_edit.setPlaceholderText(self.tr("Votre mot de passe"))
         self.otp_edit = QLineEdit()
         self.otp_edit.setObjectName("otpEdit")
         self.otp_edit.setMaxLength(OTP_LENGTH)
         self.otp_edit.setValidator(
             QRegularExpressionValidator(QRegularExpression(rf"\d{{0,{OTP_LENGTH}}}"), self.otp_edit)
         )
-        self.otp_edit.setPlaceholderText(f"{OTP_LENGTH} chiffres de votre application")
+        self.otp_edit.setPlaceholderText(
+            self.tr("{count} chiffres de votre application").format(count=OTP_LENGTH)
+        )
         self.otp_edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.addRow("&Identifiant", self.login_edit)
-        form.addRow("&Mot de passe", self.password_edit)
-        form.addRow("&Code à usage unique", self.otp_edit)
+        form.addRow(self.tr("&Identifiant"), self.login_edit)
+        form.addRow(self.tr("&Mot de passe"), self.password_edit)
+        form.addRow(self.tr("&Code à usage unique"), self.otp_edit)
 
         self.error_label = QLabel()
         self.error_label.setObjectName("loginError")
         self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName("Erreur de connexion")
+        self.error_label.setAccessibleName(self.tr("Erreur de connexion"))
         self.error_label.hide()
 
         self.progress = QProgressBar()
@@ -123,10 +132,12 @@ class LoginDialog(QDialog):
         self.progress.hide()
 
         self.buttons = QDialogButtonBox()
-        self.login_button = self.buttons.addButton("Se connecter", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.login_button = self.buttons.addButton(
+            self.tr("Se connecter"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.login_button.setObjectName("loginButton")
         self.login_button.setDefault(True)
-        self.quit_button = self.buttons.addButton("Quitter", QDialogButtonBox.ButtonRole.RejectRole)
+        self.quit_button = self.buttons.addButton(self.tr("Quitter"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
@@ -143,15 +154,17 @@ class LoginDialog(QDialog):
 
         self.external_button: QPushButton | None = None
         self.external_hint = QLabel(
-            "La page de connexion s'ouvre dans votre navigateur ; revenez ici une fois connecté."
+            self.tr("La page de connexion s'ouvre dans votre navigateur ; revenez ici une fois connecté.")
         )
         self.external_hint.setObjectName("externalHint")
         self.external_hint.setWordWrap(True)
         self.external_hint.hide()
         if external_sign_in is not None:
-            separator = QLabel("ou")
+            separator = QLabel(self.tr("ou"))
             separator.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.external_button = QPushButton(external_label)
+            self.external_button = QPushButton(
+                external_label or self.tr("Se connecter avec Pro Santé Connect")
+            )
             self.external_button.setObjectName("externalSignInButton")
             self.external_button.setAutoDefault(False)
             self.external_button.clicked.connect(self.sign_in_externally)
@@ -181,7 +194,7 @@ class LoginDialog(QDialog):
         for edit in (self.login_edit, self.password_edit, self.otp_edit):
             edit.setEnabled(not busy)
         self.progress.setVisible(busy)
-        self.login_button.setText("Connexion…" if busy and not external else "Se connecter")
+        self.login_button.setText(self.tr("Connexion…") if busy and not external else self.tr("Se connecter"))
         if self.external_button is not None:
             self.external_button.setEnabled(not busy)
         self.external_hint.setVisible(busy and external)
@@ -217,7 +230,7 @@ class LoginDialog(QDialog):
     def _work(self, call: Callable[[], Any]) -> None:
         try:
             value = call()
-        except Exception as exc:  # shown to the user in French below, never a crash
+        except Exception as exc:  # shown to the user below, never a crash
             outcome, payload = self._relay.failed, exc
         else:
             outcome, payload = self._relay.succeeded, value
@@ -243,9 +256,10 @@ class LoginDialog(QDialog):
         message = getattr(exc, "user_message", None)
         if isinstance(message, str) and message:
             log.warning("login failed: %s", exc)
+            message = _interface_text(message)
         else:
             log.error("login failed unexpectedly", exc_info=exc if isinstance(exc, BaseException) else None)
-            message = UNEXPECTED_ERROR
+            message = QCoreApplication.translate("LoginDialog", UNEXPECTED_ERROR)
         self.show_error(message)
         # A one-time code is never valid twice: always retype it. A wrong password is retyped too.
         self.otp_edit.clear()
@@ -261,3 +275,5 @@ class LoginDialog(QDialog):
         """Quitting stays possible while the platform is slow to answer; a late answer is ignored."""
         self._abandoned = self._busy
         super().reject()
+
+

@@ -176,3 +176,55 @@ def test_without_an_external_provider_there_is_no_button(qtbot) -> None:
     dialog = LoginDialog(lambda *a: None)
     qtbot.addWidget(dialog)
     assert dialog.external_button is None
+
+
+def test_the_dialog_in_english_with_its_error(qtbot, artifacts_dir) -> None:
+    """Every word of the dialog in English, the fields, the code, the wait and the errors included;
+    « Pro Santé Connect » is a name, not French to translate."""
+    from resources.translations import QT_TRANSLATE_NOOP
+    from tests.i18n import french_leftovers, interface_language
+
+    release = threading.Event()
+    errors: list[Exception] = [
+        RuntimeError("boom"),
+        LoginRejected("bad_credentials", "bad pw",
+                      QT_TRANSLATE_NOOP("Session", "Identifiant ou mot de passe incorrect.")),
+    ]
+
+    def login(*args: str) -> None:
+        assert release.wait(5)
+        raise errors.pop(0)
+
+    with interface_language("en"):
+        dialog = LoginDialog(login, platform_label="https://pacs.example.org",
+                             external_sign_in=lambda: None)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        # the password step: identifier and password typed, the one-time code still to come
+        qtbot.keyClicks(dialog.login_edit, "dr.martin")
+        qtbot.keyClicks(dialog.password_edit, "secret")
+        assert french_leftovers(dialog, allow=["Pro Santé Connect"]) == []
+        assert dialog.windowTitle() == "Sign in — Teleradiology workstation"
+        assert dialog.otp_edit.placeholderText() == "6 digits from your authenticator app"
+        assert dialog.login_button.text() == "Sign in" and not dialog.login_button.isEnabled()
+        assert dialog.external_button is not None
+        assert dialog.external_button.text() == "Sign in with Pro Santé Connect"
+        dialog.grab().save(str(artifacts_dir / "login-en.png"))
+        # the code step: six digits, then the platform thinks
+        qtbot.keyClicks(dialog.otp_edit, "123456")
+        qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(dialog.progress.isVisible, timeout=2000)
+        assert dialog.login_button.text() == "Signing in…"
+        assert french_leftovers(dialog, allow=["Pro Santé Connect"]) == []
+        release.set()
+        # an unexpected failure: the dialog's own message
+        qtbot.waitUntil(dialog.error_label.isVisible, timeout=3000)
+        assert dialog.error_label.text().startswith("Sign-in failed because of an unexpected error.")
+        assert french_leftovers(dialog, allow=["Pro Santé Connect"]) == []
+        # a refusal marked where it is raised: said in English too
+        qtbot.keyClicks(dialog.otp_edit, "654321")
+        dialog.submit()
+        qtbot.waitUntil(lambda: dialog.error_label.text() == "Incorrect username or password.", timeout=3000)
+        assert french_leftovers(dialog, allow=["Pro Santé Connect"]) == []
+        dialog.grab().save(str(artifacts_dir / "login-en-error.png"))
