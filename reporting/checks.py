@@ -3,6 +3,10 @@
 Each missing item is an ``Issue`` with a stable code (for the software), a French message (for the
 radiologist) and the field path the editor jumps to. ``sign`` refuses with exactly the list that
 ``check`` returns, so what the user saw before clicking is what blocks.
+
+The messages are made with ``QT_TRANSLATE_NOOP`` (context ``reporting.checks``) and this module
+stays Qt-free: each is a French ``str`` that also remembers its template and values
+(:class:`~resources.translations.UserText`), so the editor says it again in the interface language.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from reporting.model import Chapter, Professional, Report, ReportStatus
+from resources.translations import QT_TRANSLATE_NOOP
 
 
 class IssueCode(StrEnum):
@@ -44,7 +49,7 @@ class IssueCode(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Issue:
     code: IssueCode
-    message: str
+    message: str  # French; a UserText, translatable, when made by ``check``
     field: str
 
 
@@ -57,10 +62,22 @@ class SignatureRefused(Exception):
 
 
 _CHAPTER_ISSUES = {
-    Chapter.INDICATION: (IssueCode.MISSING_INDICATION, "Le chapitre « Indication » est vide."),
-    Chapter.TECHNIQUE: (IssueCode.MISSING_TECHNIQUE, "Le chapitre « Technique » est vide."),
-    Chapter.RESULTS: (IssueCode.MISSING_RESULTS, "Le chapitre « Résultats » est vide."),
-    Chapter.CONCLUSION: (IssueCode.MISSING_CONCLUSION, "La conclusion (« Synthèse / Conclusion ») est vide."),
+    Chapter.INDICATION: (
+        IssueCode.MISSING_INDICATION,
+        QT_TRANSLATE_NOOP("reporting.checks", "Le chapitre « Indication » est vide."),
+    ),
+    Chapter.TECHNIQUE: (
+        IssueCode.MISSING_TECHNIQUE,
+        QT_TRANSLATE_NOOP("reporting.checks", "Le chapitre « Technique » est vide."),
+    ),
+    Chapter.RESULTS: (
+        IssueCode.MISSING_RESULTS,
+        QT_TRANSLATE_NOOP("reporting.checks", "Le chapitre « Résultats » est vide."),
+    ),
+    Chapter.CONCLUSION: (
+        IssueCode.MISSING_CONCLUSION,
+        QT_TRANSLATE_NOOP("reporting.checks", "La conclusion (« Synthèse / Conclusion ») est vide."),
+    ),
 }
 
 
@@ -73,17 +90,32 @@ def check(report: Report) -> list[Issue]:
 
     if report.status is ReportStatus.SIGNED:
         add(
-            IssueCode.ALREADY_SIGNED, "Ce compte rendu est déjà signé : créez une nouvelle version.", "status"
+            IssueCode.ALREADY_SIGNED,
+            QT_TRANSLATE_NOOP(
+                "reporting.checks", "Ce compte rendu est déjà signé : créez une nouvelle version."
+            ),
+            "status",
         )
     patient = report.patient
     if patient is None:
-        add(IssueCode.MISSING_PATIENT, "L'identité du patient est absente.", "patient")
+        add(
+            IssueCode.MISSING_PATIENT,
+            QT_TRANSLATE_NOOP("reporting.checks", "L'identité du patient est absente."),
+            "patient",
+        )
     elif patient.ins is None or not patient.ins.extension:
-        add(IssueCode.MISSING_INS, "Le matricule INS du patient est absent.", "patient.ins")
+        add(
+            IssueCode.MISSING_INS,
+            QT_TRANSLATE_NOOP("reporting.checks", "Le matricule INS du patient est absent."),
+            "patient.ins",
+        )
     if report.identity_check is None or not report.identity_check.verified:
         add(
             IssueCode.IDENTITY_NOT_CHECKED,
-            "La concordance entre l'identité du patient et les images n'a pas été vérifiée.",
+            QT_TRANSLATE_NOOP(
+                "reporting.checks",
+                "La concordance entre l'identité du patient et les images n'a pas été vérifiée.",
+            ),
             "identity_check",
         )
     for chapter in Chapter:
@@ -91,18 +123,26 @@ def check(report: Report) -> list[Issue]:
             code, message = _CHAPTER_ISSUES[chapter]
             add(code, message, f"chapters.{chapter.attribute}")
     if not report.acts:
-        add(IssueCode.MISSING_ACT, "Aucun acte d'imagerie n'est renseigné.", "acts")
+        add(
+            IssueCode.MISSING_ACT,
+            QT_TRANSLATE_NOOP("reporting.checks", "Aucun acte d'imagerie n'est renseigné."),
+            "acts",
+        )
     for index, act in enumerate(report.acts):
         if act.loinc is None and act.ccam is None:
             add(
                 IssueCode.MISSING_ACT_CODE,
-                f"L'acte n° {index + 1} n'a ni code CCAM ni code LOINC.",
+                QT_TRANSLATE_NOOP(
+                    "reporting.checks", "L'acte n° {number} n'a ni code CCAM ni code LOINC."
+                ).format(number=index + 1),
                 f"acts[{index}].ccam",
             )
         if act.localisation is None:
             add(
                 IssueCode.MISSING_ACT_LOCALISATION,
-                f"La localisation anatomique de l'acte n° {index + 1} est absente.",
+                QT_TRANSLATE_NOOP(
+                    "reporting.checks", "La localisation anatomique de l'acte n° {number} est absente."
+                ).format(number=index + 1),
                 f"acts[{index}].localisation",
             )
     dose_problem = _dose_problem(report)
@@ -112,61 +152,86 @@ def check(report: Report) -> list[Issue]:
     if people.author is None:
         add(
             IssueCode.MISSING_AUTHOR,
-            "Le radiologue auteur du compte rendu n'est pas identifié.",
+            QT_TRANSLATE_NOOP(
+                "reporting.checks", "Le radiologue auteur du compte rendu n'est pas identifié."
+            ),
             "participants.author",
         )
     elif not _has_national_id(people.author):
         add(
             IssueCode.INVALID_AUTHOR_ID,
-            "Le numéro RPPS du radiologue auteur est absent ou invalide.",
+            QT_TRANSLATE_NOOP(
+                "reporting.checks", "Le numéro RPPS du radiologue auteur est absent ou invalide."
+            ),
             "participants.author.idnat",
         )
     if people.site_doctor is None:
         add(
             IssueCode.MISSING_SITE_DOCTOR,
-            "Le médecin responsable de la structure d'imagerie (responsable du document) "
-            "n'est pas identifié.",
+            QT_TRANSLATE_NOOP(
+                "reporting.checks",
+                "Le médecin responsable de la structure d'imagerie (responsable du document) "
+                "n'est pas identifié.",
+            ),
             "participants.site_doctor",
         )
     if people.requester is None:
         add(
-            IssueCode.MISSING_REQUESTER, "Le médecin demandeur n'est pas identifié.", "participants.requester"
+            IssueCode.MISSING_REQUESTER,
+            QT_TRANSLATE_NOOP("reporting.checks", "Le médecin demandeur n'est pas identifié."),
+            "participants.requester",
         )
     if people.custodian is None:
         add(
             IssueCode.MISSING_CUSTODIAN,
-            "La structure d'imagerie (dépositaire du document) n'est pas identifiée.",
+            QT_TRANSLATE_NOOP(
+                "reporting.checks", "La structure d'imagerie (dépositaire du document) n'est pas identifiée."
+            ),
             "participants.custodian",
         )
     order = report.order
     if order.placer_order is None:
         add(
             IssueCode.MISSING_PLACER_ORDER,
-            "Le numéro de la demande (Order Placer Number) est absent.",
+            QT_TRANSLATE_NOOP(
+                "reporting.checks", "Le numéro de la demande (Order Placer Number) est absent."
+            ),
             "order.placer_order",
         )
     if order.accession is None:
         add(
             IssueCode.MISSING_ACCESSION,
-            "Le numéro d'examen (Accession Number) est absent.",
+            QT_TRANSLATE_NOOP("reporting.checks", "Le numéro d'examen (Accession Number) est absent."),
             "order.accession",
         )
     if order.study_instance_uid is None:
         add(
             IssueCode.MISSING_STUDY_UID,
-            "L'identifiant DICOM de l'examen (Study Instance UID) est absent.",
+            QT_TRANSLATE_NOOP(
+                "reporting.checks", "L'identifiant DICOM de l'examen (Study Instance UID) est absent."
+            ),
             "order.study_instance_uid",
         )
     if report.act_time is None:
-        add(IssueCode.MISSING_ACT_TIME, "La date et l'heure de l'acte sont absentes.", "act_time")
+        add(
+            IssueCode.MISSING_ACT_TIME,
+            QT_TRANSLATE_NOOP("reporting.checks", "La date et l'heure de l'acte sont absentes."),
+            "act_time",
+        )
     if report.teleradiology and not _mentions_author(report):
         add(
             IssueCode.MISSING_TELERADIOLOGY_MENTION,
-            "La mention de téléradiologie avec le nom du radiologue est absente.",
+            QT_TRANSLATE_NOOP(
+                "reporting.checks", "La mention de téléradiologie avec le nom du radiologue est absente."
+            ),
             "teleradiology_mention",
         )
     if report.addendum is not None and not report.addendum.text.strip():
-        add(IssueCode.MISSING_ADDENDUM_TEXT, "L'addendum est vide.", "addendum")
+        add(
+            IssueCode.MISSING_ADDENDUM_TEXT,
+            QT_TRANSLATE_NOOP("reporting.checks", "L'addendum est vide."),
+            "addendum",
+        )
     return issues
 
 
@@ -188,14 +253,21 @@ def _dose_problem(report: Report) -> str:
         return ""
     dose = report.dose
     if dose is None or dose.is_empty:
-        return "Acte irradiant sans dose : importez la dose ou indiquez pourquoi elle manque."
+        return QT_TRANSLATE_NOOP(
+            "reporting.checks",
+            "Acte irradiant sans dose : importez la dose ou indiquez pourquoi elle manque.",
+        )
     modalities = {act.modality.code for act in report.acts}
     if "CT" in modalities and dose.total_dlp_mgy_cm is None:
-        return (
-            "Scanner sans PDL total : saisissez le PDL affiché par la console ou indiquez pourquoi il manque."
+        return QT_TRANSLATE_NOOP(
+            "reporting.checks",
+            "Scanner sans PDL total : saisissez le PDL affiché par la console "
+            "ou indiquez pourquoi il manque.",
         )
     if modalities & _PROJECTION and dose.total_dap_dgy_cm2 is None:
-        return "Radiographie sans PDS : saisissez le PDS ou indiquez pourquoi il manque."
+        return QT_TRANSLATE_NOOP(
+            "reporting.checks", "Radiographie sans PDS : saisissez le PDS ou indiquez pourquoi il manque."
+        )
     return ""
 
 

@@ -21,6 +21,7 @@ from pydicom.dataset import Dataset
 
 from reporting.model import CtAcquisition, DoseReport, Equipment, Source, Sourced
 from reporting.study import read_headers
+from resources.translations import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +276,7 @@ class _Accumulator:
             self.screen_total_dlp = Sourced(
                 Decimal(match.group(1).replace(",", ".")),
                 Source.DICOM_HEADER,
-                f"commentaire de dose de « {name} »",
+                QT_TRANSLATE_NOOP("reporting.Sourced", "commentaire de dose de « {name} »").format(name=name),
             )
             self.warn("PDL total lu dans le commentaire libre de l'écran de dose : valeur à vérifier.")
 
@@ -328,7 +329,9 @@ class _Accumulator:
                 dlps = [a.dlp_mgy_cm for a in acquisitions if a.dlp_mgy_cm is not None]
                 if dlps:
                     total_dlp = Sourced(
-                        sum(dlps, Decimal(0)), Source.COMPUTED, "somme des PDL des acquisitions"
+                        sum(dlps, Decimal(0)),
+                        Source.COMPUTED,
+                        QT_TRANSLATE_NOOP("reporting.Sourced", "somme des PDL des acquisitions"),
                     )
                     if best is not None:
                         self.warn("Le RDSR ne donne pas de PDL total : somme des acquisitions utilisée.")
@@ -339,7 +342,11 @@ class _Accumulator:
             if summary.total_dap is not None:
                 total_dap = Sourced(summary.total_dap, Source.RDSR, summary.name)
             elif summary.event_dap_sum is not None:
-                total_dap = Sourced(summary.event_dap_sum, Source.COMPUTED, "somme des PDS des événements")
+                total_dap = Sourced(
+                    summary.event_dap_sum,
+                    Source.COMPUTED,
+                    QT_TRANSLATE_NOOP("reporting.Sourced", "somme des PDS des événements"),
+                )
                 self.warn("Le RDSR ne donne pas de PDS total : somme des événements utilisée.")
             if summary.fluoro_time is not None:
                 fluoro = Sourced(summary.fluoro_time, Source.RDSR, summary.name)
@@ -370,7 +377,13 @@ class _Accumulator:
         if self.header_dap:
             total = sum(self.header_dap.values(), Decimal(0))
             count = len(self.header_dap)
-            detail = "en-tête de l'image" if count == 1 else f"somme des en-têtes de {count} images"
+            detail = (
+                QT_TRANSLATE_NOOP("reporting.Sourced", "en-tête de l'image")
+                if count == 1
+                else QT_TRANSLATE_NOOP("reporting.Sourced", "somme des en-têtes de {count} images").format(
+                    count=count
+                )
+            )
             total_dap = Sourced(total, Source.DICOM_HEADER, detail)
         return DoseReport(
             acquisitions=tuple(acquisitions),

@@ -31,6 +31,7 @@ from reporting.model import (
 )
 from reporting.order import SiteMessage, modality_code
 from reporting.study import StudyScan, check_identity
+from resources.translations import QT_TRANSLATE_NOOP
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,11 @@ def compose(inputs: DraftInputs) -> Draft:
     if complement is not None and complement.act_time is not None:
         act_time = Sourced(complement.act_time, Source.COMPLEMENT_HL7, "TQ1-7")
     elif scan is not None and scan.acquired_at is not None:
-        act_time = Sourced(scan.acquired_at, Source.DICOM_HEADER, "date d'acquisition des images")
+        act_time = Sourced(
+            scan.acquired_at,
+            Source.DICOM_HEADER,
+            QT_TRANSLATE_NOOP("reporting.Sourced", "date d'acquisition des images"),
+        )
     report = new_draft(
         patient=patient,
         participants=Participants(
@@ -115,7 +120,7 @@ def compose(inputs: DraftInputs) -> Draft:
 
 def _typed_dose(dose: DoseReport | None, inputs: DraftInputs, warnings: list[str]) -> DoseReport | None:
     """Values the radiologist typed fill what the images lack; they never replace a measured value."""
-    typed = "saisi par le radiologue"
+    typed = QT_TRANSLATE_NOOP("reporting.Sourced", "saisi par le radiologue")
     if inputs.typed_dlp_mgy_cm is not None:
         if dose is not None and dose.total_dlp_mgy_cm is not None:
             warnings.append("PDL saisi ignoré : les images donnent déjà le PDL total.")
@@ -144,7 +149,11 @@ def _references(
     if complement is not None and complement.study_instance_uid:
         study = Sourced(complement.study_instance_uid, Source.COMPLEMENT_HL7, "IPC-3")
     elif scan is not None and len(scan.study_uids) == 1:
-        study = Sourced(scan.study_uids[0], Source.DICOM_HEADER, "Study Instance UID des images")
+        study = Sourced(
+            scan.study_uids[0],
+            Source.DICOM_HEADER,
+            QT_TRANSLATE_NOOP("reporting.Sourced", "Study Instance UID des images"),
+        )
     if scan is not None and study is not None and scan.study_uids and study.value not in scan.study_uids:
         warnings.append(
             "Les images ne correspondent pas à l'examen annoncé par la structure (Study Instance UID)."

@@ -19,6 +19,8 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Generic, TypeVar
 
+from resources.translations import QT_TRANSLATE_NOOP
+
 T = TypeVar("T")
 
 # Code systems and identifier roots used by the CI-SIS (OIDs).
@@ -56,14 +58,15 @@ class Source(StrEnum):
         return _SOURCE_LABELS[self]
 
 
+# French, as the report shows them; marked for the editor, which shows them in the interface language.
 _SOURCE_LABELS = {
-    Source.RDSR: "RDSR DICOM (rapport de dose)",
-    Source.DICOM_HEADER: "en-tête DICOM des images",
-    Source.ORDER_HL7: "demande d'examen HL7 (ORM)",
-    Source.COMPLEMENT_HL7: "complément post-examen HL7 (OMI)",
-    Source.USER: "saisie du radiologue",
-    Source.ACCOUNT: "compte du radiologue connecté",
-    Source.COMPUTED: "calculé par le poste",
+    Source.RDSR: QT_TRANSLATE_NOOP("reporting.model", "RDSR DICOM (rapport de dose)"),
+    Source.DICOM_HEADER: QT_TRANSLATE_NOOP("reporting.model", "en-tête DICOM des images"),
+    Source.ORDER_HL7: QT_TRANSLATE_NOOP("reporting.model", "demande d'examen HL7 (ORM)"),
+    Source.COMPLEMENT_HL7: QT_TRANSLATE_NOOP("reporting.model", "complément post-examen HL7 (OMI)"),
+    Source.USER: QT_TRANSLATE_NOOP("reporting.model", "saisie du radiologue"),
+    Source.ACCOUNT: QT_TRANSLATE_NOOP("reporting.model", "compte du radiologue connecté"),
+    Source.COMPUTED: QT_TRANSLATE_NOOP("reporting.model", "calculé par le poste"),
 }
 
 
@@ -339,12 +342,15 @@ class Narrative:
 
 
 class Chapter(Enum):
-    """The four chapters the ANS guide requires, with the report attribute holding each."""
+    """The four chapters the ANS guide requires, with the report attribute holding each.
 
-    INDICATION = ("indication", "Indication")
-    TECHNIQUE = ("technique", "Technique")
-    RESULTS = ("results", "Résultats")
-    CONCLUSION = ("conclusion", "Synthèse / Conclusion")
+    ``title`` is the French heading of the report; the editor shows it in the interface language.
+    """
+
+    INDICATION = ("indication", QT_TRANSLATE_NOOP("reporting.model", "Indication"))
+    TECHNIQUE = ("technique", QT_TRANSLATE_NOOP("reporting.model", "Technique"))
+    RESULTS = ("results", QT_TRANSLATE_NOOP("reporting.model", "Résultats"))
+    CONCLUSION = ("conclusion", QT_TRANSLATE_NOOP("reporting.model", "Synthèse / Conclusion"))
 
     @property
     def attribute(self) -> str:

@@ -19,6 +19,7 @@ from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
 from reporting.model import IdentityCheck, ImageReference, PatientIdentity, Source
+from resources.translations import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
@@ -132,27 +133,38 @@ def check_identity(patient: PatientIdentity, scan: StudyScan, at: datetime) -> I
     radiologist must check by hand, and the detail says why.
     """
     if not scan.patients:
-        return IdentityCheck(False, Source.DICOM_HEADER, at, "aucune image lue")
+        return IdentityCheck(
+            False, Source.DICOM_HEADER, at, QT_TRANSLATE_NOOP("reporting.study", "aucune image lue")
+        )
     problems: list[str] = []
     expected_birth = patient.birth_date.strftime("%Y%m%d") if patient.birth_date else ""
     families = {_fold(patient.birth_family), _fold(patient.used_family)} - {""}
     for dicom in scan.patients:
         family = _fold(dicom.name.split("^")[0]) if dicom.name else ""
         if not family:
-            problems.append("nom absent des images")
+            problems.append(QT_TRANSLATE_NOOP("reporting.study", "nom absent des images"))
         elif family not in families:
-            problems.append("nom différent dans les images")
+            problems.append(QT_TRANSLATE_NOOP("reporting.study", "nom différent dans les images"))
         if dicom.birth_date != expected_birth:
-            problems.append("date de naissance différente dans les images")
+            problems.append(
+                QT_TRANSLATE_NOOP("reporting.study", "date de naissance différente dans les images")
+            )
         if dicom.sex and dicom.sex != patient.sex.value:
-            problems.append("sexe différent dans les images")
+            problems.append(QT_TRANSLATE_NOOP("reporting.study", "sexe différent dans les images"))
     if problems:
-        return IdentityCheck(False, Source.DICOM_HEADER, at, "; ".join(dict.fromkeys(problems)))
+        first, *others = dict.fromkeys(problems)
+        detail = first
+        for other in others:  # one sentence the interface can translate piece by piece
+            detail = QT_TRANSLATE_NOOP("reporting.study", "{first}; {then}").format(first=detail, then=other)
+        return IdentityCheck(False, Source.DICOM_HEADER, at, detail)
     return IdentityCheck(
         True,
         Source.DICOM_HEADER,
         at,
-        "nom de naissance, date de naissance et sexe des images identiques à la demande",
+        QT_TRANSLATE_NOOP(
+            "reporting.study",
+            "nom de naissance, date de naissance et sexe des images identiques à la demande",
+        ),
     )
 
 

@@ -1,11 +1,13 @@
 """Open the report editor alone, on real inputs, to look at it and try it:
 
     python -m reporting.qt --order ORM.hl7 [--complement OMI.hl7] [--study DIR] \\
-        --author "RPPS NOM Prénom" [--template ID]
+        --author "RPPS NOM Prénom" [--template ID] [--language en]
 
 The draft is composed as ``reporting.render`` does (order, complement, images); the template is the
 one chosen for the exam unless ``--template`` names another. « Signer » signs locally and locks the
 panel (the application asks for the second factor and sends; this preview sends nothing).
+``--language en`` shows the panel in English (the report stays French); the command line's own
+messages are French.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reporting.checks import sign
@@ -27,6 +30,8 @@ from reporting.order import parse_site_message
 from reporting.qt.editor import ReportEditor
 from reporting.study import scan_study
 from reporting.templates import TemplateError, builtin_templates, template_by_id, template_for_report
+from resources.translations import LANGUAGES, SOURCE_LANGUAGE
+from resources.translations import qt as language
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -38,6 +43,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--study", type=Path, help="dossier des images DICOM")
     parser.add_argument("--author", required=True, help='radiologue : "RPPS NOM Prénom"')
     parser.add_argument("--template", help="identifiant du modèle (sinon choisi d'après l'examen)")
+    parser.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        default=SOURCE_LANGUAGE,
+        help="langue de l'interface (le compte rendu reste en français)",
+    )
     args = parser.parse_args(argv)
     try:
         order = parse_site_message(args.order.read_text(encoding="utf-8"))
@@ -69,17 +80,26 @@ def main(argv: list[str]) -> int:
         print(f"Modèle inconnu : {args.template} ({', '.join(t.id for t in templates)})", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    language.install(app, args.language)
     editor = ReportEditor(draft.report, template)
-    editor.setWindowTitle("Compte rendu — " + (template.title if template else "sans modèle"))
+    title = template.title if template else QCoreApplication.translate("ReportPreview", "sans modèle")
+    editor.setWindowTitle(
+        QCoreApplication.translate("ReportPreview", "Compte rendu — {template}").format(template=title)
+    )
 
     def signed(report: Report) -> None:
         editor.set_report(sign(report, datetime.now(PARIS)))
-        QMessageBox.information(editor, "Signature", "Compte rendu signé (aperçu : rien n'est envoyé).")
+        QMessageBox.information(
+            editor,
+            QCoreApplication.translate("ReportPreview", "Signature"),
+            QCoreApplication.translate("ReportPreview", "Compte rendu signé (aperçu : rien n'est envoyé)."),
+        )
 
     editor.signRequested.connect(signed)
     editor.resize(760, 1000)
     editor.show()
     return app.exec()
+
 
 
 if __name__ == "__main__":

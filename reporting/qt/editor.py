@@ -7,6 +7,10 @@ source. What only the radiologist can supply is entered here, marked « saisie �
 check, the DLP/DAP read on the console when the images lack it (or why the dose is missing),
 incidents, the urgent-result communication, the addendum of a new version.
 
+The panel's own texts follow the interface language (Qt's translators, French in the code); the
+report itself stays French whatever that language: chapter texts, template fields and choices, the
+teleradiology mention and the document preview are what will be signed and sent.
+
 Every edit is a command on one ``QUndoStack``: typing (merged per field, like a word processor,
 until the field loses focus, the cursor moves or another edit comes in between), field picks,
 macro expansions, pastes, measurement insertions and the entries above. The Qt text widgets keep
@@ -32,7 +36,15 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -94,26 +106,47 @@ from reporting.templates import (
     compose_chapter,
     split_chapter,
 )
+from resources.translations.qt import text as user_text
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
 
+CONTEXT = "ReportEditor"  # context of the texts marked outside methods (spelt out: lupdate reads literals)
+# badge text (French, translated where shown) and colour
 SOURCE_BADGES: dict[Source, tuple[str, str]] = {
-    Source.RDSR: ("RDSR", "#f4c27a"),
-    Source.DICOM_HEADER: ("en-tête DICOM", "#f7dca8"),
-    Source.ORDER_HL7: ("ordre HL7", "#a9c8f0"),
-    Source.COMPLEMENT_HL7: ("complément HL7", "#c4d8f5"),
-    Source.USER: ("saisie", "#b9e4b0"),
-    Source.ACCOUNT: ("compte", "#d8c8f0"),
-    Source.COMPUTED: ("calculé", "#dddddd"),
+    Source.RDSR: (QT_TRANSLATE_NOOP("ReportEditor", "RDSR"), "#f4c27a"),
+    Source.DICOM_HEADER: (QT_TRANSLATE_NOOP("ReportEditor", "en-tête DICOM"), "#f7dca8"),
+    Source.ORDER_HL7: (QT_TRANSLATE_NOOP("ReportEditor", "ordre HL7"), "#a9c8f0"),
+    Source.COMPLEMENT_HL7: (QT_TRANSLATE_NOOP("ReportEditor", "complément HL7"), "#c4d8f5"),
+    Source.USER: (QT_TRANSLATE_NOOP("ReportEditor", "saisie"), "#b9e4b0"),
+    Source.ACCOUNT: (QT_TRANSLATE_NOOP("ReportEditor", "compte"), "#d8c8f0"),
+    Source.COMPUTED: (QT_TRANSLATE_NOOP("ReportEditor", "calculé"), "#dddddd"),
 }
 BADGE_TEXT = "#1b1e23"
-MISSING = "— manquant"
+MISSING = QT_TRANSLATE_NOOP("ReportEditor", "— manquant")
 _PARENT = re.compile(r"(\.[^.\[]+|\[\d+\])$")  # "participants.author.idnat" -> "participants.author"
-MACRO_HELP = (
+MACRO_HELP = QT_TRANSLATE_NOOP(
+    "ReportEditor",
     "Macros : tapez le mot-clé puis Tab pour le remplacer par son texte.\n"
-    "Tab sans mot-clé passe au champ suivant, Maj+Tab au précédent. Ctrl+Z / Ctrl+Y : annuler / rétablir."
+    "Tab sans mot-clé passe au champ suivant, Maj+Tab au précédent. Ctrl+Z / Ctrl+Y : annuler / rétablir.",
 )
+# How an urgent result was communicated: the French value goes into the report, the list shows it
+# in the interface language.
+URGENT_MEANS = (
+    QT_TRANSLATE_NOOP("ReportEditor", "téléphone"),
+    QT_TRANSLATE_NOOP("ReportEditor", "messagerie sécurisée de santé"),
+    QT_TRANSLATE_NOOP("ReportEditor", "de vive voix"),
+)
+
+
+def _tr(text: str) -> str:
+    """A text of the panel marked with ``QT_TRANSLATE_NOOP("ReportEditor", ...)``, translated."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def chapter_title(chapter: Chapter) -> str:
+    """The chapter's heading in the interface language (the report keeps the French one)."""
+    return user_text(chapter.title)
 
 
 # --- undo commands -----------------------------------------------------------------------------------
@@ -246,13 +279,13 @@ class _ChapterEdit(QPlainTextEdit):
         super().__init__()
         self.editor = editor
         self.chapter = chapter  # None: the addendum of a new version
-        self.title = chapter.title if chapter is not None else title
+        self.title = chapter_title(chapter) if chapter is not None else title
         self.merge_serial = 0
         self._replaying = 0
         self._pending: tuple[str, bool] | None = None
         self.setObjectName(f"chapitre-{chapter.attribute}" if chapter is not None else "addendum")
         self.setTabChangesFocus(False)
-        self.setToolTip(MACRO_HELP)
+        self.setToolTip(_tr(MACRO_HELP))
         self.document().undoCommandAdded.connect(self._document_step)
         self.document().contentsChanged.connect(self._fit_height)
         self._fit_height()
@@ -276,7 +309,7 @@ class _ChapterEdit(QPlainTextEdit):
     def _document_step(self) -> None:
         if self._replaying:
             return
-        label, mergeable = self._pending or ("Modifier « " + self.title + " »", False)
+        label, mergeable = self._pending or (self.tr("Modifier « {title} »").format(title=self.title), False)
         self.editor._stack.push(_DocumentStep(self, label, mergeable))
 
     def edit_as(self, label: str, action) -> None:  # type: ignore[no-untyped-def]
@@ -321,7 +354,7 @@ class _ChapterEdit(QPlainTextEdit):
             return
         typing = bool(event.text()) or key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
         if typing and plain:
-            self._pending = (f"Saisie dans « {self.title} »", True)
+            self._pending = (self._typing_label(), True)
         else:
             self.merge_serial += 1  # moving with the keyboard closes the current typing step
         try:
@@ -331,17 +364,21 @@ class _ChapterEdit(QPlainTextEdit):
 
     def inputMethodEvent(self, event) -> None:
         """Characters composed by the input method (dead keys, compose key) are typing too."""
-        self._pending = (f"Saisie dans « {self.title} »", True)
+        self._pending = (self._typing_label(), True)
         try:
             super().inputMethodEvent(event)
         finally:
             self._pending = None
 
+    def _typing_label(self) -> str:
+        return self.tr("Saisie dans « {title} »").format(title=self.title)
+
     def insertFromMimeData(self, source) -> None:
         """A paste is one undo step, never merged with typing; control characters are cleaned."""
         if source.hasText():
             text = xml_safe(source.text())
-            self.edit_as(f"Coller dans « {self.title} »", lambda cursor: cursor.insertText(text))
+            label = self.tr("Coller dans « {title} »").format(title=self.title)
+            self.edit_as(label, lambda cursor: cursor.insertText(text))
             self.ensureCursorVisible()
 
     def focusInEvent(self, event) -> None:
@@ -449,7 +486,8 @@ class ReportEditor(QWidget):
         for key, attribute in (("typed_dlp", "total_dlp_mgy_cm"), ("typed_dap", "total_dap_dgy_cm2")):
             value = _decimal(str(self._values.get(key, "")))
             if value is not None and (dose is None or getattr(dose, attribute) is None):
-                typed = Sourced(value, Source.USER, "lu sur la console par le radiologue")
+                detail = QT_TRANSLATE_NOOP("reporting.Sourced", "lu sur la console par le radiologue")
+                typed = Sourced(value, Source.USER, detail)
                 dose = replace(dose or DoseReport(), **{attribute: typed})
         return dose
 
@@ -493,7 +531,9 @@ class ReportEditor(QWidget):
         self._addendum_group.setVisible(report.addendum is not None)
         if report.addendum is not None:
             self._addendum_group.setTitle(
-                f"Addendum de la version {report.version} ({report.addendum.author.display_name})"
+                self.tr("Addendum de la version {version} ({author})").format(
+                    version=report.version, author=report.addendum.author.display_name
+                )
             )
         modalities = {act.modality.code for act in report.acts}
         dose = report.dose
@@ -511,7 +551,7 @@ class ReportEditor(QWidget):
     def insert_measurement(self, text: str) -> None:
         """Insert a measurement from the viewer at the cursor of the current chapter (one undo step)."""
         if self._locked:
-            self._status.setText("Compte rendu verrouillé : la mesure n'a pas été insérée.")
+            self._status.setText(self.tr("Compte rendu verrouillé : la mesure n'a pas été insérée."))
             return
         edit = self._chapter_edits[self._current_chapter]
         clean = " ".join(xml_safe(text).split("\n")).strip()
@@ -523,9 +563,10 @@ class ReportEditor(QWidget):
             needs_space = bool(before) and not before[-1].isspace()
             cursor.insertText((" " if needs_space else "") + clean)
 
-        edit.edit_as("Insérer une mesure", insert)
+        edit.edit_as(self.tr("Insérer une mesure"), insert)
         edit.ensureCursorVisible()
-        self._status.setText(f"Mesure insérée dans « {self._current_chapter.title} ».")
+        chapter = chapter_title(self._current_chapter)
+        self._status.setText(self.tr("Mesure insérée dans « {chapter} ».").format(chapter=chapter))
 
     def set_locked(self, locked: bool) -> None:
         """Read-only once signed: nothing can be typed, picked or inserted; signing is disabled."""
@@ -547,10 +588,17 @@ class ReportEditor(QWidget):
         self._refresh_timer.start()
         if locked:
             when = self._report.signature_time
-            at = f" le {when.astimezone(PARIS):%d/%m/%Y à %H:%M}" if when and when.tzinfo else ""
-            self._lock_banner.setText(
-                f"Compte rendu signé{at} : verrouillé. Toute correction passe par une nouvelle version."
-            )
+            if when and when.tzinfo:
+                at = when.astimezone(PARIS)
+                text = self.tr(
+                    "Compte rendu signé le {date} à {time} : verrouillé. "
+                    "Toute correction passe par une nouvelle version."
+                ).format(date=f"{at:%d/%m/%Y}", time=f"{at:%H:%M}")
+            else:
+                text = self.tr(
+                    "Compte rendu signé : verrouillé. Toute correction passe par une nouvelle version."
+                )
+            self._lock_banner.setText(text)
 
     def undo_stack(self) -> QUndoStack:
         return self._stack
@@ -575,14 +623,19 @@ class ReportEditor(QWidget):
         issues = checks.check(self.report())
         self._show_issues(issues)
         if issues:
-            self._checks_box.setTitle(f"Signature impossible : {len(issues)} élément(s) à compléter")
-            self._status.setText("Signature refusée : complétez les éléments listés.")
+            self._checks_box.setTitle(
+                self.tr("Signature impossible : %n élément(s) à compléter", "", len(issues))
+            )
+            self._status.setText(self._refusal_text())
             self._issue_list.setCurrentRow(0)
             self._jump(issues[0].field)
             return False
-        self._status.setText("Compte rendu complet : signature demandée.")
+        self._status.setText(self.tr("Compte rendu complet : signature demandée."))
         self.signRequested.emit(self.report())
         return True
+
+    def _refusal_text(self) -> str:
+        return self.tr("Signature refusée : complétez les éléments listés.")
 
     # --- building -----------------------------------------------------------------------------------
 
@@ -596,6 +649,7 @@ class ReportEditor(QWidget):
         self._lock_banner.hide()
         layout.addWidget(self._lock_banner)
         self._header = QLabel()
+        self._header.setObjectName("entete")
         self._header.setWordWrap(True)
         self._header.setTextFormat(Qt.TextFormat.RichText)
         header_row = QHBoxLayout()
@@ -603,8 +657,10 @@ class ReportEditor(QWidget):
         self._template_choice = QComboBox()
         self._template_choice.setObjectName("modele")
         self._template_choice.setToolTip(
-            "Modèle de compte rendu. En changer garde le texte déjà écrit (en texte libre) ; "
-            "l'historique d'annulation repart de zéro."
+            self.tr(
+                "Modèle de compte rendu. En changer garde le texte déjà écrit (en texte libre) ; "
+                "l'historique d'annulation repart de zéro."
+            )
         )
         self._template_choice.activated.connect(self._template_chosen)
         header_row.addWidget(self._template_choice)
@@ -614,11 +670,11 @@ class ReportEditor(QWidget):
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
 
-        injected = QGroupBox("Éléments injectés (lecture seule, avec leur source)")
+        injected = QGroupBox(self.tr("Éléments injectés (lecture seule, avec leur source)"))
         box = QVBoxLayout(injected)
         self._tree = QTreeWidget()
         self._tree.setObjectName("elements-injectes")
-        self._tree.setHeaderLabels(["Élément", "Valeur", "Source"])
+        self._tree.setHeaderLabels([self.tr("Élément"), self.tr("Valeur"), self.tr("Source")])
         self._tree.setRootIsDecorated(False)
         self._tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._tree.setWordWrap(True)
@@ -632,17 +688,17 @@ class ReportEditor(QWidget):
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
         self._build_form()
-        self._tabs.addTab(self._scroll, "Rédaction")
+        self._tabs.addTab(self._scroll, self.tr("Rédaction"))
         self._preview = QTextBrowser()
         self._preview.setObjectName("apercu")
-        self._tabs.addTab(self._preview, "Aperçu du document")
+        self._tabs.addTab(self._preview, self.tr("Aperçu du document"))
         self._tabs.currentChanged.connect(lambda _index: self._refresh())
 
-        self._checks_box = QGroupBox("Avant signature")
+        self._checks_box = QGroupBox(self.tr("Avant signature"))
         checks_layout = QVBoxLayout(self._checks_box)
         self._issue_list = QListWidget()
         self._issue_list.setObjectName("verifications")
-        self._issue_list.setToolTip("Cliquez sur un élément pour aller à l'endroit où le compléter.")
+        self._issue_list.setToolTip(self.tr("Cliquez sur un élément pour aller à l'endroit où le compléter."))
         self._issue_list.itemActivated.connect(self._issue_clicked)
         self._issue_list.itemClicked.connect(self._issue_clicked)
         checks_layout.addWidget(self._issue_list)
@@ -650,9 +706,11 @@ class ReportEditor(QWidget):
         self._status = QLabel()
         self._status.setWordWrap(True)
         buttons.addWidget(self._status, 1)
-        self._sign_button = QPushButton("Signer…")
+        self._sign_button = QPushButton(self.tr("Signer…"))
         self._sign_button.setObjectName("signer")
-        self._sign_button.setToolTip("Vérifie le compte rendu puis demande la signature (second facteur).")
+        self._sign_button.setToolTip(
+            self.tr("Vérifie le compte rendu puis demande la signature (second facteur).")
+        )
         self._sign_button.clicked.connect(self.request_signature)
         buttons.addWidget(self._sign_button)
         checks_layout.addLayout(buttons)
@@ -662,9 +720,9 @@ class ReportEditor(QWidget):
         splitter.setStretchFactor(2, 2)
         splitter.setSizes([230, 560, 170])
 
-        self._undo_action = self._stack.createUndoAction(self, "Annuler")
+        self._undo_action = self._stack.createUndoAction(self, self.tr("Annuler"))
         self._undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self._redo_action = self._stack.createRedoAction(self, "Rétablir")
+        self._redo_action = self._stack.createRedoAction(self, self.tr("Rétablir"))
         self._redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         for action in (self._undo_action, self._redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -702,7 +760,7 @@ class ReportEditor(QWidget):
 
     def _fill_template_choice(self) -> None:
         self._template_choice.clear()
-        self._template_choice.addItem("Sans modèle", None)
+        self._template_choice.addItem(self.tr("Sans modèle"), None)
         known = list(builtin_templates())
         if self._template is not None and all(t.id != self._template.id for t in known):
             known.append(self._template)
@@ -737,18 +795,18 @@ class ReportEditor(QWidget):
         log.info("template changed from %s to %s", old.id if old else None, template.id if template else None)
 
     def _build_chapters(self) -> None:
-        self._addendum_group = QGroupBox("Addendum")
+        self._addendum_group = QGroupBox(self.tr("Addendum"))
         self._addendum_group.setObjectName("groupe-addendum")
         addendum_layout = QVBoxLayout(self._addendum_group)
-        self._addendum = _ChapterEdit(self, None, "Addendum")
-        self._addendum.setAccessibleName("Addendum")
-        self._addendum.setPlaceholderText("Texte de l'addendum (complément au compte rendu signé)")
+        self._addendum = _ChapterEdit(self, None, self.tr("Addendum"))
+        self._addendum.setAccessibleName(self.tr("Addendum"))
+        self._addendum.setPlaceholderText(self.tr("Texte de l'addendum (complément au compte rendu signé)"))
         addendum_layout.addWidget(self._addendum)
         self._addendum_group.hide()
         self._form.addWidget(self._addendum_group)
         for chapter in Chapter:
             part = self._template.chapter(chapter) if self._template else None
-            group = QGroupBox(chapter.title)
+            group = QGroupBox(chapter_title(chapter))
             group.setObjectName(f"groupe-{chapter.attribute}")
             group_layout = QVBoxLayout(group)
             badge = QLabel()
@@ -766,9 +824,11 @@ class ReportEditor(QWidget):
             if part is not None:
                 keywords = ", ".join(self._template.macro_keywords(chapter))  # type: ignore[union-attr]
                 if keywords:
-                    edit.setToolTip(f"{MACRO_HELP}\nMacros de ce chapitre : {keywords}.")
-                    edit.setPlaceholderText(f"Texte libre — macros : {keywords} (puis Tab)")
-            edit.setAccessibleName(f"{chapter.title} : texte libre")
+                    macros = self.tr("Macros de ce chapitre : {keywords}.").format(keywords=keywords)
+                    edit.setToolTip(f"{_tr(MACRO_HELP)}\n{macros}")
+                    placeholder = self.tr("Texte libre — macros : {keywords} (puis Tab)")
+                    edit.setPlaceholderText(placeholder.format(keywords=keywords))
+            edit.setAccessibleName(self.tr("{chapter} : texte libre").format(chapter=chapter_title(chapter)))
             self._chapter_edits[chapter] = edit
             group_layout.addWidget(edit)
             self._form.addWidget(group)
@@ -784,8 +844,10 @@ class ReportEditor(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(18)
             combo.setToolTip(
-                "Choisissez dans la liste (flèches haut/bas), ou tapez le début d'un choix : il est complété "
-                "et Tab le valide. Une autre valeur peut aussi être tapée."
+                self.tr(
+                    "Choisissez dans la liste (flèches haut/bas), ou tapez le début d'un choix : "
+                    "il est complété et Tab le valide. Une autre valeur peut aussi être tapée."
+                )
             )
             combo.lineEdit().textEdited.connect(lambda text, k=key: self._field_typed(k, text))
             combo.activated.connect(lambda index, k=key, c=combo: self._field_picked(k, c.itemText(index)))
@@ -802,10 +864,10 @@ class ReportEditor(QWidget):
         return widget
 
     def _build_verifications(self) -> None:
-        group = QGroupBox("Vérifications du radiologue")
+        group = QGroupBox(self.tr("Vérifications du radiologue"))
         layout = QVBoxLayout(group)
         self._identity = QCheckBox(
-            "Identité du patient vérifiée : les images sont bien celles du patient de la demande"
+            self.tr("Identité du patient vérifiée : les images sont bien celles du patient de la demande")
         )
         self._identity.setObjectName("identite-verifiee")
         self._identity.clicked.connect(self._identity_clicked)
@@ -818,16 +880,18 @@ class ReportEditor(QWidget):
         dose_layout = QFormLayout(self._dose_row)
         self._dose_form = dose_layout
         dose_layout.setContentsMargins(0, 0, 0, 0)
-        self._typed_dlp = self._number_field("pdl-saisi", "typed_dlp", "ex. 850,5")
-        dose_layout.addRow("PDL total lu sur la console (mGy·cm)", self._typed_dlp)
-        self._typed_dap = self._number_field("pds-saisi", "typed_dap", "ex. 0,92")
-        dose_layout.addRow("PDS total lu sur l'appareil (dGy·cm²)", self._typed_dap)
+        self._typed_dlp = self._number_field("pdl-saisi", "typed_dlp", self.tr("ex. 850,5"))
+        dose_layout.addRow(self.tr("PDL total lu sur la console (mGy·cm)"), self._typed_dlp)
+        self._typed_dap = self._number_field("pds-saisi", "typed_dap", self.tr("ex. 0,92"))
+        dose_layout.addRow(self.tr("PDS total lu sur l'appareil (dGy·cm²)"), self._typed_dap)
         self._dose_reason = _LineEdit(self._stack)
         self._dose_reason.setObjectName("motif-absence-dose")
-        self._dose_reason.setPlaceholderText("À remplir seulement si la dose ne peut pas être importée")
+        self._dose_reason.setPlaceholderText(
+            self.tr("À remplir seulement si la dose ne peut pas être importée")
+        )
         self._dose_reason.textEdited.connect(lambda text: self._field_typed("dose_missing_reason", text))
         self._dose_reason.installEventFilter(self._focus_watcher)
-        dose_layout.addRow("Motif d'absence de dose", self._dose_reason)
+        dose_layout.addRow(self.tr("Motif d'absence de dose"), self._dose_reason)
         layout.addWidget(self._dose_row)
         self._number_error = QLabel()
         self._number_error.setObjectName("erreur-nombre")
@@ -837,9 +901,11 @@ class ReportEditor(QWidget):
         incident_row = QHBoxLayout()
         self._incident = _LineEdit(self._stack)
         self._incident.setObjectName("incident")
-        self._incident.setPlaceholderText("Incident technique ou indésirable (ex. réaction au contraste)")
+        self._incident.setPlaceholderText(
+            self.tr("Incident technique ou indésirable (ex. réaction au contraste)")
+        )
         self._incident.returnPressed.connect(self._add_incident)
-        self._incident_button = QPushButton("Ajouter l'incident")
+        self._incident_button = QPushButton(self.tr("Ajouter l'incident"))
         self._incident_button.setObjectName("ajouter-incident")
         self._incident_button.clicked.connect(self._add_incident)
         incident_row.addWidget(self._incident, 1)
@@ -848,14 +914,17 @@ class ReportEditor(QWidget):
         urgent_row = QHBoxLayout()
         self._urgent_recipient = _LineEdit(self._stack)
         self._urgent_recipient.setObjectName("urgence-destinataire")
-        self._urgent_recipient.setPlaceholderText("Résultat urgent communiqué à (nom, fonction)")
+        self._urgent_recipient.setPlaceholderText(self.tr("Résultat urgent communiqué à (nom, fonction)"))
         self._urgent_recipient.returnPressed.connect(self._record_urgent)
         self._urgent_means = QComboBox()
         self._urgent_means.setObjectName("urgence-moyen")
-        self._urgent_means.addItems(["téléphone", "messagerie sécurisée de santé", "de vive voix"])
-        self._urgent_button = QPushButton("Noter l'appel")
+        for means in URGENT_MEANS:
+            self._urgent_means.addItem(_tr(means), means)
+        self._urgent_button = QPushButton(self.tr("Noter l'appel"))
         self._urgent_button.setObjectName("noter-urgence")
-        self._urgent_button.setToolTip("Note à qui, comment et quand le résultat urgent a été communiqué.")
+        self._urgent_button.setToolTip(
+            self.tr("Note à qui, comment et quand le résultat urgent a été communiqué.")
+        )
         self._urgent_button.clicked.connect(self._record_urgent)
         urgent_row.addWidget(self._urgent_recipient, 1)
         urgent_row.addWidget(self._urgent_means)
@@ -870,7 +939,9 @@ class ReportEditor(QWidget):
     def _number_field(self, name: str, key: str, example: str) -> QLineEdit:
         line = _LineEdit(self._stack)
         line.setObjectName(name)
-        line.setPlaceholderText(f"seulement si les images ne le donnent pas ({example})")
+        line.setPlaceholderText(
+            self.tr("seulement si les images ne le donnent pas ({example})").format(example=example)
+        )
         line.textEdited.connect(lambda text, k=key: self._field_typed(k, text))
         line.installEventFilter(self._focus_watcher)
         return line
@@ -883,7 +954,8 @@ class ReportEditor(QWidget):
         old = tuple(self._values["incidents"])  # type: ignore[arg-type]
         new = (*old, Incident(text, Source.USER))
         self._value_serial += 1
-        self._stack.push(_ValueChange(self, "incidents", old, new, "Ajouter un incident", typing=False))
+        label = self.tr("Ajouter un incident")
+        self._stack.push(_ValueChange(self, "incidents", old, new, label, typing=False))
         self._applying += 1
         try:
             self._incident.clear()
@@ -896,10 +968,10 @@ class ReportEditor(QWidget):
         if self._locked or not recipient:
             return
         old = self._values["urgent_communication"]
-        means = self._urgent_means.currentText()
+        means = self._urgent_means.currentData()  # French: it goes into the report
         new = UrgentCommunication(recipient, datetime.now(PARIS), Source.USER, means)
         self._value_serial += 1
-        label = "Noter la communication du résultat urgent"
+        label = self.tr("Noter la communication du résultat urgent")
         self._stack.push(_ValueChange(self, "urgent_communication", old, new, label, typing=False))
         self._applying += 1
         try:
@@ -914,8 +986,9 @@ class ReportEditor(QWidget):
             return
         at = urgent.at.astimezone(PARIS) if urgent.at.tzinfo else urgent.at
         self._urgent_label.setText(
-            f"Résultat communiqué en urgence par {urgent.means} à {urgent.recipient} "
-            f"le {at:%d/%m/%Y à %H:%M}."
+            self.tr("Résultat communiqué en urgence par {means} à {recipient} le {date} à {time}.").format(
+                means=_tr(urgent.means), recipient=urgent.recipient, date=f"{at:%d/%m/%Y}", time=f"{at:%H:%M}"
+            )
         )
         self._urgent_label.show()
 
@@ -948,7 +1021,7 @@ class ReportEditor(QWidget):
             return
         old = self._values.get(key, "")
         if text != old:
-            label = _TYPING_LABELS.get(key, "Saisir un champ")
+            label = _tr(_TYPING_LABELS.get(key, _ANY_FIELD))
             self._stack.push(_ValueChange(self, key, old, text, label, typing=True))
         if key in ("typed_dlp", "typed_dap"):
             self._show_number_errors()
@@ -959,7 +1032,8 @@ class ReportEditor(QWidget):
         old = self._values.get(key, "")
         self._value_serial += 1
         if text != old:
-            self._stack.push(_ValueChange(self, key, old, text, f"Choisir « {text} »", typing=False))
+            label = self.tr("Choisir « {choice} »").format(choice=text)
+            self._stack.push(_ValueChange(self, key, old, text, label, typing=False))
 
     def _identity_clicked(self, checked: bool) -> None:
         if self._applying:
@@ -971,7 +1045,7 @@ class ReportEditor(QWidget):
             datetime.now(PARIS),
             "vérifiée par le radiologue" if checked else "vérification retirée par le radiologue",
         )
-        label = "Identité vérifiée" if checked else "Retirer la vérification d'identité"
+        label = self.tr("Identité vérifiée") if checked else self.tr("Retirer la vérification d'identité")
         self._stack.push(_ValueChange(self, "identity_check", old, new, label, typing=False))
 
     def _apply_value(self, key: str, value: object) -> None:
@@ -1000,15 +1074,22 @@ class ReportEditor(QWidget):
             self._applying -= 1
 
     def _show_number_errors(self) -> None:
-        wrong = [
-            label
-            for key, label in (("typed_dlp", "PDL"), ("typed_dap", "PDS"))
+        wrong = tuple(
+            key
+            for key in ("typed_dlp", "typed_dap")
             if str(self._values.get(key, "")).strip() and _decimal(str(self._values[key])) is None
-        ]
+        )
         self._number_error.setVisible(bool(wrong))
         if wrong:
+            quantity = {
+                ("typed_dlp",): self.tr("PDL"),
+                ("typed_dap",): self.tr("PDS"),
+                ("typed_dlp", "typed_dap"): self.tr("PDL et PDS"),
+            }[wrong]
             self._number_error.setText(
-                f"{' et '.join(wrong)} : nombre positif attendu (virgule décimale acceptée) ; valeur ignorée."
+                self.tr(
+                    "{quantity} : nombre positif attendu (virgule décimale acceptée) ; valeur ignorée."
+                ).format(quantity=quantity)
             )
 
     def _show_field(self, key: str, value: str) -> None:
@@ -1038,7 +1119,7 @@ class ReportEditor(QWidget):
             badge.hide()
         else:
             badge.show()
-            _set_badge(badge, narrative.source, prefix="Texte repris de : ")
+            _set_badge(badge, narrative.source, self.tr("Texte repris de : {source}"))
 
     def _chapter_text(self, chapter: Chapter) -> str:
         free = self._chapter_edits[chapter].raw_text()
@@ -1062,7 +1143,7 @@ class ReportEditor(QWidget):
             c.setPosition(start + found.length_utf16, QTextCursor.MoveMode.KeepAnchor)
             c.insertText(found.macro.text)
 
-        edit.edit_as(f"Macro « {found.macro.keyword} »", replace_keyword)
+        edit.edit_as(self.tr("Macro « {keyword} »").format(keyword=found.macro.keyword), replace_keyword)
         return True
 
     # --- injected items -----------------------------------------------------------------------------
@@ -1072,14 +1153,14 @@ class ReportEditor(QWidget):
         self._tree_items.clear()
 
         def row(key: str, label: str, value: str, source: Source | None, detail: str = "") -> None:
-            item = QTreeWidgetItem([label, value or MISSING, ""])
+            item = QTreeWidgetItem([label, value or _tr(MISSING), ""])
             item.setData(0, Qt.ItemDataRole.UserRole, key)
             if source is not None and value:
                 text, colour = SOURCE_BADGES[source]
-                item.setText(2, text)
+                item.setText(2, _tr(text))
                 item.setBackground(2, QBrush(QColor(colour)))
                 item.setForeground(2, QBrush(QColor(BADGE_TEXT)))  # light badges: dark text on any theme
-                item.setToolTip(2, source.label + (f" — {detail}" if detail else ""))
+                item.setToolTip(2, user_text(source.label) + (f" — {user_text(detail)}" if detail else ""))
             if not value:
                 item.setForeground(1, QBrush(QColor("#e5676b")))
             item.setToolTip(1, value)
@@ -1088,23 +1169,27 @@ class ReportEditor(QWidget):
 
         patient = report.patient
         if patient is not None:
-            born = f", né(e) le {patient.birth_date:%d/%m/%Y}" if patient.birth_date else ""
-            row("patient", "Patient", f"{patient.birth_family} {patient.first_given}{born}", patient.source)
-            row("patient.ins", "INS", patient.ins.extension if patient.ins else "", patient.source)
+            name = f"{patient.birth_family} {patient.first_given}"
+            if patient.birth_date:
+                name = self.tr("{name}, né(e) le {date}").format(
+                    name=name, date=f"{patient.birth_date:%d/%m/%Y}"
+                )
+            row("patient", self.tr("Patient"), name, patient.source)
+            row("patient.ins", self.tr("INS"), patient.ins.extension if patient.ins else "", patient.source)
         else:
-            row("patient", "Patient", "", None)
+            row("patient", self.tr("Patient"), "", None)
         if not report.acts:
-            row("acts", "Acte", "", None)
+            row("acts", self.tr("Acte"), "", None)
         for index, act in enumerate(report.acts):
             codes = " ; ".join(f"{c.code} {c.display}".strip() for c in (act.ccam, act.loinc) if c)
             where = (act.localisation or act.region).display if (act.localisation or act.region) else ""
             value = " — ".join(p for p in (codes or act.label, where) if p)
-            row(f"acts[{index}]", f"Acte {index + 1}", value, act.source)
+            row(f"acts[{index}]", self.tr("Acte {number}").format(number=index + 1), value, act.source)
         act_time = report.act_time
         value = f"{act_time.value.astimezone(PARIS):%d/%m/%Y %H:%M}" if act_time else ""
         row(
             "act_time",
-            "Date et heure de l'acte",
+            self.tr("Date et heure de l'acte"),
             value,
             act_time.source if act_time else None,
             act_time.detail if act_time else "",
@@ -1117,16 +1202,16 @@ class ReportEditor(QWidget):
             if product.atc is not None:
                 parts.append(f"ATC {product.atc.code}")
             if product.lot:
-                parts.append(f"lot {product.lot}")
-            row(f"products[{index}]", "Produit administré", ", ".join(parts), product.source)
+                parts.append(self.tr("lot {lot}").format(lot=product.lot))
+            row(f"products[{index}]", self.tr("Produit administré"), ", ".join(parts), product.source)
         for index, incident in enumerate(report.incidents):
-            row(f"incidents[{index}]", "Incident", incident.description, incident.source)
+            row(f"incidents[{index}]", self.tr("Incident"), incident.description, incident.source)
         people = report.participants
         for key, label, person in (
-            ("participants.requester", "Médecin demandeur", people.requester),
-            ("participants.author", "Radiologue (téléradiologie)", people.author),
-            ("participants.site_doctor", "Médecin responsable de la structure", people.site_doctor),
-            ("participants.technologist", "Manipulateur", people.technologist),
+            ("participants.requester", self.tr("Médecin demandeur"), people.requester),
+            ("participants.author", self.tr("Radiologue (téléradiologie)"), people.author),
+            ("participants.site_doctor", self.tr("Médecin responsable de la structure"), people.site_doctor),
+            ("participants.technologist", self.tr("Manipulateur"), people.technologist),
         ):
             if person is None and key == "participants.technologist":
                 continue
@@ -1134,21 +1219,26 @@ class ReportEditor(QWidget):
         custodian = people.custodian
         row(
             "participants.custodian",
-            "Structure d'imagerie",
+            self.tr("Structure d'imagerie"),
             custodian.name if custodian else "",
             custodian.source if custodian else None,
         )
         if report.teleradiology:
             mention_source = Source.ACCOUNT if people.author is not None else None
             mention = report.teleradiology_mention
-            row("teleradiology_mention", "Mention de téléradiologie", mention, mention_source)
+            row("teleradiology_mention", self.tr("Mention de téléradiologie"), mention, mention_source)
         interpretation = report.interpretation_time
         value = f"{interpretation.value.astimezone(PARIS):%d/%m/%Y %H:%M}" if interpretation else ""
-        row("interpretation_time", "Interprétation", value, interpretation.source if interpretation else None)
+        row(
+            "interpretation_time",
+            self.tr("Interprétation"),
+            value,
+            interpretation.source if interpretation else None,
+        )
         order = report.order
         for key, label, sourced in (
-            ("order.placer_order", "N° de demande", order.placer_order),
-            ("order.accession", "N° d'examen (accession)", order.accession),
+            ("order.placer_order", self.tr("N° de demande"), order.placer_order),
+            ("order.accession", self.tr("N° d'examen (accession)"), order.accession),
         ):
             row(
                 key,
@@ -1160,7 +1250,7 @@ class ReportEditor(QWidget):
         study = order.study_instance_uid
         row(
             "order.study_instance_uid",
-            "Study Instance UID",
+            self.tr("Study Instance UID"),
             study.value if study else "",
             study.source if study else None,
             study.detail if study else "",
@@ -1172,26 +1262,27 @@ class ReportEditor(QWidget):
             return
         dose = report.dose
         if dose is None or dose.is_empty:
-            row("dose", "Dose", "", None)
+            row("dose", self.tr("Dose"), "", None)
         else:
             if dose.total_dlp_mgy_cm is not None:
                 total = dose.total_dlp_mgy_cm
-                row("dose", "PDL total", f"{_number(total.value)} mGy·cm", total.source, total.detail)
+                value = f"{_number(total.value)} mGy·cm"
+                row("dose", self.tr("PDL total"), value, total.source, total.detail)
             for acquisition in dose.acquisitions:
                 values = []
                 if acquisition.ctdi_vol_mgy is not None:
                     values.append(f"CTDIvol {_number(acquisition.ctdi_vol_mgy)} mGy")
                 if acquisition.dlp_mgy_cm is not None:
-                    values.append(f"PDL {_number(acquisition.dlp_mgy_cm)} mGy·cm")
+                    values.append(self.tr("PDL {value} mGy·cm").format(value=_number(acquisition.dlp_mgy_cm)))
                 row("dose", f"  {acquisition.label}", " ; ".join(values), acquisition.source)
             if dose.total_dap_dgy_cm2 is not None:
                 dap = dose.total_dap_dgy_cm2
-                row("dose", "PDS total", f"{_number(dap.value, 3)} dGy·cm²", dap.source, dap.detail)
+                row("dose", self.tr("PDS total"), f"{_number(dap.value, 3)} dGy·cm²", dap.source, dap.detail)
             if dose.fluoroscopy_time_s is not None:
                 scopy = dose.fluoroscopy_time_s
-                row("dose", "Temps de scopie", f"{_number(scopy.value, 1)} s", scopy.source)
+                row("dose", self.tr("Temps de scopie"), f"{_number(scopy.value, 1)} s", scopy.source)
         if dose is not None and dose.equipment is not None:
-            row("dose.equipment", "Appareil", dose.equipment.label, dose.equipment.source)
+            row("dose.equipment", self.tr("Appareil"), dose.equipment.label, dose.equipment.source)
 
     # --- checks, preview, navigation ------------------------------------------------------------------
 
@@ -1213,8 +1304,10 @@ class ReportEditor(QWidget):
             self._tree.setCurrentItem(self._tree_items[selected])
         if self._locked:
             self._issue_list.clear()
-            self._issue_list.addItem(QListWidgetItem("Compte rendu signé : aucune modification possible."))
-            self._checks_box.setTitle("Signé")
+            self._issue_list.addItem(
+                QListWidgetItem(self.tr("Compte rendu signé : aucune modification possible."))
+            )
+            self._checks_box.setTitle(self.tr("Signé"))
         else:
             self._show_issues(checks.check(report))
         if self._tabs.currentWidget() is self._preview:
@@ -1226,19 +1319,20 @@ class ReportEditor(QWidget):
     def _show_issues(self, issues: list[checks.Issue]) -> None:
         self._issue_list.clear()
         for issue in issues:
-            item = QListWidgetItem(f"⚠ {issue.message}")
+            item = QListWidgetItem(f"⚠ {user_text(issue.message)}")
             item.setData(Qt.ItemDataRole.UserRole, issue.field)
-            item.setToolTip(f"{issue.code} — cliquez pour aller à : {issue.field}")
+            where = self.tr("{code} — cliquez pour aller à : {field}")
+            item.setToolTip(where.format(code=issue.code, field=issue.field))
             self._issue_list.addItem(item)
         if not issues:
-            if self._status.text().startswith("Signature refusée"):
+            if self._status.text() == self._refusal_text():
                 self._status.setText("")
-            item = QListWidgetItem("✔ Rien ne manque : le compte rendu peut être signé.")
+            item = QListWidgetItem("✔ " + self.tr("Rien ne manque : le compte rendu peut être signé."))
             item.setForeground(QBrush(QColor("#6fbf8a")))
             self._issue_list.addItem(item)
-            self._checks_box.setTitle("Avant signature : complet")
+            self._checks_box.setTitle(self.tr("Avant signature : complet"))
         else:
-            self._checks_box.setTitle(f"Avant signature : {len(issues)} élément(s) manquant(s)")
+            self._checks_box.setTitle(self.tr("Avant signature : %n élément(s) manquant(s)", "", len(issues)))
 
     def _issue_clicked(self, item: QListWidgetItem) -> None:
         target = item.data(Qt.ItemDataRole.UserRole)
@@ -1284,27 +1378,32 @@ class ReportEditor(QWidget):
     def _header_text(self, report: Report) -> str:
         patient = report.patient
         if patient is None:
-            who = "Patient non identifié"
+            who = self.tr("Patient non identifié")
         elif patient.used_family and patient.used_family.upper() != patient.birth_family.upper():
             # the name the site and the worklist show first, the birth name (INS trait) beside it
-            born = "née" if patient.sex.value == "F" else "né"
             given = patient.used_given or patient.first_given
-            who = f"{patient.used_family} {given}, {born} {patient.birth_family}"
+            name = f"{patient.used_family} {given}"
+            if patient.sex.value == "F":
+                who = self.tr("{name}, née {birth_name}").format(name=name, birth_name=patient.birth_family)
+            else:
+                who = self.tr("{name}, né {birth_name}").format(name=name, birth_name=patient.birth_family)
         else:
             who = f"{patient.birth_family} {patient.first_given}"
-        exam = report.acts[0].label if report.acts else "Examen non renseigné"
-        template = f" — modèle : {self._template.title}" if self._template else ""
-        status = "signé" if report.status is ReportStatus.SIGNED else "brouillon"
-        return (
-            f"<b>{_escape(who)}</b> — {_escape(exam)}<br/>"
-            f"<small>Version {report.version}, {status}{_escape(template)}</small>"
-        )
+        exam = report.acts[0].label if report.acts else self.tr("Examen non renseigné")
+        status = self.tr("signé") if report.status is ReportStatus.SIGNED else self.tr("brouillon")
+        if self._template:
+            version = self.tr("Version {version}, {status} — modèle : {template}").format(
+                version=report.version, status=status, template=self._template.title
+            )
+        else:
+            version = self.tr("Version {version}, {status}").format(version=report.version, status=status)
+        return f"<b>{_escape(who)}</b> — {_escape(exam)}<br/><small>{_escape(version)}</small>"
 
 
-def _set_badge(label: QLabel, source: Source, prefix: str = "") -> None:
+def _set_badge(label: QLabel, source: Source, template: str = "{source}") -> None:
     text, colour = SOURCE_BADGES[source]
-    label.setText(f"{prefix}{text}")
-    label.setToolTip(source.label)
+    label.setText(template.format(source=_tr(text)))
+    label.setToolTip(user_text(source.label))
     label.setStyleSheet(f"background:{colour};color:{BADGE_TEXT};border-radius:3px;padding:1px 5px")
 
 
@@ -1315,11 +1414,12 @@ def _person(person: Professional | None) -> str:
     return person.display_name + rpps
 
 
-_TYPING_LABELS = {
-    "dose_missing_reason": "Saisir le motif d'absence de dose",
-    "typed_dlp": "Saisir le PDL total",
-    "typed_dap": "Saisir le PDS total",
+_TYPING_LABELS = {  # undo texts
+    "dose_missing_reason": QT_TRANSLATE_NOOP("ReportEditor", "Saisir le motif d'absence de dose"),
+    "typed_dlp": QT_TRANSLATE_NOOP("ReportEditor", "Saisir le PDL total"),
+    "typed_dap": QT_TRANSLATE_NOOP("ReportEditor", "Saisir le PDS total"),
 }
+_ANY_FIELD = QT_TRANSLATE_NOOP("ReportEditor", "Saisir un champ")
 PROJECTION = frozenset({"CR", "DX", "RF", "XA", "IO", "PX"})  # acts whose dose is the DAP (22/09/2006)
 
 
@@ -1333,8 +1433,11 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def _number(value, digits: int = 2) -> str:  # type: ignore[no-untyped-def]
-    """A number as French readers write it (decimal comma)."""
-    return format_number(value, digits).replace(".", ",")
+    """A number as the interface language writes it: decimal comma in French, point in English (a
+    translation rather than the system locale: a French interface writes 850,5 on any system)."""
+    return format_number(value, digits).replace(
+        ".", QCoreApplication.translate("ReportEditor", ",", "decimal mark")
+    )
 
 
 def _escape(text: str) -> str:
