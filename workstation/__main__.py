@@ -28,6 +28,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--login", default="", help="identifiant pré-rempli dans la fenêtre de connexion")
     parser.add_argument(
+        "--language", choices=("fr", "en"), help="langue de l'interface (le compte rendu reste en français)"
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="vérifie l'installation (décodeurs, trousseau, VTK, affichage, plateforme) et quitte sans "
@@ -48,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from auth.qt.login_dialog import LoginDialog
+    from resources.translations import qt as language
     from workstation.app import StartupError, Workstation
     from workstation.qt import theme
     from workstation.qt.main_window import MainWindow
@@ -61,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def fatal(detail: str, message: str) -> int:
         log.error("start-up failed: %s", detail)
-        QMessageBox.critical(None, "Démarrage impossible", message)
+        QMessageBox.critical(
+            None, QApplication.translate("Startup", "Démarrage impossible"), language.text(message)
+        )
         return 2
 
     loaded = load_settings(args.settings)
@@ -72,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         loaded = load_settings(settings_file)
     try:
-        settings = loaded.settings.with_overrides(platform_url=args.platform_url, ca_file=args.ca_file)
+        settings = loaded.settings.with_overrides(
+            platform_url=args.platform_url, ca_file=args.ca_file, language=args.language
+        )
+        language.install(app, settings.language)
         workstation = Workstation(settings, demo=args.demo)
     except (SettingsError, StartupError) as exc:
         return fatal(str(exc), exc.user_message)
@@ -92,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             window.show()
             window.start()
             if notices:  # said once, in the window, without blocking the login
-                window.show_notice("\n".join(notices))
+                window.show_notice("\n".join(language.text(n) for n in notices))
             app.exec()
             if not window.login_requested:
                 return 0

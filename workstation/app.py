@@ -33,6 +33,7 @@ from auth.session import (
     SessionEvent,
     SessionPolicy,
 )
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.audit import AuditSource, AuditTrail, Outcome
 from workstation.audit.custody import open_journal, set_aside_and_restart
 from workstation.audit.journal import JournalError, JournalTampered, default_journal_path
@@ -63,7 +64,7 @@ class StartupError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class StartupNotice:
-    """Something the user must know at start-up, shown once in French."""
+    """Something the user must know at start-up, shown once (French, marked for the interface language)."""
 
     text: str
 
@@ -152,9 +153,12 @@ class Workstation:
             log.warning("no acceptable OS keyring; demonstration mode keeps secrets in memory only")
             self.notices.append(
                 StartupNotice(
-                    "Mode démonstration : aucun trousseau sécurisé du système n'est disponible sur ce poste. "
-                    "Les secrets restent en mémoire et le journal d'audit de cette séance est une chaîne "
-                    "propre à la séance. En production, le poste refuse de démarrer dans ce cas."
+                    QT_TRANSLATE_NOOP(
+                        "Workstation",
+                        "Mode démonstration : aucun trousseau sécurisé du système n'est disponible sur ce "
+                        "poste. Les secrets restent en mémoire et le journal d'audit de cette séance est une "
+                        "chaîne propre à la séance. En production, le poste refuse de démarrer dans ce cas.",
+                    )
                 )
             )
             return KeyStore(VolatileKeyring())
@@ -175,8 +179,11 @@ class Workstation:
             trail.chain_broken(aside, str(exc))
             self.notices.append(
                 StartupNotice(
-                    "Le journal d'audit du poste a échoué à sa vérification. Il a été mis de côté comme "
-                    f"preuve ({aside.name}) et un nouveau journal commence. Prévenez le responsable sécurité."
+                    QT_TRANSLATE_NOOP(
+                        "Workstation",
+                        "Le journal d'audit du poste a échoué à sa vérification. Il a été mis de côté comme "
+                        "preuve ({file}) et un nouveau journal commence. Prévenez le responsable sécurité.",
+                    ).format(file=aside.name)
                 )
             )
             return trail
@@ -367,7 +374,10 @@ class Workstation:
     def answer_order(self, row: WorklistRow, decision: Decision, now: datetime | None = None) -> OutboxItem:
         """Build the flux 3 answer and commit it to the outbox (raises JustificationError)."""
         if row.order is None:
-            raise JustificationError("unreadable order", "Cette demande est illisible : contactez le site.")
+            raise JustificationError(
+                "unreadable order",
+                QT_TRANSLATE_NOOP("Workstation", "Cette demande est illisible : contactez le site."),
+            )
         identity = self.identity
         radiologist = Practitioner.from_rpps(identity.rpps, identity.family, identity.given, identity.title)
         message = build_answer(row.order, decision, radiologist, now or datetime.now().astimezone())

@@ -45,6 +45,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reporting.model import Incident, Source
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.audit import AuditTrail
 from workstation.outbox import EventKind, MessageKind, Outbox, OutboxEvent, OutboxItem
 from workstation.platform.errors import ServerError, TlsError, UnreachableError
@@ -63,7 +64,30 @@ def _utc_now() -> datetime:
 
 
 def _local(moment: datetime) -> str:
+    """French date and time, for the report's incidents (a French document whatever the interface)."""
     return moment.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+
+
+# Why the platform is considered lost (LinkStatus.user_reason), marked for the interface language.
+_TLS_LOST = QT_TRANSLATE_NOOP(
+    "Connectivity",
+    "la connexion sécurisée avec la plateforme a échoué (certificat refusé) ; prévenez votre administrateur.",
+)
+_UNREACHABLE = QT_TRANSLATE_NOOP("Connectivity", "plateforme injoignable (réseau ou plateforme arrêtée).")
+_SERVER_ERROR = QT_TRANSLATE_NOOP("Connectivity", "la plateforme est en erreur ({status}).")
+
+
+def _marked_reason(text: str) -> str:
+    """``user_reason`` read back from the incidents file (plain French): marked again when it is one
+    of ours, so the banner of an incident still open at start-up follows the interface language."""
+    for known in (_TLS_LOST, _UNREACHABLE):
+        if text == known:
+            return known
+    prefix, _, suffix = _SERVER_ERROR.template.partition("{status}")
+    status = text.removeprefix(prefix).removesuffix(suffix)
+    if text.startswith(prefix) and text.endswith(suffix) and status.isdigit():
+        return _SERVER_ERROR.format(status=int(status))
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,20 +102,32 @@ class LinkStatus:
         return self.state is LinkState.ONLINE
 
     def banner(self, pending: int = 0) -> str:
-        """The persistent banner's text (French): what happened, since when, what works, what waits."""
+        """The persistent banner's text (French, marked for the interface language): what happened,
+        since when, what works, what waits."""
         if self.online:
             return ""
-        plural = "s" if pending > 1 else ""
-        waiting = (
-            f" {pending} message{plural} en attente d'envoi, transmis automatiquement au retour"
-            " de la plateforme."
-            if pending
-            else " Aucun message en attente d'envoi."
-        )
-        return (
-            f"Mode dégradé depuis le {_local(self.since)} : {self.user_reason or 'plateforme injoignable.'}"
-            " Vous pouvez lire les examens en cache et rédiger, signer ou refuser : tout est conservé"
-            f" sur ce poste.{waiting}"
+        if pending > 1:
+            waiting = QT_TRANSLATE_NOOP(
+                "Connectivity",
+                "{count} messages en attente d'envoi, transmis automatiquement au retour de la plateforme.",
+            ).format(count=pending)
+        elif pending:
+            waiting = QT_TRANSLATE_NOOP(
+                "Connectivity",
+                "{count} message en attente d'envoi, transmis automatiquement au retour de la plateforme.",
+            ).format(count=pending)
+        else:
+            waiting = QT_TRANSLATE_NOOP("Connectivity", "Aucun message en attente d'envoi.")
+        since = self.since.astimezone(PARIS)
+        return QT_TRANSLATE_NOOP(
+            "Connectivity",
+            "Mode dégradé depuis le {date} à {time} : {reason} Vous pouvez lire les examens en cache et "
+            "rédiger, signer ou refuser : tout est conservé sur ce poste. {waiting}",
+        ).format(
+            date=since.strftime("%d/%m/%Y"),
+            time=since.strftime("%H:%M"),
+            reason=self.user_reason or QT_TRANSLATE_NOOP("Connectivity", "plateforme injoignable."),
+            waiting=waiting,
         )
 
 
@@ -131,14 +167,15 @@ class DegradedIncident:
         return cls(
             datetime.fromisoformat(data["started_at"]),
             str(data["reason"]),
-            str(data["user_reason"]),
+            _marked_reason(str(data["user_reason"])),
             datetime.fromisoformat(ended) if ended else None,
             tuple(QueuedMessage(c, MessageKind(k), o) for c, k, o in data.get("queued", ())),
         )
 
     @property
     def description(self) -> str:
-        """French sentence for the report's incidents."""
+        """French sentence for the report's incidents: not marked for translation, the signed report is
+        a French document whatever the interface language (``user_reason`` gives its French value)."""
         start = _local(self.started_at)
         if self.ended_at is None:
             period = f"depuis le {start}"
@@ -164,15 +201,11 @@ StatusListener = Callable[[LinkStatus], None]
 def classify(error: BaseException) -> tuple[str, str] | None:
     """(reason, French reason) when ``error`` means the platform is lost, None otherwise."""
     if isinstance(error, TlsError):
-        return (
-            f"TLS failure: {error}",
-            "la connexion sécurisée avec la plateforme a échoué (certificat refusé) ; "
-            "prévenez votre administrateur.",
-        )
+        return f"TLS failure: {error}", _TLS_LOST
     if isinstance(error, UnreachableError):
-        return f"unreachable: {error}", "plateforme injoignable (réseau ou plateforme arrêtée)."
+        return f"unreachable: {error}", _UNREACHABLE
     if isinstance(error, ServerError) and error.status >= 500:
-        return f"server error: {error}", f"la plateforme est en erreur ({error.status})."
+        return f"server error: {error}", _SERVER_ERROR.format(status=error.status)
     return None
 
 
@@ -307,7 +340,8 @@ class ConnectivityMonitor:
         if healthy:
             self.report_success()
         else:
-            self.report_failure(UnreachableError("health: platform not ok", "Plateforme indisponible."))
+            unavailable = QT_TRANSLATE_NOOP("Connectivity", "Plateforme indisponible.")
+            self.report_failure(UnreachableError("health: platform not ok", unavailable))
         return self._status
 
     def _load_incidents(self) -> list[DegradedIncident]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.hl7 import Coded, Practitioner
 from workstation.hl7.flux3 import RefusalReason, build_acceptance, build_refusal, new_control_id
 from workstation.orders import Order, PregnancyStatus, Sex
@@ -74,29 +76,36 @@ def age_on(birth: date | None, on: date) -> int | None:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-def radioprotection_warning(order: Order, modality: str, on: date) -> str:
-    """French text of what needs an explicit confirmation before an irradiating protocol, or ''."""
+def radioprotection_warning(order: Order, modality: str, on: date, tr: Callable[[str], str] = str) -> str:
+    """What needs an explicit confirmation before an irradiating protocol, or ''; French unless the
+    Qt edge passes its ``tr`` (``language.text``)."""
     if modality not in IRRADIATING:
         return ""
     patient = order.patient
     age = age_on(patient.birth_date, on)
     reasons = []
     if order.pregnancy is PregnancyStatus.YES:
-        reasons.append("la patiente est enceinte")
+        reasons.append(QT_TRANSLATE_NOOP("Justification", "la patiente est enceinte"))
     if age is not None and age < 18:
-        reasons.append(f"le patient est un enfant ({age} ans)")
+        reasons.append(
+            QT_TRANSLATE_NOOP("Justification", "le patient est un enfant ({age} ans)").format(age=age)
+        )
     low, high = CHILDBEARING_AGES
     childbearing = patient.sex is Sex.FEMALE and (age is None or low <= age <= high)
     if childbearing and order.pregnancy in (None, PregnancyStatus.UNKNOWN):
-        reasons.append("patiente en âge de procréer sans statut de grossesse renseigné")
+        reasons.append(
+            QT_TRANSLATE_NOOP(
+                "Justification", "patiente en âge de procréer sans statut de grossesse renseigné"
+            )
+        )
     if not reasons:
         return ""
-    return (
-        "Examen irradiant : "
-        + " ; ".join(reasons)
-        + ". Confirmez que le bénéfice attendu justifie l'exposition et qu'aucune alternative non "
-        "irradiante n'est adaptée."
+    warning = QT_TRANSLATE_NOOP(
+        "Justification",
+        "Examen irradiant : {reasons}. Confirmez que le bénéfice attendu justifie l'exposition et "
+        "qu'aucune alternative non irradiante n'est adaptée.",
     )
+    return tr(warning.format(reasons=" ; ".join(tr(r) for r in reasons)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,24 +123,37 @@ class Decision:
 def check(order: Order, decision: Decision, on: date) -> None:
     """Raise :class:`JustificationError` for a decision that must not leave the workstation."""
     if order.cancelled:
-        raise JustificationError("order cancelled", "Cette demande a été annulée par le site.")
+        raise JustificationError(
+            "order cancelled", QT_TRANSLATE_NOOP("Justification", "Cette demande a été annulée par le site.")
+        )
     if order.request is None:
-        raise JustificationError("no request message", "La demande d'origine est introuvable.")
+        raise JustificationError(
+            "no request message", QT_TRANSLATE_NOOP("Justification", "La demande d'origine est introuvable.")
+        )
     if decision.accept:
         if not decision.protocol.strip():
-            raise JustificationError("empty protocol", "Rédigez ou choisissez un protocole avant d'accepter.")
+            raise JustificationError(
+                "empty protocol",
+                QT_TRANSLATE_NOOP("Justification", "Rédigez ou choisissez un protocole avant d'accepter."),
+            )
         modality = decision.modality.code if decision.modality else short_modality(order)
         if radioprotection_warning(order, modality, on) and not decision.radioprotection_confirmed:
             raise JustificationError(
-                "radioprotection not confirmed", "Confirmez la justification de l'examen irradiant."
+                "radioprotection not confirmed",
+                QT_TRANSLATE_NOOP("Justification", "Confirmez la justification de l'examen irradiant."),
             )
         return
     if decision.reason is None:
-        raise JustificationError("no refusal reason", "Choisissez le motif du refus.")
+        raise JustificationError(
+            "no refusal reason", QT_TRANSLATE_NOOP("Justification", "Choisissez le motif du refus.")
+        )
     if len(decision.justification.strip()) < 10:
         raise JustificationError(
             "justification too short",
-            "Rédigez la justification du refus pour le médecin demandeur (10 caractères au moins).",
+            QT_TRANSLATE_NOOP(
+                "Justification",
+                "Rédigez la justification du refus pour le médecin demandeur (10 caractères au moins).",
+            ),
         )
 
 

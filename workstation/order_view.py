@@ -9,27 +9,35 @@ warning rather than hidden. Every value is escaped: HL7 text is data, never mark
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from html import escape
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.hl7 import Coded, Practitioner
 from workstation.orders import Decision, HistoryRelevance, Order, PregnancyStatus, Priority
 from workstation.platform.client import WorklistEntry
 from workstation.worklist import age_label
 
 _NO_IMPACT = HistoryRelevance.SANS_IMPACT
+#: Puts a marked sentence in the interface language; the Qt edge passes ``language.text``. The
+#: default keeps the French (this module stays Qt-free and its output testable as it is).
+Translate = Callable[[str], str]
 
 
 def date_fr(day: date | None) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else "non précisée"
+    return (
+        f"{day.day:02d}/{day.month:02d}/{day.year}" if day else QT_TRANSLATE_NOOP("OrderView", "non précisée")
+    )
 
 
 def datetime_fr(moment: datetime | None) -> str:
     if moment is None:
-        return "non précisée"
+        return QT_TRANSLATE_NOOP("OrderView", "non précisée")
     local = moment.astimezone() if moment.tzinfo else moment
-    return f"{date_fr(local.date())} à {local:%H:%M}"
+    return QT_TRANSLATE_NOOP("OrderView", "{date} à {time}").format(
+        date=date_fr(local.date()), time=f"{local:%H:%M}"
+    )
 
 
 def phone_fr(number: str) -> str:
@@ -42,18 +50,18 @@ def phone_fr(number: str) -> str:
     return number
 
 
-def _rows(pairs: Iterable[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><td class='k'>{escape(k)}</td><td>{v}</td></tr>" for k, v in pairs if v)
+def _rows(pairs: Iterable[tuple[str, str]], tr: Translate) -> str:
+    cells = "".join(f"<tr><td class='k'>{escape(tr(k))}</td><td>{v}</td></tr>" for k, v in pairs if v)
     return f"<table class='kv'>{cells}</table>" if cells else ""
 
 
-def _section(title: str, body: str) -> str:
-    return f"<h3>{escape(title)}</h3>{body}" if body else ""
+def _section(title: str, body: str, tr: Translate) -> str:
+    return f"<h3>{escape(tr(title))}</h3>{body}" if body else ""
 
 
-def _person(person: Practitioner | None) -> str:
+def _person(person: Practitioner | None, tr: Translate) -> str:
     if person is None:
-        return _warn("non renseigné")
+        return _warn(QT_TRANSLATE_NOOP("OrderView", "non renseigné"), tr)
     rpps = f" — RPPS {escape(person.rpps)}" if person.rpps else ""
     return escape(person.display_name) + rpps
 
@@ -62,42 +70,62 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
 
 
-def identity_line(order: Order | None, on: date) -> str:
+def identity_line(order: Order | None, on: date, tr: Translate = str) -> str:
     """One line of identity for the banner of the reading screen and over the images."""
     if order is None:
         return ""
     p = order.patient
     age = age_label(p.birth_date, on)
     ins = f" — INS {p.ins.matricule}" if p.ins else ""
-    return f"{p.display_name} — {p.sex.value} — né(e) le {date_fr(p.birth_date)} ({age}){ins}"
+    born = tr(QT_TRANSLATE_NOOP("OrderView", "né(e) le {date}").format(date=date_fr(p.birth_date)))
+    return f"{p.display_name} — {p.sex.value} — {born} ({tr(age)}){ins}"
 
 
-def identity_html(order: Order, on: date) -> str:
+def identity_html(order: Order, on: date, tr: Translate = str) -> str:
     """The identity block, shown on every screen that shows patient data."""
     p = order.patient
     age = age_label(p.birth_date, on)
     names = [f"<b>{escape(p.display_name)}</b>"]
     if p.used_name and p.birth_name and p.used_name.upper() != p.birth_name.upper():
-        born = "née" if p.sex.value == "F" else "né"
-        names.append(f"{born} {escape(p.birth_name.upper())}")
+        born = (
+            QT_TRANSLATE_NOOP("OrderView", "née {name}")
+            if p.sex.value == "F"
+            else QT_TRANSLATE_NOOP("OrderView", "né {name}")
+        )
+        names.append(escape(tr(born.format(name=p.birth_name.upper()))))
     if p.birth_first_names:
-        names.append(f"prénoms de naissance : {escape(' '.join(p.birth_first_names))}")
-    ins = "<span class='warn'>INS absent</span>"
+        first = QT_TRANSLATE_NOOP("OrderView", "prénoms de naissance : {names}")
+        names.append(escape(tr(first.format(names=" ".join(p.birth_first_names)))))
+    ins = _warn(QT_TRANSLATE_NOOP("OrderView", "INS absent"), tr)
     if p.ins is not None:
-        status = p.identity_status.label if p.identity_status else "statut inconnu"
+        status = (
+            p.identity_status.label if p.identity_status else QT_TRANSLATE_NOOP("OrderView", "statut inconnu")
+        )
         kind = p.ins.kind.label if p.ins.kind else p.ins.oid
-        qualified = "" if p.ins_qualified else " <span class='warn'>(identité non qualifiée)</span>"
-        ins = f"{escape(p.ins.matricule)} ({escape(kind)}) — {escape(status)}{qualified}"
+        qualified = (
+            ""
+            if p.ins_qualified
+            else " " + _warn(QT_TRANSLATE_NOOP("OrderView", "(identité non qualifiée)"), tr)
+        )
+        ins = f"{escape(p.ins.matricule)} ({escape(tr(kind))}) — {escape(tr(status))}{qualified}"
     return _rows(
         [
-            ("Patient", ", ".join(names)),
+            (QT_TRANSLATE_NOOP("OrderView", "Patient"), ", ".join(names)),
             (
-                "Sexe, naissance",
-                escape(f"{p.sex.label}, né(e) le {date_fr(p.birth_date)}{age and f' ({age})'}"),
+                QT_TRANSLATE_NOOP("OrderView", "Sexe, naissance"),
+                escape(
+                    tr(
+                        QT_TRANSLATE_NOOP("OrderView", "{sex}, né(e) le {date}").format(
+                            sex=tr(p.sex.label), date=tr(date_fr(p.birth_date))
+                        )
+                    )
+                    + (f" ({tr(age)})" if age else "")
+                ),
             ),
-            ("Lieu de naissance (COG)", escape(p.birth_place_cog)),
-            ("INS", ins),
-        ]
+            (QT_TRANSLATE_NOOP("OrderView", "Lieu de naissance (COG)"), escape(p.birth_place_cog)),
+            (QT_TRANSLATE_NOOP("OrderView", "INS"), ins),
+        ],
+        tr,
     )
 
 
@@ -105,92 +133,145 @@ def _coded(value: Coded | None) -> str:
     return escape(value.label or value.code) if value else ""
 
 
-def _warn(text: str) -> str:
-    return f"<span class='warn'>{escape(text)}</span>"
+def _warn(text: str, tr: Translate) -> str:
+    return f"<span class='warn'>{escape(tr(text))}</span>"
 
 
-def order_html(entry: WorklistEntry, order: Order | None, problem: str = "") -> str:
+def order_html(entry: WorklistEntry, order: Order | None, problem: str = "", tr: Translate = str) -> str:
+    """The whole request; ``tr`` puts the labels in the interface language (the site's text stays
+    as written)."""
     if order is None:
+        title = QT_TRANSLATE_NOOP("OrderView", "Demande {number} : illisible").format(number=entry.order_id)
         return (
-            f"<h2>Demande {escape(entry.order_id)} : illisible</h2>"
-            f"<p class='warn'>{escape(problem or 'Demande illisible.')}</p>"
-            "<p>Contactez le site demandeur ; la demande reste dans la liste de travail.</p>"
+            f"<h2>{escape(tr(title))}</h2>"
+            + "<p class='warn'>"
+            + escape(tr(problem or QT_TRANSLATE_NOOP("OrderView", "Demande illisible.")))
+            + "</p>"
+            + "<p>"
+            + escape(
+                tr(
+                    QT_TRANSLATE_NOOP(
+                        "OrderView",
+                        "Contactez le site demandeur ; la demande reste dans la liste de travail.",
+                    )
+                )
+            )
+            + "</p>"
         )
-    urgent = "URGENT — " if entry.priority is Priority.URGENT else ""
-    parts = [f"<h2>{urgent}Demande {escape(order.placer_order_number)}</h2>"]
+    title = (
+        QT_TRANSLATE_NOOP("OrderView", "URGENT — Demande {number}")
+        if entry.priority is Priority.URGENT
+        else QT_TRANSLATE_NOOP("OrderView", "Demande {number}")
+    )
+
+    def rows(pairs: Iterable[tuple[str, str]]) -> str:
+        return _rows(pairs, tr)
+
+    def section(title: str, body: str) -> str:
+        return _section(title, body, tr)
+
+    parts = [f"<h2>{escape(tr(title.format(number=order.placer_order_number)))}</h2>"]
     if order.cancelled:
         c = order.cancellation
         reason = (c.reason.label or c.reason.code) if c and c.reason else ""
-        parts.append(
-            f"<p class='cancel'>Demande annulée par le site le {escape(datetime_fr(c.at if c else None))}"
-            + (f" : {escape(reason)}" if reason else "")
-            + "</p>"
+        cancelled = QT_TRANSLATE_NOOP("OrderView", "Demande annulée par le site le {when}").format(
+            when=datetime_fr(c.at if c else None)
         )
-    parts.append(identity_html(order, entry.received_at.date()))
+        parts.append(
+            f"<p class='cancel'>{escape(tr(cancelled))}" + (f" : {escape(reason)}" if reason else "") + "</p>"
+        )
+    parts.append(identity_html(order, entry.received_at.date(), tr))
 
     modality = order.modality
     parts.append(
-        _section(
-            "Examen demandé",
-            _rows(
+        section(
+            QT_TRANSLATE_NOOP("OrderView", "Examen demandé"),
+            rows(
                 [
                     (
-                        "Modalité",
+                        QT_TRANSLATE_NOOP("OrderView", "Modalité"),
                         escape(f"{modality.code} ({modality.label})" if modality.label else modality.code)
                         if modality
-                        else _warn("non précisée"),
+                        else _warn(QT_TRANSLATE_NOOP("OrderView", "non précisée"), tr),
                     ),
-                    ("Région", escape(" ; ".join(r.label for r in order.regions))),
-                    ("Précisions", escape(" ".join(order.modality_comments))),
-                    ("Demandée le", escape(datetime_fr(order.requested_at))),
-                    ("Reçue le", escape(datetime_fr(entry.received_at))),
-                    ("N° d'accès", escape(entry.accession_number or "")),
+                    (
+                        QT_TRANSLATE_NOOP("OrderView", "Région"),
+                        escape(" ; ".join(r.label for r in order.regions)),
+                    ),
+                    (QT_TRANSLATE_NOOP("OrderView", "Précisions"), escape(" ".join(order.modality_comments))),
+                    (
+                        QT_TRANSLATE_NOOP("OrderView", "Demandée le"),
+                        escape(tr(datetime_fr(order.requested_at))),
+                    ),
+                    (QT_TRANSLATE_NOOP("OrderView", "Reçue le"), escape(tr(datetime_fr(entry.received_at)))),
+                    (QT_TRANSLATE_NOOP("OrderView", "N° d'accès"), escape(entry.accession_number or "")),
                 ]
             ),
         )
     )
 
-    clinical = _paragraphs(order.clinical_information) or "<p class='warn'>Aucun renseignement clinique.</p>"
+    clinical = _paragraphs(order.clinical_information) or (
+        "<p class='warn'>"
+        + escape(tr(QT_TRANSLATE_NOOP("OrderView", "Aucun renseignement clinique.")))
+        + "</p>"
+    )
     question = _paragraphs("\n".join(order.purpose))
     history = "".join(
         f"<li>{escape(h.text)}"
-        + (f" <b>({escape(h.relevance.label)})</b>" if h.relevance not in (None, _NO_IMPACT) else "")
+        + (f" <b>({escape(tr(h.relevance.label))})</b>" if h.relevance not in (None, _NO_IMPACT) else "")
         + "</li>"
         for h in order.history
     )
-    parts.append(_section("Contexte clinique", clinical))
-    parts.append(_section("Question posée (finalité)", question))
-    parts.append(_section("Antécédents", f"<ul>{history}</ul>" if history else ""))
+    parts.append(section(QT_TRANSLATE_NOOP("OrderView", "Contexte clinique"), clinical))
+    parts.append(section(QT_TRANSLATE_NOOP("OrderView", "Question posée (finalité)"), question))
+    parts.append(
+        section(QT_TRANSLATE_NOOP("OrderView", "Antécédents"), f"<ul>{history}</ul>" if history else "")
+    )
 
     pregnancy = ""
     if order.pregnancy is not None:
-        label = order.pregnancy.label
+        label = escape(tr(order.pregnancy.label))
         pregnancy = f"<b class='warn'>{label}</b>" if order.pregnancy is PregnancyStatus.YES else label
     facts = [
-        ("Poids", escape(str(order.weight)) if order.weight else ""),
-        ("Taille", escape(str(order.height)) if order.height else ""),
-        ("Grossesse", pregnancy),
+        (QT_TRANSLATE_NOOP("OrderView", "Poids"), escape(str(order.weight)) if order.weight else ""),
+        (QT_TRANSLATE_NOOP("OrderView", "Taille"), escape(str(order.height)) if order.height else ""),
+        (QT_TRANSLATE_NOOP("OrderView", "Grossesse"), pregnancy),
     ]
     facts += [
         (o.code.label or o.code.code, escape(" ".join(x for x in (o.value, o.unit) if x)))
         for o in order.other_observations
     ]
-    parts.append(_section("Éléments de radioprotection et de tolérance", _rows(facts)))
+    parts.append(
+        section(QT_TRANSLATE_NOOP("OrderView", "Éléments de radioprotection et de tolérance"), rows(facts))
+    )
 
     parts.append(
-        _section(
-            "Intervenants",
-            _rows(
+        section(
+            QT_TRANSLATE_NOOP("OrderView", "Intervenants"),
+            rows(
                 [
-                    ("Médecin demandeur", _person(order.requester)),
-        ("Téléphone du demandeur", escape(phone_fr(order.requester_phone))),
-                    ("Médecin responsable du site", _person(order.responsible)),
-                    ("Radiologue désigné", _person(order.verifier) if order.verifier else ""),
+                    (QT_TRANSLATE_NOOP("OrderView", "Médecin demandeur"), _person(order.requester, tr)),
                     (
-                        "Site",
+                        QT_TRANSLATE_NOOP("OrderView", "Téléphone du demandeur"),
+                        escape(phone_fr(order.requester_phone)),
+                    ),
+                    (
+                        QT_TRANSLATE_NOOP("OrderView", "Médecin responsable du site"),
+                        _person(order.responsible, tr),
+                    ),
+                    (
+                        QT_TRANSLATE_NOOP("OrderView", "Radiologue désigné"),
+                        _person(order.verifier, tr) if order.verifier else "",
+                    ),
+                    (
+                        QT_TRANSLATE_NOOP("OrderView", "Site"),
                         escape(" — FINESS ".join(x for x in (order.site.name, order.site.identifier) if x)),
                     ),
-                    ("Téléphone du site", escape(phone_fr(order.site.phone)) or _warn("non communiqué")),
+                    (
+                        QT_TRANSLATE_NOOP("OrderView", "Téléphone du site"),
+                        escape(phone_fr(order.site.phone))
+                        or _warn(QT_TRANSLATE_NOOP("OrderView", "non communiqué"), tr),
+                    ),
                 ]
             ),
         )
@@ -204,7 +285,7 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "") -> 
                     x
                     for x in (
                         p.product.label or p.product.code,
-                        p.lot and f"lot {p.lot}",
+                        p.lot and tr(QT_TRANSLATE_NOOP("OrderView", "lot {lot}").format(lot=p.lot)),
                         str(p.quantity or ""),
                     )
                     if x
@@ -214,17 +295,26 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "") -> 
         )
         devices = "<br>".join(escape(" ".join(x for x in (d.model, d.identifier) if x)) for d in c.devices)
         parts.append(
-            _section(
-                "Examen réalisé (complément du site)",
-                _rows(
+            section(
+                QT_TRANSLATE_NOOP("OrderView", "Examen réalisé (complément du site)"),
+                rows(
                     [
-                        ("Réalisé le", escape(datetime_fr(c.performed_at))),
-                        ("Acte", _coded(c.act)),
-                        ("Modalité", escape(c.modality.code) if c.modality else ""),
-                        ("Produits administrés", products),
-                        ("Équipement", devices),
-                        ("Conservation des images", escape(str(c.retention)) if c.retention else ""),
-                        ("Visualiseur du site", escape(c.viewer_url)),
+                        (
+                            QT_TRANSLATE_NOOP("OrderView", "Réalisé le"),
+                            escape(tr(datetime_fr(c.performed_at))),
+                        ),
+                        (QT_TRANSLATE_NOOP("OrderView", "Acte"), _coded(c.act)),
+                        (
+                            QT_TRANSLATE_NOOP("OrderView", "Modalité"),
+                            escape(c.modality.code) if c.modality else "",
+                        ),
+                        (QT_TRANSLATE_NOOP("OrderView", "Produits administrés"), products),
+                        (QT_TRANSLATE_NOOP("OrderView", "Équipement"), devices),
+                        (
+                            QT_TRANSLATE_NOOP("OrderView", "Conservation des images"),
+                            escape(str(c.retention)) if c.retention else "",
+                        ),
+                        (QT_TRANSLATE_NOOP("OrderView", "Visualiseur du site"), escape(c.viewer_url)),
                     ]
                 ),
             )
@@ -233,33 +323,46 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "") -> 
     if order.response is not None:
         r = order.response
         if r.decision is Decision.ACCEPTED:
-            body = _rows(
+            body = rows(
                 [
-                    ("Décision", "Acceptée"),
-                    ("Par", _person(r.radiologist)),
-                    ("Protocole", "<br>".join(escape(line) for line in r.protocol.splitlines())),
+                    (
+                        QT_TRANSLATE_NOOP("OrderView", "Décision"),
+                        escape(tr(QT_TRANSLATE_NOOP("OrderView", "Acceptée"))),
+                    ),
+                    (QT_TRANSLATE_NOOP("OrderView", "Par"), _person(r.radiologist, tr)),
+                    (
+                        QT_TRANSLATE_NOOP("OrderView", "Protocole"),
+                        "<br>".join(escape(line) for line in r.protocol.splitlines()),
+                    ),
                 ]
             )
         else:
-            body = _rows(
+            body = rows(
                 [
-                    ("Décision", "<b class='warn'>Refusée</b>"),
-                    ("Par", _person(r.radiologist)),
-                    ("Motif", _coded(r.refusal_reason)),
-                    ("Justification", escape(r.justification)),
+                    (
+                        QT_TRANSLATE_NOOP("OrderView", "Décision"),
+                        f"<b class='warn'>{escape(tr(QT_TRANSLATE_NOOP('OrderView', 'Refusée')))}</b>",
+                    ),
+                    (QT_TRANSLATE_NOOP("OrderView", "Par"), _person(r.radiologist, tr)),
+                    (QT_TRANSLATE_NOOP("OrderView", "Motif"), _coded(r.refusal_reason)),
+                    (QT_TRANSLATE_NOOP("OrderView", "Justification"), escape(r.justification)),
                 ]
             )
-        parts.append(_section("Réponse envoyée", body))
+        parts.append(section(QT_TRANSLATE_NOOP("OrderView", "Réponse envoyée"), body))
 
     if order.warnings:
-        items = "".join(f"<li>{escape(w)}</li>" for w in order.warnings)
-        parts.append(_section("Points à vérifier", f"<ul class='warn'>{items}</ul>"))
+        items = "".join(f"<li>{escape(tr(w))}</li>" for w in order.warnings)
+        parts.append(
+            section(QT_TRANSLATE_NOOP("OrderView", "Points à vérifier"), f"<ul class='warn'>{items}</ul>")
+        )
 
     if entry.history:
         items = "".join(
-            f"<tr><td class='k'>{escape(datetime_fr(h.at))}</td><td>{escape(h.event)}"
+            f"<tr><td class='k'>{escape(tr(datetime_fr(h.at)))}</td><td>{escape(h.event)}"
             f"{' — ' + escape(h.detail) if h.detail else ''}</td></tr>"
             for h in entry.history
         )
-        parts.append(_section("Historique", f"<table class='kv'>{items}</table>"))
+        parts.append(
+            section(QT_TRANSLATE_NOOP("OrderView", "Historique"), f"<table class='kv'>{items}</table>")
+        )
     return "".join(p for p in parts if p)

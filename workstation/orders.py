@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.hl7 import Coded, Hl7Message, HL7ParseError, Organization, Practitioner, Segment, parse
 from workstation.hl7.flux3 import REFUSAL_NOTE
 
@@ -45,7 +46,10 @@ class Priority(StrEnum):
 
     @property
     def label(self) -> str:
-        return {Priority.URGENT: "Urgent", Priority.ROUTINE: "Programmé"}[self]
+        return {
+            Priority.URGENT: QT_TRANSLATE_NOOP("Orders", "Urgent"),
+            Priority.ROUTINE: QT_TRANSLATE_NOOP("Orders", "Programmé"),
+        }[self]
 
 
 class OrderStatus(StrEnum):
@@ -61,12 +65,12 @@ class OrderStatus(StrEnum):
     @property
     def label(self) -> str:
         return {
-            OrderStatus.A_VALIDER: "À valider",
-            OrderStatus.PROTOCOLE_ENVOYE: "Protocole envoyé",
-            OrderStatus.IMAGES_DISPONIBLES: "Images disponibles",
-            OrderStatus.CR_TRANSMIS: "Compte rendu transmis",
-            OrderStatus.REFUSE: "Refusée",
-            OrderStatus.ANNULE: "Annulée",
+            OrderStatus.A_VALIDER: QT_TRANSLATE_NOOP("Orders", "À valider"),
+            OrderStatus.PROTOCOLE_ENVOYE: QT_TRANSLATE_NOOP("Orders", "Protocole envoyé"),
+            OrderStatus.IMAGES_DISPONIBLES: QT_TRANSLATE_NOOP("Orders", "Images disponibles"),
+            OrderStatus.CR_TRANSMIS: QT_TRANSLATE_NOOP("Orders", "Compte rendu transmis"),
+            OrderStatus.REFUSE: QT_TRANSLATE_NOOP("Orders", "Refusée"),
+            OrderStatus.ANNULE: QT_TRANSLATE_NOOP("Orders", "Annulée"),
         }[self]
 
 
@@ -83,12 +87,12 @@ class Sex(StrEnum):
     @property
     def label(self) -> str:
         return {
-            Sex.FEMALE: "Féminin",
-            Sex.MALE: "Masculin",
-            Sex.OTHER: "Autre",
-            Sex.UNKNOWN: "Inconnu",
-            Sex.AMBIGUOUS: "Indéterminé",
-            Sex.NOT_APPLICABLE: "Non applicable",
+            Sex.FEMALE: QT_TRANSLATE_NOOP("Orders", "Féminin"),
+            Sex.MALE: QT_TRANSLATE_NOOP("Orders", "Masculin"),
+            Sex.OTHER: QT_TRANSLATE_NOOP("Orders", "Autre"),
+            Sex.UNKNOWN: QT_TRANSLATE_NOOP("Orders", "Inconnu"),
+            Sex.AMBIGUOUS: QT_TRANSLATE_NOOP("Orders", "Indéterminé"),
+            Sex.NOT_APPLICABLE: QT_TRANSLATE_NOOP("Orders", "Non applicable"),
         }[self]
 
 
@@ -107,11 +111,11 @@ class IdentityStatus(StrEnum):
     @property
     def label(self) -> str:
         return {
-            IdentityStatus.VIDE: "Identité non encore qualifiée",
-            IdentityStatus.PROV: "Identité provisoire",
-            IdentityStatus.RECUP: "Identité récupérée",
-            IdentityStatus.VALI: "Identité validée",
-            IdentityStatus.QUAL: "Identité qualifiée",
+            IdentityStatus.VIDE: QT_TRANSLATE_NOOP("Orders", "Identité non encore qualifiée"),
+            IdentityStatus.PROV: QT_TRANSLATE_NOOP("Orders", "Identité provisoire"),
+            IdentityStatus.RECUP: QT_TRANSLATE_NOOP("Orders", "Identité récupérée"),
+            IdentityStatus.VALI: QT_TRANSLATE_NOOP("Orders", "Identité validée"),
+            IdentityStatus.QUAL: QT_TRANSLATE_NOOP("Orders", "Identité qualifiée"),
         }[self]
 
 
@@ -130,9 +134,9 @@ class InsKind(StrEnum):
     def label(self) -> str:
         return {
             InsKind.NIR: "INS-NIR",
-            InsKind.NIA: "INS-NIA",
-            InsKind.NIR_TEST: "INS-NIR de test",
-            InsKind.NIR_DEMO: "INS-NIR de démonstration",
+            InsKind.NIA: QT_TRANSLATE_NOOP("Orders", "INS-NIA"),
+            InsKind.NIR_TEST: QT_TRANSLATE_NOOP("Orders", "INS-NIR de test"),
+            InsKind.NIR_DEMO: QT_TRANSLATE_NOOP("Orders", "INS-NIR de démonstration"),
         }[self]
 
 
@@ -146,9 +150,9 @@ class PregnancyStatus(StrEnum):
     @property
     def label(self) -> str:
         return {
-            PregnancyStatus.YES: "Enceinte",
-            PregnancyStatus.NO: "Non enceinte",
-            PregnancyStatus.UNKNOWN: "Statut de grossesse inconnu",
+            PregnancyStatus.YES: QT_TRANSLATE_NOOP("Orders", "Enceinte"),
+            PregnancyStatus.NO: QT_TRANSLATE_NOOP("Orders", "Non enceinte"),
+            PregnancyStatus.UNKNOWN: QT_TRANSLATE_NOOP("Orders", "Statut de grossesse inconnu"),
         }[self]
 
 
@@ -162,9 +166,9 @@ class HistoryRelevance(StrEnum):
     @property
     def label(self) -> str:
         return {
-            HistoryRelevance.SANS_IMPACT: "Sans impact",
-            HistoryRelevance.PERTINENT: "Pertinent",
-            HistoryRelevance.MAJEUR: "Majeur",
+            HistoryRelevance.SANS_IMPACT: QT_TRANSLATE_NOOP("Orders", "Sans impact"),
+            HistoryRelevance.PERTINENT: QT_TRANSLATE_NOOP("Orders", "Pertinent"),
+            HistoryRelevance.MAJEUR: QT_TRANSLATE_NOOP("Orders", "Majeur"),
         }[self]
 
 
@@ -176,7 +180,10 @@ class Decision(StrEnum):
 
     @property
     def label(self) -> str:
-        return {Decision.ACCEPTED: "Demande validée", Decision.REFUSED: "Demande refusée"}[self]
+        return {
+            Decision.ACCEPTED: QT_TRANSLATE_NOOP("Orders", "Demande validée"),
+            Decision.REFUSED: QT_TRANSLATE_NOOP("Orders", "Demande refusée"),
+        }[self]
 
 
 # --- value objects --------------------------------------------------------------------------------
@@ -411,7 +418,7 @@ class _Reader:
 
     def warn(self, where: str, detail: str, quoi: str) -> None:
         log.warning("%s %s: %s", self.message.control_id, where, detail)
-        self.warnings.append(f"{quoi} ({where}).")
+        self.warnings.append(QT_TRANSLATE_NOOP("Orders", "{what} ({where}).").format(what=quoi, where=where))
 
     def when(self, segment: Segment | None, number: int, quoi: str) -> datetime | None:
         if segment is None:
@@ -419,7 +426,11 @@ class _Reader:
         try:
             return hl7_datetime(segment.get(number))
         except ValueError:
-            self.warn(f"{segment.name}-{number}", "malformed timestamp", f"{quoi} : date illisible")
+            self.warn(
+                f"{segment.name}-{number}",
+                "malformed timestamp",
+                QT_TRANSLATE_NOOP("Orders", "{what} : date illisible").format(what=quoi),
+            )
             return None
 
     def measure(self, segment: Segment, number: int, unit: str, quoi: str) -> Measure | None:
@@ -429,7 +440,11 @@ class _Reader:
         try:
             return Measure(float(text.replace(",", ".")), unit)
         except ValueError:
-            self.warn(f"{segment.name}-{number}", "value is not a number", f"{quoi} : valeur illisible")
+            self.warn(
+                f"{segment.name}-{number}",
+                "value is not a number",
+                QT_TRANSLATE_NOOP("Orders", "{what} : valeur illisible").format(what=quoi),
+            )
             return None
 
     def first(self, code: str) -> Segment | None:
@@ -450,7 +465,11 @@ class _Reader:
         try:
             return base64.b64decode(data, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            self.warn(f"OBX {code}", "OBX-5 is not base64 UTF-8 text", f"{quoi} : encodage base64 invalide")
+            self.warn(
+                f"OBX {code}",
+                "OBX-5 is not base64 UTF-8 text",
+                QT_TRANSLATE_NOOP("Orders", "{what} : encodage base64 invalide").format(what=quoi),
+            )
             return ""
 
     def regions(self) -> tuple[AnatomicalRegion, ...]:
@@ -525,10 +544,20 @@ def _request(message: Hl7Message, warnings: list[str]) -> Order:
     clinical = obr.get(13) if obr else ""
     site = Organization.read(orc, 21)
     for missing, quoi in (
-        (modality is None, "Modalité d'imagerie non précisée par le site (OBX MODALITE_IMAGERIE)."),
-        (not regions, "Région anatomique non précisée par le site (OBX REGION_ANATOMIQUE)."),
-        (not clinical, "Justification de la demande absente (OBR-13)."),
-        (site is None, "Structure d'imagerie non identifiée (ORC-21)."),
+        (
+            modality is None,
+            QT_TRANSLATE_NOOP(
+                "Orders", "Modalité d'imagerie non précisée par le site (OBX MODALITE_IMAGERIE)."
+            ),
+        ),
+        (
+            not regions,
+            QT_TRANSLATE_NOOP(
+                "Orders", "Région anatomique non précisée par le site (OBX REGION_ANATOMIQUE)."
+            ),
+        ),
+        (not clinical, QT_TRANSLATE_NOOP("Orders", "Justification de la demande absente (OBR-13).")),
+        (site is None, QT_TRANSLATE_NOOP("Orders", "Structure d'imagerie non identifiée (ORC-21).")),
     ):
         if missing:
             warnings.append(quoi)
@@ -541,7 +570,7 @@ def _request(message: Hl7Message, warnings: list[str]) -> Order:
         placer_authority=orc.get(2, 3),
         control_id=message.control_id,
         priority=Priority.URGENT if "S" in priority_codes else Priority.ROUTINE,
-        requested_at=read.when(orc, 9, "Date de la demande"),
+        requested_at=read.when(orc, 9, QT_TRANSLATE_NOOP("Orders", "Date de la demande")),
         patient=_patient(message.one("PID", "PID (patient)")),
         responsible=Practitioner.read(orc, 12),
         requester=Practitioner.read(pv1, 8) if pv1 else None,
@@ -562,8 +591,8 @@ def _request(message: Hl7Message, warnings: list[str]) -> Order:
         modality=modality,
         modality_comments=read.notes("MODALITE_IMAGERIE"),
         regions=regions,
-        height=read.quantity(read.first(HEIGHT), "Taille"),
-        weight=read.quantity(read.first(WEIGHT), "Poids"),
+        height=read.quantity(read.first(HEIGHT), QT_TRANSLATE_NOOP("Orders", "Taille")),
+        weight=read.quantity(read.first(WEIGHT), QT_TRANSLATE_NOOP("Orders", "Poids")),
         pregnancy=pregnancy,
         other_observations=tuple(
             Observation(o.coded(3), o.get(5), o.get(6))
@@ -589,11 +618,19 @@ def _complement(message: Hl7Message, warnings: list[str]) -> Complement:
         devices.setdefault(group, {})[part] = obx.get(5)
     study_uid = ipc.get(3).strip()
     if not study_uid:
-        warnings.append("Identifiant de l'examen (Study Instance UID) absent du complément (IPC-3).")
+        warnings.append(
+            QT_TRANSLATE_NOOP(
+                "Orders", "Identifiant de l'examen (Study Instance UID) absent du complément (IPC-3)."
+            )
+        )
     return Complement(
         control_id=message.control_id,
-        performed_at=read.when(tq1, 7, "Date de l'examen"),
-        retention=read.measure(tq1, 6, tq1.get(6, 2), "Durée de rétention des images") if tq1 else None,
+        performed_at=read.when(tq1, 7, QT_TRANSLATE_NOOP("Orders", "Date de l'examen")),
+        retention=read.measure(
+            tq1, 6, tq1.get(6, 2), QT_TRANSLATE_NOOP("Orders", "Durée de rétention des images")
+        )
+        if tq1
+        else None,
         act=read.coded("CODE_ACTE_IMAGERIE"),
         modality=read.coded("MODALITE_IMAGERIE"),
         regions=read.regions(),
@@ -601,12 +638,14 @@ def _complement(message: Hl7Message, warnings: list[str]) -> Complement:
             AdministeredProduct(
                 parts["1"].coded(5) if "1" in parts else Coded(""),
                 parts["2"].get(5) if "2" in parts else "",
-                read.quantity(parts.get("3"), "Quantité administrée"),
+                read.quantity(parts.get("3"), QT_TRANSLATE_NOOP("Orders", "Quantité administrée")),
             )
             for parts in products.values()
         ),
         devices=tuple(Device(parts.get("1", ""), parts.get("2", "")) for parts in devices.values()),
-        viewer_url=read.base64_text("URL_PARTIELLE_VIEWER", "URL de la visionneuse DRIMbox"),
+        viewer_url=read.base64_text(
+            "URL_PARTIELLE_VIEWER", QT_TRANSLATE_NOOP("Orders", "URL de la visionneuse DRIMbox")
+        ),
         accession_number=ipc.get(1, 1),
         accession_authority=ipc.get(1, 3),
         requested_procedure=Coded(ipc.get(2, 1), "", ipc.get(2, 3)) if ipc.get(2, 1) else None,
@@ -624,7 +663,7 @@ def _response(message: Hl7Message, warnings: list[str]) -> Response:
     if "PROTOCOLE_IMAGERIE" in read.obx:
         obx = read.obx["PROTOCOLE_IMAGERIE"][0]
         protocol = (
-            read.base64_text("PROTOCOLE_IMAGERIE", "Protocole d'imagerie")
+            read.base64_text("PROTOCOLE_IMAGERIE", QT_TRANSLATE_NOOP("Orders", "Protocole d'imagerie"))
             if obx.get(2) == "ED"
             else "\n".join(obx.texts(5))
         )
@@ -642,7 +681,7 @@ def _response(message: Hl7Message, warnings: list[str]) -> Response:
 
 def _cancellation(message: Hl7Message, warnings: list[str]) -> Cancellation:
     orc = message.one("ORC", "ORC (annulation)")
-    at = _Reader(message, warnings).when(orc, 9, "Date d'annulation")
+    at = _Reader(message, warnings).when(orc, 9, QT_TRANSLATE_NOOP("Orders", "Date d'annulation"))
     return Cancellation(message.control_id, at, orc.coded(16) or None)
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import pydicom
 from pydicom.errors import InvalidDicomError
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.platform import DicomWeb, PlatformClient, PlatformError, RetrieveCancelled
 
 log = logging.getLogger(__name__)
@@ -84,13 +85,26 @@ class Prior:
 
     @property
     def label(self) -> str:
-        """One French line for a list: date, modalities, description, number of images."""
-        when = self.study_date.strftime("%d/%m/%Y") if self.study_date else "date inconnue"
-        parts = [when, ", ".join(self.modalities) or "modalité inconnue"]
-        parts.append(self.description or "sans description")
-        if self.instances is not None:
-            parts.append(f"{self.instances} image" + ("s" if self.instances > 1 else ""))
-        return " — ".join(parts)
+        """One French line for a list (marked for the interface language): date, modalities,
+        description, number of images."""
+        when = (
+            self.study_date.strftime("%d/%m/%Y")
+            if self.study_date
+            else QT_TRANSLATE_NOOP("Priors", "date inconnue")
+        )
+        modalities = ", ".join(self.modalities) or QT_TRANSLATE_NOOP("Priors", "modalité inconnue")
+        description = self.description or QT_TRANSLATE_NOOP("Priors", "sans description")
+        if self.instances is None:
+            return QT_TRANSLATE_NOOP("Priors", "{date} — {modalities} — {description}").format(
+                date=when, modalities=modalities, description=description
+            )
+        if self.instances > 1:
+            images = QT_TRANSLATE_NOOP("Priors", "{count} images").format(count=self.instances)
+        else:
+            images = QT_TRANSLATE_NOOP("Priors", "{count} image").format(count=self.instances)
+        return QT_TRANSLATE_NOOP("Priors", "{date} — {modalities} — {description} — {images}").format(
+            date=when, modalities=modalities, description=description, images=images
+        )
 
     @property
     def sort_key(self) -> tuple[date, str]:
@@ -138,8 +152,11 @@ def check_patient_id(patient_id: str) -> str:
         raise PriorsError(
             "priors: unusable patient identifier for an exact QIDO match "
             f"(empty, wildcard, separator or over {_MAX_PATIENT_ID} characters)",
-            "Recherche des examens antérieurs impossible : l'identifiant du patient est absent ou "
-            "invalide dans les images.",
+            QT_TRANSLATE_NOOP(
+                "Priors",
+                "Recherche des examens antérieurs impossible : l'identifiant du patient est absent ou "
+                "invalide dans les images.",
+            ),
         )
     return value
 
@@ -194,12 +211,17 @@ def find_priors(dicomweb: DicomWeb, patient_id: str, exclude_study_uid: str) -> 
         log.warning("priors: QIDO search failed: %s", exc)
         raise PriorsError(
             f"priors: QIDO search failed: {exc}",
-            f"Impossible de rechercher les examens antérieurs : {exc.user_message}",
+            QT_TRANSLATE_NOOP("Priors", "Impossible de rechercher les examens antérieurs : {problem}").format(
+                problem=exc.user_message
+            ),
         ) from exc
     if not isinstance(answer, list):
         raise PriorsError(
             "priors: QIDO answer is not a list",
-            "Impossible de rechercher les examens antérieurs : réponse illisible de la plateforme.",
+            QT_TRANSLATE_NOOP(
+                "Priors",
+                "Impossible de rechercher les examens antérieurs : réponse illisible de la plateforme.",
+            ),
         )
     priors = parse_priors(answer, value, exclude_study_uid)
     log.info("priors: %d found (QIDO listed %d studies)", len(priors), len(answer))
@@ -214,19 +236,37 @@ def _check_files(files: Sequence[Path], prior: Prior) -> None:
         except (InvalidDicomError, OSError) as exc:
             raise PriorsError(
                 f"priors: a file of study {prior.study_instance_uid} is unreadable ({type(exc).__name__})",
-                "Une image de l'examen antérieur est illisible : examen non affiché.",
+                QT_TRANSLATE_NOOP(
+                    "Priors", "Une image de l'examen antérieur est illisible : examen non affiché."
+                ),
             ) from exc
         if str(header.get("StudyInstanceUID", "")) != prior.study_instance_uid:
             raise PriorsError(
                 f"priors: a file retrieved for study {prior.study_instance_uid} belongs to another study",
-                "La plateforme a renvoyé une image d'un autre examen : examen antérieur non affiché.",
+                QT_TRANSLATE_NOOP(
+                    "Priors",
+                    "La plateforme a renvoyé une image d'un autre examen : examen antérieur non affiché.",
+                ),
             )
         if str(header.get("PatientID", "")).strip() != prior.patient_id:
             raise PriorsError(
                 f"priors: a file of study {prior.study_instance_uid} carries another PatientID",
-                "Les images de l'examen antérieur portent un autre identifiant patient : examen non "
-                "affiché, signalez-le au site.",
+                QT_TRANSLATE_NOOP(
+                    "Priors",
+                    "Les images de l'examen antérieur portent un autre identifiant patient : examen non "
+                    "affiché, signalez-le au site.",
+                ),
             )
+
+
+def _download_failed(prior: Prior, problem: str) -> str:
+    if prior.study_date is None:
+        return QT_TRANSLATE_NOOP(
+            "Priors", "Impossible de télécharger l'examen antérieur de date inconnue : {problem}"
+        ).format(problem=problem)
+    return QT_TRANSLATE_NOOP(
+        "Priors", "Impossible de télécharger l'examen antérieur du {date} : {problem}"
+    ).format(date=prior.study_date.strftime("%d/%m/%Y"), problem=problem)
 
 
 def retrieve_prior(
@@ -243,31 +283,35 @@ def retrieve_prior(
     Returns the files, every one checked to carry the prior's StudyInstanceUID and PatientID.
     Raises :class:`PriorsCancelled` on cancel, :class:`PriorsError` on any other failure.
     """
-    when = prior.study_date.strftime("%d/%m/%Y") if prior.study_date else "de date inconnue"
     target = Path(folder) / prior.study_instance_uid
     try:
         check_patient_id(prior.patient_id)
         files = client.retrieve_study(prior.study_instance_uid, target, progress, cancel)
     except RetrieveCancelled as exc:
         log.info("priors: download of %s cancelled", prior.study_instance_uid)
-        raise PriorsCancelled(str(exc), "Téléchargement de l'examen antérieur annulé.") from exc
+        raise PriorsCancelled(
+            str(exc), QT_TRANSLATE_NOOP("Priors", "Téléchargement de l'examen antérieur annulé.")
+        ) from exc
     except PlatformError as exc:
         log.warning("priors: download of %s failed: %s", prior.study_instance_uid, exc)
         raise PriorsError(
             f"priors: download of {prior.study_instance_uid} failed: {exc}",
-            f"Impossible de télécharger l'examen antérieur du {when} : {exc.user_message}",
+            _download_failed(prior, exc.user_message),
         ) from exc
     except ValueError as exc:  # a StudyInstanceUID that is not a UID
         raise PriorsError(
             f"priors: cannot download {prior.study_instance_uid!r}: {exc}",
-            f"Impossible de télécharger l'examen antérieur du {when} : identifiant d'examen invalide.",
+            _download_failed(prior, QT_TRANSLATE_NOOP("Priors", "identifiant d'examen invalide.")),
         ) from exc
     except OSError as exc:
         log.error("priors: cannot write %s: %s", prior.study_instance_uid, exc.strerror or exc)
         raise PriorsError(
             f"priors: cannot write study {prior.study_instance_uid}: {exc.strerror or exc}",
-            "Impossible d'enregistrer les images de l'examen antérieur (espace disque ou droits "
-            "insuffisants).",
+            QT_TRANSLATE_NOOP(
+                "Priors",
+                "Impossible d'enregistrer les images de l'examen antérieur (espace disque ou droits "
+                "insuffisants).",
+            ),
         ) from exc
     try:
         _check_files(files, prior)

@@ -37,6 +37,7 @@ from reporting.model import (
 from reporting.order import SiteMessage, parse_site_message
 from reporting.pipeline import build_and_wrap
 from reporting.study import StudyScan, scan_study
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.app import Workstation, patient_id
 from workstation.audit import StudyOrigin
 from workstation.cache import CacheError, OpenedStudy
@@ -115,11 +116,15 @@ def open_case(
     study_uid = row.entry.study_instance_uid
     if not study_uid:
         raise ReadingError(
-            f"order {row.order_id}: no study yet", "Les images de cet examen ne sont pas encore disponibles."
+            f"order {row.order_id}: no study yet",
+            QT_TRANSLATE_NOOP("Reading", "Les images de cet examen ne sont pas encore disponibles."),
         )
     requests, complements = _messages(row, "ORM^O01"), _messages(row, "OMI^O23")
     if not requests:
-        raise ReadingError(f"order {row.order_id}: no ORM^O01", "La demande d'origine est introuvable.")
+        raise ReadingError(
+            f"order {row.order_id}: no ORM^O01",
+            QT_TRANSLATE_NOOP("Reading", "La demande d'origine est introuvable."),
+        )
     order = parse_site_message(requests[0])
     complement = parse_site_message(complements[-1]) if complements else None
     cancel = cancel or threading.Event()
@@ -164,7 +169,10 @@ def open_case(
 
 
 def confirm_identity(report: Report, how: str, now: datetime) -> Report:
-    """The radiologist resolved a mismatch with the site: recorded as checked, and as an incident."""
+    """The radiologist resolved a mismatch with the site: recorded as checked, and as an incident.
+
+    Both texts go into the signed report (a French document whatever the interface language): they
+    are not marked for translation."""
     incident = Incident(
         "Discordance d'identité entre la demande et les images, levée après confirmation par le site : "
         + how.strip(),

@@ -21,6 +21,8 @@ CA certificate. Each of those is checked here the way the application itself wou
 
 Qt and VTK run in child processes: a machine without display or GL aborts the process that tries,
 and the self-test must still print its report. Output: one French line per check, or ``--json``.
+Labels and details are marked with ``QT_TRANSLATE_NOOP("Selftest", ...)``: their value is the French
+the command line prints, and the diagnostics dialog says them in the interface language.
 Exit status 0 when nothing required failed, 1 otherwise, 2 for bad arguments.
 
 The six JPEG processes have no encoder among the runtime dependencies, so their frames were encoded
@@ -48,6 +50,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from resources.translations import QT_TRANSLATE_NOOP, UserText
+
 if TYPE_CHECKING:
     import numpy as np
     from pydicom.dataset import Dataset
@@ -61,6 +65,9 @@ DISTRIBUTION = "teleradiologie-workstation"
 SAMPLE_SIZE = 32  # JPEG 2000's default of 6 resolution levels needs 32 pixels a side
 ISOLATED_TIMEOUT_SECONDS = 60.0
 HEALTH_TIMEOUT_SECONDS = 5.0
+# what a version reads when the package metadata does not say it
+UNKNOWN = QT_TRANSLATE_NOOP("Selftest", "inconnue")
+ABSENT = QT_TRANSLATE_NOOP("Selftest", "absent")
 
 # (label shown, distribution name): the versions a support call asks for first
 VERSIONED = (
@@ -81,25 +88,28 @@ VERSIONED = (
     ("hl7apy", "hl7apy"),
 )
 
-SYNTAX_NAMES = {
-    "1.2.840.10008.1.2": "implicite petit-boutiste (non compressé)",
-    "1.2.840.10008.1.2.1": "explicite petit-boutiste (non compressé)",
-    "1.2.840.10008.1.2.2": "explicite gros-boutiste (non compressé)",
-    "1.2.840.10008.1.2.1.99": "explicite petit-boutiste comprimé (deflate)",
-    "1.2.840.10008.1.2.4.50": "JPEG de base 8 bits (avec perte)",
-    "1.2.840.10008.1.2.4.51": "JPEG étendu 12 bits (avec perte)",
-    "1.2.840.10008.1.2.4.53": "JPEG à sélection spectrale (avec perte, retiré)",
-    "1.2.840.10008.1.2.4.55": "JPEG progressif (avec perte, retiré)",
-    "1.2.840.10008.1.2.4.57": "JPEG sans perte",
-    "1.2.840.10008.1.2.4.70": "JPEG sans perte, prédicteur 1",
-    "1.2.840.10008.1.2.4.80": "JPEG-LS sans perte",
-    "1.2.840.10008.1.2.4.81": "JPEG-LS quasi sans perte",
-    "1.2.840.10008.1.2.4.90": "JPEG 2000 sans perte",
+# The names the decoder checks show (``Décodeur {name}``): the French descriptions are translated like
+# the rest, the bare technical names are not.
+SYNTAX_NAMES: dict[str, str] = {
+    "1.2.840.10008.1.2": QT_TRANSLATE_NOOP("Selftest", "implicite petit-boutiste (non compressé)"),
+    "1.2.840.10008.1.2.1": QT_TRANSLATE_NOOP("Selftest", "explicite petit-boutiste (non compressé)"),
+    "1.2.840.10008.1.2.2": QT_TRANSLATE_NOOP("Selftest", "explicite gros-boutiste (non compressé)"),
+    "1.2.840.10008.1.2.1.99": QT_TRANSLATE_NOOP("Selftest", "explicite petit-boutiste comprimé (deflate)"),
+    "1.2.840.10008.1.2.4.50": QT_TRANSLATE_NOOP("Selftest", "JPEG de base 8 bits (avec perte)"),
+    "1.2.840.10008.1.2.4.51": QT_TRANSLATE_NOOP("Selftest", "JPEG étendu 12 bits (avec perte)"),
+    "1.2.840.10008.1.2.4.53": QT_TRANSLATE_NOOP("Selftest",
+                                                "JPEG à sélection spectrale (avec perte, retiré)"),
+    "1.2.840.10008.1.2.4.55": QT_TRANSLATE_NOOP("Selftest", "JPEG progressif (avec perte, retiré)"),
+    "1.2.840.10008.1.2.4.57": QT_TRANSLATE_NOOP("Selftest", "JPEG sans perte"),
+    "1.2.840.10008.1.2.4.70": QT_TRANSLATE_NOOP("Selftest", "JPEG sans perte, prédicteur 1"),
+    "1.2.840.10008.1.2.4.80": QT_TRANSLATE_NOOP("Selftest", "JPEG-LS sans perte"),
+    "1.2.840.10008.1.2.4.81": QT_TRANSLATE_NOOP("Selftest", "JPEG-LS quasi sans perte"),
+    "1.2.840.10008.1.2.4.90": QT_TRANSLATE_NOOP("Selftest", "JPEG 2000 sans perte"),
     "1.2.840.10008.1.2.4.91": "JPEG 2000",
-    "1.2.840.10008.1.2.4.201": "HTJ2K sans perte",
-    "1.2.840.10008.1.2.4.202": "HTJ2K sans perte (RPCL)",
+    "1.2.840.10008.1.2.4.201": QT_TRANSLATE_NOOP("Selftest", "HTJ2K sans perte"),
+    "1.2.840.10008.1.2.4.202": QT_TRANSLATE_NOOP("Selftest", "HTJ2K sans perte (RPCL)"),
     "1.2.840.10008.1.2.4.203": "HTJ2K",
-    "1.2.840.10008.1.2.5": "RLE sans perte",
+    "1.2.840.10008.1.2.5": QT_TRANSLATE_NOOP("Selftest", "RLE sans perte"),
 }
 
 # Syntaxes whose sample is encoded with loss: the decoded image is compared within a tolerance.
@@ -191,6 +201,20 @@ _JPEG_FRAMES: dict[str, str] = {
 }
 
 
+def _composed(template: str, *parts: Any) -> UserText:
+    """``parts`` put together by a template without words of its own (a list, a name and its value).
+
+    The template is language-neutral, so it is not marked for extraction: ``QCoreApplication.translate``
+    gives an unknown template back unchanged, while the parts that are marked sentences are still
+    translated by the Qt edge (``resources.translations.qt.text``).
+    """
+    return UserText("Selftest", template, parts)
+
+
+def _listed(parts: Sequence[str], separator: str = ", ") -> UserText:
+    return _composed(separator.join("{}" for _ in parts), *parts)
+
+
 class Status(StrEnum):
     OK = "ok"
     WARNING = "avertissement"
@@ -198,12 +222,20 @@ class Status(StrEnum):
 
     @property
     def tag(self) -> str:
-        return {Status.OK: "[ OK  ]", Status.WARNING: "[AVERT]", Status.FAILURE: "[ÉCHEC]"}[self]
+        return {
+            Status.OK: "[ OK  ]",
+            Status.WARNING: QT_TRANSLATE_NOOP("Selftest", "[AVERT]"),
+            Status.FAILURE: QT_TRANSLATE_NOOP("Selftest", "[ÉCHEC]"),
+        }[self]
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One verified fact: French ``label`` and ``detail`` for the user, ``data`` for support and tests."""
+    """One verified fact: French ``label`` and ``detail`` for the user, ``data`` for support and tests.
+
+    ``label`` and ``detail`` are :class:`UserText` made with ``QT_TRANSLATE_NOOP`` (plain French strings
+    once read back from JSON): ``resources.translations.qt.text`` says them in the interface language.
+    """
 
     id: str
     category: str
@@ -213,7 +245,9 @@ class Check:
     data: dict[str, Any] = field(default_factory=dict)
 
     def line(self) -> str:
-        return f"{self.status.tag} {self.label} : {self.detail}"
+        return QT_TRANSLATE_NOOP("Selftest", "{tag} {label} : {detail}").format(
+            tag=self.status.tag, label=self.label, detail=self.detail
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -254,14 +288,21 @@ class SelfTestReport:
     def summary(self) -> str:
         failures = sum(c.status is Status.FAILURE for c in self.checks)
         warnings = sum(c.status is Status.WARNING for c in self.checks)
-        count = f"{len(self.checks)} vérifications, {failures} en échec, {warnings} avertissement(s)"
         if failures:
-            return f"Résultat : le poste N'EST PAS prêt ({count})."
-        return f"Résultat : le poste est prêt ({count})."
+            summary = QT_TRANSLATE_NOOP("Selftest", "Résultat : le poste N'EST PAS prêt ({checks} "
+                                                    "vérifications, {failures} en échec, {warnings} "
+                                                    "avertissement(s)).")
+        else:
+            summary = QT_TRANSLATE_NOOP("Selftest", "Résultat : le poste est prêt ({checks} vérifications, "
+                                                    "{failures} en échec, {warnings} avertissement(s)).")
+        return summary.format(checks=len(self.checks), failures=failures, warnings=warnings)
 
     def lines(self) -> list[str]:
-        kind = "application empaquetée" if self.frozen else "environnement Python"
-        head = f"Autotest du poste de téléradiologie {self.version} ({kind})"
+        kind = (QT_TRANSLATE_NOOP("Selftest", "application empaquetée") if self.frozen
+                else QT_TRANSLATE_NOOP("Selftest", "environnement Python"))
+        head = QT_TRANSLATE_NOOP("Selftest", "Autotest du poste de téléradiologie {version} ({kind})").format(
+            version=self.version, kind=kind
+        )
         return [head, *(c.line() for c in self.checks), self.summary()]
 
     def to_json(self) -> dict[str, Any]:
@@ -292,15 +333,15 @@ def distribution_version(name: str) -> str | None:
 
 
 def application_version() -> str:
-    return distribution_version(DISTRIBUTION) or "inconnue"
+    return distribution_version(DISTRIBUTION) or UNKNOWN
 
 
 def check_versions() -> Check:
     versions: dict[str, str] = {}
     for label, dist in VERSIONED:
-        versions[label] = platform.python_version() if not dist else (distribution_version(dist) or "absent")
+        versions[label] = platform.python_version() if not dist else (distribution_version(dist) or ABSENT)
     app = distribution_version(DISTRIBUTION)
-    versions = {"application": app or "inconnue", **versions}
+    versions = {"application": app or UNKNOWN, **versions}
     system = f"{platform.system()} {platform.release()} ({platform.machine()})"
     data = {
         "versions": versions,
@@ -309,18 +350,20 @@ def check_versions() -> Check:
         "executable": sys.executable,
         "prefix": sys.prefix,  # inside the bundle when frozen: nothing comes from a venv
     }
-    shown = ", ".join(f"{k} {v}" for k, v in versions.items())
+    shown = _listed([_composed("{} {}", k, v) for k, v in versions.items()])
+    label = QT_TRANSLATE_NOOP("Selftest", "Versions")
     if app is None:
-        return Check(
-            "versions", "versions", "Versions", Status.WARNING,
-            f"version de l'application inconnue (métadonnées du paquet absentes) ; {shown} ; {system}", data,
-        )
-    missing = [k for k, v in versions.items() if v == "absent" and k not in ("Python",)]
-    detail = f"{shown} ; {system}"
+        detail = QT_TRANSLATE_NOOP("Selftest", "version de l'application inconnue (métadonnées du paquet "
+                                               "absentes) ; {versions} ; {system}")
+        detail = detail.format(versions=shown, system=system)
+        return Check("versions", "versions", label, Status.WARNING, detail, data)
+    missing = [k for k, v in versions.items() if v == ABSENT and k not in ("Python",)]
     if missing:  # the checks below say what fails because of it; this line says why
-        return Check("versions", "versions", "Versions", Status.WARNING,
-                     f"métadonnées absentes pour {', '.join(missing)} ; {detail}", data)
-    return Check("versions", "versions", "Versions", Status.OK, detail, data)
+        detail = QT_TRANSLATE_NOOP("Selftest", "métadonnées absentes pour {names} ; {versions} ; {system}")
+        detail = detail.format(names=", ".join(missing), versions=shown, system=system)
+        return Check("versions", "versions", label, Status.WARNING, detail, data)
+    detail = QT_TRANSLATE_NOOP("Selftest", "{versions} ; {system}").format(versions=shown, system=system)
+    return Check("versions", "versions", label, Status.OK, detail, data)
 
 
 # --- settings ------------------------------------------------------------------------------------------
@@ -331,11 +374,14 @@ def check_settings(settings: Settings, source: Path | None, problems: Sequence[s
         "ca_file": str(settings.ca_file) if settings.ca_file else "",
         "cache_dir": str(settings.cache_dir),
     }
-    where = f"plateforme {settings.platform_url}, cache {settings.cache_dir}"
+    label = QT_TRANSLATE_NOOP("Selftest", "Paramètres")
+    where = QT_TRANSLATE_NOOP("Selftest", "plateforme {url}, cache {cache}").format(
+        url=settings.platform_url, cache=str(settings.cache_dir)
+    )
     if problems:
-        detail = " ".join(problems) + f" ({where})"
-        return Check("settings", "parametres", "Paramètres", Status.WARNING, detail, data)
-    return Check("settings", "parametres", "Paramètres", Status.OK, where, data)
+        detail = _composed("{} ({})", _listed(problems, " "), where)
+        return Check("settings", "parametres", label, Status.WARNING, detail, data)
+    return Check("settings", "parametres", label, Status.OK, where, data)
 
 
 # --- decoders ------------------------------------------------------------------------------------------
@@ -430,7 +476,7 @@ def write_sample(uid: str, folder: Path) -> Path:
 @dataclass(frozen=True, slots=True)
 class Comparison:
     matches: bool
-    detail: str
+    detail: str  # a UserText, part of the decoder check's detail
 
 
 def compare(uid: str, decoded: object) -> Comparison:
@@ -438,21 +484,26 @@ def compare(uid: str, decoded: object) -> Comparison:
     import numpy as np
 
     if not isinstance(decoded, np.ndarray):
-        return Comparison(False, f"échec du décodage ({getattr(decoded, 'detail', decoded)})")
+        failed = QT_TRANSLATE_NOOP("Selftest", "échec du décodage ({cause})")
+        return Comparison(False, failed.format(cause=str(getattr(decoded, "detail", decoded))))
     expected = sample_image(8 if uid == "1.2.840.10008.1.2.4.50" else 12)
     if decoded.shape != expected.shape:
-        return Comparison(False, f"image de forme {decoded.shape} au lieu de {expected.shape}")
+        shaped = QT_TRANSLATE_NOOP("Selftest", "image de forme {shape} au lieu de {expected}")
+        return Comparison(False, shaped.format(shape=decoded.shape, expected=expected.shape))
     error = np.abs(decoded.astype(np.int64) - expected.astype(np.int64))
     if uid not in _LOSSY_SAMPLES:
         if error.any():
-            return Comparison(False, f"{int(np.count_nonzero(error))} pixels différents de l'original")
-        return Comparison(True, "restituée à l'identique")
+            differ = QT_TRANSLATE_NOOP("Selftest", "{count} pixels différents de l'original")
+            return Comparison(False, differ.format(count=int(np.count_nonzero(error))))
+        return Comparison(True, QT_TRANSLATE_NOOP("Selftest", "restituée à l'identique"))
     full_scale = float(expected.max())
     mean, worst = float(error.mean()) / full_scale, float(error.max()) / full_scale
     # the samples' coders stay well below: measured at most 0.4 % mean and 4.4 % worst (JPEG baseline)
     if mean > 0.02 or worst > 0.10:
-        return Comparison(False, f"écart moyen {mean:.1%}, maximal {worst:.1%} : image altérée")
-    return Comparison(True, f"restituée avec perte attendue (écart moyen {mean:.1%})")
+        altered = QT_TRANSLATE_NOOP("Selftest", "écart moyen {mean:.1%}, maximal {worst:.1%} : image altérée")
+        return Comparison(False, altered.format(mean=mean, worst=worst))
+    lossy = QT_TRANSLATE_NOOP("Selftest", "restituée avec perte attendue (écart moyen {mean:.1%})")
+    return Comparison(True, lossy.format(mean=mean))
 
 
 @dataclass(slots=True)
@@ -460,7 +511,7 @@ class _Samples:
     """The samples written for this run: the decode task of each syntax, or why it could not be made."""
 
     tasks: dict[str, DecodeTask] = field(default_factory=dict)
-    problems: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)  # UserText
 
 
 def _prepare_samples(folder: Path) -> _Samples:
@@ -474,12 +525,15 @@ def _prepare_samples(folder: Path) -> _Samples:
         except Exception as exc:  # a missing encoder plugin raises RuntimeError, others their own types
             log.warning("self-test: cannot write a %s sample: %s: %s", uid, type(exc).__name__, exc)
             cause = " ".join(str(exc).split())  # pydicom's messages span lines: one line per check
-            samples.problems[uid] = f"image de test impossible à écrire ({type(exc).__name__} : {cause})"
+            samples.problems[uid] = QT_TRANSLATE_NOOP(
+                "Selftest", "image de test impossible à écrire ({error} : {cause})"
+            ).format(error=type(exc).__name__, cause=cause)
             continue
         header = read_image_file(path)
         if not isinstance(header, ImageFile):
             log.warning("self-test: header of the %s sample unreadable: %s", uid, header.detail)
-            samples.problems[uid] = f"en-tête illisible : {header.user_text()}"
+            samples.problems[uid] = QT_TRANSLATE_NOOP("Selftest", "en-tête illisible : {problem}").format(
+                problem=header.user_text())
             continue
         samples.tasks[uid] = DecodeTask(header.source, header.fmt, (0,))
     return samples
@@ -498,17 +552,22 @@ def check_decoders(samples: _Samples) -> list[Check]:
     decoded = _decode_all(samples.tasks)
     checks = []
     for uid, support in SUPPORTED.items():
-        label = f"Décodeur {SYNTAX_NAMES.get(uid, support.name)}"
-        data = {"transfer_syntax": uid, "backend": support.backend.value}
+        name = SYNTAX_NAMES.get(uid, support.name)
+        label = QT_TRANSLATE_NOOP("Selftest", "Décodeur {name}").format(name=name)
+        data = {"transfer_syntax": uid, "name": name, "backend": support.backend.value}
         if uid in samples.problems:
             checks.append(Check(f"decoder.{uid}", "decodeurs", label, Status.FAILURE,
-                                f"{samples.problems[uid]} ({uid})", data))
+                                _composed("{} ({})", samples.problems[uid], uid), data))
             continue
         result = compare(uid, decoded[uid])
         data["decoded"] = result.matches
         status = Status.OK if result.matches else Status.FAILURE
-        note = " ; flux JPEG 2000 partie 1, aucun encodeur HTJ2K disponible" if uid in _HTJ2K else ""
-        detail = f"{support.backend.value}, image {SAMPLE_SIZE}×{SAMPLE_SIZE} {result.detail}{note} ({uid})"
+        if uid in _HTJ2K:
+            detail = QT_TRANSLATE_NOOP("Selftest", "{backend}, image {size}×{size} {result} ; flux JPEG 2000 "
+                                                   "partie 1, aucun encodeur HTJ2K disponible ({uid})")
+        else:
+            detail = QT_TRANSLATE_NOOP("Selftest", "{backend}, image {size}×{size} {result} ({uid})")
+        detail = detail.format(backend=support.backend.value, size=SAMPLE_SIZE, result=result.detail, uid=uid)
         if not result.matches:
             log.warning("self-test: decoder for %s failed: %s", uid, result.detail)
         checks.append(Check(f"decoder.{uid}", "decodeurs", label, status, detail, data))
@@ -518,19 +577,23 @@ def check_decoders(samples: _Samples) -> list[Check]:
 def check_decoder_workers(samples: _Samples) -> Check:
     """The compressed samples decoded again in a ``spawn`` process, as the viewer's loader does."""
     compressed = {uid: t for uid, t in samples.tasks.items() if t.source.length is None}
-    label = "Décodage dans les processus auxiliaires"
+    label = QT_TRANSLATE_NOOP("Selftest", "Décodage dans les processus auxiliaires")
     outcome = run_isolated(_decode_all, compressed)
     if outcome.error:
+        detail = QT_TRANSLATE_NOOP("Selftest", "le processus de décodage n'a pas abouti ({error})")
         return Check("decoder.workers", "decodeurs", label, Status.FAILURE,
-                     f"le processus de décodage n'a pas abouti ({outcome.error})", {"error": outcome.error})
+                     detail.format(error=outcome.error), {"error": outcome.error})
     wrong = [uid for uid, value in outcome.value.items() if not compare(uid, value).matches]
     data = {"syntaxes": len(compressed), "wrong": wrong, "seconds": round(outcome.seconds, 2)}
     if wrong:
-        detail = f"{len(wrong)} syntaxes mal décodées hors du processus principal : {', '.join(wrong)}"
+        detail = QT_TRANSLATE_NOOP("Selftest", "{count} syntaxes mal décodées hors du processus principal : "
+                                               "{syntaxes}")
+        detail = detail.format(count=len(wrong), syntaxes=", ".join(wrong))
         return Check("decoder.workers", "decodeurs", label, Status.FAILURE, detail, data)
+    detail = QT_TRANSLATE_NOOP("Selftest", "{count} syntaxes compressées décodées à l'identique par un "
+                                           "processus « spawn » ({seconds:.1f} s, démarrage compris)")
     return Check("decoder.workers", "decodeurs", label, Status.OK,
-                 f"{len(compressed)} syntaxes compressées décodées à l'identique par un processus « spawn » "
-                 f"({outcome.seconds:.1f} s, démarrage compris)", data)
+                 detail.format(count=len(compressed), seconds=outcome.seconds), data)
 
 
 # --- modules -------------------------------------------------------------------------------------------
@@ -559,21 +622,23 @@ def _import_everything() -> dict[str, Any]:
 
 
 def check_modules() -> Check:
-    label = "Modules de l'application"
+    label = QT_TRANSLATE_NOOP("Selftest", "Modules de l'application")
     outcome = run_isolated(_import_everything)
     if outcome.error:
         return Check("modules", "versions", label, Status.FAILURE,
-                     f"import impossible ({outcome.error})", {"error": outcome.error})
+                     QT_TRANSLATE_NOOP("Selftest", "import impossible ({error})").format(error=outcome.error),
+                     {"error": outcome.error})
     failed = outcome.value["failed"]
     if failed:
         for name, cause in failed.items():
             log.warning("self-test: module %s does not import: %s", name, cause)
         shown = ", ".join(f"{name} ({cause})" for name, cause in failed.items())
+        detail = QT_TRANSLATE_NOOP("Selftest", "{count} module(s) introuvable(s) ou en erreur : {modules}")
         return Check("modules", "versions", label, Status.FAILURE,
-                     f"{len(failed)} module(s) introuvable(s) ou en erreur : {shown}", outcome.value)
+                     detail.format(count=len(failed), modules=shown), outcome.value)
+    detail = QT_TRANSLATE_NOOP("Selftest", "{count} modules importés sans erreur ({seconds:.1f} s)")
     return Check("modules", "versions", label, Status.OK,
-                 f"{len(outcome.value['imported'])} modules importés sans erreur ({outcome.seconds:.1f} s)",
-                 outcome.value)
+                 detail.format(count=len(outcome.value["imported"]), seconds=outcome.seconds), outcome.value)
 
 
 def check_resources() -> Check:
@@ -583,30 +648,37 @@ def check_resources() -> Check:
     from reporting.terminology import modality
     from workstation.justification import load_protocols
 
-    label = "Modèles et référentiels"
+    label = QT_TRANSLATE_NOOP("Selftest", "Modèles et référentiels")
     try:
         templates = builtin_templates()
         protocols = load_protocols()
         ct = modality("CT")
     except Exception as exc:  # missing file, broken template: the cause goes to the user and the log
         log.warning("self-test: resources unreadable: %s: %s", type(exc).__name__, exc)
+        detail = QT_TRANSLATE_NOOP("Selftest", "données de l'application illisibles ({error} : {cause})")
         return Check("resources", "versions", label, Status.FAILURE,
-                     f"données de l'application illisibles ({type(exc).__name__} : {exc})")
+                     detail.format(error=type(exc).__name__, cause=str(exc)))
     data = {"templates": len(templates), "protocols": len(protocols), "terminology": ct.display}
     if not templates or not protocols or ct.display == ct.code:
+        if ct.display == ct.code:
+            detail = QT_TRANSLATE_NOOP("Selftest", "données incomplètes : {templates} modèles, {protocols} "
+                                                   "protocoles, terminologie absente")
+        else:
+            detail = QT_TRANSLATE_NOOP("Selftest", "données incomplètes : {templates} modèles, {protocols} "
+                                                   "protocoles, terminologie lue")
         return Check("resources", "versions", label, Status.FAILURE,
-                     f"données incomplètes : {len(templates)} modèles, {len(protocols)} protocoles, "
-                     f"terminologie {'absente' if ct.display == ct.code else 'lue'}", data)
+                     detail.format(templates=len(templates), protocols=len(protocols)), data)
+    detail = QT_TRANSLATE_NOOP("Selftest", "{templates} modèles de compte rendu, {protocols} protocoles "
+                                           "d'examen, terminologie lue")
     return Check("resources", "versions", label, Status.OK,
-                 f"{len(templates)} modèles de compte rendu, {len(protocols)} protocoles d'examen, "
-                 "terminologie lue", data)
+                 detail.format(templates=len(templates), protocols=len(protocols)), data)
 
 
 # --- child processes -----------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Isolated:
     value: Any = None
-    error: str = ""  # French, with the English cause the child printed last
+    error: str = ""  # French (a UserText when the self-test made it), or the English cause the child printed
     seconds: float = 0.0
 
 
@@ -651,13 +723,15 @@ def run_isolated(
         if succeeded:
             return Isolated(value, seconds=seconds)
         told = Path(output).read_text(encoding="utf-8", errors="replace").strip().splitlines()
-        cause = value or (told[-1] if told else f"code de sortie {process.exitcode}")
+        cause = value or (told[-1] if told else QT_TRANSLATE_NOOP("Selftest", "code de sortie {code}").format(
+            code=process.exitcode))
         log.warning("self-test: %s failed in its process (exit %s): %s", function.__name__, process.exitcode,
                     "\n".join(told[-20:]) or cause)
         if timed_out:
-            cause = f"aucune réponse en {timeout:.0f} s"
+            cause = QT_TRANSLATE_NOOP("Selftest", "aucune réponse en {timeout:.0f} s").format(timeout=timeout)
         elif process.exitcode is not None and process.exitcode < 0:
-            cause = f"processus arrêté par le signal {-process.exitcode} : {cause}"
+            cause = QT_TRANSLATE_NOOP("Selftest", "processus arrêté par le signal {signal} : {cause}").format(
+                signal=-process.exitcode, cause=cause)
         return Isolated(error=cause, seconds=seconds)
     finally:
         if process.is_alive():
@@ -669,29 +743,38 @@ def run_isolated(
 # --- Qt --------------------------------------------------------------------------------------------------
 def qt_check_from(info: dict[str, Any]) -> Check:
     screens = info.get("screens") or []
-    shown = ", ".join(
-        f"{s['width']}×{s['height']} ({s['depth']} bits{', principal' if s.get('primary') else ''})"
-        for s in screens
-    )
-    detail = (f"Qt {info.get('qt')}, plateforme « {info.get('platform')} », "
-              f"{len(screens)} écran(s){' : ' + shown if shown else ''}")
+    label = QT_TRANSLATE_NOOP("Selftest", "Affichage (Qt)")
+    described = {"qt": info.get("qt"), "platform": info.get("platform"), "count": len(screens)}
     if not screens:
-        return Check("qt", "affichage", "Affichage (Qt)", Status.FAILURE, detail + " : aucun écran", info)
-    return Check("qt", "affichage", "Affichage (Qt)", Status.OK, detail, info)
+        detail = QT_TRANSLATE_NOOP("Selftest", "Qt {qt}, plateforme « {platform} », {count} écran(s) : "
+                                               "aucun écran")
+        return Check("qt", "affichage", label, Status.FAILURE, detail.format(**described), info)
+    shown = []
+    for s in screens:
+        if s.get("primary"):
+            screen = QT_TRANSLATE_NOOP("Selftest", "{width}×{height} ({depth} bits, principal)")
+        else:
+            screen = QT_TRANSLATE_NOOP("Selftest", "{width}×{height} ({depth} bits)")
+        shown.append(screen.format(width=s["width"], height=s["height"], depth=s["depth"]))
+    detail = QT_TRANSLATE_NOOP("Selftest", "Qt {qt}, plateforme « {platform} », {count} écran(s) : {screens}")
+    detail = detail.format(**described, screens=_listed(shown))
+    return Check("qt", "affichage", label, Status.OK, detail, info)
 
 
 def check_qt() -> Check:
-    label = "Affichage (Qt)"
+    label = QT_TRANSLATE_NOOP("Selftest", "Affichage (Qt)")
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
-        detail = "aucun affichage : ni DISPLAY ni WAYLAND_DISPLAY ne sont définis (session graphique requise)"
+        detail = QT_TRANSLATE_NOOP("Selftest", "aucun affichage : ni DISPLAY ni WAYLAND_DISPLAY ne sont "
+                                               "définis (session graphique requise)")
         return Check("qt", "affichage", label, Status.FAILURE, detail, {})
     from workstation.qt.diagnostics import qt_probe  # the only Qt the self-test needs, in its own process
 
     outcome = run_isolated(qt_probe)
     if outcome.error:
         return Check("qt", "affichage", label, Status.FAILURE,
-                     f"Qt ne démarre pas ({outcome.error})", {"error": outcome.error})
+                     QT_TRANSLATE_NOOP("Selftest", "Qt ne démarre pas ({error})").format(error=outcome.error),
+                     {"error": outcome.error})
     return qt_check_from(outcome.value)
 
 
@@ -773,23 +856,28 @@ def vtk_check_from(info: dict[str, Any]) -> Check:
     def close(found: Sequence[int], wanted: Sequence[int]) -> bool:
         return all(abs(a - b) <= 2 for a, b in zip(found, wanted, strict=True))
 
-    label = "Rendu 3D (VTK)"
-    gl = f"OpenGL {info['gl_version'] or '?'} ({info['gl_renderer'] or 'rendu inconnu'})"
+    label = QT_TRANSLATE_NOOP("Selftest", "Rendu 3D (VTK)")
+    gl = _composed("OpenGL {} ({})", info["gl_version"] or "?",
+                   info["gl_renderer"] or QT_TRANSLATE_NOOP("Selftest", "rendu inconnu"))
     quarter = (RENDER_SIZE // 2) ** 2  # the square covers the middle half in both directions
     drawn = abs(info["foreground_pixels"] - quarter) <= 2 * RENDER_SIZE
     if close(info["centre"], FOREGROUND) and close(info["corner"], BACKGROUND) and drawn:
-        detail = f"VTK {info['vtk']}, image {RENDER_SIZE}×{RENDER_SIZE} hors écran relue conforme ; {gl}"
+        detail = QT_TRANSLATE_NOOP("Selftest", "VTK {vtk}, image {size}×{size} hors écran relue conforme ; "
+                                               "{gl}")
+        detail = detail.format(vtk=info["vtk"], size=RENDER_SIZE, gl=gl)
         return Check("vtk", "rendu", label, Status.OK, detail, info)
+    detail = QT_TRANSLATE_NOOP("Selftest", "VTK {vtk} : l'image relue ne correspond pas au dessin (centre "
+                                           "{centre}, coin {corner}) ; {gl}")
     return Check("vtk", "rendu", label, Status.FAILURE,
-                 f"VTK {info['vtk']} : l'image relue ne correspond pas au dessin (centre {info['centre']}, "
-                 f"coin {info['corner']}) ; {gl}", info)
+                 detail.format(vtk=info["vtk"], centre=info["centre"], corner=info["corner"], gl=gl), info)
 
 
 def check_vtk() -> Check:
     outcome = run_isolated(_vtk_probe)
     if outcome.error:
-        return Check("vtk", "rendu", "Rendu 3D (VTK)", Status.FAILURE,
-                     f"le rendu hors écran a échoué ({outcome.error})", {"error": outcome.error})
+        return Check("vtk", "rendu", QT_TRANSLATE_NOOP("Selftest", "Rendu 3D (VTK)"), Status.FAILURE,
+                     QT_TRANSLATE_NOOP("Selftest", "le rendu hors écran a échoué ({error})").format(
+                         error=outcome.error), {"error": outcome.error})
     return vtk_check_from(outcome.value)
 
 
@@ -797,7 +885,7 @@ def check_vtk() -> Check:
 def check_keyring(demo: bool) -> Check:
     from auth.keystore import InsecureKeyringError, KeyStore, KeystoreError, SecretName
 
-    label = "Trousseau sécurisé"
+    label = QT_TRANSLATE_NOOP("Selftest", "Trousseau sécurisé")
     try:
         store = KeyStore()
         # a read of an entry that does not exist: proves the keyring answers (unlocked, reachable)
@@ -805,8 +893,9 @@ def check_keyring(demo: bool) -> Check:
     except InsecureKeyringError as exc:
         log.warning("self-test: %s", exc)
         if demo:
-            detail = ("aucun trousseau du système acceptable : en mode démonstration, les secrets restent "
-                      "en mémoire et rien n'est conservé entre deux démarrages")
+            detail = QT_TRANSLATE_NOOP("Selftest", "aucun trousseau du système acceptable : en mode "
+                                                   "démonstration, les secrets restent en mémoire et rien "
+                                                   "n'est conservé entre deux démarrages")
             return Check("keyring", "trousseau", label, Status.WARNING, detail, {"accepted": False})
         return Check("keyring", "trousseau", label, Status.FAILURE, exc.user_message, {"accepted": False})
     except KeystoreError as exc:
@@ -814,9 +903,11 @@ def check_keyring(demo: bool) -> Check:
         return Check("keyring", "trousseau", label, Status.FAILURE, exc.user_message, {"accepted": True})
     except Exception as exc:  # keyring's own discovery may raise anything on a broken install
         log.warning("self-test: keyring unusable: %s: %s", type(exc).__name__, exc)
-        return Check("keyring", "trousseau", label, Status.FAILURE,
-                     f"le trousseau du système est inutilisable ({type(exc).__name__})", {"accepted": False})
-    return Check("keyring", "trousseau", label, Status.OK, f"{store.backend_name}, accessible",
+        detail = QT_TRANSLATE_NOOP("Selftest", "le trousseau du système est inutilisable ({error})")
+        return Check("keyring", "trousseau", label, Status.FAILURE, detail.format(error=type(exc).__name__),
+                     {"accepted": False})
+    return Check("keyring", "trousseau", label, Status.OK,
+                 QT_TRANSLATE_NOOP("Selftest", "{backend}, accessible").format(backend=store.backend_name),
                  {"accepted": True, "backend": store.backend_name})
 
 
@@ -826,7 +917,7 @@ def check_platform(settings: Settings) -> Check:
 
     from workstation.platform import PlatformClient, PlatformError, TlsError
 
-    label = "Plateforme"
+    label = QT_TRANSLATE_NOOP("Selftest", "Plateforme")
     ca = settings.ca_file or Path(certifi.where())
     data = {"url": settings.base_url, "ca_file": str(ca)}
     try:
@@ -842,11 +933,13 @@ def check_platform(settings: Settings) -> Check:
         return Check("platform", "plateforme", label, Status.FAILURE, exc.user_message,
                      {**data, "state": "error"})
     if healthy:
-        return Check("platform", "plateforme", label, Status.OK,
-                     f"{settings.base_url} joignable (certificat vérifié)", {**data, "state": "online"})
-    detail = (f"{settings.base_url} injoignable : le poste fonctionnera en mode dégradé (examens en "
-              "cache, envois mis en file d'attente)")
-    return Check("platform", "plateforme", label, Status.WARNING, detail, {**data, "state": "degraded"})
+        detail = QT_TRANSLATE_NOOP("Selftest", "{url} joignable (certificat vérifié)")
+        return Check("platform", "plateforme", label, Status.OK, detail.format(url=settings.base_url),
+                     {**data, "state": "online"})
+    detail = QT_TRANSLATE_NOOP("Selftest", "{url} injoignable : le poste fonctionnera en mode dégradé "
+                                           "(examens en cache, envois mis en file d'attente)")
+    return Check("platform", "plateforme", label, Status.WARNING, detail.format(url=settings.base_url),
+                 {**data, "state": "degraded"})
 
 
 # --- everything ------------------------------------------------------------------------------------------
@@ -863,14 +956,19 @@ def run_checks(
     ``include_qt=False`` when the caller runs inside the application: it describes Qt itself, on its GUI
     thread (``workstation.qt.diagnostics.describe_qt`` and :func:`qt_check_from`).
     """
+    def unexpected(exc: Exception) -> UserText:
+        return QT_TRANSLATE_NOOP("Selftest", "erreur inattendue ({error} : {cause})").format(
+            error=type(exc).__name__, cause=str(exc))
+
     def guarded(name: str, check: Callable[[], Check]) -> Callable[[], Check]:
         def run() -> Check:
             try:
                 return check()
             except Exception as exc:  # a check that breaks is reported as failed, never kills the report
                 log.exception("self-test: check %s raised", name)
-                return Check(name, "autotest", f"Vérification « {name} »", Status.FAILURE,
-                             f"erreur inattendue ({type(exc).__name__} : {exc})")
+                return Check(name, "autotest",
+                             QT_TRANSLATE_NOOP("Selftest", "Vérification « {name} »").format(name=name),
+                             Status.FAILURE, unexpected(exc))
         return run
 
     with ThreadPoolExecutor(5, thread_name_prefix="self-test") as pool:
@@ -886,16 +984,18 @@ def run_checks(
                 samples = _prepare_samples(Path(folder))
             except Exception as exc:  # viewer or pydicom missing from the bundle
                 log.exception("self-test: samples could not be prepared")
-                checks.append(Check("decoders", "decodeurs", "Décodeurs DICOM", Status.FAILURE,
-                                    f"modules de lecture DICOM absents ({type(exc).__name__} : {exc})"))
+                detail = QT_TRANSLATE_NOOP("Selftest", "modules de lecture DICOM absents ({error} : {cause})")
+                checks.append(Check("decoders", "decodeurs", QT_TRANSLATE_NOOP("Selftest", "Décodeurs DICOM"),
+                                    Status.FAILURE, detail.format(error=type(exc).__name__, cause=str(exc))))
             else:
                 workers = pool.submit(guarded("decoder.workers", lambda: check_decoder_workers(samples)))
                 try:
                     checks.extend(check_decoders(samples))
                 except Exception as exc:  # reported as one failed check, the others still run
                     log.exception("self-test: decoder checks raised")
-                    checks.append(Check("decoders", "decodeurs", "Décodeurs DICOM", Status.FAILURE,
-                                        f"erreur inattendue ({type(exc).__name__} : {exc})"))
+                    checks.append(Check("decoders", "decodeurs",
+                                        QT_TRANSLATE_NOOP("Selftest", "Décodeurs DICOM"), Status.FAILURE,
+                                        unexpected(exc)))
                 checks.append(workers.result())
         checks.append(guarded("keyring", lambda: check_keyring(demo))())
         checks.extend(f.result() for f in (qt, vtk, remote) if f is not None)

@@ -8,6 +8,7 @@ The file is JSON in the user's configuration directory (``$XDG_CONFIG_HOME/teler
 A broken file must not keep a radiologist out at 3 a.m.: it is reported (French for the user,
 English in the log) and the defaults are used for what could not be read.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from resources.translations import LANGUAGES, QT_TRANSLATE_NOOP, SOURCE_LANGUAGE
 
 log = logging.getLogger(__name__)
 
@@ -58,31 +61,64 @@ class Settings:
 
     platform_url: str = field(
         default="https://127.0.0.1:8443",
-        metadata=_meta(str, "Adresse HTTPS de la plateforme de téléradiologie."),
+        metadata=_meta(
+            str, QT_TRANSLATE_NOOP("Settings", "Adresse HTTPS de la plateforme de téléradiologie.")
+        ),
     )
     ca_file: Path | None = field(
         default=None,
         metadata=_meta(
             Path,
-            "Certificat de l'autorité (PEM) qui signe le certificat de la plateforme ; "
-            "vide : autorités du système."
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Certificat de l'autorité (PEM) qui signe le certificat de la plateforme ; "
+                "vide : autorités du système.",
+            ),
         ),
     )
     request_timeout_seconds: float = field(
-        default=15.0, metadata=_meta(float, "Délai maximal d'une requête vers la plateforme, en secondes.")
+        default=15.0,
+        metadata=_meta(
+            float,
+            QT_TRANSLATE_NOOP("Settings", "Délai maximal d'une requête vers la plateforme, en secondes."),
+        ),
     )
     worklist_refresh_seconds: int = field(
-        default=30, metadata=_meta(int, "Intervalle de rafraîchissement automatique de la liste de travail.")
+        default=30,
+        metadata=_meta(
+            int,
+            QT_TRANSLATE_NOOP(
+                "Settings", "Intervalle de rafraîchissement automatique de la liste de travail."
+            ),
+        ),
     )
     idle_lock_minutes: int = field(
-        default=15, metadata=_meta(int, "Verrouillage de la session après ce nombre de minutes d'inactivité.")
+        default=15,
+        metadata=_meta(
+            int,
+            QT_TRANSLATE_NOOP(
+                "Settings", "Verrouillage de la session après ce nombre de minutes d'inactivité."
+            ),
+        ),
     )
     cache_size_gb: float = field(
-        default=20.0, metadata=_meta(float, "Taille maximale du cache local des examens, en gigaoctets.")
+        default=20.0,
+        metadata=_meta(
+            float, QT_TRANSLATE_NOOP("Settings", "Taille maximale du cache local des examens, en gigaoctets.")
+        ),
     )
     cache_dir: Path = field(
         default_factory=lambda: _cache_home() / APP_DIR_NAME,
-        metadata=_meta(Path, "Dossier du cache local chiffré des examens."),
+        metadata=_meta(Path, QT_TRANSLATE_NOOP("Settings", "Dossier du cache local chiffré des examens.")),
+    )
+    language: str = field(
+        default=SOURCE_LANGUAGE,
+        metadata=_meta(
+            str,
+            QT_TRANSLATE_NOOP(
+                "Settings", "Langue de l'interface (fr, en) ; le compte rendu reste en français."
+            ),
+        ),
     )
 
     def __post_init__(self) -> None:
@@ -90,22 +126,33 @@ class Settings:
         if parts.scheme != "https" or not parts.hostname:
             raise SettingsError(
                 f"platform_url must be an https:// URL with a host, got {self.platform_url!r}",
-                f"L'adresse de la plateforme doit commencer par https:// (reçu : « {self.platform_url} »).",
+                QT_TRANSLATE_NOOP(
+                    "Settings", "L'adresse de la plateforme doit commencer par https:// (reçu : « {url} »)."
+                ).format(url=self.platform_url),
             )
         if self.request_timeout_seconds <= 0:
             raise SettingsError(
                 f"request_timeout_seconds must be > 0, got {self.request_timeout_seconds}",
-                "Le délai des requêtes doit être positif.",
+                QT_TRANSLATE_NOOP("Settings", "Le délai des requêtes doit être positif."),
             )
         if self.worklist_refresh_seconds < 5:
             raise SettingsError(
                 f"worklist_refresh_seconds must be >= 5, got {self.worklist_refresh_seconds}",
-                "Le rafraîchissement de la liste doit être d'au moins 5 secondes.",
+                QT_TRANSLATE_NOOP(
+                    "Settings", "Le rafraîchissement de la liste doit être d'au moins 5 secondes."
+                ),
+            )
+        if self.language not in LANGUAGES:
+            raise SettingsError(
+                f"language must be one of {sorted(LANGUAGES)}, got {self.language!r}",
+                QT_TRANSLATE_NOOP(
+                    "Settings", "Langue d'interface inconnue : « {language} » (fr ou en)."
+                ).format(language=self.language),
             )
         if self.idle_lock_minutes < 1:
             raise SettingsError(
                 f"idle_lock_minutes must be >= 1, got {self.idle_lock_minutes}",
-                "Le délai de verrouillage doit être d'au moins une minute.",
+                QT_TRANSLATE_NOOP("Settings", "Le délai de verrouillage doit être d'au moins une minute."),
             )
 
     @property
@@ -118,7 +165,9 @@ class Settings:
         if self.ca_file is not None and not self.ca_file.is_file():
             raise SettingsError(
                 f"CA file not found: {self.ca_file}",
-                f"Le certificat d'autorité « {self.ca_file} » est introuvable.",
+                QT_TRANSLATE_NOOP("Settings", "Le certificat d'autorité « {path} » est introuvable.").format(
+                    path=self.ca_file
+                ),
             )
 
     def to_json(self) -> dict[str, Any]:
@@ -145,7 +194,10 @@ class Settings:
 def _coerce(name: str, value: Any) -> Any:
     kind = next((f.metadata["kind"] for f in fields(Settings) if f.name == name), None)
     if kind is None:
-        raise SettingsError(f"unknown setting {name!r}", f"Paramètre inconnu : « {name} ».")
+        raise SettingsError(
+            f"unknown setting {name!r}",
+            QT_TRANSLATE_NOOP("Settings", "Paramètre inconnu : « {name} ».").format(name=name),
+        )
     if name == "ca_file" and value in ("", None):
         return None
     try:
@@ -161,7 +213,9 @@ def _coerce(name: str, value: Any) -> Any:
     except (TypeError, ValueError) as exc:
         raise SettingsError(
             f"setting {name!r}: cannot read {value!r} as {kind.__name__} ({exc})",
-            f"Valeur invalide pour le paramètre « {name} » : {value!r}.",
+            QT_TRANSLATE_NOOP("Settings", "Valeur invalide pour le paramètre « {name} » : {value!r}.").format(
+                name=name, value=value
+            ),
         ) from exc
 
 
@@ -174,7 +228,9 @@ class LoadedSettings:
 
 
 def _defaults_used(source: Path, what: str) -> str:
-    return f"Le fichier de paramètres « {source} » est {what} : valeurs par défaut utilisées."
+    return QT_TRANSLATE_NOOP(
+        "Settings", "Le fichier de paramètres « {path} » est {what} : valeurs par défaut utilisées."
+    ).format(path=source, what=what)
 
 
 def load_settings(path: Path | None = None) -> LoadedSettings:
@@ -186,10 +242,14 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
         raw = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         log.warning("settings file %s unreadable, using defaults: %s", source, exc)
-        return LoadedSettings(Settings(), (_defaults_used(source, "illisible"),))
+        return LoadedSettings(
+            Settings(), (_defaults_used(source, QT_TRANSLATE_NOOP("Settings", "illisible")),)
+        )
     if not isinstance(raw, dict):
         log.warning("settings file %s is not a JSON object, using defaults", source)
-        return LoadedSettings(Settings(), (_defaults_used(source, "mal formé"),))
+        return LoadedSettings(
+            Settings(), (_defaults_used(source, QT_TRANSLATE_NOOP("Settings", "mal formé")),)
+        )
     version = raw.pop("version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
         log.warning("settings file %s has version %r, expected %d", source, version, SCHEMA_VERSION)
@@ -200,5 +260,9 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
             settings = settings.with_overrides(**{name: value})
         except SettingsError as exc:
             log.warning("settings file %s: %s (default kept)", source, exc)
-            problems.append(exc.user_message + " Valeur par défaut utilisée.")
+            problems.append(
+                QT_TRANSLATE_NOOP("Settings", "{problem} Valeur par défaut utilisée.").format(
+                    problem=exc.user_message
+                )
+            )
     return LoadedSettings(settings, tuple(problems))

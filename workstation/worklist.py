@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.hl7 import HL7ParseError
 from workstation.orders import Order, OrderStatus, Priority
 from workstation.platform.client import WorklistEntry
@@ -37,9 +38,9 @@ class LocalStatus(StrEnum):
     @property
     def label(self) -> str:
         return {
-            LocalStatus.REPONSE_EN_ATTENTE: "Réponse en cours d'envoi",
-            LocalStatus.EN_LECTURE: "En lecture",
-            LocalStatus.CR_SIGNE: "CR signé",
+            LocalStatus.REPONSE_EN_ATTENTE: QT_TRANSLATE_NOOP("Worklist", "Réponse en cours d'envoi"),
+            LocalStatus.EN_LECTURE: QT_TRANSLATE_NOOP("Worklist", "En lecture"),
+            LocalStatus.CR_SIGNE: QT_TRANSLATE_NOOP("Worklist", "CR signé"),
         }[self]
 
 
@@ -66,7 +67,11 @@ class Scope(StrEnum):
 
     @property
     def label(self) -> str:
-        return {Scope.A_TRAITER: "À traiter", Scope.TERMINES: "Terminés", Scope.TOUS: "Tous"}[self]
+        return {
+            Scope.A_TRAITER: QT_TRANSLATE_NOOP("Worklist", "À traiter"),
+            Scope.TERMINES: QT_TRANSLATE_NOOP("Worklist", "Terminés"),
+            Scope.TOUS: QT_TRANSLATE_NOOP("Worklist", "Tous"),
+        }[self]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +108,7 @@ class WorklistRow:
     @property
     def patient(self) -> str:
         if self.order is None:
-            return "Demande illisible"
+            return QT_TRANSLATE_NOOP("Worklist", "Demande illisible")
         return self.order.patient.display_name
 
     @property
@@ -112,7 +117,9 @@ class WorklistRow:
             return ""
         patient = self.order.patient
         age = age_label(patient.birth_date, self.entry.received_at.date())
-        return " ".join(p for p in (patient.sex.value, age) if p)
+        if not age:
+            return patient.sex.value
+        return QT_TRANSLATE_NOOP("Worklist", "{sex} {age}").format(sex=patient.sex.value, age=age)
 
     @property
     def modality(self) -> str:
@@ -172,10 +179,10 @@ def age_label(birth: date | None, on: date) -> str:
         return ""
     months = (on.year - birth.year) * 12 + on.month - birth.month - (on.day < birth.day)
     if months >= 24:
-        return f"{months // 12} ans"
+        return QT_TRANSLATE_NOOP("Worklist", "{years} ans").format(years=months // 12)
     if months >= 1:
-        return f"{months} mois"
-    return f"{(on - birth).days} j"
+        return QT_TRANSLATE_NOOP("Worklist", "{months} mois").format(months=months)
+    return QT_TRANSLATE_NOOP("Worklist", "{days} j").format(days=(on - birth).days)
 
 
 def waiting_label(since: datetime, now: datetime) -> str:
@@ -184,8 +191,10 @@ def waiting_label(since: datetime, now: datetime) -> str:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes:02d}"
-    return f"{hours // 24} j"
+        return QT_TRANSLATE_NOOP("Worklist", "{hours} h {minutes}").format(
+            hours=hours, minutes=f"{minutes:02d}"
+        )
+    return QT_TRANSLATE_NOOP("Worklist", "{days} j").format(days=hours // 24)
 
 
 def build_rows(

@@ -47,11 +47,14 @@ import requests
 
 from auth.keystore import KeyStore, SecretName
 from auth.secret import Secret
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.audit.journal import ChainHead, JournalTampered, read_entries
 
 log = logging.getLogger(__name__)
 
 BATCH = 500  # the platform takes up to 1,000 records per request
+
+_FIRST_RECORD_ALTERED = QT_TRANSLATE_NOOP("Audit", "Le journal d'audit est altéré (enregistrement 0).")
 
 
 class ShippingError(Exception):
@@ -112,13 +115,9 @@ def chain_id(path: Path) -> str | None:
     try:
         mac = json.loads(first)["mac"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise JournalTampered(
-            f"record 0 of {path} is unreadable: {exc}", "Le journal d'audit est altéré (enregistrement 0)."
-        ) from exc
+        raise JournalTampered(f"record 0 of {path} is unreadable: {exc}", _FIRST_RECORD_ALTERED) from exc
     if not isinstance(mac, str) or len(mac) != 64:
-        raise JournalTampered(
-            f"record 0 of {path} has no MAC", "Le journal d'audit est altéré (enregistrement 0)."
-        )
+        raise JournalTampered(f"record 0 of {path} has no MAC", _FIRST_RECORD_ALTERED)
     return mac
 
 
@@ -291,7 +290,10 @@ class AuditShipper:
         if head.index < last_index or (head.index == last_index and head.mac != last_mac):
             raise ShippingError(
                 f"audit shipping: platform acknowledged {head.to_text()} after records up to {last_index}",
-                "La plateforme a accusé réception d'un autre état du journal d'audit que celui envoyé.",
+                QT_TRANSLATE_NOOP(
+                    "Audit",
+                    "La plateforme a accusé réception d'un autre état du journal d'audit que celui envoyé.",
+                ),
             )
         if head.index > last_index:  # it already held more: they must be ours
             self._contains(head)
@@ -308,15 +310,22 @@ class AuditShipper:
         where = f" (platform head {head.to_text()})" if head else ""
         return JournalTampered(
             f"audit journal {self.path} differs from what the platform received{where}: {detail}",
-            "Le journal d'audit du poste ne correspond plus à ce que la plateforme a reçu : il a été "
-            "modifié ou tronqué après son envoi. Une alerte de sécurité est nécessaire.",
+            QT_TRANSLATE_NOOP(
+                "Audit",
+                "Le journal d'audit du poste ne correspond plus à ce que la plateforme a reçu : il a été "
+                "modifié ou tronqué après son envoi. Une alerte de sécurité est nécessaire.",
+            ),
         )
 
 
 # --- HTTPS transport ----------------------------------------------------------------------------
 
-_UNREACHABLE = "La plateforme est injoignable : le journal d'audit sera envoyé plus tard."
-_NOT_LOGGED_IN = "Session expirée : le journal d'audit sera envoyé après la prochaine connexion."
+_UNREACHABLE = QT_TRANSLATE_NOOP(
+    "Audit", "La plateforme est injoignable : le journal d'audit sera envoyé plus tard."
+)
+_NOT_LOGGED_IN = QT_TRANSLATE_NOOP(
+    "Audit", "Session expirée : le journal d'audit sera envoyé après la prochaine connexion."
+)
 
 
 class HttpAuditTransport:
@@ -382,8 +391,11 @@ class HttpAuditTransport:
         except requests.exceptions.SSLError as exc:
             raise ShippingError(
                 f"audit shipping: TLS failure: {exc}",
-                "Connexion sécurisée à la plateforme refusée (certificat) : le journal d'audit n'est "
-                "pas envoyé.",
+                QT_TRANSLATE_NOOP(
+                    "Audit",
+                    "Connexion sécurisée à la plateforme refusée (certificat) : le journal d'audit n'est "
+                    "pas envoyé.",
+                ),
                 tls=True,
             ) from exc
         except requests.RequestException as exc:
@@ -406,7 +418,9 @@ class HttpAuditTransport:
         if status != 200:
             raise ShippingError(
                 f"audit {what}: HTTP {status} {self._code(response)}: {response.text[:300]}",
-                "La plateforme a refusé le journal d'audit du poste (erreur de protocole).",
+                QT_TRANSLATE_NOOP(
+                    "Audit", "La plateforme a refusé le journal d'audit du poste (erreur de protocole)."
+                ),
             )
         try:
             body = response.json()
@@ -433,4 +447,4 @@ class HttpAuditTransport:
             return None
 
 
-_BAD_ANSWER = "La plateforme a envoyé une réponse illisible au journal d'audit."
+_BAD_ANSWER = QT_TRANSLATE_NOOP("Audit", "La plateforme a envoyé une réponse illisible au journal d'audit.")

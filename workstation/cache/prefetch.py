@@ -30,6 +30,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.cache.store import TEMP_PREFIX, StudyCache
 from workstation.platform import DicomWeb, PlatformError, RetrieveCancelled
 
@@ -158,8 +159,11 @@ class Prefetcher:
             self._emit(
                 PrefetchEvent(
                     PrefetchEventKind.CAP_REACHED,
-                    user_message="Cache hors connexion plein : les examens suivants de la liste ne sont pas "
-                    "préchargés. Ils restent consultables en ligne.",
+                    user_message=QT_TRANSLATE_NOOP(
+                        "Cache",
+                        "Cache hors connexion plein : les examens suivants de la liste ne sont pas "
+                        "préchargés. Ils restent consultables en ligne.",
+                    ),
                 )
             )
         report.seconds = time.perf_counter() - started
@@ -227,5 +231,8 @@ class Prefetcher:
                 report = self.run_once()
             except Exception:
                 log.exception("prefetch pass failed")
-                report = PrefetchReport(error=PlatformError("prefetch crashed", "Erreur interne du cache."))
+                crashed = PlatformError(
+                    "prefetch crashed", QT_TRANSLATE_NOOP("Cache", "Erreur interne du cache.")
+                )
+                report = PrefetchReport(error=crashed)
             self._wake.wait(self._retry_interval if report.error is not None else None)

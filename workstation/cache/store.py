@@ -42,6 +42,7 @@ from typing import Any, Protocol
 
 from auth.keystore import KeyStore, SecretName
 from auth.secret import Secret
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.cache.crypto import (
     CacheKeys,
     IntegrityError,
@@ -217,8 +218,11 @@ class StudyCache:
         except sqlite3.DatabaseError as exc:
             raise CacheError(
                 f"cache index {index} unusable: {exc}",
-                "Le cache local des examens est illisible : les examens seront lus depuis la plateforme."
-                " Prévenez le support.",
+                QT_TRANSLATE_NOOP(
+                    "Cache",
+                    "Le cache local des examens est illisible : les examens seront lus depuis la plateforme."
+                    " Prévenez le support.",
+                ),
             ) from exc
         self._check_key()
         self._sweep_runtime()
@@ -258,9 +262,10 @@ class StudyCache:
             shutil.rmtree(child, ignore_errors=True)
         if row is not None:
             log.warning("cache index written under another master key: %d studies dropped", had_content)
-            self.reset_notice = (
+            self.reset_notice = QT_TRANSLATE_NOOP(
+                "Cache",
                 "La clé du cache local a changé (trousseau réinitialisé) : les examens en cache ne "
-                "pouvaient plus être lus et ont été effacés. Ils seront retéléchargés."
+                "pouvaient plus être lus et ont été effacés. Ils seront retéléchargés.",
             )
 
     def _sweep_runtime(self) -> None:
@@ -297,7 +302,10 @@ class StudyCache:
         row = self._study_row(study_uid)
         if row is None:
             raise CacheMiss(
-                "study not in cache", "Cet examen n'est pas disponible hors connexion (absent du cache)."
+                "study not in cache",
+                QT_TRANSLATE_NOOP(
+                    "Cache", "Cet examen n'est pas disponible hors connexion (absent du cache)."
+                ),
             )
         return row
 
@@ -307,7 +315,9 @@ class StudyCache:
         except IntegrityError as exc:
             raise CacheIntegrityError(
                 f"cache study {row['ref']}: {exc}",
-                "La clé d'un examen du cache a été altérée : l'examen doit être retéléchargé.",
+                QT_TRANSLATE_NOOP(
+                    "Cache", "La clé d'un examen du cache a été altérée : l'examen doit être retéléchargé."
+                ),
             ) from exc
 
     def _metadata(self, key: bytes, blob: bytes, ref: str, what: str) -> dict[str, Any]:
@@ -316,7 +326,9 @@ class StudyCache:
         except IntegrityError as exc:
             raise CacheIntegrityError(
                 f"cache study {ref}: metadata {what} does not authenticate",
-                "L'index du cache a été altéré : l'examen doit être retéléchargé.",
+                QT_TRANSLATE_NOOP(
+                    "Cache", "L'index du cache a été altéré : l'examen doit être retéléchargé."
+                ),
             ) from exc
 
     def _info(self, row: sqlite3.Row) -> CachedStudy:
@@ -470,7 +482,9 @@ class StudyCache:
         except OSError as exc:
             raise CacheIntegrityError(
                 f"cache file of study {row['ref']} unreadable: {type(exc).__name__}",
-                "Une image de l'examen manque dans le cache : l'examen doit être retéléchargé.",
+                QT_TRANSLATE_NOOP(
+                    "Cache", "Une image de l'examen manque dans le cache : l'examen doit être retéléchargé."
+                ),
             ) from exc
         try:
             return open_sealed(key, blob, instance_ad(study_uid, instance.sop_uid))
@@ -478,8 +492,11 @@ class StudyCache:
             log.error("cache file %s/%s failed authentication: %s", row["ref"], instance.file, exc)
             raise CacheIntegrityError(
                 f"cache file {row['ref']}/{instance.file}: {exc}",
-                "Une image de l'examen en cache a été modifiée ou déplacée depuis son téléchargement : "
-                "elle n'est pas affichée. Retéléchargez l'examen depuis la plateforme.",
+                QT_TRANSLATE_NOOP(
+                    "Cache",
+                    "Une image de l'examen en cache a été modifiée ou déplacée depuis son téléchargement : "
+                    "elle n'est pas affichée. Retéléchargez l'examen depuis la plateforme.",
+                ),
             ) from exc
 
     def read_instance(self, study_uid: str, sop_uid: str) -> bytes:
@@ -491,7 +508,10 @@ class StudyCache:
                 data = self._decrypt(row, key, study_uid, instance)
                 self._audit_read(row, key, study_uid)
                 return data
-        raise CacheMiss("instance not in cache", "Cette image n'est pas disponible hors connexion.")
+        raise CacheMiss(
+            "instance not in cache",
+            QT_TRANSLATE_NOOP("Cache", "Cette image n'est pas disponible hors connexion."),
+        )
 
     def open_study(self, study_uid: str) -> OpenedStudy:
         """Decrypt the study into a private directory for the viewer; close it when the viewer does."""

@@ -21,6 +21,7 @@ from hl7apy.consts import VALIDATION_LEVEL
 from hl7apy.core import Group, Message, Segment
 from hl7apy.parser import parse_segment
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.hl7.actors import Organization, Practitioner, components
 from workstation.hl7.message import Coded, Hl7Message, HL7ParseError
 from workstation.hl7.message import Segment as ReadSegment
@@ -47,14 +48,20 @@ class RefusalReason(StrEnum):
     @property
     def label(self) -> str:
         return {
-            RefusalReason.INFORMATIONS_INSUFFISANTES: "Informations cliniques insuffisantes",
-            RefusalReason.INDICATION_NON_JUSTIFIEE: "Indication non justifiée",
-            RefusalReason.EXAMEN_NON_ADAPTE: "Examen non adapté ou alternative non irradiante",
-            RefusalReason.IMAGES_INSUFFISANTES: "Images de qualité insuffisante",
-            RefusalReason.HORS_PERIMETRE: "Hors du périmètre convenu avec le site",
-            RefusalReason.CONTRE_INDICATION: "Contre-indication à l'examen",
-            RefusalReason.EXAMEN_RECENT: "Examen récent déjà disponible",
-            RefusalReason.AUTRE: "Autre motif",
+            RefusalReason.INFORMATIONS_INSUFFISANTES: QT_TRANSLATE_NOOP(
+                "Flux3", "Informations cliniques insuffisantes"
+            ),
+            RefusalReason.INDICATION_NON_JUSTIFIEE: QT_TRANSLATE_NOOP("Flux3", "Indication non justifiée"),
+            RefusalReason.EXAMEN_NON_ADAPTE: QT_TRANSLATE_NOOP(
+                "Flux3", "Examen non adapté ou alternative non irradiante"
+            ),
+            RefusalReason.IMAGES_INSUFFISANTES: QT_TRANSLATE_NOOP("Flux3", "Images de qualité insuffisante"),
+            RefusalReason.HORS_PERIMETRE: QT_TRANSLATE_NOOP(
+                "Flux3", "Hors du périmètre convenu avec le site"
+            ),
+            RefusalReason.CONTRE_INDICATION: QT_TRANSLATE_NOOP("Flux3", "Contre-indication à l'examen"),
+            RefusalReason.EXAMEN_RECENT: QT_TRANSLATE_NOOP("Flux3", "Examen récent déjà disponible"),
+            RefusalReason.AUTRE: QT_TRANSLATE_NOOP("Flux3", "Autre motif"),
         }[self]
 
     @property

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.hl7 import Ack, AckCode
 from workstation.outbox.store import (
     Counts,
@@ -60,7 +61,7 @@ class OutboxEvent:
     item: OutboxItem | None = None
     error: BaseException | None = None  # on RETRYING: what failed (a PlatformError, or an AR Ack's text)
     retry_in: float | None = None
-    user_message: str = ""  # French, ready to show
+    user_message: str = ""  # French, ready to show (marked: language.text() gives the interface language)
 
 
 Listener = Callable[[OutboxEvent], None]
@@ -212,7 +213,9 @@ class Outbox:
                 if ack.control_id != head.control_id:  # the platform client checks it too
                     raise AckError(
                         f"ACK for {ack.control_id!r} while sending {head.control_id}",
-                        "La plateforme a acquitté un autre message que celui envoyé.",
+                        QT_TRANSLATE_NOOP(
+                            "Outbox", "La plateforme a acquitté un autre message que celui envoyé."
+                        ),
                     )
                 if ack.code is AckCode.AR:
                     raise AckError(f"AR for {head.control_id}: {ack.reason}", ack.user_message)
@@ -234,8 +237,9 @@ class Outbox:
         self._emit(
             EventKind.REJECTED,
             item=item,
-            user_message=f"{item.kind.label} refusé par la plateforme : {ack.user_message}. "
-            "Corrigez-le puis renvoyez-le.",
+            user_message=QT_TRANSLATE_NOOP(
+                "Outbox", "{message} refusé par la plateforme : {reason}. Corrigez-le puis renvoyez-le."
+            ).format(message=item.kind.label, reason=ack.user_message),
         )
         return DeliveryOutcome.REJECTED
 
@@ -250,7 +254,9 @@ class Outbox:
         else:
             log.exception("outbox: unexpected failure sending %s", head.control_id)
             detail = f"{type(exc).__name__}: {exc}"
-            user_message = "Envoi impossible pour le moment (erreur interne) : nouvel essai automatique."
+            user_message = QT_TRANSLATE_NOOP(
+                "Outbox", "Envoi impossible pour le moment (erreur interne) : nouvel essai automatique."
+            )
         item = self.store.record_failure(head.seq, detail)
         log.info("outbox: %s not delivered (%s), retry in %.1f s", head.control_id, detail, delay)
         self._emit(EventKind.RETRYING, item=item, error=exc, retry_in=delay, user_message=user_message)

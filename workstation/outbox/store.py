@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.sqlite import immediate_transaction
 
 try:
@@ -81,12 +82,12 @@ class MessageKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            MessageKind.PROTOCOL: "Protocole d'imagerie",
-            MessageKind.REFUSAL: "Refus de la demande",
-            MessageKind.REPORT: "Compte rendu",
-            MessageKind.ADDENDUM: "Nouvelle version du compte rendu",
-            MessageKind.AUDIT_HEAD: "Tête de chaîne du journal d'audit",
-            MessageKind.OTHER: "Message",
+            MessageKind.PROTOCOL: QT_TRANSLATE_NOOP("Outbox", "Protocole d'imagerie"),
+            MessageKind.REFUSAL: QT_TRANSLATE_NOOP("Outbox", "Refus de la demande"),
+            MessageKind.REPORT: QT_TRANSLATE_NOOP("Outbox", "Compte rendu"),
+            MessageKind.ADDENDUM: QT_TRANSLATE_NOOP("Outbox", "Nouvelle version du compte rendu"),
+            MessageKind.AUDIT_HEAD: QT_TRANSLATE_NOOP("Outbox", "Tête de chaîne du journal d'audit"),
+            MessageKind.OTHER: QT_TRANSLATE_NOOP("Outbox", "Message"),
         }[self]
 
 
@@ -176,7 +177,9 @@ def read_header(message: str) -> tuple[str, str]:
 def _not_hl7() -> OutboxError:
     return OutboxError(
         "outbox: not an HL7 v2 message with an MSH-9 and MSH-10",
-        "Message impossible à mettre en file d'envoi : il n'est pas au format HL7 attendu.",
+        QT_TRANSLATE_NOOP(
+            "Outbox", "Message impossible à mettre en file d'envoi : il n'est pas au format HL7 attendu."
+        ),
     )
 
 
@@ -205,13 +208,19 @@ class OutboxStore:
                 elif int(row["value"]) != SCHEMA_VERSION:
                     raise OutboxError(
                         f"outbox schema version {row['value']} in {path}, expected {SCHEMA_VERSION}",
-                        "La file d'envoi a été créée par une autre version du poste : contactez le support.",
+                        QT_TRANSLATE_NOOP(
+                            "Outbox",
+                            "La file d'envoi a été créée par une autre version du poste : "
+                            "contactez le support.",
+                        ),
                     )
         except sqlite3.DatabaseError as exc:
             self._release_process_lock()
             raise OutboxError(
                 f"outbox {path} unusable: {exc}",
-                "La file d'envoi locale est illisible : n'effacez rien et contactez le support.",
+                QT_TRANSLATE_NOOP(
+                    "Outbox", "La file d'envoi locale est illisible : n'effacez rien et contactez le support."
+                ),
             ) from exc
         except BaseException:
             self._release_process_lock()
@@ -228,7 +237,10 @@ class OutboxStore:
             os.close(fd)
             raise OutboxBusy(
                 f"outbox {path} is held by another process",
-                "La file d'envoi est déjà utilisée par une autre fenêtre du poste : fermez-la d'abord.",
+                QT_TRANSLATE_NOOP(
+                    "Outbox",
+                    "La file d'envoi est déjà utilisée par une autre fenêtre du poste : fermez-la d'abord.",
+                ),
             ) from exc
         return fd
 
@@ -283,8 +295,11 @@ class OutboxStore:
                 if existing["payload"] != message:
                     raise OutboxError(
                         f"outbox: MSH-10 {control_id} already used by message seq {existing['seq']}",
-                        "Ce message réutilise l'identifiant d'un message déjà en file : il serait ignoré "
-                        "par la plateforme. Il n'a pas été mis en file ; contactez le support.",
+                        QT_TRANSLATE_NOOP(
+                            "Outbox",
+                            "Ce message réutilise l'identifiant d'un message déjà en file : il serait ignoré "
+                            "par la plateforme. Il n'a pas été mis en file ; contactez le support.",
+                        ),
                     )
                 return self._item(existing), False
             cursor = conn.execute(
@@ -338,7 +353,7 @@ class OutboxStore:
             if row is None or row["state"] != ItemState.REJECTED.value:
                 raise OutboxError(
                     f"outbox: {control_id} is not a rejected message",
-                    "Seul un message refusé par la plateforme peut être classé.",
+                    QT_TRANSLATE_NOOP("Outbox", "Seul un message refusé par la plateforme peut être classé."),
                 )
             conn.execute(
                 "UPDATE messages SET state = 'dismissed', settled_at = ? WHERE seq = ?",

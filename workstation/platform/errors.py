@@ -13,6 +13,8 @@ from enum import Enum
 
 import requests
 
+from resources.translations import QT_TRANSLATE_NOOP
+
 
 class PlatformError(Exception):
     def __init__(self, detail: str, user_message: str) -> None:
@@ -33,14 +35,23 @@ class AuthFailure(Enum):
     @property
     def user_message(self) -> str:
         return {
-            AuthFailure.BAD_CREDENTIALS: "Identifiant ou mot de passe incorrect.",
-            AuthFailure.BAD_OTP: "Code de vérification incorrect.",
-            AuthFailure.OTP_REPLAYED: "Ce code de vérification a déjà servi : attendez le suivant.",
-            AuthFailure.LOCKED: (
-                "Compte temporairement verrouillé après plusieurs échecs : réessayez dans 15 minutes."
+            AuthFailure.BAD_CREDENTIALS: QT_TRANSLATE_NOOP(
+                "Platform", "Identifiant ou mot de passe incorrect."
             ),
-            AuthFailure.SESSION_EXPIRED: "Votre session a expiré : reconnectez-vous.",
-            AuthFailure.FORBIDDEN: "Votre compte n'a pas accès à cette fonction de la plateforme.",
+            AuthFailure.BAD_OTP: QT_TRANSLATE_NOOP("Platform", "Code de vérification incorrect."),
+            AuthFailure.OTP_REPLAYED: QT_TRANSLATE_NOOP(
+                "Platform", "Ce code de vérification a déjà servi : attendez le suivant."
+            ),
+            AuthFailure.LOCKED: QT_TRANSLATE_NOOP(
+                "Platform",
+                "Compte temporairement verrouillé après plusieurs échecs : réessayez dans 15 minutes.",
+            ),
+            AuthFailure.SESSION_EXPIRED: QT_TRANSLATE_NOOP(
+                "Platform", "Votre session a expiré : reconnectez-vous."
+            ),
+            AuthFailure.FORBIDDEN: QT_TRANSLATE_NOOP(
+                "Platform", "Votre compte n'a pas accès à cette fonction de la plateforme."
+            ),
         }[self]
 
 
@@ -58,13 +69,22 @@ class TlsFailure(Enum):
 
     @property
     def user_message(self) -> str:
-        stop = " Connexion interrompue pour protéger les données : prévenez votre administrateur."
-        return {
-            TlsFailure.UNTRUSTED: "Le certificat de la plateforme n'est pas reconnu." + stop,
-            TlsFailure.EXPIRED: "Le certificat de la plateforme a expiré." + stop,
-            TlsFailure.WRONG_HOST: "Le certificat présenté n'est pas celui de la plateforme attendue." + stop,
-            TlsFailure.OTHER: "La connexion sécurisée avec la plateforme a échoué." + stop,
+        problem = {
+            TlsFailure.UNTRUSTED: QT_TRANSLATE_NOOP(
+                "Platform", "Le certificat de la plateforme n'est pas reconnu."
+            ),
+            TlsFailure.EXPIRED: QT_TRANSLATE_NOOP("Platform", "Le certificat de la plateforme a expiré."),
+            TlsFailure.WRONG_HOST: QT_TRANSLATE_NOOP(
+                "Platform", "Le certificat présenté n'est pas celui de la plateforme attendue."
+            ),
+            TlsFailure.OTHER: QT_TRANSLATE_NOOP(
+                "Platform", "La connexion sécurisée avec la plateforme a échoué."
+            ),
         }[self]
+        return QT_TRANSLATE_NOOP(
+            "Platform",
+            "{problem} Connexion interrompue pour protéger les données : prévenez votre administrateur.",
+        ).format(problem=problem)
 
 
 class TlsError(PlatformError):
@@ -140,14 +160,20 @@ def translate(exc: requests.RequestException, what: str) -> PlatformError:
         return TlsError(failure, f"{what}: certificate rejected ({code}: {cert.verify_message})")
     if isinstance(exc, requests.exceptions.Timeout):
         return PlatformTimeout(
-            f"{what}: timed out", "La plateforme ne répond pas (délai dépassé) : réessayez dans un instant."
+            f"{what}: timed out",
+            QT_TRANSLATE_NOOP(
+                "Platform", "La plateforme ne répond pas (délai dépassé) : réessayez dans un instant."
+            ),
         )
     if isinstance(exc, requests.exceptions.ConnectionError):
         return UnreachableError(
             f"{what}: cannot connect ({type(exc).__name__})",
-            "La plateforme est injoignable : vérifiez la connexion réseau.",
+            QT_TRANSLATE_NOOP("Platform", "La plateforme est injoignable : vérifiez la connexion réseau."),
         )
-    return ProtocolError(f"{what}: {type(exc).__name__}", "Échange avec la plateforme impossible.")
+    return ProtocolError(
+        f"{what}: {type(exc).__name__}",
+        QT_TRANSLATE_NOOP("Platform", "Échange avec la plateforme impossible."),
+    )
 
 
 def _error_body(response: requests.Response) -> tuple[str, str]:
@@ -173,9 +199,12 @@ def from_response(response: requests.Response, what: str) -> PlatformError:
     if status == 403:
         return AuthError(AuthFailure.FORBIDDEN, detail)
     if status == 404:
-        return NotFoundError(detail, message or "Élément introuvable sur la plateforme.", status, code)
+        missing = QT_TRANSLATE_NOOP("Platform", "Élément introuvable sur la plateforme.")
+        return NotFoundError(detail, message or missing, status, code)
     if status >= 500:
-        return ServerError(
-            detail, f"La plateforme a rencontré une erreur ({status}) : réessayez plus tard.", status, code
+        failed = QT_TRANSLATE_NOOP(
+            "Platform", "La plateforme a rencontré une erreur ({status}) : réessayez plus tard."
         )
-    return ProtocolError(detail, message or f"Requête refusée par la plateforme ({status}).")
+        return ServerError(detail, failed.format(status=status), status, code)
+    refused = QT_TRANSLATE_NOOP("Platform", "Requête refusée par la plateforme ({status}).")
+    return ProtocolError(detail, message or refused.format(status=status))

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,24 +33,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resources.translations import qt as language
 from workstation.qt.tasks import Tasks
 from workstation.qt.theme import COLOURS
 from workstation.selftest import SYNTAX_NAMES, Check, SelfTestReport, Status, qt_check_from
 
 log = logging.getLogger(__name__)
 
-# Sections in the order support reads them, with their French titles.
+# Sections in the order support reads them, with their titles (translated when shown).
 SECTIONS = (
-    ("versions", "Versions"),
-    ("decodeurs", "Décodeurs DICOM"),
-    ("trousseau", "Trousseau sécurisé"),
-    ("rendu", "Rendu 3D (OpenGL)"),
-    ("affichage", "Écrans"),
-    ("plateforme", "Connexion à la plateforme"),
-    ("parametres", "Paramètres"),
-    ("autotest", "Autotest"),
+    ("versions", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Versions")),
+    ("decodeurs", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Décodeurs DICOM")),
+    ("trousseau", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Trousseau sécurisé")),
+    ("rendu", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Rendu 3D (OpenGL)")),
+    ("affichage", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Écrans")),
+    ("plateforme", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Connexion à la plateforme")),
+    ("parametres", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Paramètres")),
+    ("autotest", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Autotest")),
 )
-STATUS_TEXT = {Status.OK: "OK", Status.WARNING: "Avertissement", Status.FAILURE: "Échec"}
+# open even when all is well: short and what support asks about first
+_UNFOLDED = frozenset({"rendu", "affichage", "plateforme"})
+STATUS_TEXT = {
+    Status.OK: QT_TRANSLATE_NOOP("DiagnosticsDialog", "OK"),
+    Status.WARNING: QT_TRANSLATE_NOOP("DiagnosticsDialog", "Avertissement"),
+    Status.FAILURE: QT_TRANSLATE_NOOP("DiagnosticsDialog", "Échec"),
+}
 STATUS_COLOUR = {Status.OK: COLOURS.ok, Status.WARNING: COLOURS.warning, Status.FAILURE: COLOURS.urgent}
 
 
@@ -89,46 +96,100 @@ def qt_probe() -> dict[str, Any]:
     return describe_qt(app)
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("DiagnosticsDialog", text)
+
+
+def _installation(frozen: bool) -> str:
+    if frozen:
+        return QCoreApplication.translate("DiagnosticsDialog", "application empaquetée")
+    return QCoreApplication.translate("DiagnosticsDialog", "environnement Python")
+
+
 def _rows(check: Check) -> list[tuple[str, str]]:
     """The facts worth a line of their own under a check (label, value)."""
     data = check.data
     if check.id == "versions":
-        rows = [(name, version) for name, version in data.get("versions", {}).items()]
-        rows.append(("Système", str(data.get("system", ""))))
-        kind = "application empaquetée" if data.get("frozen") else "environnement Python"
-        rows.append(("Installation", kind))
+        rows = [(name, language.text(version)) for name, version in data.get("versions", {}).items()]
+        rows.append((QCoreApplication.translate("DiagnosticsDialog", "Système"), str(data.get("system", ""))))
+        rows.append(
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "Installation"),
+                _installation(data.get("frozen")),
+            )
+        )
         return rows
     if check.id == "vtk" and "gl_renderer" in data:
+        unknown = QCoreApplication.translate("DiagnosticsDialog", "inconnu")
         return [
-            ("Rendu OpenGL", data["gl_renderer"] or "inconnu"),
-            ("Version OpenGL", data["gl_version"] or "inconnue"),
-            ("Fournisseur", data["gl_vendor"] or "inconnu"),
+            (QCoreApplication.translate("DiagnosticsDialog", "Rendu OpenGL"), data["gl_renderer"] or unknown),
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "Version OpenGL"),
+                data["gl_version"] or unknown,
+            ),
+            (QCoreApplication.translate("DiagnosticsDialog", "Fournisseur"), data["gl_vendor"] or unknown),
             ("VTK", f"{data['vtk']} ({data['window_class']})"),
         ]
     if check.id == "qt" and "screens" in data:
-        rows = [("Qt", f"{data['qt']} (PySide6 {data['pyside']}), plateforme « {data['platform']} »")]
+        rows = [
+            (
+                "Qt",
+                QCoreApplication.translate(
+                    "DiagnosticsDialog", "{qt} (PySide6 {pyside}), plateforme « {platform} »"
+                ).format(qt=data["qt"], pyside=data["pyside"], platform=data["platform"]),
+            )
+        ]
         for index, screen in enumerate(data["screens"], 1):
-            name = f" « {screen['name']} »" if screen.get("name") else ""
+            label = QCoreApplication.translate("DiagnosticsDialog", "Écran {number}").format(number=index)
+            if screen.get("name"):
+                label += " " + QCoreApplication.translate("DiagnosticsDialog", "« {name} »").format(
+                    name=screen["name"]
+                )
+            if screen.get("primary"):
+                label += " " + QCoreApplication.translate("DiagnosticsDialog", "(principal)")
             rows.append(
                 (
-                    f"Écran {index}{name}{' (principal)' if screen.get('primary') else ''}",
-                    f"{screen['width']}×{screen['height']}, {screen['depth']} bits, {screen['dpi']} ppp, "
-                    f"{screen['refresh_hz']} Hz, échelle {screen['device_pixel_ratio']}",
+                    label,
+                    QCoreApplication.translate(
+                        "DiagnosticsDialog",
+                        "{width}×{height}, {depth} bits, {dpi} ppp, {refresh} Hz, échelle {scale}",
+                    ).format(
+                        width=screen["width"],
+                        height=screen["height"],
+                        depth=screen["depth"],
+                        dpi=screen["dpi"],
+                        refresh=screen["refresh_hz"],
+                        scale=screen["device_pixel_ratio"],
+                    ),
                 )
             )
         return rows
     if check.id == "platform":
-        state = {"online": "en ligne", "degraded": "mode dégradé", "tls": "certificat refusé"}
+        state = {
+            "online": QT_TRANSLATE_NOOP("DiagnosticsDialog", "en ligne"),
+            "degraded": QT_TRANSLATE_NOOP("DiagnosticsDialog", "mode dégradé"),
+            "tls": QT_TRANSLATE_NOOP("DiagnosticsDialog", "certificat refusé"),
+        }
         return [
-            ("Adresse", data.get("url", "")),
-            ("Autorité de certification", data.get("ca_file", "")),
-            ("État", state.get(data.get("state", ""), "erreur")),
+            (QCoreApplication.translate("DiagnosticsDialog", "Adresse"), data.get("url", "")),
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "Autorité de certification"),
+                data.get("ca_file", ""),
+            ),
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "État"),
+                _tr(state.get(data.get("state", ""), QT_TRANSLATE_NOOP("DiagnosticsDialog", "erreur"))),
+            ),
         ]
     if check.id == "settings":
         return [
-            ("Plateforme", data.get("platform_url", "")),
-            ("Certificat d'autorité", data.get("ca_file") or "autorités du système"),
-            ("Cache des examens", data.get("cache_dir", "")),
+            (QCoreApplication.translate("DiagnosticsDialog", "Plateforme"), data.get("platform_url", "")),
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "Certificat d'autorité"),
+                data.get("ca_file")
+                or QCoreApplication.translate("DiagnosticsDialog", "autorités du système"),
+            ),
+            (QCoreApplication.translate("DiagnosticsDialog", "Cache des examens"), data.get("cache_dir", "")),
         ]
     return []
 
@@ -147,19 +208,19 @@ class DiagnosticsDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Diagnostic du poste")
+        self.setWindowTitle(self.tr("Diagnostic du poste"))
         self.setObjectName("diagnosticsDialog")
         self.resize(980, 720)
         self._runner = runner
         self._tasks = Tasks(self, workers=1)
         self.report: SelfTestReport | None = None
 
-        self.summary = QLabel("Vérifications en cours…")
+        self.summary = QLabel(self.tr("Vérifications en cours…"))
         self.summary.setObjectName("diagnosticsSummary")
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["Vérification", "État", "Détail"])
+        self.tree.setHeaderLabels([self.tr("Vérification"), self.tr("État"), self.tr("Détail")])
         self.tree.setRootIsDecorated(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setWordWrap(True)
@@ -170,9 +231,9 @@ class DiagnosticsDialog(QDialog):
         self.tree.setColumnWidth(0, 330)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
-        self.rerun_button = QPushButton("Relancer les vérifications")
-        self.copy_button = QPushButton("Copier le rapport")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Fermer"))
+        self.rerun_button = QPushButton(self.tr("Relancer les vérifications"))
+        self.copy_button = QPushButton(self.tr("Copier le rapport"))
         buttons.addButton(self.rerun_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -195,13 +256,15 @@ class DiagnosticsDialog(QDialog):
         if self._runner is None:
             return
         self.rerun_button.setEnabled(False)
-        self.summary.setText("Vérifications en cours… (quelques secondes)")
+        self.summary.setText(self.tr("Vérifications en cours… (quelques secondes)"))
         self._tasks.run(self._runner, self.show_report, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         log.error("diagnostics: self-test raised: %s: %s", type(exc).__name__, exc)
         self.rerun_button.setEnabled(self._runner is not None)
-        self.summary.setText("Les vérifications n'ont pas pu être menées à terme : voir le journal du poste.")
+        self.summary.setText(
+            self.tr("Les vérifications n'ont pas pu être menées à terme : voir le journal du poste.")
+        )
 
     # --- showing -----------------------------------------------------------------------------------
     def show_report(self, report: SelfTestReport) -> None:
@@ -218,25 +281,28 @@ class DiagnosticsDialog(QDialog):
         self.report = report
         self.rerun_button.setEnabled(self._runner is not None)
         colour = COLOURS.ok if report.ok else COLOURS.urgent
-        kind = "application empaquetée" if report.frozen else "environnement Python"
+        title = self.tr("Poste de téléradiologie {version}").format(version=language.text(report.version))
+        checked = self.tr("vérifié le {date} à {time}").format(
+            date=f"{report.generated_at.astimezone():%d/%m/%Y}",
+            time=f"{report.generated_at.astimezone():%H:%M:%S}",
+        )
         self.summary.setText(
-            f"<b>Poste de téléradiologie {report.version}</b> ({kind}) — vérifié le "
-            f"{report.generated_at.astimezone().strftime('%d/%m/%Y à %H:%M:%S')}<br>"
-            f"<span style='color:{colour}'>{report.summary()}</span>"
+            f"<b>{title}</b> ({_installation(report.frozen)}) — {checked}<br>"
+            f"<span style='color:{colour}'>{language.text(report.summary())}</span>"
         )
         self.tree.clear()
         known = {category for category, _ in SECTIONS}
         for category, title in SECTIONS:
             checks = [c for c in report.checks if c.category == category]
             if checks:
-                self._add_section(title, checks)
+                self._add_section(self.tr(title), checks, category in _UNFOLDED)
         strays = [c for c in report.checks if c.category not in known]
         if strays:
-            self._add_section("Autres vérifications", strays)
+            self._add_section(self.tr("Autres vérifications"), strays, False)
 
-    def _add_section(self, title: str, checks: list[Check]) -> None:
+    def _add_section(self, title: str, checks: list[Check], unfolded: bool) -> None:
         worst = max((c.status for c in checks), key=lambda s: list(Status).index(s))
-        section = QTreeWidgetItem([title, STATUS_TEXT[worst], self._section_detail(checks)])
+        section = QTreeWidgetItem([title, self.tr(STATUS_TEXT[worst]), self._section_detail(checks)])
         section.setToolTip(2, section.text(2))  # details longer than the column are elided
         font = section.font(0)
         font.setBold(True)
@@ -245,41 +311,42 @@ class DiagnosticsDialog(QDialog):
         self.tree.addTopLevelItem(section)
         for check in checks:
             if len(checks) > 1:
-                label = check.label.removeprefix("Décodeur ")
-                item = QTreeWidgetItem([label, STATUS_TEXT[check.status], check.detail])
-                item.setToolTip(2, check.detail)
+                label = language.text(check.data.get("name") or check.label)
+                detail = language.text(check.detail)
+                item = QTreeWidgetItem([label, self.tr(STATUS_TEXT[check.status]), detail])
+                item.setToolTip(2, detail)
                 self._paint_status(item, check.status)
                 section.addChild(item)
                 parent = item
             else:
-                section.setText(2, check.detail)
-                section.setToolTip(2, check.detail)
+                section.setText(2, language.text(check.detail))
+                section.setToolTip(2, language.text(check.detail))
                 parent = section
             for name, value in _rows(check):
                 row = QTreeWidgetItem([name, "", value])
                 row.setToolTip(2, value)
                 parent.addChild(row)
         # problems open by themselves; what works stays folded except the short, useful sections
-        section.setExpanded(
-            worst is not Status.OK or title in ("Rendu 3D (OpenGL)", "Écrans", "Connexion à la plateforme")
-        )
+        section.setExpanded(worst is not Status.OK or unfolded)
+        troubled = {self.tr(STATUS_TEXT[Status.WARNING]), self.tr(STATUS_TEXT[Status.FAILURE])}
         for index in range(section.childCount()):
             child = section.child(index)
-            child.setExpanded(child.text(1) in (STATUS_TEXT[Status.WARNING], STATUS_TEXT[Status.FAILURE]))
+            child.setExpanded(child.text(1) in troubled)
 
-    @staticmethod
-    def _section_detail(checks: list[Check]) -> str:
+    def _section_detail(self, checks: list[Check]) -> str:
         if len(checks) == 1:
-            return checks[0].detail
+            return language.text(checks[0].detail)
         versions = next((c.data.get("versions") for c in checks if c.id == "versions"), None)
         if versions:  # what support asks first, without unfolding
             wanted = ("application", "Python", "PySide6", "VTK", "pydicom")
-            return ", ".join(f"{name} {versions[name]}" for name in wanted if name in versions)
+            return ", ".join(f"{name} {language.text(versions[name])}" for name in wanted if name in versions)
         ok = sum(c.status is Status.OK for c in checks)
         if all(c.category == "decodeurs" for c in checks):
             syntaxes = sum(c.id.removeprefix("decoder.") in SYNTAX_NAMES for c in checks)
-            return f"{ok} vérifications réussies sur {len(checks)} ({syntaxes} syntaxes de transfert)"
-        return f"{ok} vérifications réussies sur {len(checks)}"
+            return self.tr(
+                "{ok} vérifications réussies sur {total} ({syntaxes} syntaxes de transfert)"
+            ).format(ok=ok, total=len(checks), syntaxes=syntaxes)
+        return self.tr("{ok} vérifications réussies sur {total}").format(ok=ok, total=len(checks))
 
     @staticmethod
     def _paint_status(item: QTreeWidgetItem, status: Status) -> None:
@@ -287,14 +354,17 @@ class DiagnosticsDialog(QDialog):
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
 
     def report_text(self) -> str:
-        """The report as the command line prints it, for a support ticket (no patient data in it)."""
-        return "\n".join(self.report.lines()) if self.report else ""
+        """The report as the command line prints it, in the interface language, for a support ticket
+        (no patient data in it)."""
+        return "\n".join(language.text(line) for line in self.report.lines()) if self.report else ""
 
     def copy_report(self) -> None:
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None and self.report is not None:
             clipboard.setText(self.report_text())
-            self.summary.setText(self.summary.text() + "<br>Rapport copié dans le presse-papiers.")
+            self.summary.setText(
+                self.summary.text() + "<br>" + self.tr("Rapport copié dans le presse-papiers.")
+            )
 
     def done(self, result: int) -> None:
         self._tasks.shutdown()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resources.translations import qt as language
 from workstation.hl7 import Coded
 from workstation.hl7.flux3 import RefusalReason
 from workstation.justification import (
@@ -40,11 +42,12 @@ from workstation.orders import Order
 from workstation.qt import theme
 from workstation.worklist import short_modality
 
+# the French label travels in the HL7 answer (Coded); the dialog shows it in the interface language
 MODALITIES = (
-    ("CT", "Scanner (TDM)"),
-    ("MR", "IRM"),
-    ("DX", "Radiographie"),
-    ("US", "Échographie"),
+    ("CT", QT_TRANSLATE_NOOP("JustificationDialog", "Scanner (TDM)")),
+    ("MR", QT_TRANSLATE_NOOP("JustificationDialog", "IRM")),
+    ("DX", QT_TRANSLATE_NOOP("JustificationDialog", "Radiographie")),
+    ("US", QT_TRANSLATE_NOOP("JustificationDialog", "Échographie")),
 )
 
 
@@ -63,7 +66,9 @@ class JustificationDialog(QDialog):
         self.today = today
         self.templates = templates
         self.requested = short_modality(order)
-        self.setWindowTitle(f"Justification de la demande {order.placer_order_number}")
+        self.setWindowTitle(
+            self.tr("Justification de la demande {number}").format(number=order.placer_order_number)
+        )
         self.setObjectName("justificationDialog")
         self.resize(920, 900)
 
@@ -71,17 +76,22 @@ class JustificationDialog(QDialog):
         summary.setObjectName("justificationSummary")
         summary.document().setDefaultStyleSheet(theme.DOCUMENT_CSS)
         regions = " ; ".join(r.label for r in order.regions)
-        question = "<br>".join(escape(q) for q in order.purpose) or "<span class='warn'>non précisée</span>"
+        unspecified = escape(self.tr("non précisée"))
+        question = "<br>".join(escape(q) for q in order.purpose) or f"<span class='warn'>{unspecified}</span>"
+        question_label, context_label = escape(self.tr("Question :")), escape(self.tr("Contexte :"))
+        requested = self.tr("Demandé : {modality} — {regions}").format(
+            modality=self.requested, regions=regions
+        )
         summary.setHtml(
-            identity_html(order, today)
-            + f"<h3>Demandé : {escape(self.requested)} — {escape(regions)}</h3>"
-            + f"<p><b>Question :</b> {question}</p>"
-            + f"<p><b>Contexte :</b> {escape(order.clinical_information) or '—'}</p>"
+            identity_html(order, today, language.text)
+            + f"<h3>{escape(requested)}</h3>"
+            + f"<p><b>{question_label}</b> {question}</p>"
+            + f"<p><b>{context_label}</b> {escape(order.clinical_information) or '—'}</p>"
         )
         summary.setMinimumHeight(260)
 
-        self.accept_radio = QRadioButton("&Accepter avec un protocole")
-        self.refuse_radio = QRadioButton("&Refuser la demande")
+        self.accept_radio = QRadioButton(self.tr("&Accepter avec un protocole"))
+        self.refuse_radio = QRadioButton(self.tr("&Refuser la demande"))
         self.accept_radio.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.accept_radio)
@@ -94,10 +104,14 @@ class JustificationDialog(QDialog):
         # accept page
         self.modality = QComboBox()
         self.modality.setObjectName("modalityCombo")
-        self.modality.addItem(f"Telle que demandée ({self.requested or '?'})", "")
+        self.modality.addItem(
+            self.tr("Telle que demandée ({modality})").format(modality=self.requested or "?"), ""
+        )
         for code, label in MODALITIES:
             if code != self.requested:
-                self.modality.addItem(f"Changer pour : {label} ({code})", code)
+                self.modality.addItem(
+                    self.tr("Changer pour : {label} ({code})").format(label=self.tr(label), code=code), code
+                )
         self.template = QComboBox()
         self.template.setObjectName("protocolCombo")
         self.protocol = QPlainTextEdit()
@@ -108,32 +122,35 @@ class JustificationDialog(QDialog):
         self.warning.setObjectName("banner")
         self.warning.setProperty("level", "warning")
         self.warning.setWordWrap(True)
-        self.confirm = QCheckBox("Je confirme la justification de cet examen irradiant")
+        self.confirm = QCheckBox(self.tr("Je confirme la justification de cet examen irradiant"))
         self.confirm.setObjectName("radioprotectionConfirm")
         accept_page = QWidget()
         form = QFormLayout(accept_page)
-        form.addRow("&Modalité", self.modality)
-        form.addRow("&Protocole type", self.template)
-        form.addRow("&Texte envoyé au site", self.protocol)
+        form.addRow(self.tr("&Modalité"), self.modality)
+        form.addRow(self.tr("&Protocole type"), self.template)
+        form.addRow(self.tr("&Texte envoyé au site"), self.protocol)
         form.addRow(self.warning)
         form.addRow(self.confirm)
 
         # refuse page
         self.reason = QComboBox()
         self.reason.setObjectName("reasonCombo")
-        self.reason.addItem("— choisir le motif —", "")
+        self.reason.addItem(self.tr("— choisir le motif —"), "")
         for reason in RefusalReason:
-            self.reason.addItem(reason.label, reason.value)
+            self.reason.addItem(language.text(reason.label), reason.value)
         self.justification = QPlainTextEdit()
         self.justification.setObjectName("refusalText")
         self.justification.setTabChangesFocus(True)
         self.justification.setPlaceholderText(
-            "Justification pour le médecin demandeur (obligatoire) : ce qui manque, l'alternative proposée…"
+            self.tr(
+                "Justification pour le médecin demandeur (obligatoire) : "
+                "ce qui manque, l'alternative proposée…"
+            )
         )
         refuse_page = QWidget()
         refuse_form = QFormLayout(refuse_page)
-        refuse_form.addRow("M&otif", self.reason)
-        refuse_form.addRow("&Justification", self.justification)
+        refuse_form.addRow(self.tr("M&otif"), self.reason)
+        refuse_form.addRow(self.tr("&Justification"), self.justification)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(accept_page)
@@ -145,10 +162,10 @@ class JustificationDialog(QDialog):
         self.error.hide()
         self.buttons = QDialogButtonBox()
         self.send_button = self.buttons.addButton(
-            "Envoyer la réponse", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Envoyer la réponse"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.send_button.setObjectName("sendAnswer")
-        self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.addButton(self.tr("Annuler"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
 
@@ -179,13 +196,13 @@ class JustificationDialog(QDialog):
         modality = self.chosen_modality()
         self.template.blockSignals(True)
         self.template.clear()
-        self.template.addItem("— texte libre —", "")
+        self.template.addItem(self.tr("— texte libre —"), "")
         for template in protocols_for(self.order, modality, self.templates):
             self.template.addItem(template.label, template.id)
         self.template.setCurrentIndex(1 if self.template.count() > 1 else 0)
         self.template.blockSignals(False)
         self._template_chosen()
-        warning = radioprotection_warning(self.order, modality, self.today)
+        warning = radioprotection_warning(self.order, modality, self.today, language.text)
         self.warning.setText(warning)
         self.warning.setVisible(bool(warning))
         self.confirm.setVisible(bool(warning))
@@ -217,7 +234,7 @@ class JustificationDialog(QDialog):
         try:
             check(self.order, self.decision(), self.today)
         except JustificationError as exc:
-            self.error.setText(exc.user_message)
+            self.error.setText(language.text(exc.user_message))
             self.error.show()
             return
         self.accept()

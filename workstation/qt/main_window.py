@@ -17,7 +17,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +49,8 @@ from PySide6.QtWidgets import (
 )
 
 from auth.session import FullLoginRequired, SessionEvent, SessionEventKind, SessionState
+from resources.translations import qt as language
+from resources.translations.qt import user_message
 from viewer.loader import StudyLoader
 from workstation import selftest
 from workstation.app import Workstation
@@ -68,8 +79,8 @@ _ACTIVITY_EVENTS = {
     QEvent.Type.MouseMove,
 }
 _LOCK_REASONS = {
-    "idle_timeout": "Verrouillage automatique après inactivité.",
-    "user_request": "Session verrouillée à votre demande.",
+    "idle_timeout": QT_TRANSLATE_NOOP("MainWindow", "Verrouillage automatique après inactivité."),
+    "user_request": QT_TRANSLATE_NOOP("MainWindow", "Session verrouillée à votre demande."),
 }
 
 
@@ -98,7 +109,7 @@ class MainWindow(QMainWindow):
         self._last_activity_post = 0.0
         self.login_requested = False  # set when the session needs a new two-factor login
 
-        self.setWindowTitle("Téléradiologie — poste de lecture")
+        self.setWindowTitle(self.tr("Téléradiologie — poste de lecture"))
         self.setObjectName("mainWindow")
         self._build_worklist_page()
         self.lock_screen = LockScreen()
@@ -146,16 +157,16 @@ class MainWindow(QMainWindow):
     def _build_worklist_page(self) -> None:
         self.search = QLineEdit()
         self.search.setObjectName("worklistSearch")
-        self.search.setPlaceholderText("Rechercher : patient, n° de demande, INS, site…  (Ctrl+F)")
+        self.search.setPlaceholderText(self.tr("Rechercher : patient, n° de demande, INS, site…  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.scope = QComboBox()
         for scope in Scope:
-            self.scope.addItem(scope.label, scope.value)
+            self.scope.addItem(language.text(scope.label), scope.value)
         self.modality = QComboBox()
-        self.modality.addItem("Toutes modalités", "")
-        self.urgent_only = QCheckBox("Urgences seules")
-        self.refresh_button = QPushButton("Actualiser")
-        self.refresh_button.setToolTip("Actualiser la liste de travail (F5)")
+        self.modality.addItem(self.tr("Toutes modalités"), "")
+        self.urgent_only = QCheckBox(self.tr("Urgences seules"))
+        self.refresh_button = QPushButton(self.tr("Actualiser"))
+        self.refresh_button.setToolTip(self.tr("Actualiser la liste de travail (F5)"))
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
 
@@ -207,16 +218,20 @@ class MainWindow(QMainWindow):
         self.detail.setObjectName("orderDetail")
         self.detail.setOpenExternalLinks(False)
         self.detail.document().setDefaultStyleSheet(theme.DOCUMENT_CSS)
-        self.detail.setHtml(self._placeholder("Sélectionnez une demande dans la liste."))
+        self.detail.setHtml(self._placeholder(self.tr("Sélectionnez une demande dans la liste.")))
 
-        self.justify_button = QPushButton("Valider ou refuser…")
+        self.justify_button = QPushButton(self.tr("Valider ou refuser…"))
         self.justify_button.setObjectName("justifyButton")
-        self.justify_button.setToolTip("Accepter la demande avec un protocole, ou la refuser (Ctrl+J)")
+        self.justify_button.setToolTip(
+            self.tr("Accepter la demande avec un protocole, ou la refuser (Ctrl+J)")
+        )
         self.justify_button.setEnabled(False)
         self.justify_button.clicked.connect(self.justify_selected)
-        self.open_button = QPushButton("Ouvrir l'examen")
+        self.open_button = QPushButton(self.tr("Ouvrir l'examen"))
         self.open_button.setObjectName("openButton")
-        self.open_button.setToolTip("Lire les images et rédiger le compte rendu (Ctrl+O, double-clic)")
+        self.open_button.setToolTip(
+            self.tr("Lire les images et rédiger le compte rendu (Ctrl+O, double-clic)")
+        )
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_selected)
         actions = QHBoxLayout()
@@ -272,27 +287,31 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         menu = self.menuBar()
-        session = menu.addMenu("&Session")
-        self.lock_action = self._action(session, "&Verrouiller", "Ctrl+L", self.ws.session.lock)
-        self._action(session, "Se &déconnecter", "Ctrl+Shift+Q", self._switch_user)
-        self._action(session, "&Paramètres du poste…", "Ctrl+,", self.edit_settings)
-        worklist = menu.addMenu("&Liste de travail")
-        self._action(worklist, "&Actualiser", QKeySequence.StandardKey.Refresh, self.refresh)
-        self._action(worklist, "&Rechercher", QKeySequence.StandardKey.Find, self._focus_search)
-        self._action(worklist, "Urgences &seules", "Ctrl+U", self.urgent_only.toggle)
-        self._action(worklist, "&Valider ou refuser la demande", "Ctrl+J", self.justify_selected)
-        self._action(worklist, "&Ouvrir l'examen", "Ctrl+O", self.open_selected)
-        reading = menu.addMenu("L&ecture")
-        self._action(reading, "&Signer et envoyer", "Ctrl+Return", self.reading_page.request_signature)
-        self._action(reading, "&Retour à la liste", "Ctrl+W", self.reading_page.close_case)
+        session = menu.addMenu(self.tr("&Session"))
+        self.lock_action = self._action(session, self.tr("&Verrouiller"), "Ctrl+L", self.ws.session.lock)
+        self._action(session, self.tr("Se &déconnecter"), "Ctrl+Shift+Q", self._switch_user)
+        self._action(session, self.tr("&Paramètres du poste…"), "Ctrl+,", self.edit_settings)
+        worklist = menu.addMenu(self.tr("&Liste de travail"))
+        self._action(worklist, self.tr("&Actualiser"), QKeySequence.StandardKey.Refresh, self.refresh)
+        self._action(worklist, self.tr("&Rechercher"), QKeySequence.StandardKey.Find, self._focus_search)
+        self._action(worklist, self.tr("Urgences &seules"), "Ctrl+U", self.urgent_only.toggle)
+        self._action(worklist, self.tr("&Valider ou refuser la demande"), "Ctrl+J", self.justify_selected)
+        self._action(worklist, self.tr("&Ouvrir l'examen"), "Ctrl+O", self.open_selected)
+        reading = menu.addMenu(self.tr("L&ecture"))
         self._action(
-            reading, "&Visionneuse sur un autre écran", "Ctrl+Shift+D", self.reading_page.toggle_detached
+            reading, self.tr("&Signer et envoyer"), "Ctrl+Return", self.reading_page.request_signature
         )
-        help_menu = menu.addMenu("&Aide")
+        self._action(reading, self.tr("&Retour à la liste"), "Ctrl+W", self.reading_page.close_case)
         self._action(
-            help_menu, "&Raccourcis clavier", QKeySequence.StandardKey.HelpContents, self.show_shortcuts
+            reading,
+            self.tr("&Visionneuse sur un autre écran"),
+            "Ctrl+Shift+D",
+            self.reading_page.toggle_detached,
         )
-        self._action(help_menu, "&Diagnostic du poste", "Ctrl+Shift+I", self.show_diagnostics)
+        help_menu = menu.addMenu(self.tr("&Aide"))
+        shortcuts = self.tr("&Raccourcis clavier")
+        self._action(help_menu, shortcuts, QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
+        self._action(help_menu, self.tr("&Diagnostic du poste"), "Ctrl+Shift+I", self.show_diagnostics)
 
     def _action(self, menu: QWidget, text: str, shortcut: object, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
@@ -308,7 +327,7 @@ class MainWindow(QMainWindow):
         """After a successful login: show who is connected and load the worklist."""
         identity = self.ws.identity
         name = " ".join(x for x in (identity.title, identity.given, identity.family) if x)
-        self.user_label.setText(f"{name} — RPPS {identity.rpps}")
+        self.user_label.setText(self.tr("{name} — RPPS {rpps}").format(name=name, rpps=identity.rpps))
         self.pages.setCurrentWidget(self.worklist_page)
         self.tick_timer.start()
         self.refresh_timer.start()
@@ -332,7 +351,8 @@ class MainWindow(QMainWindow):
     def _on_session_event(self, event: SessionEvent) -> None:
         if event.kind is SessionEventKind.LOCKED:
             self._hide_patient_data()
-            reason = _LOCK_REASONS.get(event.reason.value if event.reason else "", "Session verrouillée.")
+            reason = _LOCK_REASONS.get(event.reason.value if event.reason else "")
+            reason = self.tr(reason) if reason else self.tr("Session verrouillée.")
             identity = event.identity or self.ws.session.identity
             who = f"{identity.given} {identity.family}" if identity else ""
             self.lock_screen.prepare(who, reason)
@@ -346,7 +366,7 @@ class MainWindow(QMainWindow):
             self.reading_page.close_case(emit=False)
             self._content_page = self.worklist_page
             self._hide_patient_data()
-            self.lock_screen.prepare("", "Session terminée : reconnectez-vous.")
+            self.lock_screen.prepare("", self.tr("Session terminée : reconnectez-vous."))
             self.pages.setCurrentWidget(self.lock_screen)
 
     def _hide_patient_data(self) -> None:
@@ -364,10 +384,10 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, FullLoginRequired):
-                self.lock_screen.show_error(exc.user_message)
+                self.lock_screen.show_error(language.text(exc.user_message))
                 self._switch_user()
                 return
-            self.lock_screen.show_error(getattr(exc, "user_message", "Déverrouillage impossible."))
+            self.lock_screen.show_error(user_message(exc, self.tr("Déverrouillage impossible.")))
 
         self.tasks.run(lambda: self.ws.session.unlock(password), done, failed)
 
@@ -396,7 +416,7 @@ class MainWindow(QMainWindow):
         now_status = {e.order_id: e.status for e in entries}
         self._local = {k: v for k, v in self._local.items() if now_status.get(k) == v[1]}
         self._all_rows = build_rows(entries, {k: v[0] for k, v in self._local.items()})
-        self.updated_label.setText(f"Liste à jour à {datetime.now():%H:%M:%S}")
+        self.updated_label.setText(self.tr("Liste à jour à {time}").format(time=f"{datetime.now():%H:%M:%S}"))
         if self.ws.session.state is SessionState.ACTIVE:
             self._update_modalities()
             self._show_rows()
@@ -406,17 +426,21 @@ class MainWindow(QMainWindow):
         self.refresh_button.setEnabled(True)
         if not isinstance(exc, PlatformError):
             log.error("worklist refresh failed", exc_info=exc)
-        message = getattr(exc, "user_message", "La liste de travail n'a pas pu être actualisée.")
+        message = user_message(exc, self.tr("La liste de travail n'a pas pu être actualisée."))
         self.set_connection(False)
         if not self._all_rows:  # nothing fetched yet this session: the studies kept in the cache
             self.tasks.run(self.ws.cached_entries, self._cached_arrived, self._background_failed)
         if self.ws.connectivity.status.online:
-            self.show_banner(f"{message} La liste affichée est celle du dernier rafraîchissement réussi.")
+            self.show_banner(
+                self.tr("{message} La liste affichée est celle du dernier rafraîchissement réussi.").format(
+                    message=message
+                )
+            )
 
     def _cached_arrived(self, entries: list[WorklistEntry]) -> None:
         if not self._all_rows and entries:
             self._all_rows = build_rows(entries, {k: v[0] for k, v in self._local.items()})
-            self.updated_label.setText("Liste : examens conservés sur ce poste")
+            self.updated_label.setText(self.tr("Liste : examens conservés sur ce poste"))
             if self.ws.session.state is SessionState.ACTIVE:
                 self._show_rows()
 
@@ -430,24 +454,24 @@ class MainWindow(QMainWindow):
             self.degraded_banner.hide()
             self.refresh()
             return
-        self.degraded_banner.setText(status.banner(self.ws.outbox.store.counts().pending))
+        self.degraded_banner.setText(language.text(status.banner(self.ws.outbox.store.counts().pending)))
         self.degraded_banner.show()
 
     def set_connection(self, online: bool) -> None:
         colour = theme.COLOURS.ok if online else theme.COLOURS.warning
-        text = "Plateforme connectée" if online else "Plateforme injoignable"
+        text = self.tr("Plateforme connectée") if online else self.tr("Plateforme injoignable")
         self.connection_label.setText(f"<span style='color:{colour}'>●</span> {text}")
 
     def show_notice(self, text: str) -> None:
         """A start-up notice that stays until the user has read it (not replaced by refreshes)."""
-        self.notice.setText(text)
+        self.notice.setText(language.text(text))
         self.notice.show()
 
     def show_banner(self, text: str, level: str = "warning") -> None:
         self.banner.setProperty("level", level)
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
-        self.banner.setText(text)
+        self.banner.setText(language.text(text))
         self.banner.show()
 
     def _update_modalities(self) -> None:
@@ -458,7 +482,7 @@ class MainWindow(QMainWindow):
             return
         self.modality.blockSignals(True)
         self.modality.clear()
-        self.modality.addItem("Toutes modalités", "")
+        self.modality.addItem(self.tr("Toutes modalités"), "")
         for code in codes:
             self.modality.addItem(code, code)
         self.modality.setCurrentIndex(max(0, self.modality.findData(current)))
@@ -481,17 +505,19 @@ class MainWindow(QMainWindow):
         self.model.set_rows(rows, datetime.now(UTC))
         self.table.verticalScrollBar().setValue(scroll)
         urgent = sum(1 for r in rows if r.urgent and not r.done)
-        self.count_label.setText(
-            f"{len(rows)} demande{'s' * (len(rows) > 1)}"
-            + (f" dont {urgent} urgente{'s' * (urgent > 1)}" if urgent else "")
-        )
+        count = self.tr("%n demande(s)", "", len(rows))
+        if urgent:
+            count = self.tr("{count} dont {urgent}").format(
+                count=count, urgent=self.tr("%n urgente(s)", "", urgent)
+            )
+        self.count_label.setText(count)
         row = self.model.row_of(keep) if keep else -1
         if row >= 0:
             self._select_row(row)
         elif keep:  # the selected order left the filter: say so rather than show another patient
             self._selected_id = ""
             self.detail.setHtml(
-                self._placeholder("La demande sélectionnée n'est plus dans la liste filtrée.")
+                self._placeholder(self.tr("La demande sélectionnée n'est plus dans la liste filtrée."))
             )
         self._show_detail()
 
@@ -527,9 +553,9 @@ class MainWindow(QMainWindow):
         self.open_button.setEnabled(self._can_open(row))
         if row is None:
             if not self._selected_id:
-                self.detail.setHtml(self._placeholder("Sélectionnez une demande dans la liste."))
+                self.detail.setHtml(self._placeholder(self.tr("Sélectionnez une demande dans la liste.")))
             return
-        self.detail.setHtml(order_html(row.entry, row.order, row.problem))
+        self.detail.setHtml(order_html(row.entry, row.order, row.problem, tr=language.text))
 
     def _can_justify(self, row: WorklistRow | None) -> bool:
         return (
@@ -618,7 +644,7 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             log.error("answer not queued", exc_info=exc)
-            self.show_banner(getattr(exc, "user_message", "La réponse n'a pas pu être enregistrée."), "error")
+            self.show_banner(user_message(exc, self.tr("La réponse n'a pas pu être enregistrée.")), "error")
 
         self.tasks.run(lambda: self.ws.answer_order(row, decision), queued, failed)
 
@@ -628,7 +654,7 @@ class MainWindow(QMainWindow):
         elif event.kind is EventKind.DELIVERED:
             self.refresh()
         elif event.kind is EventKind.REJECTED:
-            self.show_banner(event.user_message or "La plateforme a refusé un message.", "error")
+            self.show_banner(event.user_message or self.tr("La plateforme a refusé un message."), "error")
             if event.item is not None:
                 self._local.pop(event.item.order_id, None)
             self.refresh()
@@ -637,16 +663,15 @@ class MainWindow(QMainWindow):
         counts = counts or self.ws.outbox.store.counts()
         status = self.ws.connectivity.status
         if not status.online:
-            self.degraded_banner.setText(status.banner(counts.pending))
+            self.degraded_banner.setText(language.text(status.banner(counts.pending)))
         pending, rejected = counts.pending, counts.rejected
         parts = []
         if pending:
-            parts.append(f"{pending} message{'s' * (pending > 1)} en attente d'envoi")
+            parts.append(self.tr("%n message(s) en attente d'envoi", "", pending))
         if rejected:
-            parts.append(
-                f"<span style='color:{theme.COLOURS.urgent}'>{rejected} refusé{'s' * (rejected > 1)}</span>"
-            )
-        self.outbox_label.setText(" — ".join(parts) if parts else "Aucun envoi en attente")
+            refused = self.tr("%n refusé(s)", "", rejected)
+            parts.append(f"<span style='color:{theme.COLOURS.urgent}'>{refused}</span>")
+        self.outbox_label.setText(" — ".join(parts) if parts else self.tr("Aucun envoi en attente"))
 
     def select_order(self, order_id: str) -> bool:
         row = self.model.row_of(order_id)
@@ -672,7 +697,9 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         if ask_settings(self.ws.settings, None, first_run=False, parent=self) is not None:
-            self.show_notice("Paramètres enregistrés : ils s'appliqueront au prochain démarrage du poste.")
+            self.show_notice(
+                self.tr("Paramètres enregistrés : ils s'appliqueront au prochain démarrage du poste.")
+            )
 
     def show_shortcuts(self) -> None:
         lines = [
@@ -686,7 +713,7 @@ class MainWindow(QMainWindow):
             + "</table>"
         )
         box = QMessageBox(self)
-        box.setWindowTitle("Raccourcis clavier")
+        box.setWindowTitle(self.tr("Raccourcis clavier"))
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(html)
         box.open()

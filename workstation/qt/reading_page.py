@@ -35,6 +35,8 @@ from auth.session import UnlockRejected
 from reporting.checks import SignatureRefused
 from reporting.qt.editor import ReportEditor
 from reporting.templates import template_for_report
+from resources.translations import qt as language
+from resources.translations.qt import user_message
 from viewer.loader import StudyLoader
 from viewer.measure import Measurement
 from viewer.qt.viewer_widget import ViewerWidget
@@ -72,26 +74,32 @@ class ReadingPage(QWidget):
         self.check_label = QLabel()
         self.check_label.setObjectName("identityCheck")
         self.check_label.setWordWrap(True)
-        self.confirm_button = QPushButton("Identité confirmée par le site…")
+        self.confirm_button = QPushButton(self.tr("Identité confirmée par le site…"))
         self.confirm_button.setObjectName("confirmIdentity")
-        self.refuse_button = QPushButton("Refuser l'examen…")
-        self.refuse_button.setToolTip("Refuser après lecture (images inadaptées, qualité insuffisante…)")
-        self.sign_button = QPushButton("Signer et envoyer")
+        self.refuse_button = QPushButton(self.tr("Refuser l'examen…"))
+        self.refuse_button.setToolTip(
+            self.tr("Refuser après lecture (images inadaptées, qualité insuffisante…)")
+        )
+        self.sign_button = QPushButton(self.tr("Signer et envoyer"))
         self.sign_button.setObjectName("signButton")
-        self.sign_button.setToolTip("Contrôler, signer et envoyer le compte rendu (Ctrl+Entrée)")
+        self.sign_button.setToolTip(self.tr("Contrôler, signer et envoyer le compte rendu (Ctrl+Entrée)"))
         self.priors = QComboBox()
         self.priors.setObjectName("priorsCombo")
-        self.priors.setToolTip("Examens antérieurs du même patient sur la plateforme")
+        self.priors.setToolTip(self.tr("Examens antérieurs du même patient sur la plateforme"))
         self.priors.hide()
-        self.compare_button = QPushButton("Comparer")
+        self.compare_button = QPushButton(self.tr("Comparer"))
         self.compare_button.setObjectName("compareButton")
-        self.compare_button.setToolTip("Afficher l'examen antérieur choisi à côté de l'examen du jour")
+        self.compare_button.setToolTip(
+            self.tr("Afficher l'examen antérieur choisi à côté de l'examen du jour")
+        )
         self.compare_button.hide()
         self.prior_viewer: ViewerWidget | None = None
         self._prior_folder: Path | None = None
         self._found_priors: list[Prior] = []
-        self.close_button = QPushButton("Retour à la liste")
-        self.close_button.setToolTip("Fermer l'examen ; le brouillon non signé est abandonné (Ctrl+W)")
+        self.close_button = QPushButton(self.tr("Retour à la liste"))
+        self.close_button.setToolTip(
+            self.tr("Fermer l'examen ; le brouillon non signé est abandonné (Ctrl+W)")
+        )
         self.progress = QProgressBar()
         self.progress.setFixedHeight(6)
         self.progress.setTextVisible(False)
@@ -151,7 +159,7 @@ class ReadingPage(QWidget):
         and back beside the report."""
         if self._viewer_window is None:
             window = QWidget(None, Qt.WindowType.Window)
-            window.setWindowTitle("Téléradiologie — visionneuse")
+            window.setWindowTitle(self.tr("Téléradiologie — visionneuse"))
             window.setObjectName("viewerWindow")
             layout = QVBoxLayout(window)
             layout.setContentsMargins(0, 0, 0, 0)
@@ -180,8 +188,8 @@ class ReadingPage(QWidget):
         """Retrieve the study (in a worker) and show it; the identity is on screen from the start."""
         self.close_case(emit=False)
         self.row = row
-        self.identity.setText(identity_line(row.order, datetime.now().date()))
-        self.check_label.setText("Récupération des images…")
+        self.identity.setText(identity_line(row.order, datetime.now().date(), language.text))
+        self.check_label.setText(self.tr("Récupération des images…"))
         self.check_label.setStyleSheet("")
         self.confirm_button.hide()
         self.sign_button.setEnabled(False)
@@ -200,8 +208,11 @@ class ReadingPage(QWidget):
             return
         self.case = case
         self.progress.hide()
-        origin = "lues dans le cache chiffré du poste" if case.from_cache else "reçues de la plateforme"
-        self.status.setText(f"{len(case.files)} images {origin}")
+        self.status.setText(
+            self.tr("%n image(s) lue(s) dans le cache chiffré du poste", "", len(case.files))
+            if case.from_cache
+            else self.tr("%n image(s) reçue(s) de la plateforme", "", len(case.files))
+        )
         self.viewer.open_study([str(case.folder)], self.identity.text())
         report = case.draft.report
         editor = ReportEditor(report, template_for_report(report))
@@ -226,15 +237,22 @@ class ReadingPage(QWidget):
             self._found_priors = priors
             self.priors.clear()
             for prior in priors:
-                self.priors.addItem(f"Antérieur : {prior.label}", prior.study_instance_uid)
+                self.priors.addItem(
+                    self.tr("Antérieur : {prior}").format(prior=language.text(prior.label)),
+                    prior.study_instance_uid,
+                )
             self.priors.setVisible(bool(priors))
             self.compare_button.setVisible(bool(priors))
 
         def failed(exc: BaseException) -> None:
-            message = getattr(exc, "user_message", "Examens antérieurs indisponibles.")
+            message = user_message(exc, self.tr("Examens antérieurs indisponibles."))
             if not hasattr(exc, "user_message"):
                 log.error("priors lookup failed", exc_info=exc)
-            self.status.setText(f"{self.status.text()} — antérieurs : {message}")
+            self.status.setText(
+                self.tr("{status} — antérieurs : {message}").format(
+                    status=self.status.text(), message=message
+                )
+            )
 
         self.tasks.run(lambda: find_priors(self.ws.client.dicomweb, patient, study), found, failed)
 
@@ -250,7 +268,11 @@ class ReadingPage(QWidget):
             self._prior_folder.chmod(0o700)
         folder = self._prior_folder
         self.compare_button.setEnabled(False)
-        self.status.setText(f"Récupération de l'antérieur du {prior.label.split(' — ')[0]}…")
+        self.status.setText(
+            self.tr("Récupération de l'antérieur du {date}…").format(
+                date=language.text(prior.label).split(" — ")[0]
+            )
+        )
 
         def work() -> list[Path]:
             files = retrieve_prior(self.ws.client, prior, folder)
@@ -274,19 +296,26 @@ class ReadingPage(QWidget):
                 total = sum(self.splitter.sizes())
                 self.splitter.setSizes([total * 3 // 8, total * 3 // 8, total - 2 * (total * 3 // 8)])
             self.prior_viewer.open_study(
-                [str(folder / prior.study_instance_uid)], f"ANTÉRIEUR {prior.label} — {self.identity.text()}"
+                [str(folder / prior.study_instance_uid)],
+                self.tr("ANTÉRIEUR {prior} — {identity}").format(
+                    prior=language.text(prior.label), identity=self.identity.text()
+                ),
             )
-            self.status.setText(f"Antérieur affiché : {prior.label} ({len(files)} images)")
+            self.status.setText(
+                self.tr("Antérieur affiché : {prior} ({images})").format(
+                    prior=language.text(prior.label), images=self.tr("%n image(s)", "", len(files))
+                )
+            )
 
         def failed(exc: BaseException) -> None:
             self.compare_button.setEnabled(True)
-            self.status.setText(getattr(exc, "user_message", "L'examen antérieur n'a pas pu être récupéré."))
+            self.status.setText(user_message(exc, self.tr("L'examen antérieur n'a pas pu être récupéré.")))
 
         self.tasks.run(work, done, failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.hide()
-        message = getattr(exc, "user_message", "L'examen n'a pas pu être ouvert.")
+        message = user_message(exc, self.tr("L'examen n'a pas pu être ouvert."))
         if not hasattr(exc, "user_message"):
             log.error("opening the study failed", exc_info=exc)
         self.check_label.setText(message)
@@ -298,10 +327,12 @@ class ReadingPage(QWidget):
             return
         check = case.identity
         if case.identity_blocked:
-            detail = check.detail if check else "non vérifiée"
+            detail = language.text(check.detail) if check else self.tr("non vérifiée")
             self.check_label.setText(
-                f"⚠ Discordance d'identité entre la demande et les images : {detail}. "
-                "La rédaction est bloquée : faites confirmer l'identité par le site, ou refusez l'examen."
+                self.tr(
+                    "⚠ Discordance d'identité entre la demande et les images : {detail}. "
+                    "La rédaction est bloquée : faites confirmer l'identité par le site, ou refusez l'examen."
+                ).format(detail=detail)
             )
             self.check_label.setStyleSheet(
                 f"color: {theme.COLOURS.urgent}; background: {theme.COLOURS.urgent_bg}; padding: 6px;"
@@ -311,7 +342,9 @@ class ReadingPage(QWidget):
             self.sign_button.setEnabled(False)
         else:
             self.check_label.setText(
-                f"✓ Identité vérifiée : {check.detail}" if check and check.detail else "✓ Identité vérifiée"
+                self.tr("✓ Identité vérifiée : {detail}").format(detail=language.text(check.detail))
+                if check and check.detail
+                else self.tr("✓ Identité vérifiée")
             )
             self.check_label.setStyleSheet(f"color: {theme.COLOURS.ok};")
             self.confirm_button.hide()
@@ -323,8 +356,10 @@ class ReadingPage(QWidget):
             return
         how, ok = QInputDialog.getMultiLineText(
             self,
-            "Identité confirmée par le site",
-            "Qui a confirmé l'identité, et comment (sera inscrit comme incident dans le compte rendu) :",
+            self.tr("Identité confirmée par le site"),
+            self.tr(
+                "Qui a confirmé l'identité, et comment (sera inscrit comme incident dans le compte rendu) :"
+            ),
         )
         if not ok or len(how.strip()) < 5:
             return
@@ -349,9 +384,11 @@ class ReadingPage(QWidget):
             return
         password, ok = QInputDialog.getText(
             self,
-            "Signature du compte rendu",
-            "Confirmez votre signature par votre mot de passe\n"
-            "(vérifié par la plateforme, ou sur ce poste en mode dégradé) :",
+            self.tr("Signature du compte rendu"),
+            self.tr(
+                "Confirmez votre signature par votre mot de passe\n"
+                "(vérifié par la plateforme, ou sur ce poste en mode dégradé) :"
+            ),
             QLineEdit.EchoMode.Password,
         )
         if not ok or not password:
@@ -362,7 +399,9 @@ class ReadingPage(QWidget):
             try:  # by the platform, or offline in degraded mode (within 12 h of the strong login)
                 self.ws.session.confirm_password(password)
             except UnlockRejected as exc:
-                raise _SignatureError("Mot de passe incorrect : le compte rendu n'est pas signé.") from exc
+                raise _SignatureError(
+                    self.tr("Mot de passe incorrect : le compte rendu n'est pas signé.")
+                ) from exc
             return sign_and_queue(self.ws, case, report)  # type: ignore[arg-type]
 
         def done(_: object) -> None:
@@ -375,12 +414,12 @@ class ReadingPage(QWidget):
         def failed(exc: BaseException) -> None:
             self.sign_button.setEnabled(True)
             if isinstance(exc, SignatureRefused):
-                self.status.setText("Signature refusée : " + "; ".join(i.message for i in exc.issues))
+                issues = "; ".join(language.text(i.message) for i in exc.issues)
+                self.status.setText(self.tr("Signature refusée : {issues}").format(issues=issues))
                 return
-            message = getattr(exc, "user_message", "")
-            if not message:
+            if not getattr(exc, "user_message", ""):
                 log.error("signing failed", exc_info=exc)
-                message = "La signature a échoué ; le brouillon est conservé."
+            message = user_message(exc, self.tr("La signature a échoué ; le brouillon est conservé."))
             self.status.setText(message)
             self.status.setStyleSheet(f"color: {theme.COLOURS.urgent};")
 
@@ -440,4 +479,6 @@ class _ProgressRelay(QObject):
     def _show(self, done: int, total: int) -> None:
         self._page.progress.setRange(0, total)
         self._page.progress.setValue(done)
-        self._page.status.setText(f"Récupération des images : {done}/{total}")
+        self._page.status.setText(
+            self.tr("Récupération des images : {done}/{total}").format(done=done, total=total)
+        )

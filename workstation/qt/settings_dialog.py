@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -25,23 +27,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resources.translations import LANGUAGES
+from resources.translations import qt as language
 from workstation.settings import Settings, SettingsError
 
 LABELS = {
-    "platform_url": "Adresse de la plateforme",
-    "ca_file": "Certificat de l'autorité (PEM)",
-    "request_timeout_seconds": "Délai des requêtes (s)",
-    "worklist_refresh_seconds": "Rafraîchissement de la liste (s)",
-    "idle_lock_minutes": "Verrouillage après inactivité (min)",
-    "cache_size_gb": "Taille du cache (Go)",
-    "cache_dir": "Dossier du cache chiffré",
+    "platform_url": QT_TRANSLATE_NOOP("SettingsDialog", "Adresse de la plateforme"),
+    "ca_file": QT_TRANSLATE_NOOP("SettingsDialog", "Certificat de l'autorité (PEM)"),
+    "request_timeout_seconds": QT_TRANSLATE_NOOP("SettingsDialog", "Délai des requêtes (s)"),
+    "worklist_refresh_seconds": QT_TRANSLATE_NOOP("SettingsDialog", "Rafraîchissement de la liste (s)"),
+    "idle_lock_minutes": QT_TRANSLATE_NOOP("SettingsDialog", "Verrouillage après inactivité (min)"),
+    "cache_size_gb": QT_TRANSLATE_NOOP("SettingsDialog", "Taille du cache (Go)"),
+    "cache_dir": QT_TRANSLATE_NOOP("SettingsDialog", "Dossier du cache chiffré"),
+    "language": QT_TRANSLATE_NOOP("SettingsDialog", "Langue de l'interface"),
 }
 
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, first_run: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Paramètres du poste")
+        self.setWindowTitle(self.tr("Paramètres du poste"))
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(640)
         self.result_settings: Settings | None = None
@@ -52,18 +57,20 @@ class SettingsDialog(QDialog):
         for name, label in LABELS.items():
             value = getattr(settings, name)
             editor = self._editor(name, value)
-            editor.setToolTip(docs.get(name, ""))
+            editor.setToolTip(language.text(docs.get(name, "")))
             self._editors[name] = editor
             row: QWidget = editor
             if name in ("ca_file", "cache_dir"):
                 row = self._with_browse(editor, directory=name == "cache_dir")  # type: ignore[arg-type]
-            form.addRow(label, row)
+            form.addRow(self.tr(label), row)
 
         intro = QLabel(
-            "Premier démarrage : indiquez l'adresse HTTPS de la plateforme de téléradiologie et le "
-            "certificat de l'autorité qui signe le sien (fournis par votre service informatique)."
+            self.tr(
+                "Premier démarrage : indiquez l'adresse HTTPS de la plateforme de téléradiologie et le "
+                "certificat de l'autorité qui signe le sien (fournis par votre service informatique)."
+            )
             if first_run
-            else "Les changements s'appliquent au prochain démarrage du poste."
+            else self.tr("Les changements s'appliquent au prochain démarrage du poste.")
         )
         intro.setWordWrap(True)
         intro.setObjectName("loginSubtitle")
@@ -74,15 +81,19 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Enregistrer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Enregistrer"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuler"))
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
 
         for editor in self._editors.values():
-            signal = editor.textChanged if isinstance(editor, QLineEdit) else editor.valueChanged  # type: ignore[attr-defined]
-            signal.connect(self.error.hide)
+            if isinstance(editor, QLineEdit):
+                editor.textChanged.connect(self.error.hide)
+            elif isinstance(editor, QComboBox):
+                editor.currentIndexChanged.connect(self.error.hide)
+            else:
+                editor.valueChanged.connect(self.error.hide)  # type: ignore[attr-defined]
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -92,6 +103,13 @@ class SettingsDialog(QDialog):
 
     @staticmethod
     def _editor(name: str, value: object) -> QWidget:
+        if name == "language":  # each language named in itself, as language menus do
+            combo = QComboBox()
+            combo.setObjectName("setting_language")
+            for code, label in LANGUAGES.items():
+                combo.addItem(label, code)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            return combo
         kind = next(f.metadata["kind"] for f in fields(Settings) if f.name == name)
         if kind is int:
             spin = QSpinBox()
@@ -109,14 +127,14 @@ class SettingsDialog(QDialog):
         return edit
 
     def _with_browse(self, edit: QLineEdit, directory: bool) -> QWidget:
-        button = QPushButton("Parcourir…")
+        button = QPushButton(self.tr("Parcourir…"))
 
         def browse() -> None:
             if directory:
-                chosen = QFileDialog.getExistingDirectory(self, "Dossier du cache", edit.text())
+                chosen = QFileDialog.getExistingDirectory(self, self.tr("Dossier du cache"), edit.text())
             else:
                 chosen, _ = QFileDialog.getOpenFileName(
-                    self, "Certificat de l'autorité", edit.text(), "PEM (*.pem *.crt)"
+                    self, self.tr("Certificat de l'autorité"), edit.text(), "PEM (*.pem *.crt)"
                 )
             if chosen:
                 edit.setText(chosen)
@@ -136,6 +154,8 @@ class SettingsDialog(QDialog):
                 out[name] = editor.text().strip()
             elif isinstance(editor, QSpinBox | QDoubleSpinBox):
                 out[name] = editor.value()
+            elif isinstance(editor, QComboBox):
+                out[name] = editor.currentData()
         return out
 
     def _submit(self) -> None:
@@ -143,7 +163,7 @@ class SettingsDialog(QDialog):
             chosen = Settings().with_overrides(**self.values())
             chosen.check_ca_file()
         except SettingsError as exc:
-            self.error.setText(exc.user_message)
+            self.error.setText(language.text(exc.user_message))
             self.error.show()
             return
         self.result_settings = chosen

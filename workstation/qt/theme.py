@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
+
+from resources.translations import SOURCE_LANGUAGE
+from resources.translations import qt as language
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,19 +155,10 @@ def palette() -> QPalette:
 
 
 def apply(app: QApplication) -> None:
-    """Fusion (identical on every desktop) with the reading-room palette and style sheet, in French:
-    Qt's own strings (standard buttons, context menus) and number formats (15,0) included."""
-    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    if not hasattr(app, "_qt_french"):
-        translator = QTranslator(app)
-        if translator.load(
-            QLocale(QLocale.Language.French),
-            "qtbase",
-            "_",
-            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
-        ):
-            app.installTranslator(translator)
-        app._qt_french = translator  # type: ignore[attr-defined]  # kept alive with the application
+    """Fusion (identical on every desktop) with the reading-room palette and style sheet; French
+    unless a language was already chosen (Qt's own strings and number formats follow it)."""
+    if not hasattr(app, "_tlr_language"):
+        language.install(app, SOURCE_LANGUAGE)
     app.setStyle("Fusion")
     app.setPalette(palette())
     font = QFont(app.font())

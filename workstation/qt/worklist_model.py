@@ -10,16 +10,26 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from resources.translations import qt as language
 from workstation.orders import OrderStatus
 from workstation.qt.theme import COLOURS
 from workstation.worklist import WorklistRow
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Priorité", "Attente", "Patient", "Sexe / âge", "Mod.", "Région", "Site", "Statut")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("WorklistModel", "Priorité"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Attente"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Patient"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Sexe / âge"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Mod."),
+    QT_TRANSLATE_NOOP("WorklistModel", "Région"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Site"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Statut"),
+)
 PRIORITY, WAITING, PATIENT, SEX_AGE, MODALITY, REGION, SITE, STATUS = range(len(COLUMNS))
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -52,7 +62,7 @@ class WorklistModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return self.tr(COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -79,21 +89,22 @@ class WorklistModel(QAbstractTableModel):
             if column in (REGION, SITE, PATIENT):
                 return self._text(row, column)
             if row.problem:
-                return row.problem
+                return language.text(row.problem)
             if row.order is not None and row.order.warnings:
-                return "Points à vérifier :\n" + "\n".join(f"• {w}" for w in row.order.warnings)
+                warnings = "\n".join(f"• {language.text(w)}" for w in row.order.warnings)
+                return self.tr("Points à vérifier :") + "\n" + warnings
         return None
 
     def _text(self, row: WorklistRow, column: int) -> str:
         match column:
             case 0:
-                return "URGENT" if row.urgent else "Normale"
+                return self.tr("URGENT") if row.urgent else self.tr("Normale")
             case 1:
-                return row.waiting(self._now)
+                return language.text(row.waiting(self._now))
             case 2:
                 return row.patient
             case 3:
-                return row.sex_age
+                return language.text(row.sex_age)
             case 4:
                 return row.modality
             case 5:
@@ -101,7 +112,7 @@ class WorklistModel(QAbstractTableModel):
             case 6:
                 return row.site
             case 7:
-                return row.status_label
+                return language.text(row.status_label)
         return ""
 
     @staticmethod

@@ -1,0 +1,59 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR" sourcelanguage="fr_FR">
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%n demande(s)</source>
+        <translation>
+            <numerusform>%n demande</numerusform>
+            <numerusform>%n demandes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n urgente(s)</source>
+        <translation>
+            <numerusform>%n urgente</numerusform>
+            <numerusform>%n urgentes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) en attente d&apos;envoi</source>
+        <translation>
+            <numerusform>%n message en attente d&apos;envoi</numerusform>
+            <numerusform>%n messages en attente d&apos;envoi</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n refusé(s)</source>
+        <translation>
+            <numerusform>%n refusé</numerusform>
+            <numerusform>%n refusés</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReadingPage</name>
+    <message numerus="yes">
+        <source>%n image(s) lue(s) dans le cache chiffré du poste</source>
+        <translation>
+            <numerusform>%n image lue dans le cache chiffré du poste</numerusform>
+            <numerusform>%n images lues dans le cache chiffré du poste</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) reçue(s) de la plateforme</source>
+        <translation>
+            <numerusform>%n image reçue de la plateforme</numerusform>
+            <numerusform>%n images reçues de la plateforme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n image</numerusform>
+            <numerusform>%n images</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
