@@ -50,7 +50,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from resources.translations import QT_TRANSLATE_NOOP, UserText
+from resources.translations import LANGUAGES, QT_TRANSLATE_NOOP, UserText, qm_files
 
 if TYPE_CHECKING:
     import numpy as np
@@ -674,6 +674,36 @@ def check_resources() -> Check:
                  detail.format(templates=len(templates), protocols=len(protocols)), data)
 
 
+# the first bytes of every file Qt's lrelease writes
+_QM_MAGIC = bytes.fromhex("3cb86418caef9c95cd211cbf60a1bddd")
+
+
+def check_translations() -> Check:
+    """The compiled translation files are there and are Qt's: a bundle that lost them still opens,
+    in French, but an English user would silently get French, and French plurals « 1 demande(s) »."""
+    label = QT_TRANSLATE_NOOP("Selftest", "Langues de l'interface")
+    bad = []
+    for language in LANGUAGES:
+        for qm in qm_files(language):
+            try:
+                with qm.open("rb") as handle:
+                    valid = handle.read(len(_QM_MAGIC)) == _QM_MAGIC
+            except OSError:
+                valid = False
+            if not valid:
+                bad.append(qm.name)
+    data = {"languages": sorted(LANGUAGES), "unreadable": bad}
+    if bad:
+        log.warning("self-test: translation files missing or damaged: %s", ", ".join(bad))
+        detail = QT_TRANSLATE_NOOP("Selftest", "fichiers de traduction absents ou illisibles : {files}")
+        return Check(
+            "translations", "versions", label, Status.WARNING, detail.format(files=", ".join(bad)), data
+        )
+    detail = QT_TRANSLATE_NOOP("Selftest", "{languages} (fichiers de traduction lus)")
+    return Check("translations", "versions", label, Status.OK,
+                 detail.format(languages=", ".join(LANGUAGES.values())), data)
+
+
 # --- child processes -----------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Isolated:
@@ -979,6 +1009,7 @@ def run_checks(
         checks = [check_versions(), check_settings(settings, settings_file, problems)]
         checks.append(modules.result())
         checks.append(guarded("resources", check_resources)())
+        checks.append(guarded("translations", check_translations)())
         with tempfile.TemporaryDirectory(prefix="tlr-selftest-") as folder:
             try:
                 samples = _prepare_samples(Path(folder))

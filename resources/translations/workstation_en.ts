@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="fr_FR">
 <context>
+    <name>Ack</name>
+    <message>
+        <source>Message accepté</source>
+        <translation>Message accepted</translation>
+    </message>
+    <message>
+        <source>Message refusé : erreur dans le message</source>
+        <translation>Message refused: error in the message</translation>
+    </message>
+    <message>
+        <source>Message rejeté : à renvoyer plus tard</source>
+        <translation>Message rejected: to be sent again later</translation>
+    </message>
+    <message>
+        <source>{message} ({where})</source>
+        <translation>{message} ({where})</translation>
+    </message>
+    <message>
+        <source>{message} : {reason}</source>
+        <translation>{message}: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>Audit</name>
     <message>
         <source>Le journal d&apos;audit est altéré (enregistrement 0).</source>
@@ -1782,6 +1805,18 @@
     <message>
         <source>{templates} modèles de compte rendu, {protocols} protocoles d&apos;examen, terminologie lue</source>
         <translation>{templates} report templates, {protocols} examination protocols, terminology read</translation>
+    </message>
+    <message>
+        <source>Langues de l&apos;interface</source>
+        <translation>Interface languages</translation>
+    </message>
+    <message>
+        <source>fichiers de traduction absents ou illisibles : {files}</source>
+        <translation>translation files missing or unreadable: {files}</translation>
+    </message>
+    <message>
+        <source>{languages} (fichiers de traduction lus)</source>
+        <translation>{languages} (translation files read)</translation>
     </message>
     <message>
         <source>code de sortie {code}</source>

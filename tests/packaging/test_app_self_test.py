@@ -79,6 +79,7 @@ def assert_ready(result: subprocess.CompletedProcess[str], *, frozen: bool) -> d
     assert checks["decoder.workers"]["data"]["wrong"] == []
     assert checks["modules"]["data"]["failed"] == {}
     assert checks["resources"]["data"]["templates"] >= 1 and checks["resources"]["data"]["protocols"] >= 1
+    assert checks["translations"]["status"] == "ok", checks["translations"]  # .qm files in the bundle
     assert checks["vtk"]["data"]["centre"] == [255, 0, 0]
     assert checks["platform"]["status"] == "avertissement"
     assert checks["platform"]["data"]["state"] == "degraded"
@@ -104,9 +105,9 @@ def test_unfrozen_text_report_one_line_per_check(tmp_path: Path, closed_port: in
     assert lines[0] == f"Autotest du poste de téléradiologie {VERSION} (environnement Python)"
     assert lines[-1].startswith("Résultat : le poste est prêt")
     body = lines[1:-1]
-    # versions, settings, modules, resources, the decoders, their workers, keyring, Qt (with a display),
-    # VTK, platform
-    assert len(body) == len(SUPPORTED) + 9 - ("--no-display" in result.args)
+    # versions, settings, modules, resources, translations, the decoders, their workers, keyring,
+    # Qt (with a display), VTK, platform
+    assert len(body) == len(SUPPORTED) + 10 - ("--no-display" in result.args)
     assert all(line[:7] in ("[ OK  ]", "[AVERT]") for line in body), body
     assert any(line.startswith("[ OK  ] Rendu 3D (VTK) : VTK ") for line in body)
     assert any(line.startswith("[AVERT] Plateforme : ") and "mode dégradé" in line for line in body)

@@ -105,4 +105,4 @@ def test_rerun_runs_the_checks_off_the_gui_thread(qtbot, tmp_path: Path) -> None
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
     assert dialog.rerun_button.isEnabled()
     assert dialog.report.find("qt") is not None  # added by the dialog from the running application
-    assert len(dialog.report.checks) == len(SUPPORTED) + 9
+    assert len(dialog.report.checks) == len(SUPPORTED) + 10

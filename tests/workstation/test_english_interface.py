@@ -147,7 +147,7 @@ def test_settings_and_diagnostics_in_english(
         item = items.pop()
         texts += [item.text(0), item.text(1), item.text(2)]
         items += [item.child(i) for i in range(item.childCount())]
-    leftovers = [t for t in texts if looks_french(t)]
+    leftovers = [t for t in texts if looks_french(t.replace("Français", ""))]  # named in itself
     assert leftovers == [], "\n".join(leftovers)
     diagnostics.grab().save(str(artifacts_dir / "workstation-en-diagnostics.png"))
 

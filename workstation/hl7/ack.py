@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.hl7.message import HL7ParseError, parse
 
 
@@ -22,9 +23,9 @@ class AckCode(StrEnum):
     @property
     def label(self) -> str:
         return {
-            AckCode.AA: "Message accepté",
-            AckCode.AE: "Message refusé : erreur dans le message",
-            AckCode.AR: "Message rejeté : à renvoyer plus tard",
+            AckCode.AA: QT_TRANSLATE_NOOP("Ack", "Message accepté"),
+            AckCode.AE: QT_TRANSLATE_NOOP("Ack", "Message refusé : erreur dans le message"),
+            AckCode.AR: QT_TRANSLATE_NOOP("Ack", "Message rejeté : à renvoyer plus tard"),
         }[self]
 
 
@@ -46,8 +47,17 @@ class Ack:
     def user_message(self) -> str:
         if self.accepted:
             return self.code.label
-        where = f" ({self.error_location})" if self.error_location else ""
-        return f"{self.code.label}{where}" + (f" : {self.reason}" if self.reason else "")
+        # the location and the reason are the platform's words (MSA/ERR), shown as they came
+        message = self.code.label
+        if self.error_location:
+            message = QT_TRANSLATE_NOOP("Ack", "{message} ({where})").format(
+                message=message, where=self.error_location
+            )
+        if self.reason:
+            message = QT_TRANSLATE_NOOP("Ack", "{message} : {reason}").format(
+                message=message, reason=self.reason
+            )
+        return message
 
 
 def parse_ack(text: str) -> Ack:
