@@ -191,3 +191,16 @@ def test_report_lines_json_and_exit_status(closed_port: int) -> None:
     broken = SelfTestReport(report.version, False, report.generated_at,
                             (*report.checks, Check("x", "autotest", "X", Status.FAILURE, "cassé")))
     assert not broken.ok and "N'EST PAS prêt" in broken.summary()
+
+
+def test_translation_files_are_checked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    check = selftest.check_translations()
+    assert check.status is Status.OK and check.data["unreadable"] == []
+    assert "English" in check.detail and "Français" in check.detail
+
+    broken = tmp_path / "workstation_en.qm"
+    broken.write_bytes(b"not a qm file")
+    monkeypatch.setattr(selftest, "qm_files", lambda language: [broken, tmp_path / f"absent_{language}.qm"])
+    lost = selftest.check_translations()
+    assert lost.status is Status.WARNING and "workstation_en.qm" in lost.detail
+    assert "absent_fr.qm" in lost.data["unreadable"]
