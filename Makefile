@@ -2,6 +2,7 @@
 PY := .venv/bin/python
 DEMO_DATA ?= .demo-data
 PORT ?= 8443
+LANGUAGE ?= fr
 
 .PHONY: demo test lint bench setup setup-test package
 
@@ -12,7 +13,7 @@ setup-test:
 	@scripts/setup.sh --test
 
 demo: setup
-	@$(PY) scripts/run_demo.py --data $(DEMO_DATA) --port $(PORT)
+	@$(PY) scripts/run_demo.py --data $(DEMO_DATA) --port $(PORT) --language $(LANGUAGE)
 
 test: setup-test
 	@$(PY) -m ruff check .

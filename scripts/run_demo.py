@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data", type=Path, default=ROOT / ".demo-data")
     parser.add_argument("--port", type=int, default=8443)
+    parser.add_argument("--language", choices=("fr", "en"), default="fr", help="interface language")
     args = parser.parse_args(argv)
     data = args.data.resolve()
 
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             folder.mkdir(parents=True, exist_ok=True)
             env[f"XDG_{name}_HOME"] = str(folder)
         command = [sys.executable, "-m", "workstation", "--platform-url", url, "--ca-file", str(ca), "--demo"]
-        command += ["--login", account["login"]]
+        command += ["--login", account["login"], "--language", args.language]
         workstation = subprocess.Popen(command, env=env)
         signal.signal(signal.SIGTERM, lambda *_: workstation.terminate())
         return workstation.wait()
