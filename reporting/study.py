@@ -19,7 +19,7 @@ from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
 from reporting.model import IdentityCheck, ImageReference, PatientIdentity, Source
-from resources.translations import QT_TRANSLATE_NOOP
+from resources.translations import QT_TRANSLATE_NOOP, joined
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
@@ -152,11 +152,7 @@ def check_identity(patient: PatientIdentity, scan: StudyScan, at: datetime) -> I
         if dicom.sex and dicom.sex != patient.sex.value:
             problems.append(QT_TRANSLATE_NOOP("reporting.study", "sexe différent dans les images"))
     if problems:
-        first, *others = dict.fromkeys(problems)
-        detail = first
-        for other in others:  # one sentence the interface can translate piece by piece
-            detail = QT_TRANSLATE_NOOP("reporting.study", "{first}; {then}").format(first=detail, then=other)
-        return IdentityCheck(False, Source.DICOM_HEADER, at, detail)
+        return IdentityCheck(False, Source.DICOM_HEADER, at, joined(list(dict.fromkeys(problems)), "; "))
     return IdentityCheck(
         True,
         Source.DICOM_HEADER,

@@ -83,3 +83,17 @@ def test_marked_text_stays_french_and_remembers_how_it_was_made() -> None:
     assert text == "Série 3 : 120 images" and isinstance(text, UserText)
     assert (text.context, text.template) == ("Ctx", "Série {number} : {count} images")
     assert text.values == {"number": 3, "count": 120}
+
+
+def test_a_joined_list_stays_french_and_is_translated_part_by_part(qapp) -> None:  # type: ignore[no-untyped-def]
+    from resources.translations import joined
+    from resources.translations import qt as language
+
+    parts = [QT_TRANSLATE_NOOP("Orders", "Féminin"), "IRM 3T", QT_TRANSLATE_NOOP("Orders", "Enceinte")]
+    listed = joined(parts, "; ")
+    assert listed == "Féminin; IRM 3T; Enceinte" and joined([]) == ""
+    try:
+        assert language.install(qapp, "en") == "en"
+        assert language.text(listed) == "Female; IRM 3T; Pregnant"
+    finally:
+        language.install(qapp, "fr")

@@ -15,7 +15,7 @@ from enum import Enum
 
 import numpy as np
 
-from resources.translations import QT_TRANSLATE_NOOP
+from resources.translations import QT_TRANSLATE_NOOP, joined
 from viewer.codecs import Lossy, PixelFormat
 from viewer.headers import FrameInfo, ImageFile
 
@@ -262,7 +262,7 @@ def _split_warnings(clusters: list[list[Slice]]) -> list[SeriesWarning]:
             WarningKind.MIXED_ORIENTATION,
             QT_TRANSLATE_NOOP("SeriesWarning", "La série contient des images d'orientations différentes "
                               "({planes}) : elle a été scindée en {count} piles distinctes.")
-            .format(planes=_listed(planes), count=len(clusters)),
+            .format(planes=joined(planes), count=len(clusters)),
         )]
     return [SeriesWarning(
         WarningKind.SERIES_SPLIT,
@@ -270,14 +270,6 @@ def _split_warnings(clusters: list[list[Slice]]) -> list[SeriesWarning]:
                           "différents : elle a été scindée en {count} piles distinctes.")
         .format(count=len(clusters)),
     )]
-
-
-def _listed(items: Sequence[str]) -> str:
-    """``", ".join(items)``, nested so that the Qt edge translates each marked item."""
-    text = items[0] if items else ""
-    for item in items[1:]:
-        text = QT_TRANSLATE_NOOP("SeriesWarning", "{list}, {item}").format(list=text, item=item)
-    return text
 
 
 def _mm(value: float) -> str:
@@ -348,7 +340,7 @@ def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[Seri
                 count = sum(round(g / spacing) - 1 for _, g in missing)
                 gaps = [QT_TRANSLATE_NOOP("SeriesWarning", "entre {low} et {high} mm")
                         .format(low=_mm(proj[k]), high=_mm(proj[k + 1])) for k, _ in missing[:3]]
-                where = _listed(gaps)
+                where = joined(gaps)
                 warnings.append(SeriesWarning(
                     WarningKind.MISSING_SLICES,
                     QT_TRANSLATE_NOOP("SeriesWarning", "Coupe(s) manquante(s) : environ {count} coupe(s) "

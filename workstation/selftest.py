@@ -50,7 +50,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from resources.translations import LANGUAGES, QT_TRANSLATE_NOOP, UserText, qm_files
+from resources.translations import LANGUAGES, QT_TRANSLATE_NOOP, UserText, composed, joined, qm_files
 
 if TYPE_CHECKING:
     import numpy as np
@@ -201,20 +201,6 @@ _JPEG_FRAMES: dict[str, str] = {
 }
 
 
-def _composed(template: str, *parts: Any) -> UserText:
-    """``parts`` put together by a template without words of its own (a list, a name and its value).
-
-    The template is language-neutral, so it is not marked for extraction: ``QCoreApplication.translate``
-    gives an unknown template back unchanged, while the parts that are marked sentences are still
-    translated by the Qt edge (``resources.translations.qt.text``).
-    """
-    return UserText("Selftest", template, parts)
-
-
-def _listed(parts: Sequence[str], separator: str = ", ") -> UserText:
-    return _composed(separator.join("{}" for _ in parts), *parts)
-
-
 class Status(StrEnum):
     OK = "ok"
     WARNING = "avertissement"
@@ -350,7 +336,7 @@ def check_versions() -> Check:
         "executable": sys.executable,
         "prefix": sys.prefix,  # inside the bundle when frozen: nothing comes from a venv
     }
-    shown = _listed([_composed("{} {}", k, v) for k, v in versions.items()])
+    shown = joined([composed("{} {}", k, v) for k, v in versions.items()])
     label = QT_TRANSLATE_NOOP("Selftest", "Versions")
     if app is None:
         detail = QT_TRANSLATE_NOOP("Selftest", "version de l'application inconnue (métadonnées du paquet "
@@ -379,7 +365,7 @@ def check_settings(settings: Settings, source: Path | None, problems: Sequence[s
         url=settings.platform_url, cache=str(settings.cache_dir)
     )
     if problems:
-        detail = _composed("{} ({})", _listed(problems, " "), where)
+        detail = composed("{} ({})", joined(problems, " "), where)
         return Check("settings", "parametres", label, Status.WARNING, detail, data)
     return Check("settings", "parametres", label, Status.OK, where, data)
 
@@ -557,7 +543,7 @@ def check_decoders(samples: _Samples) -> list[Check]:
         data = {"transfer_syntax": uid, "name": name, "backend": support.backend.value}
         if uid in samples.problems:
             checks.append(Check(f"decoder.{uid}", "decodeurs", label, Status.FAILURE,
-                                _composed("{} ({})", samples.problems[uid], uid), data))
+                                composed("{} ({})", samples.problems[uid], uid), data))
             continue
         result = compare(uid, decoded[uid])
         data["decoded"] = result.matches
@@ -787,7 +773,7 @@ def qt_check_from(info: dict[str, Any]) -> Check:
             screen = QT_TRANSLATE_NOOP("Selftest", "{width}×{height} ({depth} bits)")
         shown.append(screen.format(width=s["width"], height=s["height"], depth=s["depth"]))
     detail = QT_TRANSLATE_NOOP("Selftest", "Qt {qt}, plateforme « {platform} », {count} écran(s) : {screens}")
-    detail = detail.format(**described, screens=_listed(shown))
+    detail = detail.format(**described, screens=joined(shown))
     return Check("qt", "affichage", label, Status.OK, detail, info)
 
 
@@ -887,7 +873,7 @@ def vtk_check_from(info: dict[str, Any]) -> Check:
         return all(abs(a - b) <= 2 for a, b in zip(found, wanted, strict=True))
 
     label = QT_TRANSLATE_NOOP("Selftest", "Rendu 3D (VTK)")
-    gl = _composed("OpenGL {} ({})", info["gl_version"] or "?",
+    gl = composed("OpenGL {} ({})", info["gl_version"] or "?",
                    info["gl_renderer"] or QT_TRANSLATE_NOOP("Selftest", "rendu inconnu"))
     quarter = (RENDER_SIZE // 2) ** 2  # the square covers the middle half in both directions
     drawn = abs(info["foreground_pixels"] - quarter) <= 2 * RENDER_SIZE

@@ -16,6 +16,7 @@ values given to ``format``, so the Qt edge can say the same sentence in the inte
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,22 @@ class UserText(str):
 
     def __reduce__(self) -> tuple[Any, ...]:  # crosses process boundaries whole
         return (UserText, (self.context, self.template, self.args, self.values))
+
+
+def composed(template: str, *parts: Any) -> UserText:
+    """``parts`` put together by a template without words of its own ("{} ({})", a list).
+
+    Such a template needs no translation, so it is not marked for extraction:
+    ``QCoreApplication.translate`` gives an unknown template back unchanged, while the parts that
+    are marked sentences are still said in the interface language. A plain ``", ".join`` would
+    turn them into one French string the Qt edge can no longer translate.
+    """
+    return UserText("", template, parts)
+
+
+def joined(parts: Sequence[str], separator: str = ", ") -> str:
+    """``separator.join(parts)`` that keeps each marked part translatable (no braces in ``separator``)."""
+    return composed(separator.join("{}" for _ in parts), *parts) if parts else ""
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> UserText:

@@ -703,10 +703,6 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
         <translation>different sex in the images</translation>
     </message>
     <message>
-        <source>{first}; {then}</source>
-        <translation>{first}; {then}</translation>
-    </message>
-    <message>
         <source>nom de naissance, date de naissance et sexe des images identiques à la demande</source>
         <translation>birth name, birth date and sex in the images match the request</translation>
     </message>

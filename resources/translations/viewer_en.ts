@@ -182,10 +182,6 @@
         <translation>The series contains images of different sizes or samplings: it was split into {count} separate stacks.</translation>
     </message>
     <message>
-        <source>{list}, {item}</source>
-        <translation>{list}, {item}</translation>
-    </message>
-    <message>
         <source>{integer},{fraction}</source>
         <extracomment>the decimal comma of the numbers in the warnings (a point in English)</extracomment>
         <translation>{integer}.{fraction}</translation>
