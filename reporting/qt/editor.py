@@ -40,6 +40,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEvent,
+    QLocale,
     QObject,
     Qt,
     QTimer,
@@ -1433,11 +1434,9 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def _number(value, digits: int = 2) -> str:  # type: ignore[no-untyped-def]
-    """A number as the interface language writes it: decimal comma in French, point in English (a
-    translation rather than the system locale: a French interface writes 850,5 on any system)."""
-    return format_number(value, digits).replace(
-        ".", QCoreApplication.translate("ReportEditor", ",", "decimal mark")
-    )
+    """A number as the interface language writes it: decimal comma in French, point in English (the
+    default locale, which installing the interface language sets, not the system's)."""
+    return format_number(value, digits).replace(".", QLocale().decimalPoint())
 
 
 def _escape(text: str) -> str:

@@ -451,11 +451,6 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
         <source>Saisir un champ</source>
         <translation>Edit field</translation>
     </message>
-    <message>
-        <source>,</source>
-        <comment>decimal mark</comment>
-        <translation>.</translation>
-    </message>
 </context>
 <context>
     <name>ReportPreview</name>

@@ -279,11 +279,6 @@
 <context>
     <name>ViewerTexts</name>
     <message>
-        <source>fr_FR</source>
-        <comment>locale of the numbers shown</comment>
-        <translation>en_GB</translation>
-    </message>
-    <message>
         <source>{plane} oblique {angle}°</source>
         <translation>{plane} oblique {angle}°</translation>
     </message>

@@ -8,7 +8,7 @@ language. The labels models compose for themselves (« Série 3 — Crâne », a
 statistics) are composed again here, from their values.
 
 Numbers follow the language of the words: « 12,5 mm » in French, "12.5 mm" in English, whatever
-the system's locale (the locale is named in the translation file itself).
+the system's locale (installing the interface language sets the default locale).
 """
 from __future__ import annotations
 
@@ -28,20 +28,15 @@ from viewer.problems import FileProblem
 log = logging.getLogger(__name__)
 
 
-def number_locale() -> QLocale:
-    """French numbers (« 10,0 ») unless the interface is in English ("10.0")."""
-    return QLocale(QCoreApplication.translate("ViewerTexts", "fr_FR", "locale of the numbers shown"))
-
-
 def number(value: float, decimals: int = 1, minus: str = "-") -> str:
     """``value`` with ``decimals`` decimals and the interface's decimal point (no group separator)."""
-    text = f"{value:.{decimals}f}".replace(".", number_locale().decimalPoint())
+    text = f"{value:.{decimals}f}".replace(".", QLocale().decimalPoint())
     return text.replace("-", minus) if minus != "-" else text
 
 
 def short_number(value: float) -> str:
     """``value`` as ``{:g}`` writes it (10, 2.5), with the interface's decimal point."""
-    return f"{value:g}".replace(".", number_locale().decimalPoint())
+    return f"{value:g}".replace(".", QLocale().decimalPoint())
 
 
 def translated(context: str, text: str) -> str:

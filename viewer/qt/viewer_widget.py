@@ -433,8 +433,6 @@ class ViewerWidget(QWidget):
         self.slab_thickness.setValue(10.0)
         self.slab_thickness.setSuffix(" mm")
         self.slab_thickness.setDecimals(1)
-        numbers = texts.number_locale()  # "10,0 mm" in French, whatever the system
-        self.slab_thickness.setLocale(numbers)
         self.slab_mode.currentIndexChanged.connect(lambda _: self._apply_slab())
         self.slab_thickness.valueChanged.connect(lambda _: self._apply_slab())
         self.oblique_angle = QDoubleSpinBox(self)
@@ -444,7 +442,6 @@ class ViewerWidget(QWidget):
         self.oblique_angle.setDecimals(0)
         self.oblique_angle.setSingleStep(5.0)
         self.oblique_angle.setSuffix(" °")
-        self.oblique_angle.setLocale(numbers)
         self.oblique_angle.valueChanged.connect(lambda _: self._apply_oblique())
         self.display_bar.addWidget(self.oblique_angle)
         self.display_bar.addWidget(self.slab_mode)
