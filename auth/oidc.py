@@ -96,11 +96,10 @@ class LoopbackRedirect:
     """A one-shot HTTP listener on 127.0.0.1 (ephemeral port) for the provider's redirect.
 
     Only ``GET /callback`` counts; anything else gets 404 and is ignored. The browser is shown a
-    page saying the window can be closed: French, unless the Qt edge passes ``tr`` (``language.text``,
-    thread-safe) and ``lang`` (the interface language's code). Use as a context manager.
+    French page saying the window can be closed. Use as a context manager.
     """
 
-    def __init__(self, host: str = "127.0.0.1", tr: Callable[[str], str] = str, lang: str = "fr") -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self._received: dict[str, str] | None = None
         self._event = threading.Event()
         owner = self
@@ -113,21 +112,15 @@ class LoopbackRedirect:
                     return
                 params = {k: v[0] for k, v in parse_qs(parts.query).items() if len(v) == 1}
                 ok = "code" in params and "error" not in params
-                if ok:
-                    title = QT_TRANSLATE_NOOP("Auth", "Connexion réussie")
-                    text = QT_TRANSLATE_NOOP(
-                        "Auth", "Vous pouvez fermer cette fenêtre et revenir au poste de lecture."
-                    )
-                else:
-                    title = QT_TRANSLATE_NOOP("Auth", "Connexion refusée")
-                    text = QT_TRANSLATE_NOOP(
-                        "Auth", "La connexion n'a pas abouti : revenez au poste de lecture pour le détail."
-                    )
-                heading = html.escape(tr(title))
+                title = "Connexion réussie" if ok else "Connexion refusée"
+                text = (
+                    "Vous pouvez fermer cette fenêtre et revenir au poste de lecture."
+                    if ok
+                    else "La connexion n'a pas abouti : revenez au poste de lecture pour le détail."
+                )
                 body = (
-                    f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
-                    f"<title>{heading}</title></head><body><h1>{heading}</h1><p>{html.escape(tr(text))}</p>"
-                    "</body></html>"
+                    f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
+                    f"</head><body><h1>{title}</h1><p>{html.escape(text)}</p></body></html>"
                 ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -185,11 +178,7 @@ class OidcSignIn:
         open_browser: Callable[[str], bool] = webbrowser.open,
         timeout: float = 10.0,
         scope: str = "openid profile",
-        tr: Callable[[str], str] = str,
-        lang: str = "fr",
     ) -> None:
-        """``tr`` and ``lang``: the language of the page the browser shows after the redirect (see
-        :class:`LoopbackRedirect`)."""
         if not issuer.startswith("https://"):
             raise ValueError(f"an OpenID Connect issuer is an https URL, not {issuer!r}")
         self.issuer = issuer.rstrip("/")
@@ -198,8 +187,6 @@ class OidcSignIn:
         self._open_browser = open_browser
         self._timeout = timeout
         self._scope = scope
-        self._tr = tr
-        self._lang = lang
         self._http = requests.Session()
         self._http.trust_env = False
         self._http.headers["User-Agent"] = "teleradiologie-workstation"
@@ -208,7 +195,7 @@ class OidcSignIn:
         """The whole sign-in; raises :class:`OidcRefused` or :class:`PlatformUnreachable`."""
         metadata = self.discover()
         pkce, state, nonce = Pkce.new(), secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        with LoopbackRedirect(tr=self._tr, lang=self._lang) as loopback:
+        with LoopbackRedirect() as loopback:
             query = {
                 "response_type": "code",
                 "client_id": self.client_id,

@@ -60,22 +60,6 @@
         <translation>The system keyring is not responding: the workstation can neither read nor save its keys. Check that your session&apos;s keyring is running and unlocked.</translation>
     </message>
     <message>
-        <source>Connexion réussie</source>
-        <translation>Sign-in successful</translation>
-    </message>
-    <message>
-        <source>Vous pouvez fermer cette fenêtre et revenir au poste de lecture.</source>
-        <translation>You can close this window and return to the reading workstation.</translation>
-    </message>
-    <message>
-        <source>Connexion refusée</source>
-        <translation>Sign-in refused</translation>
-    </message>
-    <message>
-        <source>La connexion n&apos;a pas abouti : revenez au poste de lecture pour le détail.</source>
-        <translation>Sign-in did not complete: return to the reading workstation for details.</translation>
-    </message>
-    <message>
         <source>La connexion par le navigateur n&apos;a pas abouti à temps : recommencez.</source>
         <translation>Sign-in through the browser did not complete in time: please try again.</translation>
     </message>
