@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -27,6 +27,8 @@ from reporting.model import (
     Act,
     AdministeredProduct,
     Code,
+    DoseKind,
+    DoseReport,
     Identifier,
     Narrative,
     Organization,
@@ -34,6 +36,7 @@ from reporting.model import (
     Report,
     ReportStatus,
     Sex,
+    Source,
 )
 
 HL7 = "urn:hl7-org:v3"
@@ -81,11 +84,197 @@ def timestamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%d%H%M%S%z")
 
 
-def format_number(value: Decimal, places: int = 2) -> str:
-    """A dose value as written in the document: rounded, without trailing zeros, dot decimal."""
-    rounded = value.quantize(Decimal(1).scaleb(-places))
-    text = format(rounded.normalize(), "f")
-    return text if text != "-0" else "0"
+MIN_SIGNIFICANT = 2
+
+
+def format_number(value: Decimal | int | str, places: int = 2) -> str:
+    """A number as the report writes it in CDA values: the one rule of the whole report.
+
+    Decimal-exact (no binary float on the way), rounded half-up to ``places`` decimals (the
+    precision suited to the quantity: see ``PLACES`` and ``DoseKind.places``), trailing zeros
+    dropped, dot decimal. A non-zero value is never written 0: when ``places`` would leave fewer
+    than two significant digits, decimals are added until two remain (0.085 mGy → "0.085",
+    0.004 → "0.004", 0.0996 → "0.1", while 1.005 → "1.01" and 857.76 → "857.76"). Integer digits
+    are never rounded away (1590 stays 1590). The report's text uses ``format_text`` (same digits,
+    French decimal comma).
+    """
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    if number.is_zero():
+        return "0"
+    places = max(places, MIN_SIGNIFICANT - 1 - number.adjusted())
+    context = Context(prec=max(28, number.adjusted() + places + 2), rounding=ROUND_HALF_UP)
+    rounded = number.quantize(Decimal(1).scaleb(-places), context=context)
+    text = format(rounded.normalize(context), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def format_text(value: Decimal | int | str, places: int = 2) -> str:
+    """``format_number`` for the report's text (narrative, PDF): French decimal comma."""
+    return format_number(value, places).replace(".", ",")
+
+
+# Decimal places of each quantity of the report (before the two-significant-digits floor).
+PLACES = {"dlp": 2, "ctdi": 2, "dap": 3, "time": 1, "quantity": 2, "activity": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class DoseRow:
+    """One line of the dose table, the same for the CDA, the PDF and the editor."""
+
+    ident: str
+    label: str
+    value: Decimal
+    places: int
+    unit: str  # UCUM, for the CDA entry
+    shown_unit: str
+    source: Source
+    detail: str = ""
+    code: Code | None = None  # set when the value is a coded CDA entry (JDV_QuantiteExpositionRayonnements)
+
+    @property
+    def to_verify(self) -> bool:
+        return "à vérifier" in self.detail
+
+    def text(self) -> str:
+        return f"{format_text(self.value, self.places)} {self.shown_unit}"
+
+    def source_text(self) -> str:
+        """The source label, with the reason to check it when the value was read from free text."""
+        return f"{self.source.label} ({self.detail})" if self.to_verify else self.source.label
+
+
+# JDV_QuantiteExpositionRayonnements_CISIS display names (1.2.250.1.213.1.1.5.620).
+_JDV_DISPLAY = {
+    "111636": "Dose dans l'air à l'entrée du patient (Kerma dans l'air)",
+    "111637": "DGM total : Dose Glandulaire Moyenne Total",
+    "113722": "PDS Total : Produit Dose Surface Total",
+    "113730": "Temps total de scopie",
+    "113507": "Activité administrée",
+    "113813": "PDL Total : Produit Dose Longueur Total",
+    "113830": "IDSV Moyen : Indice de Dose Scanographique Volumique",
+}
+
+
+def _dcm(code: str) -> Code:
+    return Code(code, DCM, _JDV_DISPLAY[code], "DCM")
+
+
+def dose_rows(dose: DoseReport) -> list[DoseRow]:
+    """Every dose value of the examination as a French table row, in the report's order."""
+    rows: list[DoseRow] = []
+    if dose.total_dlp_mgy_cm is not None:
+        total = dose.total_dlp_mgy_cm
+        rows.append(
+            DoseRow(
+                "dose-dlp-total",
+                "PDL total (produit dose × longueur)",
+                total.value,
+                PLACES["dlp"],
+                "mGy.cm",
+                "mGy·cm",
+                total.source,
+                total.detail,
+                _dcm("113813"),
+            )
+        )
+    for index, acquisition in enumerate(dose.acquisitions, start=1):
+        phantom = f" [{acquisition.phantom}]" if acquisition.phantom else ""
+        if acquisition.ctdi_vol_mgy is not None:
+            rows.append(
+                DoseRow(
+                    f"dose-ctdi-{index}",
+                    f"IDSV (CTDIvol) – {acquisition.label}{phantom}",
+                    acquisition.ctdi_vol_mgy,
+                    PLACES["ctdi"],
+                    "mGy",
+                    "mGy",
+                    acquisition.source,
+                    "",
+                    _dcm("113830"),
+                )
+            )
+        if acquisition.dlp_mgy_cm is not None:
+            rows.append(
+                DoseRow(
+                    f"dose-dlp-{index}",
+                    f"PDL – {acquisition.label}",
+                    acquisition.dlp_mgy_cm,
+                    PLACES["dlp"],
+                    "mGy.cm",
+                    "mGy·cm",
+                    acquisition.source,
+                    acquisition.detail,
+                )
+            )
+    if dose.total_dap_dgy_cm2 is not None:
+        total = dose.total_dap_dgy_cm2
+        rows.append(
+            DoseRow(
+                "dose-dap-total",
+                "PDS total (produit dose × surface)",
+                total.value,
+                PLACES["dap"],
+                "dGy.cm2",
+                "dGy·cm²",
+                total.source,
+                total.detail,
+                _dcm("113722"),
+            )
+        )
+    if dose.fluoroscopy_time_s is not None:
+        total = dose.fluoroscopy_time_s
+        rows.append(
+            DoseRow(
+                "dose-fluoro-time",
+                "Temps total de scopie",
+                total.value,
+                PLACES["time"],
+                "s",
+                "s",
+                total.source,
+                total.detail,
+                _dcm("113730"),
+            )
+        )
+    for index, item in enumerate(dose.values, start=1):
+        kind = item.kind
+        label = f"{kind.label} – {item.label}" if item.label else kind.label
+        code = _dcm(kind.code) if kind.coded_entry and kind.code in _JDV_DISPLAY else None
+        if kind is DoseKind.FLUORO_TIME and dose.fluoroscopy_time_s is not None:
+            label, code = f"Temps de scopie – {item.label}", None  # the total is the coded entry
+        rows.append(
+            DoseRow(
+                f"dose-value-{index}",
+                label,
+                item.value,
+                kind.places,
+                kind.unit,
+                kind.shown_unit,
+                item.source,
+                item.detail,
+                code,
+            )
+        )
+    for index, drug in enumerate(dose.radiopharmaceuticals, start=1):
+        if drug.activity_mbq is None:
+            continue
+        when = f", {drug.administered_at:%d/%m/%Y %H:%M}" if drug.administered_at is not None else ""
+        rows.append(
+            DoseRow(
+                f"dose-activity-{index}",
+                f"Activité administrée – {drug.agent}{when}",
+                drug.activity_mbq,
+                PLACES["activity"],
+                "MBq",
+                "MBq",
+                drug.source,
+                drug.detail,
+                _dcm("113507"),
+            )
+        )
+    return rows
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
@@ -512,7 +701,9 @@ class _Writer:
                 self._content(_el(row, "td"), f"product-{index}", product.name)
                 _el(row, "td", product.atc.code if product.atc else "")
                 quantity = (
-                    f"{format_number(product.quantity)} {product.unit}".strip() if product.quantity else ""
+                    f"{format_text(product.quantity, PLACES['quantity'])} {product.unit}".strip()
+                    if product.quantity
+                    else ""
                 )
                 _el(row, "td", quantity)
                 _el(row, "td", product.route.display if product.route else "")
@@ -573,7 +764,7 @@ class _Writer:
             _el(
                 _el(administration, "doseQuantity"),
                 "low",
-                value=format_number(product.quantity),
+                value=format_number(product.quantity, PLACES["quantity"]),
                 unit=product.unit or "1",
             )
         material = _el(
@@ -647,6 +838,7 @@ class _Writer:
             _el(observation, "effectiveTime", value=timestamp(self._act_time()))
             _el(observation, "value", value=value, unit=unit, **{XSI_TYPE: "PQ"})
             _code(observation, "targetSiteCode", site, **{XSI_TYPE: "CD"})
+        self._radiopharmaceuticals(sub, text)
 
     def _pregnancy(self) -> tuple[str, str, str]:
         """The pregnancy status the exposure section requires (JDV_StatutGrossesse, no null allowed):
@@ -669,83 +861,55 @@ class _Writer:
             _el(text, "paragraph", f"Dose : {reason}")
             return entries
         table = _table(text, ("Mesure", "Valeur", "Source"))
-
-        def row(
-            ident: str,
-            label: str,
-            value: Decimal,
-            unit: str,
-            shown_unit: str,
-            source: str,
-            code: Code | None,
-            places: int = 2,
-        ) -> None:
+        for row in dose_rows(dose):
             tr = _el(table, "tr")
-            self._content(_el(tr, "td"), ident, label)
-            _el(tr, "td", f"{format_number(value, places)} {shown_unit}")
-            _el(tr, "td", source)
-            if code is not None:
-                entries.append((ident, code, format_number(value, places), unit))
-
-        if dose.total_dlp_mgy_cm is not None:
-            total = dose.total_dlp_mgy_cm
-            row(
-                "dose-dlp-total",
-                "PDL total (produit dose × longueur)",
-                total.value,
-                "mGy.cm",
-                "mGy·cm",
-                total.source.label,
-                Code("113813", DCM, "PDL Total : Produit Dose Longueur Total", "DCM"),
-            )
-        for index, acquisition in enumerate(dose.acquisitions, start=1):
-            if acquisition.ctdi_vol_mgy is not None:
-                row(
-                    f"dose-ctdi-{index}",
-                    f"IDSV (CTDIvol) – {acquisition.label}",
-                    acquisition.ctdi_vol_mgy,
-                    "mGy",
-                    "mGy",
-                    acquisition.source.label,
-                    Code("113830", DCM, "IDSV Moyen : Indice de Dose Scanographique Volumique", "DCM"),
-                )
-            if acquisition.dlp_mgy_cm is not None:
-                row(
-                    f"dose-dlp-{index}",
-                    f"PDL – {acquisition.label}",
-                    acquisition.dlp_mgy_cm,
-                    "mGy.cm",
-                    "mGy·cm",
-                    acquisition.source.label,
-                    None,
-                )
-        if dose.total_dap_dgy_cm2 is not None:
-            total = dose.total_dap_dgy_cm2
-            row(
-                "dose-dap-total",
-                "PDS total (produit dose × surface)",
-                total.value,
-                "dGy.cm2",
-                "dGy·cm²",
-                total.source.label,
-                Code("113722", DCM, "PDS Total : Produit Dose Surface Total", "DCM"),
-                3,
-            )
-        if dose.fluoroscopy_time_s is not None:
-            total = dose.fluoroscopy_time_s
-            row(
-                "dose-fluoro-time",
-                "Temps total de scopie",
-                total.value,
-                "s",
-                "s",
-                total.source.label,
-                Code("113730", DCM, "Temps total de scopie", "DCM"),
-                1,
-            )
+            self._content(_el(tr, "td"), row.ident, row.label)
+            _el(tr, "td", row.text())
+            _el(tr, "td", row.source_text())
+            if row.code is not None:
+                entries.append((row.ident, row.code, format_number(row.value, row.places), row.unit))
+        if any(row.to_verify for row in dose_rows(dose)):
+            _el(text, "paragraph", "Valeurs lues dans un texte libre de l'appareil : à vérifier.")
         if dose.equipment is not None:
             _el(text, "paragraph", f"Appareil : {dose.equipment.label} ({dose.equipment.source.label})")
         return entries
+
+    def _radiopharmaceuticals(self, sub: etree._Element, text: etree._Element) -> None:
+        """FR-DICOM-Administration-radiopharmaceutique entries (TID 10021 read from the images)."""
+        dose = self.r.dose
+        if dose is None:
+            return
+        for index, drug in enumerate(dose.radiopharmaceuticals, start=1):
+            ident = f"radiopharmaceutical-{index}"
+            nuclide = f" ({drug.radionuclide})" if drug.radionuclide else ""
+            self._content(_el(text, "paragraph", "Radiopharmaceutique : "), ident, f"{drug.agent}{nuclide}")
+            administration = _el(
+                _el(sub, "entry"), "substanceAdministration", classCode="SBADM", moodCode="EVN"
+            )
+            _template(administration, "1.2.250.1.213.1.1.3.173")
+            _code(
+                administration,
+                "code",
+                Code("440252007", SNOMED_CT, "administration de produits radiopharmaceutiques", "SNOMED CT"),
+            )
+            if drug.activity_mbq is not None:
+                _el(
+                    administration,
+                    "doseQuantity",
+                    value=format_number(drug.activity_mbq, PLACES["activity"]),
+                    unit="MBq",
+                )
+            material = _el(
+                _el(
+                    _el(administration, "consumable", typeCode="CSM"), "manufacturedProduct", classCode="MANU"
+                ),
+                "manufacturedMaterial",
+            )
+            code = _el(material, "code")
+            self._ref(code, "originalText", ident).set("mediaType", "text/xml")
+            if drug.agent_code is not None:
+                _code(code, "translation", drug.agent_code)
+            _el(material, "name", drug.agent)
 
     def _catalog(self, section: etree._Element) -> None:
         r = self.r
@@ -816,7 +980,7 @@ class _Writer:
             for measure in r.measurements:
                 tr = _el(table, "tr")
                 _el(tr, "td", measure.label)
-                _el(tr, "td", f"{format_number(measure.value)} {measure.unit}")
+                _el(tr, "td", f"{format_text(measure.value)} {measure.unit}")
                 _el(tr, "td", measure.series_uid)
                 _el(tr, "td", measure.instance_uid)
 

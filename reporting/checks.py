@@ -11,11 +11,16 @@ stays Qt-free: each is a French ``str`` that also remembers its template and val
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
+from functools import cache
+from importlib import resources
 
-from reporting.model import Chapter, Professional, Report, ReportStatus
+from reporting.cda import format_text
+from reporting.model import Chapter, DoseKind, DoseReport, Professional, Report, ReportStatus
 from resources.translations import QT_TRANSLATE_NOOP
 
 
@@ -279,3 +284,112 @@ def _mentions_author(report: Report) -> bool:
     author = report.participants.author
     mention = report.teleradiology_mention.strip()
     return bool(mention) and (author is None or author.family.lower() in mention.lower())
+
+
+# -- diagnostic reference levels ----------------------------------------------------------------
+# Shown in the editor beside the checks, never blocking and never written silently into the report:
+# exceeding a NRD calls for the radiologist's attention (and, if they wish, a comment in the report).
+
+_QUANTITY_TO_DGY_CM2 = {"mGy.cm2": Decimal("0.01"), "dGy.cm2": Decimal(1), "Gy.cm2": Decimal(10)}
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceLevel:
+    """One row of the French NRD table (arrêté du 23 mai 2019) with the act codes it applies to."""
+
+    id: str
+    label: str
+    quantity: str
+    unit: str
+    per: str
+    nrd: Decimal
+    vgd: Decimal | None
+    modalities: frozenset[str]
+    loinc: frozenset[str]
+    ccam: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceLevelExceeded:
+    """A dose value above its diagnostic reference level; ``message`` is French (a UserText)."""
+
+    level: ReferenceLevel
+    value: Decimal  # in the level's unit
+    where: str
+    message: str
+
+
+@cache
+def reference_levels() -> tuple[str, tuple[ReferenceLevel, ...]]:
+    """The shipped NRD table: its source sentence and its levels."""
+    table = resources.files("resources.dose").joinpath("niveaux_reference_diagnostiques.json")
+    text = table.read_text("utf-8")
+    data = json.loads(text)
+    levels = tuple(
+        ReferenceLevel(
+            id=row["id"],
+            label=row["label"],
+            quantity=row["quantity"],
+            unit=row["unit"],
+            per=row["per"],
+            nrd=Decimal(row["nrd"]),
+            vgd=Decimal(row["vgd"]) if row.get("vgd") else None,
+            modalities=frozenset(row["modalities"]),
+            loinc=frozenset(row["loinc"]),
+            ccam=frozenset(row["ccam"]),
+        )
+        for row in data["levels"]
+    )
+    return f"{data['source']}, {data['date']}", levels
+
+
+def above_reference_levels(report: Report) -> list[ReferenceLevelExceeded]:
+    """The dose values of the report above the NRD of its acts (per incidence for radiographs)."""
+    dose = report.dose
+    if dose is None or dose.is_empty:
+        return []
+    _, levels = reference_levels()
+    found: list[ReferenceLevelExceeded] = []
+    for act in report.acts:
+        codes_loinc = {act.loinc.code} if act.loinc else set()
+        codes_ccam = {act.ccam.code} if act.ccam else set()
+        for level in levels:
+            if not (level.loinc & codes_loinc or level.ccam & codes_ccam):
+                continue
+            if level.modalities and act.modality.code not in level.modalities:
+                continue
+            for value, where in _values_for(level, dose):
+                if value > level.nrd:
+                    found.append(
+                        ReferenceLevelExceeded(
+                            level,
+                            value,
+                            where,
+                            QT_TRANSLATE_NOOP(
+                                "reporting.checks",
+                                "{quantity} {value} {unit}{where} au-dessus du niveau de référence "
+                                "diagnostique « {act} » ({level} {unit}, arrêté du 23 mai 2019) : "
+                                "à commenter dans le compte rendu si besoin.",
+                            ).format(
+                                quantity=level.quantity,
+                                value=format_text(value, 1),
+                                unit=level.unit.replace(".", "·").replace("2", "²"),
+                                where=f" ({where})" if where else "",
+                                act=level.label,
+                                level=format_text(level.nrd, 0),
+                            ),
+                        )
+                    )
+    return found
+
+
+def _values_for(level: ReferenceLevel, dose: DoseReport) -> list[tuple[Decimal, str]]:
+    """The values of the examination comparable with a level, converted into the level's unit."""
+    if level.quantity == "PDS" and level.unit in _QUANTITY_TO_DGY_CM2:
+        factor = _QUANTITY_TO_DGY_CM2[level.unit]
+        events = dose.of_kind(DoseKind.DAP_EVENT)
+        if level.per == "incidence" and events:
+            return [(event.value / factor, event.label) for event in events]
+        if dose.total_dap_dgy_cm2 is not None:
+            return [(dose.total_dap_dgy_cm2.value / factor, "")]
+    return []

@@ -2,7 +2,14 @@
 
 The French decree of 22 September 2006 wants the dose in the report of every ionising act. The
 most reliable source is the Radiation Dose Structured Report the modality writes (CT: TID 10011,
-projection X-ray: TID 10001); without one we fall back to the dose attributes of the image headers.
+projection X-ray and mammography: TID 10001/10003/10005, radiopharmaceuticals: TID 10021); without
+one we fall back to the dose attributes of the image headers (DAP, entrance dose, organ dose and
+breast thickness of radiographs and mammograms, the radiopharmaceutical module of NM/PET images)
+and to the vendors' CT dose screens.
+
+The SR content tree is walked by hand rather than through highdicom's SR classes: those parse
+conformant templates, and the vendor objects met in practice (OpenREM's test files) are not; a
+tolerant walk that keeps what it can read is what a report needs.
 Vendors fill these objects loosely, so nothing here trusts the structure: what cannot be read is
 skipped with a French warning for the radiologist (and an English line in the log), and what was
 read is returned. This module never raises on bad input.
@@ -14,25 +21,40 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from pydicom.dataset import Dataset
 
-from reporting.model import CtAcquisition, DoseReport, Equipment, Source, Sourced
+from reporting.model import (
+    SNOMED_CT,
+    Code,
+    CtAcquisition,
+    DoseKind,
+    DoseReport,
+    DoseValue,
+    Equipment,
+    Radiopharmaceutical,
+    Source,
+    Sourced,
+)
 from reporting.study import read_headers
 from resources.translations import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
 RDSR_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.88.67"
+RRDSR_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.88.68"  # Radiopharmaceutical Radiation Dose SR
 SR_SOP_CLASSES = {
     RDSR_SOP_CLASS,
+    RRDSR_SOP_CLASS,
     "1.2.840.10008.5.1.4.1.1.88.22",  # Enhanced SR (some GE scanners)
     "1.2.840.10008.5.1.4.1.1.88.33",  # Comprehensive SR
     "1.2.840.10008.5.1.4.1.1.88.34",  # Comprehensive 3D SR
 }
 DOSE_REPORT_TITLE = "113701"  # X-Ray Radiation Dose Report
+RADIOPHARMACEUTICAL_REPORT_TITLE = "113500"  # Radiopharmaceutical Radiation Dose Report
 
 # DCM concept codes of TID 10011 (CT) and TID 10001 (projection X-ray).
 CT_ACCUMULATED_DLP = "113813"
@@ -49,6 +71,25 @@ DAP_EVENT = "122130"
 FLUORO_TIME_TOTAL = "113730"
 OBSERVER_MANUFACTURER = "121014"
 OBSERVER_MODEL = "121015"
+CT_ACQUISITION_TYPE = "113820"
+CT_PHANTOM = "113835"
+ACQUISITION_PLANE = "113764"
+RP_DOSE_TOTAL = "113725"
+RP_DOSE_EVENT = "113738"
+EVENT_TYPE = "113721"
+IMAGE_VIEW = "111031"
+LATERALITY = ("272741003", "G-C171")
+AGD_EVENT = "111631"
+AGD_ACCUMULATED = "111637"
+ENTRANCE_EXPOSURE = "111636"
+COMPRESSION_THICKNESS = "111633"
+NM_ADMINISTRATION = "113502"
+NM_AGENT = ("349358000", "F-61FDB")
+NM_RADIONUCLIDE = ("89457008", "C-10072")
+NM_START = "123003"
+NM_ACTIVITY = "113507"
+NM_ROUTE = ("410675002", "G-C340")
+FLUOROSCOPY_EVENTS = ("113630", "P5-06000", "44491008")  # Irradiation Event Type: fluoroscopy
 
 GY_M2_IN_DGY_CM2 = Decimal(100000)
 # Units normalised by dropping dots, spaces and case ("Gy.m2", "Gym2", "GY.M2" are all one unit).
@@ -67,8 +108,97 @@ DAP_UNITS = {  # factor to dGy·cm²
 DLP_UNITS = {"mgycm": Decimal(1), "mgymm": Decimal("0.1"), "gycm": Decimal(1000)}  # to mGy·cm
 CTDI_UNITS = {"mgy": Decimal(1), "gy": Decimal(1000), "ugy": Decimal("0.001")}  # to mGy
 TIME_UNITS = {"s": Decimal(1), "ms": Decimal("0.001"), "min": Decimal(60)}  # to s
+KERMA_UNITS = {"gy": Decimal(1000), "mgy": Decimal(1), "ugy": Decimal("0.001"), "µgy": Decimal("0.001")}
+LENGTH_UNITS = {"mm": Decimal(1), "cm": Decimal(10)}  # to mm
+ACTIVITY_UNITS = {"mbq": Decimal(1), "bq": Decimal("0.000001"), "kbq": Decimal("0.001"), "gbq": Decimal(1000)}
+
+# Vendors' placeholders that name nothing (a GE CT RDSR writes "Unknown" in every event).
+NO_NAME = frozenset({"", "unknown", "none", "n/a", "na", "-", "?", "not specified", "unspecified"})
+
+# French words for the English code meanings of target regions (CID 4030/4031) and the rest.
+REGIONS_FR = {
+    "head": "tête",
+    "skull": "crâne",
+    "brain": "encéphale",
+    "neck": "cou",
+    "head and neck": "tête et cou",
+    "chest": "thorax",
+    "thorax": "thorax",
+    "abdomen": "abdomen",
+    "pelvis": "pelvis",
+    "abdomen and pelvis": "abdomen et pelvis",
+    "chest and abdomen": "thorax et abdomen",
+    "chest, abdomen and pelvis": "thorax, abdomen et pelvis",
+    "entire body": "corps entier",
+    "whole body": "corps entier",
+    "breast": "sein",
+    "spine": "rachis",
+    "cervical spine": "rachis cervical",
+    "thoracic spine": "rachis dorsal",
+    "lumbar spine": "rachis lombaire",
+    "heart": "cœur",
+    "lower limb": "membre inférieur",
+    "upper limb": "membre supérieur",
+    "extremity": "membre",
+    "hip": "hanche",
+    "knee": "genou",
+    "shoulder": "épaule",
+    "sinus": "sinus",
+    "facial bones": "massif facial",
+    "kidney": "rein",
+    "liver": "foie",
+    "femur": "fémur",
+    "hip joint": "articulation de la hanche",
+    "thigh": "cuisse",
+    "thigh right": "cuisse droite",
+    "thigh left": "cuisse gauche",
+    "ankle joint": "cheville",
+    "wrist joint": "poignet",
+    "hand": "main",
+    "foot": "pied",
+}
+CT_TYPES_FR = {
+    "spiral acquisition": "hélicoïdale",
+    "sequenced acquisition": "séquentielle",
+    "constant angle acquisition": "topogramme",
+    "stationary acquisition": "statique",
+    "free acquisition": "libre",
+    "cone beam acquisition": "faisceau conique (CBCT)",
+    "spiral": "hélicoïdale",
+    "sequenced": "séquentielle",
+    "constant_angle": "topogramme",
+    "stationary": "statique",
+    "free": "libre",
+}
+VIEWS_FR = {
+    "cranio-caudal": "CC",
+    "medio-lateral oblique": "MLO",
+    "medio-lateral": "ML",
+    "latero-medial": "LM",
+    "cc": "CC",
+    "mlo": "MLO",
+    "ml": "ML",
+    "lm": "LM",
+    "postero-anterior": "face (PA)",
+    "antero-posterior": "face (AP)",
+    "pa": "face (PA)",
+    "ap": "face (AP)",
+    "lateral": "profil",
+    "left lateral": "profil gauche",
+    "right lateral": "profil droit",
+    "ll": "profil gauche",
+    "rl": "profil droit",
+    "lat": "profil",
+}
+LATERALITY_FR = {"left": "gauche", "right": "droit", "l": "gauche", "r": "droit", "b": "bilatéral"}
+PLANES_FR = {"113620": "plan A", "113621": "plan B", "113622": ""}
 
 TOTAL_DLP_COMMENT = re.compile(r"total\s+dlp\s*[=:]\s*([0-9]+(?:[.,][0-9]+)?)", re.IGNORECASE)
+# "Series #3 PRE KIDNEYS Average CTDIvol=7.2 DLP=196.0" (Philips dose screens): the event's DLP
+SERIES_DLP_COMMENT = re.compile(
+    r"series\s*#\s*(\d+)[^\r\n]*?\bdlp\s*[=:]\s*([0-9]+(?:[.,][0-9]+)?)", re.IGNORECASE
+)
+TO_VERIFY = QT_TRANSLATE_NOOP("reporting.Sourced", "lu dans un texte libre : à vérifier")
 
 
 def read_dose(paths: Iterable[Path]) -> DoseReport:
@@ -122,10 +252,21 @@ class _RdsrSummary:
     total_dap: Decimal | None = None
     event_dap_sum: Decimal | None = None
     fluoro_time: Decimal | None = None
+    values: list[DoseValue] = field(default_factory=list)
+    radiopharmaceuticals: list[Radiopharmaceutical] = field(default_factory=list)
+    planes: int = 0
 
     @property
     def event_uids(self) -> set[str]:
         return {a.event_uid for a in self.acquisitions if a.event_uid}
+
+    @property
+    def is_projection(self) -> bool:
+        return (
+            self.total_dap is not None
+            or self.event_dap_sum is not None
+            or any(v.kind in (DoseKind.AGD, DoseKind.AGD_ACCUMULATED) for v in self.values)
+        )
 
 
 @dataclass
@@ -134,7 +275,9 @@ class _Accumulator:
     series_ctdi: dict[str, tuple[str, list[Decimal]]] = field(default_factory=dict)
     screen_acquisitions: list[CtAcquisition] = field(default_factory=list)
     screen_total_dlp: Sourced[Decimal] | None = None
-    header_dap: dict[str, Decimal] = field(default_factory=dict)
+    header_dap: dict[str, tuple[str, Decimal]] = field(default_factory=dict)
+    header_values: dict[tuple[str, DoseKind], DoseValue] = field(default_factory=dict)
+    header_nm: dict[tuple[str, str, str], Radiopharmaceutical] = field(default_factory=dict)
     equipment: Equipment | None = None
     studies: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
@@ -158,9 +301,9 @@ class _Accumulator:
     @staticmethod
     def _is_rdsr(ds: Dataset) -> bool:
         sop = str(ds.get("SOPClassUID", ""))
-        if sop == RDSR_SOP_CLASS:
+        if sop in (RDSR_SOP_CLASS, RRDSR_SOP_CLASS):
             return True
-        return sop in SR_SOP_CLASSES and _concept(ds) == DOSE_REPORT_TITLE
+        return sop in SR_SOP_CLASSES and _concept(ds) in (DOSE_REPORT_TITLE, RADIOPHARMACEUTICAL_REPORT_TITLE)
 
     def _equipment_from(self, ds: Dataset, source: Source) -> None:
         if self.equipment is not None:
@@ -195,35 +338,38 @@ class _Accumulator:
                     summary.acquisitions.append(acquisition)
             elif code == CT_ACCUMULATED_DLP and summary.total_dlp is None:
                 summary.total_dlp = self._measure(name, item, DLP_UNITS, "PDL total")
-            elif code == DAP_TOTAL:
-                dap = self._measure(name, item, DAP_UNITS, "PDS total")
-                if dap is not None:  # one accumulated container per plane: add the planes
-                    summary.total_dap = (summary.total_dap or Decimal(0)) + dap
-            elif code == DAP_EVENT:
-                dap = self._measure(name, item, DAP_UNITS, "PDS d'un événement")
-                if dap is not None:
-                    summary.event_dap_sum = (summary.event_dap_sum or Decimal(0)) + dap
-            elif code == FLUORO_TIME_TOTAL:
-                seconds = self._measure(name, item, TIME_UNITS, "temps de scopie")
-                if seconds is not None:
-                    summary.fluoro_time = (summary.fluoro_time or Decimal(0)) + seconds
+            elif code == ACCUMULATED_XRAY:
+                self._accumulated(name, item, summary)
+            elif code == IRRADIATION_EVENT_XRAY:
+                self._projection_event(name, item, summary)
+            elif code == NM_ADMINISTRATION:
+                administration = self._administration(name, item)
+                if administration is not None:
+                    summary.radiopharmaceuticals.append(administration)
         if not (
             summary.acquisitions
             or summary.total_dlp is not None
             or summary.total_dap is not None
             or summary.event_dap_sum is not None
+            or summary.values
+            or summary.radiopharmaceuticals
         ):
             self.warn(f"Aucune valeur de dose reconnue dans le RDSR « {name} ».")
+        _unique_labels(summary.acquisitions)
         self.rdsrs.append(summary)
 
     def _ct_acquisition(self, name: str, item: Dataset, index: int) -> CtAcquisition | None:
-        label, ctdi, dlp, uid = "", None, None, ""
+        protocol, region, kind, phantom, ctdi, dlp, uid = "", "", "", "", None, None, ""
         for child in _walk(_children(item)):
             code = _concept(child)
-            if code == ACQUISITION_PROTOCOL and not label:
-                label = str(child.get("TextValue", "") or "").strip()
-            elif code == TARGET_REGION and not label:
-                label = _code_meaning(child)
+            if code == ACQUISITION_PROTOCOL and not protocol:
+                protocol = _named(str(child.get("TextValue", "") or ""))
+            elif code == TARGET_REGION and not region:
+                region = _french(_code_meaning(child), REGIONS_FR)
+            elif code == CT_ACQUISITION_TYPE and not kind:
+                kind = _french(_code_meaning(child), CT_TYPES_FR)
+            elif code == CT_PHANTOM and not phantom:
+                phantom = _phantom(_code_meaning(child))
             elif code == CT_CTDIVOL and ctdi is None:
                 ctdi = self._measure(name, child, CTDI_UNITS, "CTDIvol")
             elif code == CT_DLP and dlp is None:
@@ -231,11 +377,127 @@ class _Accumulator:
             elif code == IRRADIATION_EVENT_UID and not uid:
                 uid = str(child.get("UID", "") or "")
         return CtAcquisition(
-            label=label or f"Acquisition {index}",
+            label=_label(protocol, region, kind, index),
             source=Source.RDSR,
             ctdi_vol_mgy=ctdi,
             dlp_mgy_cm=dlp,
             event_uid=uid,
+            phantom=phantom,
+        )
+
+    def _accumulated(self, name: str, item: Dataset, summary: _RdsrSummary) -> None:
+        """One accumulated container per plane (TID 10002) or the mammography one (TID 10005)."""
+        summary.planes += 1
+        plane = ""
+        for child in _children(item):
+            if _concept(child) == ACQUISITION_PLANE:
+                plane = PLANES_FR.get(_code_value(child), _code_meaning(child))
+        for child in _walk(_children(item)):
+            code = _concept(child)
+            if code == DAP_TOTAL:
+                dap = self._measure(name, child, DAP_UNITS, "PDS total")
+                if dap is not None:  # one accumulated container per plane: add the planes
+                    summary.total_dap = (summary.total_dap or Decimal(0)) + dap
+            elif code == FLUORO_TIME_TOTAL:
+                seconds = self._measure(name, child, TIME_UNITS, "temps de scopie")
+                if seconds is not None:
+                    summary.fluoro_time = (summary.fluoro_time or Decimal(0)) + seconds
+                    if plane:
+                        summary.values.append(
+                            DoseValue(DoseKind.FLUORO_TIME, seconds, Source.RDSR, plane, name)
+                        )
+            elif code == RP_DOSE_TOTAL:
+                kerma = self._measure(name, child, KERMA_UNITS, "dose au point de référence")
+                if kerma is not None:
+                    summary.values.append(DoseValue(DoseKind.RP_AIR_KERMA, kerma, Source.RDSR, plane, name))
+            elif code == AGD_ACCUMULATED:
+                agd = self._measure(name, child, KERMA_UNITS, "DGM cumulée")
+                if agd is not None:
+                    side = _laterality(child)
+                    label = f"sein {side}" if side else ""
+                    summary.values.append(DoseValue(DoseKind.AGD_ACCUMULATED, agd, Source.RDSR, label, name))
+
+    def _projection_event(self, name: str, item: Dataset, summary: _RdsrSummary) -> None:
+        """An irradiation event of TID 10003 (radiography, fluoroscopy, mammography view)."""
+        protocol, region, view, side, plane, event_type = "", "", "", "", "", ""
+        measured: list[tuple[DoseKind, Decimal]] = []
+        for child in _children(item):
+            code = _concept(child)
+            if code == ACQUISITION_PROTOCOL and not protocol:
+                protocol = _named(str(child.get("TextValue", "") or ""))
+            elif code == TARGET_REGION and not region:
+                region = _french(_code_meaning(child), REGIONS_FR)
+                side = side or _laterality(child)
+            elif code in LATERALITY and not side:
+                side = LATERALITY_FR.get(_code_meaning(child).lower(), _code_meaning(child).lower())
+            elif code == IMAGE_VIEW and not view:
+                view = _french(_code_meaning(child), VIEWS_FR)
+            elif code == ACQUISITION_PLANE:
+                plane = PLANES_FR.get(_code_value(child), "")
+            elif code == EVENT_TYPE:
+                event_type = _code_value(child)
+            elif code == DAP_EVENT:
+                dap = self._measure(name, child, DAP_UNITS, "PDS d'un événement")
+                if dap is not None:
+                    summary.event_dap_sum = (summary.event_dap_sum or Decimal(0)) + dap
+                    measured.append((DoseKind.DAP_EVENT, dap))
+            elif code == AGD_EVENT:
+                value = self._measure(name, child, KERMA_UNITS, "DGM")
+                if value is not None:
+                    measured.append((DoseKind.AGD, value))
+            elif code == ENTRANCE_EXPOSURE:
+                value = self._measure(name, child, KERMA_UNITS, "dose à l'entrée")
+                if value is not None:
+                    measured.append((DoseKind.ENTRANCE_DOSE, value))
+            elif code == COMPRESSION_THICKNESS:
+                value = self._measure(name, child, LENGTH_UNITS, "épaisseur comprimée")
+                if value is not None:
+                    measured.append((DoseKind.COMPRESSION, value))
+        if event_type in FLUOROSCOPY_EVENTS:
+            return  # fluoroscopy is reported per plane (totals), not pulse run by pulse run
+        where = (
+            f"sein {side}" if side and region in ("", "sein") else ", ".join(p for p in (region, side) if p)
+        )
+        label = " ".join(p for p in (view, where) if p) or protocol
+        if protocol and label != protocol:
+            label = f"{protocol} ({label})"
+        label = ", ".join(p for p in (label, plane) if p)
+        number = sum(1 for v in summary.values if v.kind in (DoseKind.DAP_EVENT, DoseKind.AGD)) + 1
+        label = label or f"Incidence {number}"
+        for kind, value in measured:
+            summary.values.append(DoseValue(kind, value, Source.RDSR, label, name))
+
+    def _administration(self, name: str, item: Dataset) -> Radiopharmaceutical | None:
+        """A radiopharmaceutical administration of TID 10021/10022."""
+        agent, agent_code, nuclide, route, activity, start = "", None, "", None, None, None
+        for child in _walk(_children(item)):
+            code = _concept(child)
+            if code in NM_AGENT and not agent:
+                agent = _code_meaning(child)
+                value = _code_value(child)
+                scheme = _code_scheme(child)
+                if value and scheme in ("SCT", "SNM3", "SRT"):
+                    agent_code = Code(value, SNOMED_CT, agent, "SNOMED CT") if scheme == "SCT" else None
+            elif code in NM_RADIONUCLIDE and not nuclide:
+                nuclide = _code_meaning(child)
+            elif code in NM_ROUTE and route is None:
+                meaning = _code_meaning(child)
+                route = Code(_code_value(child), SNOMED_CT, meaning, "SNOMED CT") if meaning else None
+            elif code == NM_ACTIVITY and activity is None:
+                activity = self._measure(name, child, ACTIVITY_UNITS, "activité administrée")
+            elif code == NM_START and start is None:
+                start = _datetime(str(child.get("DateTime", "") or ""))
+        if not agent and activity is None:
+            return None
+        return Radiopharmaceutical(
+            agent=agent or nuclide or "Radiopharmaceutique non nommé",
+            source=Source.RDSR,
+            activity_mbq=activity,
+            agent_code=agent_code,
+            radionuclide=nuclide,
+            route=None,  # a SNOMED route is not the EDQM code the CDA entry needs
+            administered_at=start,
+            detail=name,
         )
 
     def _measure(self, name: str, item: Dataset, units: dict[str, Decimal], what: str) -> Decimal | None:
@@ -258,39 +520,107 @@ class _Accumulator:
         if factor is None:
             self.warn(f"{what} dans une unité inconnue ({unit}) dans « {name} » : ignoré.")
             return None
+        if value < 0:
+            self.warn(f"{what} négatif ({value}) dans « {name} » : ignoré.")
+            return None
         return value * factor
 
-    # -- Philips-style dose screens -------------------------------------------------------------
+    # -- vendors' CT dose screens -----------------------------------------------------------------
     def _add_dose_screen(self, name: str, ds: Dataset) -> None:
         self._equipment_from(ds, Source.DICOM_HEADER)
+        comment = str(ds.get("CommentsOnRadiationDose", "") or "")
+        series_dlp = {
+            int(m.group(1)): _decimal(m.group(2).replace(",", "."))
+            for m in SERIES_DLP_COMMENT.finditer(comment)
+        }
+        where = QT_TRANSLATE_NOOP("reporting.Sourced", "commentaire de dose de « {name} »").format(name=name)
+        found: list[CtAcquisition] = []
         for index, item in enumerate(ds.ExposureDoseSequence, start=1):
             ctdi = _decimal(item.get("CTDIvol"))
             if ctdi is None:
                 continue
-            label = str(item.get("SeriesDescription", "") or "").strip() or f"Acquisition {index}"
-            self.screen_acquisitions.append(
-                CtAcquisition(label=label, source=Source.DICOM_HEADER, ctdi_vol_mgy=ctdi)
+            series = _integer(item.get("SeriesNumber"))
+            kind = _french(str(item.get("AcquisitionType", "") or ""), CT_TYPES_FR)
+            label = _named(str(item.get("SeriesDescription", "") or ""))
+            if not label:
+                label = " ".join(p for p in (kind.capitalize(), f"(série {series})" if series else "") if p)
+            dlp = series_dlp.get(series) if series is not None else None
+            found.append(
+                CtAcquisition(
+                    label=label or f"Acquisition {index}",
+                    source=Source.DICOM_HEADER,
+                    ctdi_vol_mgy=ctdi,
+                    dlp_mgy_cm=dlp,
+                    detail=f"{where} — {TO_VERIFY}" if dlp is not None else "",
+                )
             )
-        match = TOTAL_DLP_COMMENT.search(str(ds.get("CommentsOnRadiationDose", "") or ""))
+        _unique_labels(found)
+        self.screen_acquisitions.extend(found)
+        match = TOTAL_DLP_COMMENT.search(comment)
         if match and self.screen_total_dlp is None:
             self.screen_total_dlp = Sourced(
-                Decimal(match.group(1).replace(",", ".")),
-                Source.DICOM_HEADER,
-                QT_TRANSLATE_NOOP("reporting.Sourced", "commentaire de dose de « {name} »").format(name=name),
+                Decimal(match.group(1).replace(",", ".")), Source.DICOM_HEADER, f"{where} — {TO_VERIFY}"
             )
             self.warn("PDL total lu dans le commentaire libre de l'écran de dose : valeur à vérifier.")
+        if any(a.dlp_mgy_cm is not None for a in found):
+            self.warn("PDL des acquisitions lus dans le commentaire libre de l'écran de dose : à vérifier.")
 
     # -- image headers ------------------------------------------------------------------------
     def _add_image(self, name: str, ds: Dataset) -> None:
         self._equipment_from(ds, Source.DICOM_HEADER)
         sop = str(ds.get("SOPInstanceUID", "") or name)
+        view = _french(str(ds.get("ViewPosition", "") or ""), VIEWS_FR)
+        side = LATERALITY_FR.get(
+            str(ds.get("ImageLaterality", "") or ds.get("Laterality", "") or "").lower(), ""
+        )
+        modality = str(ds.get("Modality", "") or "")
+        where = f"sein {side}" if modality == "MG" and side else side
+        label = " ".join(p for p in (view, where) if p) or _named(str(ds.get("SeriesDescription", "") or ""))
         dap = _decimal(ds.get("ImageAndFluoroscopyAreaDoseProduct"))
-        if dap is not None:
-            self.header_dap[sop] = dap  # dGy·cm² (PS3.3 C.8.7.8), once per instance
+        if dap is not None and dap >= 0:
+            self.header_dap[sop] = (label, dap)  # dGy·cm² (PS3.3 C.8.7.8), once per instance
+        entrance = _decimal(ds.get("EntranceDoseInmGy"))
+        if entrance is not None and entrance >= 0:
+            self.header_values[(sop, DoseKind.ENTRANCE_DOSE)] = DoseValue(
+                DoseKind.ENTRANCE_DOSE, entrance, Source.DICOM_HEADER, label, name
+            )
+        if modality == "MG":
+            organ = _decimal(ds.get("OrganDose"))  # dGy (PS3.3 C.8.7.8: average glandular dose)
+            if organ is not None and organ >= 0 and str(ds.get("OrganExposed", "BREAST")).upper() == "BREAST":
+                self.header_values[(sop, DoseKind.AGD)] = DoseValue(
+                    DoseKind.AGD, organ * 100, Source.DICOM_HEADER, label or "Incidence", name
+                )
+            thickness = _decimal(ds.get("BodyPartThickness"))
+            if thickness is not None and thickness > 0:
+                self.header_values[(sop, DoseKind.COMPRESSION)] = DoseValue(
+                    DoseKind.COMPRESSION, thickness, Source.DICOM_HEADER, label or "Incidence", name
+                )
+        for item in ds.get("RadiopharmaceuticalInformationSequence") or []:
+            agent = _named(str(item.get("Radiopharmaceutical", "") or ""))
+            codes = item.get("RadiopharmaceuticalCodeSequence") or []
+            if not agent and codes:
+                agent = str(codes[0].get("CodeMeaning", "") or "").strip()
+            activity = _decimal(item.get("RadionuclideTotalDose"))  # MBq (PS3.3 C.8.4.10)
+            start = _datetime(str(item.get("RadiopharmaceuticalStartDateTime", "") or ""))
+            if not agent and activity is None:
+                continue
+            nuclides = item.get("RadionuclideCodeSequence") or []
+            key = (agent, str(activity), str(start))
+            self.header_nm.setdefault(
+                key,
+                Radiopharmaceutical(
+                    agent=agent or "Radiopharmaceutique non nommé",
+                    source=Source.DICOM_HEADER,
+                    activity_mbq=activity if activity is not None and activity >= 0 else None,
+                    radionuclide=str(nuclides[0].get("CodeMeaning", "") or "") if nuclides else "",
+                    administered_at=start,
+                    detail=name,
+                ),
+            )
         ctdi_values = [v for v in (_decimal(x) for x in _find_tag(ds, "CTDIvol")) if v is not None]
         if ctdi_values:
             series = str(ds.get("SeriesInstanceUID", "") or "")
-            label = str(ds.get("SeriesDescription", "") or "").strip()
+            label = _named(str(ds.get("SeriesDescription", "") or ""))
             if not label:
                 label = f"Série {ds.get('SeriesNumber', '')}".strip()
             entry = self.series_ctdi.setdefault(series, (label, []))
@@ -307,7 +637,7 @@ class _Accumulator:
 
     def _from_rdsrs(self, study: str) -> DoseReport:
         ct = [s for s in self.rdsrs if s.acquisitions or s.total_dlp is not None]
-        projection = [s for s in self.rdsrs if s.total_dap is not None or s.event_dap_sum is not None]
+        projection = [s for s in self.rdsrs if s.is_projection or (s.values and not s.acquisitions)]
         acquisitions: list[CtAcquisition] = []
         total_dlp: Sourced[Decimal] | None = None
         if ct:
@@ -337,8 +667,12 @@ class _Accumulator:
                         self.warn("Le RDSR ne donne pas de PDL total : somme des acquisitions utilisée.")
         total_dap: Sourced[Decimal] | None = None
         fluoro: Sourced[Decimal] | None = None
+        values: list[DoseValue] = []
         if projection:
-            summary = max(projection, key=lambda s: s.total_dap or s.event_dap_sum or Decimal(0))
+            summary = max(
+                projection, key=lambda s: (s.total_dap or s.event_dap_sum or Decimal(0), len(s.values))
+            )
+            values = list(summary.values)
             if summary.total_dap is not None:
                 total_dap = Sourced(summary.total_dap, Source.RDSR, summary.name)
             elif summary.event_dap_sum is not None:
@@ -352,6 +686,13 @@ class _Accumulator:
                 fluoro = Sourced(summary.fluoro_time, Source.RDSR, summary.name)
             if len(projection) > 1:
                 self.warn("Plusieurs RDSR de radiologie : le plus complet a été retenu, à vérifier.")
+        radiopharmaceuticals: list[Radiopharmaceutical] = []
+        for summary in self.rdsrs:
+            for administration in summary.radiopharmaceuticals:
+                if administration not in radiopharmaceuticals:
+                    radiopharmaceuticals.append(administration)
+        if not radiopharmaceuticals:
+            radiopharmaceuticals = list(self.header_nm.values())
         return DoseReport(
             acquisitions=tuple(acquisitions),
             total_dlp_mgy_cm=total_dlp,
@@ -360,6 +701,8 @@ class _Accumulator:
             equipment=self.equipment,
             study_instance_uid=study,
             warnings=tuple(self.warnings),
+            values=tuple(values),
+            radiopharmaceuticals=tuple(radiopharmaceuticals),
         )
 
     def _from_headers(self, study: str) -> DoseReport:
@@ -374,8 +717,9 @@ class _Accumulator:
         if acquisitions and not self.screen_acquisitions:
             self.warn("Pas de RDSR : CTDIvol lu dans les en-têtes des images (moyenne par série).")
         total_dap = None
+        values = list(self.header_values.values())
         if self.header_dap:
-            total = sum(self.header_dap.values(), Decimal(0))
+            total = sum((dap for _, dap in self.header_dap.values()), Decimal(0))
             count = len(self.header_dap)
             detail = (
                 QT_TRANSLATE_NOOP("reporting.Sourced", "en-tête de l'image")
@@ -385,6 +729,12 @@ class _Accumulator:
                 )
             )
             total_dap = Sourced(total, Source.DICOM_HEADER, detail)
+            if count > 1:  # each image is one incidence: the reference levels are per incidence
+                for number, (label, dap) in enumerate(self.header_dap.values(), start=1):
+                    values.append(
+                        DoseValue(DoseKind.DAP_EVENT, dap, Source.DICOM_HEADER, label or f"Image {number}")
+                    )
+        values.sort(key=lambda v: list(DoseKind).index(v.kind))
         return DoseReport(
             acquisitions=tuple(acquisitions),
             total_dlp_mgy_cm=total_dlp,
@@ -392,6 +742,8 @@ class _Accumulator:
             equipment=self.equipment,
             study_instance_uid=study,
             warnings=tuple(self.warnings),
+            values=tuple(values),
+            radiopharmaceuticals=tuple(self.header_nm.values()),
         )
 
 
@@ -453,3 +805,104 @@ def _find_tag(ds: Dataset, keyword: str, depth: int = 0) -> Iterator[object]:
         elif element.VR == "SQ":
             for item in element.value or []:
                 yield from _find_tag(item, keyword, depth + 1)
+
+
+def _code_value(item: Dataset) -> str:
+    try:
+        return str(item.ConceptCodeSequence[0].CodeValue).strip()
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return ""
+
+
+def _code_scheme(item: Dataset) -> str:
+    try:
+        return str(item.ConceptCodeSequence[0].CodingSchemeDesignator).strip()
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return ""
+
+
+def _named(text: str) -> str:
+    """A vendor's name for something, or "" when it is a placeholder ("Unknown", "N/A"...)."""
+    text = " ".join(text.split())
+    return "" if text.lower() in NO_NAME else text
+
+
+def _french(meaning: str, table: dict[str, str]) -> str:
+    """The French word for a code meaning or a defined term; the text itself when not in the table."""
+    text = _named(meaning.replace("_", " ") if meaning.isupper() else meaning)
+    return table.get(text.lower(), table.get(meaning.lower(), text.lower() if meaning.isupper() else text))
+
+
+def _phantom(meaning: str) -> str:
+    lowered = meaning.lower()
+    if "head" in lowered:
+        return "fantôme tête (16 cm)"
+    if "body" in lowered:
+        return "fantôme corps (32 cm)"
+    return _named(meaning)
+
+
+def _laterality(item: Dataset) -> str:
+    """The laterality modifier (SCT 272741003) under a content item, in French."""
+    for child in _children(item):
+        if _concept(child) in LATERALITY:
+            meaning = _code_meaning(child).lower()
+            for word, french in LATERALITY_FR.items():
+                if len(word) > 1 and word in meaning:
+                    return french
+            return meaning
+    return ""
+
+
+def _label(protocol: str, region: str, kind: str, index: int) -> str:
+    """A French label for a CT event: the protocol, then the region and the acquisition type."""
+    described = ", ".join(p for p in (region, kind) if p)
+    if protocol:
+        return f"{protocol} ({described})" if described else protocol
+    if described:
+        return described[0].upper() + described[1:]
+    return f"Acquisition {index}"
+
+
+def _unique_labels(acquisitions: list[CtAcquisition]) -> None:
+    """Number the labels shared by several events so that each row of the table can be told apart."""
+    counts: dict[str, int] = {}
+    for acquisition in acquisitions:
+        counts[acquisition.label] = counts.get(acquisition.label, 0) + 1
+    seen: dict[str, int] = {}
+    for index, acquisition in enumerate(acquisitions):
+        if counts[acquisition.label] > 1:
+            seen[acquisition.label] = seen.get(acquisition.label, 0) + 1
+            label = f"{acquisition.label} — n° {seen[acquisition.label]}"
+            acquisitions[index] = CtAcquisition(
+                label=label,
+                source=acquisition.source,
+                ctdi_vol_mgy=acquisition.ctdi_vol_mgy,
+                dlp_mgy_cm=acquisition.dlp_mgy_cm,
+                event_uid=acquisition.event_uid,
+                phantom=acquisition.phantom,
+                detail=acquisition.detail,
+            )
+
+
+def _integer(value: object) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _datetime(text: str) -> datetime | None:
+    """A DICOM DT (YYYYMMDDHHMMSS[.F][+ZZZZ]) as a naive or aware datetime; None when unreadable."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{14})(?:\.\d{1,6})?([+-]\d{4})?", text) or re.fullmatch(r"(\d{12})()", text)
+    if not match:
+        return None
+    digits, offset = match.group(1), match.group(2)
+    try:
+        moment = datetime.strptime(digits, "%Y%m%d%H%M%S" if len(digits) == 14 else "%Y%m%d%H%M")
+        if offset:
+            return datetime.strptime(digits + offset, "%Y%m%d%H%M%S%z")
+    except ValueError:
+        return None
+    return moment

@@ -8,7 +8,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from reporting import markdown
-from reporting.cda import format_number
+from reporting.cda import PLACES, dose_rows, format_text
 from reporting.model import Chapter, Professional, Report, ReportStatus
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -40,7 +40,7 @@ def report_html(report: Report) -> str:
         if chapter is Chapter.TECHNIQUE:
             parts.append(_technique_blocks(report))
         elif chapter is Chapter.RESULTS and report.measurements:
-            rows = [[m.label, f"{format_number(m.value)} {m.unit}"] for m in report.measurements]
+            rows = [[m.label, f"{format_text(m.value)} {m.unit}"] for m in report.measurements]
             parts.append(_table(("Mesure", "Valeur"), rows))
     if report.urgent_communication is not None:
         urgent = report.urgent_communication
@@ -129,7 +129,7 @@ def _technique_blocks(report: Report) -> str:
             [
                 p.name,
                 p.atc.code if p.atc else "",
-                f"{format_number(p.quantity)} {p.unit}" if p.quantity else "",
+                f"{format_text(p.quantity, PLACES['quantity'])} {p.unit}" if p.quantity else "",
                 p.route.display if p.route else "",
                 p.lot,
             ]
@@ -151,39 +151,7 @@ def _dose(report: Report) -> str:
     if dose is None or dose.is_empty:
         reason = report.dose_missing_reason or "non disponible"
         return f"<p><b>Dose</b> : {_e(reason)}</p>"
-    rows = []
-    if dose.total_dlp_mgy_cm is not None:
-        rows.append(
-            [
-                "PDL total",
-                f"{format_number(dose.total_dlp_mgy_cm.value)} mGy·cm",
-                dose.total_dlp_mgy_cm.source.label,
-            ]
-        )
-    for acquisition in dose.acquisitions:
-        values = []
-        if acquisition.ctdi_vol_mgy is not None:
-            values.append(f"CTDIvol {format_number(acquisition.ctdi_vol_mgy)} mGy")
-        if acquisition.dlp_mgy_cm is not None:
-            values.append(f"PDL {format_number(acquisition.dlp_mgy_cm)} mGy·cm")
-        if values:
-            rows.append([acquisition.label, " ; ".join(values), acquisition.source.label])
-    if dose.total_dap_dgy_cm2 is not None:
-        rows.append(
-            [
-                "PDS total",
-                f"{format_number(dose.total_dap_dgy_cm2.value, 3)} dGy·cm²",
-                dose.total_dap_dgy_cm2.source.label,
-            ]
-        )
-    if dose.fluoroscopy_time_s is not None:
-        rows.append(
-            [
-                "Temps de scopie",
-                f"{format_number(dose.fluoroscopy_time_s.value, 1)} s",
-                dose.fluoroscopy_time_s.source.label,
-            ]
-        )
+    rows = [[row.label, row.text(), row.source_text()] for row in dose_rows(dose)]
     equipment = f"<p>Appareil : {_e(dose.equipment.label)}</p>" if dose.equipment else ""
     return "<p><b>Dose délivrée</b></p>" + _table(("Mesure", "Valeur", "Source"), rows) + equipment
 

@@ -253,13 +253,83 @@ class Equipment:
 
 @dataclass(frozen=True, slots=True)
 class CtAcquisition:
-    """One CT irradiation event (or one series when only image headers are available)."""
+    """One CT irradiation event (or one series when only image headers are available).
+
+    ``label`` is French, made from the protocol, target region and acquisition type; ``phantom``
+    names the CTDI phantom (head 16 cm / body 32 cm) because a CTDIvol means nothing without it.
+    """
 
     label: str
     source: Source
     ctdi_vol_mgy: Decimal | None = None
     dlp_mgy_cm: Decimal | None = None
     event_uid: str = ""
+    phantom: str = ""
+    detail: str = ""  # where the values were read, and why they need checking when they do
+
+
+class DoseKind(Enum):
+    """A dose quantity beyond the CT and DAP totals: DCM code, French label, UCUM unit, unit as
+    shown, decimal places of the report's number rule, and whether the CI-SIS value set
+    JDV_QuantiteExpositionRayonnements lets it be a coded CDA entry (otherwise narrative only)."""
+
+    DAP_EVENT = ("122130", "PDS", "dGy.cm2", "dGy·cm²", 3, False)
+    RP_AIR_KERMA = ("113725", "Dose au point de référence (Ka,r)", "mGy", "mGy", 2, False)
+    FLUORO_TIME = ("113730", "Temps de scopie", "s", "s", 1, True)
+    ENTRANCE_DOSE = ("111636", "Dose à l'entrée (kerma dans l'air)", "mGy", "mGy", 2, True)
+    AGD = ("111631", "DGM (dose glandulaire moyenne)", "mGy", "mGy", 2, False)
+    AGD_ACCUMULATED = ("111637", "DGM cumulée", "mGy", "mGy", 2, True)
+    COMPRESSION = ("111633", "Épaisseur du sein comprimé", "mm", "mm", 0, False)
+    ACTIVITY = ("113507", "Activité administrée", "MBq", "MBq", 1, True)
+
+    @property
+    def code(self) -> str:
+        return self.value[0]
+
+    @property
+    def label(self) -> str:
+        return self.value[1]
+
+    @property
+    def unit(self) -> str:
+        return self.value[2]
+
+    @property
+    def shown_unit(self) -> str:
+        return self.value[3]
+
+    @property
+    def places(self) -> int:
+        return self.value[4]
+
+    @property
+    def coded_entry(self) -> bool:
+        return self.value[5]
+
+
+@dataclass(frozen=True, slots=True)
+class DoseValue:
+    """One dose quantity, for an event, a plane, a breast or the whole act (``label`` says which)."""
+
+    kind: DoseKind
+    value: Decimal
+    source: Source
+    label: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Radiopharmaceutical:
+    """A radiopharmaceutical administration (TID 10021): agent, radionuclide, activity, time."""
+
+    agent: str
+    source: Source
+    activity_mbq: Decimal | None = None
+    agent_code: Code | None = None
+    radionuclide: str = ""
+    route: Code | None = None
+    administered_at: datetime | None = None
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,10 +343,21 @@ class DoseReport:
     equipment: Equipment | None = None
     study_instance_uid: str = ""
     warnings: tuple[str, ...] = ()
+    values: tuple[DoseValue, ...] = ()  # per event, plane or breast; mammography, fluoroscopy, NM
+    radiopharmaceuticals: tuple[Radiopharmaceutical, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.acquisitions or self.total_dlp_mgy_cm or self.total_dap_dgy_cm2)
+        return not (
+            self.acquisitions
+            or self.total_dlp_mgy_cm
+            or self.total_dap_dgy_cm2
+            or self.values
+            or self.radiopharmaceuticals
+        )
+
+    def of_kind(self, kind: DoseKind) -> tuple[DoseValue, ...]:
+        return tuple(v for v in self.values if v.kind is kind)
 
 
 @dataclass(frozen=True, slots=True)

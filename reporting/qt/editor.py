@@ -82,7 +82,7 @@ from PySide6.QtWidgets import (
 )
 
 from reporting import checks
-from reporting.cda import format_number
+from reporting.cda import dose_rows, format_number
 from reporting.html import report_html
 from reporting.macros import macro_before_cursor, utf16_prefix
 from reporting.markdown import xml_safe
@@ -1282,6 +1282,10 @@ class ReportEditor(QWidget):
             if dose.fluoroscopy_time_s is not None:
                 scopy = dose.fluoroscopy_time_s
                 row("dose", self.tr("Temps de scopie"), f"{_number(scopy.value, 1)} s", scopy.source)
+            for extra in dose_rows(dose):  # mammography, air kerma, per incidence, radiopharmaceuticals
+                if extra.ident.startswith(("dose-value-", "dose-activity-")):
+                    value = f"{_number(extra.value, extra.places)} {extra.shown_unit}"
+                    row("dose", f"  {extra.label}", value, extra.source, extra.detail)
         if dose is not None and dose.equipment is not None:
             row("dose.equipment", self.tr("Appareil"), dose.equipment.label, dose.equipment.source)
 
@@ -1311,6 +1315,12 @@ class ReportEditor(QWidget):
             self._checks_box.setTitle(self.tr("Signé"))
         else:
             self._show_issues(checks.check(report))
+            for exceeded in checks.above_reference_levels(report):  # shown, never blocking
+                item = QListWidgetItem(f"☢ {user_text(exceeded.message)}")
+                item.setData(Qt.ItemDataRole.UserRole, "dose")
+                item.setForeground(QBrush(QColor("#e8a33d")))
+                item.setToolTip(self.tr("Niveau de référence dépassé : ne bloque pas la signature"))
+                self._issue_list.addItem(item)
         if self._tabs.currentWidget() is self._preview:
             bar = self._preview.verticalScrollBar()
             position = bar.value()

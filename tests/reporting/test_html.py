@@ -16,7 +16,7 @@ def test_html_has_the_whole_report_escaped() -> None:
         "Technique",
         "Résultats",
         "Synthèse / Conclusion",
-        "857.76 mGy·cm",
+        "857,76 mGy·cm",
         "RDSR DICOM",
         "XENETIX 350",
         "Extravasation",

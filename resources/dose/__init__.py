@@ -1,0 +1,1 @@
+"""Dose reference data shipped with the application (French diagnostic reference levels)."""
