@@ -29,6 +29,15 @@ MISSING_FACTOR = 1.5
 UNEVEN_RELATIVE, UNEVEN_ABSOLUTE_MM = 0.01, 0.01
 # Positions drifting from the normal by more than this angle are a gantry tilt (degrees).
 TILT_DEGREES = 0.1
+# A gap is "n missing slices" when it is n + 1 times the step on both sides within this fraction of a step.
+MULTIPLE_TOLERANCE = 0.05
+# In-plane shifts of a slice below this (pixels) are rounding: the slice stays on the grid as written.
+SHIFT_PIXELS = 0.01
+# An uneven stack is resampled at its smallest gap, but into at most this many times its slice count
+# (dcm2niix's limit: a 0.5 mm overlap in a 7 mm stack would otherwise multiply the memory by 14).
+MAX_PLANES_FACTOR = 2
+# A rebuilt MPR/3D volume larger than this is refused rather than allowed to exhaust memory (bytes).
+MAX_REBUILT_BYTES = 1536 * 1024 * 1024
 
 
 class WarningKind(Enum):
@@ -78,6 +87,9 @@ class Geometry:
     column_mm: float
     tilt_degrees: float
     uniform: bool  # evenly spaced, no gap, no tilt: a plain voxel grid
+    # the orthogonal grid MPR and 3D use (None: refused, ``volume_refusal`` says why in French)
+    volume: RegularGrid | None = None
+    volume_refusal: str | None = None
 
     @property
     def origin(self) -> tuple[float, float, float]:
@@ -89,7 +101,8 @@ class Geometry:
         return (self.slice_spacing, self.row_mm, self.column_mm)
 
     def index_to_patient(self) -> np.ndarray:
-        """4x4 matrix from (j, i, k, 1) voxel indices to patient mm, exact for a uniform grid."""
+        """4x4 matrix from (j, i, k, 1) voxel indices of the ACQUIRED stack to patient mm, first to last
+        slice: exact for a uniform grid only. MPR and 3D never use it; they use :attr:`volume`."""
         matrix = np.eye(4)
         matrix[:3, 0] = np.multiply(self.row_direction, self.column_mm)
         matrix[:3, 1] = np.multiply(self.column_direction, self.row_mm)
@@ -99,6 +112,91 @@ class Geometry:
             matrix[:3, 2] = np.multiply(self.normal, self.slice_spacing)
         matrix[:3, 3] = self.origin
         return matrix
+
+
+@dataclass(frozen=True, slots=True)
+class RegularGrid:
+    """The orthogonal voxel grid of patient millimetres that MPR and 3D are computed on.
+
+    Built from every slice's ImagePositionPatient, never from the first and last slice alone: its axes
+    are the acquired rows, columns and the normal of the acquired plane (as dcm2niix and Horos correct
+    a gantry tilt), its planes are ``step_mm`` apart along the normal. Acquired slice ``k`` lies on the
+    grid's plane coordinate ``offsets_mm[k] / step_mm``, its pixel (0, 0) at grid row ``row_shifts[k]``
+    and column ``column_shifts[k]``. When every slice falls on a plane and no slice is shifted, the
+    acquired volume IS this grid (``direct``); otherwise :mod:`viewer.volume` resamples it.
+    """
+
+    origin: tuple[float, float, float]  # patient mm of voxel (0, 0, 0)
+    row_direction: tuple[float, float, float]  # increasing column index j
+    column_direction: tuple[float, float, float]  # increasing row index i
+    normal: tuple[float, float, float]  # increasing plane index k
+    step_mm: float
+    row_mm: float  # between rows (along column_direction)
+    column_mm: float  # between columns (along row_direction)
+    shape: tuple[int, int, int]  # (planes, rows, columns)
+    offsets_mm: tuple[float, ...]  # each acquired slice, along the normal from plane 0
+    row_shifts: tuple[float, ...]
+    column_shifts: tuple[float, ...]
+    resampled: bool  # planes interpolated between slices (uneven spacing or a gap)
+    shifted: bool  # slices moved in their plane onto a common grid (gantry tilt corrected)
+    tilt_degrees: float
+
+    @property
+    def direct(self) -> bool:
+        return not (self.resampled or self.shifted)
+
+    def index_to_patient(self) -> np.ndarray:
+        """4x4 matrix from (j, i, k, 1) grid indices to patient mm (orthogonal axes)."""
+        matrix = np.eye(4)
+        matrix[:3, 0] = np.multiply(self.row_direction, self.column_mm)
+        matrix[:3, 1] = np.multiply(self.column_direction, self.row_mm)
+        matrix[:3, 2] = np.multiply(self.normal, self.step_mm)
+        matrix[:3, 3] = self.origin
+        return matrix
+
+
+def regular_grid(positions: np.ndarray, row: Sequence[float], column: Sequence[float], row_mm: float,
+                 column_mm: float, rows: int, columns: int, tilt: float) -> RegularGrid | str:
+    """The grid of a stack sorted along its normal, or why there is none (a French sentence)."""
+    r = np.asarray(row, dtype=np.float64)
+    c = np.asarray(column, dtype=np.float64)
+    normal = np.cross(r, c)
+    if len(positions) < 2:
+        return QT_TRANSLATE_NOOP("NotAVolume", "il faut une pile de plusieurs coupes en niveaux de gris avec "
+                                 "une position et une orientation dans le patient")
+    delta = positions - positions[0]
+    offsets = delta @ normal
+    if float(np.min(np.diff(offsets))) < SAME_POSITION_MM:
+        return QT_TRANSLATE_NOOP("NotAVolume", "plusieurs coupes occupent la même position (phases ou échos "
+                                 "mêlés) : aucun volume ne peut en être formé")
+    columns_shift = delta @ r / column_mm
+    rows_shift = delta @ c / row_mm
+    shifted = bool(max(np.ptp(columns_shift), np.ptp(rows_shift)) > SHIFT_PIXELS)
+    if not shifted:
+        columns_shift, rows_shift = np.zeros(len(offsets)), np.zeros(len(offsets))
+    low_column, low_row = float(columns_shift.min()), float(rows_shift.min())
+    columns_shift, rows_shift = columns_shift - low_column, rows_shift - low_row
+    out_columns = columns + math.ceil(float(columns_shift.max()) - SHIFT_PIXELS)
+    out_rows = rows + math.ceil(float(rows_shift.max()) - SHIFT_PIXELS)
+    gaps = np.diff(offsets)
+    extent = float(offsets[-1])
+    median = float(np.median(gaps))
+    tolerance = max(UNEVEN_RELATIVE * median, UNEVEN_ABSOLUTE_MM)
+    if float(np.max(np.abs(gaps - median))) <= tolerance:
+        step, planes, resampled = extent / (len(offsets) - 1), len(offsets), False
+    else:
+        smallest = float(gaps.min())
+        planes = math.ceil(extent / smallest - 1e-6) + 1
+        planes = min(planes, MAX_PLANES_FACTOR * len(offsets))
+        step, resampled = extent / (planes - 1), True
+    if planes * out_rows * out_columns * 2 > MAX_REBUILT_BYTES:
+        return QT_TRANSLATE_NOOP("NotAVolume", "le volume corrigé serait trop grand pour la mémoire")
+    origin = positions[0] + low_column * column_mm * r + low_row * row_mm * c
+    return RegularGrid(
+        tuple(float(v) for v in origin), tuple(float(v) for v in r), tuple(float(v) for v in c),  # type: ignore[arg-type]
+        tuple(float(v) for v in normal), step, row_mm, column_mm, (planes, out_rows, out_columns),  # type: ignore[arg-type]
+        tuple(float(v) for v in offsets), tuple(float(v) for v in rows_shift),
+        tuple(float(v) for v in columns_shift), resampled, shifted, tilt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +407,46 @@ def _file_order(item: Slice) -> tuple[str, int]:
     return (item.file.path, item.frame.index)
 
 
+@dataclass(frozen=True, slots=True)
+class SpacingRun:
+    """Consecutive gaps of one length along the normal: ``first``..``last`` gap indices."""
+
+    first: int
+    last: int
+    step: float
+
+
+def spacing_runs(gaps: np.ndarray) -> list[SpacingRun]:
+    """The gaps cut into runs of equal length (within rounding), in stack order."""
+    runs: list[SpacingRun] = []
+    start = 0
+    for k in range(1, len(gaps) + 1):
+        reference = float(np.mean(gaps[start:k]))
+        if k == len(gaps) or abs(float(gaps[k]) - reference) > max(UNEVEN_RELATIVE * reference,
+                                                                    UNEVEN_ABSOLUTE_MM):
+            runs.append(SpacingRun(start, k - 1, float(np.mean(gaps[start:k]))))
+            start = k
+    return runs
+
+
+def missing_runs(runs: Sequence[SpacingRun]) -> list[tuple[SpacingRun, int, float]]:
+    """The runs that are slices missing from a regular run: (run, slices missing per gap, usual step).
+
+    A gap is a missing slice only when it is a whole multiple (2 or more) of a step that the stack keeps
+    on BOTH sides of it; anything else is a change of spacing (a head CT going from 4 to 7 mm is
+    complete), however large the jump."""
+    found = []
+    for k in range(1, len(runs) - 1):
+        before, run, after = runs[k - 1], runs[k], runs[k + 1]
+        step = (before.step + after.step) / 2
+        if abs(before.step - after.step) > max(UNEVEN_RELATIVE * step, UNEVEN_ABSOLUTE_MM):
+            continue
+        ratio = run.step / step
+        if round(ratio) >= 2 and abs(ratio - round(ratio)) <= MULTIPLE_TOLERANCE:
+            found.append((run, round(ratio) - 1, step))
+    return found
+
+
 def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[SeriesWarning]]:
     first = slices[0].frame
     assert first.orientation is not None
@@ -329,36 +467,41 @@ def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[Seri
             warnings.append(SeriesWarning(
                 WarningKind.DUPLICATE_POSITIONS,
                 QT_TRANSLATE_NOOP("SeriesWarning", "{count} coupe(s) occupent la même position qu'une "
-                                  "autre : la pile n'est pas un volume régulier (phases ou échos mêlés ?).")
+                                  "autre : la pile n'est pas un volume régulier (phases ou échos mêlés ?) ; "
+                                  "MPR et 3D indisponibles.")
                 .format(count=duplicates),
             ))
         if len(real):
             spacing = float(np.median(real))
-            missing = [(k, g) for k, g in enumerate(gaps) if g > MISSING_FACTOR * spacing]
+            runs = spacing_runs(real)
+            missing = missing_runs(runs)
             if missing:
                 uniform = False
-                count = sum(round(g / spacing) - 1 for _, g in missing)
-                gaps = [QT_TRANSLATE_NOOP("SeriesWarning", "entre {low} et {high} mm")
-                        .format(low=_mm(proj[k]), high=_mm(proj[k + 1])) for k, _ in missing[:3]]
-                where = joined(gaps)
+                ends = np.cumsum(np.concatenate([[proj[0]], real]))  # places along the normal, duplicates out
+                count = sum(n * (run.last - run.first + 1) for run, n, _ in missing)
+                where = joined([QT_TRANSLATE_NOOP("SeriesWarning", "entre {low} et {high} mm")
+                                .format(low=_mm(ends[k]), high=_mm(ends[k + 1]))
+                                for run, _, _ in missing for k in range(run.first, run.last + 1)][:3])
+                more = ", ..." if sum(run.last - run.first + 1 for run, _, _ in missing) > 3 else ""
+                steps = sorted({_mm(step) for _, _, step in missing})
                 warnings.append(SeriesWarning(
                     WarningKind.MISSING_SLICES,
-                    QT_TRANSLATE_NOOP("SeriesWarning", "Coupe(s) manquante(s) : environ {count} coupe(s) "
-                                      "absente(s) ({where}{more}) pour un espacement habituel de "
-                                      "{spacing} mm.")
-                    .format(count=count, where=where, more=", ..." if len(missing) > 3 else "",
-                            spacing=_mm(spacing)),
+                    QT_TRANSLATE_NOOP("SeriesWarning", "Coupe(s) manquante(s) : {count} coupe(s) absente(s) "
+                                      "({where}{more}) dans une pile régulière de {spacing} mm.")
+                    .format(count=count, where=where, more=more, spacing=joined(steps)),
                 ))
-            regular = real[real <= MISSING_FACTOR * spacing]
+            kept = [run for run in runs if run not in {m[0] for m in missing}]
+            steps = np.array([run.step for run in kept])
             tolerance = max(UNEVEN_RELATIVE * spacing, UNEVEN_ABSOLUTE_MM)
-            if len(regular) and float(np.max(np.abs(regular - spacing))) > tolerance:
+            if len(steps) > 1 and float(steps.max() - steps.min()) > tolerance:
                 uniform = False
                 warnings.append(SeriesWarning(
                     WarningKind.UNEVEN_SPACING,
-                    QT_TRANSLATE_NOOP("SeriesWarning", "Espacement irrégulier entre les coupes : de {low} à "
-                                      "{high} mm (médiane {median} mm).")
-                    .format(low=_mm(float(regular.min())), high=_mm(float(regular.max())),
-                            median=_mm(spacing)),
+                    QT_TRANSLATE_NOOP("SeriesWarning", "Espacement variable entre les coupes : de {low} à "
+                                      "{high} mm ({changes} changement(s) d'espacement, aucune coupe "
+                                      "manquante pour autant).")
+                    .format(low=_mm(float(steps.min())), high=_mm(float(steps.max())),
+                            changes=len(kept) - 1),
                 ))
         travel = np.subtract(positions[-1], positions[0])
         length = float(np.linalg.norm(travel))
@@ -370,13 +513,19 @@ def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[Seri
                 warnings.append(SeriesWarning(
                     WarningKind.GANTRY_TILT,
                     QT_TRANSLATE_NOOP("SeriesWarning", "Inclinaison du statif (gantry tilt) de {angle}° : "
-                                      "les coupes sont décalées ; les reconstructions 3D et MPR sans "
-                                      "correction seront déformées.")
+                                      "MPR et 3D sont corrigés de l'inclinaison ; les coupes d'origine sont "
+                                      "affichées telles qu'acquises.")
                     .format(angle=_deg(tilt)),
                 ))
     spacing_2d = first.spacing
+    fmt = slices[0].file.fmt
+    grid = (regular_grid(np.asarray(positions), row, col, spacing_2d.row_mm, spacing_2d.column_mm, fmt.rows,
+                         fmt.columns, tilt)
+            if not _is_colour(fmt) else
+            QT_TRANSLATE_NOOP("NotAVolume", "les images en couleur ne forment pas un volume"))
     geometry = Geometry(positions, row, col, normal, spacing, spacing_2d.row_mm, spacing_2d.column_mm,  # type: ignore[arg-type]
-                        tilt, uniform)
+                        tilt, uniform, grid if isinstance(grid, RegularGrid) else None,
+                        grid if isinstance(grid, str) else None)
     return geometry, warnings
 
 

@@ -14,8 +14,10 @@ the right, head up), sagittal seen from the patient's left (anterior on the left
 the viewport and the measurements use exactly like an acquired series; :func:`oblique_plane`
 samples any plane (trilinear), for oblique reformats.
 
-Gantry tilt and uneven spacing: the reformat uses the series' index-to-patient matrix (first to last
-position), exact for a regular or tilted grid; the series' own warnings say when the grid is not regular.
+Gantry tilt, uneven spacing, gaps: planes are cut from the series' :class:`~viewer.volume.RegularVolume`,
+built from every slice's ImagePositionPatient (the acquired array itself when it is already a regular
+grid, a tilt-corrected and resampled copy otherwise), never from the first and last slice alone; each
+derived view says so (:meth:`ReformatSeries.marks`).
 """
 from __future__ import annotations
 
@@ -31,6 +33,10 @@ from viewer.headers import PixelSpacing, SpacingSource, VoiLut, Window
 from viewer.measure import Where
 from viewer.plane import PlaneGeometry
 from viewer.series import Series
+from viewer.volume import NotAVolume, RegularVolume, grid_of, marks, regular_volume
+
+__all__ = ["NotAVolume", "ObliqueSeries", "ReformatSeries", "SlabMode", "VolumeGrid", "oblique_plane",
+           "plane_axes", "reformat", "rotated_about"]
 
 # Display conventions: (right, down) patient directions of each plane (LPS).
 _CONVENTIONS = {
@@ -39,14 +45,6 @@ _CONVENTIONS = {
     "sagittale": ((0.0, 1.0, 0.0), (0.0, 0.0, -1.0)),
 }
 ORIENTATIONS = ("axiale", "coronale", "sagittale")
-
-
-class NotAVolume(ValueError):
-    """The series cannot be reformatted; ``message_fr`` says why to the user."""
-
-    def __init__(self, detail: str, message_fr: str) -> None:
-        super().__init__(detail)
-        self.message_fr = message_fr
 
 
 class SlabMode(Enum):
@@ -79,18 +77,9 @@ class VolumeGrid:
 
     @classmethod
     def of(cls, series: Series) -> VolumeGrid:
-        if series.geometry is None or series.is_colour or series.shape[0] < 2:
-            raise NotAVolume("a reformat needs a greyscale stack of several slices with a patient geometry",
-                             QT_TRANSLATE_NOOP("NotAVolume",
-                                               "il faut une pile de plusieurs coupes en niveaux de gris avec "
-                                               "une position et une orientation dans le patient"))
-        matrix = series.geometry.index_to_patient()
-        if abs(float(np.linalg.det(matrix[:3, :3]))) < 1e-9:
-            raise NotAVolume("first and last slices share one position",
-                             QT_TRANSLATE_NOOP("NotAVolume",
-                                               "les coupes n'avancent pas le long de la pile (positions "
-                                               "confondues)"))
-        return cls(matrix, series.shape)
+        """The grid of the series' regular volume (:func:`viewer.volume.grid_of`): patient mm, always."""
+        grid = grid_of(series)
+        return cls(grid.index_to_patient(), grid.shape)
 
     def to_patient(self, voxel: Sequence[float] | np.ndarray) -> np.ndarray:
         return self.origin + self.axes @ np.asarray(voxel, dtype=np.float64)
@@ -138,7 +127,7 @@ class _PlaneStack:
 
     @property
     def dtype(self) -> np.dtype:
-        return self.owner.source.volume.dtype
+        return self.owner.data.volume.dtype
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -160,7 +149,8 @@ class ReformatSeries:
 
     def __init__(self, source: Series, fixed_axis: int) -> None:
         self.source = source
-        self.grid = VolumeGrid.of(source)
+        self.data: RegularVolume = regular_volume(source)
+        self.grid = VolumeGrid(self.data.grid.index_to_patient(), self.data.grid.shape)
         self.fixed = fixed_axis
         self.name, self.right, self.down = plane_axes(self.grid, fixed_axis)
         self.slab: tuple[SlabMode, float] = (SlabMode.THIN, 0.0)
@@ -267,8 +257,22 @@ class ReformatSeries:
                      f"reconstruction {self.name}, coupe {index + 1}")
 
     def slice_thickness(self, index: int) -> float | None:
+        """The thickness of the plane shown: the slab's, else for planes parallel to the acquired slices
+        the nominal thickness of the nearest slice (never less than the grid's step), else the pixel."""
         mode, thickness = self.slab
-        return thickness if mode is not SlabMode.THIN else float(self.grid.spacing_mm[self.fixed])
+        if mode is not SlabMode.THIN:
+            return thickness
+        step = float(self.grid.spacing_mm[self.fixed])
+        if self.fixed != 0:
+            return step
+        nearest = int(np.argmin(np.abs(np.asarray(self.data.grid.offsets_mm) - index * step)))
+        nominal = self.source.slice_thickness(nearest)
+        return max(step, nominal) if nominal else step
+
+    def marks(self) -> list[str]:
+        """« rééchantillonné au pas de 2,62 mm », « corrigé de l'inclinaison de 18,5° »: what the view
+        must show about its grid (empty when the acquired voxels are used as they are)."""
+        return marks(self.data.grid)
 
     def position_along_normal(self, index: int) -> float | None:
         plane = self.plane(index)
@@ -304,7 +308,7 @@ class ReformatSeries:
         self.version += 1
 
     def compute(self, index: int) -> np.ndarray:
-        return reformat(self.source.volume, self.fixed, index, self.right, self.down,
+        return reformat(self.data.volume, self.fixed, index, self.right, self.down,
                         self.slab[0], self.slab[1] / float(self.grid.spacing_mm[self.fixed]))
 
 
@@ -315,7 +319,8 @@ class ObliqueSeries(ReformatSeries):
 
     def __init__(self, source: Series, right: Sequence[float], down: Sequence[float], name: str) -> None:
         self.source = source
-        self.grid = VolumeGrid.of(source)
+        self.data = regular_volume(source)
+        self.grid = VolumeGrid(self.data.grid.index_to_patient(), self.data.grid.shape)
         self.fixed = -1
         self.name = name
         u = np.asarray(right, dtype=np.float64)
@@ -369,10 +374,10 @@ class ObliqueSeries(ReformatSeries):
         v0 = self.grid.to_voxel(origin)
         mode, thickness = self.slab
         planes = max(round(thickness / self.pixel_mm), 1) if mode is not SlabMode.THIN else 1
-        plane = _reslice_vtk(self.source.volume, v0, inverse @ (self.u * self.pixel_mm),
+        plane = _reslice_vtk(self.data.volume, v0, inverse @ (self.u * self.pixel_mm),
                              inverse @ (self.v * self.pixel_mm), self.shape[1:], self._fill, (mode, planes),
                              inverse @ (self.n * self.pixel_mm))
-        return np.rint(plane).astype(self.source.volume.dtype)
+        return np.rint(plane).astype(self.data.volume.dtype)
 
 
 def rotated_about(vector: Sequence[float], axis: Sequence[float], degrees: float) -> np.ndarray:

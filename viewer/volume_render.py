@@ -3,8 +3,10 @@
 The CPU ray caster (vtkFixedPointVolumeRayCastMapper) is used, not the GPU mapper: on the software
 OpenGL of these machines (llvmpipe) it is several times faster (STACK-NOTES: 7.5-14 fps against 1-2 on a
 256³ volume). The series' int16 volume is handed to VTK without a copy; the transfer functions of the
-presets, written in HU, are converted to stored values with the series' rescale. The volume is placed in
-the patient by the index-to-patient matrix, so the camera presets (anterior view, head up) are true.
+presets, written in HU, are converted to stored values with the series' rescale. The volume is the series'
+:class:`~viewer.volume.RegularVolume` (every slice where its ImagePositionPatient says: a gantry tilt
+corrected, uneven spacing resampled), placed in the patient by its grid's orthogonal index-to-patient
+matrix, so the camera presets (anterior view, head up) and the millimetres are true.
 
 :class:`viewer.qt.volume3d.VolumeView` shows a scene in Qt; the bench renders one off screen.
 """
@@ -29,6 +31,7 @@ from vtkmodules.vtkRenderingVolume import vtkFixedPointVolumeRayCastMapper
 from resources.translations import QT_TRANSLATE_NOOP
 from viewer.presets import VOLUME_PRESETS, VolumePreset
 from viewer.series import Series
+from viewer.volume import NotAVolume, RegularVolume, regular_volume
 
 
 class NotRenderable(ValueError):
@@ -46,6 +49,7 @@ class VolumeScene:
         self.renderer = vtkRenderer()
         self.renderer.SetBackground(0.0, 0.0, 0.0)
         self.series: Series | None = None
+        self.data: RegularVolume | None = None  # the voxels shown, on the series' regular grid
         self.preset: VolumePreset = VOLUME_PRESETS[0]
         self._image: vtkImageData | None = None
         self._array: object = None  # the VTK array wrapping the volume: kept with the numpy volume
@@ -62,12 +66,13 @@ class VolumeScene:
             raise NotRenderable("not a complete greyscale stack with a geometry",
                                 QT_TRANSLATE_NOOP("NotRenderable",
                                                   "il faut une pile complète de coupes en niveaux de gris"))
-        matrix = geometry.index_to_patient()  # (j, i, k, 1) -> patient
+        try:
+            data = regular_volume(series)
+        except NotAVolume as refused:
+            raise NotRenderable(str(refused), refused.message_fr) from refused
+        matrix = data.grid.index_to_patient()  # (j, i, k, 1) -> patient, orthogonal
         spacing = np.linalg.norm(matrix[:3, :3], axis=0)
-        if np.any(spacing == 0):
-            raise NotRenderable("slices share one position",
-                                QT_TRANSLATE_NOOP("NotRenderable", "les coupes ont toutes la même position"))
-        volume = series.volume
+        volume = data.volume
         image = vtkImageData()
         image.SetDimensions(volume.shape[2], volume.shape[1], volume.shape[0])
         image.SetSpacing(*spacing)
@@ -87,6 +92,7 @@ class VolumeScene:
         actor.SetUserMatrix(placement)
         self.clear()
         self.series, self._image, self._array, self.volume = series, image, array, actor
+        self.data = data
         self.renderer.AddVolume(actor)
         self.set_preset(self.preset)
         self.anterior_view()
@@ -96,6 +102,7 @@ class VolumeScene:
         if self.volume is not None:
             self.renderer.RemoveVolume(self.volume)
         self.volume, self._image, self._array, self.series = None, None, None, None
+        self.data = None
 
     def set_preset(self, preset: VolumePreset) -> None:
         self.preset = preset

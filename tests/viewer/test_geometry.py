@@ -118,7 +118,8 @@ def test_missing_slices_are_counted_and_located(tmp_path: Path) -> None:
     series = _only_series(tmp_path)
     assert _kinds(series) == [WarningKind.MISSING_SLICES]
     message = series.warnings[0].message
-    assert "environ 2 coupe(s) absente(s)" in message and "entre -44,00 et -38,00 mm" in message
+    assert "2 coupe(s) absente(s)" in message and "entre -44,00 et -38,00 mm" in message
+    assert "pile régulière de 2,00 mm" in message
     assert series.geometry is not None and series.geometry.slice_spacing == pytest.approx(2.0)
     assert not series.geometry.uniform
 

@@ -175,7 +175,7 @@ def test_three_planes_of_an_oblique_stack_and_refusals(tmp_path: Path) -> None:
     duplicate = next(s for s in load_study(tmp_path / "dup").series if s.shape[0] == 2)
     with pytest.raises(NotAVolume) as refused:
         ReformatSeries.three(duplicate)
-    assert "positions confondues" in refused.value.message_fr
+    assert "même position" in refused.value.message_fr
     single = load_study(tmp_path / "same").series[0]
     with pytest.raises(NotAVolume, match="several slices"):
         ReformatSeries.three(single)
