@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from reporting import terminology
-from reporting.cda import CdaError, build_cda, format_number, timestamp
+from reporting.cda import CdaError, build_cda, format_number, format_text, timestamp
 from reporting.checks import sign
 from reporting.model import (
     LOINC,
@@ -206,7 +208,40 @@ def test_number_formatting() -> None:
     assert format_number(Decimal("1590")) == "1590"
     assert format_number(Decimal("7.200978719152135")) == "7.2"
     assert format_number(Decimal("0.58099997"), 3) == "0.581"
+    # the issue's cases: half-up (never half-to-even), never 0 for a non-zero value
+    assert format_number(Decimal("0.085")) == "0.085"
+    assert format_text(Decimal("0.085")) == "0,085"
+    assert format_number(Decimal("0.004")) == "0.004"
+    assert format_text(Decimal("0.004")) == "0,004"
+    assert format_number(Decimal("1.005")) == "1.01"
+    assert format_text(Decimal("1.005")) == "1,01"
+    assert format_number(Decimal("0.125")) == "0.13"  # half-to-even would give 0.12
+    assert format_number(Decimal("12.5"), 0) == "13" and format_number(Decimal("2.5"), 0) == "2.5"
+    assert format_number(Decimal("0.0996")) == "0.1"
+    assert format_number(Decimal("0.00001234"), 3) == "0.000012"
+    assert format_number(Decimal("1E+3")) == "1000" and format_number(Decimal("0E-7")) == "0"
+    assert format_text(Decimal("1102.4"), 2) == "1102,4"
+    with pytest.raises(ValueError):
+        format_number(Decimal("NaN"))
     assert timestamp(datetime(2026, 7, 1, 12, 0)) == "20260701120000+0200"
+
+
+@given(
+    st.decimals(min_value=Decimal("1E-12"), max_value=Decimal("1E+9"), allow_nan=False, places=None),
+    st.integers(min_value=0, max_value=4),
+)
+def test_number_rule_properties(value: Decimal, places: int) -> None:
+    """Never 0 for a non-zero value, rounded half-up at ``places`` decimals or at the second
+    significant digit when that is finer, and the French text is the same digits with a comma."""
+    text = format_number(value, places)
+    written = Decimal(text)
+    assert written != 0
+    used = max(places, 1 - value.adjusted())  # decimals kept: two significant digits at least
+    half = Decimal(1).scaleb(-used) / 2
+    assert abs(written - value) <= half
+    assert written == value.quantize(Decimal(1).scaleb(-used), rounding=ROUND_HALF_UP)
+    assert format_text(value, places) == text.replace(".", ",")
+    assert "e" not in text.lower()
 
 
 def test_a_former_site_doctor_stays_an_author_of_later_versions() -> None:
