@@ -1,4 +1,10 @@
-"""The platform as an application: its services opened on a data directory, and its HTTP routes."""
+"""The platform as an application: its services opened on a data directory, and its HTTP routes.
+
+Each route names the roles that may call it (docs/ARCHITECTURE.md, "Roles and scopes"); what an
+account sees inside an endpoint is narrowed further by its scope (the senders it is assigned to).
+Every refusal is a 403 with the French JSON error, and is traced: a warning in the log and a row
+in ``access_refusals``.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +13,28 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .audit import AuditRefused, AuditService
-from .auth import AuthError, AuthService, seed_accounts
+from .auth import AuthError, AuthService, Role, User, seed_accounts
 from .clock import Clock, SystemClock, iso
 from .dicom_index import ScanReport, scan
 from .dicomweb import DicomWeb
-from .intake import Intake, ingest_orders
+from .intake import Forbidden, Intake, Submitter, ingest_orders
 from .oidc import OidcProvider
 from .paths import DataDir
 from .store import Store
-from .web import HttpError, Request, Response, Route, json_response, media_type
+from .web import MIB, HttpError, Request, Response, Route, json_response, media_type, printable
 from .workflow import worklist
 
 log = logging.getLogger(__name__)
 
 HL7_MEDIA_TYPE = "application/hl7-v2"
+MAX_SEGMENTS = 2000
+"""Segments in one HL7 message: a report is a few dozen; parsing cost grows with the count."""
+
+RADIOLOGIST = frozenset({Role.RADIOLOGIST.value})
+ANY_ROLE = frozenset(r.value for r in Role)
+READERS = frozenset({Role.RADIOLOGIST.value, Role.ADMIN.value})
+SENDERS = frozenset({Role.RADIOLOGIST.value, Role.SITE.value})
+VIEWERS = ANY_ROLE
 
 
 def _auth_http_error(error: AuthError) -> HttpError:
@@ -99,6 +113,49 @@ class Platform:
             raise _auth_http_error(exc) from exc
         return replace(request, user=user, session_id=session_id)
 
+    def authorize(self, request: Request, route: Route) -> None:
+        """The route's roles: anyone else gets the traced 403."""
+        if request.user.role.value not in route.roles:
+            raise self.forbid(
+                request,
+                "role_not_allowed",
+                "Votre compte n'a pas accès à cette fonction de la plateforme.",
+                f"role {request.user.role.value} not in {sorted(route.roles)}",
+            )
+
+    def forbid(self, request: Request, code: str, message: str, detail: str) -> HttpError:
+        """Trace a refusal (log and store) and return the 403 to raise."""
+        user: User = request.user
+        log.warning(
+            "access refused to account %s (%s) on %s %s: %s",
+            printable(user.login),
+            user.role.value,
+            request.method,
+            printable(request.path, 200),
+            printable(detail),
+        )
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO access_refusals (at, login, role, method, path, code, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    iso(self.clock.now()),
+                    user.login,
+                    user.role.value,
+                    request.method,
+                    request.path[:500],
+                    code,
+                    detail[:500],
+                ),
+            )
+        return HttpError(403, code, message)
+
+    @staticmethod
+    def scope(request: Request) -> frozenset[str] | None:
+        """The senders whose orders the caller sees; None for every order (admin)."""
+        user: User = request.user
+        return None if user.role is Role.ADMIN else user.senders
+
     # -- handlers ---------------------------------------------------------------------------
 
     def health(self, _request: Request) -> Response:
@@ -131,9 +188,9 @@ class Platform:
             self.auth.logout(request.session_id)
         return Response(204)
 
-    def worklist(self, _request: Request) -> Response:
+    def worklist(self, request: Request) -> Response:
         with self.store.reading() as conn:
-            return json_response({"orders": worklist(conn)})
+            return json_response({"orders": worklist(conn, self.scope(request))})
 
     def messages(self, request: Request) -> Response:
         media, params = media_type(request.header("content-type") or "")
@@ -143,9 +200,25 @@ class Platform:
                 "unsupported_media_type",
                 "Le message doit être envoyé en application/hl7-v2; charset=utf-8.",
             )
-        receipt = self.intake.receive(
-            request.body, source=f"https:{request.user.login}", charset=params.get("charset")
-        )
+        segments = request.body.count(b"\r") + request.body.count(b"\n") + 1
+        if segments > MAX_SEGMENTS:
+            # Counted on the bytes (CR, LF or CRLF between segments can only over-count), before
+            # any parsing: a 100,000-segment message would cost minutes of CPU.
+            raise HttpError(
+                413,
+                "too_many_segments",
+                f"Message HL7 trop long : au plus {MAX_SEGMENTS} segments par message.",
+            )
+        user: User = request.user
+        try:
+            receipt = self.intake.receive(
+                request.body,
+                source=f"https:{user.login}",
+                charset=params.get("charset"),
+                submitter=Submitter(user.login, user.role.value, user.senders),
+            )
+        except Forbidden as exc:
+            raise self.forbid(request, exc.code, exc.message, exc.detail) from exc
         return Response(
             200,
             f"{HL7_MEDIA_TYPE}; charset=utf-8",
@@ -158,6 +231,10 @@ class Platform:
         try:
             receipt = self.audit.receive(body.get("chain"), body.get("records"), request.user.login)
         except AuditRefused as exc:
+            if exc.status == 403:
+                raise self.forbid(
+                    request, exc.code, exc.message, "audit chain opened by another account"
+                ) from exc
             raise _audit_http_error(exc) from exc
         return json_response(receipt.as_json())
 
@@ -171,6 +248,10 @@ class Platform:
         try:
             body = self.audit.escrow(request.params["chain"], request.json().get("key"), request.user.login)
         except AuditRefused as exc:
+            if exc.status == 403:
+                raise self.forbid(
+                    request, exc.code, exc.message, "key for a chain of another account"
+                ) from exc
             raise _audit_http_error(exc) from exc
         return json_response(body)
 
@@ -180,32 +261,32 @@ class Platform:
         series = f"{study}/series/{{series}}"
         instance = f"{series}/instances/{{instance}}"
         return [
-            Route("GET", "/api/v1/health", self.health, authenticated=False),
-            Route("POST", "/api/v1/auth/login", self.login, authenticated=False),
-            Route("POST", "/api/v1/auth/refresh", self.refresh, authenticated=False),
-            Route("POST", "/api/v1/auth/logout", self.logout),
-            Route("POST", "/api/v1/auth/verify-password", self.verify_password),
-            Route("GET", "/.well-known/openid-configuration", self.oidc.configuration, authenticated=False),
-            Route("GET", "/oidc/jwks", self.oidc.jwks, authenticated=False),
-            Route("GET", "/oidc/authorize", self.oidc.authorization_page, authenticated=False),
-            Route("POST", "/oidc/authorize", self.oidc.authorize, authenticated=False),
-            Route("POST", "/oidc/token", self.oidc.token, authenticated=False),
-            Route("GET", "/api/v1/worklist", self.worklist),
-            Route("POST", "/api/v1/messages", self.messages),
-            Route("POST", "/api/v1/audit", self.receive_audit),
-            Route("GET", "/api/v1/audit/chains/{chain}", self.audit_chain),
-            Route("PUT", "/api/v1/audit/chains/{chain}/key", self.escrow_audit_key),
-            Route("GET", "/dicom-web/studies", web.search_studies),
-            Route("GET", "/dicom-web/series", web.search_series),
-            Route("GET", "/dicom-web/instances", web.search_instances),
-            Route("GET", study, web.retrieve),
-            Route("GET", f"{study}/metadata", web.metadata),
-            Route("GET", f"{study}/series", web.search_series),
-            Route("GET", f"{study}/instances", web.search_instances),
-            Route("GET", series, web.retrieve),
-            Route("GET", f"{series}/metadata", web.metadata),
-            Route("GET", f"{series}/instances", web.search_instances),
-            Route("GET", instance, web.retrieve),
-            Route("GET", f"{instance}/metadata", web.metadata),
-            Route("GET", f"{instance}/frames/{{frames}}", web.frames),
+            Route("GET", "/api/v1/health", self.health),
+            Route("POST", "/api/v1/auth/login", self.login),
+            Route("POST", "/api/v1/auth/refresh", self.refresh),
+            Route("POST", "/api/v1/auth/logout", self.logout, ANY_ROLE),
+            Route("POST", "/api/v1/auth/verify-password", self.verify_password, ANY_ROLE),
+            Route("GET", "/.well-known/openid-configuration", self.oidc.configuration),
+            Route("GET", "/oidc/jwks", self.oidc.jwks),
+            Route("GET", "/oidc/authorize", self.oidc.authorization_page),
+            Route("POST", "/oidc/authorize", self.oidc.authorize),
+            Route("POST", "/oidc/token", self.oidc.token),
+            Route("GET", "/api/v1/worklist", self.worklist, VIEWERS),
+            Route("POST", "/api/v1/messages", self.messages, SENDERS, max_body=32 * MIB),
+            Route("POST", "/api/v1/audit", self.receive_audit, RADIOLOGIST, max_body=16 * MIB),
+            Route("GET", "/api/v1/audit/chains/{chain}", self.audit_chain, READERS),
+            Route("PUT", "/api/v1/audit/chains/{chain}/key", self.escrow_audit_key, RADIOLOGIST),
+            Route("GET", "/dicom-web/studies", web.search_studies, READERS),
+            Route("GET", "/dicom-web/series", web.search_series, READERS),
+            Route("GET", "/dicom-web/instances", web.search_instances, READERS),
+            Route("GET", study, web.retrieve, READERS),
+            Route("GET", f"{study}/metadata", web.metadata, READERS),
+            Route("GET", f"{study}/series", web.search_series, READERS),
+            Route("GET", f"{study}/instances", web.search_instances, READERS),
+            Route("GET", series, web.retrieve, READERS),
+            Route("GET", f"{series}/metadata", web.metadata, READERS),
+            Route("GET", f"{series}/instances", web.search_instances, READERS),
+            Route("GET", instance, web.retrieve, READERS),
+            Route("GET", f"{instance}/metadata", web.metadata, READERS),
+            Route("GET", f"{instance}/frames/{{frames}}", web.frames, READERS),
         ]

@@ -167,11 +167,16 @@ class AuditService:
         stored = duplicates = 0
         with self._store.transaction() as conn:
             row = conn.execute(
-                "SELECT head_index, head_mac FROM audit_chains WHERE chain = ?", (chain,)
+                "SELECT head_index, head_mac, owner FROM audit_chains WHERE chain = ?", (chain,)
             ).fetchone()
             head = (row["head_index"], row["head_mac"]) if row else None
             escrow = conn.execute("SELECT next_key FROM audit_keys WHERE chain = ?", (chain,)).fetchone()
             next_key = bytes.fromhex(escrow["next_key"]) if escrow else None
+            if row is not None and escrow is None and row["owner"] != login:
+                # Before its key is escrowed nothing here can tell a forged record from a real one:
+                # only the account that opened the chain writes to it. Afterwards every record's
+                # seal is checked, so another user of the same workstation may ship its records.
+                raise _not_yours(chain)
             for line in parsed:
                 if head is not None and line.index <= head[0]:
                     held = conn.execute(
@@ -201,8 +206,8 @@ class AuditService:
                         raise _conflict(None, "l'enregistrement 0 ne porte pas le sceau qui nomme la chaîne")
                     conn.execute(
                         "INSERT INTO audit_chains (chain, source, head_index, head_mac, first_received_at,"
-                        " last_received_at) VALUES (?, ?, 0, ?, ?, ?)",
-                        (chain, line.source, line.mac, now, now),
+                        " last_received_at, owner) VALUES (?, ?, 0, ?, ?, ?, ?)",
+                        (chain, line.source, line.mac, now, now, login),
                     )
                 conn.execute(
                     "INSERT INTO audit_records (chain, idx, mac, line, received_at, received_from)"
@@ -256,9 +261,13 @@ class AuditService:
         if not isinstance(key_hex, str) or not _HEX64.match(key_hex):
             raise AuditRefused(400, "bad_request", "Clé attendue : 64 chiffres hexadécimaux.")
         with self._store.transaction() as conn:
-            row = conn.execute("SELECT head_index FROM audit_chains WHERE chain = ?", (chain,)).fetchone()
+            row = conn.execute(
+                "SELECT head_index, owner FROM audit_chains WHERE chain = ?", (chain,)
+            ).fetchone()
             if row is None:
                 raise _unknown_chain()
+            if row["owner"] != login:
+                raise _not_yours(chain)
             held = conn.execute("SELECT initial_key FROM audit_keys WHERE chain = ?", (chain,)).fetchone()
             if held is not None:
                 if not hmac.compare_digest(held["initial_key"], key_hex):
@@ -280,6 +289,15 @@ class AuditService:
             )
         log.info("audit chain %s…: initial key escrowed, %d record(s) verified", chain[:12], count)
         return {"chain": chain, "verified": count}
+
+
+def _not_yours(chain: str) -> AuditRefused:
+    log.warning("audit chain %s…: write refused, the chain belongs to another account", chain[:12])
+    return AuditRefused(
+        403,
+        "chain_not_yours",
+        "Ce journal d'audit a été ouvert par un autre compte : cet envoi est refusé (alerte de sécurité).",
+    )
 
 
 def _unknown_chain() -> AuditRefused:

@@ -21,9 +21,12 @@ import json
 import logging
 import secrets
 import sqlite3
-from dataclasses import dataclass, fields
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import pyotp
 
@@ -40,6 +43,25 @@ TOTP_STEP = 30
 TOTP_WINDOW = 1
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+
+class Role(StrEnum):
+    """What an account may do (docs/ARCHITECTURE.md, "Roles and scopes").
+
+    radiologist: sees and answers the orders of the senders (sites) it is assigned to, reads their
+    studies (and the same patients' priors), sends flux 3 and reports for them, ships its audit journal.
+    site: sends flux 1, 2 and 4 for its own senders (MSH-3/MSH-4) only, and sees its own orders.
+    admin: reads everything (worklist, studies, audit chains) for export and supervision; sends nothing.
+    """
+
+    RADIOLOGIST = "radiologist"
+    SITE = "site"
+    ADMIN = "admin"
+
+
+def sender_key(application: str, facility: str) -> str:
+    """A sender as the store keeps it: MSH-3 and MSH-4 (first components) joined by '@'."""
+    return f"{application}@{facility}"
 
 
 def hash_password(password: str) -> str:
@@ -108,6 +130,20 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_dummy_hash: str | None = None
+_dummy_lock = threading.Lock()
+
+
+def _dummy_password_hash() -> str:
+    """A hash with the same scrypt parameters as the real ones, so that an unknown login costs the
+    same one scrypt as a known login with a wrong password (computed once, on first use)."""
+    global _dummy_hash
+    with _dummy_lock:
+        if _dummy_hash is None:
+            _dummy_hash = hash_password(secrets.token_hex(16))
+        return _dummy_hash
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     login: str
@@ -115,6 +151,9 @@ class User:
     family: str
     given: str
     title: str
+    role: Role = Role.RADIOLOGIST
+    senders: frozenset[str] = field(default_factory=frozenset)
+    """radiologist: the senders whose orders it reads; site: the senders it may send as."""
 
     def as_json(self) -> dict[str, str]:
         return {
@@ -123,6 +162,7 @@ class User:
             "family": self.family,
             "given": self.given,
             "title": self.title,
+            "role": self.role.value,
         }
 
 
@@ -152,6 +192,30 @@ class SeedAccount:
     family: str
     given: str
     title: str
+    role: Role = Role.RADIOLOGIST
+    senders: frozenset[str] = frozenset()
+
+
+_SEED_TEXT_FIELDS = ("login", "password", "totp_secret", "rpps", "family", "given", "title")
+
+
+def _senders(value: Any, where: str) -> set[str]:
+    """["APP^FACILITY", ...]: MSH-3 and MSH-4 of the senders, first components."""
+    if value is None:
+        return set()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.count("^") == 1 for v in value):
+        raise ValueError(f'{where}: expected a list of "MSH-3^MSH-4" strings')
+    return {sender_key(*v.split("^")) for v in value}
+
+
+def load_groups(path: Path) -> dict[str, set[str]]:
+    """seed/groups.json (optional): {"group name": ["APP^FACILITY", ...]} — the sites of a group."""
+    if not path.is_file():
+        return {}
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(entries, dict):
+        raise ValueError(f"{path}: expected a JSON object of groups")
+    return {str(name): _senders(sites, f"{path}: group {name!r}") for name, sites in entries.items()}
 
 
 class AuthError(Exception):
@@ -169,55 +233,117 @@ def _bad_credentials() -> AuthError:
     return AuthError(401, "bad_credentials", "Identifiant ou mot de passe incorrect.")
 
 
+_DUMMY_TOTP_SECRET = "JBSWY3DPEHPK3PXP" * 2  # only ever compared against, for equal work
+
+
+def _usable(row: sqlite3.Row, now: datetime) -> bool:
+    """A token of a disabled or (still) locked account no longer opens anything."""
+    if row["disabled"]:
+        return False
+    return not (row["locked_until"] and parse_iso(row["locked_until"]) > now)
+
+
+def _disabled() -> AuthError:
+    return AuthError(
+        403, "account_disabled", "Compte désactivé : contactez l'administrateur de la plateforme."
+    )
+
+
 def _invalid_token() -> AuthError:
     return AuthError(401, "invalid_token", "Session invalide ou expirée : veuillez vous reconnecter.")
 
 
-def load_seed(path: Path) -> list[SeedAccount]:
-    """Read seed/accounts.json; a malformed file is an error for the operator, not a silent skip."""
+def load_seed(path: Path, groups: dict[str, set[str]] | None = None) -> list[SeedAccount]:
+    """Read seed/accounts.json; a malformed file is an error for the operator, not a silent skip.
+
+    Each account has a ``role`` (radiologist when absent); a site lists the senders it sends as in
+    ``senders``; a radiologist lists the sites it reads for in ``sites`` and/or ``groups`` (named in
+    seed/groups.json). An account with no scope sees and sends nothing.
+    """
+    groups = groups if groups is not None else load_groups(path.with_name("groups.json"))
     entries = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(entries, list):
         raise ValueError(f"{path}: expected a JSON list of accounts")
     accounts = []
     for index, entry in enumerate(entries):
+        where = f"{path}: account #{index}"
         try:
-            accounts.append(SeedAccount(**{f.name: str(entry[f.name]) for f in fields(SeedAccount)}))
+            texts = {name: str(entry[name]) for name in _SEED_TEXT_FIELDS}
+            role = Role(entry.get("role", Role.RADIOLOGIST.value))
         except (KeyError, TypeError) as exc:
-            raise ValueError(f"{path}: account #{index} lacks field {exc}") from exc
+            raise ValueError(f"{where} lacks field {exc}") from exc
+        except ValueError as exc:
+            raise ValueError(f"{where}: unknown role {entry.get('role')!r}") from exc
+        if role is Role.SITE:
+            senders = _senders(entry.get("senders"), where)
+        else:
+            senders = _senders(entry.get("sites"), where)
+            for group in entry.get("groups") or ():
+                if group not in groups:
+                    raise ValueError(f"{where}: unknown group {group!r} (seed/groups.json)")
+                senders |= groups[group]
+        if role is Role.ADMIN:
+            senders = set()
+        accounts.append(SeedAccount(**texts, role=role, senders=frozenset(senders)))
         pyotp.TOTP(accounts[-1].totp_secret).now()  # rejects a secret that is not base32 now
     return accounts
 
 
 def seed_accounts(store: Store, path: Path) -> int:
-    """Create the seeded accounts that do not exist yet; existing accounts are left as they are."""
+    """Create the seeded accounts that do not exist yet. Existing accounts keep their password and
+    TOTP state; their role and scope are taken from the seed at every start (the seed is where an
+    operator assigns sites), and a role change revokes their live tokens."""
     if not path.is_file():
         log.warning("no seed accounts file at %s", path)
         return 0
     created = 0
     for account in load_seed(path):
         with store.transaction() as conn:
-            if conn.execute("SELECT 1 FROM users WHERE login = ?", (account.login,)).fetchone():
-                continue
-            conn.execute(
-                "INSERT INTO users (login, password_hash, totp_secret, rpps, family, given, title)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    account.login,
-                    hash_password(account.password),
-                    account.totp_secret,
-                    account.rpps,
-                    account.family,
-                    account.given,
-                    account.title,
-                ),
+            row = conn.execute("SELECT role FROM users WHERE login = ?", (account.login,)).fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO users (login, password_hash, totp_secret, rpps, family, given, title, role)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        account.login,
+                        hash_password(account.password),
+                        account.totp_secret,
+                        account.rpps,
+                        account.family,
+                        account.given,
+                        account.title,
+                        account.role.value,
+                    ),
+                )
+                created += 1
+            elif row["role"] != account.role.value:
+                conn.execute("UPDATE users SET role = ? WHERE login = ?", (account.role.value, account.login))
+                conn.execute("UPDATE tokens SET revoked = 1 WHERE login = ?", (account.login,))
+                log.warning(
+                    "account %s: role changed to %s, live tokens revoked", account.login, account.role
+                )
+            conn.execute("DELETE FROM user_scopes WHERE login = ?", (account.login,))
+            conn.executemany(
+                "INSERT INTO user_scopes (login, sender) VALUES (?, ?)",
+                [(account.login, sender) for sender in sorted(account.senders)],
             )
-            created += 1
     log.info("seeded %d new account(s)", created)
     return created
 
 
-def _user(row: sqlite3.Row) -> User:
-    return User(row["login"], row["rpps"], row["family"], row["given"], row["title"])
+def _user(conn: sqlite3.Connection, row: sqlite3.Row) -> User:
+    senders = frozenset(
+        r["sender"] for r in conn.execute("SELECT sender FROM user_scopes WHERE login = ?", (row["login"],))
+    )
+    return User(
+        row["login"], row["rpps"], row["family"], row["given"], row["title"], Role(row["role"]), senders
+    )
+
+
+def _revoke_all(conn: sqlite3.Connection, login: str) -> int:
+    """Every live token of the account, access and refresh: a locked or disabled account's
+    sessions end at once, not when their tokens expire."""
+    return conn.execute("UPDATE tokens SET revoked = 1 WHERE login = ? AND revoked = 0", (login,)).rowcount
 
 
 class AuthService:
@@ -246,22 +372,33 @@ class AuthService:
         with self._store.transaction() as conn:
             row = conn.execute("SELECT * FROM users WHERE login = ?", (login,)).fetchone()
             if row is None:
-                # Same answer and similar cost as a wrong password: the login is not revealed.
-                verify_password(password, hash_password("x"))
-                log.info("login refused: unknown account")
-                raise _bad_credentials()
-            if row["locked_until"] and parse_iso(row["locked_until"]) > now:
-                raise self._locked(parse_iso(row["locked_until"]), now)
-            error, step = self._check_factors(row, password, otp, now)
-            if error is None:
+                # Same answer and the same work as a wrong password (one scrypt with the same
+                # parameters, one TOTP check, one counted failure): the login is not revealed.
+                verify_password(password, _dummy_password_hash())
+                self._totp.matching_step(_DUMMY_TOTP_SECRET, otp, now)
                 conn.execute(
-                    "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_otp_step = ?"
-                    " WHERE login = ?",
-                    (step, login),
+                    "INSERT INTO meta (key, value) VALUES ('unknown_login_failures', '1') ON CONFLICT(key)"
+                    " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
                 )
-                log.info("login accepted for account %s", login)
-                return _user(row)
-            error = self._record_failure(conn, row, error, now)
+                log.info("login refused: unknown account")
+                error: AuthError | None = _bad_credentials()
+            else:
+                if row["disabled"]:
+                    verify_password(password, _dummy_password_hash())
+                    raise _disabled()
+                if row["locked_until"] and parse_iso(row["locked_until"]) > now:
+                    raise self._locked(parse_iso(row["locked_until"]), now)
+                error, step = self._check_factors(row, password, otp, now)
+                if error is None:
+                    conn.execute(
+                        "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_otp_step = ?"
+                        " WHERE login = ?",
+                        (step, login),
+                    )
+                    log.info("login accepted for account %s", login)
+                    return _user(conn, row)
+                error = self._record_failure(conn, row, error, now)
+        assert error is not None
         raise error
 
     def verify_password(self, login: str, password: str) -> None:
@@ -272,6 +409,8 @@ class AuthService:
             row = conn.execute("SELECT * FROM users WHERE login = ?", (login,)).fetchone()
             if row is None:
                 raise _bad_credentials()
+            if row["disabled"]:
+                raise _disabled()
             if row["locked_until"] and parse_iso(row["locked_until"]) > now:
                 raise self._locked(parse_iso(row["locked_until"]), now)
             if verify_password(password, row["password_hash"]):
@@ -284,15 +423,15 @@ class AuthService:
         now = self._clock.now()
         with self._store.transaction() as conn:
             row = conn.execute(
-                "SELECT t.*, u.rpps, u.family, u.given, u.title FROM tokens t JOIN users u USING (login)"
-                " WHERE t.token_hash = ? AND t.kind = 'refresh'",
+                "SELECT t.*, u.rpps, u.family, u.given, u.title, u.role, u.disabled, u.locked_until"
+                " FROM tokens t JOIN users u USING (login) WHERE t.token_hash = ? AND t.kind = 'refresh'",
                 (_token_hash(refresh_token),),
             ).fetchone()
             if row is None:
                 raise _invalid_token()
             conn.execute("UPDATE tokens SET revoked = 1 WHERE session_id = ?", (row["session_id"],))
-            if not row["revoked"] and parse_iso(row["expires_at"]) > now:
-                return self._issue(conn, _user(row), row["session_id"], now)
+            if not row["revoked"] and parse_iso(row["expires_at"]) > now and _usable(row, now):
+                return self._issue(conn, _user(conn, row), row["session_id"], now)
             if row["revoked"]:
                 log.warning("rotated refresh token presented again: session revoked")
         # Outside the transaction, so the revocation above is committed before the refusal.
@@ -303,15 +442,30 @@ class AuthService:
         now = self._clock.now()
         with self._store.reading() as conn:
             row = conn.execute(
-                "SELECT t.*, u.rpps, u.family, u.given, u.title FROM tokens t JOIN users u USING (login)"
-                " WHERE t.token_hash = ? AND t.kind = 'access'",
+                "SELECT t.*, u.rpps, u.family, u.given, u.title, u.role, u.disabled, u.locked_until"
+                " FROM tokens t JOIN users u USING (login) WHERE t.token_hash = ? AND t.kind = 'access'",
                 (_token_hash(access_token),),
             ).fetchone()
-        if row is None or row["revoked"]:
-            raise _invalid_token()
-        if parse_iso(row["expires_at"]) <= now:
-            raise AuthError(401, "token_expired", "Votre session a expiré : veuillez la renouveler.")
-        return _user(row), row["session_id"]
+            if row is None or row["revoked"] or not _usable(row, now):
+                raise _invalid_token()
+            if parse_iso(row["expires_at"]) <= now:
+                raise AuthError(401, "token_expired", "Votre session a expiré : veuillez la renouveler.")
+            return _user(conn, row), row["session_id"]
+
+    def disable(self, login: str, disabled: bool = True) -> int:
+        """Disable (or enable again) an account; disabling revokes its live tokens at once.
+        Returns the number of tokens revoked; KeyError for an unknown account."""
+        with self._store.transaction() as conn:
+            changed = conn.execute(
+                "UPDATE users SET disabled = ? WHERE login = ?", (int(disabled), login)
+            ).rowcount
+            if not changed:
+                raise KeyError(login)
+            revoked = _revoke_all(conn, login) if disabled else 0
+        log.warning(
+            "account %s %s, %d live token(s) revoked", login, "disabled" if disabled else "enabled", revoked
+        )
+        return revoked
 
     def logout(self, session_id: str) -> None:
         with self._store.transaction() as conn:
@@ -330,7 +484,10 @@ class AuthService:
             conn.execute(
                 "UPDATE users SET failed_attempts = 0, locked_until = ? WHERE login = ?", (iso(until), login)
             )
-            log.warning("account %s locked after %d failures", login, failures)
+            revoked = _revoke_all(conn, login)
+            log.warning(
+                "account %s locked after %d failures, %d live token(s) revoked", login, failures, revoked
+            )
             return self._locked(until, now)
         conn.execute("UPDATE users SET failed_attempts = ? WHERE login = ?", (failures, login))
         log.info(

@@ -1,4 +1,4 @@
-"""Command line: `serve`, `export` and `account` on a platform data directory.
+"""Command line: `serve`, `export`, `account`, `disable` and `enable` on a platform data directory.
 
 Messages for the operator are in French; the server's log (stderr) is in English and carries no
 patient data.
@@ -19,12 +19,12 @@ import pydicom.config
 import pyotp
 
 from .api import Platform
-from .auth import TOTP_STEP, load_seed
+from .auth import TOTP_STEP, AuthService, load_seed
 from .clock import SystemClock
 from .export import export
 from .paths import DataDir
 from .server import PlatformServer
-from .store import StoreError
+from .store import Store, StoreError
 from .tls import ensure_tls, server_context
 
 log = logging.getLogger("teleplatform")
@@ -35,10 +35,19 @@ def _fail(message: str) -> int:
     return 2
 
 
+class OneLineFormatter(logging.Formatter):
+    """Every log record on one line: CR and LF in a message (a value received from a client, a
+    traceback) are escaped, so nothing received can forge a line of the server's log."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
+
+
 def serve(root: Path, port: int) -> int:
-    logging.basicConfig(
-        stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     # pydicom's warnings quote the offending values, which may be a name or a birth date.
     pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
     logging.getLogger("pydicom").setLevel(logging.CRITICAL)
@@ -120,6 +129,25 @@ def export_command(root: Path, out: Path) -> int:
     return 0
 
 
+def set_disabled(root: Path, login: str, disabled: bool) -> int:
+    """Disable (revoking its live tokens at once, even while the server runs) or enable an account."""
+    database = DataDir(root).database
+    if not database.is_file():
+        return _fail(f"aucune base de la plateforme dans {root} (le serveur a-t-il déjà démarré ?)")
+    store = Store(database)
+    try:
+        revoked = AuthService(store, SystemClock()).disable(login, disabled)
+    except KeyError:
+        return _fail(f"compte inconnu : {login}")
+    finally:
+        store.close()
+    if disabled:
+        print(f"Compte {login} désactivé ; {revoked} jeton(s) en cours révoqué(s).")
+    else:
+        print(f"Compte {login} réactivé.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="teleplatform", description="Plateforme de téléradiologie de référence."
@@ -134,9 +162,18 @@ def main(argv: list[str] | None = None) -> int:
     p_account = commands.add_parser("account", help="afficher les comptes de démonstration et leur code")
     p_account.add_argument("--data", type=Path, required=True)
     p_account.add_argument("--json", action="store_true", help="sortie JSON (pour le lanceur de démo)")
+    for name, text in (
+        ("disable", "désactiver un compte (ses sessions prennent fin)"),
+        ("enable", "réactiver un compte"),
+    ):
+        p_state = commands.add_parser(name, help=text)
+        p_state.add_argument("--data", type=Path, required=True)
+        p_state.add_argument("login")
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args.data, args.port)
     if args.command == "export":
         return export_command(args.data, args.out)
+    if args.command in ("disable", "enable"):
+        return set_disabled(args.data, args.login, args.command == "disable")
     return account(args.data, args.json)

@@ -6,6 +6,12 @@ explicit request for Explicit VR Little Endian is honoured by decompressing each
 syntax the files are not already in is refused (406). Frames are always sent uncompressed
 (application/octet-stream, little endian): a seek and a read for uncompressed files, a pydicom
 decode of that one frame otherwise.
+
+Scope: a radiologist sees the studies of the orders of its senders (linked by the flux 4
+complement) and the other studies of those orders' patients (PID-3 = PatientID: the priors); an
+admin sees everything. Anything else answers as if it did not exist (404 / no match).
+Limits: QIDO limit 1..MAX_LIMIT and offset up to MAX_OFFSET, at most MAX_FRAMES frame numbers per
+request and none repeated (400 otherwise).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pydicom.datadict import keyword_for_tag, tag_for_keyword
 from pydicom.pixels import pixel_array
 from pydicom.uid import UID, ExplicitVRLittleEndian
 
+from .auth import Role
 from .dicom_index import (
     INSTANCE_ATTRIBUTES,
     SERIES_ATTRIBUTES,
@@ -66,6 +73,9 @@ _LEVEL_FILTERS = {
 _LEVEL_FILTERS["series"] = _LEVEL_FILTERS["study"] | {"SeriesInstanceUID", "Modality", "SeriesNumber"}
 _LEVEL_FILTERS["instance"] = _LEVEL_FILTERS["series"] | {"SOPInstanceUID", "SOPClassUID", "InstanceNumber"}
 _CONTROL_PARAMS = {"limit", "offset", "includefield", "fuzzymatching"}
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**9
+MAX_FRAMES = 64
 _DATE = re.compile(r"^\d{8}$")
 
 
@@ -82,6 +92,23 @@ def _keyword(key: str) -> str | None:
     if re.fullmatch(r"[0-9A-Fa-f]{8}", compact):
         return keyword_for_tag(int(compact, 16)) or None
     return key if tag_for_keyword(key) is not None else None
+
+
+def visible(request: Request) -> tuple[str, list[Any]]:
+    """SQL condition on ``instances`` for what the caller may read, and its arguments."""
+    user = request.user
+    if user is not None and user.role is Role.ADMIN:
+        return "1", []
+    senders = sorted(user.senders) if user is not None and user.role is Role.RADIOLOGIST else []
+    if not senders:
+        return "0", []
+    marks = ", ".join("?" * len(senders))
+    return (
+        f"(study_uid IN (SELECT o.study_instance_uid FROM orders o WHERE o.sender IN ({marks})"
+        " AND o.study_instance_uid IS NOT NULL) OR patient_id IN (SELECT p.patient_id FROM order_patients p"
+        f" JOIN orders o ON o.order_id = p.order_id WHERE o.sender IN ({marks})))",
+        senders * 2,
+    )
 
 
 def _values(raw: Sequence[str]) -> list[str]:
@@ -119,21 +146,23 @@ class _Query:
             self._add(keyword, raw)
         for keyword, value in fixed.items():
             self._add(keyword, [value])
-        self.limit = self._int_param(request, "limit", 1000)
-        self.offset = self._int_param(request, "offset", 0)
+        condition, args = visible(request)
+        self.conditions.append(condition)
+        self.args.extend(args)
+        self.limit = self._int_param(request, "limit", MAX_LIMIT, 1, MAX_LIMIT)
+        self.offset = self._int_param(request, "offset", 0, 0, MAX_OFFSET)
 
     @staticmethod
-    def _int_param(request: Request, name: str, default: int) -> int:
+    def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
         raw = request.query.get(name)
         if not raw:
             return default
-        try:
-            value = int(raw[0])
-        except ValueError as exc:
-            raise HttpError(400, "bad_request", f"Paramètre {name} invalide.") from exc
-        if value < 0:
-            raise HttpError(400, "bad_request", f"Paramètre {name} invalide.")
-        return value
+        text = raw[0].strip()
+        if not text.isdigit() or len(text) > 12 or not low <= int(text) <= high:
+            raise HttpError(
+                400, "bad_request", f"Paramètre {name} invalide : un entier de {low} à {high} est attendu."
+            )
+        return int(text)
 
     def _add(self, keyword: str, raw: Sequence[str]) -> None:
         values = (
@@ -312,7 +341,8 @@ class DicomWeb:
     # -- WADO-RS ----------------------------------------------------------------------------
 
     def _instances(self, request: Request) -> list[sqlite3.Row]:
-        conditions, args = ["study_uid = ?"], [request.params["study"]]
+        condition, scope_args = visible(request)
+        conditions, args = ["study_uid = ?", condition], [request.params["study"], *scope_args]
         if "series" in request.params:
             conditions.append("series_uid = ?")
             args.append(request.params["series"])
@@ -375,10 +405,14 @@ class DicomWeb:
 
     def frames(self, request: Request) -> Response:
         _check_frame_accept(request)
-        try:
-            numbers = [int(n) for n in request.params["frames"].split(",")]
-        except ValueError as exc:
-            raise HttpError(400, "bad_request", "Liste de numéros d'images invalide.") from exc
+        items = request.params["frames"].split(",")
+        if len(items) > MAX_FRAMES:
+            raise HttpError(400, "bad_request", f"Au plus {MAX_FRAMES} numéros d'image par requête.")
+        if not all(n.strip().isdigit() and len(n.strip()) <= 9 for n in items):
+            raise HttpError(400, "bad_request", "Liste de numéros d'images invalide.")
+        numbers = [int(n) for n in items]
+        if len(set(numbers)) != len(numbers):
+            raise HttpError(400, "bad_request", "Numéro d'image répété dans la requête.")
         row = self._instances(request)[0]
         path = self._root / row["path"]
         ds = pydicom.dcmread(path, stop_before_pixels=True)

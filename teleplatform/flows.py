@@ -44,6 +44,8 @@ class Priority(StrEnum):
 class NewOrder:
     order_id: str
     priority: Priority
+    patient_ids: tuple[str, ...] = ()
+    """PID-3 identifiers (CX-1 of each repetition): which archived studies are this patient's priors."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +171,9 @@ def _order_message(message: Message) -> Event:
     control = component(field(orc, 1), 1)
     order_id = _required_order_id(message, orc)
     if control == "NW":
-        return NewOrder(order_id, _priority(message, orc))
+        pid = first_segment(message, "PID")
+        patient_ids = tuple(dict.fromkeys(v for r in repetitions(pid, 3) if (v := component(r, 1))))
+        return NewOrder(order_id, _priority(message, orc), patient_ids)
     if control == "CA":
         return Cancellation(order_id, _reason(message, orc))
     raise _ae(

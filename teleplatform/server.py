@@ -3,7 +3,13 @@
 The TLS handshake runs in the connection's own thread (not in the accept loop), so a slow or
 hostile client cannot stall the others. HTTP/1.1 with keep-alive; large answers are streamed with
 chunked transfer encoding. Only the path (never the query string, which may carry a PatientID) is
-logged.
+logged, with its control characters escaped (a %0a in a URL must not write a forged log line).
+
+Limits (docs/ARCHITECTURE.md, "Limits"): at most MAX_CONNECTIONS connections at once (the next
+ones are closed at once, before any TLS work), a TLS handshake within HANDSHAKE_TIMEOUT, an idle
+connection closed after IDLE_TIMEOUT; a request is matched, its Content-Length checked against
+the endpoint's own cap and its token and role checked BEFORE its body is read, so an
+unauthenticated or oversized body costs nothing but the headers.
 """
 
 from __future__ import annotations
@@ -11,38 +17,70 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import threading
 import traceback
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 from .api import Platform
-from .web import HttpError, Request, Response, Router, error_response, parse_query
+from .web import HttpError, Request, Response, Router, error_response, parse_query, printable
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 64 * 1024 * 1024
-IDLE_TIMEOUT = 120
+MAX_BODY = 64 * 1024 * 1024  # the largest of the per-endpoint caps (web.Route.max_body)
+IDLE_TIMEOUT = 30
+HANDSHAKE_TIMEOUT = 10
+MAX_CONNECTIONS = 64
 
 
 class PlatformServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int, platform: Platform, context: ssl.SSLContext) -> None:
+    def __init__(
+        self,
+        port: int,
+        platform: Platform,
+        context: ssl.SSLContext,
+        max_connections: int = MAX_CONNECTIONS,
+        idle_timeout: float = IDLE_TIMEOUT,
+    ) -> None:
         self.platform = platform
         self.router = Router(platform.routes())
         self.ssl_context = context
+        self.idle_timeout = idle_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__(("127.0.0.1", port), _Handler)
 
+    def process_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:  # type: ignore[override]
+        """One thread per connection, but never more than max_connections of them."""
+        if not self._slots.acquire(blocking=False):
+            log.warning("connection limit reached: a new connection is closed")
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: socket.socket, client_address: tuple[str, int]) -> None:  # type: ignore[override]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
     def finish_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:  # type: ignore[override]
-        request.settimeout(IDLE_TIMEOUT)
+        request.settimeout(HANDSHAKE_TIMEOUT)
         # Answers are written as headers then body: without NODELAY, Nagle and delayed ACKs add ~40 ms.
         request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             tls = self.ssl_context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError) as exc:
-            log.info("TLS handshake failed with a client: %s", exc)
+            log.info("TLS handshake failed with a client: %s", printable(exc))
             return
+        tls.settimeout(self.idle_timeout)
         try:
             self.RequestHandlerClass(tls, client_address, self)
         finally:
@@ -72,45 +110,64 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def log_message(self, format: str, *args: object) -> None:
-        log.debug("%s %s", self.address_string(), format % args)
+        log.debug("%s %s", self.address_string(), printable(format % args))
 
     def _dispatch(self) -> None:
         path = unquote(urlsplit(self.path).path)
+        shown = printable(path, 200)
         status = 500
+        body_pending = self._declares_body()
         try:
-            body = self._read_body()  # first, so an early error still leaves the connection usable
             route, params = self.server.router.match(self.command, path)
+            length = self._content_length(route.max_body)
+            try:
+                query = parse_query(urlsplit(self.path).query)
+            except ValueError as exc:
+                raise HttpError(400, "bad_request", "Trop de paramètres dans l'adresse.") from exc
             request = Request(
                 method=self.command,
                 path=path,
-                query=parse_query(urlsplit(self.path).query),
+                query=query,
                 headers={k.lower(): v for k, v in self.headers.items()},
-                body=body,
+                body=b"",
                 params=params,
             )
             if route.authenticated:
                 request = self.server.platform.authenticate(request)
-            response = route.handler(request)
+                self.server.platform.authorize(request, route)
+            body = self.rfile.read(length) if length else b""
+            body_pending = False
+            if len(body) != length:
+                raise HttpError(400, "bad_request", "Corps de la requête incomplet.")
+            response = route.handler(replace(request, body=body))
         except HttpError as exc:
             response = error_response(exc)
         except Exception:
-            log.error("internal error on %s %s\n%s", self.command, path, traceback.format_exc())
+            log.error("internal error on %s %s\n%s", self.command, shown, traceback.format_exc())
             response = error_response(HttpError(500, "internal_error", "Erreur interne de la plateforme."))
+        if body_pending:
+            # Refused before its body was read: the rest of the stream is that body, not a request.
+            self.close_connection = True
         try:
             status = response.status
             self._send(response)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, TimeoutError) as exc:
-            log.info("client went away during %s %s: %s", self.command, path, type(exc).__name__)
+            log.info("client went away during %s %s: %s", self.command, shown, type(exc).__name__)
             self.close_connection = True
         except Exception:
             # Headers are gone already: the only honest thing left is to drop the connection.
-            log.error("error while sending %s %s\n%s", self.command, path, traceback.format_exc())
+            log.error("error while sending %s %s\n%s", self.command, shown, traceback.format_exc())
             self.close_connection = True
-        log.info("%s %s -> %d", self.command, path, status)
+        log.info("%s %s -> %d", self.command, shown, status)
 
-    def _read_body(self) -> bytes:
+    def _declares_body(self) -> bool:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            self.close_connection = True
+            return True
+        return (self.headers.get("Content-Length") or "0").strip() not in ("", "0")
+
+    def _content_length(self, cap: int) -> int:
+        """The body's length from the headers, within this endpoint's cap (nothing read yet)."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             raise HttpError(
                 411, "length_required", "Envoi fragmenté non pris en charge : indiquez Content-Length."
             )
@@ -118,10 +175,15 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError as exc:
             raise HttpError(400, "bad_request", "En-tête Content-Length invalide.") from exc
-        if length < 0 or length > MAX_BODY:
-            self.close_connection = True
-            raise HttpError(413, "payload_too_large", "Message trop volumineux pour la plateforme.")
-        return self.rfile.read(length) if length else b""
+        if length < 0:
+            raise HttpError(400, "bad_request", "En-tête Content-Length invalide.")
+        if length > min(cap, MAX_BODY):
+            raise HttpError(
+                413,
+                "payload_too_large",
+                f"Corps de la requête trop volumineux pour cette adresse (au plus {cap // 1024} Kio).",
+            )
+        return length
 
     def _send(self, response: Response) -> None:
         self.send_response(response.status)

@@ -13,13 +13,18 @@ users, and a single writer avoids SQLITE_BUSY handling entirely.
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -36,7 +41,24 @@ CREATE TABLE IF NOT EXISTS users (
     title            TEXT NOT NULL,
     failed_attempts  INTEGER NOT NULL DEFAULT 0,
     locked_until     TEXT,
-    last_otp_step    INTEGER NOT NULL DEFAULT -1
+    last_otp_step    INTEGER NOT NULL DEFAULT -1,
+    role             TEXT NOT NULL DEFAULT 'radiologist',
+    disabled         INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS user_scopes (
+    login   TEXT NOT NULL REFERENCES users(login),
+    sender  TEXT NOT NULL,
+    PRIMARY KEY (login, sender)
+);
+CREATE TABLE IF NOT EXISTS access_refusals (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    login   TEXT NOT NULL,
+    role    TEXT NOT NULL,
+    method  TEXT NOT NULL,
+    path    TEXT NOT NULL,
+    code    TEXT NOT NULL,
+    detail  TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash  TEXT PRIMARY KEY,
@@ -60,7 +82,8 @@ CREATE TABLE IF NOT EXISTS messages (
     text          TEXT,
     ack           TEXT NOT NULL,
     ack_code      TEXT NOT NULL,
-    order_id      TEXT
+    order_id      TEXT,
+    account       TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS messages_key ON messages(sender, control_id);
 CREATE INDEX IF NOT EXISTS messages_sha ON messages(raw_sha256);
@@ -72,8 +95,16 @@ CREATE TABLE IF NOT EXISTS orders (
     received_at         TEXT NOT NULL,
     accession_number    TEXT,
     study_instance_uid  TEXT,
-    seq                 INTEGER NOT NULL
+    seq                 INTEGER NOT NULL,
+    sender              TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS order_patients (
+    order_id    TEXT NOT NULL REFERENCES orders(order_id),
+    patient_id  TEXT NOT NULL,
+    PRIMARY KEY (order_id, patient_id)
+);
+CREATE INDEX IF NOT EXISTS order_patients_patient ON order_patients(patient_id);
+
 CREATE TABLE IF NOT EXISTS order_history (
     id          INTEGER PRIMARY KEY,
     order_id    TEXT NOT NULL REFERENCES orders(order_id),
@@ -122,7 +153,8 @@ CREATE TABLE IF NOT EXISTS audit_chains (
     head_index         INTEGER NOT NULL,
     head_mac           TEXT NOT NULL,
     first_received_at  TEXT NOT NULL,
-    last_received_at   TEXT NOT NULL
+    last_received_at   TEXT NOT NULL,
+    owner              TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS audit_records (
     chain          TEXT NOT NULL REFERENCES audit_chains(chain),
@@ -155,13 +187,69 @@ CREATE TABLE IF NOT EXISTS oidc_codes (
 """
 
 
+_V2_COLUMNS = (
+    ("users", "role", "TEXT NOT NULL DEFAULT 'radiologist'"),
+    ("users", "disabled", "INTEGER NOT NULL DEFAULT 0"),
+    ("messages", "account", "TEXT NOT NULL DEFAULT ''"),
+    ("orders", "sender", "TEXT NOT NULL DEFAULT ''"),
+    ("audit_chains", "owner", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Version 2 adds roles and scopes: each order remembers the sender (MSH-3@MSH-4) of the message
+    that created it, each message the account that sent it, each audit chain the account that
+    opened it. Orders of a version-1 store get the sender of their first stored message."""
+    for table, column, declaration in _V2_COLUMNS:
+        names = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in names:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+    conn.execute(
+        "UPDATE orders SET sender = COALESCE((SELECT m.sender FROM messages m WHERE m.order_id ="
+        " orders.order_id AND m.ack_code = 'AA' ORDER BY m.id LIMIT 1), '') WHERE sender = ''"
+    )
+    conn.execute(
+        "UPDATE audit_chains SET owner = COALESCE((SELECT r.received_from FROM audit_records r WHERE"
+        " r.chain = audit_chains.chain AND r.idx = 0), '') WHERE owner = ''"
+    )
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+    log.info("store migrated from schema version 1 to %d", SCHEMA_VERSION)
+
+
+def private_folder(folder: Path) -> None:
+    """A folder holding secrets or patient data: created 0700; a looser one is tightened, with a warning."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    mode = stat.S_IMODE(folder.stat().st_mode)
+    if mode & 0o077:
+        log.warning("folder %s was readable by others (mode %o): set to 0700", folder, mode)
+        folder.chmod(0o700)
+
+
+def check_private_file(path: Path) -> None:
+    """An existing file holding secrets or patient data must be 0600; a looser one is tightened, with
+    a warning (the platform keeps TOTP secrets and every HL7 message in its database)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return
+    if mode & 0o077:
+        log.warning("file %s was readable by others (mode %o): set to 0600", path, mode)
+        path.chmod(0o600)
+
+
 class StoreError(Exception):
     """The store cannot be opened (wrong schema version, unreadable file)."""
 
 
 class Store:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
+        for existing in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+            check_private_file(existing)
+        if not path.exists():
+            # Created 0600 before SQLite opens it: SQLite gives the WAL and shared-memory files the
+            # database's own mode, so they are private from their first byte too.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         self.path = path
         self._lock = threading.RLock()
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE below), never implicit.
@@ -177,8 +265,12 @@ class Store:
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row["value"]) == 1:
+                _migrate_1_to_2(conn)
             elif int(row["value"]) != SCHEMA_VERSION:
                 raise StoreError(f"schema version {row['value']} in {path}, expected {SCHEMA_VERSION}")
+            # After the migration: a version-1 table has no sender column before it.
+            conn.execute("CREATE INDEX IF NOT EXISTS orders_sender ON orders(sender)")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -21,11 +21,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from .store import private_folder
+
 log = logging.getLogger(__name__)
 
 CA_VALIDITY = timedelta(days=3650)
 SERVER_VALIDITY = timedelta(days=365)
 RENEW_BEFORE = timedelta(days=30)
+NOT_BEFORE_MARGIN = timedelta(days=1)
+"""Certificates start a day in the past: a client whose clock is hours behind (time zone set
+wrong, clock drift, a jump back) must still accept a certificate issued a moment ago."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +74,7 @@ def _make_ca(files: TlsFiles, now: datetime) -> None:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_before(now - NOT_BEFORE_MARGIN)
         .not_valid_after(now + CA_VALIDITY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
@@ -106,7 +111,7 @@ def _make_server_cert(files: TlsFiles, now: datetime) -> None:
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_before(now - NOT_BEFORE_MARGIN)
         .not_valid_after(now + SERVER_VALIDITY)
         .add_extension(
             x509.SubjectAlternativeName(
@@ -149,12 +154,19 @@ def _needs_renewal(path: Path, now: datetime) -> bool:
         cert = x509.load_pem_x509_certificate(path.read_bytes())
     except (OSError, ValueError):
         return True
-    return cert.not_valid_after_utc - now < RENEW_BEFORE
+    if cert.not_valid_after_utc - now < RENEW_BEFORE:
+        return True
+    # Issued by a version that started certificates only 5 minutes back: reissued with the margin.
+    is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    lifetime = (CA_VALIDITY if is_ca else SERVER_VALIDITY) + NOT_BEFORE_MARGIN
+    return cert.not_valid_after_utc - cert.not_valid_before_utc < lifetime - timedelta(minutes=1)
 
 
 def ensure_tls(directory: Path, now: datetime) -> TlsFiles:
-    """Create what is missing (or about to expire) and return the paths."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Create what is missing (or about to expire) and return the paths. Certificates made by an
+    earlier version that start less than NOT_BEFORE_MARGIN before they were issued are remade."""
+    private_folder(directory.parent)
+    private_folder(directory)
     files = TlsFiles.in_dir(directory)
     if not files.ca_key.is_file() or _needs_renewal(files.ca_cert, now):
         _make_ca(files, now)

@@ -46,13 +46,37 @@ class Request:
         media, _ = media_type(self.header("content-type") or "")
         if media != "application/json":
             raise HttpError(415, "unsupported_media_type", "Le corps de la requête doit être du JSON.")
+        if _too_deep(self.body):
+            raise HttpError(400, "bad_request", "JSON trop profondément imbriqué.")
         try:
             data = json.loads(self.body or b"null")
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise HttpError(400, "bad_request", "Le corps de la requête n'est pas un JSON valide.") from exc
+        except RecursionError as exc:  # a nesting the quick count above missed: still the client's
+            raise HttpError(400, "bad_request", "JSON trop profondément imbriqué.") from exc
         if not isinstance(data, dict):
             raise HttpError(400, "bad_request", "Le corps de la requête doit être un objet JSON.")
         return data
+
+
+MAX_JSON_DEPTH = 64
+
+
+def _too_deep(body: bytes) -> bool:
+    """More than MAX_JSON_DEPTH nested arrays/objects, counted without parsing (so a 100,000-deep
+    body never reaches the recursive decoder). Brackets inside strings are counted too, which can
+    only over-count: the API's bodies are flat, a false alarm needs 64 opening brackets in a row."""
+    if len(body) <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    for byte in body:
+        if byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +120,24 @@ def accept_items(request: Request) -> Iterator[tuple[str, dict[str, str]]]:
 Handler = Callable[[Request], Response]
 
 
+KIB = 1024
+MIB = 1024 * KIB
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
+    """One endpoint: who may call it (the roles; none for a public endpoint) and the largest body
+    it reads (checked from Content-Length before the body is read, after authentication)."""
+
     method: str
     template: str
     handler: Handler
-    authenticated: bool = True
+    roles: frozenset[str] = frozenset()
+    max_body: int = 64 * KIB
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.roles)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -134,4 +170,13 @@ class Router:
 
 
 def parse_query(query: str) -> dict[str, list[str]]:
-    return parse_qs(query, keep_blank_values=True)
+    return parse_qs(query, keep_blank_values=True, max_num_fields=200)
+
+
+def printable(value: object, limit: int = 300) -> str:
+    """A value fit for one log line: control characters (CR, LF...) escaped, length bounded, so
+    nothing received can forge or split a line of the server's log."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)

@@ -64,10 +64,23 @@ def _unknown_order(order_id: str) -> Rejection:
 class Workflow:
     """Applies events inside the caller's transaction (the one that stores the message)."""
 
-    def __init__(self, conn: sqlite3.Connection, message_id: int, now: datetime) -> None:
+    def __init__(self, conn: sqlite3.Connection, message_id: int, now: datetime, sender: str = "") -> None:
         self._conn = conn
         self._message_id = message_id
         self._now = now
+        self._sender = sender
+
+    def target_order(self, event: Event) -> str | None:
+        """The existing order an event would act on (None for a new order or an unknown one): what
+        the sender's scope is checked against before anything is recorded."""
+        if isinstance(event, NewOrder):
+            return None
+        try:
+            order_id = self._find_report_order(event) if isinstance(event, Report) else event.order_id
+            self._status(order_id)
+        except Rejection:
+            return None
+        return order_id
 
     def apply(self, event: Event) -> str:
         """Record the event against its order and return the order id, or raise Rejection."""
@@ -111,8 +124,20 @@ class Workflow:
             )
         seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM orders").fetchone()[0]
         self._conn.execute(
-            "INSERT INTO orders (order_id, status, priority, received_at, seq) VALUES (?, ?, ?, ?, ?)",
-            (event.order_id, OrderStatus.A_VALIDER.value, event.priority.value, iso(self._now), seq),
+            "INSERT INTO orders (order_id, status, priority, received_at, seq, sender)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                event.order_id,
+                OrderStatus.A_VALIDER.value,
+                event.priority.value,
+                iso(self._now),
+                seq,
+                self._sender,
+            ),
+        )
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO order_patients (order_id, patient_id) VALUES (?, ?)",
+            [(event.order_id, patient_id) for patient_id in event.patient_ids],
         )
         urgency = "urgente" if event.priority is Priority.URGENT else "normale"
         self._history(
@@ -273,14 +298,24 @@ class Workflow:
         return order_id
 
 
-def worklist(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every order with its relayed messages and history, in order of arrival."""
-    orders = conn.execute("SELECT * FROM orders ORDER BY seq").fetchall()
+def worklist(conn: sqlite3.Connection, senders: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    """The orders of these senders (every order for None) with their relayed messages and history,
+    in order of arrival."""
+    if senders is None:
+        orders = conn.execute("SELECT * FROM orders ORDER BY seq").fetchall()
+    else:
+        marks = ", ".join("?" * len(senders))
+        orders = conn.execute(
+            f"SELECT * FROM orders WHERE sender IN ({marks}) ORDER BY seq", sorted(senders)
+        ).fetchall()
+    wanted = {o["order_id"] for o in orders}
     messages: dict[str, list[dict[str, Any]]] = {}
     for row in conn.execute(
         "SELECT order_id, message_type, control_id, received_at, text FROM messages"
         " WHERE order_id IS NOT NULL AND ack_code = 'AA' ORDER BY id"
     ):
+        if row["order_id"] not in wanted:
+            continue
         messages.setdefault(row["order_id"], []).append(
             {
                 "type": row["message_type"],
@@ -291,6 +326,8 @@ def worklist(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         )
     history: dict[str, list[dict[str, str]]] = {}
     for row in conn.execute("SELECT order_id, at, event, detail FROM order_history ORDER BY id"):
+        if row["order_id"] not in wanted:
+            continue
         history.setdefault(row["order_id"], []).append(
             {"at": row["at"], "event": row["event"], "detail": row["detail"]}
         )

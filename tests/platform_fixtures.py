@@ -5,6 +5,11 @@ private copy of the demo data (the DICOM folder is linked, not copied), and wait
 /api/v1/health over HTTPS verified against the platform's own CA. It is shared by the whole
 session: tests must not assume an order is in its initial state unless they created it.
 
+Accounts: the first seeded account is the radiologist the workstation tests log in as; on the demo
+data it reads the orders of both demo sites. Messages only a site may send (flux 1, 2, 4) go
+through :meth:`RunningPlatform.submit_as_site` (the RIS account of a demo site, or any site account
+named), with the site's own MSH-3/MSH-4 (``DEMO_SITE_SENDER`` for the builders' ``sender=``).
+
 Logging in: TOTP codes are single-use per account (the step must move forward), so use
 `platform.fresh_otp()` / `platform.login()`, which hand out codes in increasing steps and wait
 (at most one 30 s step) only when three logins came within the same step.
@@ -21,7 +26,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +35,9 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+DEMO_SITE_LOGIN = "ris.chvc"
+DEMO_SITE_SENDER = "RIS_CHVC|CHVC"
+"""MSH-3|MSH-4 of the demo site whose RIS account is DEMO_SITE_LOGIN (teleplatform.demo.cases)."""
 STEP = 30
 START_TIMEOUT = 120.0
 # Last TOTP step used per (data dir, login): the server remembers it across restarts, so must we.
@@ -52,6 +60,7 @@ class RunningPlatform:
     accounts: list[dict[str, str]]
     process: subprocess.Popen[bytes]
     log_path: Path
+    _tokens: dict[str, str] = field(default_factory=dict)
 
     @property
     def account(self) -> dict[str, str]:
@@ -92,6 +101,38 @@ class RunningPlatform:
             )
         response.raise_for_status()
         return dict(response.json())
+
+    def site_login(self) -> str:
+        """The login of a site account: DEMO_SITE_LOGIN on the demo data, else the first one."""
+        sites = [a["login"] for a in self.accounts if a.get("role") == "site"]
+        if not sites:
+            raise LookupError("no site account in this platform's seed/accounts.json")
+        return DEMO_SITE_LOGIN if DEMO_SITE_LOGIN in sites else sites[0]
+
+    def submit_as(self, login: str, raw: bytes) -> requests.Response:
+        """POST /api/v1/messages with that account's token (logged in once, again when refused)."""
+        for attempt in range(2):
+            if attempt or login not in self._tokens:
+                self._tokens[login] = self.login(login)["access_token"]
+            with self.session() as session:
+                response = session.post(
+                    f"{self.base_url}/api/v1/messages",
+                    data=raw,
+                    headers={
+                        "Content-Type": "application/hl7-v2; charset=utf-8",
+                        "Authorization": f"Bearer {self._tokens[login]}",
+                    },
+                    timeout=30,
+                )
+            if response.status_code != 401:
+                break
+        return response
+
+    def submit_as_site(self, raw: bytes, login: str | None = None) -> str:
+        """Send a site's message (flux 1, 2, 4) as the site's RIS; returns the ACK code (MSA-1)."""
+        response = self.submit_as(login or self.site_login(), raw)
+        assert response.status_code == 200, response.text
+        return response.headers["X-HL7-Ack-Code"]
 
     def stop(self) -> None:
         if self.process.poll() is None:

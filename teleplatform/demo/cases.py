@@ -25,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-GENERATOR_VERSION = "7"
+GENERATOR_VERSION = "8"
 """Bumped whenever the generated files change: a data directory made by another version is redone."""
 
 _NAMESPACE = uuid.UUID("6f3c2a1e-8d4b-5c7e-9a0f-1b2c3d4e5f60")
@@ -915,4 +915,42 @@ DEMO_ACCOUNT = Account(
     password="Demo-Teleradio-2026!",
     totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
     practitioner=DR_MOREAU,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceAccount:
+    """A platform account that is not a radiologist: an imaging site's RIS, or the platform's
+    administrator (export, supervision). ``sites`` is what a site account may send as."""
+
+    login: str
+    password: str
+    totp_secret: str
+    role: str
+    name: str
+    sites: tuple[Site, ...] = ()
+
+
+DEMO_GROUP = "nuit-cher"
+"""The sites whose orders the demo radiologist reads (seed/groups.json)."""
+
+DEMO_SITE_ACCOUNTS = tuple(
+    ServiceAccount(
+        login=f"ris.{site.key}",
+        password=f"Demo-RIS-{site.key.upper()}-2026!",
+        totp_secret=secret,
+        role="site",
+        name=site.name,
+        sites=(site,),
+    )
+    for site, secret in zip(
+        SITES, ("KRSXG5CTMVZGK3TDMVZDEMBSGY2DCMBR", "KRSXG5CTMVZGK3TDMVZDEMBSGY2DCMBS"), strict=True
+    )
+)
+DEMO_ADMIN_ACCOUNT = ServiceAccount(
+    login="admin.plateforme",
+    password="Demo-Admin-Plateforme-2026!",
+    totp_secret="MFSG22LOFZYGYYLUMVTG64TNMUYDEMBS",
+    role="admin",
+    name="Exploitation de la plateforme",
 )

@@ -21,7 +21,15 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import cases, series
-from .cases import DEMO_ACCOUNT, GENERATOR_VERSION, MESSAGES
+from .cases import (
+    DEMO_ACCOUNT,
+    DEMO_ADMIN_ACCOUNT,
+    DEMO_GROUP,
+    DEMO_SITE_ACCOUNTS,
+    GENERATOR_VERSION,
+    MESSAGES,
+    SITES,
+)
 from .orders import render
 from .rdsr import write_dose_report
 
@@ -30,6 +38,7 @@ log = logging.getLogger(__name__)
 MARKER = ".teleplatform-demo.json"
 ORDERS = "orders"
 ACCOUNTS = Path("seed") / "accounts.json"
+GROUPS = Path("seed") / "groups.json"
 
 
 def _chunks(count: int, parts: int) -> list[tuple[int, ...]]:
@@ -89,21 +98,47 @@ def _write_orders(out: Path) -> list[str]:
     return names
 
 
+def _json_bytes(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def _write_accounts(out: Path) -> list[str]:
+    """The demo radiologist first (what `make demo` prints and the tests log in as), assigned to
+    the group of the demo sites; then one account per site's RIS and the platform's admin."""
     account = DEMO_ACCOUNT
     who = account.practitioner
-    entry = {
-        "login": account.login,
-        "password": account.password,
-        "totp_secret": account.totp_secret,
-        "rpps": who.rpps,
-        "family": who.family,
-        "given": who.given,
-        "title": who.title,
-        "comment": account.comment,
-    }
-    _write_bytes(out / ACCOUNTS, (json.dumps([entry], ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    return [str(ACCOUNTS)]
+    entries: list[dict[str, object]] = [
+        {
+            "login": account.login,
+            "password": account.password,
+            "totp_secret": account.totp_secret,
+            "rpps": who.rpps,
+            "family": who.family,
+            "given": who.given,
+            "title": who.title,
+            "role": "radiologist",
+            "groups": [DEMO_GROUP],
+            "comment": account.comment,
+        }
+    ]
+    for service in (*DEMO_SITE_ACCOUNTS, DEMO_ADMIN_ACCOUNT):
+        entry: dict[str, object] = {
+            "login": service.login,
+            "password": service.password,
+            "totp_secret": service.totp_secret,
+            "rpps": "",
+            "family": service.name,
+            "given": "",
+            "title": "",
+            "role": service.role,
+            "comment": account.comment,
+        }
+        if service.sites:
+            entry["senders"] = [f"{site.application}^{site.facility}" for site in service.sites]
+        entries.append(entry)
+    _write_bytes(out / ACCOUNTS, _json_bytes(entries))
+    _write_bytes(out / GROUPS, _json_bytes({DEMO_GROUP: [f"{s.application}^{s.facility}" for s in SITES]}))
+    return [str(ACCOUNTS), str(GROUPS)]
 
 
 def _write_dicom(out: Path, workers: int) -> list[str]:

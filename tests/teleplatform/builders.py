@@ -26,7 +26,56 @@ ACCOUNT = {
     "family": "DURAND",
     "given": "Alice",
     "title": "Dr",
+    "role": "radiologist",
+    "sites": ["StructureApp^StructureFacility"],
 }
+SITE_ACCOUNT = {
+    "login": "ris.structure",
+    "password": "Structure-Envoi-2026",
+    "totp_secret": SECRET,
+    "rpps": "",
+    "family": "Structure d'imagerie",
+    "given": "",
+    "title": "",
+    "role": "site",
+    "senders": ["StructureApp^StructureFacility"],
+}
+OTHER_RADIOLOGIST = {
+    "login": "dr.leroy",
+    "password": "Autre-Lecteur-2026",
+    "totp_secret": SECRET,
+    "rpps": "10202020202",
+    "family": "LEROY",
+    "given": "Paul",
+    "title": "Dr",
+    "role": "radiologist",
+    "groups": ["autre-groupe"],
+}
+OTHER_SITE = {
+    "login": "ris.autre",
+    "password": "Autre-Structure-2026",
+    "totp_secret": SECRET,
+    "rpps": "",
+    "family": "Autre structure",
+    "given": "",
+    "title": "",
+    "role": "site",
+    "senders": ["AutreApp^AutreFacility"],
+}
+ADMIN_ACCOUNT = {
+    "login": "admin.export",
+    "password": "Export-Plateforme-2026",
+    "totp_secret": SECRET,
+    "rpps": "",
+    "family": "Exploitation",
+    "given": "",
+    "title": "",
+    "role": "admin",
+}
+ACCOUNTS = (ACCOUNT, SITE_ACCOUNT, OTHER_RADIOLOGIST, OTHER_SITE, ADMIN_ACCOUNT)
+GROUPS = {"autre-groupe": ["AutreApp^AutreFacility"]}
+SITE_SENDER = "StructureApp|StructureFacility"
+OTHER_SENDER = "AutreApp|AutreFacility"
 PID = (
     "PID|||279035121518989^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS||PAT-TROIS^DOMINIQUE^^^^^L"
     "||19790328|F"
@@ -50,10 +99,11 @@ def message(*segments: str) -> bytes:
     return SEP.join(segments).encode("utf-8")
 
 
-def new_order(order_id: str, control_id: str, urgent: bool = False) -> bytes:
+def new_order(order_id: str, control_id: str, urgent: bool = False, sender: str = SITE_SENDER) -> bytes:
+    """Flux 1; ``sender`` is MSH-3|MSH-4 (the site the order belongs to)."""
     priority = "^^^^^S" if urgent else ""
     return message(
-        _msh("ORM^O01^ORM_O01", control_id),
+        _msh("ORM^O01^ORM_O01", control_id, sender=f"{sender}|TLRapp|TLRfacility"),
         PID,
         PV1,
         f"ORC|NW|{order_id}^^{PLACER_ROOT}^ISO|||||{priority}||20260106134418",
@@ -62,9 +112,9 @@ def new_order(order_id: str, control_id: str, urgent: bool = False) -> bytes:
     )
 
 
-def cancellation(order_id: str, control_id: str) -> bytes:
+def cancellation(order_id: str, control_id: str, sender: str = SITE_SENDER) -> bytes:
     return message(
-        _msh("ORM^O01^ORM_O01", control_id),
+        _msh("ORM^O01^ORM_O01", control_id, sender=f"{sender}|TLRapp|TLRfacility"),
         PID,
         PV1,
         f"ORC|CA|{order_id}^^{PLACER_ROOT}^ISO|||||||20260106134518|||||||^Patient transféré",
@@ -102,9 +152,11 @@ def refusal(order_id: str, control_id: str, reason: str, justification: tuple[st
     return message(*segments)
 
 
-def complement(order_id: str, control_id: str, accession: str, study_uid: str) -> bytes:
+def complement(
+    order_id: str, control_id: str, accession: str, study_uid: str, sender: str = SITE_SENDER
+) -> bytes:
     return message(
-        _msh("OMI^O23^OMI_O23", control_id),
+        _msh("OMI^O23^OMI_O23", control_id, sender=f"{sender}|TLRapp|TLRfacility"),
         PID,
         PV1,
         f"ORC|SR|{order_id}^^{PLACER_ROOT}^ISO|",
@@ -231,11 +283,14 @@ def write_ct_series(
 
 
 def write_data_dir(root: Path, orders: dict[str, bytes] | None = None) -> Path:
-    """DIR/seed/accounts.json, DIR/orders/*.hl7 and an empty DIR/dicom."""
+    """DIR/seed/accounts.json (ACCOUNTS: the radiologist of StructureFacility first, its site, a
+    radiologist and a site of another group, an admin), seed/groups.json, DIR/orders/*.hl7 and an
+    empty DIR/dicom."""
     (root / "seed").mkdir(parents=True, exist_ok=True)
     (root / "orders").mkdir(exist_ok=True)
     (root / "dicom").mkdir(exist_ok=True)
-    (root / "seed" / "accounts.json").write_text(json.dumps([ACCOUNT]), encoding="utf-8")
+    (root / "seed" / "accounts.json").write_text(json.dumps(list(ACCOUNTS)), encoding="utf-8")
+    (root / "seed" / "groups.json").write_text(json.dumps(GROUPS), encoding="utf-8")
     for name, raw in (orders or {}).items():
         (root / "orders" / name).write_bytes(raw)
     return root

@@ -20,7 +20,7 @@ from teleplatform.api import Platform
 from teleplatform.server import PlatformServer
 from teleplatform.tls import ensure_tls, server_context
 
-from .builders import ACCOUNT, otp_at, write_data_dir
+from .builders import ACCOUNT, SITE_ACCOUNT, otp_at, write_data_dir
 
 
 @dataclass
@@ -44,18 +44,21 @@ class Live:
     clock: ManualClock
     platform: Platform
     session: requests.Session
+    _site_token: str | None = None
 
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def login(self, offset_steps: int = 0) -> dict:
-        """Log in with the code of the current step (+offset); moves the clock one step on so the
-        next login gets a fresh code (codes are single-use)."""
+    def login(self, offset_steps: int = 0, account: dict | None = None) -> dict:
+        """Log in (as ``account``, the radiologist ACCOUNT by default) with the code of the current
+        step (+offset); moves the clock one step on so the next login gets a fresh code (codes are
+        single-use)."""
+        account = account or ACCOUNT
         response = self.session.post(
             self.url("/api/v1/auth/login"),
             json={
-                "login": ACCOUNT["login"],
-                "password": ACCOUNT["password"],
+                "login": account["login"],
+                "password": account["password"],
                 "otp": otp_at(self.clock.now(), offset_steps),
             },
         )
@@ -63,17 +66,26 @@ class Live:
         self.clock.advance(seconds=30)
         return response.json()
 
-    def authorize(self) -> dict:
-        tokens = self.login()
+    def authorize(self, account: dict | None = None) -> dict:
+        tokens = self.login(account=account)
         self.session.headers["Authorization"] = f"Bearer {tokens['access_token']}"
         return tokens
 
-    def post_hl7(self, raw: bytes) -> requests.Response:
-        return self.session.post(
-            self.url("/api/v1/messages"),
-            data=raw,
-            headers={"Content-Type": "application/hl7-v2; charset=utf-8"},
-        )
+    def token(self, account: dict) -> str:
+        return str(self.login(account=account)["access_token"])
+
+    def post_hl7(self, raw: bytes, token: str | None = None) -> requests.Response:
+        """POST a message with the session's token, or with ``token`` (another account's)."""
+        headers = {"Content-Type": "application/hl7-v2; charset=utf-8"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.session.post(self.url("/api/v1/messages"), data=raw, headers=headers)
+
+    def as_site(self, raw: bytes) -> requests.Response:
+        """A site message (flux 1, 2, 4) sent by the site account of StructureFacility."""
+        if self._site_token is None:
+            self._site_token = self.token(SITE_ACCOUNT)
+        return self.post_hl7(raw, self._site_token)
 
     def orders(self) -> dict[str, dict]:
         response = self.session.get(self.url("/api/v1/worklist"))

@@ -18,7 +18,7 @@ def test_good_login_returns_tokens_and_the_user(live: Live) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["expires_in"] == 900
-    assert body["user"] == {k: ACCOUNT[k] for k in ("login", "rpps", "family", "given", "title")}
+    assert body["user"] == {k: ACCOUNT[k] for k in ("login", "rpps", "family", "given", "title", "role")}
     assert body["access_token"] != body["refresh_token"]
     worklist = live.session.get(
         live.url("/api/v1/worklist"), headers={"Authorization": f"Bearer {body['access_token']}"}

@@ -113,7 +113,17 @@ def test_layout(demo_data: Path) -> None:
 
 def test_seed_account(demo_data: Path) -> None:
     accounts = json.loads((demo_data / "seed" / "accounts.json").read_text(encoding="utf-8"))
-    assert len(accounts) == 1
+    assert [(a["login"], a["role"]) for a in accounts] == [
+        ("dr.moreau", "radiologist"),
+        ("ris.chvc", "site"),
+        ("ris.chhb", "site"),
+        ("admin.plateforme", "admin"),
+    ]
+    groups = json.loads((demo_data / "seed" / "groups.json").read_text(encoding="utf-8"))
+    # The demo radiologist reads for both demo sites; each RIS sends as its own MSH-3/MSH-4 only.
+    assert accounts[0]["groups"] == ["nuit-cher"]
+    assert groups == {"nuit-cher": [f"{s.application}^{s.facility}" for s in cases.SITES]}
+    assert [a["senders"] for a in accounts[1:3]] == [[f"{s.application}^{s.facility}"] for s in cases.SITES]
     account = accounts[0]
     assert {"login", "password", "totp_secret", "rpps", "family", "given", "title"} <= set(account)
     assert account["login"] == "dr.moreau" and account["title"] == "Dr"

@@ -50,7 +50,7 @@ def authorized(live: Live) -> Live:
 
 def test_full_life_of_an_order(authorized: Live) -> None:
     live = authorized
-    ack = _ack(live.post_hl7(new_order("CMD-1", "C0001", urgent=True)))
+    ack = _ack(live.as_site(new_order("CMD-1", "C0001", urgent=True)))
     assert (ack["code"], ack["control_id"], ack["type"], ack["to"]) == (
         "AA",
         "C0001",
@@ -64,7 +64,7 @@ def test_full_life_of_an_order(authorized: Live) -> None:
     assert _ack(live.post_hl7(acceptance("CMD-1", "C0002")))["code"] == "AA"
     assert live.orders()["CMD-1"]["status"] == "protocole_envoye"
 
-    assert _ack(live.post_hl7(complement("CMD-1", "C0003", "ACC-77", STUDY_UID)))["code"] == "AA"
+    assert _ack(live.as_site(complement("CMD-1", "C0003", "ACC-77", STUDY_UID)))["code"] == "AA"
     order = live.orders()["CMD-1"]
     assert (order["status"], order["study_instance_uid"], order["accession_number"]) == (
         "images_disponibles",
@@ -104,10 +104,10 @@ def test_full_life_of_an_order(authorized: Live) -> None:
 def test_refusal_and_cancellation(authorized: Live) -> None:
     live = authorized
     for order_id, control in (("R-1", "R01"), ("A-1", "A01")):
-        assert _ack(live.post_hl7(new_order(order_id, control)))["code"] == "AA"
+        assert _ack(live.as_site(new_order(order_id, control)))["code"] == "AA"
     justification = (r"IRM plus adaptée \F\ voir HAS", "Rappeler le service")  # an escaped "|" in NTE-3
     assert _ack(live.post_hl7(refusal("R-1", "R02", "Examen non adapté", justification)))["code"] == "AA"
-    assert _ack(live.post_hl7(cancellation("A-1", "A02")))["code"] == "AA"
+    assert _ack(live.as_site(cancellation("A-1", "A02")))["code"] == "AA"
     orders = live.orders()
     assert (orders["R-1"]["status"], orders["A-1"]["status"]) == ("refuse", "annule")
     assert orders["R-1"]["history"][-1]["detail"] == (
@@ -121,7 +121,7 @@ def test_refusal_and_cancellation(authorized: Live) -> None:
 
 def test_refusal_without_reason_is_ae_and_changes_nothing(authorized: Live) -> None:
     live = authorized
-    live.post_hl7(new_order("R-2", "X01"))
+    live.as_site(new_order("R-2", "X01"))
     ack = _ack(live.post_hl7(refusal("R-2", "X02", reason="")))
     assert (ack["code"], ack["control_id"], ack["error"]) == ("AE", "X02", "101")
     assert "motif" in ack["reason"].lower()
@@ -151,8 +151,8 @@ def test_unusable_messages_are_rejected_with_a_reason(
 
 def test_truncated_messages_lose_nothing_already_stored(authorized: Live) -> None:
     live = authorized
-    live.post_hl7(new_order("T-1", "T01"))
-    live.post_hl7(complement("T-1", "T02", "ACC-1", STUDY_UID))
+    live.as_site(new_order("T-1", "T01"))
+    live.as_site(complement("T-1", "T02", "ACC-1", STUDY_UID))
     before = live.orders()
     report = report_oru("T-1", "T03", cda("1.2.250.1.999.3.1"))
     for cut in (len(report) // 2, len(report) - 40, 60, 200):
@@ -166,12 +166,12 @@ def test_truncated_messages_lose_nothing_already_stored(authorized: Live) -> Non
 
 def test_resent_message_gets_the_original_ack_and_is_stored_once(authorized: Live) -> None:
     live = authorized
-    first = _ack(live.post_hl7(new_order("D-1", "D01")))
-    again = _ack(live.post_hl7(new_order("D-1", "D01")))
+    first = _ack(live.as_site(new_order("D-1", "D01")))
+    again = _ack(live.as_site(new_order("D-1", "D01")))
     assert again["raw"] == first["raw"]  # byte for byte, including the ACK's own MSH-10
     # The same MSH-10 resent with another MSH-7 (a re-built message) is still the same message.
     rebuilt = new_order("D-1", "D01").replace(b"20260106134418", b"20260106140000", 1)
-    assert _ack(live.post_hl7(rebuilt))["raw"] == first["raw"]
+    assert _ack(live.as_site(rebuilt))["raw"] == first["raw"]
     assert [m["control_id"] for m in live.orders()["D-1"]["messages"]] == ["D01"]
     with live.platform.store.reading() as conn:
         assert conn.execute("SELECT COUNT(*) FROM messages WHERE control_id = 'D01'").fetchone()[0] == 1
@@ -179,7 +179,7 @@ def test_resent_message_gets_the_original_ack_and_is_stored_once(authorized: Liv
 
 def test_report_rules(authorized: Live) -> None:
     live = authorized
-    live.post_hl7(new_order("P-1", "P01"))
+    live.as_site(new_order("P-1", "P01"))
     unknown = _ack(live.post_hl7(report_oru("NOPE", "P02", cda("1.2.3.1"))))
     assert unknown["code"] == "AE" and "inconnue" in unknown["reason"]
     not_cda = report_oru("P-1", "P03", b"<?xml version='1.0'?><Report xmlns='urn:hl7-org:v3'/>")
@@ -200,9 +200,9 @@ def test_report_rules(authorized: Live) -> None:
 
 def test_line_feed_separators_are_accepted(authorized: Live) -> None:
     raw = new_order("N-1", "N01").replace(b"\r", b"\r\n")
-    assert _ack(authorized.post_hl7(raw))["code"] == "AA"
+    assert _ack(authorized.as_site(raw))["code"] == "AA"
     raw = new_order("N-2", "N02").replace(b"\r", b"\n")
-    assert _ack(authorized.post_hl7(raw))["code"] == "AA"
+    assert _ack(authorized.as_site(raw))["code"] == "AA"
     assert {"N-1", "N-2"} <= set(authorized.orders())
 
 

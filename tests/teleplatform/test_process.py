@@ -84,9 +84,10 @@ def test_ans_examples_survive_a_crash_and_export(
     )
 
     assert _post(platform, token, (tlr / "flux3_ORU_R01_reponse.hl7").read_bytes()) == "AA"
-    assert _post(platform, token, (tlr / "flux4_OMI_O23_complement_post_examen.hl7").read_bytes()) == "AA"
+    flux4 = (tlr / "flux4_OMI_O23_complement_post_examen.hl7").read_bytes()
+    assert platform.submit_as_site(flux4) == "AA"  # a site's message: sent by the site's account
     # The synthetic CI-SIS report has no ORC-2: the order is the CDA's inFulfillmentOf/order/id.
-    assert _post(platform, token, new_order("984375862", "LOCAL-1")) == "AA"
+    assert platform.submit_as_site(new_order("984375862", "LOCAL-1")) == "AA"
     report = (examples / "synthetic" / "SYNTH_ORU_R01_TransCDA_V2.1_CR-IMG_2024.01.hl7").read_bytes()
     assert _post(platform, token, report) == "AA"
     before = _state(platform, token)
@@ -121,7 +122,8 @@ def test_account_lists_the_seeded_accounts_with_a_current_code(tmp_path: Path) -
     root = write_data_dir(tmp_path / "data")
     result = _cli("account", "--data", str(root), "--json")
     assert result.returncode == 0, result.stderr
-    (account,) = json.loads(result.stdout)
+    account, *others = json.loads(result.stdout)
+    assert [a["login"] for a in others] == ["ris.structure", "dr.leroy", "ris.autre", "admin.export"]
     totp = pyotp.TOTP(account["totp_secret"])
     assert totp.verify(account["otp"], valid_window=1)
     assert account["login"] == "dr.durand" and account["password"]
