@@ -405,7 +405,7 @@ def test_preview_is_the_final_document(qtbot, editor: ReportEditor, artifacts_di
     assert "Examen normal œ 🩻." in shown
     assert "Hémorragie intracrânienne : absente" in shown
     assert "BROUILLON – non signé" in shown
-    assert "PDL total (produit dose × longueur)\n857,76 mGy·cm\nRDSR DICOM (rapport de dose)" in shown  # as the PDF
+    assert "PDL total (produit dose × longueur)\n857,76 mGy·cm\nRDSR DICOM (rapport de dose)" in shown
     editor.grab().save(str(artifacts_dir / "editeur-apercu.png"))
 
 
