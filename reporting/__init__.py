@@ -3,7 +3,7 @@
 Entry points:
 
 * ``model``: the report (four ANS chapters + sourced structured blocks), ``new_draft``, ``new_version``;
-* ``order.parse_site_message``: the site's ORM^O01 / OMI^O23; ``study.scan_study`` / ``scan_headers``:
+* ``order.site_messages``: the report's view of the order record (``hl7v2.order.Order``); ``study.scan_study`` / ``scan_headers``:
   the images' headers; ``dose``: the dose from RDSR or headers;
 * ``draft.compose``: a draft report from those sources and the radiologist's Markdown (``markdown``);
 * ``checks.check`` / ``checks.sign``: the pre-sign checks (stable codes, French messages, field paths);

@@ -150,27 +150,6 @@ def extract_cda(message: str) -> bytes:
     raise Hl7Error("no OBX segment carries a base64 XML document")
 
 
-def unescape(text: str, escape: str = "\\") -> str:
-    """Decode the HL7 escape sequences of a value read from a message (\\F\\, \\S\\, \\T\\, \\R\\, \\E\\)."""
-    table = {"F": "|", "S": "^", "T": "&", "R": "~", "E": escape}
-
-    def decode(match: re.Match[str]) -> str:
-        body = match.group(1)
-        if body in table:
-            return table[body]
-        if body.startswith("X") and len(body) > 1:
-            try:
-                return bytes.fromhex(body[1:]).decode("utf-8")
-            except ValueError:
-                return match.group(0)
-        if body == ".br":
-            return "\n"
-        return "" if body in ("H", "N") else match.group(0)
-
-    e = re.escape(escape)
-    return re.sub(f"{e}([^{e}]*){e}", decode, text)
-
-
 def _encoding_chars(msh_line: str) -> dict[str, str]:
     # MSH-1 and MSH-2 define the delimiters themselves: they are read positionally, by definition.
     field, component, repetition, escape, sub = (

@@ -1,24 +1,25 @@
-"""What a report needs from the imaging site's HL7 messages: the order (flux 1, ORM^O01) and the
-post-exam complement (flux 4, OMI^O23) of the ANS teleradiology guide.
+"""What a report needs from the imaging site's messages, taken from the order record as data.
 
-Read with hl7apy, tolerantly: sites fill these messages loosely, so a missing or malformed value
-is a French warning, never an exception, and the report's pre-sign checks say what is still
-missing. Every value read is tagged with its source (order or complement) when it enters a report.
+The order (flux 1, ORM^O01) and the post-exam complement (flux 4, OMI^O23) of the ANS teleradiology
+guide are read once, by the shared reader (:func:`hl7v2.order.parse_order`), into the same
+:class:`hl7v2.order.Order` the worklist shows; this module does not parse HL7. It turns that record
+into the report's view of each message (:class:`SiteMessage`), every value tagged with its source
+(order or complement). Sites fill these messages loosely, so what is missing or odd is a French
+warning, never an exception, and the report's pre-sign checks say what is still missing.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
-from hl7apy.core import Segment
-
+from hl7v2.actors import Practitioner
+from hl7v2.message import Coded, HL7ParseError, parse
+from hl7v2.order import Order, PregnancyStatus, parse_order
+from hl7v2.order import Sex as OrderSex
 from reporting import terminology
-from reporting.hl7 import read_segments, unescape
 from reporting.model import (
     ATC,
     DCM,
@@ -38,14 +39,14 @@ from reporting.model import (
 )
 
 log = logging.getLogger(__name__)
-PARIS = ZoneInfo("Europe/Paris")
 ESTABLISHMENT_ID_TYPES = {"FINEG", "FINEJ"}  # FINESS-registered: a health establishment
 PRACTICE_SETTINGS = {
     True: Code("ETABLISSEMENT", "1.2.250.1.213.1.1.4.9", "Etablissement de santé"),
     False: Code("AMBULATOIRE", "1.2.250.1.213.1.1.4.9", "Ambulatoire"),
 }
 UCUM_UNITS = {"ml": "mL", "l": "L", "mg": "mg", "g": "g", "mbq": "MBq"}
-_TS = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?(?:\.\d+)?(?:([+-])(\d{2})(\d{2}))?$")
+_SEX = {OrderSex.FEMALE: Sex.FEMALE, OrderSex.MALE: Sex.MALE}
+_PREGNANT = {PregnancyStatus.YES: True, PregnancyStatus.NO: False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,324 +84,168 @@ class SiteMessage:
     warnings: tuple[str, ...] = field(default=())
 
 
-def parse_site_message(text: str) -> SiteMessage:
-    """Read an ORM^O01 (flux 1) or OMI^O23 (flux 4); ``Hl7Error`` only if it is not HL7 at all."""
-    segments = read_segments(text)
-    return _Reader(segments).message()
+def site_messages(order: Order) -> tuple[SiteMessage, SiteMessage | None]:
+    """The report's view of the order's request and of its complement (None before the exam)."""
+    warnings: list[str] = list(order.warnings)
+    request = _request(order, warnings)
+    complement = _complement(order, request) if order.complement is not None else None
+    return request, complement
 
 
-def hl7_datetime(text: str) -> datetime | None:
-    """An HL7 TS (French local time unless an offset is given); None when empty or malformed."""
-    match = _TS.match(text.strip())
-    if not match:
-        return None
-    year, month, day, hour, minute, second, sign, off_h, off_m = match.groups()
-    tz: timezone | ZoneInfo = PARIS
-    if sign:
-        offset = timedelta(hours=int(off_h), minutes=int(off_m))
-        tz = timezone(offset if sign == "+" else -offset)
-    try:
-        return datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), tzinfo=tz
+def read_site_messages(
+    request: str | bytes, complement: str | bytes | None = None
+) -> tuple[SiteMessage, SiteMessage | None]:
+    """A request file (ORM^O01) and its complement (OMI^O23), read by the shared reader, for the
+    command-line tools; :class:`~hl7v2.message.HL7ParseError` when either is unusable."""
+    first = parse(request)
+    if first.message_type != "ORM^O01":
+        raise HL7ParseError("MSH", 9, "the request is not an ORM^O01", "la demande n'est pas un ORM^O01")
+    second = parse(complement) if complement is not None else None
+    if second is not None and second.message_type != "OMI^O23":
+        raise HL7ParseError(
+            "MSH", 9, "the complement is not an OMI^O23", "le complément n'est pas un OMI^O23"
         )
-    except ValueError:
+    return site_messages(parse_order([first] if second is None else [first, second]))
+
+
+def _patient(order: Order, source: Source, warnings: list[str]) -> PatientIdentity:
+    p = order.patient
+    if p.ins is None:
+        warnings.append("Matricule INS absent (PID-3).")
+    return PatientIdentity(
+        ins=Identifier(p.ins.oid, p.ins.matricule) if p.ins is not None else None,
+        birth_family=p.birth_name,
+        birth_given_names=" ".join(p.birth_first_names) or p.first_name,
+        first_given=p.first_name,
+        sex=_SEX.get(p.sex, Sex.UNKNOWN),
+        birth_date=p.birth_date,
+        source=source,
+        birth_place_cog=p.birth_place_cog,
+        used_family=p.used_name,
+        used_given=p.used_first_name,
+        identity_status=p.identity_status.value if p.identity_status else "",
+        other_ids=tuple(Identifier(i.oid, i.value) for i in p.other_ids if i.oid),
+    )
+
+
+def _professional(
+    who: Practitioner | None, where: str, source: Source, warnings: list[str]
+) -> Professional | None:
+    if who is None:
         return None
+    if who.authority_oid and who.authority_oid != RPPS_ROOT:
+        log.warning("%s: professional id root is not the RPPS", where)
+        warnings.append(f"Identifiant de professionnel hors RPPS ({where}).")
+    return Professional(who.id_nat, who.family, who.given, source, title=who.title, profession=PHYSICIAN)
 
 
-def _child(element: object, number: int) -> object | None:
-    for child in getattr(element, "children", ()):
-        if child.name.rsplit("_", 1)[-1] == str(number):
-            return child
-    return None
+def _site(order: Order, source: Source) -> Organization | None:
+    site = order.site
+    if not (site.name or site.identifier):
+        return None
+    return Organization(
+        Identifier(site.oid or STRUCTURE_ROOT, site.identifier) if site.identifier else None,
+        site.name,
+        source,
+        id_type=site.id_type,
+        practice_setting=PRACTICE_SETTINGS[site.id_type in ESTABLISHMENT_ID_TYPES],
+    )
 
 
-def get(
-    segment: Segment | None, number: int, component: int | None = None, sub: int | None = None, rep: int = 0
-) -> str:
-    """The unescaped text of a field, component or subcomponent ("" when absent)."""
-    if segment is None:
-        return ""
-    repetitions = segment.children.get(f"{segment.name}_{number}")
-    if len(repetitions) <= rep:
-        return ""
-    element: object | None = repetitions[rep]
-    for position in (component, sub):
-        if position is None or element is None:
+def _request(order: Order, warnings: list[str]) -> SiteMessage:
+    source = Source.ORDER_HL7
+    main_region = order.regions[0].region if order.regions else None
+    visit = order.visit
+    return SiteMessage(
+        kind="ORM^O01",
+        control_id=order.control_id,
+        source=source,
+        sender_application=order.sender.application,
+        sender_facility=order.sender.facility,
+        receiver_application=order.receiver.application,
+        receiver_facility=order.receiver.facility,
+        order_control="NW",
+        patient=_patient(order, source, warnings),
+        placer_order=Identifier(order.placer_authority, order.placer_order_number),
+        encounter_class=order.encounter_class,
+        visit=VisitNumber(visit.value, visit.namespace, visit.oid, visit.oid_type) if visit else None,
+        site=_site(order, source),
+        site_doctor=_professional(order.responsible, "ORC-12", source, warnings),
+        radiologist=_professional(order.verifier, "ORC-11", source, warnings),
+        requester=_professional(order.requester, "PV1-8", source, warnings),
+        justification=order.clinical_information,
+        purpose="\n".join(order.purpose),
+        modality=order.modality.code if order.modality else "",
+        region=_region(main_region),
+        history="\n".join(h.text for h in order.history if h.text),
+        pregnant=_PREGNANT.get(order.pregnancy) if order.pregnancy is not None else None,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _region(coded: Coded | None) -> Code | None:
+    return terminology.region(coded.code, coded.label) if coded is not None and coded.code else None
+
+
+def _complement(order: Order, request: SiteMessage) -> SiteMessage:
+    done = order.complement
+    assert done is not None
+    source = Source.COMPLEMENT_HL7
+    warnings: list[str] = []
+    act = None
+    if done.act is not None and done.act.code:
+        if done.act.system in ("LN", "LOINC", ""):
+            act = Code(done.act.code, LOINC, done.act.label, "LOINC")
+        else:
+            log.warning("%s: act coding system is not LOINC", done.control_id)
+            warnings.append("Code d'acte hors LOINC ignoré (OBX CODE_ACTE_IMAGERIE).")
+    products = []
+    for product in done.products:
+        atc_code, lot = product.product.code, product.lot
+        if not (atc_code or lot):
             continue
-        child = _child(element, position)
-        if (
-            child is None
-            and position == 1
-            and not any(c.name.rsplit("_", 1)[-1].isdigit() for c in getattr(element, "children", ()))
-        ):
-            continue  # a simple value: its first component is itself
-        element = child
-    return unescape(element.to_er7()) if element is not None else ""  # type: ignore[attr-defined]
-
-
-def repetitions(segment: Segment | None, number: int) -> int:
-    return len(segment.children.get(f"{segment.name}_{number}")) if segment is not None else 0
-
-
-class _Reader:
-    def __init__(self, segments: list[Segment]) -> None:
-        self.segments = segments
-        self.msh = segments[0]
-        kind = f"{get(self.msh, 9, 1)}^{get(self.msh, 9, 2)}"
-        self.kind = kind
-        self.source = Source.COMPLEMENT_HL7 if kind.startswith("OMI") else Source.ORDER_HL7
-        self.warnings: list[str] = []
-
-    def first(self, name: str) -> Segment | None:
-        return next((s for s in self.segments if s.name == name), None)
-
-    def all(self, name: str) -> list[Segment]:
-        return [s for s in self.segments if s.name == name]
-
-    def warn(self, where: str, detail: str, message: str) -> None:
-        log.warning("%s %s: %s", get(self.msh, 10), where, detail)
-        self.warnings.append(f"{message} ({where}).")
-
-    def message(self) -> SiteMessage:
-        orc = self.first("ORC")
-        pv1 = self.first("PV1")
-        obr = self.first("OBR")
-        obx = self._observations()
-        return SiteMessage(
-            kind=self.kind,
-            control_id=get(self.msh, 10),
-            source=self.source,
-            sender_application=get(self.msh, 3, 1),
-            sender_facility=get(self.msh, 4, 1),
-            receiver_application=get(self.msh, 5, 1),
-            receiver_facility=get(self.msh, 6, 1),
-            order_control=get(orc, 1),
-            patient=self._patient(),
-            placer_order=self._placer(orc, obr),
-            encounter_class=get(pv1, 2),
-            visit=self._visit(pv1),
-            site=self._site(orc),
-            site_doctor=self._site_doctor(orc, obr),
-            radiologist=self._professional(orc, 11),
-            requester=self._professional(pv1, 8),
-            justification=get(obr, 13),
-            purpose=self._purpose(),
-            modality=self._coded(obx.get("MODALITE_IMAGERIE"), 1),
-            region=self._region(obx.get("REGION_ANATOMIQUE", [])),
-            history="\n".join(get(o, 5) for o in obx.get("11322-5", []) if get(o, 5)),
-            pregnant=self._pregnancy(obx.get("82810-3")),
-            accession=self._accession(),
-            study_instance_uid=get(self.first("IPC"), 3, 1),
-            act=self._act(obx.get("CODE_ACTE_IMAGERIE")),
-            act_time=self._act_time(),
-            products=self._products(obx.get("PRODUIT_ADMINISTRE", [])),
-            equipment_model=self._equipment(obx.get("APPAREIL_IMAGERIE", [])),
-            warnings=tuple(self.warnings),
-        )
-
-    def _observations(self) -> dict[str, list[Segment]]:
-        grouped: dict[str, list[Segment]] = {}
-        for obx in self.all("OBX"):
-            grouped.setdefault(get(obx, 3, 1), []).append(obx)
-        return grouped
-
-    def _patient(self) -> PatientIdentity | None:
-        pid = self.first("PID")
-        if pid is None:
-            self.warn("PID", "no PID segment", "Identité du patient absente")
-            return None
-        ins: Identifier | None = None
-        others: list[Identifier] = []
-        for rep in range(repetitions(pid, 3)):
-            value, root, kind = get(pid, 3, 1, rep=rep), get(pid, 3, 4, 2, rep=rep), get(pid, 3, 5, rep=rep)
-            if not value:
-                continue
-            if kind in ("INS", "INS-NIR", "INS-NIA") and ins is None:
-                ins = Identifier(root, value)
-            elif root:
-                others.append(Identifier(root, value))
-        if ins is None:
-            self.warn("PID-3", "no INS identifier", "Matricule INS absent")
-        legal = next((rep for rep in range(repetitions(pid, 5)) if get(pid, 5, 7, rep=rep) == "L"), 0)
-        used = next((rep for rep in range(repetitions(pid, 5)) if get(pid, 5, 7, rep=rep) == "D"), None)
-        birth_family = get(pid, 5, 1, 1, rep=legal)
-        first_given = get(pid, 5, 2, rep=legal)
-        given_names = get(pid, 5, 3, rep=legal) or first_given
-        sex = {"F": Sex.FEMALE, "M": Sex.MALE}.get(get(pid, 8), Sex.UNKNOWN)
-        birth = hl7_datetime(get(pid, 7))
-        if get(pid, 7) and birth is None:
-            self.warn("PID-7", "malformed birth date", "Date de naissance illisible")
-        cog = ""
-        for rep in range(repetitions(pid, 11)):
-            if get(pid, 11, 7, rep=rep) == "BDL":
-                cog = get(pid, 11, 9, rep=rep)
-        return PatientIdentity(
-            ins=ins,
-            birth_family=birth_family,
-            birth_given_names=given_names,
-            first_given=first_given,
-            sex=sex,
-            birth_date=birth.date() if birth else None,
-            source=self.source,
-            birth_place_cog=cog,
-            used_family=get(pid, 5, 1, 1, rep=used) if used is not None else "",
-            used_given=get(pid, 5, 2, rep=used) if used is not None else "",
-            identity_status=get(pid, 32),
-            other_ids=tuple(others),
-        )
-
-    def _placer(self, orc: Segment | None, obr: Segment | None) -> Identifier | None:
-        for segment in (orc, obr):
-            value = get(segment, 2, 1)
-            if value:
-                return Identifier(get(segment, 2, 3), value)
-        self.warn("ORC-2", "no placer order number", "Numéro de demande absent")
-        return None
-
-    def _visit(self, pv1: Segment | None) -> VisitNumber | None:
-        value = get(pv1, 19, 1)
-        if not value:
-            return None
-        return VisitNumber(value, get(pv1, 19, 4, 1), get(pv1, 19, 4, 2), get(pv1, 19, 4, 3))
-
-    def _site(self, orc: Segment | None) -> Organization | None:
-        name = get(orc, 21, 1)
-        number = get(orc, 21, 10)
-        if not (name or number):
-            return None
-        id_type = get(orc, 21, 7)
-        root = get(orc, 21, 6, 2) or STRUCTURE_ROOT
-        return Organization(
-            Identifier(root, number) if number else None,
-            name,
-            self.source,
-            id_type=id_type,
-            practice_setting=PRACTICE_SETTINGS[id_type in ESTABLISHMENT_ID_TYPES],
-        )
-
-    def _site_doctor(self, orc: Segment | None, obr: Segment | None) -> Professional | None:
-        """The site's responsible doctor: ORC-12, else OBR-16 ("identique à l'ORC-12" in the guide).
-
-        Neither field is ever read as the requesting physician: the guide gives both to the
-        responsible doctor (PSResponsable) and the requester travels in PV1-8 (Referring Doctor).
-        """
-        in_orc = self._professional(orc, 12)
-        in_obr = self._professional(obr, 16)
-        if in_orc is None:
-            return in_obr
-        if in_obr is not None and in_obr.idnat and in_orc.idnat and in_obr.idnat != in_orc.idnat:
-            self.warn(
-                "OBR-16",
-                f"OBR-16 {in_obr.idnat} differs from ORC-12 {in_orc.idnat}",
-                "Le médecin responsable de l'OBR-16 diffère de celui de l'ORC-12 : l'ORC-12 est retenu",
+        quantity = None
+        if product.quantity is not None:
+            try:
+                quantity = Decimal(product.quantity.exact or repr(product.quantity.value))
+            except InvalidOperation:
+                warnings.append("Quantité de produit illisible (OBX PRODUIT_ADMINISTRE).")
+        unit = product.quantity.unit if product.quantity is not None else ""
+        products.append(
+            AdministeredProduct(
+                name=product.product.label
+                or (f"Produit ATC {atc_code}" if atc_code else "Produit administré"),
+                source=source,
+                atc=Code(atc_code, ATC, product.product.label, "ATC") if atc_code else None,
+                lot=lot,
+                quantity=quantity,
+                unit=UCUM_UNITS.get(unit.lower(), unit),
             )
-        return in_orc
-
-    def _professional(self, segment: Segment | None, number: int) -> Professional | None:
-        idnat = get(segment, number, 1)
-        family = get(segment, number, 2, 1) or get(segment, number, 2)
-        if not (idnat or family):
-            return None
-        root = get(segment, number, 9, 2)
-        if root and root != RPPS_ROOT:
-            self.warn(
-                f"{segment.name}-{number}",
-                f"professional id root {root}",  # type: ignore[union-attr]
-                "Identifiant de professionnel hors RPPS",
-            )
-        return Professional(
-            idnat,
-            family,
-            get(segment, number, 3),
-            self.source,
-            title=get(segment, number, 6),
-            profession=PHYSICIAN,
         )
-
-    def _purpose(self) -> str:
-        return "\n".join(
-            get(nte, 3) for nte in self.all("NTE") if get(nte, 4, 1) == "FINALITE_EXAMEN" and get(nte, 3)
-        )
-
-    def _coded(self, observations: list[Segment] | None, component: int) -> str:
-        return get(observations[0], 5, component) if observations else ""
-
-    def _region(self, observations: list[Segment]) -> Code | None:
-        main = [o for o in observations if get(o, 4).endswith(".1") or not get(o, 4)]
-        if not main:
-            return None
-        code = get(main[0], 5, 1)
-        return terminology.region(code, get(main[0], 5, 2)) if code else None
-
-    def _pregnancy(self, observations: list[Segment] | None) -> bool | None:
-        value = self._coded(observations, 1)
-        return {"Y": True, "N": False}.get(value)
-
-    def _accession(self) -> Identifier | None:
-        ipc = self.first("IPC")
-        value = get(ipc, 1, 1)
-        return Identifier(get(ipc, 1, 3), value) if value else None
-
-    def _act(self, observations: list[Segment] | None) -> Code | None:
-        if not observations:
-            return None
-        code = get(observations[0], 5, 1)
-        system = get(observations[0], 5, 3)
-        if not code:
-            return None
-        if system not in ("LN", "LOINC", ""):
-            self.warn("OBX CODE_ACTE_IMAGERIE", f"coding system {system}", "Code d'acte hors LOINC ignoré")
-            return None
-        return Code(code, LOINC, get(observations[0], 5, 2), "LOINC")
-
-    def _act_time(self) -> datetime | None:
-        tq1 = self.first("TQ1")
-        text = get(tq1, 7, 1)
-        moment = hl7_datetime(text)
-        if text and moment is None:
-            self.warn("TQ1-7", "malformed timestamp", "Date de l'examen illisible")
-        return moment
-
-    def _products(self, observations: list[Segment]) -> tuple[AdministeredProduct, ...]:
-        """PRODUIT_ADMINISTRE observations, grouped by OBX-4 'n.m' (1 ATC code, 2 lot, 3 quantity)."""
-        groups: dict[str, dict[str, Segment]] = {}
-        for obx in observations:
-            group, _, part = get(obx, 4).partition(".")
-            groups.setdefault(group, {})[part] = obx
-        products = []
-        for parts in groups.values():
-            atc_code = get(parts.get("1"), 5, 1)
-            lot = get(parts.get("2"), 5)
-            quantity_text = get(parts.get("3"), 5)
-            quantity = None
-            if quantity_text:
-                try:
-                    quantity = Decimal(quantity_text.replace(",", "."))
-                except InvalidOperation:
-                    self.warn("OBX PRODUIT_ADMINISTRE", "malformed quantity", "Quantité de produit illisible")
-            if not (atc_code or lot):
-                continue
-            name = get(parts.get("1"), 5, 2) or (
-                f"Produit ATC {atc_code}" if atc_code else "Produit administré"
-            )
-            unit = get(parts.get("3"), 6, 1)
-            products.append(
-                AdministeredProduct(
-                    name=name,
-                    source=self.source,
-                    atc=Code(atc_code, ATC, get(parts.get("1"), 5, 2), "ATC") if atc_code else None,
-                    lot=lot,
-                    quantity=quantity,
-                    unit=UCUM_UNITS.get(unit.lower(), unit),
-                )
-            )
-        return tuple(products)
-
-    def _equipment(self, observations: list[Segment]) -> str:
-        for obx in observations:
-            if get(obx, 4).endswith(".2"):
-                return get(obx, 5)
-        return ""
+    main_region = done.regions[0].region if done.regions else None
+    return SiteMessage(
+        kind="OMI^O23",
+        control_id=done.control_id,
+        source=source,
+        sender_application=request.sender_application,
+        sender_facility=request.sender_facility,
+        receiver_application=request.receiver_application,
+        receiver_facility=request.receiver_facility,
+        order_control="SR",
+        patient=None,  # the same patient as the request's: checked by the reader (INS)
+        placer_order=request.placer_order,
+        modality=done.modality.code if done.modality else "",
+        region=_region(main_region),
+        accession=Identifier(done.accession_authority, done.accession_number)
+        if done.accession_number
+        else None,
+        study_instance_uid=done.study_instance_uid,
+        act=act,
+        act_time=done.performed_at,
+        products=tuple(products),
+        equipment_model=next((d.model for d in done.devices if d.model), ""),
+        warnings=tuple(warnings),
+    )
 
 
 def modality_code(text: str) -> Code | None:
@@ -410,3 +255,6 @@ def modality_code(text: str) -> Code | None:
         return None
     found = terminology.modality(code)
     return found if found.display else Code(code, DCM, "", "DCM")
+
+
+__all__ = ["SiteMessage", "modality_code", "read_site_messages", "site_messages"]

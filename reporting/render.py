@@ -6,8 +6,9 @@
 Builds the report from the order, its images (dose read from them) and the radiologist's Markdown
 (chapters as headings), runs the pre-sign checks, then writes the CDA, the HL7 message and, when
 Qt is available, a PDF for the site. Exit status: 0 written, 1 the report cannot be signed (the
-list of what is missing is printed), 2 unusable input. Messages are French; no patient data is
-logged.
+list of what is missing is printed), 2 unusable input (an unreadable file, an HL7 message the shared
+reader refuses, which is named with its segment and field); never a traceback for bad input.
+Messages are French; no patient data is logged.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from hl7v2.message import HL7ParseError
 from reporting import markdown
 from reporting.checks import Issue, IssueCode, check, sign
 from reporting.draft import DraftInputs, compose, parse_professional
-from reporting.hl7 import Endpoint, Hl7Error, Routing
+from reporting.hl7 import Endpoint, Routing
 from reporting.model import CCAM, PHYSICIAN, RADIOLOGIST, Code, Report, Source
-from reporting.order import parse_site_message
+from reporting.order import SiteMessage, read_site_messages
 from reporting.pipeline import Outputs, build_and_wrap
 from reporting.study import scan_study
 
@@ -81,15 +83,31 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
-def _read(path: Path, what: str) -> str:
+def _read_bytes(path: Path, what: str) -> bytes:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"{what} introuvable : {path}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{what} n'est pas un texte UTF-8 : {path}") from exc
     except OSError as exc:
         raise InputError(f"{what} illisible : {path} ({exc.strerror})") from exc
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return _read_bytes(path, what).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} n'est pas un texte UTF-8 : {path}") from exc
+
+
+def read_order(order_path: Path, complement_path: Path | None) -> tuple[SiteMessage, SiteMessage | None]:
+    """The order (and complement) files, read by the shared HL7 reader (in their MSH-18 charset)."""
+    request = _read_bytes(order_path, "La demande")
+    complement = _read_bytes(complement_path, "Le complément") if complement_path else None
+    try:
+        return read_site_messages(request, complement)
+    except HL7ParseError as exc:
+        log.warning("unreadable HL7 input: %s", exc)
+        raise InputError(exc.user_message) from exc
 
 
 def _ccam(text: str) -> Code:
@@ -110,18 +128,7 @@ class Built:
 
 def build_report(args: argparse.Namespace, now: datetime) -> Built:
     """The draft report from the command line's inputs (``InputError`` when one is unusable)."""
-    try:
-        order = parse_site_message(_read(args.order, "La demande"))
-        complement = parse_site_message(_read(args.complement, "Le complément")) if args.complement else None
-    except Hl7Error as exc:
-        log.warning("unreadable HL7 input: %s", exc)
-        raise InputError(
-            "Message HL7 illisible : la demande ou le complément n'est pas un message HL7 v2."
-        ) from exc
-    if not order.kind.startswith("ORM"):
-        raise InputError(f"--order doit être une demande ORM^O01 (reçu : {order.kind}).")
-    if complement is not None and not complement.kind.startswith("OMI"):
-        raise InputError(f"--complement doit être un complément OMI^O23 (reçu : {complement.kind}).")
+    order, complement = read_order(args.order, args.complement)
     if args.study is not None and not args.study.is_dir():
         raise InputError(f"Dossier d'images introuvable : {args.study}")
     try:

@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("workstation", "viewer", "reporting", "auth", "resources", "teleplatform")
+PACKAGES = ("workstation", "viewer", "reporting", "auth", "resources", "teleplatform", "hl7v2")
 
 # package -> top-level packages of ours it must never import
 FORBIDDEN: dict[str, set[str]] = {
-    "viewer": {"workstation", "reporting", "auth", "teleplatform"},
+    "viewer": {"workstation", "reporting", "auth", "teleplatform", "hl7v2"},
     "reporting": {"workstation", "viewer", "auth", "teleplatform"},
-    "auth": {"workstation", "viewer", "reporting", "teleplatform"},
-    "resources": {"workstation", "viewer", "reporting", "auth", "teleplatform"},
+    "auth": {"workstation", "viewer", "reporting", "teleplatform", "hl7v2"},
+    "resources": {"workstation", "viewer", "reporting", "auth", "teleplatform", "hl7v2"},
+    "hl7v2": {"workstation", "viewer", "reporting", "auth", "teleplatform"},
     "workstation": {"teleplatform"},
-    "teleplatform": {"workstation", "viewer", "reporting", "auth", "resources"},
+    "teleplatform": {"workstation", "viewer", "reporting", "auth", "resources", "hl7v2"},
 }
 QT_MODULES = ("PySide6", "vtkmodules.qt")
 
@@ -57,7 +58,7 @@ def test_no_forbidden_imports(package: str) -> None:
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("package", ["viewer", "reporting", "auth", "workstation"])
+@pytest.mark.parametrize("package", ["viewer", "reporting", "auth", "workstation", "hl7v2"])
 def test_models_are_qt_free(package: str) -> None:
     bad = [
         f"{path.relative_to(ROOT)}:{line} imports {name}"

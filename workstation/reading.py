@@ -34,7 +34,7 @@ from reporting.model import (
     Source,
     idnat_from_rpps,
 )
-from reporting.order import SiteMessage, parse_site_message
+from reporting.order import SiteMessage, site_messages
 from reporting.pipeline import build_and_wrap
 from reporting.study import StudyScan, scan_study
 from resources.translations import QT_TRANSLATE_NOOP
@@ -85,10 +85,6 @@ class ReadingCase:
         self.release()
 
 
-def _messages(row: WorklistRow, kind: str) -> list[str]:
-    return [m.hl7 for m in row.entry.messages if m.type.startswith(kind)]
-
-
 def dicom_patient_id(scan: StudyScan) -> str:
     """PatientID (0010,0020) of the images, the key of the platform's archive for priors."""
     for _, header in scan.items:
@@ -119,14 +115,12 @@ def open_case(
             f"order {row.order_id}: no study yet",
             QT_TRANSLATE_NOOP("Reading", "Les images de cet examen ne sont pas encore disponibles."),
         )
-    requests, complements = _messages(row, "ORM^O01"), _messages(row, "OMI^O23")
-    if not requests:
+    if row.order is None:  # the worklist could not read it: shown there as « demande illisible »
         raise ReadingError(
-            f"order {row.order_id}: no ORM^O01",
+            f"order {row.order_id}: unreadable order",
             QT_TRANSLATE_NOOP("Reading", "La demande d'origine est introuvable."),
         )
-    order = parse_site_message(requests[0])
-    complement = parse_site_message(complements[-1]) if complements else None
+    order, complement = site_messages(row.order)  # the record the worklist read: not parsed again
     cancel = cancel or threading.Event()
     cached = ws.cache.get(study_uid)
     opened: OpenedStudy | None = None

@@ -1,10 +1,14 @@
 """The worklist as the radiologist sees it: one row per order, sorted and filtered, without Qt.
 
-The platform sends orders with their raw HL7; :func:`build_rows` reads each once and keeps what the
-table shows. Order matters at night: what is still to do comes first, urgent before routine, then
+The platform sends orders with their raw HL7. :class:`OrderReader` reads each order's messages once
+(kept by their content, so a refresh reads only what changed) and is meant for a worker thread;
+:func:`build_rows` then only wraps and sorts, which is all the UI thread does. Order matters at
+night: what is still to do comes first, urgent before routine, then
 the longest waiting; finished orders sink to the bottom. An order whose messages cannot be read is
 still listed (with the reason) rather than silently dropped: a missing line in a worklist is an
-exam nobody reads.
+exam nobody reads. One bad order never hides the others: each is read on its own, and an order
+that cannot be read is a « demande illisible » row naming the message (MSH-10), its sender and the
+segment and field at fault, reported once to the audit journal by the caller's hook.
 
 Some statuses only the workstation knows (a study open for reading, a report signed but not yet
 acknowledged); the caller passes them as ``local`` and they override the platform's word until the
@@ -14,15 +18,16 @@ platform catches up.
 from __future__ import annotations
 
 import logging
+import threading
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from hl7v2.message import HL7ParseError
+from hl7v2.order import Order, OrderStatus, Priority, parse_order
 from resources.translations import QT_TRANSLATE_NOOP
-from workstation.hl7 import HL7ParseError
-from workstation.orders import Order, OrderStatus, Priority
 from workstation.platform.client import WorklistEntry
 
 log = logging.getLogger(__name__)
@@ -75,11 +80,80 @@ class Scope(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Why an order could not be read, as a « demande illisible » row shows it (no patient data)."""
+
+    control_id: str  # MSH-10 of the message at fault, '' when even that is unreadable
+    sender: str  # MSH-3/MSH-4 of that message: the imaging site's system
+    location: str  # the segment and field at fault, e.g. "OBX-4"
+    detail: str  # English, for the log and the audit journal
+    user_message: str  # French
+
+    @classmethod
+    def from_error(cls, exc: HL7ParseError) -> Unreadable:
+        return cls(exc.control_id, exc.sender, exc.location, str(exc), exc.user_message)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOrder:
+    """One worklist entry and what reading its messages gave: an order, or why there is none."""
+
+    entry: WorklistEntry
+    order: Order | None
+    unreadable: Unreadable | None = None
+
+
+class OrderReader:
+    """Reads the worklist's orders, each message set once, off the UI thread.
+
+    Results are kept by the messages' text: a refresh reads only the orders whose messages are new
+    or changed, and forgets the orders that left the list. ``on_unreadable`` is called once per
+    unreadable message set (from the reading thread), for the audit journal.
+    """
+
+    def __init__(self, on_unreadable: Callable[[WorklistEntry, Unreadable], None] | None = None) -> None:
+        self._on_unreadable = on_unreadable
+        self._known: dict[tuple[str, ...], Order | Unreadable] = {}
+        self._lock = threading.Lock()
+
+    def read(self, entries: Iterable[WorklistEntry]) -> list[ReadOrder]:
+        with self._lock:
+            kept: dict[tuple[str, ...], Order | Unreadable] = {}
+            out = []
+            for entry in entries:
+                key = tuple(m.hl7 if isinstance(m.hl7, str) else repr(m.hl7) for m in entry.messages)
+                result = kept.get(key) or self._known.get(key)
+                if result is None:
+                    result = self._read(entry)
+                kept[key] = result
+                if isinstance(result, Unreadable):
+                    out.append(ReadOrder(entry, None, result))
+                else:
+                    out.append(ReadOrder(entry, result))
+            self._known = kept
+            return out
+
+    def _read(self, entry: WorklistEntry) -> Order | Unreadable:
+        try:
+            return parse_order(m.hl7 for m in entry.messages)
+        except HL7ParseError as exc:
+            log.warning("worklist: order %s unreadable: %s", entry.order_id, exc)
+            unreadable = Unreadable.from_error(exc)
+            if self._on_unreadable is not None:
+                try:
+                    self._on_unreadable(entry, unreadable)
+                except Exception:  # the row must still show: the hook's failure is only logged
+                    log.exception("worklist: reporting an unreadable order failed")
+            return unreadable
+
+
+@dataclass(frozen=True, slots=True)
 class WorklistRow:
     entry: WorklistEntry
     order: Order | None  # None when the relayed messages could not be read
     local: LocalStatus | None = None
     problem: str = ""  # French, when ``order`` is None
+    unreadable: Unreadable | None = None
 
     @property
     def order_id(self) -> str:
@@ -127,13 +201,20 @@ class WorklistRow:
 
     @property
     def region(self) -> str:
-        if self.order is None:
-            return ""
+        if self.order is None:  # where the message is wrong, so the site can be told exactly
+            bad = self.unreadable
+            if bad is None:
+                return ""
+            return QT_TRANSLATE_NOOP("Worklist", "Message {control_id}, {location}").format(
+                control_id=bad.control_id or "?", location=bad.location
+            )
         return " ; ".join(r.label for r in self.order.regions)
 
     @property
     def site(self) -> str:
-        return self.order.site.name if self.order else ""
+        if self.order is None:
+            return self.unreadable.sender if self.unreadable else ""
+        return self.order.site.name
 
     def waiting(self, now: datetime) -> str:
         return waiting_label(self.entry.received_at, now)
@@ -198,18 +279,30 @@ def waiting_label(since: datetime, now: datetime) -> str:
 
 
 def build_rows(
-    entries: Iterable[WorklistEntry], local: Mapping[str, LocalStatus] | None = None
+    entries: Iterable[WorklistEntry | ReadOrder],
+    local: Mapping[str, LocalStatus] | None = None,
+    reader: OrderReader | None = None,
 ) -> list[WorklistRow]:
-    """Read every entry's messages; sorted as the worklist shows them (see module docstring)."""
+    """The rows, sorted as the worklist shows them (see module docstring).
+
+    Given :class:`ReadOrder` items (from :meth:`OrderReader.read` in a worker) this only wraps and
+    sorts; plain entries are read here first, with ``reader`` when given.
+    """
     local = local or {}
+    items = list(entries)
+    plain = [e for e in items if isinstance(e, WorklistEntry)]
+    if plain:
+        read = iter((reader or OrderReader()).read(plain))
+        items = [next(read) if isinstance(e, WorklistEntry) else e for e in items]
     rows = []
-    for entry in entries:
-        try:
-            order, problem = entry.order(), ""
-        except HL7ParseError as exc:
-            log.warning("worklist: order %s unreadable: %s", entry.order_id, exc)
-            order, problem = None, exc.user_message
-        rows.append(WorklistRow(entry, order, local.get(entry.order_id), problem))
+    for item in items:
+        assert isinstance(item, ReadOrder)
+        bad = item.unreadable
+        rows.append(
+            WorklistRow(
+                item.entry, item.order, local.get(item.entry.order_id), bad.user_message if bad else "", bad
+            )
+        )
     return sort_rows(rows)
 
 

@@ -23,10 +23,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reporting.checks import sign
 from reporting.draft import DraftInputs, compose, parse_professional
-from reporting.hl7 import Hl7Error
 from reporting.markdown import split_chapters
 from reporting.model import RADIOLOGIST, Report, Source
-from reporting.order import parse_site_message
+from reporting.order import read_site_messages
 from reporting.qt.editor import ReportEditor
 from reporting.study import scan_study
 from reporting.templates import TemplateError, builtin_templates, template_by_id, template_for_report
@@ -51,13 +50,12 @@ def main(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        order = parse_site_message(args.order.read_text(encoding="utf-8"))
-        complement = (
-            parse_site_message(args.complement.read_text(encoding="utf-8")) if args.complement else None
+        order, complement = read_site_messages(
+            args.order.read_bytes(), args.complement.read_bytes() if args.complement else None
         )
         author = parse_professional(args.author, Source.ACCOUNT, title="DR", profession=RADIOLOGIST)
         templates = builtin_templates()
-    except (OSError, UnicodeDecodeError, Hl7Error, ValueError, TemplateError) as error:
+    except (OSError, ValueError, TemplateError) as error:  # HL7ParseError is a ValueError
         print(f"Entrée inutilisable : {error}", file=sys.stderr)
         return 2
     now = datetime.now(PARIS)

@@ -21,7 +21,7 @@ from reporting.draft import DraftInputs, compose
 from reporting.hl7 import MessageKind, extract_cda
 from reporting.markdown import split_chapters
 from reporting.model import RADIOLOGIST, IdentityCheck, Professional, Report, Source, idnat_from_rpps
-from reporting.order import parse_site_message
+from reporting.order import read_site_messages
 from reporting.pipeline import build_and_wrap
 from reporting.study import scan_study
 from teleplatform.demo import cases
@@ -47,8 +47,10 @@ def professional(who: cases.Practitioner, source: Source) -> Professional:
 
 def draft(demo: Path, case: cases.Case, **extra: object) -> tuple[Report, tuple[str, ...]]:
     orders = demo / "orders"
-    order = parse_site_message(next(orders.glob(f"*_{case.slug}_ORM_O01.hl7")).read_text("utf-8"))
-    complement = parse_site_message(next(orders.glob(f"*_{case.slug}_OMI_O23.hl7")).read_text("utf-8"))
+    order, complement = read_site_messages(
+        next(orders.glob(f"*_{case.slug}_ORM_O01.hl7")).read_bytes(),
+        next(orders.glob(f"*_{case.slug}_OMI_O23.hl7")).read_bytes(),
+    )
     built = compose(
         DraftInputs(
             order=order,

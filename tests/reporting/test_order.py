@@ -1,4 +1,7 @@
-"""The site's messages as the ANS examples write them (flux 1 ORM^O01, flux 4 OMI^O23)."""
+"""The report's view of the order record, from the ANS examples (flux 1 ORM^O01, flux 4 OMI^O23).
+
+The messages are read by the shared reader (hl7v2) into the order record the worklist shows; the
+report takes that record as data (``site_messages``)."""
 
 from __future__ import annotations
 
@@ -8,11 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from reporting.hl7 import Hl7Error
+from hl7v2.message import HL7ParseError
+from hl7v2.order import hl7_datetime, parse_order
 from reporting.model import Sex, Source
-from reporting.order import hl7_datetime, modality_code, parse_site_message
+from reporting.order import SiteMessage, modality_code, read_site_messages, site_messages
 
 FLUX = "data/hl7/ansforge-teleradiologie"
+
+
+def parse_site_message(text: str) -> SiteMessage:
+    """The request's view of an order made of this one flux 1 message."""
+    return site_messages(parse_order([text]))[0]
 
 
 def test_order_flux_1(shared_dir: Path) -> None:
@@ -39,7 +48,9 @@ def test_order_flux_1(shared_dir: Path) -> None:
 
 def test_complement_flux_4(shared_dir: Path) -> None:
     text = (shared_dir / FLUX / "flux4_OMI_O23_complement_post_examen.hl7").read_text("utf-8")
-    complement = parse_site_message(text.replace("\n", "\r\n"))
+    request = (shared_dir / FLUX / "flux1_ORM_O01_demande.hl7").read_bytes()
+    _, complement = read_site_messages(request, text.replace("\r", "\r\n"))
+    assert complement is not None and complement.kind == "OMI^O23"
     assert complement.source is Source.COMPLEMENT_HL7
     assert (complement.accession.root, complement.accession.extension) == (
         "1.2.250.1.925.994044.27",
@@ -61,14 +72,19 @@ def test_complement_flux_4(shared_dir: Path) -> None:
 def test_timestamps_and_modalities() -> None:
     assert hl7_datetime("20260106184418").utcoffset().total_seconds() == 3600  # French winter time
     assert hl7_datetime("202607011200+0000") == datetime.fromisoformat("2026-07-01T12:00:00+00:00")
-    assert hl7_datetime("2026") is None and hl7_datetime("20261399") is None
+    assert hl7_datetime("") is None
+    for malformed in ("2026", "20261399", "202601", "20260106+2500", "2026-01-06"):
+        with pytest.raises(ValueError):
+            hl7_datetime(malformed)
     assert modality_code("ct").display == "Tomodensitométrie"
     assert modality_code("MED-1126") is None
 
 
 def test_not_hl7() -> None:
-    with pytest.raises(Hl7Error):
+    with pytest.raises(HL7ParseError):
         parse_site_message("bonjour")
+    with pytest.raises(HL7ParseError):  # a complement is not a request
+        read_site_messages(b"MSH|^~\\&|A|B|C|D|2026||OMI^O23|1|P|2.5.1")
 
 
 def _segments(text: str) -> list[list[str]]:
@@ -126,8 +142,21 @@ def test_obr_16_differing_from_orc_12_keeps_orc_12_and_warns(shared_dir: Path) -
     )
 
 
-def test_cancellation_flux_2_responsible_doctor(shared_dir: Path) -> None:
-    order = parse_site_message((shared_dir / FLUX / "flux2_ORM_O01_annulation.hl7").read_text("utf-8"))
-    assert order.order_control == "CA"
-    assert order.site_doctor.idnat == "801234567897" and order.radiologist is None
-    assert order.requester is None
+def test_a_cancelled_order_keeps_the_request_s_doctors(shared_dir: Path) -> None:
+    flows = [
+        (shared_dir / FLUX / name).read_text("utf-8")
+        for name in ("flux1_ORM_O01_demande.hl7", "flux2_ORM_O01_annulation.hl7")
+    ]
+    record = parse_order(flows)
+    assert record.cancelled
+    order, complement = site_messages(record)
+    assert order.site_doctor.idnat == "801234567897" and order.radiologist.idnat == "801234564895"
+    assert order.requester is None and complement is None
+
+
+def test_escapes_never_reach_the_report(shared_dir: Path) -> None:
+    """The signed-report defect of issue 14: \\X..\\ and \\.br\\ were copied literally."""
+    segments = _segments((shared_dir / FLUX / "flux1_ORM_O01_demande.hl7").read_text("utf-8"))
+    _set(segments, "OBR", 13, "Douleur \\X41\\ c\\XC3A9\\phal\\.br\\2e ligne \\F\\ \\S\\ \\E\\")
+    order = parse_site_message(_join(segments))
+    assert order.justification == "Douleur A céphal\n2e ligne | ^ \\"

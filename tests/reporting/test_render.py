@@ -126,7 +126,7 @@ def test_text_outside_chapters_and_bad_inputs(inputs: dict[str, Path], capsys: p
     assert "RPPS NOM Prénom" in capsys.readouterr().err
     inputs["order"].write_text("pas du HL7", "utf-8")
     assert main(args(inputs)) == EXIT_BAD_INPUT
-    assert "Message HL7 illisible" in capsys.readouterr().err
+    assert "Message HL7 inutilisable (MSH)" in capsys.readouterr().err
     inputs["order"].unlink()
     assert main(args(inputs)) == EXIT_BAD_INPUT
     assert "introuvable" in capsys.readouterr().err
@@ -146,3 +146,24 @@ def test_command_line_in_its_own_process_writes_the_pdf_too(inputs: dict[str, Pa
     written = [Path(line) for line in run.stdout.splitlines()]
     assert [p.suffix for p in written] == [".xml", ".hl7", ".pdf"]
     assert written[2].read_bytes().startswith(b"%PDF-")
+
+
+def _run(inputs: dict[str, Path], *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "reporting.render", *args(inputs, *extra)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_exit_codes_tell_unreadable_from_not_signable_without_a_traceback(inputs: dict[str, Path]) -> None:
+    """Issue 14: a v2.3.1 order printed hl7apy's traceback and exited 1, like "not signable"."""
+    text = inputs["order"].read_text("utf-8")
+    v231 = text.replace("|2.5.1|", "|2.3.1|").replace("|||1.0^CISIS_TLR_HL7_V2", "").replace("|N|VALI", "")
+    inputs["order"].write_text(v231, "utf-8")
+    run = _run(inputs)  # read like the v2.5.1 order; not signed (no requester, identity not checked)
+    assert run.returncode == EXIT_NOT_SIGNABLE and "Traceback" not in run.stderr, run.stderr
+    inputs["order"].write_text(text.replace("ORC|NW|OPN101", "ORC|NW|"), "utf-8")
+    run = _run(inputs)
+    assert run.returncode == EXIT_BAD_INPUT and "Traceback" not in run.stderr, run.stderr
+    assert "ORC-2" in run.stderr
+    inputs["order"].write_bytes(b"MSH|^~\\&|A|B|C|D|2026||ORM^O01|1|P|2.5.1|||||FRA|UNICODE UTF-8\r\xff\xfe")
+    run = _run(inputs)
+    assert run.returncode == EXIT_BAD_INPUT and "MSH-18" in run.stderr and "Traceback" not in run.stderr

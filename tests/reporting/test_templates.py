@@ -9,7 +9,7 @@ import pytest
 
 from reporting.macros import expand, macro_before_cursor, utf16_length
 from reporting.model import Chapter
-from reporting.order import parse_site_message
+from reporting.order import read_site_messages
 from reporting.templates import (
     FieldKind,
     TemplateError,
@@ -264,8 +264,10 @@ def test_a_site_folder_keeps_the_good_templates_and_lists_the_broken(tmp_path: P
 
 def test_choice_for_the_ans_example_order_and_complement(shared_dir: Path) -> None:
     folder = shared_dir / "data" / "hl7" / "ansforge-teleradiologie"
-    order = parse_site_message((folder / "flux1_ORM_O01_demande.hl7").read_text("utf-8"))
-    complement = parse_site_message((folder / "flux4_OMI_O23_complement_post_examen.hl7").read_text("utf-8"))
+    order, complement = read_site_messages(
+        (folder / "flux1_ORM_O01_demande.hl7").read_bytes(),
+        (folder / "flux4_OMI_O23_complement_post_examen.hl7").read_bytes(),
+    )
     assert (order.modality, order.region.code) == ("MR", "774007")
     assert template_for_order(order).id == BRAIN_MR  # MR of the head, from the order alone
     assert complement.act.code == "24590-2"

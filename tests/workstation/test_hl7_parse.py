@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from workstation.hl7 import HL7ParseError, escape, parse, parse_ack, unescape
-from workstation.hl7.message import normalise
+from hl7v2.message import normalise
 
 MINIMAL = "MSH|^~\\&|SITE|FAC|TLR|PLAT|20260106134418||ORM^O01^ORM_O01|C1|P|2.5.1\rPID|||123^^^X&1.2&ISO^PI"
 
@@ -87,10 +87,12 @@ def test_escape_sequences_are_decoded_and_reencoded() -> None:
         ("PID|||123", "MSH", None),
         ("MSH|^~\\&|A", "MSH", 9),  # truncated inside MSH
         ("MSH|^~|A|B|C|D|2026||ORU^R01|1|P|2.5.1", "MSH", 2),
-        ("MSH|^~\\&|A|B|C|D|2026||ZZZ^Z99^ZZZ_Z99|1|P|2.5.1", "MSH", 9),  # unknown message type
+        ("MSH|^~\\&|A|B|C|D|2026||Z!Z^Z99|1|P|2.5.1", "MSH", 9),  # malformed message type
         ("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|9.9", "MSH", 12),
         ("MSH|^~\\&|A|B|C|D|2026||ORU^R01||P|2.5.1", "MSH", 10),
-        ("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5.1\rXYZ|1", "XYZ", None),  # unknown segment
+        ("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5.1\rxY|1", "segment 2", None),  # not a segment name
+        ("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5.1\rMSh|1", "segment 2", None),
+        ("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5.1\rMSH|^~\\&|A", "MSH", None),  # a batch
     ],
 )
 def test_bad_input_is_a_located_error_not_a_crash(text: str, segment: str, field: int | None) -> None:

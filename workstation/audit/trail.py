@@ -144,6 +144,14 @@ class AuditTrail:
         objects = (self._patient(patient_id), ParticipantObject(ObjectKind.ORDER, order_id))
         return self._record(EventKind.ORDER_VIEWED, (self._user(user),), objects)
 
+    def order_unreadable(self, user: Identity, order_id: str, control_id: str, detail: str) -> ChainHead:
+        """An order the platform relayed but the workstation could not read (a « demande illisible »
+        row): the Order Record read failed. ``detail``: the English error, segment and field, no value."""
+        details = (("MSH-10", control_id),) if control_id else ()
+        order = ParticipantObject(ObjectKind.ORDER, order_id, details)
+        participants = (self._user(user),)
+        return self._record(EventKind.ORDER_VIEWED, participants, (order,), Outcome.MINOR_FAILURE, detail)
+
     def study_accessed(
         self, user: Identity, study_uid: str, patient_id: str, origin: StudyOrigin, source_url: str = ""
     ) -> ChainHead:

@@ -1,9 +1,14 @@
-"""HL7 v2 for the teleradiology flows: tolerant parsing, ACKs, and the flux 3 answers we send."""
+"""HL7 v2 for the teleradiology flows: ACKs and the flux 3 answers we send, on the shared reader.
 
+Reading (:func:`parse`, the escapes, the order record) is :mod:`hl7v2`'s, re-exported here for the
+workstation's modules.
+"""
+
+from hl7v2.actors import Organization, Practitioner
+from hl7v2.escape import escape, unescape
+from hl7v2.message import Coded, Hl7Message, HL7ParseError, Segment, parse
 from workstation.hl7.ack import Ack, AckCode, parse_ack
-from workstation.hl7.actors import Organization, Practitioner
 from workstation.hl7.flux3 import RefusalReason, build_acceptance, build_refusal, new_control_id
-from workstation.hl7.message import Coded, Hl7Message, HL7ParseError, Segment, escape, parse, unescape
 
 __all__ = [
     "Ack",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hl7v2.message import HL7ParseError, parse
 from resources.translations import QT_TRANSLATE_NOOP
-from workstation.hl7.message import HL7ParseError, parse
 
 
 class AckCode(StrEnum):

@@ -21,16 +21,16 @@ from hl7apy.consts import VALIDATION_LEVEL
 from hl7apy.core import Group, Message, Segment
 from hl7apy.parser import parse_segment
 
+from hl7v2.actors import Organization, Practitioner, components
+from hl7v2.message import Coded, Hl7Message, HL7ParseError
+from hl7v2.message import Segment as ReadSegment
+from hl7v2.order import REFUSAL_NOTE
 from resources.translations import QT_TRANSLATE_NOOP
-from workstation.hl7.actors import Organization, Practitioner, components
-from workstation.hl7.message import Coded, Hl7Message, HL7ParseError
-from workstation.hl7.message import Segment as ReadSegment
 
 VERSION = "2.5.1"
 PROFILE = ("1.0", "CISIS_TLR_HL7_V2")  # MSH-21 of every message of the guide
 OBSERVATION_SYSTEM = "TLR_OBSERVATION"
 REFUSAL_SYSTEM = "TLR_MOTIF_REFUS"
-REFUSAL_NOTE = "MOTIF_REFUS"  # NTE-4 code of the justification, HL7 table 0364 style like FINALITE_EXAMEN
 
 
 class RefusalReason(StrEnum):

@@ -68,7 +68,16 @@ from workstation.qt.reading_page import ReadingPage
 from workstation.qt.settings_dialog import ask_settings
 from workstation.qt.tasks import Tasks
 from workstation.qt.worklist_model import REGION, SITE, WorklistModel
-from workstation.worklist import LocalStatus, Scope, WorklistRow, build_rows, filter_rows
+from workstation.worklist import (
+    LocalStatus,
+    OrderReader,
+    ReadOrder,
+    Scope,
+    Unreadable,
+    WorklistRow,
+    build_rows,
+    filter_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +112,7 @@ class MainWindow(QMainWindow):
         self.loader = loader or StudyLoader()
         self.tasks = Tasks(self)
         self._all_rows: list[WorklistRow] = []
+        self._reader = OrderReader(self._audit_unreadable)  # HL7 read in the worker, each order once
         self._local: dict[str, tuple[LocalStatus, OrderStatus]] = {}  # and the platform status then
         self._selected_id = ""
         self._refreshing = False
@@ -406,14 +416,21 @@ class MainWindow(QMainWindow):
             return
         self._refreshing = True
         self.refresh_button.setEnabled(False)
-        self.tasks.run(self.ws.fetch_worklist, self._worklist_arrived, self._worklist_failed)
+        self.tasks.run(self._fetch_and_read, self._worklist_arrived, self._worklist_failed)
 
-    def _worklist_arrived(self, entries: list[WorklistEntry]) -> None:
+    def _fetch_and_read(self) -> list[ReadOrder]:
+        """In the worker: the platform's worklist and its orders read (only the new ones parsed)."""
+        return self._reader.read(self.ws.fetch_worklist())
+
+    def _audit_unreadable(self, entry: WorklistEntry, bad: Unreadable) -> None:
+        self.ws.audit.order_unreadable(self.ws.identity, entry.order_id, bad.control_id, bad.detail)
+
+    def _worklist_arrived(self, entries: list[ReadOrder]) -> None:
         self._refreshing = False
         self.refresh_button.setEnabled(True)
         self.set_connection(True)
         self.banner.hide()
-        now_status = {e.order_id: e.status for e in entries}
+        now_status = {e.entry.order_id: e.entry.status for e in entries}
         self._local = {k: v for k, v in self._local.items() if now_status.get(k) == v[1]}
         self._all_rows = build_rows(entries, {k: v[0] for k, v in self._local.items()})
         self.updated_label.setText(self.tr("Liste à jour à {time}").format(time=f"{datetime.now():%H:%M:%S}"))
@@ -429,7 +446,11 @@ class MainWindow(QMainWindow):
         message = user_message(exc, self.tr("La liste de travail n'a pas pu être actualisée."))
         self.set_connection(False)
         if not self._all_rows:  # nothing fetched yet this session: the studies kept in the cache
-            self.tasks.run(self.ws.cached_entries, self._cached_arrived, self._background_failed)
+            self.tasks.run(
+                lambda: self._reader.read(self.ws.cached_entries()),
+                self._cached_arrived,
+                self._background_failed,
+            )
         if self.ws.connectivity.status.online:
             self.show_banner(
                 self.tr("{message} La liste affichée est celle du dernier rafraîchissement réussi.").format(
@@ -437,7 +458,7 @@ class MainWindow(QMainWindow):
                 )
             )
 
-    def _cached_arrived(self, entries: list[WorklistEntry]) -> None:
+    def _cached_arrived(self, entries: list[ReadOrder]) -> None:
         if not self._all_rows and entries:
             self._all_rows = build_rows(entries, {k: v[0] for k, v in self._local.items()})
             self.updated_label.setText(self.tr("Liste : examens conservés sur ce poste"))
@@ -575,7 +596,7 @@ class MainWindow(QMainWindow):
                     self._local.pop(order_id, None)
                 else:
                     self._local[order_id] = (status, r.entry.status)
-                r = WorklistRow(r.entry, r.order, status, r.problem)
+                r = WorklistRow(r.entry, r.order, status, r.problem, r.unreadable)
             rows.append(r)
         self._all_rows = rows
         if self.ws.session.state is SessionState.ACTIVE:

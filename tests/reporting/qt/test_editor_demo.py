@@ -27,7 +27,7 @@ from reporting.draft import DraftInputs, compose
 from reporting.hl7 import Endpoint, Routing, extract_cda
 from reporting.markdown import split_chapters
 from reporting.model import RADIOLOGIST, Chapter, Professional, Report, Source, idnat_from_rpps
-from reporting.order import SiteMessage, parse_site_message
+from reporting.order import SiteMessage, read_site_messages
 from reporting.pipeline import Outputs, build_and_wrap
 from reporting.qt.editor import ReportEditor
 from reporting.study import scan_study
@@ -55,8 +55,11 @@ def own_platform(
 
 def _messages(platform: RunningPlatform, case: cases.Case) -> tuple[SiteMessage, SiteMessage]:
     orders = platform.data_dir / "orders"
-    order = parse_site_message(next(orders.glob(f"*_{case.slug}_ORM_O01.hl7")).read_text("utf-8"))
-    complement = parse_site_message(next(orders.glob(f"*_{case.slug}_OMI_O23.hl7")).read_text("utf-8"))
+    order, complement = read_site_messages(
+        next(orders.glob(f"*_{case.slug}_ORM_O01.hl7")).read_bytes(),
+        next(orders.glob(f"*_{case.slug}_OMI_O23.hl7")).read_bytes(),
+    )
+    assert complement is not None
     return order, complement
 
 

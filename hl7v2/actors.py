@@ -6,9 +6,10 @@ the RPPS number under the OID 1.2.250.1.71.4.2.1; organisations by their Struct_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from workstation.hl7.message import Segment, escape
+from hl7v2.escape import escape
+from hl7v2.message import Segment
 
 RPPS_AUTHORITY = "ASIP-SANTE-PS"
 RPPS_OID = "1.2.250.1.71.4.2.1"
@@ -37,6 +38,7 @@ class Practitioner:
     family: str
     given: str
     title: str = ""
+    authority_oid: str = field(default="", compare=False)  # XCN-9.2 as read (RPPS: 1.2.250.1.71.4.2.1)
 
     @classmethod
     def from_rpps(cls, rpps: str, family: str, given: str, title: str = "") -> Practitioner:
@@ -58,7 +60,13 @@ class Practitioner:
         family = segment.get(number, 2, rep=rep)
         if not (id_nat or family):
             return None
-        return cls(id_nat, family, segment.get(number, 3, rep=rep), segment.get(number, 6, rep=rep))
+        return cls(
+            id_nat,
+            family,
+            segment.get(number, 3, rep=rep),
+            segment.get(number, 6, rep=rep),
+            segment.get(number, 9, 2, rep=rep),
+        )
 
     def xcn(self) -> str:
         """XCN as in the guide: id^family^given^^^title^^^authority&OID&ISO^D^^^IDNPS."""
@@ -75,13 +83,14 @@ class Organization:
     name: str
     identifier: str
     id_type: str = "FINEG"  # Interop'Santé table 0203: FINEJ, FINEG, IDNST, UF, SVR
+    authority_oid: str = field(default="", compare=False)  # XON-6.2 as read; written as STRUCTURE_OID
 
     @classmethod
     def read(cls, segment: Segment, number: int) -> Organization | None:
         name, identifier = segment.get(number, 1), segment.get(number, 10)
         if not (name or identifier):
             return None
-        return cls(name, identifier, segment.get(number, 7))
+        return cls(name, identifier, segment.get(number, 7), segment.get(number, 6, 2))
 
     def xon(self) -> str:
         """XON as in the guide: name^^^^^authority&OID&ISO^type^^^identifier."""
