@@ -19,6 +19,7 @@ from viewer.codecs import check_backends
 from viewer.geometry import plane_name
 from viewer.loader import StudyLoad, StudyLoader
 from viewer.series import Series
+from viewer.volume import volume_summary
 
 
 def _fr(value: float, digits: int = 3) -> str:
@@ -54,6 +55,7 @@ def series_summary(series: Series) -> dict[str, Any]:
         "plane": plane_name(geometry.row_direction + geometry.column_direction) if geometry else None,
         "origin_mm": list(geometry.origin) if geometry else None,
         "uniform_grid": geometry.uniform if geometry else None,
+        "mpr_3d": volume_summary(series),
         "stored_range": list(stored) if stored else None,
         "rescaled_range": list(rescaled) if rescaled else None,
         "rescale_type": "" if first.rescale_type == "US" else first.rescale_type,  # US: unspecified
@@ -100,6 +102,11 @@ def _print_text(summary: dict[str, Any]) -> None:
             print(f"  Valeurs     : stockées {s['stored_range'][0]} à {s['stored_range'][1]}"
                   + (f", converties {_fr(s['rescaled_range'][0])} à {_fr(s['rescaled_range'][1])}"
                      f" {s['rescale_type']}".rstrip() if s["rescaled_range"] else ""))
+        mpr = s["mpr_3d"]
+        print("  MPR/3D      : " + (f"indisponible ({mpr['reason']})" if not mpr["available"] else
+                                    f"grille {' x '.join(map(str, mpr['shape']))}, "
+                                    f"pas {_fr(mpr['step_mm'])} mm"
+                                    + (f" ; {mpr['note']}" if mpr["note"] else " ; coupes d'origine")))
         print(f"  Chargées    : {s['loaded']}/{s['shape'][0]} coupes")
         for w in s["warnings"]:
             print(f"  ATTENTION   : {w['message']}")

@@ -567,7 +567,16 @@ class ViewerWidget(QWidget):
             viewport.title = texts.plane_title(stack.name)
             viewport.set_view(view, self._banner)
         notes = [texts.warning_text(w.message) for w in source.warnings]
-        self.mpr_info.setText("\n\n".join([texts.series_label(source), *notes]))
+        grid = stacks[0].data.grid
+        if grid.direct:
+            how = self.tr("Volume MPR/3D : coupes d'origine, grille régulière de {step} mm.").format(
+                step=texts.number(grid.step_mm, 2))
+        else:
+            how = self.tr("Volume MPR/3D reconstruit d'après la position de chaque coupe : {marks} "
+                          "(grille {rows} x {columns} x {planes}).").format(
+                marks=", ".join(texts.warning_text(m) for m in stacks[0].marks()), rows=grid.shape[1],
+                columns=grid.shape[2], planes=grid.shape[0])
+        self.mpr_info.setText("\n\n".join([texts.series_label(source), how, *notes]))
         self.pages.setCurrentWidget(self._mpr_page)
         self._apply_slab()
         self.set_crosshair(stacks[0].grid.centre())

@@ -99,6 +99,7 @@ class _Drag:
 
 YELLOW, CYAN, RED, GREEN, WHITE = (QColor(255, 220, 60), QColor(80, 220, 255), QColor(255, 80, 80),
                                    QColor(90, 230, 120), QColor(235, 235, 235))
+ORANGE = QColor(255, 170, 40)
 
 
 class Viewport(QWidget):
@@ -346,6 +347,9 @@ class Viewport(QWidget):
             place.append(self.tr("Ép. {thickness} mm").format(thickness=texts.number(thickness)))
         if place:
             top_right.append(" — ".join(place))
+        # a reformat of a rebuilt volume says so on every view: « rééchantillonné au pas de 2,62 mm »
+        marks = getattr(series, "marks", None)
+        derived = [texts.warning_text(mark) for mark in marks()] if callable(marks) else []
         bottom_left = []
         if not series.is_colour:
             if state.use_voi_lut:
@@ -359,7 +363,8 @@ class Viewport(QWidget):
             bottom_left.append(self.tr("Ciné {rate} im/s").format(rate=CINE_FPS))
         lossy = [self.tr("Image compressée avec perte")] if getattr(series, "lossy", False) else []
         return {"top_right": top_right, "bottom_left": bottom_left,
-                "bottom_right": [self._probe] if self._probe else [], "lossy": lossy}
+                "bottom_right": [self._probe] if self._probe else [], "lossy": lossy,
+                "derived": [" — ".join(derived)] if derived else []}
 
     def _paint_banner(self, painter: QPainter) -> None:
         """Patient identity, always, whatever is (or is not yet) displayed."""
@@ -384,6 +389,12 @@ class Viewport(QWidget):
         # below the patient line, which keeps the whole width so that it is never hidden
         self._shadowed(painter, QRectF(6, 22, w - 12, 80), right | Qt.AlignmentFlag.AlignTop,
                        "\n".join(corners["top_right"]))
+        if corners["derived"]:  # under the plane's lines, in the colour of the warnings
+            lines = len(corners["top_right"])
+            self._font(painter, bold=True, size=9)
+            self._shadowed(painter, QRectF(6, 24 + 16 * lines, w - 12, 18), right | Qt.AlignmentFlag.AlignTop,
+                           corners["derived"][0], ORANGE)
+            self._font(painter)
         self._shadowed(painter, QRectF(6, h - 64, w - 12, 60),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
                        "\n".join(corners["bottom_left"]))

@@ -19,6 +19,7 @@ from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera  # 
 from viewer.presets import VOLUME_PRESETS, VolumePreset  # noqa: E402
 from viewer.qt import texts  # noqa: E402
 from viewer.series import Series  # noqa: E402
+from viewer.volume import marks  # noqa: E402
 from viewer.volume_render import NotRenderable, VolumeScene, read_pixels  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,11 @@ class VolumeView(QWidget):
                 self.render()
 
     def _show_status(self, series: Series, preset: VolumePreset) -> None:
-        self.status.setText(f"{texts.series_label(series)} — {texts.volume_preset_name(preset)}")
+        text = f"{texts.series_label(series)} — {texts.volume_preset_name(preset)}"
+        data = self.scene.data
+        if data is not None and data.rebuilt:  # a derived view says how its volume was made
+            text += " — " + " — ".join(texts.warning_text(mark) for mark in marks(data.grid))
+        self.status.setText(text)
 
     def anterior_view(self) -> None:
         self.scene.anterior_view()
