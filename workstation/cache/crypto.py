@@ -44,6 +44,12 @@ def _derive(master: bytes | bytearray | memoryview, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=KEY_SIZE, salt=None, info=info).derive(bytes(master))
 
 
+def derive_key(master: bytes | bytearray | memoryview, info: bytes) -> bytes:
+    """A 256-bit key for another use of the master key (``info`` names the use: the outbox's second
+    copies use their own), so one keyring entry never encrypts two kinds of data under one key."""
+    return _derive(master, info)
+
+
 class CacheKeys:
     """The keys derived from the master key; hold them only while the cache is open."""
 
