@@ -79,6 +79,9 @@ class ProviderMetadata:
     authorization_endpoint: str
     token_endpoint: str
     jwks_uri: str
+    sends_iss: bool = False
+    """authorization_response_iss_parameter_supported (RFC 9207 §3): the provider promises an
+    ``iss`` on every redirect, so a redirect without one did not come from it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +238,7 @@ class OidcSignIn:
                 str(body["authorization_endpoint"]),
                 str(body["token_endpoint"]),
                 str(body["jwks_uri"]),
+                body.get("authorization_response_iss_parameter_supported") is True,
             )
         except KeyError as exc:
             raise self._untrusted(f"discovery document lacks {exc}") from exc
@@ -252,6 +256,8 @@ class OidcSignIn:
             raise self._untrusted("redirect with a state that is not ours (CSRF?)")
         if "iss" in params and params["iss"] != metadata.issuer:  # RFC 9207
             raise self._untrusted(f"redirect from issuer {params['iss']!r}")
+        if "iss" not in params and metadata.sends_iss:  # RFC 9207 §2.4: a mix-up attempt
+            raise self._untrusted("redirect without iss from a provider that always sends it")
         if "error" in params:
             raise _refused(
                 params["error"],
@@ -326,7 +332,9 @@ class OidcSignIn:
 
     def _json(self, method: str, url: str, what: str, **kwargs: Any) -> dict[str, Any]:
         try:
-            response = self._http.request(method, url, timeout=self._timeout, verify=self._ca, **kwargs)
+            response = self._http.request(
+                method, url, timeout=self._timeout, verify=self._ca, allow_redirects=False, **kwargs
+            )
         except requests.exceptions.SSLError as exc:
             raise PlatformUnreachable(
                 f"OpenID Connect {what}: TLS failure: {exc}",
@@ -339,6 +347,11 @@ class OidcSignIn:
                 f"OpenID Connect {what}: {type(exc).__name__}: {exc}",
                 QT_TRANSLATE_NOOP("Auth", "Le fournisseur d'identité est injoignable : réessayez plus tard."),
             ) from exc
+        if response.is_redirect:  # never followed: the password-less code and PKCE verifier stay here
+            raise self._untrusted(
+                f"OpenID Connect {what}: HTTP {response.status_code} redirect to"
+                f" {response.headers.get('Location', '')!r:.200} refused"
+            )
         try:
             body = response.json()
         except ValueError:

@@ -41,7 +41,7 @@ class OneLineFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
-        return text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def serve(root: Path, port: int) -> int:

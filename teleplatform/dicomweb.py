@@ -95,7 +95,9 @@ def _keyword(key: str) -> str | None:
 
 
 def visible(request: Request) -> tuple[str, list[Any]]:
-    """SQL condition on ``instances`` for what the caller may read, and its arguments."""
+    """SQL condition on ``instances`` for what the caller may read, and its arguments. Whole studies:
+    a study is visible when it is an order's study or when one of its images names the patient of
+    an order (so a mis-filed image inside it still reaches the workstation's own identity checks)."""
     user = request.user
     if user is not None and user.role is Role.ADMIN:
         return "1", []
@@ -105,8 +107,9 @@ def visible(request: Request) -> tuple[str, list[Any]]:
     marks = ", ".join("?" * len(senders))
     return (
         f"(study_uid IN (SELECT o.study_instance_uid FROM orders o WHERE o.sender IN ({marks})"
-        " AND o.study_instance_uid IS NOT NULL) OR patient_id IN (SELECT p.patient_id FROM order_patients p"
-        f" JOIN orders o ON o.order_id = p.order_id WHERE o.sender IN ({marks})))",
+        " AND o.study_instance_uid IS NOT NULL) OR study_uid IN (SELECT i.study_uid FROM instances i"
+        " WHERE i.patient_id IN (SELECT p.patient_id FROM order_patients p JOIN orders o"
+        f" ON o.order_id = p.order_id WHERE o.sender IN ({marks}))))",
         senders * 2,
     )
 

@@ -69,6 +69,13 @@ class Forbidden(Exception):
 def _check_role(submitter: Submitter, envelope: Envelope, event: Event | None) -> None:
     """What can be decided from the message alone: the role may send this flow, under this sender."""
     if submitter.role == "site":
+        if event is not None and not isinstance(event, SITE_EVENTS):
+            raise Forbidden(
+                "message_not_allowed",
+                "Un compte de structure d'imagerie n'envoie que des demandes, annulations et compléments"
+                " (flux 1, 2 et 4).",
+                f"site account sent {type(event).__name__}",
+            )
         named = event is not None or envelope.sending_application or envelope.sending_facility
         if named and envelope.sender not in submitter.senders:
             raise Forbidden(
@@ -76,13 +83,6 @@ def _check_role(submitter: Submitter, envelope: Envelope, event: Event | None) -
                 "Ce compte n'est pas autorisé à émettre sous cette application et cette structure"
                 " (MSH-3/MSH-4).",
                 "site account sent under a sender outside its scope",
-            )
-        if event is not None and not isinstance(event, SITE_EVENTS):
-            raise Forbidden(
-                "message_not_allowed",
-                "Un compte de structure d'imagerie n'envoie que des demandes, annulations et compléments"
-                " (flux 1, 2 et 4).",
-                f"site account sent {type(event).__name__}",
             )
     elif submitter.role == "radiologist":
         if event is not None and not isinstance(event, RADIOLOGIST_EVENTS):

@@ -119,7 +119,6 @@ class _Handler(BaseHTTPRequestHandler):
         body_pending = self._declares_body()
         try:
             route, params = self.server.router.match(self.command, path)
-            length = self._content_length(route.max_body)
             try:
                 query = parse_query(urlsplit(self.path).query)
             except ValueError as exc:
@@ -132,9 +131,10 @@ class _Handler(BaseHTTPRequestHandler):
                 body=b"",
                 params=params,
             )
-            if route.authenticated:
+            if route.authenticated:  # from the headers alone: an anonymous body is never read
                 request = self.server.platform.authenticate(request)
                 self.server.platform.authorize(request, route)
+            length = self._content_length(route.max_body)
             body = self.rfile.read(length) if length else b""
             body_pending = False
             if len(body) != length:

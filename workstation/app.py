@@ -22,7 +22,7 @@ from pathlib import Path
 
 import certifi
 
-from auth.keystore import InsecureKeyringError, KeyStore, SecretName, VolatileKeyring
+from auth.keystore import InsecureKeyringError, KeyStore, KeystoreError, SecretName, VolatileKeyring
 from auth.secret import Secret
 from auth.session import (
     Clock,
@@ -44,8 +44,10 @@ from workstation.hl7 import HL7ParseError, Practitioner, parse
 from workstation.justification import Decision, JustificationError, build_answer
 from workstation.orders import OrderStatus, Priority
 from workstation.outbox import EventKind as OutboxEventKind
-from workstation.outbox import MessageKind, Outbox, OutboxError, OutboxEvent, OutboxItem, OutboxStore, Sender
+from workstation.outbox import MessageKind, Outbox, OutboxError, OutboxEvent, OutboxItem, Sender
 from workstation.outbox.auditing import TrailOutboxAuditor
+from workstation.outbox.recovery import RecoveryReport, append_log, open_outbox
+from workstation.outbox.spool import Spool
 from workstation.platform import PlatformClient, PlatformError, RawMessage, TlsError, WorklistEntry
 from workstation.platform.verifier import SessionVerifier
 from workstation.settings import Settings
@@ -121,14 +123,7 @@ class Workstation:
         self.data_dir = data_dir or default_journal_path().parent.parent
         self.journal_path = journal_path or self.data_dir / "audit" / "journal.jsonl"
         self.audit = self._audit(own_chain_per_run=journal_path is None and not self.keystore.persistent)
-        try:
-            self.outbox = Outbox(
-                OutboxStore(self.data_dir / "outbox.sqlite"),
-                self.client.submit,
-                auditor=TrailOutboxAuditor(self.audit, settings.base_url),
-            )
-        except OutboxError as exc:
-            raise StartupError(str(exc), exc.user_message) from exc
+        self.outbox = self._open_outbox(settings)
         self._degraded_setup(settings)
         self.shipper = AuditShipper(
             self.journal_path,
@@ -168,7 +163,7 @@ class Workstation:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             self.journal_path = self.journal_path.with_name(f"{self.journal_path.stem}.demo-{stamp}.jsonl")
         path = self.journal_path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the journal: patient identifiers
         source = AuditSource(socket.gethostname())
         try:
             journal = open_journal(self.keystore, path)
@@ -188,6 +183,30 @@ class Workstation:
             )
             return trail
         return AuditTrail(journal, source)
+
+    def _open_outbox(self, settings: Settings) -> Outbox:
+        """The outbox, checked at start-up against its encrypted second copies (issue 22): a damaged
+        or emptied file is set aside and rebuilt; any loss is recorded in the audit journal and told
+        to the user, and written to ``outbox-recovery.jsonl`` for support."""
+        try:
+            spool = Spool.open(self.data_dir / "outbox-spool", self.keystore)
+            store, found = open_outbox(self.data_dir / "outbox.sqlite", spool)
+        except OutboxError as exc:
+            raise StartupError(str(exc), exc.user_message) from exc
+        except KeystoreError as exc:
+            raise StartupError(str(exc), exc.user_message) from exc
+        self.outbox_recovery: RecoveryReport = found
+        if found.alarm:
+            append_log(self.data_dir / "outbox-recovery.jsonl", found)
+            try:
+                self.audit.outbox_loss(store.path, found.summary())
+            except JournalError:
+                log.exception("audit journal refused the outbox loss record")
+        if found.user_message:
+            self.notices.append(StartupNotice(found.user_message))
+        return Outbox(
+            store, self.client.submit, auditor=TrailOutboxAuditor(self.audit, settings.base_url), spool=spool
+        )
 
     def _degraded_setup(self, settings: Settings) -> None:
         """The encrypted study cache, its prefetcher and the connectivity monitor (issue 7)."""

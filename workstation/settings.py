@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from resources.translations import LANGUAGES, QT_TRANSLATE_NOOP, SOURCE_LANGUAGE
+from workstation.private_files import private_file, private_folder, write_private
 
 log = logging.getLogger(__name__)
 
@@ -179,10 +180,8 @@ class Settings:
 
     def save(self, path: Path | None = None) -> Path:
         target = path or default_settings_file()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        tmp.replace(target)
+        text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+        write_private(target, text.encode("utf-8"))  # 0600 in a 0700 folder
         return target
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -236,6 +235,10 @@ def _defaults_used(source: Path, what: str) -> str:
 def load_settings(path: Path | None = None) -> LoadedSettings:
     """Read the settings file; a missing file means defaults, a broken one means defaults plus problems."""
     source = path or default_settings_file()
+    if source.is_file():  # start-up check: a settings file others can read is tightened, with a warning
+        if source.parent.name == APP_DIR_NAME:  # the application's own folder, not one named by hand
+            private_folder(source.parent)
+        private_file(source)
     if not source.is_file():
         return LoadedSettings(Settings())
     try:

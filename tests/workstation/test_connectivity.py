@@ -196,7 +196,7 @@ def test_platform_lost_and_back_with_the_heartbeat(
     direct._accept_tokens(tokens, "test")
     client = PlatformClient(relay.url, platform.ca_path, timeout=2)
     client._accept_tokens(tokens, "test")
-    (order,) = fresh_orders(direct, 1)
+    (order,) = fresh_orders(platform, 1)
     outbox = Outbox(OutboxStore(tmp_path / "o.sqlite"), client.submit, backoff=Backoff(30.0, 60.0))
     monitor = ConnectivityMonitor(client.health, interval=0.2, degraded_interval=0.2)
     monitor.attach(outbox)

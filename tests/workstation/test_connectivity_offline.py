@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.platform_fixtures import RunningPlatform
+from tests.platform_fixtures import DEMO_SITE_SENDER, RunningPlatform
 from tests.teleplatform.builders import cda, complement, new_order, report_oru
 from tests.workstation.test_outbox_platform import FaultProxy, stored
 from workstation.cache import Prefetcher, PrefetchRequest, StudyCache
@@ -51,11 +51,11 @@ def test_platform_lost_mid_session_report_on_cached_study_delivered_on_return(
         if e.study_instance_uid and len(direct.dicomweb.search_instances(e.study_instance_uid)) == 24
     )
     order = f"OFF{uuid.uuid4().hex[:8].upper()}"
-    for message in (
-        new_order(order, uuid.uuid4().hex[:20]),
-        complement(order, uuid.uuid4().hex[:20], "ACC1", mr),
+    for message in (  # site messages, sent by a demo site's RIS account under its own MSH-3/MSH-4
+        new_order(order, uuid.uuid4().hex[:20], sender=DEMO_SITE_SENDER),
+        complement(order, uuid.uuid4().hex[:20], "ACC1", mr, sender=DEMO_SITE_SENDER),
     ):
-        assert direct.submit(message.decode()).code.value == "AA"
+        assert platform.submit_as_site(message) == "AA"
     entry = next(e for e in client.worklist() if e.order_id == order)
 
     # the application's wiring

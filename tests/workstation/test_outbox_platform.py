@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from teleplatform.relay import FaultProxy
-from tests.platform_fixtures import RunningPlatform
+from tests.platform_fixtures import DEMO_SITE_SENDER, RunningPlatform
 from tests.teleplatform.builders import cda, new_order, report_oru, write_data_dir
 from tests.workstation.conftest import ScriptedServer
 from workstation.outbox import (
@@ -66,11 +66,13 @@ def outbox(tmp_path: Path, client: PlatformClient) -> Iterator[Outbox]:
     box.close()
 
 
-def fresh_orders(client: PlatformClient, count: int) -> list[str]:
-    """Orders created on the shared platform for this test only (flux 1 sent as a site would)."""
+def fresh_orders(platform: RunningPlatform, count: int) -> list[str]:
+    """Orders created on the shared platform for this test only (flux 1 sent by a demo site's RIS
+    account under its own MSH-3/MSH-4: a radiologist's account may not send site messages)."""
     orders = [f"F{uuid.uuid4().hex[:10].upper()}" for _ in range(count)]
     for order in orders:
-        assert client.submit(new_order(order, uuid.uuid4().hex[:20].upper()).decode()).code.value == "AA"
+        raw = new_order(order, uuid.uuid4().hex[:20].upper(), sender=DEMO_SITE_SENDER)
+        assert platform.submit_as_site(raw) == "AA"
     return orders
 
 
@@ -96,7 +98,7 @@ def settle(outbox: Outbox) -> DeliveryOutcome:
 def test_platform_down_before_and_after_a_send(
     platform: RunningPlatform, proxy: FaultProxy, client: PlatformClient, outbox: Outbox
 ) -> None:
-    first, second = fresh_orders(client, 2)
+    first, second = fresh_orders(platform, 2)
     message, control_id = a_report(first)
     proxy.down()
     retries = []
@@ -121,7 +123,7 @@ def test_platform_down_before_and_after_a_send(
 def test_platform_lost_during_a_send(
     platform: RunningPlatform, proxy: FaultProxy, client: PlatformClient, outbox: Outbox
 ) -> None:
-    (order,) = fresh_orders(client, 1)
+    (order,) = fresh_orders(platform, 1)
     message, control_id = a_report(order)
     outbox.enqueue(message, MessageKind.REPORT, order_id=order)
     proxy.mode = "cut_request"
@@ -135,9 +137,10 @@ def test_platform_lost_during_a_send(
 def test_answer_lost_after_the_platform_stored_it_is_deduplicated(
     platform: RunningPlatform, proxy: FaultProxy, client: PlatformClient, outbox: Outbox
 ) -> None:
-    (order,) = fresh_orders(client, 1)
+    (order,) = fresh_orders(platform, 1)
     message, control_id = a_report(order)
     outbox.enqueue(message, MessageKind.REPORT, order_id=order)
+    assert client.health()  # a TLS connection through the relay already open: only answers are dropped
     proxy.mode = "drop_answer"
     assert settle(outbox) is DeliveryOutcome.FAILED
     assert proxy.dropped_answers >= 1
@@ -153,7 +156,7 @@ def test_answer_lost_after_the_platform_stored_it_is_deduplicated(
 def test_ae_from_the_platform_is_set_aside_and_alerts(
     platform: RunningPlatform, client: PlatformClient, outbox: Outbox
 ) -> None:
-    (order,) = fresh_orders(client, 1)
+    (order,) = fresh_orders(platform, 1)
     unknown, unknown_id = a_report("INCONNUE-" + uuid.uuid4().hex[:6])
     good, good_id = a_report(order)
     alerts = []
@@ -172,7 +175,7 @@ def test_ae_from_the_platform_is_set_aside_and_alerts(
 def test_ar_from_the_platform_is_retried_and_holds_the_queue(
     platform: RunningPlatform, client: PlatformClient, outbox: Outbox
 ) -> None:
-    (order,) = fresh_orders(client, 1)
+    (order,) = fresh_orders(platform, 1)
     unsupported_id = uuid.uuid4().hex[:20].upper()
     unsupported = (
         f"MSH|^~\\&|TLR-POSTE|TLR|RIS|CHU|20260106134418||ORU^R30^ORU_R30|{unsupported_id}|P|2.5.1\rPID|||1"

@@ -60,6 +60,8 @@ def own_platform(
         "family": "Essai",
         "given": "Camille",
         "title": "Dr",
+        "role": "radiologist",
+        "sites": ["StructureApp^StructureFacility"],  # MSH-3^MSH-4 of the ANS examples' site
     }
     (data / "seed" / "accounts.json").write_text(json.dumps([account]), encoding="utf-8")
     return platform_factory(data), images

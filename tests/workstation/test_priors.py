@@ -258,7 +258,11 @@ def test_a_study_with_another_patients_image_is_not_kept(
     data = tmp_path_factory.mktemp("mixed-platform")
     for name in ("dicom", "orders", "seed"):
         (data / name).mkdir()
-    (data / "seed" / "accounts.json").write_bytes((platform.data_dir / "seed" / "accounts.json").read_bytes())
+    for seed in (platform.data_dir / "seed").iterdir():
+        (data / "seed" / seed.name).write_bytes(seed.read_bytes())
+    for order in (platform.data_dir / "orders").glob(f"*_{CT_HEAD_CASE.slug}_*.hl7"):
+        # the radiologist reads the studies of its orders' patients: the head CT patient's order
+        (data / "orders" / order.name).write_bytes(order.read_bytes())
     source = platform.data_dir / "dicom" / PRIOR_CT_HEAD.slug / "S002"
     for number in (1, 2, 3):
         dataset = pydicom.dcmread(source / f"IM{number:04d}.dcm")

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from auth.secret import Secret
 from workstation.audit.model import AuditRecord
+from workstation.private_files import private_folder
 
 try:
     import fcntl
@@ -371,7 +372,7 @@ class AuditJournal:
         self.path = Path(path)
         self.recovered_torn_tail = False
         self._store = state_store
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(self.path.parent)  # 0700, an existing looser folder tightened with a warning
         flags = (
             os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
         )

@@ -386,6 +386,7 @@ class HttpAuditTransport:
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=self._timeout,
                 verify=self._ca,
+                allow_redirects=False,  # a 3xx is refused by _answer, never followed (issue 15)
                 **kwargs,
             )
         except requests.exceptions.SSLError as exc:

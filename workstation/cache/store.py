@@ -52,6 +52,7 @@ from workstation.cache.crypto import (
     open_sealed,
     seal,
 )
+from workstation.private_files import private_database, private_folder
 from workstation.sqlite import immediate_transaction
 
 log = logging.getLogger(__name__)
@@ -199,14 +200,13 @@ class StudyCache:
             if not in_ram:
                 log.warning("no RAM-backed runtime dir: decrypted studies go to %s until closed", runtime_dir)
         self._runtime = runtime_dir
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(directory, 0o700)
+        private_folder(directory)  # start-up check: a loosened cache folder is tightened, with a warning
         self._objects = directory / "objects"
-        self._objects.mkdir(exist_ok=True, mode=0o700)
+        private_folder(self._objects)
         index = directory / "index.sqlite"
         try:
+            private_database(index)
             self._conn = sqlite3.connect(index, isolation_level=None, check_same_thread=False)
-            os.chmod(index, 0o600)
             self._conn.row_factory = sqlite3.Row
             self._conn.execute("PRAGMA journal_mode=WAL")
             # A cache: a commit lost to a power cut means a re-download, never data loss; the key

@@ -26,7 +26,7 @@ import requests
 
 from workstation.hl7 import Ack, HL7ParseError, Practitioner, parse, parse_ack
 from workstation.orders import Order, OrderStatus, Priority, parse_order
-from workstation.platform.dicomweb import DicomWeb, Progress, call
+from workstation.platform.dicomweb import DicomWeb, Progress, call, no_redirects, redirect_refused
 from workstation.platform.errors import (
     AuthError,
     AuthFailure,
@@ -155,6 +155,7 @@ class PlatformClient:
         self._session = requests.Session()
         self._session.trust_env = False  # REQUESTS_CA_BUNDLE must not replace our CA (STACK-NOTES)
         self._session.verify = self._ca
+        no_redirects(self._session)  # a 3xx is refused, never followed (see _exchange)
         self._session.headers["User-Agent"] = "teleradiologie-workstation"
         self._auth: AuthSession | None = None
         self._dicomweb: DicomWeb | None = None
@@ -186,13 +187,23 @@ class PlatformClient:
         return response
 
     def _exchange(self, method: str, path: str, what: str, **kwargs: Any) -> requests.Response:
-        return call(
+        """One request, redirects never followed: a 3xx (to http://, to another host, or even to
+        the same origin) is refused with a French reason before anything else is sent."""
+        response = call(
             lambda: self._session.request(
-                method, self.base_url + path, timeout=self._timeout, verify=self._ca, **kwargs
+                method,
+                self.base_url + path,
+                timeout=self._timeout,
+                verify=self._ca,
+                allow_redirects=False,
+                **kwargs,
             ),
             what,
             self._lock,
         )
+        if 300 <= response.status_code < 400:
+            raise redirect_refused(response, what)
+        return response
 
     @staticmethod
     def _error_code(response: requests.Response) -> str:

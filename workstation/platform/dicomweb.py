@@ -23,6 +23,7 @@ import requests
 from dicomweb_client.api import DICOMwebClient
 from pydicom.errors import InvalidDicomError
 
+from resources.translations import QT_TRANSLATE_NOOP
 from workstation.platform.errors import (
     NotFoundError,
     ProtocolError,
@@ -88,6 +89,7 @@ class DicomWeb:
         self.url = url.rstrip("/")
         self._lock = lock or threading.RLock()
         self._guard = guard
+        no_redirects(session)  # images and patient data go to this URL only, never where a 3xx says
         self.client = DICOMwebClient(self.url, session=session, timeout=(timeout, timeout))
         self.client.set_http_retry_params(retry=False)  # failures go to the user, who may retry
 
@@ -190,11 +192,45 @@ class DicomWeb:
                 partial.unlink()
 
 
+_REDIRECT_TO_PLAIN = QT_TRANSLATE_NOOP(
+    "Platform",
+    "La plateforme a demandé une redirection vers une adresse non chiffrée (http) : refusée, rien n'a "
+    "été envoyé. Prévenez votre administrateur (serveur mal configuré ou tentative d'interception).",
+)
+_REDIRECT_ELSEWHERE = QT_TRANSLATE_NOOP(
+    "Platform",
+    "La plateforme a demandé une redirection vers une autre adresse : refusée, le poste ne suit jamais "
+    "de redirection (vos identifiants et les données patient ne partent que vers l'adresse configurée).",
+)
+
+
+def redirect_refused(response: requests.Response, what: str) -> ProtocolError:
+    """A 3xx from the platform: never followed (a redirect could carry the login JSON or an HL7
+    body to another host, or in clear), always refused with the reason."""
+    location = response.headers.get("Location", "")
+    plain = urlsplit(location).scheme.lower() == "http"
+    return ProtocolError(
+        f"{what}: HTTP {response.status_code} redirect to {location[:200]!r} refused"
+        + (" (plain http)" if plain else ""),
+        _REDIRECT_TO_PLAIN if plain else _REDIRECT_ELSEWHERE,
+    )
+
+
+def no_redirects(session: requests.Session) -> None:
+    """requests follows redirects by default (dicomweb-client's calls included): with
+    max_redirects = 0 it raises TooManyRedirects on the first 3xx, before any second request."""
+    session.max_redirects = 0
+
+
 def call(fn: Callable[[], T], what: str, lock: threading.RLock) -> T:
     """Run one HTTP exchange under ``lock``, every failure turned into a :class:`PlatformError`."""
     with lock:
         try:
             return fn()
+        except requests.TooManyRedirects as exc:
+            if exc.response is None:
+                raise translate(exc, what) from exc
+            raise redirect_refused(exc.response, what) from exc
         except requests.HTTPError as exc:
             if exc.response is None:
                 raise translate(exc, what) from exc
