@@ -101,8 +101,8 @@ def make_phantom(tilt_degrees: float, reversed_normal: bool = False, centre_z: f
 
     rods = {
         "normal": Rod(at(-14.0, 8.0, -18.3), at(-14.0, 8.0, 19.6), 2.5),  # 37.9 mm along the normal
-        "row": Rod(at(-21.7, -15.0, -6.0), at(24.2, -15.0, -6.0), 2.5),  # 45.9 mm along the rows
-        "column": Rod(at(20.0, -19.4, 10.0), at(20.0, 16.3, 10.0), 2.5),  # 35.7 mm along the columns
+        "row": Rod(at(-21.7, -20.0, -6.0), at(24.2, -20.0, -6.0), 2.5),  # 45.9 mm along the rows
+        "column": Rod(at(25.0, -19.4, 10.0), at(25.0, 16.3, 10.0), 2.5),  # 35.7 mm along the columns
     }
     return Phantom(row, column, centre, at(8.0, -6.0, 3.0), 7.0, rods)
 
