@@ -11,6 +11,7 @@ radiologist records that the site confirmed it (an incident), or refuses the exa
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import tempfile
@@ -41,7 +42,7 @@ from resources.translations import QT_TRANSLATE_NOOP
 from workstation.app import Workstation, patient_id
 from workstation.audit import StudyOrigin
 from workstation.cache import CacheError, OpenedStudy
-from workstation.outbox import MessageKind, OutboxItem, Sender
+from workstation.outbox import MessageKind, OutboxItem, QueueingFailed, Sender
 from workstation.worklist import WorklistRow
 
 log = logging.getLogger(__name__)
@@ -200,28 +201,58 @@ def routing_for(order: SiteMessage) -> Routing:
     )
 
 
+def report_control_id(report: Report) -> str:
+    """The MSH-10 of one version of a report: 20 upper-case hex digits derived from its document id.
+
+    The platform de-duplicates on MSH-10, so signing the same version again after a failure (disk
+    full, journal not written) must reuse it: a fresh one would let a second copy through. A new
+    version (correction, addendum) has its own document id, hence its own MSH-10.
+    """
+    return hashlib.sha256(f"msh-10\0{report.document_id}".encode()).hexdigest()[:20].upper()
+
+
+NOT_SIGNED_DISK_FULL = QT_TRANSLATE_NOOP(
+    "Reading",
+    "Le disque du poste est plein : le compte rendu n'a PAS été signé ni mis en file d'envoi. "
+    "Le brouillon est conservé ; libérez de l'espace disque (ou prévenez le support) puis signez à nouveau.",
+)
+NOT_SIGNED = QT_TRANSLATE_NOOP(
+    "Reading",
+    "Le compte rendu n'a PAS été signé ni mis en file d'envoi : {reason} Le brouillon est conservé ; "
+    "signez à nouveau.",
+)
+
+
 def sign_and_queue(
     ws: Workstation, case: ReadingCase, report: Report, now: datetime | None = None
 ) -> OutboxItem:
-    """Sign (refused with the list of what is missing), build CDA + HL7, commit to the outbox."""
+    """Sign (refused with the list of what is missing), build CDA + HL7, commit to the outbox.
+
+    One unit (issue 22): the queued message, its "report signed" audit record and its MSH-10 are
+    durable together, or :class:`ReadingError` says that nothing was signed; signing the same draft
+    again then reuses the same MSH-10 (:func:`report_control_id`).
+    """
     now = now or datetime.now().astimezone()
     report = with_link_incidents(ws, case, report, now)
     signed = sign(report, now)
-    outputs = build_and_wrap(signed, routing_for(case.order), now=now)
+    control_id = report_control_id(signed)
+    outputs = build_and_wrap(signed, routing_for(case.order), control_id=control_id, now=now)
     identity = ws.identity
-    item = ws.outbox.enqueue(
-        outputs.message.er7,
-        MessageKind.REPORT if signed.version == 1 else MessageKind.ADDENDUM,
-        order_id=case.row.order_id,
-        study_uid=case.row.entry.study_instance_uid or "",
-        patient_id=patient_id(case.row),
-        sender=Sender(identity.login, identity.rpps),
-    )
-    ws.audit.report_signed(
-        identity,
-        case.row.order_id,
-        patient_id(case.row),
-        case.row.entry.study_instance_uid or "",
-        outputs.message.control_id,
-    )
-    return item
+    study_uid = case.row.entry.study_instance_uid or ""
+
+    def record(_: OutboxItem) -> None:
+        ws.audit.report_signed(identity, case.row.order_id, patient_id(case.row), study_uid, control_id)
+
+    try:
+        return ws.outbox.enqueue(
+            outputs.message.er7,
+            MessageKind.REPORT if signed.version == 1 else MessageKind.ADDENDUM,
+            order_id=case.row.order_id,
+            study_uid=study_uid,
+            patient_id=patient_id(case.row),
+            sender=Sender(identity.login, identity.rpps),
+            record=record,
+        )
+    except QueueingFailed as exc:
+        message = NOT_SIGNED_DISK_FULL if exc.disk_full else NOT_SIGNED.format(reason=exc.reason)
+        raise ReadingError(f"report {control_id} not signed: {exc}", message) from exc

@@ -140,6 +140,7 @@ def record_everything(trail: AuditTrail, tmp_path: Path) -> None:
     trail.refusal_sent(USER, "CMD-00043", PATIENT, "MSG000124", PLATFORM)
     trail.tls_failure(PLATFORM, "CERTIFICATE_VERIFY_FAILED: self-signed certificate")
     trail.chain_broken(tmp_path / "journal.jsonl", "record 17: BAD_MAC")
+    trail.outbox_loss(tmp_path / "outbox.sqlite", "recovered=3 history_lost=1")
     trail.logout(USER, "user_request")
 
 

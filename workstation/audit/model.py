@@ -80,6 +80,7 @@ class EventKind(Enum):
     REFUSAL_SENT = "refusal_sent"
     TLS_FAILURE = "tls_failure"
     CHAIN_BROKEN = "chain_broken"
+    OUTBOX_LOSS = "outbox_loss"  # issue 22: the outbox's file was found damaged or short at start-up
 
 
 USER_AUTHENTICATION = _dcm("110114", "User Authentication")
@@ -96,6 +97,7 @@ LOCAL_CODES: dict[str, Code] = {
         _local("REPORT_SENT", "Report sent to the platform"),
         _local("REFUSAL_SENT", "Order refusal sent to the platform"),
         _local("AUDIT_CHAIN_BROKEN", "Audit journal integrity failure"),
+        _local("OUTBOX_LOSS", "Outbox damaged or incomplete at start-up"),
         _local("ORDER", "Placer order number (ORC-2)"),
     )
 }
@@ -121,6 +123,7 @@ EVENT_CODES: dict[EventKind, tuple[Code, Action, Code | None]] = {
     EventKind.REFUSAL_SENT: (_EXPORT, Action.READ, LOCAL_CODES["REFUSAL_SENT"]),
     EventKind.TLS_FAILURE: (SECURITY_ALERT, Action.EXECUTE, _dcm("110126", "Node Authentication")),
     EventKind.CHAIN_BROKEN: (SECURITY_ALERT, Action.EXECUTE, LOCAL_CODES["AUDIT_CHAIN_BROKEN"]),
+    EventKind.OUTBOX_LOSS: (SECURITY_ALERT, Action.EXECUTE, LOCAL_CODES["OUTBOX_LOSS"]),
 }
 
 

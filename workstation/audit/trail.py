@@ -251,6 +251,14 @@ class AuditTrail:
             EventKind.CHAIN_BROKEN, (self._application(),), (journal,), Outcome.SERIOUS_FAILURE, detail
         )
 
+    def outbox_loss(self, outbox_path: Path, detail: str) -> ChainHead:
+        """The outbox was found damaged or short at start-up (``detail``: what was lost, recovered, set
+        aside; MSH-10s and counts only, English)."""
+        outbox = ParticipantObject(ObjectKind.NODE, outbox_path.resolve().as_uri())
+        return self._record(
+            EventKind.OUTBOX_LOSS, (self._application(),), (outbox,), Outcome.SERIOUS_FAILURE, detail
+        )
+
     def _application(self) -> Participant:
         """The workstation itself as the participant, for alerts no user caused."""
         return Participant(

@@ -25,6 +25,14 @@ once a refused message has been dealt with. ``outbox.wake()`` retries at once (l
 Guarantees: nothing acknowledged by :meth:`Outbox.enqueue` is lost across crashes or SIGKILL;
 delivery is at-least-once and the platform de-duplicates on MSH-10, so each message takes effect once
 (tests/workstation/test_outbox_kill.py: 20 kills while 1,000 reports are queued).
+
+Against damaged files and full disks (issue 22): the application opens the store through
+:func:`workstation.outbox.recovery.open_outbox` with a :class:`workstation.outbox.spool.Spool`, the
+encrypted second copy of every message until its ACK; a damaged or emptied file is set aside and the
+queue rebuilt, and the user is told. ``enqueue`` is one unit with the caller's audit record
+(``record=``), :class:`QueueingFailed` otherwise; a local failure during delivery is a ``STALLED``
+event and :attr:`Outbox.problem`. Support: ``python -m workstation.outbox check|recover``
+(tests/workstation/test_outbox_recovery.py, test_outbox_faults.py, test_outbox_campaign.py).
 """
 
 from workstation.outbox.auditing import TrailOutboxAuditor
@@ -37,6 +45,7 @@ from workstation.outbox.delivery import (
     Outbox,
     OutboxAuditor,
     OutboxEvent,
+    QueueingFailed,
 )
 from workstation.outbox.store import (
     Counts,
@@ -45,8 +54,10 @@ from workstation.outbox.store import (
     OutboxBusy,
     OutboxError,
     OutboxItem,
+    OutboxStorageError,
     OutboxStore,
     Sender,
+    is_disk_full,
     read_header,
 )
 
@@ -65,8 +76,11 @@ __all__ = [
     "OutboxError",
     "OutboxEvent",
     "OutboxItem",
+    "OutboxStorageError",
     "OutboxStore",
+    "QueueingFailed",
     "Sender",
     "TrailOutboxAuditor",
+    "is_disk_full",
     "read_header",
 ]

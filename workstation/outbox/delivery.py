@@ -123,12 +123,13 @@ class AckError(PlatformError):
 class QueueingFailed(OutboxError):
     """Nothing was queued: the unit (row, caller's record, second copy) could not all be made durable.
 
-    ``disk_full`` when space ran out; ``cause`` is what failed (``__cause__`` too).
+    ``disk_full`` when space ran out; ``reason`` is the French message of what failed (``__cause__``).
     """
 
-    def __init__(self, detail: str, user_message: str, disk_full: bool) -> None:
+    def __init__(self, detail: str, user_message: str, disk_full: bool, reason: str = "") -> None:
         super().__init__(detail, user_message)
         self.disk_full = disk_full
+        self.reason = reason
 
 
 NOT_QUEUED_DISK_FULL = QT_TRANSLATE_NOOP(
@@ -307,11 +308,11 @@ class Outbox:
     def _not_queued(exc: BaseException) -> QueueingFailed:
         full = is_disk_full(exc)
         log.error("outbox: message not queued: %s: %s", type(exc).__name__, exc)
-        if full:
-            return QueueingFailed(f"not queued, disk full: {exc}", NOT_QUEUED_DISK_FULL, True)
         reason = getattr(exc, "user_message", "") or type(exc).__name__
+        if full:
+            return QueueingFailed(f"not queued, disk full: {exc}", NOT_QUEUED_DISK_FULL, True, reason)
         detail = f"not queued: {type(exc).__name__}: {exc}"
-        return QueueingFailed(detail, NOT_QUEUED.format(reason=reason), False)
+        return QueueingFailed(detail, NOT_QUEUED.format(reason=reason), False, reason)
 
     def dismiss(self, control_id: str) -> OutboxItem:
         """The radiologist has dealt with a refused message: it leaves the queue and its second copy."""
