@@ -63,6 +63,7 @@ class Backend(Enum):
     CHARLS = "pyjpegls (CharLS)"
     OPENJPEG = "pylibjpeg-openjpeg"
     RLE = "pylibjpeg-rle"
+    GDCM = QT_TRANSLATE_NOOP("viewer.codecs", "python-gdcm (secours)")
 
 
 # pydicom's decoding_plugin name for each back-end that goes through pydicom's decoder
@@ -194,6 +195,9 @@ class DecodeTask:
     source: PixelSource
     fmt: PixelFormat
     frames: tuple[int, ...]
+    # python-gdcm may try a frame the pinned back-end refused; only where a stuck or crashing decoder
+    # costs nothing but that frame (a worker process under a deadline), never in the interface's process
+    last_resort: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +206,20 @@ class DecodeFailure:
 
     frame: int
     detail: str
+    deadline_s: float | None = None  # set when the frame was stopped for taking longer than this
+
+
+@dataclass(frozen=True, slots=True)
+class Rescued:
+    """A frame the pinned back-end refused and the last-resort decoder read; ``decoder`` names it."""
+
+    frame: int
+    pixels: np.ndarray
+    decoder: str
+    detail: str  # why the pinned back-end refused it (English, for the log)
+
+
+FrameResult = np.ndarray | DecodeFailure | Rescued
 
 
 def can_read_directly(source: PixelSource, fmt: PixelFormat, volume_dtype: np.dtype) -> bool:
@@ -265,25 +283,116 @@ def _correct_unused_bits(samples: np.ndarray, fmt: PixelFormat) -> None:
         np.right_shift(samples, shift, out=samples)
 
 
-def decode_task(task: DecodeTask, threads: int = 1) -> list[np.ndarray | DecodeFailure]:
-    """Decode the frames of one file; one result per frame, failures as values. Runs in workers.
+def _failure_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
-    Never raises for a bad frame: a worker that raised would lose the other frames of the task.
-    ``threads``: for a frame decoded alone in the interface's process (the first image shown), JPEG 2000
-    may use that many threads (gdcm does the same); the workers decode one frame each per core.
+
+def _fatal(exc: BaseException) -> bool:
+    """What must still stop a worker: an interrupt or an exit request, never a decoder's failure.
+
+    Native decoders written in Rust report a panic (a corrupt RLE frame) as pyo3's PanicException,
+    which derives from BaseException precisely so that ``except Exception`` does not swallow it; here
+    it is one bad frame like any other."""
+    return isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit)
+
+
+def decode_frames(task: DecodeTask, threads: int = 1) -> Iterator[FrameResult]:
+    """Decode the frames of one file in order, yielding one result per frame as soon as it is ready
+    (a worker sends each back at once, so that a deadline applies to one frame, not to a task).
+
+    Never raises for a bad frame: every failure of a decoder, BaseException included, becomes that
+    frame's :class:`DecodeFailure`. ``threads``: for a frame decoded alone in the interface's process
+    (the first image shown), JPEG 2000 may use that many threads (gdcm does the same).
     """
     try:
-        reader = _FrameReader(task.source, task.fmt, threads)
-    except Exception as exc:  # any reader failure is per-file data, reported as such
-        detail = f"{type(exc).__name__}: {exc}"
-        return [DecodeFailure(i, detail) for i in task.frames]
-    results: list[np.ndarray | DecodeFailure] = []
+        reader: _FrameReader | None = _FrameReader(task.source, task.fmt, threads)
+        opened = ""
+    except BaseException as exc:  # any reader failure is per-file data, reported as such
+        if _fatal(exc):
+            raise
+        reader, opened = None, _failure_text(exc)
+    rescue: _GdcmFrames | None = None
     for index in task.frames:
         try:
-            results.append(reader.frame(index))
-        except Exception as exc:
-            results.append(DecodeFailure(index, f"{type(exc).__name__}: {exc}"))
-    return results
+            if reader is None:
+                raise _ReaderFailed(opened)
+            yield reader.frame(index)
+            continue
+        except BaseException as exc:
+            if _fatal(exc):
+                raise
+            detail = opened or _failure_text(exc)
+        if task.last_resort and gdcm_available():
+            try:
+                rescue = rescue or _GdcmFrames(task.source, task.fmt)
+                yield Rescued(index, rescue.frame(index), Backend.GDCM.value, detail)
+                continue
+            except BaseException as exc:
+                if _fatal(exc):
+                    raise
+                detail += f"; python-gdcm: {_failure_text(exc)}"
+        yield DecodeFailure(index, detail)
+
+
+def decode_task(task: DecodeTask, threads: int = 1) -> list[FrameResult]:
+    """Decode the frames of one file; one result per frame, failures as values (see decode_frames)."""
+    return list(decode_frames(task, threads))
+
+
+_JPEG_SOF = frozenset((0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xF7))
+_JPEG_STANDALONE = frozenset((0x01, *range(0xD0, 0xD9)))
+_HEADER_SCAN = 65536  # a codestream's frame header comes within its first tables
+
+
+def codestream_size(encoded: bytes) -> tuple[int, int] | None:
+    """(rows, columns) a JPEG, JPEG-LS or JPEG 2000 codestream declares in its frame header, or None
+    when it has none where expected (then the decoder itself reports the damage)."""
+    data = bytes(encoded[:_HEADER_SCAN])
+    if data[:2] == b"\xff\xd8":  # JPEG and JPEG-LS: markers with lengths up to the start of frame
+        pos = 2
+        while pos + 4 <= len(data):
+            if data[pos] != 0xFF:
+                return None
+            marker = data[pos + 1]
+            if marker == 0xFF:  # fill byte
+                pos += 1
+                continue
+            if marker in _JPEG_STANDALONE:
+                pos += 2
+                continue
+            length = int.from_bytes(data[pos + 2:pos + 4], "big")
+            if marker in _JPEG_SOF:
+                if pos + 9 > len(data):
+                    return None
+                return (int.from_bytes(data[pos + 5:pos + 7], "big"),
+                        int.from_bytes(data[pos + 7:pos + 9], "big"))
+            if marker == 0xDA or length < 2:
+                return None
+            pos += 2 + length
+        return None
+    siz = data.find(b"\xff\x4f\xff\x51")  # JPEG 2000: SOC then SIZ (also inside a JP2 wrapper)
+    if siz < 0 or siz + 24 > len(data):
+        return None
+    x, y, x0, y0 = (int.from_bytes(data[siz + k:siz + k + 4], "big") for k in (8, 12, 16, 20))
+    return y - y0, x - x0
+
+
+def check_codestream(encoded: bytes, fmt: PixelFormat) -> None:
+    """Refuse a frame whose codestream declares another size than the header, before decoding it.
+
+    A damaged frame header that claims 30000 x 30000 pixels kept libjpeg busy 30 s (65535 x 65535:
+    70 s and gigabytes) for a frame that could never fit the image anyway: gdcm checks the same.
+    A height of 0 is legal in JPEG (given later by a DNL marker) and left to the decoder."""
+    found = codestream_size(encoded)
+    if found is None:
+        return
+    rows, columns = found
+    if columns != fmt.columns or rows not in (0, fmt.rows):
+        raise ValueError(f"codestream declares {rows}x{columns} pixels, the header {fmt.rows}x{fmt.columns}")
+
+
+class _ReaderFailed(Exception):
+    """The file's pixel data could not even be opened: every frame fails with the same cause."""
 
 
 class _FrameReader:
@@ -313,6 +422,10 @@ class _FrameReader:
 
     def frame(self, index: int) -> np.ndarray:
         backend = self.support.backend
+        if self.support.encapsulated and backend is not Backend.RLE:
+            assert isinstance(self.data, bytes)
+            encoded = get_frame(self.data, index, number_of_frames=self.source.number_of_frames)
+            check_codestream(encoded, self.fmt)
         if backend is Backend.LIBJPEG_DIRECT:
             return self._libjpeg_direct(index)
         # colour JPEG stays with pydicom's plugin, which applies the photometric conversions the
@@ -401,6 +514,66 @@ class _FrameReader:
         return array
 
 
+_GDCM_TYPES = {"UINT8": np.uint8, "INT8": np.int8, "UINT12": np.uint16, "INT12": np.int16,
+               "UINT16": np.uint16, "INT16": np.int16, "UINT32": np.uint32, "INT32": np.int32}
+
+
+class _GdcmFrames:
+    """python-gdcm's reading of a whole file, the last resort for frames the pinned back-end refused
+    (gdcm knows many vendors' defects: wrong JPEG sign, missing markers, odd fragment layouts).
+
+    Only monochrome frames, or colour that gdcm hands over as RGB, are taken: its other photometric
+    conversions differ from the pinned back-ends' and would change what the radiologist sees."""
+
+    def __init__(self, source: PixelSource, fmt: PixelFormat) -> None:
+        import gdcm
+
+        reader = gdcm.ImageReader()
+        reader.SetFileName(source.path)
+        if not reader.Read():
+            raise ValueError("python-gdcm cannot read the file")
+        image = reader.GetImage()
+        pixel_format = image.GetPixelFormat()
+        name = pixel_format.GetScalarTypeAsString()
+        if name not in _GDCM_TYPES:
+            raise ValueError(f"python-gdcm pixel type {name} not taken")
+        photometric = image.GetPhotometricInterpretation().GetString().strip()
+        samples = pixel_format.GetSamplesPerPixel()
+        if samples != fmt.samples_per_pixel or (samples > 1 and photometric != "RGB"):
+            raise ValueError(f"python-gdcm gives {samples} sample(s) as {photometric}")
+        buffer = image.GetBuffer()
+        if buffer is None:
+            raise ValueError("python-gdcm decoded no pixel data")
+        data = buffer.encode("utf-8", "surrogateescape")  # SWIG hands the bytes over as str
+        dims = image.GetDimensions()
+        frames = dims[2] if len(dims) > 2 else 1
+        shape = (frames, dims[1], dims[0], *((samples,) if samples > 1 else ()))
+        array = np.frombuffer(data, _GDCM_TYPES[name])
+        if array.size != int(np.prod(shape)) or shape[1:3] != (fmt.rows, fmt.columns):
+            raise ValueError(f"python-gdcm gives {array.size} samples for {shape}")
+        self.frames = array.reshape(shape)
+        self.fmt = fmt
+
+    def frame(self, index: int) -> np.ndarray:
+        if index >= len(self.frames):
+            raise ValueError(f"python-gdcm decoded {len(self.frames)} frame(s), not frame {index + 1}")
+        array = np.array(self.frames[index])
+        stored = self.fmt.file_dtype
+        if self.fmt.samples_per_pixel == 1 and stored is not None and array.dtype != stored:
+            array = array.view(stored) if array.dtype.itemsize == stored.itemsize else array.astype(stored)
+        return array
+
+
+@functools.cache
+def gdcm_available() -> bool:
+    """Whether python-gdcm (an optional dependency: the ``gdcm`` extra) can be imported here."""
+    try:
+        import gdcm  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 @functools.cache
 def turbojpeg_available() -> bool:
     """Whether imagecodecs and its libjpeg-turbo codec load here; without them the JPEG syntaxes fall
@@ -476,13 +649,19 @@ __all__ = [
     "Backend",
     "DecodeFailure",
     "DecodeTask",
+    "FrameResult",
     "Lossy",
     "PixelFormat",
     "PixelSource",
+    "Rescued",
     "SyntaxSupport",
     "can_read_directly",
     "check_backends",
+    "check_codestream",
+    "codestream_size",
+    "decode_frames",
     "decode_task",
+    "gdcm_available",
     "read_directly",
     "releases_gil",
     "syntax_support",

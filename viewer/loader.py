@@ -6,13 +6,19 @@ preallocated volumes:
 
 * uncompressed monochrome slices are read straight into the volume by a pool of 2 threads (reads
   release the GIL; no decoder, no intermediate copy);
-* compressed frames go to a pool of worker *processes*: none of pylibjpeg, openjpeg, CharLS or gdcm
-  releases the GIL (measured: 2 threads decode no faster than 1), so processes are the only way to use
-  both cores. The exceptions are imagecodecs' libjpeg-turbo (JPEG baseline, extended, lossless),
-  CharLS (JPEG-LS) and OpenJPEG (JPEG 2000), which release it (2 threads 1.5-1.85x one): those
-  monochrome frames are decoded on the reader threads, nothing pickled, no worker process needed.
-  The pool is started once per :class:`StudyLoader` (about 0.4 s), ideally by
-  :meth:`StudyLoader.warm_up` when the application starts.
+* compressed frames go to worker *processes* (:mod:`viewer.workers`): none of pylibjpeg, openjpeg,
+  pyjpegls or gdcm releases the GIL (measured: 2 threads decode no faster than 1), and a decoder that
+  holds the GIL on a corrupt frame for 30 s would freeze the interface with it; in a worker it meets a
+  per-frame deadline, past which the worker is killed and restarted and the frame marked unreadable.
+  The exceptions are imagecodecs' libjpeg-turbo (JPEG baseline, extended, lossless), CharLS (JPEG-LS)
+  and OpenJPEG (JPEG 2000), which release the GIL (2 threads 1.5-1.85x one): those monochrome frames
+  are decoded on the reader threads, nothing pickled, no worker process needed; a frame there that
+  passes its deadline is abandoned (marked unreadable, its thread left to finish, the reader threads
+  replaced) so the load still ends. The pool is started once per :class:`StudyLoader` (about 0.4 s),
+  on the first frame that needs it or by :meth:`StudyLoader.warm_up`.
+
+Every failure of a decoder, BaseException included (pylibjpeg-rle reports a damaged frame with a Rust
+panic), is that frame's problem only: the study always finishes loading.
 
 The slice the viewer will show first (the middle one by default) is read before the others, and the
 very first image file is decoded and announced as a preview while the headers are still being read, so
@@ -23,16 +29,16 @@ observer that raises is logged and ignored: it must not stop the load.
 """
 from __future__ import annotations
 
+import functools
 import logging
-import multiprocessing
 import os
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import numpy as np
@@ -42,8 +48,14 @@ from viewer.codecs import (
     Backend,
     DecodeFailure,
     DecodeTask,
+    FrameResult,
+    PixelFormat,
+    PixelSource,
+    Rescued,
     can_read_directly,
-    decode_task,
+    check_backends,
+    decode_frames,
+    gdcm_available,
     read_directly,
     releases_gil,
     syntax_support,
@@ -52,6 +64,7 @@ from viewer.geometry import Slice, plan_series
 from viewer.headers import FrameInfo, ImageFile, read_image_file
 from viewer.problems import FileProblem, ProblemKind, Severity
 from viewer.series import FAILED, LOADED, Series
+from viewer.workers import Decoded, DecodingPool, FrameDeadline
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +109,7 @@ class LoadTimings:
     first_slice_s: float | None = None
     total_s: float = 0.0
     pool_start_s: float = 0.0  # part of total_s spent starting worker processes (0 when warm)
+    slowest_frame_s: float = 0.0  # the longest one frame took to decode (a stopped one: its deadline)
 
 
 @dataclass(slots=True)
@@ -191,16 +205,12 @@ def _worker_init() -> None:
     turbojpeg_available()  # imports imagecodecs' JPEG codec now, not with the first frame
 
 
-def _ping(_: int) -> int:
-    return os.getpid()
-
-
 class StudyLoader:
     """Loads studies in the background; keep one for the life of the application and close it at exit.
 
-    ``workers``: decoding processes for compressed frames (0 decodes in the coordinator thread).
-    ``min_frames_for_workers``: fewer compressed frames than this are decoded in-thread, as starting or
-    feeding processes would cost more than it saves.
+    ``workers``: decoding processes for the frames whose decoder holds the GIL (0: every frame is
+    decoded in the loader's threads, with no deadline: scripts and tests only). ``deadline``: how long
+    one frame may take before it is stopped and marked unreadable.
     """
 
     def __init__(
@@ -208,15 +218,16 @@ class StudyLoader:
         workers: int = 2,
         *,
         focus: Focus = Focus.MIDDLE,
-        min_frames_for_workers: int = 4,
+        deadline: FrameDeadline | None = None,
         warm: bool = False,
     ) -> None:
         self.workers = workers
         self.focus = focus
-        self.min_frames_for_workers = min_frames_for_workers
-        self._pool: ProcessPoolExecutor | None = None
+        self.deadline = deadline or FrameDeadline()
+        self._pool: DecodingPool | None = None
         self._pool_lock = threading.Lock()
         self._readers = ThreadPoolExecutor(2, thread_name_prefix="dicom-read")
+        self._readers_lock = threading.Lock()
         self._handles: list[LoadHandle] = []
         self._closed = False
         if warm and workers > 0:
@@ -227,37 +238,47 @@ class StudyLoader:
         """Start the worker processes now (blocking, ~0.4 s); returns the seconds it took."""
         start = time.perf_counter()
         pool = self._process_pool()
-        if pool is not None:
-            try:
-                list(pool.map(_ping, range(self.workers)))
-            except (BrokenProcessPool, RuntimeError):  # closed meanwhile, or the workers could not start
-                log.warning("decoding workers did not start", exc_info=True)
-                return time.perf_counter() - start
+        if pool is not None and not pool.wait_ready():
+            log.warning("decoding workers did not start in time")
         return time.perf_counter() - start
 
-    def _process_pool(self) -> ProcessPoolExecutor | None:
+    def _process_pool(self) -> DecodingPool | None:
         with self._pool_lock:
             if self._pool is None and self.workers > 0 and not self._closed:
-                # spawn, never fork: forking a process that runs Qt and loader threads can deadlock
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
+                self._pool = DecodingPool(self.workers, self.deadline, initializer=_worker_init)
             return self._pool
 
-    def _reset_pool(self) -> None:
-        with self._pool_lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
+    @property
+    def pool_running(self) -> bool:
+        return self._pool is not None
+
+    @property
+    def readers(self) -> ThreadPoolExecutor:
+        with self._readers_lock:
+            return self._readers
+
+    def _replace_readers(self, stuck: ThreadPoolExecutor) -> ThreadPoolExecutor:
+        """New reader threads when one is stuck in a decoder past its deadline (it cannot be stopped:
+        it is left to finish on its own; its executor accepts nothing more)."""
+        with self._readers_lock:
+            if self._readers is stuck and not self._closed:
+                log.warning("a reader thread is stuck in a decoder; new reader threads take over")
+                stuck.shutdown(wait=False, cancel_futures=False)
+                self._readers = ThreadPoolExecutor(2, thread_name_prefix="dicom-read")
+            return self._readers
 
     def close(self) -> None:
         """Cancel running loads and stop the workers."""
         self._closed = True
         for handle in self._handles:
             handle.cancel()
-        self._readers.shutdown(wait=True, cancel_futures=True)
+        with self._readers_lock:
+            readers = self._readers
+        # a reader stuck in a decoder must not hold the application's exit: do not wait for it
+        readers.shutdown(wait=False, cancel_futures=True)
         with self._pool_lock:
             if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool.shutdown(wait=True)
                 self._pool = None
 
     def __enter__(self) -> StudyLoader:
@@ -291,7 +312,8 @@ class _Run:
         self.loader, self.handle, self.paths, self.observer = loader, handle, paths, observer
         self.study = StudyLoad()
         self.start = time.perf_counter()
-        self.preview: tuple[str, int, np.ndarray] | None = None
+        self.preview: tuple[str, int, FrameResult] | None = None
+        self._timing_lock = threading.Lock()
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
@@ -307,10 +329,15 @@ class _Run:
         self.study.problems.append(found)
         self.notify(self.observer.file_problem, found)
 
+    def note_frame_time(self, seconds: float) -> None:
+        with self._timing_lock:
+            timings = self.study.timings
+            timings.slowest_frame_s = max(timings.slowest_frame_s, seconds)
+
     def run(self) -> None:
         try:
             self._run()
-        except Exception as exc:  # a bug here must reach the caller, not vanish with the thread
+        except BaseException as exc:  # a bug here must reach the caller, not vanish with the thread
             if self.handle.cancelled:  # closing the loader under a running load: a cancellation
                 log.info("study load stopped by close: %s", exc)
                 self.study.cancelled = True
@@ -356,26 +383,120 @@ class _Run:
             yield read_image_file(path)
 
     def _send_preview(self, image: ImageFile) -> None:
-        pixels = _decode_one(image, image.frames[0].index)
-        if isinstance(pixels, DecodeFailure):
+        frame = image.frames[0].index
+        file_dtype = image.fmt.file_dtype
+        if file_dtype is not None and can_read_directly(image.source, image.fmt, file_dtype):
+            pixels = np.empty((image.fmt.rows, image.fmt.columns), dtype=file_dtype)
+            try:  # native monochrome: straight into its array, no decoder's copies
+                read_directly(image.source, image.fmt, (frame,), [pixels])
+            except Exception:  # a short or vanished file: reported when its series is filled
+                return
+            result: FrameResult = pixels
+        else:
+            route = _route(image.source, image.fmt, self.loader.workers)
+            if route == "pool" and not self.loader.pool_running:
+                return  # not worth starting the workers before the headers are read: they decode it soon
+            result = self.decode_now(DecodeTask(image.source, image.fmt, (frame,)))[0][0]
+        if isinstance(result, DecodeFailure):
             return  # the same frame fails again, and is reported, when its series is filled
-        self.preview = (image.path, image.frames[0].index, pixels)
+        self.preview = (image.path, frame, result)
         self.study.timings.preview_s = self.elapsed()
+        pixels = result.pixels if isinstance(result, Rescued) else result
         self.notify(self.observer.preview, PreviewImage(image, image.frames[0], pixels))
 
+    def decode_now(self, task: DecodeTask) -> tuple[list[FrameResult], DecodeTask]:
+        """Decode a few frames the viewer waits for (the preview, the first slice shown), each where
+        its decoder belongs and under its deadline; returns the results and the task as decoded."""
+        route = _route(task.source, task.fmt, self.loader.workers)
+        if route == "pool":
+            pool = self.loader._process_pool()
+            if pool is not None:
+                task = replace(task, last_resort=True)
+                try:
+                    decoded = pool.submit(task).result()
+                except RuntimeError:  # the workers cannot start: decode here, as with no workers
+                    log.warning("decoding workers unavailable; decoding in the loader's thread")
+                    task = replace(task, last_resort=False)
+                else:
+                    self.note_frame_time(decoded.slowest_s)
+                    return decoded.results, task
+        elif route == "thread":
+            watched = _Watched(task, IN_THREAD_DECODE_THREADS)
+            readers = self.loader.readers
+            try:
+                future = readers.submit(watched)
+            except RuntimeError:  # the loader is closing
+                return [DecodeFailure(i, "loader closed") for i in task.frames], task
+            deadline = self.loader.deadline.seconds(task.fmt)
+            while True:
+                try:
+                    decoded = future.result(timeout=0.05)
+                    break
+                except FutureTimeout:
+                    if watched.overdue(deadline):
+                        self.loader._replace_readers(readers)
+                        done, stuck, rest = watched.abandon(deadline)
+                        self.note_frame_time(deadline)
+                        return done + [stuck] + [DecodeFailure(i, "not decoded: an earlier frame of the "
+                                                                  "task was stopped") for i in rest], task
+            self.note_frame_time(decoded.slowest_s)
+            return decoded.results, task
+        threads = IN_THREAD_DECODE_THREADS if self.loader.workers == 0 or route == "here" else 1
+        decoded = _Watched(task, threads)()
+        self.note_frame_time(decoded.slowest_s)
+        return decoded.results, task
 
-def _decode_one(image: ImageFile, frame: int) -> np.ndarray | DecodeFailure:
-    """One frame's stored values; native monochrome frames are read straight into their array (the
-    decoder's path reads the whole pixel value into bytes first and copies it twice)."""
-    file_dtype = image.fmt.file_dtype
-    if file_dtype is not None and can_read_directly(image.source, image.fmt, file_dtype):
-        pixels = np.empty((image.fmt.rows, image.fmt.columns), dtype=file_dtype)
-        try:
-            read_directly(image.source, image.fmt, (frame,), [pixels])
-        except Exception as exc:  # a short or vanished file, as the decoder would report it
-            return DecodeFailure(frame, f"{type(exc).__name__}: {exc}")
-        return pixels
-    return decode_task(DecodeTask(image.source, image.fmt, (frame,)), threads=IN_THREAD_DECODE_THREADS)[0]
+
+def _route(source: PixelSource, fmt: PixelFormat, workers: int) -> str:
+    """Where a frame is decoded: "here" (the loader's own thread: RLE, converted native and deflated
+    frames, bounded work that a process could not hand back faster), "thread" (a decoder that releases
+    the GIL, on the reader threads) or "pool" (one that holds it, in a worker process)."""
+    support = syntax_support(source.transfer_syntax)
+    if support is None or support.backend in (Backend.RLE, Backend.NATIVE, Backend.DATASET):
+        return "here"
+    if releases_gil(source, fmt):
+        return "thread"
+    return "pool" if workers > 0 else "here"
+
+
+class _Watched:
+    """A decoding task run on a thread, whose current frame's start time the loader can watch."""
+
+    def __init__(self, task: DecodeTask, threads: int = 1) -> None:
+        self.task, self.threads = task, threads
+        self.results: list[FrameResult] = []
+        self.frame_started: float | None = None
+        self.slowest = 0.0
+        self._lock = threading.Lock()
+        self._abandoned = False
+
+    def __call__(self) -> Decoded:
+        self.frame_started = time.monotonic()
+        for result in decode_frames(self.task, self.threads):
+            now = time.monotonic()
+            with self._lock:
+                if self._abandoned:
+                    break
+                self.slowest = max(self.slowest, now - self.frame_started)
+                self.results.append(result)
+                self.frame_started = now
+        self.frame_started = None
+        return Decoded(list(self.results), self.slowest)
+
+    def overdue(self, deadline: float) -> bool:
+        started = self.frame_started
+        return started is not None and time.monotonic() - started > deadline
+
+    def abandon(self, deadline: float) -> tuple[list[FrameResult], DecodeFailure, tuple[int, ...]]:
+        """(frames finished, the stuck frame's failure, frames not started); the thread's later results
+        are dropped."""
+        with self._lock:
+            self._abandoned = True
+            done = list(self.results)
+        frames = self.task.frames
+        stuck = DecodeFailure(frames[len(done)], f"decoding took more than its {deadline:.1f} s deadline; "
+                                                 "reader thread abandoned", deadline_s=deadline)
+        return done, stuck, frames[len(done) + 1:]
 
 
 @dataclass(slots=True)
@@ -384,51 +505,66 @@ class _Job:
     indices: tuple[int, ...]
 
 
+@dataclass(slots=True)
+class _Pending:
+    """Work in flight: direct reads ("read"), decodes on the reader threads ("thread") or in workers."""
+
+    job: _Job
+    kind: str
+    task: DecodeTask | None = None
+    watched: _Watched | None = None
+    readers: ThreadPoolExecutor | None = None
+
+
+_DIRECT_READ = Backend.NATIVE.value
+
+
+@functools.cache
+def _pinned_decoders() -> dict[str, str]:
+    return check_backends()
+
+
 class _Filler:
-    """Fills the volumes of one load: direct reads on threads, decoding on processes."""
+    """Fills the volumes of one load: direct reads and GIL-free decoders on threads, the others in
+    worker processes, every frame under its deadline."""
 
     def __init__(self, run: _Run, series: list[Series]) -> None:
         self.run = run
         self.series = series
-        self.pending: dict[Future[object], _Job] = {}
-        self.tasks: dict[Future[object], DecodeTask] = {}
-        self.retry: list[tuple[DecodeTask, _Job]] = []
+        self.pending: dict[Future[object], _Pending] = {}
         self.remaining = {id(s): len(s.slices) for s in series}
 
     def fill(self) -> None:
-        # the first slice shown is read before anything else, in this thread, whatever its syntax
+        # the first slice shown is read before anything else, whatever its syntax
         self._load_now(self.series[0], self.run.loader.focus.index(len(self.series[0].slices)))
         direct, decode = self._split()
         for job in self._chunks(direct, SLICES_PER_READ):
-            future = self.run.loader._readers.submit(self._read_job, job)
-            self.pending[future] = job  # type: ignore[assignment]
-        decode_jobs = list(self._decode_jobs(decode))
-        cheap = [(task, job) for task, job in decode_jobs if self._cheap(task)]
-        decode_jobs = [(task, job) for task, job in decode_jobs if not self._cheap(task)]
-        # decoders that release the GIL run on the reader threads: both cores, nothing pickled
-        for task, job in decode_jobs:
-            if releases_gil(task.source, task.fmt):
-                future = self.run.loader._readers.submit(decode_task, task)
-                self.pending[future] = job  # type: ignore[assignment]
-                self.tasks[future] = task  # type: ignore[index]
-        decode_jobs = [(task, job) for task, job in decode_jobs if not releases_gil(task.source, task.fmt)]
-        frames = sum(len(job.indices) for _, job in decode_jobs)
+            self._submit_read(job)
+        here: list[tuple[DecodeTask, _Job]] = []
+        to_pool: list[tuple[DecodeTask, _Job]] = []
+        workers = self.run.loader.workers
+        for task, job in self._decode_jobs(decode):
+            route = _route(task.source, task.fmt, workers)
+            if route == "thread":
+                self._submit_thread(task, job)
+            elif route == "pool":
+                to_pool.append((task, job))
+            else:
+                here.append((task, job))
         pool = None
-        if frames >= self.run.loader.min_frames_for_workers:
+        if to_pool:
             started = time.perf_counter()
             pool = self.run.loader._process_pool()
             self.run.study.timings.pool_start_s = time.perf_counter() - started
-        for task, job in decode_jobs:
-            if pool is None:  # this thread is the only decoder: a frame may use both cores
-                if self.run.handle.cancelled:
-                    break
-                self._settle_decoded(job, decode_task(task, threads=IN_THREAD_DECODE_THREADS))
-            else:
-                self._submit(pool, task, job)
-        for task, job in cheap:  # while the workers decode the rest
+        for task, job in to_pool:
+            if pool is None or not self._submit_pool(pool, task, job):
+                here.insert(0, (task, job))  # no workers after all: this thread decodes them
+        for task, job in here:  # while the workers decode the rest
             if self.run.handle.cancelled:
                 break
-            self._settle_decoded(job, decode_task(task))
+            decoded = _Watched(task, IN_THREAD_DECODE_THREADS if pool is None else 1)()
+            self.run.note_frame_time(decoded.slowest_s)
+            self._settle_decoded(job, decoded.results, task)
         self._collect()
 
     # --- planning ----------------------------------------------------------------------------------
@@ -464,13 +600,6 @@ class _Filler:
                 end += 1
             yield _Job(item, tuple(k for _, k in pairs[start:end]))
             start = end
-
-    @staticmethod
-    def _cheap(task: DecodeTask) -> bool:
-        """RLE and uncompressed-but-converted frames decode faster than a process can hand them back
-        (measured: RLE 1,240 MB/s in-thread, 390 MB/s through two workers)."""
-        support = syntax_support(task.source.transfer_syntax)
-        return support is None or support.backend in (Backend.RLE, Backend.NATIVE, Backend.DATASET)
 
     @staticmethod
     def _decode_jobs(pairs: list[tuple[Series, int]]) -> Iterable[tuple[DecodeTask, _Job]]:
@@ -509,7 +638,8 @@ class _Filler:
             self._settle_read(_Job(item, (index,)), self._read_job(_Job(item, (index,))))
         else:
             task = DecodeTask(slice_.file.source, slice_.file.fmt, (slice_.frame.index,))
-            self._settle_decoded(_Job(item, (index,)), decode_task(task, threads=IN_THREAD_DECODE_THREADS))
+            results, task = self.run.decode_now(task)
+            self._settle_decoded(_Job(item, (index,)), results, task)
 
     @staticmethod
     def _read_job(job: _Job) -> list[str | None]:
@@ -525,14 +655,33 @@ class _Filler:
                 errors.append(f"{type(exc).__name__}: {exc}")
         return errors
 
-    def _submit(self, pool: ProcessPoolExecutor, task: DecodeTask, job: _Job) -> None:
+    def _submit_read(self, job: _Job) -> None:
+        readers = self.run.loader.readers
         try:
-            future = pool.submit(decode_task, task)
-        except (BrokenProcessPool, RuntimeError):  # workers died earlier, or the loader is closing
-            self.retry.append((task, job))
+            future = readers.submit(self._read_job, job)
+        except RuntimeError:  # the loader is closing
+            self._settle_read(job, ["loader closed"] * len(job.indices))
             return
-        self.pending[future] = job
-        self.tasks[future] = task
+        self.pending[future] = _Pending(job, "read", readers=readers)  # type: ignore[index]
+
+    def _submit_thread(self, task: DecodeTask, job: _Job) -> None:
+        readers = self.run.loader.readers
+        watched = _Watched(task)
+        try:
+            future = readers.submit(watched)
+        except RuntimeError:  # the loader is closing
+            self._settle_decoded(job, [DecodeFailure(i, "loader closed") for i in task.frames])
+            return
+        self.pending[future] = _Pending(job, "thread", task, watched, readers)  # type: ignore[index]
+
+    def _submit_pool(self, pool: DecodingPool, task: DecodeTask, job: _Job) -> bool:
+        task = replace(task, last_resort=True)
+        try:
+            future = pool.submit(task)
+        except RuntimeError:  # the workers cannot start, or the loader is closing
+            return False
+        self.pending[future] = _Pending(job, "pool", task)  # type: ignore[index]
+        return True
 
     def _collect(self) -> None:
         while self.pending:
@@ -542,71 +691,124 @@ class _Filler:
                 return
             done, _ = wait(list(self.pending), timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
-                job = self.pending.pop(future)
-                task = self.tasks.pop(future, None)
+                item = self.pending.pop(future, None)
+                if item is None:
+                    continue
                 try:
                     result = future.result()
-                except BrokenProcessPool:
-                    # a decoder crashed a worker (hostile or broken file): retry once in a fresh pool
-                    assert task is not None
-                    self.retry.append((task, job))
+                except BaseException as exc:  # the pool closed under the load, or a bug in a reader
+                    detail = f"{type(exc).__name__}: {exc}"
+                    if item.kind == "read":
+                        self._settle_read(item.job, [detail] * len(item.job.indices))
+                    else:
+                        self._settle_decoded(item.job, [DecodeFailure(-1, detail)] * len(item.job.indices))
                     continue
-                except Exception as exc:
-                    result = [DecodeFailure(-1, f"{type(exc).__name__}: {exc}")] * len(job.indices)
-                if task is None:
-                    self._settle_read(job, result)  # type: ignore[arg-type]
+                if item.kind == "read":
+                    self._settle_read(item.job, result)  # type: ignore[arg-type]
                 else:
-                    self._settle_decoded(job, result)  # type: ignore[arg-type]
-            if self.retry and not self.tasks:
-                self._retry_crashed()
-        if self.retry:  # every submission failed: nothing was pending
-            self._retry_crashed()
+                    assert isinstance(result, Decoded)
+                    self.run.note_frame_time(result.slowest_s)
+                    self._settle_decoded(item.job, result.results, item.task)
+            self._stop_stuck_threads()
 
-    def _retry_crashed(self) -> None:
-        tasks, self.retry = self.retry, []
-        log.warning("a decoding worker died; retrying %d task(s) one by one in a new pool", len(tasks))
-        self.run.loader._reset_pool()
-        for task, job in tasks:
-            if self.run.handle.cancelled:
-                return
-            pool = self.run.loader._process_pool()
-            if pool is None:  # closing: nothing more will be decoded
-                self._settle_decoded(job, [DecodeFailure(-1, "worker pool unavailable")] * len(job.indices))
+    def _stop_stuck_threads(self) -> None:
+        """A frame decoding on a reader thread past its deadline: settle it as unreadable, move the
+        reads and decodes waiting behind it to new reader threads."""
+        for future, item in list(self.pending.items()):
+            if item.kind != "thread" or future.done():
                 continue
-            try:
-                result = pool.submit(decode_task, task).result()
-            except (BrokenProcessPool, RuntimeError):
-                self.run.loader._reset_pool()
-                result = [DecodeFailure(i, "the decoder crashed the worker process") for i in task.frames]
-            self._settle_decoded(job, result)
+            assert item.task is not None and item.watched is not None
+            deadline = self.run.loader.deadline.seconds(item.task.fmt)
+            if not item.watched.overdue(deadline):
+                continue
+            log.warning("frame of %s took more than its %.1f s deadline on a reader thread",
+                        item.task.source.path, deadline)
+            del self.pending[future]
+            done, stuck, rest = item.watched.abandon(deadline)
+            settled = len(done) + 1
+            self.run.note_frame_time(deadline)
+            self._settle_decoded(_Job(item.job.series, item.job.indices[:settled]), [*done, stuck], item.task)
+            assert item.readers is not None
+            self.run.loader._replace_readers(item.readers)
+            for other, waiting in list(self.pending.items()):
+                if waiting.readers is item.readers and other.cancel():  # not started yet: move it
+                    del self.pending[other]
+                    if waiting.kind == "read":
+                        self._submit_read(waiting.job)
+                    else:
+                        assert waiting.task is not None
+                        self._submit_thread(waiting.task, waiting.job)
+            if rest:
+                self._submit_thread(replace(item.task, frames=rest),
+                                    _Job(item.job.series, item.job.indices[settled:]))
 
     # --- results -----------------------------------------------------------------------------------
     def _settle_read(self, job: _Job, errors: list[str | None]) -> None:
-        failures = {k: e for k, e in zip(job.indices, errors, strict=True) if e is not None}
+        failures: dict[int, DecodeFailure | str] = {
+            k: e for k, e in zip(job.indices, errors, strict=True) if e is not None}
+        for index in job.indices:
+            if index not in failures:
+                job.series._note_decoder(job.series.slices[index].file.path, _DIRECT_READ)
         self._finish(job, failures)
 
-    def _settle_decoded(self, job: _Job, results: Sequence[np.ndarray | DecodeFailure]) -> None:
-        failures: dict[int, str] = {}
+    def _settle_decoded(self, job: _Job, results: Sequence[FrameResult],
+                        task: DecodeTask | None = None) -> None:
+        failures: dict[int, DecodeFailure | str] = {}
         volume = job.series.volume
+        rescue: list[int] = []
         for index, result in zip(job.indices, results, strict=True):
+            file = job.series.slices[index].file
             if isinstance(result, DecodeFailure):
-                failures[index] = result.detail
-            elif result.shape != volume.shape[1:]:
-                failures[index] = f"decoded shape {result.shape} differs from the series' {volume.shape[1:]}"
+                if (task is not None and not task.last_resort and result.deadline_s is None
+                        and self.run.loader.workers > 0 and gdcm_available()):
+                    rescue.append(index)  # python-gdcm may read it, in a worker under a deadline
+                else:
+                    failures[index] = result
+                continue
+            pixels = result.pixels if isinstance(result, Rescued) else result
+            if pixels.shape != volume.shape[1:]:
+                failures[index] = f"decoded shape {pixels.shape} differs from the series' {volume.shape[1:]}"
+                continue
+            volume[index] = pixels
+            if isinstance(result, Rescued):
+                log.warning("%s frame %d read by %s after its decoder failed: %s",
+                            file.path, job.series.slices[index].frame.index, result.decoder, result.detail)
+                job.series._note_decoder(file.path, result.decoder)
             else:
-                volume[index] = result
+                job.series._note_decoder(file.path, _pinned_decoders().get(file.source.transfer_syntax, "?"))
+        if rescue:
+            assert task is not None
+            pool = self.run.loader._process_pool()
+            frames = tuple(job.series.slices[k].frame.index for k in rescue)
+            if pool is None or not self._submit_pool(pool, replace(task, frames=frames), _Job(job.series,
+                                                                                               tuple(rescue))):
+                failures.update({k: DecodeFailure(k, "decoder failed; no worker for python-gdcm")
+                                 for k in rescue})
+            else:
+                job = _Job(job.series, tuple(k for k in job.indices if k not in rescue))
         self._finish(job, failures)
 
-    def _finish(self, job: _Job, failures: dict[int, str]) -> None:
+    def _finish(self, job: _Job, failures: dict[int, DecodeFailure | str]) -> None:
         item = job.series
-        for index, detail in failures.items():
+        for index, failure in failures.items():
             slice_ = item.slices[index]
-            self.run.report(FileProblem(
-                slice_.file.path, ProblemKind.DECODE_FAILED,
-                QT_TRANSLATE_NOOP("FileProblem", "image impossible à décoder : données compressées "
-                                                 "endommagées ou non conformes."),
-                detail, slice_.frame.index if slice_.file.source.number_of_frames > 1 else None,
-            ))
+            frame = slice_.frame.index if slice_.file.source.number_of_frames > 1 else None
+            if isinstance(failure, DecodeFailure) and failure.deadline_s is not None:
+                problem = FileProblem(
+                    slice_.file.path, ProblemKind.DECODE_TIMEOUT,
+                    QT_TRANSLATE_NOOP("FileProblem", "image illisible : décodage arrêté au bout de "
+                                                     "{seconds} s (données compressées probablement "
+                                                     "endommagées).")
+                    .format(seconds=f"{failure.deadline_s:.0f}"),
+                    failure.detail, frame)
+            else:
+                detail = failure.detail if isinstance(failure, DecodeFailure) else failure
+                problem = FileProblem(
+                    slice_.file.path, ProblemKind.DECODE_FAILED,
+                    QT_TRANSLATE_NOOP("FileProblem", "image illisible : données compressées endommagées "
+                                                     "ou non conformes."),
+                    detail, frame)
+            self.run.report(problem)
         loaded = tuple(k for k in job.indices if k not in failures)
         item._settle(loaded, LOADED)
         item._settle(failures, FAILED)

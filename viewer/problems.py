@@ -34,9 +34,12 @@ class ProblemKind(Enum):
     UNSUPPORTED_TRANSFER_SYNTAX = "unsupported_transfer_syntax"
     UNSUPPORTED_PIXEL_FORMAT = "unsupported_pixel_format"
     DECODE_FAILED = "decode_failed"
+    DECODE_TIMEOUT = "decode_timeout"  # stopped past its deadline (worker killed or thread abandoned)
+    UNSUPPORTED_OBJECT = "unsupported_object"  # an image this viewer cannot show right (slide, waveform)
 
 
-_SEVERITY = {ProblemKind.NOT_DICOM: Severity.INFO, ProblemKind.NON_IMAGE: Severity.INFO}
+_SEVERITY = {ProblemKind.NOT_DICOM: Severity.INFO, ProblemKind.NON_IMAGE: Severity.INFO,
+             ProblemKind.UNSUPPORTED_OBJECT: Severity.INFO}
 
 
 @dataclass(frozen=True, slots=True)

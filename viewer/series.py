@@ -32,6 +32,7 @@ class Series:
         self._state = np.full(len(plan.slices), PENDING, dtype=np.int8)
         self._changed = threading.Condition()
         self._extra_warnings: list[SeriesWarning] = []
+        self._decoders: dict[str, set[str]] = {}  # file path -> what read its pixels (for inspect)
         first = plan.slices[0]
         self._slopes = np.array([s.frame.rescale_slope for s in plan.slices])
         self._intercepts = np.array([s.frame.rescale_intercept for s in plan.slices])
@@ -207,6 +208,14 @@ class Series:
             for index in indices:
                 self._state[index] = state
             self._changed.notify_all()
+
+    def _note_decoder(self, path: str, decoder: str) -> None:
+        self._decoders.setdefault(path, set()).add(decoder)
+
+    @property
+    def decoders(self) -> dict[str, str]:
+        """Which decoder read each file's pixels (a last-resort one is named when it had to step in)."""
+        return {path: " + ".join(sorted(names)) for path, names in self._decoders.items()}
 
     def _add_warning(self, warning: SeriesWarning) -> None:
         self._extra_warnings.append(warning)

@@ -19,7 +19,7 @@ def dicom_data(shared_dir: Path) -> Path:
 def worker_loader() -> Iterator[StudyLoader]:
     """One loader with its 2 decoding processes started, shared by the tests that need them
     (starting the processes costs ~0.4 s)."""
-    loader = StudyLoader(2, min_frames_for_workers=2)
+    loader = StudyLoader(2)
     loader.warm_up()
     yield loader
     loader.close()
