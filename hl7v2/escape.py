@@ -121,6 +121,7 @@ def unescape(
 
 _DELIMITER_ESCAPES = (("\\", "\\E\\"), ("|", "\\F\\"), ("^", "\\S\\"), ("&", "\\T\\"), ("~", "\\R\\"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def escape(text: str) -> str:
@@ -135,7 +136,7 @@ def escape(text: str) -> str:
         if char in text:
             text = text.replace(char, sequence)
     if "\n" in text or "\r" in text:
-        text = " ".join(text.splitlines())
+        text = _LINE_BREAK.sub(" ", text)
     return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
 
 

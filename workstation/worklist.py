@@ -205,7 +205,7 @@ class WorklistRow:
             bad = self.unreadable
             if bad is None:
                 return ""
-            return QT_TRANSLATE_NOOP("Worklist", "Message {control_id}, {location}").format(
+            return QT_TRANSLATE_NOOP("Worklist", "{location}, message {control_id}").format(
                 control_id=bad.control_id or "?", location=bad.location
             )
         return " ; ".join(r.label for r in self.order.regions)
@@ -298,11 +298,12 @@ def build_rows(
     for item in items:
         assert isinstance(item, ReadOrder)
         bad = item.unreadable
-        rows.append(
-            WorklistRow(
-                item.entry, item.order, local.get(item.entry.order_id), bad.user_message if bad else "", bad
-            )
-        )
+        problem = ""
+        if bad is not None:  # what to tell the site: the reason, which message, from which system
+            problem = QT_TRANSLATE_NOOP(
+                "Worklist", "{reason}. Message {control_id} envoyé par {sender}."
+            ).format(reason=bad.user_message, control_id=bad.control_id or "?", sender=bad.sender or "?")
+        rows.append(WorklistRow(item.entry, item.order, local.get(item.entry.order_id), problem, bad))
     return sort_rows(rows)
 
 
