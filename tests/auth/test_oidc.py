@@ -9,6 +9,7 @@ real ``auth.oidc`` against the real platform over verified HTTPS.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -111,6 +112,18 @@ def test_a_tampered_state_is_refused(live: Live) -> None:
     with pytest.raises(OidcRefused) as refused:
         _sign_in(live, browser).run(wait=10)
     assert refused.value.code == "untrusted" and "usurpation" in refused.value.user_message
+
+
+def test_a_redirect_without_iss_is_refused_when_the_provider_always_sends_it(live: Live) -> None:
+    """RFC 9207: the provider advertises authorization_response_iss_parameter_supported, so a
+    redirect lacking iss did not come from it (mix-up attack) — refused before the code is used."""
+    assert _sign_in(live, Browser(live, _steps(live))).discover().sends_iss
+    browser = Browser(live, _steps(live))
+    browser.tamper = lambda location: re.sub(r"[&?]iss=[^&]*", "", location)
+    with pytest.raises(OidcRefused) as refused:
+        _sign_in(live, browser).run(wait=10)
+    assert refused.value.code == "untrusted" and "usurpation" in refused.value.user_message
+    assert "without iss" in str(refused.value)
 
 
 def _authorization(

@@ -62,3 +62,19 @@ def test_every_reference_resolves() -> None:
         for part in ref.removeprefix("#/").split("/"):
             assert isinstance(target, dict) and part in target, ref
             target = target[part]
+
+
+def test_each_operation_names_the_roles_the_server_enforces_and_its_body_cap(tmp_path: Path) -> None:
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    operations = {
+        (m.upper(), p): op
+        for p, item in spec["paths"].items()
+        for m, op in item.items()
+        if isinstance(op, dict)
+    }
+    for route in _routes(tmp_path):
+        operation = operations[(route.method, route.template)]
+        assert set(operation["x-roles"]) == set(route.roles), (route.method, route.template)
+        assert operation["x-max-body"] == route.max_body, (route.method, route.template)
+        if route.authenticated:  # a role or scope refusal is documented wherever it can happen
+            assert "403" in operation["responses"], (route.method, route.template)
