@@ -327,7 +327,6 @@ def filter_rows(
             continue
         if modality and row.modality != modality:
             continue
-        haystack = row.search_text()
-        if all(w in haystack for w in words):
+        if not words or all(w in row.search_text() for w in words):  # folded only when searched
             kept.append(row)
     return kept
