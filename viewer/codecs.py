@@ -344,32 +344,46 @@ _JPEG_STANDALONE = frozenset((0x01, *range(0xD0, 0xD9)))
 _HEADER_SCAN = 65536  # a codestream's frame header comes within its first tables
 
 
+def codestream_marker(encoded: bytes) -> int | None:
+    """The start-of-frame marker of a JPEG or JPEG-LS codestream (0xC3: lossless, 0xF7: JPEG-LS...)."""
+    found = _jpeg_frame_header(bytes(encoded[:_HEADER_SCAN]))
+    return None if found is None else found[0]
+
+
+def _jpeg_frame_header(data: bytes) -> tuple[int, int] | None:
+    """(SOF marker, its offset) walking the markers of a JPEG codestream from its SOI."""
+    if data[:2] != b"\xff\xd8":
+        return None
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in _JPEG_STANDALONE:
+            pos += 2
+            continue
+        if marker in _JPEG_SOF:
+            return marker, pos
+        length = int.from_bytes(data[pos + 2:pos + 4], "big")
+        if marker == 0xDA or length < 2:
+            return None
+        pos += 2 + length
+    return None
+
+
 def codestream_size(encoded: bytes) -> tuple[int, int] | None:
     """(rows, columns) a JPEG, JPEG-LS or JPEG 2000 codestream declares in its frame header, or None
     when it has none where expected (then the decoder itself reports the damage)."""
     data = bytes(encoded[:_HEADER_SCAN])
     if data[:2] == b"\xff\xd8":  # JPEG and JPEG-LS: markers with lengths up to the start of frame
-        pos = 2
-        while pos + 4 <= len(data):
-            if data[pos] != 0xFF:
-                return None
-            marker = data[pos + 1]
-            if marker == 0xFF:  # fill byte
-                pos += 1
-                continue
-            if marker in _JPEG_STANDALONE:
-                pos += 2
-                continue
-            length = int.from_bytes(data[pos + 2:pos + 4], "big")
-            if marker in _JPEG_SOF:
-                if pos + 9 > len(data):
-                    return None
-                return (int.from_bytes(data[pos + 5:pos + 7], "big"),
-                        int.from_bytes(data[pos + 7:pos + 9], "big"))
-            if marker == 0xDA or length < 2:
-                return None
-            pos += 2 + length
-        return None
+        found = _jpeg_frame_header(data)
+        if found is None or found[1] + 9 > len(data):
+            return None
+        pos = found[1]
+        return int.from_bytes(data[pos + 5:pos + 7], "big"), int.from_bytes(data[pos + 7:pos + 9], "big")
     siz = data.find(b"\xff\x4f\xff\x51")  # JPEG 2000: SOC then SIZ (also inside a JP2 wrapper)
     if siz < 0 or siz + 24 > len(data):
         return None
@@ -658,6 +672,7 @@ __all__ = [
     "can_read_directly",
     "check_backends",
     "check_codestream",
+    "codestream_marker",
     "codestream_size",
     "decode_frames",
     "decode_task",

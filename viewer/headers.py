@@ -12,13 +12,14 @@ relies on is therefore converted here, once, and a bad one becomes a :class:`Fil
 """
 from __future__ import annotations
 
+import errno
 import functools
 import math
 import os
 import struct
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -33,7 +34,14 @@ from pydicom.tag import BaseTag, Tag
 from pydicom.uid import UID
 
 from resources.translations import QT_TRANSLATE_NOOP
-from viewer.codecs import Lossy, PixelFormat, PixelSource, pydicom_quietly, syntax_support
+from viewer.codecs import (
+    Lossy,
+    PixelFormat,
+    PixelSource,
+    codestream_marker,
+    pydicom_quietly,
+    syntax_support,
+)
 from viewer.problems import FileProblem, ProblemKind
 
 IMPLICIT_LE = "1.2.840.10008.1.2"
@@ -333,15 +341,39 @@ def read_image_file(path: str | os.PathLike[str]) -> ImageFile | FileProblem:
             .format(keyword=bad.keyword, value=str(bad.raw)[:40]), str(bad),
         )
     except OSError as exc:
-        return FileProblem(path, ProblemKind.UNREADABLE,
-                           QT_TRANSLATE_NOOP("FileProblem", "impossible de lire le fichier (droits, disque "
-                                                            "ou fichier déplacé)."),
+        if _file_system_error(exc):
+            unreadable = QT_TRANSLATE_NOOP("FileProblem", "impossible de lire le fichier (droits, disque "
+                                                          "ou fichier déplacé).")
+            return FileProblem(path, ProblemKind.UNREADABLE, unreadable, f"{type(exc).__name__}: {exc}")
+        # pydicom says "End of file reached before delimiter" and the like with OSError: bad content
+        return FileProblem(path, ProblemKind.CORRUPT,
+                           QT_TRANSLATE_NOOP("FileProblem",
+                                             "fichier DICOM corrompu : son en-tête ne peut pas être lu."),
                            f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # pydicom raises many types on corrupt input; all mean "corrupt file"
         return FileProblem(path, ProblemKind.CORRUPT,
                            QT_TRANSLATE_NOOP("FileProblem",
                                              "fichier DICOM corrompu : son en-tête ne peut pas être lu."),
                            f"{type(exc).__name__}: {exc}")
+
+
+def _file_system_error(exc: OSError) -> bool:
+    """Whether an OSError comes from the file system (rights, a vanished file, a failing disk) rather
+    than from a parser that met malformed content and chose OSError to say so."""
+    return isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError | NotADirectoryError
+                      | TimeoutError) or exc.errno in (errno.EIO, errno.ENXIO, errno.ENODEV, errno.ESTALE,
+                                                       errno.EACCES, errno.ENOENT)
+
+
+# Objects that carry pixels this viewer would show wrong: the line the user reads instead
+_UNSUPPORTED_SOP = {
+    "1.2.840.10008.5.1.4.1.1.77.1.6": QT_TRANSLATE_NOOP(
+        "FileProblem", "lame de microscopie numérisée (WSI) : non affichée par cette visionneuse "
+                       "(mosaïque de tuiles sans géométrie ni échelle utilisables)."),
+}
+_WAVEFORM_PREFIX = "1.2.840.10008.5.1.4.1.1.9."
+_WAVEFORM = QT_TRANSLATE_NOOP("FileProblem", "tracé (ECG ou autre signal) : non affiché par cette "
+                                             "visionneuse ({name}).")
 
 
 def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileProblem:
@@ -386,6 +418,12 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
         pixel_tag, value_offset, length, vr = _pixel_element(pixel_header, pixel_pos, ds, syntax)
 
     sop_name = UID(sop_class).name if sop_class else QT_TRANSLATE_NOOP("FileProblem", "classe SOP absente")
+    if sop_class in _UNSUPPORTED_SOP:
+        return FileProblem(path, ProblemKind.UNSUPPORTED_OBJECT, _UNSUPPORTED_SOP[sop_class],
+                           f"{sop_name}: not displayed by this viewer")
+    if sop_class.startswith(_WAVEFORM_PREFIX):
+        return FileProblem(path, ProblemKind.UNSUPPORTED_OBJECT, _WAVEFORM.format(name=sop_name),
+                           f"{sop_name}: waveform, not displayed")
     if pixel_tag is None:
         if "Image Storage" in sop_name or _has(ds, "Rows"):
             return FileProblem(path, ProblemKind.NO_PIXEL_DATA,
@@ -410,13 +448,28 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
                            .format(name=UID(syntax).name, uid=syntax),
                            f"unsupported transfer syntax {syntax}")
 
-    fmt = _pixel_format(ds, path)
+    notes: list[str] = []
+    fmt = _pixel_format(ds, path, notes)
     if isinstance(fmt, FileProblem):
         return fmt
     frames_in_file = _get(ds, "NumberOfFrames", _int, 1)
     if frames_in_file < 1:
         raise _BadValue("NumberOfFrames", frames_in_file, ValueError("must be at least 1"))
-    if support.encapsulated != (length is None) and value_offset >= 0:
+    native_bytes = fmt.frame_bytes * frames_in_file
+    sniffed = False
+    if value_offset >= 0 and (support.encapsulated != (length is None)
+                              or (not support.encapsulated and length is not None and length < native_bytes)):
+        # as gdcm does: look at the data itself before calling the file corrupt or truncated
+        found = _sniff_syntax(path, value_offset, length, support.encapsulated, native_bytes)
+        if found is not None and syntax_support(found) is not None:
+            sniffed = True
+            notes.append(QT_TRANSLATE_NOOP(
+                "SeriesWarning", "Syntaxe de transfert erronée dans le fichier ({declared}) : les pixels "
+                                 "sont en {found} et ont été lus comme tels.")
+                .format(declared=UID(syntax).name, found=UID(found).name))
+            syntax, support = found, syntax_support(found)  # type: ignore[assignment]
+            assert support is not None
+    if support.encapsulated != (length is None) and value_offset >= 0 and not sniffed:
         return FileProblem(path, ProblemKind.CORRUPT,
                            QT_TRANSLATE_NOOP("FileProblem", "fichier DICOM corrompu : données de pixels "
                                                             "incohérentes avec la syntaxe de transfert."),
@@ -431,7 +484,6 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
                                f"pixel data holds {available} of {expected} bytes")
 
     source = PixelSource(path, syntax, value_offset, length, frames_in_file, vr)
-    notes: list[str] = []
     frames = _frames(ds, frames_in_file, notes)
     return ImageFile(
         path=path,
@@ -708,6 +760,43 @@ def _skip_sequence(data: bytes, pos: int, implicit: bool, complete: bool) -> int
             pos = _skip_sequence(data, start, implicit, complete) if length == _UNDEFINED else start + length
 
 
+_ITEM_TAG = b"\xfe\xff\x00\xe0"
+
+
+def _sniff_syntax(path: str, offset: int, length: int | None, declared_encapsulated: bool,
+                  native_bytes: int) -> str | None:
+    """The transfer syntax the pixel data really has when the declared one contradicts it.
+
+    Fragments (undefined length, or a defined length too short for native pixels that starts with an
+    item) under a native syntax: look at the first fragment (JPEG SOF marker, JPEG-LS, JPEG 2000, RLE
+    header). A defined length of exactly the native size under a compressed syntax: native explicit
+    VR little endian. None when the data says nothing clear."""
+    if declared_encapsulated:
+        return EXPLICIT_LE if length == native_bytes else None
+    with open(path, "rb") as f:
+        f.seek(offset)
+        head = f.read(65536)
+    if head[:4] != _ITEM_TAG or len(head) < 8:
+        return None
+    table = int.from_bytes(head[4:8], "little")  # the basic offset table item, often empty
+    pos = 8 + table
+    if head[pos:pos + 4] != _ITEM_TAG:
+        return None
+    fragment = head[pos + 8:]
+    if fragment[:3] == b"\xff\xd8\xff":
+        sof = codestream_marker(fragment)
+        return {0xC0: "1.2.840.10008.1.2.4.50", 0xC1: "1.2.840.10008.1.2.4.51",
+                0xC2: "1.2.840.10008.1.2.4.55", 0xC3: "1.2.840.10008.1.2.4.57",
+                0xF7: "1.2.840.10008.1.2.4.80"}.get(sof or -1)
+    if b"\xff\x4f\xff\x51" in fragment[:256]:
+        return "1.2.840.10008.1.2.4.91"  # may be reversible or not: the lossy one says "possibly lossy"
+    if len(fragment) >= 64:
+        segments, first = int.from_bytes(fragment[:4], "little"), int.from_bytes(fragment[4:8], "little")
+        if 1 <= segments <= 15 and first == 64:
+            return "1.2.840.10008.1.2.5"
+    return None
+
+
 def _stop_before_bulk(tag: BaseTag, vr: str | None, length: int) -> bool:
     """Stop before the pixels (read later, straight into the volume) and before the records of a
     DICOMDIR-like file (a Philips DIRFILE is 100 KB of them, worth 30 image headers of parsing)."""
@@ -762,8 +851,8 @@ def _pixel_element(
     return tag, offset, (None if length == 0xFFFFFFFF else length), vr
 
 
-def _pixel_format(ds: Dataset, path: str) -> PixelFormat | FileProblem:
-    required = ("Rows", "Columns", "BitsAllocated", "PhotometricInterpretation")
+def _pixel_format(ds: Dataset, path: str, notes: list[str]) -> PixelFormat | FileProblem:
+    required = ("Rows", "Columns", "BitsAllocated")
     missing = [k for k in required if not _has(ds, k)]
     if missing:
         return FileProblem(path, ProblemKind.MISSING_ATTRIBUTE,
@@ -780,6 +869,12 @@ def _pixel_format(ds: Dataset, path: str) -> PixelFormat | FileProblem:
         photometric=_get(ds, "PhotometricInterpretation", _text, "").upper(),
         planar_configuration=_get(ds, "PlanarConfiguration", _int, 0),
     )
+    if not fmt.photometric:  # type 1, yet missing in the field: gdcm and dcmtk assume the same
+        assumed = "MONOCHROME2" if fmt.samples_per_pixel == 1 else "RGB"
+        fmt = replace(fmt, photometric=assumed)
+        notes.append(QT_TRANSLATE_NOOP("SeriesWarning", "Interprétation photométrique absente : images "
+                                                        "lues en {assumed} (vérifier que le blanc et le noir "
+                                                        "ne sont pas inversés).").format(assumed=assumed))
     if (fmt.rows <= 0 or fmt.columns <= 0 or fmt.bits_allocated not in (1, 8, 16, 32)
             or not 0 < fmt.bits_stored <= fmt.bits_allocated or fmt.samples_per_pixel not in (1, 3)):
         return FileProblem(path, ProblemKind.UNSUPPORTED_PIXEL_FORMAT,
@@ -789,10 +884,22 @@ def _pixel_format(ds: Dataset, path: str) -> PixelFormat | FileProblem:
     return fmt
 
 
+def _ratio_text(raw: object) -> str:
+    """A compression ratio as a reader quotes it: one decimal at most (« 9,8 », « 10 »), not the
+    « 9,83765 » some encoders write; a value that is not a number is kept as written."""
+    try:
+        value = float(str(raw))
+    except ValueError:
+        return str(raw).strip()
+    if not math.isfinite(value):
+        return str(raw).strip()
+    return f"{round(value, 1):g}".replace(".", ",") if value < 1e6 else f"{value:.0f}"
+
+
 def _lossy(ds: Dataset, by_syntax: Lossy) -> LossyInfo:
     flag = _get(ds, "LossyImageCompression", _text, "")
     given = _get(ds, "LossyImageCompressionRatio", _all, [])
-    ratios = tuple(f"{float(r):g}".replace(".", ",") for r in given)
+    ratios = tuple(_ratio_text(r) for r in given)
     methods = tuple(str(m) for m in _get(ds, "LossyImageCompressionMethod", _all, []) if str(m))
     if flag == "01" or by_syntax is Lossy.YES:
         state = Lossy.YES

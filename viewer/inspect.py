@@ -62,6 +62,7 @@ def series_summary(series: Series) -> dict[str, Any]:
         "lossy": series.lossy,
         "loaded": series.loaded_count,
         "failed_slices": [k + 1 for k in series.failed_indices],
+        "decoder_by_file": series.decoders,  # what actually read each file (a last resort included)
         "warnings": [{"kind": w.kind.value, "message": w.message} for w in series.warnings],
     }
 
@@ -78,6 +79,7 @@ def study_summary(study: StudyLoad) -> dict[str, Any]:
         "timings_s": {
             "files": t.files, "headers": t.headers_s, "preview": t.preview_s,
             "first_slice": t.first_slice_s, "total": t.total_s, "worker_start": t.pool_start_s,
+            "slowest_frame": t.slowest_frame_s,
         },
     }
 
@@ -108,6 +110,11 @@ def _print_text(summary: dict[str, Any]) -> None:
                                     f"pas {_fr(mpr['step_mm'])} mm"
                                     + (f" ; {mpr['note']}" if mpr["note"] else " ; coupes d'origine")))
         print(f"  Chargées    : {s['loaded']}/{s['shape'][0]} coupes")
+        used: dict[str, int] = {}
+        for decoder in s["decoder_by_file"].values():
+            used[decoder] = used.get(decoder, 0) + 1
+        for decoder, count in sorted(used.items()):
+            print(f"  Lu par      : {decoder} ({count} fichier{'s' if count > 1 else ''})")
         for w in s["warnings"]:
             print(f"  ATTENTION   : {w['message']}")
     if summary["problems"]:
