@@ -25,19 +25,24 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Protocol
 
 from hl7v2.order import Order, OrderStatus, Priority
 from resources.translations import QT_TRANSLATE_NOOP
+from workstation.audit.journal import JournalError, read_entries
 from workstation.audit.model import AuditRecord, EventKind, ObjectKind, Outcome
 from workstation.platform.client import WorklistEntry
+
+log = logging.getLogger(__name__)
 
 # The platform's history events (teleplatform/workflow.py writes them, docs/ARCHITECTURE.md relays them).
 EVENT_ACCEPTED = "Protocole envoyé"
@@ -190,6 +195,26 @@ def incidents_of(records: Iterable[AuditRecord]) -> list[Incident]:
         order_id = next((o.id for o in record.objects if o.kind is ObjectKind.ORDER), "")
         found.append(Incident(kind, record.at, order_id))
     return found
+
+
+def journal_incidents(path: Path) -> tuple[list[Incident], str]:
+    """The incidents of this workstation's audit journal, and a French note when it cannot be read.
+
+    The records are read without verifying the seal: these are counts for a committee, not
+    evidence (``python -m workstation.audit verify`` is the auditor's tool). A journal that cannot
+    be read gives no count at all rather than a partial one.
+    """
+    try:
+        return incidents_of(entry.record for entry in read_entries(path)), ""
+    except FileNotFoundError:
+        return [], ""  # nothing audited yet on this workstation: no incident either
+    except (JournalError, OSError) as exc:
+        log.error("indicators: audit journal unreadable: %s", exc)
+        note = QT_TRANSLATE_NOOP(
+            "Indicators",
+            "Le journal d'audit de ce poste n'a pas pu être lu : les incidents ne sont pas comptés.",
+        )
+        return [], str(note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,7 +422,7 @@ def format_minutes(minutes: float | None) -> str:
         return "—"
     if minutes < 60:
         return f"{french_number(minutes)} min"
-    total = round(minutes)
+    total = math.floor(minutes + 0.5)  # half up: 100,5 min is 1 h 41, not Python's banker's 1 h 40
     hours, rest = divmod(total, 60)
     if hours < 48:
         return f"{hours} h {rest:02d}"
@@ -417,6 +442,14 @@ def period_label(selection: Selection) -> str:
     start, end = selection.start, selection.end
     if start is None and end is None:
         return QT_TRANSLATE_NOOP("Indicators", "toute la période enregistrée")
+    if (
+        start is not None
+        and end is not None
+        and start.timetz().replace(tzinfo=None) == end.timetz().replace(tzinfo=None) == datetime.min.time()
+    ):  # whole days (the screen's filter): the last day is included
+        return QT_TRANSLATE_NOOP("Indicators", "du {start} au {end} inclus").format(
+            start=f"{start:%d/%m/%Y}", end=f"{end - timedelta(days=1):%d/%m/%Y}"
+        )
     if start is None:
         return QT_TRANSLATE_NOOP("Indicators", "jusqu'au {end}").format(end=f"{end:%d/%m/%Y %H:%M}")
     if end is None:

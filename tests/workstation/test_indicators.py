@@ -405,6 +405,7 @@ def test_nearest_rank_and_french_formats() -> None:
     assert nearest_rank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9
     assert nearest_rank([7], 90) == 7
     assert format_minutes(42.5) == "42,5 min" and format_minutes(125) == "2 h 05"
+    assert format_minutes(100.5) == "1 h 41" and format_minutes(59.99) == "60 min"
     assert format_minutes(3 * 24 * 60 + 240) == "3 j 4 h"
     assert format_rate(Rate(1, 3)) == "1 / 3 (33,3 %)"
 
@@ -420,3 +421,15 @@ def test_csv_for_the_committee(facts) -> None:
     assert by_key[("taux de refus (%)", "")][3:] == ["15", "150", "1000"]
     assert by_key[("Échec de connexion sécurisée (TLS)", "")][4] == "7"
     assert ("Délais de téléexpertise", "") in by_key
+
+
+def test_period_label_of_whole_days_names_the_last_day_included() -> None:
+    from zoneinfo import ZoneInfo
+
+    from workstation.indicators import period_label
+
+    paris = ZoneInfo("Europe/Paris")
+    days = Selection(datetime(2026, 1, 5, tzinfo=paris), datetime(2026, 2, 1, tzinfo=paris))
+    assert period_label(days) == "du 05/01/2026 au 31/01/2026 inclus"
+    hours = Selection(datetime(2026, 1, 5, 8, tzinfo=paris), datetime(2026, 1, 5, 20, tzinfo=paris))
+    assert period_label(hours) == "du 05/01/2026 08:00 au 05/01/2026 20:00"

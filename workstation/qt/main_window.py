@@ -62,6 +62,7 @@ from workstation.outbox import Counts, EventKind, OutboxEvent
 from workstation.platform import PlatformError, WorklistEntry
 from workstation.qt import theme
 from workstation.qt.diagnostics import DiagnosticsDialog
+from workstation.qt.indicators_dialog import show_indicators
 from workstation.qt.justification_dialog import JustificationDialog
 from workstation.qt.lock_screen import LockScreen
 from workstation.qt.reading_page import ReadingPage
@@ -307,6 +308,12 @@ class MainWindow(QMainWindow):
         self._action(worklist, self.tr("Urgences &seules"), "Ctrl+U", self.urgent_only.toggle)
         self._action(worklist, self.tr("&Valider ou refuser la demande"), "Ctrl+J", self.justify_selected)
         self._action(worklist, self.tr("&Ouvrir l'examen"), "Ctrl+O", self.open_selected)
+        self.indicators_action = self._action(
+            worklist,
+            self.tr("&Indicateurs de qualité…"),
+            "",
+            lambda: show_indicators(self._all_rows, self.ws.journal_path, self),
+        )
         reading = menu.addMenu(self.tr("L&ecture"))
         self._action(
             reading, self.tr("&Signer et envoyer"), "Ctrl+Return", self.reading_page.request_signature
