@@ -19,8 +19,10 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
+from reporting import consistency
 from reporting.cda import format_text
 from reporting.model import Chapter, DoseKind, DoseReport, Professional, Report, ReportStatus
+from reporting.templates import ReportTemplate
 from resources.translations import QT_TRANSLATE_NOOP
 
 
@@ -49,6 +51,14 @@ class IssueCode(StrEnum):
     MISSING_TELERADIOLOGY_MENTION = "MISSING_TELERADIOLOGY_MENTION"
     MISSING_ADDENDUM_TEXT = "MISSING_ADDENDUM_TEXT"
     TEXT_OUTSIDE_CHAPTERS = "TEXT_OUTSIDE_CHAPTERS"  # raised by the Markdown reader, not by check()
+    # consistency rules (reporting.consistency, where their levels are documented)
+    CONTRADICTED_NORMAL = "CONTRADICTED_NORMAL"
+    UNEXPANDED_MACRO = "UNEXPANDED_MACRO"
+    URGENT_NOT_COMMUNICATED = "URGENT_NOT_COMMUNICATED"
+    LATERALITY_MISMATCH = "LATERALITY_MISMATCH"
+    SEX_MISMATCH = "SEX_MISMATCH"
+    ONE_WORD_CONCLUSION = "ONE_WORD_CONCLUSION"
+    CONCLUSION_OFF_QUESTION = "CONCLUSION_OFF_QUESTION"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,7 @@ class Issue:
     code: IssueCode
     message: str  # French; a UserText, translatable, when made by ``check``
     field: str
+    blocking: bool = True  # False: a warning (``warnings``), shown and confirmed, never refusing ``sign``
 
 
 class SignatureRefused(Exception):
@@ -86,8 +97,10 @@ _CHAPTER_ISSUES = {
 }
 
 
-def check(report: Report) -> list[Issue]:
-    """Everything missing before signature, in the order of the report."""
+def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]:
+    """Everything missing before signature, in the order of the report, then the blocking consistency
+    problems (``reporting.consistency``; ``template`` is the one the report is written with, else the
+    one its acts choose, and only tells where a field is)."""
     issues: list[Issue] = []
 
     def add(code: IssueCode, message: str, field: str) -> None:
@@ -237,12 +250,29 @@ def check(report: Report) -> list[Issue]:
             QT_TRANSLATE_NOOP("reporting.checks", "L'addendum est vide."),
             "addendum",
         )
+    if report.status is not ReportStatus.SIGNED:
+        issues += [i for i in _consistency(report, template) if i.blocking]
     return issues
 
 
-def sign(report: Report, at: datetime) -> Report:
+def warnings(report: Report, template: ReportTemplate | None = None) -> list[Issue]:
+    """What looks wrong but may be right (``reporting.consistency``): shown before signing, for the
+    radiologist to correct or confirm; never a reason for ``sign`` to refuse."""
+    if report.status is ReportStatus.SIGNED:
+        return []
+    return [i for i in _consistency(report, template) if not i.blocking]
+
+
+def _consistency(report: Report, template: ReportTemplate | None) -> list[Issue]:
+    return [
+        Issue(IssueCode(p.rule.value), p.message, p.field, p.level is consistency.Level.BLOCKING)
+        for p in consistency.check(report, consistency.template_of(report, template))
+    ]
+
+
+def sign(report: Report, at: datetime, template: ReportTemplate | None = None) -> Report:
     """The signed report, or ``SignatureRefused`` with exactly the issues of ``check``."""
-    issues = check(report)
+    issues = check(report, template)
     if issues:
         raise SignatureRefused(issues)
     return replace(report, status=ReportStatus.SIGNED, signature_time=at)

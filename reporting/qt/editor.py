@@ -42,6 +42,8 @@ from PySide6.QtCore import (
     QEvent,
     QLocale,
     QObject,
+    QPoint,
+    QSettings,
     Qt,
     QTimer,
     Signal,
@@ -50,8 +52,10 @@ from PySide6.QtGui import (
     QAction,
     QBrush,
     QColor,
+    QFont,
     QKeyEvent,
     QKeySequence,
+    QPainter,
     QTextCursor,
     QUndoCommand,
     QUndoStack,
@@ -64,6 +68,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -99,6 +104,8 @@ from reporting.model import (
     Sourced,
     UrgentCommunication,
 )
+from reporting.qt.spelling import SpellHighlighter
+from reporting.spelling import default_checker
 from reporting.templates import (
     FieldKind,
     ReportTemplate,
@@ -114,22 +121,26 @@ PARIS = ZoneInfo("Europe/Paris")
 
 CONTEXT = "ReportEditor"  # context of the texts marked outside methods (spelt out: lupdate reads literals)
 # badge text (French, translated where shown) and colour
+# Night-friendly: dark, desaturated grounds of the reading-room chrome with off-white text (the
+# bright orange and blue of earlier badges glared beside a dark CT); the hue still tells the source.
 SOURCE_BADGES: dict[Source, tuple[str, str]] = {
-    Source.RDSR: (QT_TRANSLATE_NOOP("ReportEditor", "RDSR"), "#f4c27a"),
-    Source.DICOM_HEADER: (QT_TRANSLATE_NOOP("ReportEditor", "en-tête DICOM"), "#f7dca8"),
-    Source.ORDER_HL7: (QT_TRANSLATE_NOOP("ReportEditor", "ordre HL7"), "#a9c8f0"),
-    Source.COMPLEMENT_HL7: (QT_TRANSLATE_NOOP("ReportEditor", "complément HL7"), "#c4d8f5"),
-    Source.USER: (QT_TRANSLATE_NOOP("ReportEditor", "saisie"), "#b9e4b0"),
-    Source.ACCOUNT: (QT_TRANSLATE_NOOP("ReportEditor", "compte"), "#d8c8f0"),
-    Source.COMPUTED: (QT_TRANSLATE_NOOP("ReportEditor", "calculé"), "#dddddd"),
+    Source.RDSR: (QT_TRANSLATE_NOOP("ReportEditor", "RDSR"), "#5a4626"),
+    Source.DICOM_HEADER: (QT_TRANSLATE_NOOP("ReportEditor", "en-tête DICOM"), "#4d4431"),
+    Source.ORDER_HL7: (QT_TRANSLATE_NOOP("ReportEditor", "ordre HL7"), "#2a4262"),
+    Source.COMPLEMENT_HL7: (QT_TRANSLATE_NOOP("ReportEditor", "complément HL7"), "#33465f"),
+    Source.USER: (QT_TRANSLATE_NOOP("ReportEditor", "saisie"), "#2d4d33"),
+    Source.ACCOUNT: (QT_TRANSLATE_NOOP("ReportEditor", "compte"), "#43395e"),
+    Source.COMPUTED: (QT_TRANSLATE_NOOP("ReportEditor", "calculé"), "#3a3e46"),
 }
-BADGE_TEXT = "#1b1e23"
+BADGE_TEXT = "#e6e2d8"
+WARNING_COLOUR = "#e0b25c"  # amber of the reading room: a warning to confirm, not a refusal
 MISSING = QT_TRANSLATE_NOOP("ReportEditor", "— manquant")
 _PARENT = re.compile(r"(\.[^.\[]+|\[\d+\])$")  # "participants.author.idnat" -> "participants.author"
 MACRO_HELP = QT_TRANSLATE_NOOP(
     "ReportEditor",
     "Macros : tapez le mot-clé puis Tab pour le remplacer par son texte.\n"
-    "Tab sans mot-clé passe au champ suivant, Maj+Tab au précédent. Ctrl+Z / Ctrl+Y : annuler / rétablir.",
+    "Tab sans mot-clé passe au champ suivant, Maj+Tab au précédent. "
+    "Ctrl+Z : annuler ; Ctrl+Y ou Ctrl+Maj+Z : rétablir.",
 )
 # How an urgent result was communicated: the French value goes into the report, the list shows it
 # in the interface language.
@@ -181,14 +192,23 @@ class _DocumentStep(QUndoCommand):
         if self._first:  # the document has just done it
             self._first = False
             return
-        with self.edit.replaying():
-            for _ in range(self.steps):
-                self.edit.document().redo()
+        self._replay(redo=True)
 
     def undo(self) -> None:
+        self._replay(redo=False)
+
+    def _replay(self, redo: bool) -> None:
+        """Replay the document's steps with the cursor put where they change the text, then show that
+        place: an undone measurement scrolled out of view is seen going."""
         with self.edit.replaying():
+            cursor = self.edit.textCursor()
             for _ in range(self.steps):
-                self.edit.document().undo()
+                if redo:
+                    self.edit.document().redo(cursor)
+                else:
+                    self.edit.document().undo(cursor)
+            self.edit.setTextCursor(cursor)
+        self.edit.editor._reveal(self.edit)
 
 
 class _ValueChange(QUndoCommand):
@@ -214,24 +234,41 @@ class _ValueChange(QUndoCommand):
 
     def redo(self) -> None:
         self.editor._apply_value(self.key, self.new)
+        self.editor._reveal_value(self.key)
 
     def undo(self) -> None:
         self.editor._apply_value(self.key, self.old)
+        self.editor._reveal_value(self.key)
 
 
 # --- widgets -------------------------------------------------------------------------------------------
 
 
+REDO_KEYS = (QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z"))  # both, on every platform
+
+
+def _undo_or_redo(event: QKeyEvent) -> str:
+    """ "undo", "redo" or "" for a key event: Ctrl+Z undoes; Ctrl+Y and Ctrl+Shift+Z both redo (Qt's
+    standard Redo is only Ctrl+Shift+Z on Linux, while the hint and Windows habits say Ctrl+Y)."""
+    if event.matches(QKeySequence.StandardKey.Redo):
+        return "redo"
+    pressed = QKeySequence(event.keyCombination())
+    if any(pressed.matches(keys) == QKeySequence.SequenceMatch.ExactMatch for keys in REDO_KEYS):
+        return "redo"
+    if event.matches(QKeySequence.StandardKey.Undo):
+        return "undo"
+    return ""
+
+
 def _route_undo(widget: QWidget, stack: QUndoStack, event: QKeyEvent) -> bool:
-    """Ctrl+Z / Ctrl+Y typed in a text widget go to the editor's stack, not to the widget's own
-    (and nowhere when the widget is read-only: a locked report is not undone)."""
-    keys = QKeySequence.StandardKey
-    for sequence, action in ((keys.Undo, stack.undo), (keys.Redo, stack.redo)):
-        if event.matches(sequence):
-            if not widget.isReadOnly():  # type: ignore[attr-defined]
-                action()
-            return True
-    return False
+    """Ctrl+Z / Ctrl+Y / Ctrl+Shift+Z typed in a text widget go to the editor's stack, not to the
+    widget's own (and nowhere when the widget is read-only: a locked report is not undone)."""
+    which = _undo_or_redo(event)
+    if not which:
+        return False
+    if not widget.isReadOnly():  # type: ignore[attr-defined]
+        (stack.undo if which == "undo" else stack.redo)()
+    return True
 
 
 def _replace_undo_actions(menu: QMenu, stack: QUndoStack) -> None:
@@ -256,9 +293,7 @@ class _LineEdit(QLineEdit):
         self._stack = stack
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and (
-            event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
-        ):
+        if event.type() == QEvent.Type.ShortcutOverride and _undo_or_redo(event):  # type: ignore[arg-type]
             event.accept()
             return True
         return super().event(event)
@@ -289,6 +324,7 @@ class _ChapterEdit(QPlainTextEdit):
         self.setToolTip(_tr(MACRO_HELP))
         self.document().undoCommandAdded.connect(self._document_step)
         self.document().contentsChanged.connect(self._fit_height)
+        self.spelling = SpellHighlighter(self.document(), editor._speller)
         self._fit_height()
 
     def _fit_height(self) -> None:
@@ -332,9 +368,7 @@ class _ChapterEdit(QPlainTextEdit):
         return self.document().toRawText().replace("\u2029", "\n").replace("\u2028", "\n")
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and (
-            event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
-        ):
+        if event.type() == QEvent.Type.ShortcutOverride and _undo_or_redo(event):  # type: ignore[arg-type]
             event.accept()
             return True
         return super().event(event)
@@ -396,9 +430,98 @@ class _ChapterEdit(QPlainTextEdit):
         super().mousePressEvent(event)
 
     def contextMenuEvent(self, event) -> None:
-        menu = self.createStandardContextMenu(event.pos())
+        self.context_menu(event.pos()).exec(event.globalPos())
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The standard menu, with corrections first when the word under ``pos`` is misspelled."""
+        menu = self.createStandardContextMenu(pos)
         _replace_undo_actions(menu, self.editor._stack)
-        menu.exec(event.globalPos())
+        found = self.misspelled_at(self.cursorForPosition(pos).position())
+        if found is not None and not self.isReadOnly():
+            start, end, word = found
+            first = menu.actions()[0] if menu.actions() else None
+            suggestions = self.editor._speller.suggest(word)
+            for suggestion in suggestions:
+                action = QAction(suggestion, menu)
+                action.setObjectName("correction")
+                action.triggered.connect(lambda _=False, a=start, b=end, w=suggestion: self.correct(a, b, w))
+                menu.insertAction(first, action)
+            if not suggestions:
+                none = QAction(self.tr("(aucune suggestion)"), menu)
+                none.setEnabled(False)
+                menu.insertAction(first, none)
+            learn = QAction(self.tr("Ajouter « {word} » au dictionnaire personnel").format(word=word), menu)
+            learn.setObjectName("ajouter-dictionnaire")
+            learn.triggered.connect(lambda _=False, w=word: self.editor._learn_word(w))
+            menu.insertAction(first, learn)
+            menu.insertSeparator(first)
+        return menu
+
+    def misspelled_at(self, position: int) -> tuple[int, int, str] | None:
+        """The misspelled word at a document position: its start and end (document positions, UTF-16)
+        and the word; None on a correct word or between words."""
+        block = self.document().findBlock(position)
+        text = block.text()
+        column = len(utf16_prefix(text, position - block.position()))
+        for wrong in self.spelling.misspellings(text):
+            if wrong.start <= column <= wrong.end:
+                start = block.position() + len(text[: wrong.start].encode("utf-16-le")) // 2
+                return start, start + len(wrong.word.encode("utf-16-le")) // 2, wrong.word
+        return None
+
+    def correct(self, start: int, end: int, word: str) -> None:
+        """Replace a misspelled word by a correction: one undo step of its own."""
+
+        def replace_word(cursor: QTextCursor) -> None:
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(word)
+
+        self.edit_as(self.tr("Corriger « {word} »").format(word=word), replace_word)
+
+
+class _Preview(QTextBrowser):
+    """The document preview, on the panel's dark ground, with a « BROUILLON — NON SIGNÉ » watermark
+    across it while the report is a draft (the small grey status line of the printed page was
+    invisible there)."""
+
+    # The printed page's greys and light header cells, for the dark ground of the panel.
+    DARK = (("color: #444;", "color: #b9bec7;"), ("background: #eee;", "background: #2c3038;"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("apercu")
+        self.draft = True
+        self.watermark = QT_TRANSLATE_NOOP("ReportEditor", "BROUILLON — NON SIGNÉ")
+
+    def show_html(self, html: str, draft: bool) -> None:
+        for printed, shown in self.DARK:
+            html = html.replace(printed, shown)
+        self.draft = draft
+        self.setHtml(html)
+        self.viewport().update()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self.draft:
+            return
+        painter = QPainter(self.viewport())
+        try:
+            area = self.viewport().rect()
+            font = QFont(self.font())
+            font.setBold(True)
+            font.setPixelSize(max(18, min(64, area.width() // 11)))
+            painter.setFont(font)
+            colour = QColor("#e0b25c")
+            colour.setAlpha(70)  # seen at once, read through
+            painter.setPen(colour)
+            painter.translate(area.center())
+            painter.rotate(-30)
+            text = _tr(self.watermark)
+            width = painter.fontMetrics().horizontalAdvance(text)
+            painter.drawText(-width // 2, painter.fontMetrics().ascent() // 2, text)
+        finally:
+            painter.end()
 
 
 class _Replaying:
@@ -445,6 +568,7 @@ class ReportEditor(QWidget):
         self._stack = QUndoStack(self)
         self._applying = 0
         self._value_serial = 0
+        self._applying_set_report = False
         self._locked = False
         self._current_chapter = Chapter.RESULTS
         self._values: dict[str, object] = {}
@@ -453,6 +577,8 @@ class ReportEditor(QWidget):
         self._chapter_badges: dict[Chapter, QLabel] = {}
         self._tree_items: dict[str, QTreeWidgetItem] = {}
         self._focus_watcher = _FocusWatcher(self)
+        self._speller = default_checker()
+        self._confirmed_warnings: tuple[str, ...] | None = None
         self._build()
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
         self._refresh_timer.timeout.connect(self._refresh)
@@ -615,15 +741,25 @@ class ReportEditor(QWidget):
         return self._field_widgets[field_id]
 
     def issues(self) -> list[checks.Issue]:
-        return checks.check(self.report())
+        """What blocks the signature (missing items and blocking consistency problems)."""
+        return checks.check(self.report(), self._template)
+
+    def warnings(self) -> list[checks.Issue]:
+        """What looks inconsistent but may be right: signing asks to confirm them once."""
+        return checks.warnings(self.report(), self._template)
 
     def request_signature(self) -> bool:
-        """What the « Signer » button does: emit ``signRequested`` if complete, else show what is missing."""
+        """What the « Signer » button does: emit ``signRequested`` if complete and every warning has been
+        seen (a first click with warnings shows them and jumps to the first; a second click with the
+        same warnings confirms); otherwise show what is missing and jump to the first place to fix."""
         if self._locked:
             return False
-        issues = checks.check(self.report())
-        self._show_issues(issues)
+        report = self.report()
+        issues = checks.check(report, self._template)
+        warnings = checks.warnings(report, self._template)
+        self._show_issues(issues, warnings)
         if issues:
+            self._confirmed_warnings = None
             self._checks_box.setTitle(
                 self.tr("Signature impossible : %n élément(s) à compléter", "", len(issues))
             )
@@ -631,8 +767,23 @@ class ReportEditor(QWidget):
             self._issue_list.setCurrentRow(0)
             self._jump(issues[0].field)
             return False
+        shown = tuple(str(w.message) for w in warnings)
+        if warnings and self._confirmed_warnings != shown:
+            self._confirmed_warnings = shown
+            self._status.setText(
+                self.tr(
+                    "%n avertissement(s) à vérifier : corrigez, ou cliquez à nouveau sur « Signer » "
+                    "pour signer tel quel.",
+                    "",
+                    len(warnings),
+                )
+            )
+            self._issue_list.setCurrentRow(1)
+            self._jump(warnings[0].field)
+            return False
+        self._confirmed_warnings = None
         self._status.setText(self.tr("Compte rendu complet : signature demandée."))
-        self.signRequested.emit(self.report())
+        self.signRequested.emit(report)
         return True
 
     def _refusal_text(self) -> str:
@@ -664,11 +815,20 @@ class ReportEditor(QWidget):
             )
         )
         self._template_choice.activated.connect(self._template_chosen)
+        # long template titles must not widen the panel: the list shows them whole when opened
+        self._template_choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self._template_choice.setMinimumContentsLength(14)
         header_row.addWidget(self._template_choice)
         layout.addLayout(header_row)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("separateur-compte-rendu")
         splitter.setChildrenCollapsible(False)
+        self._splitter = splitter
+        self._splitter_screen = ""
+        splitter.splitterMoved.connect(lambda _pos, _index: self._save_splitter())
         layout.addWidget(splitter, 1)
 
         injected = QGroupBox(self.tr("Éléments injectés (lecture seule, avec leur source)"))
@@ -679,18 +839,27 @@ class ReportEditor(QWidget):
         self._tree.setRootIsDecorated(False)
         self._tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._tree.setWordWrap(True)
+        self._tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header = self._tree.header()  # the columns share the width: no horizontal scrolling
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self._tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._tree.setColumnWidth(0, 170)
-        self._tree.setColumnWidth(1, 300)
         box.addWidget(self._tree)
         splitter.addWidget(injected)
 
         self._tabs = QTabWidget()
         splitter.addWidget(self._tabs)
         self._scroll = QScrollArea()
+        self._scroll.setObjectName("redaction")
         self._scroll.setWidgetResizable(True)
+        # the form follows the panel's width (fields wrap under their labels), never wider
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._build_form()
         self._tabs.addTab(self._scroll, self.tr("Rédaction"))
-        self._preview = QTextBrowser()
+        self._preview = _Preview()
         self._preview.setObjectName("apercu")
         self._tabs.addTab(self._preview, self.tr("Aperçu du document"))
         self._tabs.currentChanged.connect(lambda _index: self._refresh())
@@ -699,6 +868,9 @@ class ReportEditor(QWidget):
         checks_layout = QVBoxLayout(self._checks_box)
         self._issue_list = QListWidget()
         self._issue_list.setObjectName("verifications")
+        self._issue_list.setWordWrap(True)
+        self._issue_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._issue_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self._issue_list.setToolTip(self.tr("Cliquez sur un élément pour aller à l'endroit où le compléter."))
         self._issue_list.itemActivated.connect(self._issue_clicked)
         self._issue_list.itemClicked.connect(self._issue_clicked)
@@ -733,6 +905,40 @@ class ReportEditor(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.focusChanged.connect(self._follow_focus)
+
+    # --- splitter sizes, remembered per screen ---------------------------------------------------------
+
+    def _screen_key(self) -> str:
+        """The screen the panel is on, by name and size: a laptop and the reading-room monitor each keep
+        their own proportions."""
+        screen = self.screen()
+        if screen is None:
+            return ""
+        size = screen.size()
+        name = re.sub(r"[^\w.-]", "_", screen.name() or "ecran")
+        return f"{name}_{size.width()}x{size.height()}"
+
+    def _save_splitter(self) -> None:
+        key = self._screen_key()
+        if key:
+            QSettings().setValue(f"ReportEditor/splitter/{key}", self._splitter.saveState())
+
+    def _restore_splitter(self) -> None:
+        key = self._screen_key()
+        if not key or key == self._splitter_screen:
+            return
+        self._splitter_screen = key
+        state = QSettings().value(f"ReportEditor/splitter/{key}")
+        if state is not None:
+            self._splitter.restoreState(state)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._restore_splitter()
+        handle = self.window().windowHandle()
+        if handle is not None and not getattr(self, "_follows_screen", False):
+            self._follows_screen = True
+            handle.screenChanged.connect(lambda _screen: self._restore_splitter())
 
     def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Whatever gives a field the focus (Tab, a jump, a click), the form scrolls to show it."""
@@ -867,18 +1073,27 @@ class ReportEditor(QWidget):
     def _build_verifications(self) -> None:
         group = QGroupBox(self.tr("Vérifications du radiologue"))
         layout = QVBoxLayout(group)
-        self._identity = QCheckBox(
-            self.tr("Identité du patient vérifiée : les images sont bien celles du patient de la demande")
-        )
+        whole = self.tr("Identité du patient vérifiée : les images sont bien celles du patient de la demande")
+        self._identity = QCheckBox(self.tr("Identité du patient vérifiée"))
         self._identity.setObjectName("identite-verifiee")
+        self._identity.setAccessibleName(whole)
+        self._identity.setToolTip(whole)
         self._identity.clicked.connect(self._identity_clicked)
         self._identity_badge = QLabel()
         row = QHBoxLayout()
-        row.addWidget(self._identity, 1)
+        row.addWidget(self._identity)
         row.addWidget(self._identity_badge)
+        row.addStretch(1)
         layout.addLayout(row)
+        explanation = QLabel(self.tr("Les images sont bien celles du patient de la demande."))
+        explanation.setObjectName("identite-explication")
+        explanation.setWordWrap(True)
+        explanation.setIndent(24)
+        explanation.setBuddy(self._identity)
+        layout.addWidget(explanation)
         self._dose_row = QWidget()
         dose_layout = QFormLayout(self._dose_row)
+        dose_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._dose_form = dose_layout
         dose_layout.setContentsMargins(0, 0, 0, 0)
         self._typed_dlp = self._number_field("pdl-saisi", "typed_dlp", self.tr("ex. 850,5"))
@@ -927,8 +1142,8 @@ class ReportEditor(QWidget):
             self.tr("Note à qui, comment et quand le résultat urgent a été communiqué.")
         )
         self._urgent_button.clicked.connect(self._record_urgent)
-        urgent_row.addWidget(self._urgent_recipient, 1)
-        urgent_row.addWidget(self._urgent_means)
+        layout.addWidget(self._urgent_recipient)  # on its own line: the panel can be narrow
+        urgent_row.addWidget(self._urgent_means, 1)
         urgent_row.addWidget(self._urgent_button)
         layout.addLayout(urgent_row)
         self._urgent_label = QLabel()
@@ -1147,6 +1362,52 @@ class ReportEditor(QWidget):
         edit.edit_as(self.tr("Macro « {keyword} »").format(keyword=found.macro.keyword), replace_keyword)
         return True
 
+    def _reveal(self, widget: QWidget) -> None:
+        """Show where an undo or redo changed something (the writing tab, scrolled to the widget and, in
+        a text, to its cursor), so nothing is changed out of sight."""
+        if self._applying_set_report:
+            return
+        if self._tabs.currentWidget() is not self._scroll:
+            self._tabs.setCurrentWidget(self._scroll)
+        self._scroll.ensureWidgetVisible(widget, 10, 30)
+        if isinstance(widget, QPlainTextEdit):
+            widget.ensureCursorVisible()
+            rect = widget.cursorRect()
+            centre = widget.viewport().mapTo(self._scroll.widget(), rect.center())
+            self._scroll.ensureVisible(centre.x(), centre.y(), 10, 60)
+
+    def _reveal_value(self, key: str) -> None:
+        widget = {
+            "identity_check": self._identity,
+            "dose_missing_reason": self._dose_reason,
+            "typed_dlp": self._typed_dlp,
+            "typed_dap": self._typed_dap,
+            "urgent_communication": self._urgent_label,
+        }.get(key) or self._field_widgets.get(key)
+        if key == "incidents":
+            self._refresh()  # the incident rows are in the list of injected items
+            item = next((i for k, i in self._tree_items.items() if k.startswith("incidents[")), None)
+            if item is not None:
+                self._tree.scrollToItem(item)
+            return
+        if widget is not None:
+            self._reveal(widget)
+
+    def _learn_word(self, word: str) -> None:
+        """Add a word to the personal dictionary (the user's settings) and stop underlining it."""
+        try:
+            self._speller.add_personal(word)
+        except OSError:
+            self._status.setText(
+                self.tr("Dictionnaire personnel impossible à écrire : « {word} » reste souligné.").format(
+                    word=word
+                )
+            )
+            return
+        for edit in (*self._chapter_edits.values(), self._addendum):
+            edit.spelling.rehighlight()
+        self._status.setText(self.tr("« {word} » ajouté au dictionnaire personnel.").format(word=word))
+
     # --- injected items -----------------------------------------------------------------------------
 
     def _fill_injected(self, report: Report) -> None:
@@ -1314,7 +1575,7 @@ class ReportEditor(QWidget):
             )
             self._checks_box.setTitle(self.tr("Signé"))
         else:
-            self._show_issues(checks.check(report))
+            self._show_issues(checks.check(report, self._template), checks.warnings(report, self._template))
             for exceeded in checks.above_reference_levels(report):  # shown, never blocking
                 item = QListWidgetItem(f"☢ {user_text(exceeded.message)}")
                 item.setData(Qt.ItemDataRole.UserRole, "dose")
@@ -1324,10 +1585,10 @@ class ReportEditor(QWidget):
         if self._tabs.currentWidget() is self._preview:
             bar = self._preview.verticalScrollBar()
             position = bar.value()
-            self._preview.setHtml(report_html(report))
+            self._preview.show_html(report_html(report), report.status is not ReportStatus.SIGNED)
             bar.setValue(position)
 
-    def _show_issues(self, issues: list[checks.Issue]) -> None:
+    def _show_issues(self, issues: list[checks.Issue], warnings: list[checks.Issue] = ()) -> None:  # type: ignore[assignment]
         self._issue_list.clear()
         for issue in issues:
             item = QListWidgetItem(f"⚠ {user_text(issue.message)}")
@@ -1341,9 +1602,23 @@ class ReportEditor(QWidget):
             item = QListWidgetItem("✔ " + self.tr("Rien ne manque : le compte rendu peut être signé."))
             item.setForeground(QBrush(QColor("#6fbf8a")))
             self._issue_list.addItem(item)
-            self._checks_box.setTitle(self.tr("Avant signature : complet"))
+            if warnings:
+                self._checks_box.setTitle(
+                    self.tr("Avant signature : complet, %n avertissement(s) à vérifier", "", len(warnings))
+                )
+            else:
+                self._checks_box.setTitle(self.tr("Avant signature : complet"))
         else:
             self._checks_box.setTitle(self.tr("Avant signature : %n élément(s) manquant(s)", "", len(issues)))
+        for warning in warnings:
+            item = QListWidgetItem(f"◆ {user_text(warning.message)}")
+            item.setData(Qt.ItemDataRole.UserRole, warning.field)
+            item.setForeground(QBrush(QColor(WARNING_COLOUR)))
+            where = self.tr(
+                "Avertissement {code} (ne bloque pas la signature) — cliquez pour aller à : {field}"
+            )
+            item.setToolTip(where.format(code=warning.code, field=warning.field))
+            self._issue_list.addItem(item)
 
     def _issue_clicked(self, item: QListWidgetItem) -> None:
         target = item.data(Qt.ItemDataRole.UserRole)
@@ -1352,6 +1627,19 @@ class ReportEditor(QWidget):
 
     def _jump(self, target: str) -> None:
         """Give the focus to the place where the issue at ``target`` (a ``checks.Issue.field``) is fixed."""
+        if target.startswith("fields.") and target[len("fields.") :] in self._field_widgets:
+            widget = self._field_widgets[target[len("fields.") :]]
+            self._tabs.setCurrentWidget(self._scroll)
+            self._scroll.ensureWidgetVisible(widget, 10, 30)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if target.startswith("fields."):
+            target = "chapters.results"
+        if target == "urgent_communication":
+            self._tabs.setCurrentWidget(self._scroll)
+            self._scroll.ensureWidgetVisible(self._urgent_recipient, 10, 30)
+            self._urgent_recipient.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         if target.startswith("chapters."):
             chapter = next(c for c in Chapter if c.attribute == target.split(".", 1)[1])
             self._tabs.setCurrentWidget(self._scroll)
