@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from auth.qt.login_dialog import LoginDialog
+    from reporting import spelling
     from resources.translations import qt as language
     from workstation.app import StartupError, Workstation
     from workstation.qt import theme
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             platform_url=args.platform_url, ca_file=args.ca_file, language=args.language
         )
         language.install(app, settings.language)
+        spelling.use_personal_dictionary(settings.personal_dictionary)  # words the report editor learns
         workstation = Workstation(settings, demo=args.demo)
     except (SettingsError, StartupError) as exc:
         return fatal(str(exc), exc.user_message)

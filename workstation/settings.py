@@ -112,6 +112,16 @@ class Settings:
         default_factory=lambda: _cache_home() / APP_DIR_NAME,
         metadata=_meta(Path, QT_TRANSLATE_NOOP("Settings", "Dossier du cache local chiffré des examens.")),
     )
+    personal_dictionary: Path = field(
+        default_factory=lambda: _config_home() / APP_DIR_NAME / "dictionnaire-personnel.txt",
+        metadata=_meta(
+            Path,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Dictionnaire personnel du correcteur orthographique du compte rendu (un mot par ligne).",
+            ),
+        ),
+    )
     language: str = field(
         default=SOURCE_LANGUAGE,
         metadata=_meta(
