@@ -1,6 +1,8 @@
 """From loose images to ordered stacks: series grouping, geometric split, slice order and its defects.
 
-Geometry comes from ImagePositionPatient / ImageOrientationPatient only. The usual readers do not
+Geometry comes from ImagePositionPatient / ImageOrientationPatient only, every slice's: the
+:class:`RegularGrid` that MPR and 3D use is built from all of them (a gantry tilt shifted out, uneven
+spacing resampled), never from the first and last slice and the slice count. The usual readers do not
 help here (STACK-NOTES): VTK and SimpleITK report one spacing for a tilted series, VTK reverses the
 slice order and drops the position, and gdcm's sorter returns nothing on a tilt. What a radiologist
 must know about the stack (a missing slice, uneven spacing, a gantry tilt, images of several
@@ -12,6 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import pairwise
 
 import numpy as np
 
@@ -495,13 +498,17 @@ def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[Seri
             tolerance = max(UNEVEN_RELATIVE * spacing, UNEVEN_ABSOLUTE_MM)
             if len(steps) > 1 and float(steps.max() - steps.min()) > tolerance:
                 uniform = False
+                if missing:
+                    text = QT_TRANSLATE_NOOP("SeriesWarning", "Espacement variable entre les coupes : "
+                                             "de {low} à {high} mm ({changes} changement(s) d'espacement).")
+                else:  # what matters to a remote reader: the exam is complete
+                    text = QT_TRANSLATE_NOOP("SeriesWarning", "Espacement variable entre les coupes : "
+                                             "de {low} à {high} mm ({changes} changement(s) d'espacement, "
+                                             "aucune coupe manquante pour autant).")
                 warnings.append(SeriesWarning(
                     WarningKind.UNEVEN_SPACING,
-                    QT_TRANSLATE_NOOP("SeriesWarning", "Espacement variable entre les coupes : de {low} à "
-                                      "{high} mm ({changes} changement(s) d'espacement, aucune coupe "
-                                      "manquante pour autant).")
-                    .format(low=_mm(float(steps.min())), high=_mm(float(steps.max())),
-                            changes=len(kept) - 1),
+                    text.format(low=_mm(float(steps.min())), high=_mm(float(steps.max())),
+                                changes=sum(abs(a.step - b.step) > tolerance for a, b in pairwise(kept))),
                 ))
         travel = np.subtract(positions[-1], positions[0])
         length = float(np.linalg.norm(travel))

@@ -7,9 +7,11 @@ from pathlib import Path
 import numpy as np
 import pydicom
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from tests.viewer.factories import AXIAL, SAGITTAL, axial_positions, slice_pixels, write_series
-from viewer.geometry import WarningKind
+from viewer.geometry import WarningKind, missing_runs, spacing_runs
 from viewer.loader import load_study
 from viewer.problems import ProblemKind
 from viewer.series import Series
@@ -206,3 +208,42 @@ def test_unused_high_bits_are_cleared_and_signed_values_extended(tmp_path: Path)
     assert np.array_equal(signed.volume[0], -np.arange(64).reshape(8, 8))
     path = next((tmp_path / "s").iterdir())
     assert np.array_equal(signed.volume[0], pydicom.dcmread(path).pixel_array)
+
+
+# --- missing slices against changes of spacing (the pure rule, then on files) -----------------------------
+@settings(max_examples=150, deadline=None)
+@given(step=st.floats(0.5, 8.0), count=st.integers(8, 60), data=st.data())
+def test_holes_in_a_regular_run_are_missing_slices(step: float, count: int, data: st.DataObject) -> None:
+    """Slices removed inside a regular run (never next to another hole nor at an end) are counted."""
+    holes = sorted(data.draw(st.sets(st.integers(2, count - 3), max_size=max(1, count // 6))))
+    holes = [h for k, h in enumerate(holes) if k == 0 or h - holes[k - 1] > 2]
+    places = np.array([k * step for k in range(count) if k not in holes])
+    missing = missing_runs(spacing_runs(np.diff(places)))
+    assert sum(n * (run.last - run.first + 1) for run, n, _ in missing) == len(holes)
+    assert all(usual == pytest.approx(step) for _, _, usual in missing)
+
+
+@settings(max_examples=150, deadline=None)
+@given(first=st.floats(0.5, 8.0), second=st.floats(0.5, 8.0), bridge=st.floats(0.2, 10.0),
+       counts=st.tuples(st.integers(2, 30), st.integers(2, 30)))
+def test_a_change_of_spacing_is_never_a_missing_slice(first: float, second: float, bridge: float,
+                                                      counts: tuple[int, int]) -> None:
+    """4 mm, one odd step, then 7 mm (the GE head CT of dcm_qa_ct): complete, whatever the numbers."""
+    assume(abs(first - second) > 0.02 * max(first, second))
+    gaps = np.array([first] * counts[0] + [bridge] + [second] * counts[1])
+    assert missing_runs(spacing_runs(gaps)) == []
+
+
+def test_spacing_change_and_missing_slice_on_files(tmp_path: Path) -> None:
+    z = [0.0, 2.0, 4.0, 6.0, 10.0, 14.0, 18.0]  # 2 mm then 4 mm: complete
+    write_series(tmp_path / "change", [(0.0, 0.0, v) for v in z])
+    series = _only_series(tmp_path / "change")
+    assert _kinds(series) == [WarningKind.UNEVEN_SPACING]
+    message = series.warnings[0].message
+    assert "de 2,00 à 4,00 mm (1 changement(s) d'espacement, aucune coupe manquante" in message
+    z = [0.0, 2.0, 4.0, 8.0, 10.0, 12.0, 15.0, 18.0, 21.0]  # a hole in the 2 mm run, then 3 mm
+    write_series(tmp_path / "both", [(0.0, 0.0, v) for v in z])
+    series = _only_series(tmp_path / "both")
+    assert _kinds(series) == [WarningKind.MISSING_SLICES, WarningKind.UNEVEN_SPACING]
+    assert "1 coupe(s) absente(s) (entre 4,00 et 8,00 mm)" in series.warnings[0].message
+    assert "de 2,00 à 3,00 mm (1 changement(s) d'espacement)." in series.warnings[1].message
