@@ -308,7 +308,8 @@ class Workstation:
             try:
                 entries = self.client.worklist()
             except TlsError as exc:
-                self.audit.tls_failure(self.settings.base_url, str(exc), self.session.identity)
+                if exc.certificate:  # a security alert; another handshake failure is not one (issue 22)
+                    self.audit.tls_failure(self.settings.base_url, str(exc), self.session.identity)
                 self.connectivity.report_failure(exc)
                 raise
             except PlatformError as exc:

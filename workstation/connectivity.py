@@ -36,6 +36,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -47,7 +48,7 @@ from zoneinfo import ZoneInfo
 from reporting.model import Incident, Source
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.audit import AuditTrail
-from workstation.outbox import EventKind, MessageKind, Outbox, OutboxEvent, OutboxItem
+from workstation.outbox import EventKind, MessageKind, Outbox, OutboxEvent, OutboxItem, OutboxStorageError
 from workstation.platform.errors import ServerError, TlsError, UnreachableError
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,10 @@ _TLS_LOST = QT_TRANSLATE_NOOP(
     "Connectivity",
     "la connexion sécurisée avec la plateforme a échoué (certificat refusé) ; prévenez votre administrateur.",
 )
+_TLS_FAILED = QT_TRANSLATE_NOOP(
+    "Connectivity",
+    "la connexion sécurisée avec la plateforme a échoué ; prévenez votre administrateur si cela persiste.",
+)
 _UNREACHABLE = QT_TRANSLATE_NOOP("Connectivity", "plateforme injoignable (réseau ou plateforme arrêtée).")
 _SERVER_ERROR = QT_TRANSLATE_NOOP("Connectivity", "la plateforme est en erreur ({status}).")
 
@@ -80,7 +85,7 @@ _SERVER_ERROR = QT_TRANSLATE_NOOP("Connectivity", "la plateforme est en erreur (
 def _marked_reason(text: str) -> str:
     """``user_reason`` read back from the incidents file (plain French): marked again when it is one
     of ours, so the banner of an incident still open at start-up follows the interface language."""
-    for known in (_TLS_LOST, _UNREACHABLE):
+    for known in (_TLS_LOST, _TLS_FAILED, _UNREACHABLE):
         if text == known:
             return known
     prefix, _, suffix = _SERVER_ERROR.template.partition("{status}")
@@ -151,6 +156,12 @@ class DegradedIncident:
     user_reason: str
     ended_at: datetime | None = None
     queued: tuple[QueuedMessage, ...] = field(default=())
+    # The outbox's position when the incident began: what it queued is what came after, in the queue's
+    # own order, whatever the wall clock did meanwhile (issue 22: a -2 h jump hid half of them).
+    after_seq: int | None = None
+    # Measured on the monotonic clock when the incident began and ended in one run: the wall clock's
+    # ended_at - started_at is wrong across a clock change.
+    duration: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -159,6 +170,8 @@ class DegradedIncident:
             "reason": self.reason,
             "user_reason": self.user_reason,
             "queued": [[q.control_id, q.kind.value, q.order_id] for q in self.queued],
+            "after_seq": self.after_seq,
+            "duration": self.duration,
         }
 
     @classmethod
@@ -170,6 +183,8 @@ class DegradedIncident:
             _marked_reason(str(data["user_reason"])),
             datetime.fromisoformat(ended) if ended else None,
             tuple(QueuedMessage(c, MessageKind(k), o) for c, k, o in data.get("queued", ())),
+            data.get("after_seq"),
+            data.get("duration"),
         )
 
     @property
@@ -180,7 +195,9 @@ class DegradedIncident:
         if self.ended_at is None:
             period = f"depuis le {start}"
         else:
-            minutes = max(1, round((self.ended_at - self.started_at).total_seconds() / 60))
+            wall = (self.ended_at - self.started_at).total_seconds()
+            seconds = self.duration if self.duration is not None else wall
+            minutes = max(1, round(seconds / 60))
             period = f"du {start} au {_local(self.ended_at)} ({minutes} min)"
         count = len(self.queued)
         queued = (
@@ -201,7 +218,7 @@ StatusListener = Callable[[LinkStatus], None]
 def classify(error: BaseException) -> tuple[str, str] | None:
     """(reason, French reason) when ``error`` means the platform is lost, None otherwise."""
     if isinstance(error, TlsError):
-        return f"TLS failure: {error}", _TLS_LOST
+        return f"TLS failure: {error}", _TLS_LOST if error.certificate else _TLS_FAILED
     if isinstance(error, UnreachableError):
         return f"unreachable: {error}", _UNREACHABLE
     if isinstance(error, ServerError) and error.status >= 500:
@@ -220,11 +237,17 @@ class ConnectivityMonitor:
         incidents_file: Path | None = None,
         trail: AuditTrail | None = None,
         platform_url: str = "",
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         """``incidents_file``: where incidents are kept across restarts (JSON, rewritten atomically); an
         incident still open when the workstation stopped goes on (degraded at start) until the first
-        success. ``trail``: TLS failures are recorded as security alerts (once per degraded period).
+        success. ``trail``: certificate failures are recorded as security alerts (once per degraded
+        period); a handshake cut by the network is an outage, not an alert. ``monotonic``: seconds for
+        the incident's duration, immune to wall-clock changes (``time.monotonic`` with the real wall
+        clock; a caller that injects ``now`` and no ``monotonic`` gets durations from ``now``).
         """
+        self._monotonic = monotonic or (time.monotonic if now is _utc_now else None)
+        self._started_monotonic: float | None = None
         self._health = health
         self._interval = interval
         self._degraded_interval = degraded_interval
@@ -288,11 +311,12 @@ class ConnectivityMonitor:
                 return False
             now = self._now()
             self._status = LinkStatus(LinkState.DEGRADED, now, *reason)
-            self._incidents.append(DegradedIncident(now, *reason))
+            self._started_monotonic = self._monotonic() if self._monotonic else None
+            self._incidents.append(DegradedIncident(now, *reason, after_seq=self._queue_position()))
             self._save_incidents()
             status = self._status
         log.warning("platform lost, degraded mode: %s", reason[0])
-        if isinstance(error, TlsError) and self._trail is not None:
+        if isinstance(error, TlsError) and error.certificate and self._trail is not None:
             try:
                 self._trail.tls_failure(self._platform_url, str(error))
             except Exception:
@@ -308,14 +332,11 @@ class ConnectivityMonitor:
                 return False
             now = self._now()
             incident = self._incidents[-1]
-            queued = (
-                tuple(
-                    QueuedMessage.of(i) for i in self._outbox.store.queued_between(incident.started_at, now)
-                )
-                if self._outbox is not None
-                else ()
-            )
-            self._incidents[-1] = replace(incident, ended_at=now, queued=queued)
+            queued = self._queued_during(incident, now)
+            started = self._started_monotonic
+            duration = self._monotonic() - started if self._monotonic and started is not None else None
+            self._started_monotonic = None
+            self._incidents[-1] = replace(incident, ended_at=now, queued=queued, duration=duration)
             self._save_incidents()
             self._status = LinkStatus(LinkState.ONLINE, now)
             status = self._status
@@ -328,6 +349,32 @@ class ConnectivityMonitor:
             self._outbox.wake()
         self._notify(status)
         return True
+
+    def _queue_position(self) -> int | None:
+        if self._outbox is None:
+            return None
+        try:
+            return self._outbox.store.last_seq()
+        except OutboxStorageError as exc:
+            log.error("incident: outbox position unknown: %s", exc)
+            return None
+
+    def _queued_during(self, incident: DegradedIncident, now: datetime) -> tuple[QueuedMessage, ...]:
+        """What the outbox queued during ``incident``: by queue order when its start position is known
+        (a clock change cannot move a message out of it), else by wall-clock times (an incident read
+        back from before this version)."""
+        if self._outbox is None:
+            return ()
+        try:
+            store = self._outbox.store
+            if incident.after_seq is not None:
+                items = store.queued_after(incident.after_seq, store.last_seq())
+            else:
+                items = store.queued_between(incident.started_at, now)
+        except OutboxStorageError as exc:
+            log.error("incident: outbox unreadable, queued messages not listed: %s", exc)
+            return ()
+        return tuple(QueuedMessage.of(i) for i in items)
 
     def check(self) -> LinkStatus:
         """One heartbeat now (the thread calls it; the GUI may too, e.g. a "Réessayer" button)."""

@@ -49,6 +49,7 @@ from auth.keystore import KeyStore, SecretName
 from auth.secret import Secret
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.audit.journal import ChainHead, JournalTampered, read_entries
+from workstation.platform.errors import certificate_rejected
 
 log = logging.getLogger(__name__)
 
@@ -390,6 +391,8 @@ class HttpAuditTransport:
                 **kwargs,
             )
         except requests.exceptions.SSLError as exc:
+            if not certificate_rejected(exc):  # a handshake cut or refused otherwise: not a security alert
+                raise ShippingError(f"audit shipping: TLS handshake failed: {exc}", _UNREACHABLE) from exc
             raise ShippingError(
                 f"audit shipping: TLS failure: {exc}",
                 QT_TRANSLATE_NOOP(

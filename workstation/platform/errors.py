@@ -92,6 +92,12 @@ class TlsError(PlatformError):
         super().__init__(detail, failure.user_message)
         self.failure = failure
 
+    @property
+    def certificate(self) -> bool:
+        """The peer's certificate failed verification (untrusted, expired, another host): a security
+        alert. A handshake that failed otherwise (protocol or cipher refused) is not one."""
+        return self.failure is not TlsFailure.OTHER
+
 
 class UnreachableError(PlatformError):
     """No answer: network down, connection refused, name unknown."""
@@ -143,10 +149,54 @@ def _cert_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
     return None
 
 
+# A handshake cut by the network or the peer going away, not refused: what OpenSSL and Python say then.
+_CUT_TYPES = (ssl.SSLEOFError, ssl.SSLZeroReturnError, ConnectionError, TimeoutError)
+_CUT_TEXTS = (
+    "eof occurred", "unexpected_eof", "unexpected eof", "timed out", "connection reset", "broken pipe",
+)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: dict[int, BaseException] = {}
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen[id(current)] = current
+        linked = [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
+        stack += [e for e in linked if isinstance(e, BaseException)]
+    return list(seen.values())
+
+
+def handshake_cut(exc: BaseException) -> bool:
+    """Was this TLS failure a connection cut or a timeout during the handshake (issue 22: a flapping
+    link), rather than a refusal? Then it is a network failure, not a certificate alarm."""
+    if _cert_error(exc) is not None:
+        return False
+    for link in _chain(exc):
+        if isinstance(link, _CUT_TYPES):
+            return True
+        if isinstance(link, ssl.SSLError | OSError) and any(t in str(link).lower() for t in _CUT_TEXTS):
+            return True
+    return False
+
+
+def certificate_rejected(exc: BaseException) -> bool:
+    """Did certificate verification fail somewhere in ``exc``'s chain? (the only TLS security alert)"""
+    return _cert_error(exc) is not None
+
+
 def translate(exc: requests.RequestException, what: str) -> PlatformError:
     """The PlatformError for a requests failure during ``what`` (English, for the log)."""
     if isinstance(exc, requests.exceptions.SSLError):
         cert = _cert_error(exc)
+        if cert is None and handshake_cut(exc):
+            unreachable = QT_TRANSLATE_NOOP(
+                "Platform", "La plateforme est injoignable : vérifiez la connexion réseau."
+            )
+            detail = f"{what}: TLS handshake cut ({type(exc).__name__}: {str(exc)[:200]})"
+            return UnreachableError(detail, unreachable)
         if cert is None:
             return TlsError(TlsFailure.OTHER, f"{what}: TLS handshake failed ({type(exc).__name__})")
         code = cert.verify_code
