@@ -139,6 +139,33 @@ class FrameInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PatientIdentity:
+    """Who the headers say the images are of, as written (the application checks it against the
+    order; the standalone viewer shows it, marked as coming from the headers)."""
+
+    name: str = ""  # PN as written: FAMILY^Given^Middle^Prefix^Suffix
+    patient_id: str = ""
+    birth_date: str = ""  # DA as written (YYYYMMDD)
+    sex: str = ""
+
+    @property
+    def known(self) -> bool:
+        return bool(self.name or self.patient_id)
+
+    @property
+    def display_name(self) -> str:
+        """« FAMILY Given Middle » from the PN components."""
+        parts = [p.strip() for p in self.name.split("=")[0].split("^")]
+        family, given = [*parts, "", ""][:2]
+        return " ".join(x for x in (family.upper(), given, *parts[2:3]) if x)
+
+    @property
+    def birth_date_fr(self) -> str:
+        raw = self.birth_date
+        return f"{raw[6:8]}/{raw[4:6]}/{raw[0:4]}" if len(raw) == 8 and raw.isdigit() else raw
+
+
+@dataclass(frozen=True, slots=True)
 class ImageFile:
     """One image file, ready to be grouped into series and decoded."""
 
@@ -162,6 +189,7 @@ class ImageFile:
     frames: tuple[FrameInfo, ...]
     notes: tuple[str, ...] = ()
     study_date: str = ""  # DA as written (YYYYMMDD), for the corner annotation; not validated
+    patient: PatientIdentity = PatientIdentity()
 
 
 class _BadValue(Exception):
@@ -506,7 +534,20 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
         frames=frames,
         notes=tuple(notes),
         study_date=_get(ds, "StudyDate", _text, ""),
+        patient=_identity(ds),
     )
+
+
+def _identity(ds: Dataset | _Scanned) -> PatientIdentity:
+    """The patient attributes; an unreadable one is left empty (never a reason to refuse the image)."""
+    found = []
+    for keyword in ("PatientName", "PatientID", "PatientBirthDate", "PatientSex"):
+        try:
+            value = ds[_tag(keyword)[0]].value if _element(ds, keyword) is not None else None
+        except Exception:  # undecodable text in a declared character set: left out
+            value = None
+        found.append("" if value is None else str(value).strip(" \x00"))
+    return PatientIdentity(*found)
 
 
 # --- fast header scan ------------------------------------------------------------------------------
@@ -521,6 +562,7 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
 # read by pydicom, which knows how to be tolerant and what to warn about.
 _FAST_KEYWORDS = (
     "SpecificCharacterSet", "SOPClassUID", "SOPInstanceUID", "StudyDate", "Modality", "SeriesDescription",
+    "PatientName", "PatientID", "PatientBirthDate", "PatientSex",
     "SliceThickness", "TriggerTime", "EchoNumbers", "ImagerPixelSpacing",
     "EstimatedRadiographicMagnificationFactor",
     "StudyInstanceUID", "SeriesInstanceUID", "SeriesNumber", "AcquisitionNumber", "InstanceNumber",

@@ -16,7 +16,7 @@ import numpy as np
 from resources.translations import QT_TRANSLATE_NOOP
 from viewer.codecs import Lossy
 from viewer.geometry import Geometry, SeriesPlan, SeriesWarning, Slice, WarningKind, plan_series
-from viewer.headers import FrameInfo, ImageFile, PixelSpacing, VoiLut, Window
+from viewer.headers import FrameInfo, ImageFile, PatientIdentity, PixelSpacing, VoiLut, Window
 from viewer.measure import Where
 from viewer.plane import PlaneGeometry
 
@@ -77,6 +77,11 @@ class Series:
         head = f"Série {self.number}" if self.number is not None else "Série"
         text = f"{head} — {self.description}" if self.description else head
         return f"{text} ({self.plan.part}/{self.plan.parts})" if self.plan.parts > 1 else text
+
+    @property
+    def patient(self) -> PatientIdentity:
+        """Who the headers of the series' first image say it is of."""
+        return self.plan.first.patient
 
     @property
     def frame_of_reference_uid(self) -> str:

@@ -14,7 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m viewer.qt", description="Visionneuse DICOM seule.")
     parser.add_argument("paths", nargs="+", help="fichiers ou dossiers DICOM")
     parser.add_argument("--patient", default="",
-                        help="bandeau d'identité affiché (défaut : patient non identifié)")
+                        help="bandeau d'identité affiché (défaut : l'identité lue dans les en-têtes DICOM)")
     parser.add_argument("--language", choices=("fr", "en"), default="fr", help="langue de l'interface")
     args = parser.parse_args(argv)
     from PySide6.QtCore import QCoreApplication
@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     widget.setWindowTitle(QCoreApplication.translate("ViewerMain", "Visionneuse — téléradiologie"))
     widget.resize(1400, 900)
     widget.show()
-    widget.open_study(args.paths, args.patient)  # an empty banner reads « Patient non identifié »
+    # with no --patient, the identity comes from the DICOM headers (marked so; several patients warned)
+    widget.open_study(args.paths, args.patient, banner_from_headers=not args.patient)
     try:
         return app.exec()
     finally:

@@ -154,6 +154,8 @@ class ViewerWidget(QWidget):
         self._series: list[Series] = []
         self._banner = ""
         self._problems: list[str] = []
+        self._problem_files: set[str] = set()  # a multi-frame file with bad frames counts once
+        self._banner_from_headers = False  # the standalone viewer: identity read from the DICOM headers
         self._warnings: list[str] = []
         self._syncing = False
         self._mpr_series: Series | None = None
@@ -220,10 +222,14 @@ class ViewerWidget(QWidget):
         self._set_active(self.viewports[0])
 
     # --- public API --------------------------------------------------------------------------------
-    def open_study(self, paths: list[str], patient_banner: str) -> None:
-        """Start loading (returns at once); series appear as they are planned, slices as decoded."""
+    def open_study(self, paths: list[str], patient_banner: str, banner_from_headers: bool = False) -> None:
+        """Start loading (returns at once); series appear as they are planned, slices as decoded.
+
+        ``banner_from_headers``: no identity is given (the standalone viewer): show the patient the
+        DICOM headers name, marked as such, and warn when the files name several patients."""
         self._auto_choice = True
         self.close_study()
+        self._banner_from_headers = banner_from_headers
         self._banner = patient_banner
         for viewport in self.viewports + self.mpr_viewports:
             viewport.banner = patient_banner
@@ -241,6 +247,7 @@ class ViewerWidget(QWidget):
         self._series.clear()
         self.thumbnails.clear()
         self._problems.clear()
+        self._problem_files.clear()
         self._warnings.clear()
         self._update_messages()
         self._leave_mpr()
@@ -750,7 +757,40 @@ class ViewerWidget(QWidget):
         for warning in series.warnings:
             self._warnings.append(texts.labelled(label, texts.warning_text(warning.message)))
         self._update_messages()
+        if self._banner_from_headers:
+            self._banner_from_series()
         self._fill_empty_viewports()
+
+    def _banner_from_series(self) -> None:
+        """The identity line from the headers of the series found so far (standalone viewer only)."""
+        found: list[str] = []
+        for series in self._series:
+            patient = series.patient
+            if not patient.known:
+                continue
+            parts = [patient.display_name or self.tr("nom absent")]
+            if patient.sex:
+                parts.append(patient.sex)
+            if patient.birth_date:
+                parts.append(self.tr("né(e) le {date}").format(date=patient.birth_date_fr))
+            if patient.patient_id:
+                parts.append(self.tr("ID {id}").format(id=patient.patient_id))
+            line = " — ".join(parts)
+            if line not in found:
+                found.append(line)
+        if not found:
+            return
+        if len(found) == 1:
+            banner = self.tr("{identity} (d'après les en-têtes DICOM)").format(identity=found[0])
+        else:
+            banner = self.tr("⚠ Plusieurs patients dans ces fichiers : {identities}").format(
+                identities=" ; ".join(found))
+        if banner == self._banner:
+            return
+        self._banner = banner
+        for viewport in self.viewports + self.mpr_viewports:
+            viewport.banner = banner
+            viewport.update()
 
     def _on_slices_loaded(self, token: int, series: Series, indices: tuple[int, ...]) -> None:
         if token != self._token:
@@ -777,6 +817,7 @@ class ViewerWidget(QWidget):
         if token != self._token:
             return
         self._problems.append(texts.problem_text(problem))
+        self._problem_files.add(problem.path)
         self._update_messages()
 
     def _on_finished(self, token: int, study: StudyLoad) -> None:
@@ -815,7 +856,7 @@ class ViewerWidget(QWidget):
     def _update_messages(self) -> None:
         lines = []
         if self._problems:
-            lines.append(self.tr("%n fichier(s) non affiché(s) :", "", len(self._problems)))
+            lines.append(self.tr("%n fichier(s) non affiché(s) :", "", len(self._problem_files)))
             lines.extend(f"  • {text}" for text in self._problems[:4])
             if len(self._problems) > 4:
                 lines.append(self.tr("  … et %n autre(s) (voir l'infobulle)", "", len(self._problems) - 4))
