@@ -433,7 +433,9 @@ class Viewport(QWidget):
         centre = Qt.AlignmentFlag.AlignCenter
         self._shadowed(painter, QRectF(w - 40, h / 2 - 12, 34, 24), centre, marks["right"], CYAN)
         self._shadowed(painter, QRectF(6, h / 2 - 12, 34, 24), centre, marks["left"], CYAN)
-        self._shadowed(painter, QRectF(w / 2 - 20, 88, 40, 20), centre, marks["top"], CYAN)  # under text
+        corners = self.corner_texts()
+        top = 88 if not corners.get("derived") else 24 + 16 * len(corners["top_right"]) + 22  # under text
+        self._shadowed(painter, QRectF(w / 2 - 20, top, 40, 20), centre, marks["top"], CYAN)
         self._shadowed(painter, QRectF(w / 2 - 20, h - 44, 40, 20), centre, marks["bottom"], CYAN)
 
     def mm_per_display_pixel(self) -> float | None:
