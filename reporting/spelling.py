@@ -132,9 +132,12 @@ class SpellChecker:
 
     def misspelled(self, text: str) -> Iterator[Misspelling]:
         for match in WORD.finditer(text):
-            word = match.group(0)
+            word, start = match.group(0), match.start()
+            head, apostrophe, tail = word.replace("’", "'").partition("'")
+            if apostrophe and head.lower() in _ELISIONS:  # « d'epanchemnt »: the word is after « d' »
+                word, start = tail, start + len(head) + 1
             if not self.is_word(word):
-                yield Misspelling(match.start(), match.end(), word)
+                yield Misspelling(start, match.end(), word)
 
     def suggest(self, word: str, limit: int = 6) -> list[str]:
         """Corrections, closest first: hunspell's and the lexicon's, ranked by likeness without accents
