@@ -322,7 +322,8 @@ def decode_frames(task: DecodeTask, threads: int = 1) -> Iterator[FrameResult]:
             if _fatal(exc):
                 raise
             detail = opened or _failure_text(exc)
-        if task.last_resort and gdcm_available():
+            mismatch = isinstance(exc, CodestreamMismatch)
+        if task.last_resort and not mismatch and gdcm_available():
             try:
                 rescue = rescue or _GdcmFrames(task.source, task.fmt)
                 yield Rescued(index, rescue.frame(index), Backend.GDCM.value, detail)
@@ -391,6 +392,11 @@ def codestream_size(encoded: bytes) -> tuple[int, int] | None:
     return y - y0, x - x0
 
 
+class CodestreamMismatch(ValueError):
+    """The codestream's own size contradicts the header: no decoder, not even the last resort, is
+    asked to read it (gdcm would trust the codestream and spend 30 s on a 30000 x 30000 claim)."""
+
+
 def check_codestream(encoded: bytes, fmt: PixelFormat) -> None:
     """Refuse a frame whose codestream declares another size than the header, before decoding it.
 
@@ -402,7 +408,8 @@ def check_codestream(encoded: bytes, fmt: PixelFormat) -> None:
         return
     rows, columns = found
     if columns != fmt.columns or rows not in (0, fmt.rows):
-        raise ValueError(f"codestream declares {rows}x{columns} pixels, the header {fmt.rows}x{fmt.columns}")
+        raise CodestreamMismatch(f"codestream declares {rows}x{columns} pixels, "
+                                 f"the header {fmt.rows}x{fmt.columns}")
 
 
 class _ReaderFailed(Exception):
@@ -661,6 +668,7 @@ def check_backends() -> dict[str, str]:
 
 __all__ = [
     "Backend",
+    "CodestreamMismatch",
     "DecodeFailure",
     "DecodeTask",
     "FrameResult",

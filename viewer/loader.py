@@ -774,6 +774,7 @@ class _Filler:
                 log.warning("%s frame %d read by %s after its decoder failed: %s",
                             file.path, job.series.slices[index].frame.index, result.decoder, result.detail)
                 job.series._note_decoder(file.path, result.decoder)
+                job.series._note_rescued(index)
             else:
                 job.series._note_decoder(file.path, _pinned_decoders().get(file.source.transfer_syntax, "?"))
         if rescue:

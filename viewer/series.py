@@ -33,6 +33,7 @@ class Series:
         self._changed = threading.Condition()
         self._extra_warnings: list[SeriesWarning] = []
         self._decoders: dict[str, set[str]] = {}  # file path -> what read its pixels (for inspect)
+        self._rescued: set[int] = set()  # slices the last-resort decoder read
         first = plan.slices[0]
         self._slopes = np.array([s.frame.rescale_slope for s in plan.slices])
         self._intercepts = np.array([s.frame.rescale_intercept for s in plan.slices])
@@ -263,7 +264,20 @@ class Series:
             out += np.float32(intercept)
         return out
 
+    def _note_rescued(self, index: int) -> None:
+        self._rescued.add(index)
+
     def _note_failures(self) -> None:
+        if self._rescued:  # gdcm reads damaged data without complaint: the reader must look twice
+            rescued = sorted(self._rescued)
+            self._add_warning(SeriesWarning(
+                WarningKind.DECODE_FAILED,
+                QT_TRANSLATE_NOOP("SeriesWarning", "{count} coupe(s) lue(s) par le décodeur de secours "
+                                  "(python-gdcm) après l'échec du décodeur habituel : données peut-être "
+                                  "endommagées, vérifier leur aspect : {slices}.")
+                .format(count=len(rescued), slices=", ".join(str(k + 1) for k in rescued[:10])
+                        + ("..." if len(rescued) > 10 else "")),
+            ))
         failed = self.failed_indices
         if failed:
             self._add_warning(SeriesWarning(
