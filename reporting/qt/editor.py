@@ -44,6 +44,7 @@ from PySide6.QtCore import (
     QObject,
     QPoint,
     QSettings,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -53,6 +54,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetrics,
     QKeyEvent,
     QKeySequence,
     QPainter,
@@ -78,6 +80,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyledItemDelegate,
     QTabWidget,
     QTextBrowser,
     QTreeWidget,
@@ -510,18 +513,41 @@ class _Preview(QTextBrowser):
             area = self.viewport().rect()
             font = QFont(self.font())
             font.setBold(True)
-            font.setPixelSize(max(18, min(64, area.width() // 11)))
+            text = _tr(self.watermark)
+            size = 64
+            font.setPixelSize(size)
+            room = int(0.8 * (area.width() ** 2 + area.height() ** 2) ** 0.5)
+            while size > 12 and QFontMetrics(font).horizontalAdvance(text) > min(
+                room, int(area.width() * 1.1)
+            ):
+                size -= 2
+                font.setPixelSize(size)
             painter.setFont(font)
             colour = QColor("#e0b25c")
             colour.setAlpha(70)  # seen at once, read through
             painter.setPen(colour)
             painter.translate(area.center())
             painter.rotate(-30)
-            text = _tr(self.watermark)
             width = painter.fontMetrics().horizontalAdvance(text)
             painter.drawText(-width // 2, painter.fontMetrics().ascent() // 2, text)
         finally:
             painter.end()
+
+
+class _WrappingRows(QStyledItemDelegate):
+    """Rows of the injected items as tall as their wrapped text (QTreeView keeps one line otherwise,
+    and a narrow panel showed « PAT-TROIS … »)."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option, index) -> QSize:  # type: ignore[no-untyped-def]
+        base = super().sizeHint(option, index)
+        width = max(20, self.tree.columnWidth(index.column()) - 10)
+        text = str(index.data() or "")
+        needed = option.fontMetrics.boundingRect(0, 0, width, 100000, Qt.TextFlag.TextWordWrap, text)
+        return QSize(base.width(), max(base.height(), needed.height() + 4))
 
 
 class _Replaying:
@@ -573,6 +599,8 @@ class ReportEditor(QWidget):
         self._current_chapter = Chapter.RESULTS
         self._values: dict[str, object] = {}
         self._field_widgets: dict[str, QWidget] = {}
+        self._whole_choices: dict[str, QLabel] = {}
+        self._forms: list[QFormLayout] = []
         self._chapter_edits: dict[Chapter, _ChapterEdit] = {}
         self._chapter_badges: dict[Chapter, QLabel] = {}
         self._tree_items: dict[str, QTreeWidgetItem] = {}
@@ -804,8 +832,10 @@ class ReportEditor(QWidget):
         self._header.setObjectName("entete")
         self._header.setWordWrap(True)
         self._header.setTextFormat(Qt.TextFormat.RichText)
-        header_row = QHBoxLayout()
-        header_row.addWidget(self._header, 1)
+        layout.addWidget(self._header)
+        header_row = QHBoxLayout()  # the template on its own line: the header keeps the width
+        self._template_label = QLabel(self.tr("Modèle :"))
+        header_row.addWidget(self._template_label)
         self._template_choice = QComboBox()
         self._template_choice.setObjectName("modele")
         self._template_choice.setToolTip(
@@ -820,7 +850,8 @@ class ReportEditor(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self._template_choice.setMinimumContentsLength(14)
-        header_row.addWidget(self._template_choice)
+        header_row.addWidget(self._template_choice, 1)
+        self._template_label.setBuddy(self._template_choice)
         layout.addLayout(header_row)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -840,6 +871,7 @@ class ReportEditor(QWidget):
         self._tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._tree.setWordWrap(True)
         self._tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self._tree.setItemDelegate(_WrappingRows(self._tree))
         header = self._tree.header()  # the columns share the width: no horizontal scrolling
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -847,6 +879,7 @@ class ReportEditor(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self._tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._tree.setColumnWidth(0, 170)
+        header.sectionResized.connect(lambda *_: QTimer.singleShot(0, self._tree.doItemsLayout))
         box.addWidget(self._tree)
         splitter.addWidget(injected)
 
@@ -952,6 +985,8 @@ class ReportEditor(QWidget):
     def _build_form(self) -> None:
         """The writing form (template chapters, the radiologist's checks), rebuilt for a new template."""
         self._field_widgets.clear()
+        self._whole_choices.clear()
+        self._forms.clear()
         self._chapter_edits.clear()
         self._chapter_badges.clear()
         content = QWidget()
@@ -1001,6 +1036,44 @@ class ReportEditor(QWidget):
         self.set_report(replace(current, **chapters))  # type: ignore[arg-type]
         log.info("template changed from %s to %s", old.id if old else None, template.id if template else None)
 
+    NARROW = 600  # below this width (compare mode), each field goes under its label
+
+    def _wrap_policy(self) -> QFormLayout.RowWrapPolicy:
+        narrow = self.width() < self.NARROW
+        return QFormLayout.RowWrapPolicy.WrapAllRows if narrow else QFormLayout.RowWrapPolicy.WrapLongRows
+
+    def _whole_choice_label(self, key: str) -> QLabel:
+        """Under a pick list, the whole choice when the list is too narrow to show it (never cut)."""
+        label = QLabel()
+        label.setObjectName(f"choix-complet-{key}")
+        label.setWordWrap(True)
+        label.setStyleSheet("color:#a9b0ba;font-size:9pt")
+        label.hide()
+        self._whole_choices[key] = label
+        return label
+
+    def _fit_choices(self) -> None:
+        """Show a pick list's whole choice under it when its box cuts it (narrow panel, long choice)."""
+        for key, label in self._whole_choices.items():
+            combo = self._field_widgets.get(key)
+            if not isinstance(combo, QComboBox):
+                continue
+            text = combo.currentText()
+            room = combo.lineEdit().width() - 8 if combo.lineEdit() is not None else combo.width() - 40
+            cut = bool(text) and combo.fontMetrics().horizontalAdvance(text) > room
+            if cut:
+                label.setText(text)
+            label.setVisible(cut)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        policy = self._wrap_policy()
+        for form in self._forms:
+            if form.rowWrapPolicy() != policy:
+                form.setRowWrapPolicy(policy)
+        self._tree.setColumnWidth(0, max(110, min(200, self.width() * 3 // 10)))
+        QTimer.singleShot(0, self._fit_choices)  # once the layout has given the boxes their width
+
     def _build_chapters(self) -> None:
         self._addendum_group = QGroupBox(self.tr("Addendum"))
         self._addendum_group.setObjectName("groupe-addendum")
@@ -1022,10 +1095,20 @@ class ReportEditor(QWidget):
             group_layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeft)
             if part is not None and part.fields:
                 fields = QFormLayout()
-                fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+                fields.setRowWrapPolicy(self._wrap_policy())
+                self._forms.append(fields)
                 for template_field in part.fields:
                     widget = self._field_widget(template_field)
-                    fields.addRow(template_field.label, widget)
+                    if isinstance(widget, QComboBox):
+                        holder = QWidget()
+                        column = QVBoxLayout(holder)
+                        column.setContentsMargins(0, 0, 0, 0)
+                        column.setSpacing(1)
+                        column.addWidget(widget)
+                        column.addWidget(self._whole_choice_label(template_field.id))
+                        fields.addRow(template_field.label, holder)
+                    else:
+                        fields.addRow(template_field.label, widget)
                 group_layout.addLayout(fields)
             edit = _ChapterEdit(self, chapter)
             if part is not None:
@@ -1317,6 +1400,8 @@ class ReportEditor(QWidget):
                 widget.setEditText(value)
             if not widget.hasFocus():
                 widget.lineEdit().setCursorPosition(0)  # long choices are read from their start
+            if key in self._whole_choices:
+                QTimer.singleShot(0, self._fit_choices)
         elif isinstance(widget, QLineEdit) and widget.text() != value:
             widget.setText(value)
 
