@@ -23,6 +23,12 @@ Time comes from an injectable clock (seconds). The default one advances by the l
 monotonic (boot-time where available) and wall-clock steps: setting the system clock back cannot
 extend a session, and a suspended laptop still locks on resume.
 
+Across a restart of the workstation (offline resume, :meth:`Session.resume_offline`) the 12-hour
+limit cannot be stretched by setting the clock back either (issue 22): the credential records the
+boot and the boot-time clock (``CLOCK_BOOTTIME``, suspend included) of the strong login, so on the
+same boot the age is measured on that clock; after a reboot it is measured on the wall clock, but
+never below the latest wall time this workstation has seen (:class:`WallHighWater`, kept in a file).
+
 Threading: the methods may be called from a worker thread (``unlock`` and ``login`` wait on the
 network without holding the session's lock); listeners are called on the calling thread, outside
 the lock.
@@ -41,6 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
+from pathlib import Path
 from typing import Protocol
 
 from auth.errors import AuthError
@@ -72,6 +79,66 @@ class ElapsedClock:
             self._value += max(monotonic - self._monotonic, wall - self._wall, 0.0)
             self._monotonic, self._wall = monotonic, wall
             return self._value
+
+
+BootClock = Callable[[], tuple[str, float]]
+
+
+def boot_clock() -> tuple[str, float]:
+    """(this boot's identifier, seconds since boot including suspend); ('', 0.0) where unknown."""
+    boottime = getattr(time, "CLOCK_BOOTTIME", None)
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as fh:
+            boot_id = fh.read().strip()
+    except OSError:
+        return "", 0.0
+    if boottime is None:
+        return "", 0.0
+    return boot_id, time.clock_gettime(boottime)
+
+
+class WallHighWater:
+    """The latest wall-clock time this workstation has seen, kept in a small file (not secret).
+
+    Moving the clock back cannot move this back: the offline limit counts from the later of the two.
+    Written at most every ``every`` seconds of wall time (a GUI timer calls :meth:`note` often).
+    """
+
+    def __init__(self, path: Path, every: float = 300.0) -> None:
+        self.path = path
+        self._every = every
+        self._value: datetime | None = None
+        self._lock = threading.Lock()
+        try:
+            self._value = datetime.fromisoformat(path.read_text("ascii").strip())
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            log.warning("wall-clock high water %s unreadable: %s", path, exc)
+
+    def value(self) -> datetime | None:
+        return self._value
+
+    def note(self, moment: datetime, force: bool = False) -> None:
+        """``moment`` was seen (the wall clock, or the platform's time): raise the mark if later."""
+        with self._lock:
+            current = self._value
+            if current is not None and moment <= current:
+                return
+            self._value = moment
+            if not force and current is not None and (moment - current).total_seconds() < self._every:
+                return
+            partial = self.path.with_name(f".{self.path.name}.part")
+            try:
+                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                try:
+                    os.write(fd, moment.astimezone(UTC).isoformat().encode("ascii"))
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                os.replace(partial, self.path)
+            except OSError as exc:
+                log.warning("wall-clock high water %s not saved: %s", self.path, exc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,10 +309,14 @@ class OfflineCredential:
     strong_auth_at: datetime
     salt: bytes = field(repr=False)
     digest: bytes = field(repr=False)
+    boot_id: str = ""  # the boot of the strong login ('' unknown: the wall clock alone measures the age)
+    boot_elapsed: float | None = None  # CLOCK_BOOTTIME at the strong login
 
     def to_json(self) -> str:
         return json.dumps(
             {
+                "boot_id": self.boot_id,
+                "boot_elapsed": self.boot_elapsed,
                 "identity": [
                     self.identity.login,
                     self.identity.rpps,
@@ -267,6 +338,8 @@ class OfflineCredential:
             datetime.fromisoformat(data["at"]),
             bytes.fromhex(data["salt"]),
             bytes.fromhex(data["hash"]),
+            str(data.get("boot_id") or ""),
+            data.get("boot_elapsed"),
         )
 
 
@@ -282,7 +355,13 @@ class Session:
         policy: SessionPolicy | None = None,
         clock: Clock | None = None,
         wall: Callable[[], datetime] | None = None,
+        boot: BootClock | None = None,
     ) -> None:
+        """``boot``: (boot id, boot-time seconds) for the offline limit across restarts (see the module
+        docstring); :func:`boot_clock` by default, ('', 0.0) in tests that do not need it."""
+        self._boot = boot or boot_clock
+        self._strong_auth_boot: tuple[str, float] = ("", 0.0)
+        self._high_water: WallHighWater | None = None
         self._verifier = verifier
         self._policy = policy or SessionPolicy()
         self._clock = clock or ElapsedClock()
@@ -341,7 +420,25 @@ class Session:
             events = self._evaluate(self._clock())
             state = self._state
         self._dispatch(events)
+        if self._high_water is not None:
+            self._high_water.note(self._wall())
         return state
+
+    def use_wall_high_water(self, high_water: WallHighWater) -> None:
+        """Keep the latest wall time seen, so an offline resume after a reboot cannot count from a
+        clock set back (the workstation gives a file in its data folder)."""
+        self._high_water = high_water
+        high_water.note(self._wall(), force=True)
+
+    def _offline_age(self, credential: OfflineCredential) -> float:
+        """Seconds since the credential's strong login, never shortened by a clock set back."""
+        wall = self._wall()
+        floor = self._high_water.value() if self._high_water is not None else None
+        age = ((max(wall, floor) if floor is not None else wall) - credential.strong_auth_at).total_seconds()
+        boot_id, elapsed = self._boot()
+        if credential.boot_id and credential.boot_id == boot_id and credential.boot_elapsed is not None:
+            age = max(age, elapsed - credential.boot_elapsed)  # same boot: the boot-time clock is exact
+        return age
 
     def record_activity(self) -> None:
         """User input: postpones the idle lock, unless it is already due (then it locks first)."""
@@ -448,6 +545,7 @@ class Session:
         self._state = SessionState.ACTIVE
         self._strong_auth_at = self._last_activity = now
         self._strong_auth_wall = self._wall()
+        self._strong_auth_boot = self._boot()
         self._unlock_failures = 0
         self._generation += 1
         events.append(self._event(SessionEventKind.LOGGED_IN, now))
@@ -459,7 +557,10 @@ class Session:
             if self._identity is None or self._offline is None or self._strong_auth_wall is None:
                 return None
             salt, digest = self._offline.export()
-            return OfflineCredential(self._identity, self._strong_auth_wall, salt, digest)
+            boot_id, elapsed = self._strong_auth_boot
+            return OfflineCredential(
+                self._identity, self._strong_auth_wall, salt, digest, boot_id, elapsed if boot_id else None
+            )
 
     def resume_offline(self, credential: OfflineCredential, login: str, password: str) -> Identity:
         """Open the session without the platform (restart in degraded mode), within the offline
@@ -467,7 +568,7 @@ class Session:
 
         Raises :class:`LoginRejected` (wrong login or password) or :class:`FullLoginRequired` (too old).
         """
-        age = (self._wall() - credential.strong_auth_at).total_seconds()
+        age = self._offline_age(credential)
         if credential.identity.login != login:
             raise LoginRejected(
                 "bad_credentials",
@@ -516,6 +617,11 @@ class Session:
             self._state = SessionState.ACTIVE
             self._strong_auth_at = now - age  # the 12-hour limit still counts from the real login
             self._strong_auth_wall = credential.strong_auth_at
+            self._strong_auth_boot = (
+                (credential.boot_id, credential.boot_elapsed)
+                if credential.boot_id and credential.boot_elapsed is not None
+                else ("", 0.0)
+            )
             self._last_activity = now
             self._unlock_failures = 0
             self._generation += 1

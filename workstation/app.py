@@ -32,6 +32,7 @@ from auth.session import (
     Session,
     SessionEvent,
     SessionPolicy,
+    WallHighWater,
 )
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.audit import AuditSource, AuditTrail, Outcome
@@ -121,6 +122,9 @@ class Workstation:
             wall=wall,
         )
         self.data_dir = data_dir or default_journal_path().parent.parent
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # the latest wall time seen: an offline resume after a reboot cannot count from a clock set back
+        self.session.use_wall_high_water(WallHighWater(self.data_dir / "clock-high-water"))
         self.journal_path = journal_path or self.data_dir / "audit" / "journal.jsonl"
         self.audit = self._audit(own_chain_per_run=journal_path is None and not self.keystore.persistent)
         self.outbox = self._open_outbox(settings)
