@@ -381,6 +381,11 @@ def _deg(value: float) -> str:
     return _decimal(f"{value:.1f}")
 
 
+def decimal_text(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` decimals and the decimal comma of the warnings (marked for English)."""
+    return _decimal(f"{value:.{decimals}f}")
+
+
 def _decimal(written: str) -> str:
     """"12.50" with a decimal comma, « 12,50 »; marked, so that an English interface writes 12.50."""
     integer, _, fraction = written.partition(".")

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from resources.translations import QT_TRANSLATE_NOOP, joined
-from viewer.geometry import RegularGrid, _decimal
+from viewer.geometry import RegularGrid, decimal_text
 from viewer.series import Series
 
 
@@ -142,7 +142,7 @@ def _place(image: np.ndarray, row_shift: float, column_shift: float, rows: int, 
 
 
 def mm(value: float, decimals: int = 2) -> str:
-    return _decimal(f"{value:.{decimals}f}")
+    return decimal_text(value, decimals)
 
 
 def marks(grid: RegularGrid) -> list[str]:
