@@ -13,7 +13,7 @@ APT_RUN="python3 python3-venv libgl1 libegl1 libfontconfig1 libglib2.0-0 libdbus
 xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 \
 libxkbcommon-x11-0 libxcursor1 libxcb-xinerama0 libxcb-randr0 \
 libenchant-2-2 hunspell-fr"  # the report's French spell check (pyenchant needs the C library and a dictionary)
-APT_TEST="xvfb orthanc orthanc-dicomweb gnome-keyring dbus dicom3tools dcm2niix"  # Secret Service for the keyring tests; dciodvfy checks the demo DICOM; dcm2niix is the reference of the tilt correction
+APT_TEST="xvfb orthanc orthanc-dicomweb gnome-keyring dbus dicom3tools dcm2niix dcmtk"  # Secret Service for the keyring tests; dciodvfy checks the demo DICOM; dcm2niix is the reference of the tilt correction; dcmtk's dcmqrscp is a PACS for the DIMSE tests
 PKGS="$APT_RUN"
 [ "$WITH_TEST" = 1 ] && PKGS="$PKGS $APT_TEST"
 
