@@ -34,7 +34,7 @@ from viewer.loader import load_study
 from viewer.measure import MeasureKind, measure
 from viewer.mpr import ReformatSeries
 from viewer.series import Series
-from viewer.volume import regular_volume
+from viewer.volume import regular_volume, volume_summary
 
 
 @dataclass(frozen=True)
@@ -397,6 +397,9 @@ def check_real_tilted_ct(folder: Path, scratch: Path) -> dict[str, float]:
     data = regular_volume(series)
     grid = data.grid
     assert grid.shape == (56, 611, 512) and grid.step_mm == pytest.approx(2.62, abs=0.01)
+    mpr = volume_summary(series)  # what `python -m viewer.inspect` says of it
+    assert mpr["available"] and mpr["resampled"] and mpr["tilt_corrected"] and mpr["step_mm"] == 2.6198
+    assert mpr["note"] == "rééchantillonné au pas de 2,62 mm — corrigé de l'inclinaison de 18,5°"
     # pixel (256, 256) of slices 0 and 13 are 54.86 mm apart (their ImagePositionPatient); the slices
     # spread evenly from first to last put them 73.2 mm apart. On the grid each acquired pixel is where
     # its header says, to the micrometre.
