@@ -78,3 +78,25 @@ def test_mpr_of_a_tilted_ct_on_screen(qtbot, worker_loader: StudyLoader, tmp_pat
         QApplication.primaryScreen().grabWindow(0).save(str(artifacts_dir / "mpr_tilted_phantom_25deg.png"))
     finally:
         viewer.close()
+
+
+def test_mpr_and_3d_refused_in_french_when_no_volume_can_be_formed(qtbot, worker_loader: StudyLoader,
+                                                                   tmp_path: Path) -> None:
+    from tests.viewer.factories import AXIAL, write_series
+
+    write_series(tmp_path / "dup", [(0.0, 0.0, 5.0), (0.0, 0.0, 5.0), (0.0, 0.0, 7.0), (0.0, 0.0, 9.0)],
+                 orientation=AXIAL)
+    viewer = ViewerWidget(worker_loader)
+    qtbot.addWidget(viewer)
+    viewer.resize(900, 700)
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    with qtbot.waitSignal(viewer.studyLoaded, timeout=60_000):
+        viewer.open_study([str(tmp_path / "dup")], BANNER)
+    assert viewer.active_viewport.view is not None  # the slices themselves are shown
+    assert not viewer.enter_mpr() and not viewer.show_3d()
+    text = viewer.messages.text()
+    assert ("MPR : Reconstruction impossible : plusieurs coupes occupent la même position (phases ou échos "
+            "mêlés) : aucun volume ne peut en être formé.") in text
+    assert "MPR et 3D indisponibles" in text  # the series' own warning says it too
+    viewer.close()
