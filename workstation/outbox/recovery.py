@@ -374,3 +374,77 @@ def append_log(log_path: Path, report: RecoveryReport) -> None:
         log.error("outbox: cannot write %s: %s", log_path, exc)
 
 
+
+
+@dataclass
+class FileCheck:
+    """What a read-only check of the outbox's files finds (no key needed, nothing changed)."""
+
+    path: Path
+    integrity: str = "ok"  # SQLite's integrity_check, or why the file cannot be read
+    pending: int = 0
+    missing: list[str] = field(default_factory=list)  # copies (announced messages) without a row
+    queue_position: int = 0
+    copies_top: int = 0
+    set_aside: list[Path] = field(default_factory=list)  # folders of damaged files kept for support
+
+    @property
+    def damaged(self) -> bool:
+        return self.integrity != "ok" or bool(self.missing) or self.queue_position < self.copies_top
+
+    def lines(self) -> list[str]:
+        """French, for support (the CLI and the self-test's detail)."""
+        out = [f"File d'envoi : {self.path}"]
+        out.append(f"  intégrité SQLite : {self.integrity}")
+        out.append(f"  messages en attente : {self.pending}")
+        out.append(
+            f"  copies de secours : position {self.copies_top}, file à la position {self.queue_position}"
+        )
+        if self.missing:
+            out.append(
+                f"  PERTE : {len(self.missing)} message(s) annoncé(s) absent(s) de la file "
+                f"({', '.join(self.missing[:10])}{' ...' if len(self.missing) > 10 else ''})"
+            )
+        elif self.queue_position < self.copies_top:
+            out.append("  PERTE : la file a oublié des messages (historique incomplet)")
+        for folder in self.set_aside:
+            out.append(f"  fichier endommagé conservé : {folder}")
+        verdict = "à réparer : python -m workstation.outbox recover" if self.damaged else "rien à signaler"
+        out.append(f"  → {verdict}")
+        return out
+
+
+def check_files(path: Path, spool_dir: Path) -> FileCheck:
+    """Read-only: integrity, and the copies' names against the rows (works while the workstation runs)."""
+    result = FileCheck(path, set_aside=sorted(path.parent.glob(f"{ASIDE_PREFIX}*")))
+    spool = Spool(spool_dir, None) if spool_dir.exists() else None
+    entries = spool.entries() if spool is not None else []
+    result.copies_top = spool.top() if spool is not None else 0
+    if not path.exists():
+        result.integrity = "absent" if entries else "ok"
+        result.missing = [e.name_id for e in entries]
+        return result
+    rows: set[tuple[int, str]] = set()
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        result.integrity = f"illisible ({exc})"
+        result.missing = [e.name_id for e in entries]
+        return result
+    try:
+        result.integrity = "; ".join(str(r[0]) for r in conn.execute("PRAGMA integrity_check"))[:300]
+        rows = {
+            (seq, name_id(cid)) for seq, cid in conn.execute("SELECT seq, control_id FROM messages")
+        }
+        result.pending = conn.execute(
+            "SELECT COUNT(*) FROM messages WHERE state = 'pending' AND held = 0"
+        ).fetchone()[0]
+        sequence = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'messages'").fetchone()
+        top = conn.execute("SELECT MAX(seq) FROM messages").fetchone()[0]
+        result.queue_position = max(sequence[0] if sequence else 0, top or 0)
+    except sqlite3.Error as exc:
+        result.integrity = f"illisible ({exc})"
+    finally:
+        conn.close()
+    result.missing = [e.name_id for e in entries if (e.seq, e.name_id) not in rows]
+    return result
