@@ -958,6 +958,37 @@ def check_platform(settings: Settings) -> Check:
                  {**data, "state": "degraded"})
 
 
+# --- local databases ---------------------------------------------------------------------------------------
+def check_outbox(data_dir: Path | None = None) -> Check:
+    """The outbox read-only (it may be in use): SQLite's integrity, no announced message missing, the queue
+    not behind its encrypted copies (issue 22); damaged files kept aside are a warning for support."""
+    from workstation.outbox.recovery import check_files
+
+    if data_dir is None:
+        from workstation.audit.journal import default_journal_path
+
+        data_dir = default_journal_path().parent.parent
+    label = QT_TRANSLATE_NOOP("Selftest", "File d'envoi")
+    found = check_files(data_dir / "outbox.sqlite", data_dir / "outbox-spool")
+    data = {"path": str(found.path), "integrity": found.integrity, "pending": found.pending,
+            "missing": len(found.missing), "queue_position": found.queue_position,
+            "copies_top": found.copies_top, "set_aside": [str(p) for p in found.set_aside]}
+    if found.damaged:
+        detail = QT_TRANSLATE_NOOP("Selftest", "endommagée ({integrity}) ; {missing} message(s) signé(s) "
+                                               "absent(s) de la file : lancez « python -m workstation.outbox "
+                                               "recover » poste fermé, ou prévenez le support")
+        return Check("outbox", "donnees", label, Status.FAILURE,
+                     detail.format(integrity=found.integrity, missing=len(found.missing)), data)
+    if found.set_aside:
+        detail = QT_TRANSLATE_NOOP("Selftest", "intacte ({pending} en attente) ; {count} fichier(s) "
+                                               "endommagé(s) conservé(s) pour le support ({folder})")
+        return Check("outbox", "donnees", label, Status.WARNING,
+                     detail.format(pending=found.pending, count=len(found.set_aside),
+                                   folder=found.set_aside[-1].name), data)
+    detail = QT_TRANSLATE_NOOP("Selftest", "intacte, {pending} message(s) en attente d'envoi")
+    return Check("outbox", "donnees", label, Status.OK, detail.format(pending=found.pending), data)
+
+
 # --- everything ------------------------------------------------------------------------------------------
 def run_checks(
     settings: Settings,
@@ -966,6 +997,7 @@ def run_checks(
     settings_file: Path | None = None,
     problems: Sequence[str] = (),
     include_qt: bool = True,
+    data_dir: Path | None = None,
 ) -> SelfTestReport:
     """Every check, the slow ones (child processes, network) in parallel. Never raises for a bad machine.
 
@@ -1015,6 +1047,7 @@ def run_checks(
                                         unexpected(exc)))
                 checks.append(workers.result())
         checks.append(guarded("keyring", lambda: check_keyring(demo))())
+        checks.append(guarded("outbox", lambda: check_outbox(data_dir))())
         checks.extend(f.result() for f in (qt, vtk, remote) if f is not None)
     return SelfTestReport(application_version(), bool(getattr(sys, "frozen", False)), datetime.now(UTC),
                           tuple(checks))

@@ -107,8 +107,9 @@ class Spool:
         self._key = key
         self._highwater: int | None = None
         self.write_file: Callable[[Path, bytes], None] = write_durably  # tests inject a full disk here
-        for leftover in directory.glob(".*.part"):  # a write cut by a crash: never announced
-            leftover.unlink(missing_ok=True)
+        if key is not None:  # the writer's opening (a read-only check changes nothing)
+            for leftover in directory.glob(".*.part"):  # a write cut by a crash: never announced
+                leftover.unlink(missing_ok=True)
 
     @classmethod
     def open(cls, directory: Path, keystore: KeyStore) -> Spool:
