@@ -571,6 +571,8 @@ class _FocusWatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut:
             self.editor._value_serial += 1
+        elif event.type() == QEvent.Type.Resize and isinstance(watched, QComboBox):
+            self.editor._fit_timer.start()  # a pick list's width changed: is its choice cut now?
         return False
 
 
@@ -606,6 +608,8 @@ class ReportEditor(QWidget):
         self._tree_items: dict[str, QTreeWidgetItem] = {}
         self._focus_watcher = _FocusWatcher(self)
         self._speller = default_checker()
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_timer.timeout.connect(self._fit_choices)
         self._confirmed_warnings: tuple[str, ...] | None = None
         self._build()
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
@@ -1072,7 +1076,7 @@ class ReportEditor(QWidget):
             if form.rowWrapPolicy() != policy:
                 form.setRowWrapPolicy(policy)
         self._tree.setColumnWidth(0, max(110, min(200, self.width() * 3 // 10)))
-        QTimer.singleShot(0, self._fit_choices)  # once the layout has given the boxes their width
+        self._fit_timer.start()  # once the layout has given the boxes their width
 
     def _build_chapters(self) -> None:
         self._addendum_group = QGroupBox(self.tr("Addendum"))
@@ -1401,7 +1405,7 @@ class ReportEditor(QWidget):
             if not widget.hasFocus():
                 widget.lineEdit().setCursorPosition(0)  # long choices are read from their start
             if key in self._whole_choices:
-                QTimer.singleShot(0, self._fit_choices)
+                self._fit_timer.start()
         elif isinstance(widget, QLineEdit) and widget.text() != value:
             widget.setText(value)
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from reporting import checks
 from reporting.draft import DraftInputs, compose
@@ -127,11 +127,21 @@ def _ct_tap(qtbot, editor: ReportEditor, artifacts_dir: Path) -> Report:
     editor.insert_measurement("58 x 41 mm (série 4, image 112)")
     _write(qtbot, editor, Chapter.CONCLUSION, "coll")
     type_text(editor.chapter_edit(Chapter.CONCLUSION), " Résultat communiqué au Dr BENALI à 01 h 35.")
+    # the peritoneum's pre-filled « pas de collection » now contradicts the collection: refused there
+    with qtbot.assertNotEmitted(editor.signRequested):
+        qtbot.mouseClick(editor.findChild(QWidget, "signer"), Qt.MouseButton.LeftButton)
+    assert [i.code for i in editor.issues()] == [checks.IssueCode.CONTRADICTED_NORMAL]
+    peritoneum = editor.field_widget("resultats-peritoine")
+    assert peritoneum.isAncestorOf(QApplication.focusWidget())
+    for _ in range(2):  # « collection péritonéale »
+        press(peritoneum, Qt.Key.Key_Down)
+    assert peritoneum.currentText() == "collection péritonéale"
     listed = editor.findChild(QWidget, "verifications")
     qtbot.waitUntil(lambda: listed.item(0).text().startswith("✔"))
     editor.grab().save(str(artifacts_dir / "editeur-demo-tdm-tap.png"))
     report = _sign(qtbot, editor)
     assert "Foie et voies biliaires : collection du lit de cholécystectomie" in report.results.text
+    assert "\nPéritoine : collection péritonéale\n" in report.results.text
     assert report.results.text.endswith(
         "Collection hydro-aérique à paroi rehaussée de … x … mm, au contact de …"
         " 58 x 41 mm (série 4, image 112)"
