@@ -9,7 +9,8 @@ Limits (docs/ARCHITECTURE.md, "Limits"): at most MAX_CONNECTIONS connections at 
 ones are closed at once, before any TLS work), a TLS handshake within HANDSHAKE_TIMEOUT, an idle
 connection closed after IDLE_TIMEOUT; a request is matched, its Content-Length checked against
 the endpoint's own cap and its token and role checked BEFORE its body is read, so an
-unauthenticated or oversized body costs nothing but the headers.
+unauthenticated or oversized body is never kept in memory (one up to DRAIN_LIMIT is read in chunks and
+discarded, so that the client, still sending, receives the answer; a larger one closes the connection).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ MAX_BODY = 64 * 1024 * 1024  # the largest of the per-endpoint caps (web.Route.m
 IDLE_TIMEOUT = 30
 HANDSHAKE_TIMEOUT = 10
 MAX_CONNECTIONS = 64
+DRAIN_LIMIT = 8 * 1024 * 1024  # a refused body up to this size is read and discarded, not kept
 
 
 class PlatformServer(ThreadingHTTPServer):
@@ -145,7 +147,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             log.error("internal error on %s %s\n%s", self.command, shown, traceback.format_exc())
             response = error_response(HttpError(500, "internal_error", "Erreur interne de la plateforme."))
-        if body_pending:
+        if body_pending and not self._drain():
             # Refused before its body was read: the rest of the stream is that body, not a request.
             self.close_connection = True
         try:
@@ -159,6 +161,29 @@ class _Handler(BaseHTTPRequestHandler):
             log.error("error while sending %s %s\n%s", self.command, shown, traceback.format_exc())
             self.close_connection = True
         log.info("%s %s -> %d", self.command, shown, status)
+
+    def _drain(self) -> bool:
+        """Read and discard the body of a request refused before reading it, when it is small
+        enough (DRAIN_LIMIT, in chunks: no memory kept). Closing on unread bytes makes the kernel
+        reset the connection, and a client still sending (a report whose token just expired) would
+        lose the 401 that tells it to refresh; a larger body is not worth reading: we close."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return False
+        try:
+            left = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            return False
+        if not 0 <= left <= DRAIN_LIMIT:
+            return False
+        try:
+            while left > 0:
+                chunk = self.rfile.read(min(left, 64 * 1024))
+                if not chunk:
+                    return False
+                left -= len(chunk)
+        except (OSError, ssl.SSLError):
+            return False
+        return True
 
     def _declares_body(self) -> bool:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
@@ -192,6 +217,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("Cache-Control", "no-store")
+        if self.close_connection:  # e.g. a body refused unread: the client must not reuse the socket
+            self.send_header("Connection", "close")
         if response.stream is None:
             self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()

@@ -16,6 +16,8 @@ import pyotp
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
 
+from teleplatform.demo.cases import SITES as DEMO_SITES
+
 SEP = "\r"
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ACCOUNT = {
@@ -27,7 +29,8 @@ ACCOUNT = {
     "given": "Alice",
     "title": "Dr",
     "role": "radiologist",
-    "sites": ["StructureApp^StructureFacility"],
+    # the builders' site, and the demo sites (tests render the demo cases' messages into their own data dirs)
+    "sites": ["StructureApp^StructureFacility", *(f"{s.application}^{s.facility}" for s in DEMO_SITES)],
 }
 SITE_ACCOUNT = {
     "login": "ris.structure",
