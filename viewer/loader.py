@@ -312,7 +312,8 @@ class _Run:
         self.loader, self.handle, self.paths, self.observer = loader, handle, paths, observer
         self.study = StudyLoad()
         self.start = time.perf_counter()
-        self.preview: tuple[str, int, FrameResult] | None = None
+        self.preview: tuple[str, int, FrameResult, DecodeTask | None] | None = None
+        self.preview_tried = False  # once: a preview that failed is not tried on the next file
         self._timing_lock = threading.Lock()
 
     def elapsed(self) -> float:
@@ -363,7 +364,7 @@ class _Run:
                 self.report(result)
                 continue
             images.append(result)
-            if self.preview is None:
+            if not self.preview_tried:
                 self._send_preview(result)
         timings.headers_s = self.elapsed()
         if not images:
@@ -383,6 +384,7 @@ class _Run:
             yield read_image_file(path)
 
     def _send_preview(self, image: ImageFile) -> None:
+        self.preview_tried = True
         frame = image.frames[0].index
         file_dtype = image.fmt.file_dtype
         if file_dtype is not None and can_read_directly(image.source, image.fmt, file_dtype):
@@ -392,14 +394,17 @@ class _Run:
             except Exception:  # a short or vanished file: reported when its series is filled
                 return
             result: FrameResult = pixels
+            task: DecodeTask | None = None
         else:
             route = _route(image.source, image.fmt, self.loader.workers)
             if route == "pool" and not self.loader.pool_running:
                 return  # not worth starting the workers before the headers are read: they decode it soon
-            result = self.decode_now(DecodeTask(image.source, image.fmt, (frame,)))[0][0]
+            results, task = self.decode_now(DecodeTask(image.source, image.fmt, (frame,)))
+            result = results[0]
+        # a failure is kept too: the frame is reported when its series is filled, not decoded again
+        self.preview = (image.path, frame, result, task)
         if isinstance(result, DecodeFailure):
-            return  # the same frame fails again, and is reported, when its series is filled
-        self.preview = (image.path, frame, result)
+            return
         self.study.timings.preview_s = self.elapsed()
         pixels = result.pixels if isinstance(result, Rescued) else result
         self.notify(self.observer.preview, PreviewImage(image, image.frames[0], pixels))
@@ -627,7 +632,7 @@ class _Filler:
         slice_, preview = item.slices[index], self.run.preview
         if preview is None or preview[:2] != (slice_.file.path, slice_.frame.index):
             return False
-        self._settle_decoded(_Job(item, (index,)), [preview[2]])
+        self._settle_decoded(_Job(item, (index,)), [preview[2]], preview[3])
         return True
 
     def _load_now(self, item: Series, index: int) -> None:

@@ -224,7 +224,7 @@ class DecodingPool:
                 slot.conn.send(replace(job.task, frames=job.remaining))
             except OSError:  # the worker died while idle: put the task back, replace the worker
                 self._queue.appendleft(job)
-                self._restart(slot, "the worker's pipe broke while idle")
+                self._restart(slot, "a decoding worker died while idle (its pipe broke); replaced")
                 continue
             slot.job, slot.frame_started = job, time.monotonic()
 
@@ -260,7 +260,7 @@ class DecodingPool:
         if job is None:
             if not slot.ready:
                 slot.start_failures += 1
-            self._restart(slot, f"worker exited with code {exit_code} while idle")
+            self._restart(slot, f"a decoding worker died while idle (exit code {exit_code}); replaced")
             return
         frame = job.remaining[0]
         if frame in job.retried:
@@ -304,7 +304,7 @@ class DecodingPool:
 
     def _restart(self, slot: _Slot, why: str | None) -> None:
         if why is not None:
-            log.warning("decoding worker replaced: %s", why)
+            log.warning("%s", why)
         if slot.process is not None:
             self._stop(slot, kill=True)
         if self._closed:

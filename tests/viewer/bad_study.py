@@ -101,16 +101,19 @@ def make_bad_study(dicom_data: Path, folder: Path) -> BadStudy:
         shutil.copyfile(path, copy)
         copies.append(copy)
     cs = dicom_data / CORNERSTONE
-    damaged_rle(cs / "CTImage.dcm_RLELosslessTransferSyntax_1.2.840.10008.1.2.5.dcm", folder / "rle_panic.dcm")
+    damaged_rle(cs / "CTImage.dcm_RLELosslessTransferSyntax_1.2.840.10008.1.2.5.dcm",
+                folder / "rle_panic.dcm")
     huge_frame_header(cs / "CTImage.dcm_JPEGProcess6_8TransferSyntax_1.2.840.10008.1.2.4.53.dcm",
                       folder / "jpeg_sof_30000.dcm", 30000, 30000)
     huge_frame_header(cs / "CTImage.dcm_JPEGLSLosslessTransferSyntax_1.2.840.10008.1.2.4.80.dcm",
                       folder / "jpegls_sof_65535.dcm", 65535, 65535)
     lossless = cs / "CTImage.dcm_JPEGProcess14SV1TransferSyntax_1.2.840.10008.1.2.4.70.dcm"
     compressed_labelled_native(lossless, folder / "jpll_labelled_native.dcm", undefined_length=False)
-    compressed_labelled_native(lossless, folder / "jpll_labelled_native_undefined.dcm", undefined_length=True)
+    compressed_labelled_native(lossless, folder / "jpll_labelled_native_undefined.dcm",
+                               undefined_length=True)
     without_photometric(cs / "CTImage.dcm", folder / "no_photometric.dcm")
-    with_sop_class(dicom_data / "pydicom_pydicom-data" / "emri_small.dcm", folder / "slide_wsi.dcm", WSI_CLASS)
+    with_sop_class(dicom_data / "pydicom_pydicom-data" / "emri_small.dcm", folder / "slide_wsi.dcm",
+                   WSI_CLASS)
     with_sop_class(dicom_data / "malformed" / "cornerstone" / "no-pixel-data.dcm", folder / "ecg.dcm",
                    ECG_CLASS)
     shutil.copyfile(dicom_data / "malformed" / "pydicom_wheel_test_files" / "MR_truncated.dcm",

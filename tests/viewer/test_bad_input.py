@@ -79,8 +79,9 @@ def test_fallbacks_read_what_gdcm_reads(loaded: tuple[StudyLoad, float], dicom_d
     messages = " ".join(w.message for w in series.warnings)
     assert "Interprétation photométrique absente" in messages and "MONOCHROME2" in messages
     assert "Syntaxe de transfert erronée" in messages
-    assert series.decoders[str(found["jpll_labelled_native.dcm"][0].slices[found["jpll_labelled_native.dcm"][1]]
-                               .file.path)] in ("imagecodecs (libjpeg-turbo)", "pylibjpeg-libjpeg")
+    series, index = found["jpll_labelled_native.dcm"]
+    assert series.decoders[series.slices[index].file.path] in ("imagecodecs (libjpeg-turbo)",
+                                                               "pylibjpeg-libjpeg")
 
 
 def test_a_rust_panic_is_one_frame_problem_without_workers(bad_study: BadStudy) -> None:

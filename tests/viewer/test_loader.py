@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import threading
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -274,3 +275,80 @@ def test_jpeg2000_series_decoded_on_threads_without_worker_processes(tmp_path: P
     (series,) = study.series
     assert not study.errors and series.complete
     assert np.array_equal(series.volume, np.stack([slice_pixels(k, rows=96, columns=96) for k in range(24)]))
+
+
+# --- deadlines: a frame that takes too long costs that frame, never the study ------------------------
+def _slow_jpeg(dicom_data: Path, target: Path, size: int) -> None:
+    """A real JPEG (process 6/8, decoded by libjpeg, which holds the GIL: a worker's job) whose header
+    and frame header both claim size x size pixels: consistent, so it is decoded, and slow (libjpeg
+    fills the missing scans: 1.6 s for 8000 x 8000 here, 30 s for 30000 x 30000)."""
+    from tests.viewer.bad_study import CORNERSTONE, huge_frame_header
+
+    source = dicom_data / CORNERSTONE / "CTImage.dcm_JPEGProcess6_8TransferSyntax_1.2.840.10008.1.2.4.53.dcm"
+    ds = pydicom.dcmread(source)
+    ds.Rows = ds.Columns = size
+    ds.SeriesInstanceUID = generate_uid()
+    ds.save_as(target.with_suffix(".tmp"), enforce_file_format=True)
+    huge_frame_header(target.with_suffix(".tmp"), target, size, size)
+    target.with_suffix(".tmp").unlink()
+
+
+def test_a_frame_past_its_deadline_kills_its_worker_and_the_study_finishes(
+        dicom_data: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from viewer.problems import ProblemKind
+    from viewer.workers import FrameDeadline
+
+    _slow_jpeg(dicom_data, tmp_path / "slow.dcm", 10000)
+    write_series(tmp_path / "ct", axial_positions(6), bits_stored=16)
+    deadline = FrameDeadline(base_s=0.3, per_megapixel_s=0.0)
+    with caplog.at_level(logging.WARNING), StudyLoader(2, deadline=deadline) as loader:
+        loader.warm_up()
+        start = time.perf_counter()
+        study = loader.load(tmp_path).result(timeout=60)
+        seconds = time.perf_counter() - start
+        assert loader._pool is not None and loader._pool.killed == 1
+    timeouts = [p for p in study.problems if p.kind is ProblemKind.DECODE_TIMEOUT]
+    assert [Path(p.path).name for p in timeouts] == ["slow.dcm"]
+    assert "image illisible" in timeouts[0].message and "worker killed" in timeouts[0].detail
+    ct = next(s for s in study.series if s.shape[0] == 6)
+    assert ct.loaded_count == 6
+    assert seconds < 10
+    assert deadline.base_s <= study.timings.slowest_frame_s < deadline.base_s + 1.0
+    assert "took more than its 0.3 s deadline: worker killed" in caplog.text
+
+
+@pytest.mark.skipif(not turbojpeg_available(),
+                    reason="imagecodecs' libjpeg-turbo is absent: no decoding on threads")
+def test_a_reader_thread_stuck_past_the_deadline_is_abandoned(
+        dicom_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decoder that releases the GIL decodes on the reader threads, which cannot be killed: past the
+    deadline the frame is marked unreadable, new reader threads take the rest, the load ends. The stuck
+    decoder is simulated by a sleep before the real decoding of one file (a sleep releases the GIL as
+    libjpeg-turbo does)."""
+    import shutil
+
+    from tests.viewer.bad_study import CORNERSTONE
+    from viewer.problems import ProblemKind
+    from viewer.workers import FrameDeadline
+
+    shutil.copyfile(dicom_data / CORNERSTONE
+                    / "CTImage.dcm_JPEGProcess14SV1TransferSyntax_1.2.840.10008.1.2.4.70.dcm",
+                    tmp_path / "stuck.dcm")
+    write_series(tmp_path / "ct", axial_positions(6), bits_stored=16)
+    real = loader_module.decode_frames
+
+    def stuck_on_one_file(task, threads=1):  # type: ignore[no-untyped-def]
+        if task.source.path.endswith("stuck.dcm"):
+            time.sleep(4)
+        return real(task, threads)
+
+    monkeypatch.setattr(loader_module, "decode_frames", stuck_on_one_file)
+    with StudyLoader(2, deadline=FrameDeadline(base_s=0.5, per_megapixel_s=0.0)) as loader:
+        start = time.perf_counter()
+        study = loader.load(tmp_path).result(timeout=60)
+        seconds = time.perf_counter() - start
+    assert seconds < 3.5
+    found = [(Path(p.path).name, p.kind) for p in study.problems]
+    assert found == [("stuck.dcm", ProblemKind.DECODE_TIMEOUT)]
+    ct = next(s for s in study.series if s.shape[0] == 6)
+    assert ct.loaded_count == 6
