@@ -294,15 +294,19 @@ def test_the_panel_fits_the_reading_screen_and_compare_mode(
     editor.grab().save(str(artifacts_dir / name.replace("editeur", "apercu")))
 
 
-def test_the_splitter_is_remembered_for_the_screen(qtbot, tmp_path: Path) -> None:
+def test_the_splitter_is_remembered_for_the_screen(qtbot) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QSplitter
 
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
     editor = _open(qtbot, 640, 1000)
     splitter = editor.findChild(QSplitter, "separateur-compte-rendu")
-    splitter.moveSplitter(120, 1)
-    splitter.splitterMoved.emit(120, 1)
-    sizes = splitter.sizes()
-    other = _open(qtbot, 640, 1000)
-    assert other.findChild(QSplitter, "separateur-compte-rendu").sizes() == sizes
+    try:
+        splitter.moveSplitter(120, 1)
+        splitter.splitterMoved.emit(120, 1)
+        sizes = splitter.sizes()
+        key = f"ReportEditor/splitter/{editor._screen_key()}"
+        assert editor.screen().name() and QSettings().value(key) is not None  # kept for this screen
+        other = _open(qtbot, 640, 1000)
+        assert other.findChild(QSplitter, "separateur-compte-rendu").sizes() == sizes
+    finally:
+        QSettings().remove("ReportEditor/splitter")  # the other tests start from the default sizes
