@@ -37,7 +37,8 @@ from auth.session import (
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.audit import AuditSource, AuditTrail, Outcome
 from workstation.audit.custody import open_journal, set_aside_and_restart
-from workstation.audit.journal import JournalError, JournalTampered, default_journal_path
+from workstation.audit.journal import JournalError, JournalTampered, default_journal_path, read_entries
+from workstation.audit.model import EventKind as AuditEventKind
 from workstation.audit.shipping import AuditShipper, HttpAuditTransport, ShippingError
 from workstation.cache import CacheError, Prefetcher, PrefetchRequest, StudyCache, TrailCacheAuditor
 from workstation.connectivity import ConnectivityMonitor
@@ -194,7 +195,8 @@ class Workstation:
         to the user, and written to ``outbox-recovery.jsonl`` for support."""
         try:
             spool = Spool.open(self.data_dir / "outbox-spool", self.keystore)
-            store, found = open_outbox(self.data_dir / "outbox.sqlite", spool)
+            outbox_file = self.data_dir / "outbox.sqlite"
+            store, found = open_outbox(outbox_file, spool, recorded=self._signed_in_journal)
         except OutboxError as exc:
             raise StartupError(str(exc), exc.user_message) from exc
         except KeystoreError as exc:
@@ -211,6 +213,19 @@ class Workstation:
         return Outbox(
             store, self.client.submit, auditor=TrailOutboxAuditor(self.audit, settings.base_url), spool=spool
         )
+
+    def _signed_in_journal(self, control_id: str) -> bool:
+        """Does the audit journal hold the "report signed" record of this MSH-10? (a signing cut by a
+        crash between its copy and its release: complete only if the record was written)"""
+        try:
+            return any(
+                entry.record.kind is AuditEventKind.REPORT_SIGNED
+                and any(o.id == control_id for o in entry.record.objects)
+                for entry in read_entries(self.journal_path)
+            )
+        except (JournalError, OSError) as exc:
+            log.error("audit journal unreadable while settling an interrupted signing: %s", exc)
+            return False
 
     def _degraded_setup(self, settings: Settings) -> None:
         """The encrypted study cache, its prefetcher and the connectivity monitor (issue 7)."""

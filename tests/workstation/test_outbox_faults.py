@@ -231,5 +231,28 @@ def test_a_unit_cut_by_a_crash_is_dropped_or_completed_at_the_next_start(
         outbox.close()
 
 
+def test_a_signing_cut_between_its_copy_and_its_journal_record_is_dropped(
+    tmp_path: Path, platform: InProcessPlatform
+) -> None:
+    from workstation.outbox.recovery import open_outbox
+    from workstation.outbox.store import RestoredMessage
+
+    outbox, _ = open_queue(tmp_path / "ws", platform)
+    for n in (0, 1):  # both cut after their copy; only report 1's "report signed" record was written
+        item, _ = outbox.store.add(report(n), MessageKind.REPORT, _now(), held=True)
+        assert outbox.spool is not None
+        outbox.spool.write(item.seq, RestoredMessage(cid(n), "ORU^R01^ORU_R01", MessageKind.REPORT, report(n),
+                                                     _now()))
+    outbox.close()
+    spool = Spool(tmp_path / "ws" / "outbox-spool", KEY)
+    store, found = open_outbox(tmp_path / "ws" / "outbox.sqlite", spool, recorded=lambda c: c == cid(1))
+    try:
+        assert found.interrupted == [cid(0)] and found.released == 1
+        assert [e.name_id for e in spool.entries()] == [cid(1)]
+        assert [i.control_id for i in store.items()] == [cid(1)]
+    finally:
+        store.close()
+
+
 def _now() -> datetime:
     return datetime.now(UTC)

@@ -22,8 +22,8 @@ with the normal backoff (an ACK not recorded means the message is sent again: th
 with its original ACK). Queueing a message proves there is room again and retries at once.
 
 Queueing is one unit (:meth:`Outbox.enqueue`): the row is committed *held* (not deliverable), the
-caller's own record (the audit journal's "report signed") is written, the encrypted second copy
-(:mod:`workstation.outbox.spool`) is written, and only then is the row released and the caller told
+encrypted second copy (:mod:`workstation.outbox.spool`) is written, the caller's own record (the
+audit journal's "report signed") is written, and only then is the row released and the caller told
 it is queued. If any step fails, the row and its copy are withdrawn and :class:`QueueingFailed`
 says that nothing was queued; a retry with the same MSH-10 takes the same row again.
 
@@ -239,7 +239,8 @@ class Outbox:
         """Queue ``message`` as one durable unit, then wake the delivery thread.
 
         ``record`` (e.g. the audit journal's "report signed") is written after the row is committed
-        held and before the second copy; when it or anything else fails, nothing stays queued and
+        held and its second copy written, just before the row is released; when anything fails,
+        nothing stays queued (a crash before the release is settled at the next start) and
         :class:`QueueingFailed` says so (disk full has its own message). Adding the very same message
         again returns the existing item (no second copy, ``record`` not called again). Raises
         :class:`~workstation.outbox.store.OutboxError` for a message without MSH-10 or an MSH-10
@@ -264,8 +265,6 @@ class Outbox:
             self.wake(reset_backoff=self._problem is not None)
             return item
         try:
-            if record is not None:
-                record(item)
             if self.spool is not None:
                 self.spool.write(
                     item.seq,
@@ -281,6 +280,8 @@ class Outbox:
                         sender,
                     ),
                 )
+            if record is not None:  # last: a failed unit leaves no record behind (its write is undone)
+                record(item)
             item = self.store.release(item.seq)
         except Exception as exc:
             self._withdraw(item)

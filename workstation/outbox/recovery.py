@@ -255,9 +255,18 @@ def _open_checked(path: Path) -> tuple[OutboxStore | None, str]:
 
 
 def open_outbox(
-    path: Path, spool: Spool | None, *, now: Callable[[], datetime] = _utc_now
+    path: Path,
+    spool: Spool | None,
+    *,
+    now: Callable[[], datetime] = _utc_now,
+    recorded: Callable[[str], bool] | None = None,
 ) -> tuple[OutboxStore, RecoveryReport]:
     """The outbox store, checked and reconciled with its copies (see the module docstring).
+
+    ``recorded(msh10)``: does the audit journal hold the "report signed" record of a report whose
+    signing was cut by a crash after its copy was written? Then the unit had completed but for the
+    release, and the report is released; otherwise it is dropped (never announced). Without it, a
+    held row with its copy is released.
 
     Raises :class:`OutboxBusy` when another process holds it, :class:`OutboxError` when a new queue
     cannot even be created (the disk refuses it).
@@ -286,7 +295,7 @@ def open_outbox(
             store.import_rows(salvaged)
             report.salvaged = len(salvaged)
     try:
-        _reconcile(store, spool, entries, top, report)
+        _reconcile(store, spool, entries, top, report, recorded)
     except BaseException:
         store.close()
         raise
@@ -298,7 +307,12 @@ def open_outbox(
 
 
 def _reconcile(
-    store: OutboxStore, spool: Spool | None, entries: list[SpoolEntry], top: int, report: RecoveryReport
+    store: OutboxStore,
+    spool: Spool | None,
+    entries: list[SpoolEntry],
+    top: int,
+    report: RecoveryReport,
+    recorded: Callable[[str], bool] | None,
 ) -> None:
     problems = {p.seq: p for p in store.verify()}
     for problem in problems.values():
@@ -328,8 +342,13 @@ def _reconcile(
         copied.add(entry.seq)
         if matches and entry.seq not in problems:
             if row is not None and row[2] == 1:
-                store.release(entry.seq)  # the unit had completed: its copy exists
-                report.released += 1
+                needs_record = record.kind in (MessageKind.REPORT, MessageKind.ADDENDUM)
+                if recorded is None or not needs_record or recorded(record.control_id):
+                    store.release(entry.seq)  # the unit had completed: copy and record exist
+                    report.released += 1
+                else:
+                    assert spool is not None
+                    spool.discard(entry.seq, record.control_id)  # dropped with its row below
             continue
         store.restore(entry.seq, record)
         (report.repaired if matches else report.recovered).append(record.control_id)
