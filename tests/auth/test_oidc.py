@@ -126,6 +126,14 @@ def test_a_redirect_without_iss_is_refused_when_the_provider_always_sends_it(liv
     assert "without iss" in str(refused.value)
 
 
+def test_the_sign_in_page_cannot_be_framed_nor_run_scripts(live: Live) -> None:
+    page = live.session.get(live.url("/oidc/authorize"), params={"client_id": "x"})
+    policy = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy
+    assert "script-src" not in policy
+    assert page.headers["X-Frame-Options"] == "DENY" and page.headers["Referrer-Policy"] == "no-referrer"
+
+
 def _authorization(
     live: Live, browser: Browser, redirect_uri: str, pkce: Pkce, **extra: str
 ) -> requests.Response:
