@@ -70,3 +70,44 @@ def test_bone_sphere_rendered_to_scale_where_the_patient_is(qtbot, series: Serie
         assert not np.array_equal(skin, pixels)
     finally:
         view.shutdown()
+
+
+@pytest.mark.parametrize(("tilt", "uneven"), [(25.0, False), (-12.0, False), (18.5, True)])
+def test_sphere_of_a_tilted_ct_rendered_round_and_in_place(qtbot, tmp_path: Path, tilt: float,
+                                                           uneven: bool) -> None:
+    """A 14 mm sphere scanned with a gantry tilt (and a spacing that changes from 2 to 3.5 mm across
+    it): round (not sheared, not squashed) and where it is."""
+    from tests.viewer.phantoms import make_phantom, regular_table, uneven_table, write_phantom
+    from viewer.qt.volume3d import VolumeView
+
+    phantom = make_phantom(tilt)
+    phantom.rods.clear()  # the sphere alone, so that its silhouette is all that is lit
+    table = uneven_table(phantom) if uneven else regular_table(phantom, 2.0)
+    write_phantom(tmp_path, phantom, table, tilt_tag=tilt)
+    (tilted,) = load_study(tmp_path).series
+    view = VolumeView()
+    qtbot.addWidget(view)
+    view.resize(320, 360)
+    view.show()
+    qtbot.waitExposed(view)
+    try:
+        assert view.set_series(tilted)
+        assert "corrigé de l'inclinaison" in view.status.text()
+        pixels = view.render_pixels()
+        height, width = pixels.shape[:2]
+        lit = np.argwhere(pixels.max(axis=2) > 30)
+        camera = view.renderer.GetActiveCamera()
+        px_per_mm = height / (2.0 * camera.GetParallelScale())
+        rows, columns = lit[:, 0], lit[:, 1]
+        diameter = 2 * phantom.sphere_radius * px_per_mm
+        assert columns.max() - columns.min() + 1 == pytest.approx(diameter, rel=0.15)
+        assert rows.max() - rows.min() + 1 == pytest.approx(diameter, rel=0.15)
+        # anterior view: patient x to the right of the screen, z up, around the volume's centre
+        focal = np.array(camera.GetFocalPoint())
+        centre_column = (columns.max() + columns.min()) / 2
+        centre_row = (rows.max() + rows.min()) / 2
+        sphere = phantom.sphere_centre
+        assert centre_column - width / 2 == pytest.approx((sphere[0] - focal[0]) * px_per_mm, abs=3)
+        assert height / 2 - centre_row == pytest.approx((sphere[2] - focal[2]) * px_per_mm, abs=3)
+    finally:
+        view.shutdown()
