@@ -7,8 +7,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sqlite3
 import ssl
 import stat
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -174,9 +177,6 @@ def test_a_line_feed_in_the_url_cannot_forge_a_log_line(served) -> None:
 
 def test_a_disabled_account_from_the_command_line_loses_its_live_token(served) -> None:
     running, _uids = served
-    import subprocess
-    import sys
-
     token = running.login(SITE_ACCOUNT["login"])["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     with running.session() as session:
@@ -284,7 +284,7 @@ def test_certificates_start_a_day_in_the_past_and_older_ones_are_reissued(tmp_pa
     old_files = type(files).in_dir(old)
     import teleplatform.tls as tls
 
-    margin = tls.NOT_BEFORE_MARGIN
+    margin = tls.NOT_BEFORE_MARGIN  # what the earlier version used: 5 minutes
     tls.NOT_BEFORE_MARGIN = timedelta(minutes=5)
     try:
         _make_ca(old_files, now)
@@ -294,4 +294,34 @@ def test_certificates_start_a_day_in_the_past_and_older_ones_are_reissued(tmp_pa
     ensure_tls(old, now)
     cert = x509.load_pem_x509_certificate(old_files.server_cert.read_bytes())
     assert cert.not_valid_before_utc <= now - timedelta(days=1)
-    assert ACCOUNT  # the data dirs above seed the standard accounts
+
+
+def test_a_version_1_store_is_migrated_and_its_orders_keep_their_sender(tmp_path: Path) -> None:
+    """A data directory from before roles (schema 1) opens: each order gets the sender of its first
+    accepted message, each audit chain the account that sent its record 0."""
+    root = write_data_dir(tmp_path / "data", {"1.hl7": new_order("V1-1", "V101")})
+    Platform.open(root).close()
+    database = root / "state" / "platform.sqlite"
+    with sqlite3.connect(database) as conn:  # back to what version 1 had
+        conn.execute("DROP INDEX orders_sender")
+        for table, column in (
+            ("orders", "sender"),
+            ("users", "role"),
+            ("users", "disabled"),
+            ("messages", "account"),
+        ):
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        conn.execute("ALTER TABLE audit_chains DROP COLUMN owner")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    platform = Platform.open(root)
+    try:
+        with platform.store.reading() as conn:
+            assert conn.execute("SELECT sender FROM orders WHERE order_id = 'V1-1'").fetchone()[0] == (
+                "StructureApp@StructureFacility"
+            )
+            assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+            assert conn.execute("SELECT role FROM users WHERE login = ?", (ACCOUNT["login"],)).fetchone()[
+                0
+            ] == ("radiologist")
+    finally:
+        platform.close()
