@@ -49,10 +49,11 @@ SECTIONS = (
     ("affichage", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Écrans")),
     ("plateforme", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Connexion à la plateforme")),
     ("parametres", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Paramètres")),
+    ("donnees", QT_TRANSLATE_NOOP("DiagnosticsDialog", "File d'envoi")),
     ("autotest", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Autotest")),
 )
 # open even when all is well: short and what support asks about first
-_UNFOLDED = frozenset({"rendu", "affichage", "plateforme"})
+_UNFOLDED = frozenset({"rendu", "affichage", "plateforme", "donnees"})
 STATUS_TEXT = {
     Status.OK: QT_TRANSLATE_NOOP("DiagnosticsDialog", "OK"),
     Status.WARNING: QT_TRANSLATE_NOOP("DiagnosticsDialog", "Avertissement"),
@@ -181,6 +182,24 @@ def _rows(check: Check) -> list[tuple[str, str]]:
                 _tr(state.get(data.get("state", ""), QT_TRANSLATE_NOOP("DiagnosticsDialog", "erreur"))),
             ),
         ]
+    if check.id == "outbox":
+        rows = [
+            (QCoreApplication.translate("DiagnosticsDialog", "Fichier"), data.get("path", "")),
+            (QCoreApplication.translate("DiagnosticsDialog", "Intégrité SQLite"), data.get("integrity", "")),
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "En attente d'envoi"),
+                str(data.get("pending", 0)),
+            ),
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "Messages signés absents de la file"),
+                str(data.get("missing", 0)),
+            ),
+        ]
+        rows += [
+            (QCoreApplication.translate("DiagnosticsDialog", "Fichier endommagé conservé"), folder)
+            for folder in data.get("set_aside", [])
+        ]
+        return rows
     if check.id == "settings":
         return [
             (QCoreApplication.translate("DiagnosticsDialog", "Plateforme"), data.get("platform_url", "")),

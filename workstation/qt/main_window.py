@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.count_label)
         filters.addWidget(self.refresh_button)
 
+        self._stall_text = ""  # the outbox's STALLED message while it is shown in the banner
         self.notice = QLabel()
         self.notice.setObjectName("banner")
         self.notice.setProperty("level", "warning")
@@ -677,6 +678,14 @@ class MainWindow(QMainWindow):
         self.tasks.run(lambda: self.ws.answer_order(row, decision), queued, failed)
 
     def _on_outbox_event(self, event: OutboxEvent) -> None:
+        if event.kind is EventKind.STALLED:  # disk full, damaged row: delivery waits, never silently
+            self._stall_text = event.user_message
+            self.show_banner(event.user_message, "error")
+        elif self._stall_text and self.ws.outbox.problem is None and self.banner.text() == language.text(
+            self._stall_text
+        ):
+            self._stall_text = ""
+            self.banner.hide()  # the outbox works again
         if event.kind is EventKind.COUNTS:
             self._show_outbox_counts(event.counts)
         elif event.kind is EventKind.DELIVERED:
@@ -718,7 +727,13 @@ class MainWindow(QMainWindow):
 
     def show_diagnostics(self) -> None:
         dialog = DiagnosticsDialog(
-            runner=partial(selftest.run_checks, self.ws.settings, demo=self.ws.demo, include_qt=False),
+            runner=partial(
+                selftest.run_checks,
+                self.ws.settings,
+                demo=self.ws.demo,
+                include_qt=False,
+                data_dir=self.ws.data_dir,
+            ),
             parent=self,
         )
         dialog.open()
