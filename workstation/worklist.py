@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from hl7v2.message import HL7ParseError
+from hl7v2.message import Hl7Message, HL7ParseError, header, parse
 from hl7v2.order import Order, OrderStatus, Priority, parse_order
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.platform.client import WorklistEntry
@@ -107,35 +107,51 @@ class OrderReader:
     """Reads the worklist's orders, each message set once, off the UI thread.
 
     Results are kept by the messages' text: a refresh reads only the orders whose messages are new
-    or changed, and forgets the orders that left the list. ``on_unreadable`` is called once per
-    unreadable message set (from the reading thread), for the audit journal.
+    or changed, each message parsed once even when its order gains another (a complement), and
+    forgets what left the list. ``on_unreadable`` is called once per unreadable message set (from
+    the reading thread), for the audit journal.
     """
 
     def __init__(self, on_unreadable: Callable[[WorklistEntry, Unreadable], None] | None = None) -> None:
         self._on_unreadable = on_unreadable
         self._known: dict[tuple[str, ...], Order | Unreadable] = {}
+        self._parsed: dict[str, Hl7Message] = {}
         self._lock = threading.Lock()
 
     def read(self, entries: Iterable[WorklistEntry]) -> list[ReadOrder]:
         with self._lock:
             kept: dict[tuple[str, ...], Order | Unreadable] = {}
+            still: dict[str, Hl7Message] = {}  # the parsed messages still in the list
             out = []
             for entry in entries:
                 key = tuple(m.hl7 if isinstance(m.hl7, str) else repr(m.hl7) for m in entry.messages)
                 result = kept.get(key) or self._known.get(key)
                 if result is None:
-                    result = self._read(entry)
+                    result = self._read(entry, still)
+                else:
+                    still.update((t, self._parsed[t]) for t in key if t in self._parsed)
                 kept[key] = result
                 if isinstance(result, Unreadable):
                     out.append(ReadOrder(entry, None, result))
                 else:
                     out.append(ReadOrder(entry, result))
-            self._known = kept
+            self._known, self._parsed = kept, still
             return out
 
-    def _read(self, entry: WorklistEntry) -> Order | Unreadable:
+    def _message(self, text: str, still: dict[str, Hl7Message]) -> Hl7Message:
+        message = self._parsed.get(text) if isinstance(text, str) else None
+        if message is None:
+            try:
+                message = parse(text)
+            except HL7ParseError as exc:  # which message: the order reader would say it too
+                exc.control_id, exc.sender = header(text)
+                raise
+        still[text] = message
+        return message
+
+    def _read(self, entry: WorklistEntry, still: dict[str, Hl7Message]) -> Order | Unreadable:
         try:
-            return parse_order(m.hl7 for m in entry.messages)
+            return parse_order([self._message(m.hl7, still) for m in entry.messages])
         except HL7ParseError as exc:
             log.warning("worklist: order %s unreadable: %s", entry.order_id, exc)
             unreadable = Unreadable.from_error(exc)

@@ -101,3 +101,35 @@ def test_labels() -> None:
     assert waiting_label(T0, T0 + timedelta(days=3)) == "3 j"
     assert phone_fr("+33261910142") == "02 61 91 01 42"
     assert phone_fr("poste 42") == "poste 42"
+
+
+def test_each_message_is_read_once_across_refreshes(demo_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refresh parses only the messages it has not seen: an order that gains its complement has
+    only the complement parsed; an unreadable order is reported to the hook once."""
+    import workstation.worklist as worklist
+
+    orders = demo_data / "orders"
+    slug = "ct-tete"
+    request = next(orders.glob(f"*_{slug}_ORM_O01.hl7")).read_bytes().decode()
+    complement = next(orders.glob(f"*_{slug}_OMI_O23.hl7")).read_bytes().decode()
+    parsed: list[str] = []
+
+    def counting(text: str) -> object:
+        parsed.append(text[:3])
+        return worklist_parse(text)
+
+    worklist_parse = worklist.parse
+    monkeypatch.setattr(worklist, "parse", counting)
+    reported: list[str] = []
+    reader = worklist.OrderReader(lambda entry, bad: reported.append(f"{entry.order_id} {bad.location}"))
+    broken = _entry("broken", ["MSH|^~\\&|X\rPID|"], OrderStatus.A_VALIDER, Priority.URGENT, 0)
+    first = reader.read([_entry("a", [request], OrderStatus.A_VALIDER, Priority.URGENT, 0), broken])
+    assert len(parsed) == 2 and first[0].order is not None and first[1].unreadable is not None
+    second = reader.read(
+        [_entry("a", [request, complement], OrderStatus.A_VALIDER, Priority.URGENT, 0), broken]
+    )
+    assert len(parsed) == 3  # the complement only
+    assert second[0].order is not None and second[0].order.complement is not None
+    assert reported == ["broken MSH-9"]
+    rows = build_rows(second)
+    assert rows[1].unreadable is not None and "envoyé par" in rows[1].problem
