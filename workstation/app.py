@@ -48,7 +48,7 @@ from workstation.orders import OrderStatus, Priority
 from workstation.outbox import EventKind as OutboxEventKind
 from workstation.outbox import MessageKind, Outbox, OutboxError, OutboxEvent, OutboxItem, Sender
 from workstation.outbox.auditing import TrailOutboxAuditor
-from workstation.outbox.recovery import RecoveryReport, append_log, open_outbox
+from workstation.outbox.recovery import RecoveryReport, append_log, database_damage, open_outbox, set_aside
 from workstation.outbox.spool import Spool
 from workstation.platform import PlatformClient, PlatformError, RawMessage, TlsError, WorklistEntry
 from workstation.platform.verifier import SessionVerifier
@@ -227,8 +227,30 @@ class Workstation:
             log.error("audit journal unreadable while settling an interrupted signing: %s", exc)
             return False
 
+    def _check_cache_index(self, settings: Settings) -> None:
+        """The study cache's index is a local database too (issue 22): checked at start-up; a damaged
+        one is set aside with the encrypted files it keys (never deleted) and the cache starts empty."""
+        index = settings.cache_dir / "index.sqlite"
+        damage = database_damage(index)
+        if not damage:
+            return
+        log.error("cache index %s damaged (%s): set aside, the cache starts empty", index, damage)
+        folder = set_aside(index, prefix="index-damaged-")
+        if (settings.cache_dir / "objects").exists():
+            (settings.cache_dir / "objects").rename(folder / "objects")
+        self.notices.append(
+            StartupNotice(
+                QT_TRANSLATE_NOOP(
+                    "Workstation",
+                    "L'index du cache local des examens était endommagé : il a été mis de côté (sans rien "
+                    "effacer) dans {folder} et le cache repart vide ; les examens seront retéléchargés.",
+                ).format(folder=folder.name)
+            )
+        )
+
     def _degraded_setup(self, settings: Settings) -> None:
         """The encrypted study cache, its prefetcher and the connectivity monitor (issue 7)."""
+        self._check_cache_index(settings)
         try:
             self.cache = StudyCache.open(
                 settings.cache_dir,

@@ -163,16 +163,32 @@ def _files(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm")]
 
 
-def set_aside(path: Path, now: datetime | None = None) -> Path:
-    """Move the database and its WAL and shared memory into a new ``outbox-damaged-<time>/`` folder."""
+def set_aside(path: Path, now: datetime | None = None, prefix: str = ASIDE_PREFIX) -> Path:
+    """Move the database and its WAL and shared memory into a new ``<prefix><time>/`` folder beside it."""
     stamp = (now or _utc_now()).strftime("%Y%m%dT%H%M%S%fZ")
-    folder = path.with_name(f"{ASIDE_PREFIX}{stamp}")
+    folder = path.with_name(f"{prefix}{stamp}")
     folder.mkdir(mode=0o700)
     for source in _files(path):
         if source.exists():
             os.replace(source, folder / source.name)
-    log.error("outbox: damaged files set aside in %s", folder)
+    log.error("damaged database files set aside in %s", folder)
     return folder
+
+
+def database_damage(path: Path) -> str:
+    """Why the SQLite database at ``path`` is damaged ('' when absent, empty or intact): the start-up
+    check of the workstation's other local databases (the study cache's index). Opened read-only."""
+    if not path.exists() or path.stat().st_size == 0:
+        return ""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = "; ".join(str(r[0]) for r in conn.execute("PRAGMA integrity_check"))
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"unreadable: {exc}"
+    return "" if result == "ok" else f"integrity_check: {result[:300]}"
 
 
 def _salvage(folder: Path, name: str) -> list[dict[str, object]]:
