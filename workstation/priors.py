@@ -21,18 +21,24 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import shutil
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydicom
 from pydicom.errors import InvalidDicomError
 
 from resources.translations import QT_TRANSLATE_NOOP
+from workstation.audit import StudyOrigin
 from workstation.platform import DicomWeb, PlatformClient, PlatformError, RetrieveCancelled
+
+if TYPE_CHECKING:
+    from workstation.app import Workstation
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +88,7 @@ class Prior:
     description: str
     instances: int | None  # NumberOfStudyRelatedInstances, None when the server does not say
     accession_number: str
+    source: str = ""  # the name of the site's PACS it was found on (DIMSE); "" for the platform
 
     @property
     def label(self) -> str:
@@ -94,6 +101,10 @@ class Prior:
         )
         modalities = ", ".join(self.modalities) or QT_TRANSLATE_NOOP("Priors", "modalité inconnue")
         description = self.description or QT_TRANSLATE_NOOP("Priors", "sans description")
+        if self.source:  # found on a site's PACS, not on the platform: said on the line
+            description = QT_TRANSLATE_NOOP("Priors", "{description} (PACS {name})").format(
+                description=description, name=self.source
+            )
         if self.instances is None:
             return QT_TRANSLATE_NOOP("Priors", "{date} — {modalities} — {description}").format(
                 date=when, modalities=modalities, description=description
@@ -322,3 +333,198 @@ def retrieve_prior(
         raise
     log.info("priors: %s downloaded, %d files", prior.study_instance_uid, len(files))
     return files
+
+
+# --- either source: the platform (QIDO/WADO) and the site's PACS (C-FIND, C-MOVE/C-GET) -------------
+
+
+class FoundPriors(list[Prior]):
+    """The priors found, most recent first, and in French what could not be searched (a source
+    down while the others answered: the list is shown, and the gap said, never hidden)."""
+
+    def __init__(self, priors: Sequence[Prior] = (), problems: Sequence[str] = ()) -> None:
+        super().__init__(priors)
+        self.problems = list(problems)
+
+
+@dataclass
+class OpenedPrior:
+    """A prior ready for the viewer; :meth:`close` removes its images (from the disk or RAM)."""
+
+    prior: Prior
+    directory: Path
+    files: list[Path]
+    release: Callable[[], None]
+
+    def close(self) -> None:
+        self.release()
+
+
+def _dimse_prior(ds: Any, source: str) -> Prior | None:
+    uid = str(ds.get("StudyInstanceUID", "") or "").strip()
+    if not _valid_uid(uid):
+        return None
+    modalities = ds.get("ModalitiesInStudy", "") or ""
+    values = [modalities] if isinstance(modalities, str) else list(modalities)
+    count = ds.get("NumberOfStudyRelatedInstances", None)
+    try:
+        instances = int(count) if count not in (None, "") else None
+    except (TypeError, ValueError):
+        instances = None
+    return Prior(
+        study_instance_uid=uid,
+        patient_id=str(ds.get("PatientID", "") or "").strip(),
+        study_date=_study_date(str(ds.get("StudyDate", "") or "").strip()),
+        study_time=str(ds.get("StudyTime", "") or "").strip(),
+        modalities=tuple(sorted({str(m).strip() for m in values if str(m).strip()})),
+        description=str(ds.get("StudyDescription", "") or "").strip(),
+        instances=instances if instances is None or instances >= 0 else None,
+        accession_number=str(ds.get("AccessionNumber", "") or "").strip(),
+        source=source,
+    )
+
+
+def parse_dimse_priors(
+    answers: Sequence[Any], patient_id: str, exclude_study_uid: str, source: str
+) -> list[Prior]:
+    """The priors in C-FIND STUDY answers, checked as the QIDO ones are: only ``patient_id``'s
+    (a PACS may match loosely), without the current study, malformed answers left out."""
+    found: dict[str, Prior] = {}
+    malformed = foreign = 0
+    for ds in answers:
+        prior = _dimse_prior(ds, source)
+        if prior is None:
+            malformed += 1
+        elif prior.patient_id != patient_id:
+            foreign += 1
+        elif prior.study_instance_uid != exclude_study_uid:
+            found.setdefault(prior.study_instance_uid, prior)
+    if malformed:
+        log.warning("priors: %d C-FIND answers without a valid StudyInstanceUID left out", malformed)
+    if foreign:
+        log.warning("priors: %d C-FIND answers of another PatientID left out (inexact matching)", foreign)
+    return sorted(found.values(), key=lambda p: p.sort_key, reverse=True)
+
+
+def find_priors_everywhere(
+    ws: Workstation,
+    patient_id: str,
+    exclude_study_uid: str,
+    sender_application: str = "",
+    sender_facility: str = "",
+) -> FoundPriors:
+    """The patient's other studies on the platform and on the PACS that serve the order's site.
+
+    A study both hold is listed once, as the platform's (the platform is the primary source).
+    Raises :class:`PriorsError` only when no source could be searched; otherwise the sources that
+    failed are in ``problems``. Every PACS query is audited (a Query event, failures included).
+    """
+    from workstation.pacs.cached import clients_for, find_studies_audited
+    from workstation.pacs.dimse import DimseError
+
+    value = check_patient_id(patient_id)
+    merged: dict[str, Prior] = {}
+    problems: list[str] = []
+    errors: list[PriorsError] = []
+    try:
+        for prior in find_priors(ws.client.dicomweb, value, exclude_study_uid):
+            merged.setdefault(prior.study_instance_uid, prior)
+    except PriorsError as exc:
+        errors.append(exc)
+        problems.append(exc.user_message)
+    clients = clients_for(ws.settings, sender_application, sender_facility)
+    for client in clients:
+        try:
+            answers = find_studies_audited(client, ws.audit, ws.identity, value)
+        except DimseError as exc:
+            log.warning("priors: C-FIND on %s failed: %s", client.address, exc)
+            message = QT_TRANSLATE_NOOP(
+                "Priors", "Impossible de rechercher les examens antérieurs sur le PACS « {name} » : {problem}"
+            ).format(name=client.node.name, problem=exc.user_message)
+            errors.append(PriorsError(str(exc), message))
+            problems.append(message)
+            continue
+        for prior in parse_dimse_priors(answers, value, exclude_study_uid, client.node.name):
+            merged.setdefault(prior.study_instance_uid, prior)
+    if errors and len(errors) == 1 + len(clients):
+        raise errors[0] if len(errors) == 1 else PriorsError("; ".join(map(str, errors)), " ".join(problems))
+    priors = sorted(merged.values(), key=lambda p: p.sort_key, reverse=True)
+    log.info(
+        "priors: %d found (platform and %d PACS, %d source(s) failed)", len(priors), len(clients), len(errors)
+    )
+    return FoundPriors(priors, problems)
+
+
+def open_prior(
+    ws: Workstation,
+    prior: Prior,
+    folder: Path,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> OpenedPrior:
+    """Fetch ``prior`` from where it was found and make it ready for the viewer (blocking).
+
+    From the platform: WADO-RS into ``folder`` (the reading's private folder), as before. From a
+    PACS: C-MOVE/C-GET into the encrypted cache, then decrypted into RAM; a prior has no report of
+    its own to wait for, so its retention starts at once (it leaves the cache with the others).
+    Either way every file must carry the prior's StudyInstanceUID and PatientID, and the access is
+    audited with its source.
+    """
+    if not prior.source:
+        files = retrieve_prior(ws.client, prior, folder, progress, cancel)
+        ws.audit.study_accessed(
+            ws.identity,
+            prior.study_instance_uid,
+            prior.patient_id,
+            StudyOrigin.PLATFORM,
+            ws.settings.base_url,
+        )
+        target = Path(folder) / prior.study_instance_uid
+        return OpenedPrior(prior, target, files, partial(shutil.rmtree, target, ignore_errors=True))
+
+    from workstation.cache import CacheError
+    from workstation.pacs.cached import clients_for, retrieve_into_cache
+    from workstation.pacs.dimse import DimseCancelled, DimseError
+
+    client = next((c for c in clients_for(ws.settings) if c.node.name == prior.source), None)
+    if client is None:
+        raise PriorsError(
+            f"priors: PACS {prior.source!r} is no longer configured",
+            QT_TRANSLATE_NOOP("Priors", "Le PACS « {name} » n'est plus configuré sur ce poste.").format(
+                name=prior.source
+            ),
+        )
+    check_patient_id(prior.patient_id)
+    was_cached = ws.cache.get(prior.study_instance_uid) is not None
+    try:
+        opened = retrieve_into_cache(
+            client,
+            ws.cache,
+            ws.audit,
+            ws.identity,
+            prior.study_instance_uid,
+            prior.patient_id,
+            accession_number=prior.accession_number,
+            progress=progress,
+            cancel=cancel,
+        )
+    except DimseCancelled as exc:
+        raise PriorsCancelled(
+            str(exc), QT_TRANSLATE_NOOP("Priors", "Téléchargement de l'examen antérieur annulé.")
+        ) from exc
+    except DimseError as exc:
+        raise PriorsError(
+            f"priors: retrieval of {prior.study_instance_uid} from {client.address} failed: {exc}",
+            _download_failed(prior, exc.user_message),
+        ) from exc
+    except CacheError as exc:
+        raise PriorsError(f"priors: cache: {exc}", _download_failed(prior, exc.user_message)) from exc
+    try:
+        _check_files(opened.paths, prior)
+    except PriorsError:
+        opened.close()
+        ws.cache.evict(prior.study_instance_uid, "prior from a PACS failed its identity check")
+        raise
+    if not was_cached:
+        ws.cache.mark_reported(prior.study_instance_uid, datetime.now(UTC))
+    return OpenedPrior(prior, opened.directory, list(opened.paths), opened.close)

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from resources.translations import LANGUAGES, QT_TRANSLATE_NOOP, SOURCE_LANGUAGE
+from workstation.pacs.nodes import PacsConfigError, PacsList, PacsNode, check_ae_title, check_port
 from workstation.private_files import private_file, private_folder, write_private
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,48 @@ class Settings:
             ),
         ),
     )
+    dimse_ae_title: str = field(
+        default="TLR-POSTE",
+        metadata=_meta(
+            str,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Titre AE DICOM du poste (appelant pour les requêtes ; destination des C-MOVE, à déclarer "
+                "dans le PACS).",
+            ),
+        ),
+    )
+    dimse_listen_host: str = field(
+        default="0.0.0.0",
+        metadata=_meta(
+            str,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Adresse sur laquelle le poste reçoit les images d'un C-MOVE (récepteur temporaire, ouvert "
+                "seulement pendant la récupération).",
+            ),
+        ),
+    )
+    dimse_listen_port: int = field(
+        default=11113,
+        metadata=_meta(
+            int,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Port TCP sur lequel le poste reçoit les images d'un C-MOVE (à déclarer dans le PACS).",
+            ),
+        ),
+    )
+    pacs: tuple[PacsNode, ...] = field(
+        default=PacsList(),
+        metadata=_meta(
+            PacsList,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "PACS des sites interrogés en DICOM (C-FIND, C-MOVE/C-GET) en plus de la plateforme.",
+            ),
+        ),
+    )
     language: str = field(
         default=SOURCE_LANGUAGE,
         metadata=_meta(
@@ -160,6 +203,11 @@ class Settings:
                     "Settings", "Langue d'interface inconnue : « {language} » (fr ou en)."
                 ).format(language=self.language),
             )
+        try:
+            check_ae_title(self.dimse_ae_title, QT_TRANSLATE_NOOP("Settings", "le poste"))
+            check_port(self.dimse_listen_port, QT_TRANSLATE_NOOP("Settings", "le récepteur DICOM du poste"))
+        except PacsConfigError as exc:
+            raise SettingsError(str(exc), exc.user_message) from exc
         if self.idle_lock_minutes < 1:
             raise SettingsError(
                 f"idle_lock_minutes must be >= 1, got {self.idle_lock_minutes}",
@@ -185,6 +233,9 @@ class Settings:
         data: dict[str, Any] = {"version": SCHEMA_VERSION}
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name == "pacs":
+                data[f.name] = [node.to_json() for node in value]
+                continue
             data[f.name] = str(value) if isinstance(value, Path) else value
         return data
 
@@ -219,6 +270,8 @@ def _coerce(name: str, value: Any) -> Any:
         if kind is float and (isinstance(value, bool) or not isinstance(value, int | float | str)):
             raise TypeError(type(value).__name__)
         return kind(value)
+    except PacsConfigError as exc:  # already says which value is wrong, in French
+        raise SettingsError(str(exc), exc.user_message) from exc
     except (TypeError, ValueError) as exc:
         raise SettingsError(
             f"setting {name!r}: cannot read {value!r} as {kind.__name__} ({exc})",

@@ -131,6 +131,7 @@ def record_everything(trail: AuditTrail, tmp_path: Path) -> None:
     trail.lock(USER, "idle_timeout")
     trail.unlock(USER, "password_checked_offline")
     trail.worklist_query(USER, PLATFORM, "status=a_valider")
+    trail.study_query(USER, "dicom://PACS@pacs.local:104", "C-FIND STUDY PatientID", PATIENT)
     trail.order_viewed(USER, "CMD-00042", PATIENT)
     trail.study_accessed(USER, STUDY, PATIENT, StudyOrigin.CACHE)
     trail.study_by_application(EventKind.STUDY_DELETED, STUDY, PATIENT, StudyOrigin.CACHE, "cache eviction")

@@ -71,6 +71,7 @@ class EventKind(Enum):
     LOCK = "lock"
     UNLOCK = "unlock"
     WORKLIST_QUERY = "worklist_query"
+    STUDY_QUERY = "study_query"  # issue 19: a PACS searched over DIMSE (C-FIND)
     ORDER_VIEWED = "order_viewed"
     STUDY_ACCESSED = "study_accessed"
     STUDY_DELETED = "study_deleted"
@@ -110,6 +111,7 @@ EVENT_CODES: dict[EventKind, tuple[Code, Action, Code | None]] = {
     EventKind.LOCK: (USER_AUTHENTICATION, Action.EXECUTE, LOCAL_CODES["SESSION_LOCK"]),
     EventKind.UNLOCK: (USER_AUTHENTICATION, Action.EXECUTE, LOCAL_CODES["SESSION_UNLOCK"]),
     EventKind.WORKLIST_QUERY: (_dcm("110112", "Query"), Action.EXECUTE, None),
+    EventKind.STUDY_QUERY: (_dcm("110112", "Query"), Action.EXECUTE, None),
     EventKind.ORDER_VIEWED: (_dcm("110109", "Order Record"), Action.READ, None),
     EventKind.STUDY_ACCESSED: (_dcm("110103", "DICOM Instances Accessed"), Action.READ, None),
     EventKind.STUDY_DELETED: (_dcm("110105", "DICOM Study Deleted"), Action.DELETE, None),

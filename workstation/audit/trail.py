@@ -36,6 +36,7 @@ from workstation.audit.model import (
 class StudyOrigin(Enum):
     PLATFORM = "platform"
     CACHE = "cache"
+    PACS = "pacs"  # a site's PACS over DIMSE (workstation.pacs)
 
 
 def _utc_now() -> datetime:
@@ -153,14 +154,40 @@ class AuditTrail:
         return self._record(EventKind.ORDER_VIEWED, participants, (order,), Outcome.MINOR_FAILURE, detail)
 
     def study_accessed(
-        self, user: Identity, study_uid: str, patient_id: str, origin: StudyOrigin, source_url: str = ""
+        self,
+        user: Identity,
+        study_uid: str,
+        patient_id: str,
+        origin: StudyOrigin,
+        source_url: str = "",
+        outcome: Outcome = Outcome.SUCCESS,
+        description: str = "",
     ) -> ChainHead:
-        """Images displayed, whether fetched from the platform or read from the local cache."""
+        """Images displayed, whether fetched from the platform or a PACS or read from the local
+        cache; a failed retrieval is recorded with its outcome and English ``description``."""
         participants = [self._user(user)]
         if source_url:
             participants.append(self._remote(source_url, Role.SOURCE))
         study = ParticipantObject(ObjectKind.STUDY, study_uid, (("origin", origin.value),))
-        return self._record(EventKind.STUDY_ACCESSED, tuple(participants), (self._patient(patient_id), study))
+        objects = (self._patient(patient_id), study)
+        return self._record(EventKind.STUDY_ACCESSED, tuple(participants), objects, outcome, description)
+
+    def study_query(
+        self,
+        user: Identity,
+        source: str,
+        query: str,
+        patient_id: str = "",
+        outcome: Outcome = Outcome.SUCCESS,
+        description: str = "",
+    ) -> ChainHead:
+        """A search for studies (a PACS's C-FIND: ``source`` ``dicom://AE@host:port``, ``query`` the
+        level and keys); the patient searched for is an object of the record."""
+        objects = [ParticipantObject(ObjectKind.QUERY, "studies", query=query)]
+        if patient_id:
+            objects.insert(0, self._patient(patient_id))
+        participants = (self._user(user), self._remote(source, Role.SOURCE))
+        return self._record(EventKind.STUDY_QUERY, participants, tuple(objects), outcome, description)
 
     def study_by_application(
         self, kind: EventKind, study_uid: str, patient_id: str, origin: StudyOrigin, description: str
