@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import math
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -83,13 +85,30 @@ def _fill(series: Series) -> float:
     return float(found[0]) if found is not None else 0.0
 
 
-def resample(volume: np.ndarray, grid: RegularGrid, fill: float) -> np.ndarray:
+def resample(volume: np.ndarray, grid: RegularGrid, fill: float, threads: int = 2) -> np.ndarray:
     """The acquired stack (sorted along the normal) on ``grid``, in the volume's dtype.
 
     Plane ``m`` lies ``m * step`` along the normal: it is the linear blend of the two acquired slices
-    around it, each shifted by its fractional row and column offset (bilinear) onto the grid."""
+    around it, each shifted by its fractional row and column offset (bilinear) onto the grid. The planes
+    are shared between ``threads`` (numpy releases the GIL on whole planes): ~2 s for 400 tilted
+    512² slices on these machines with one thread."""
     planes, rows, columns = grid.shape
     out = np.empty((planes, rows, columns), dtype=volume.dtype)
+    bounds = np.linspace(0, planes, max(1, min(threads, planes)) + 1).astype(int)
+    if len(bounds) == 2:
+        _resample_planes(volume, grid, fill, out, 0, planes)
+        return out
+    with ThreadPoolExecutor(len(bounds) - 1, thread_name_prefix="resample") as pool:
+        for done in [pool.submit(_resample_planes, volume, grid, fill, out, int(a), int(b))
+                     for a, b in pairwise(bounds)]:
+            done.result()
+    return out
+
+
+def _resample_planes(volume: np.ndarray, grid: RegularGrid, fill: float, out: np.ndarray, first: int,
+                     stop: int) -> None:
+    """Planes ``first`` to ``stop`` (excluded) of :func:`resample`, written into ``out``."""
+    _, rows, columns = grid.shape
     offsets = np.asarray(grid.offsets_mm)
     cache: dict[int, np.ndarray] = {}
 
@@ -101,7 +120,7 @@ def resample(volume: np.ndarray, grid: RegularGrid, fill: float) -> np.ndarray:
         return cache[k]
 
     info = np.iinfo(volume.dtype) if volume.dtype.kind in "iu" else None
-    for m in range(planes):
+    for m in range(first, stop):
         where = m * grid.step_mm
         upper = int(np.clip(np.searchsorted(offsets, where - 1e-6), 1, len(offsets) - 1))
         lower = upper - 1
@@ -117,7 +136,6 @@ def resample(volume: np.ndarray, grid: RegularGrid, fill: float) -> np.ndarray:
             out[m] = np.clip(np.rint(plane), info.min, info.max)
         else:
             out[m] = plane
-    return out
 
 
 def _place(image: np.ndarray, row_shift: float, column_shift: float, rows: int, columns: int,

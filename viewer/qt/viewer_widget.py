@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMimeData, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
@@ -558,6 +559,8 @@ class ViewerWidget(QWidget):
             self._show_mpr_refusal(
                 self.tr("La série est encore en cours de chargement : MPR disponible à la fin."))
             return False
+        # a tilted or unevenly spaced stack is rebuilt first (a second or two for hundreds of slices)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             stacks = ReformatSeries.three(source)
         except NotAVolume as exc:
@@ -565,6 +568,8 @@ class ViewerWidget(QWidget):
             self._show_mpr_refusal(self.tr("Reconstruction impossible : {reason}.").format(
                 reason=texts.reason_text(exc.message_fr)))
             return False
+        finally:
+            QApplication.restoreOverrideCursor()
         self._mpr_series, self._mpr_stacks, self._mpr_straight = source, stacks, list(stacks)
         window = self._active.view.state.window if self._active.view is not None else None
         for viewport, stack in zip(self.mpr_viewports, stacks, strict=True):
