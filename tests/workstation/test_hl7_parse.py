@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workstation.hl7 import HL7ParseError, escape, parse, parse_ack, unescape
 from hl7v2.message import normalise
+from workstation.hl7 import HL7ParseError, escape, parse, parse_ack, unescape
 
 MINIMAL = "MSH|^~\\&|SITE|FAC|TLR|PLAT|20260106134418||ORM^O01^ORM_O01|C1|P|2.5.1\rPID|||123^^^X&1.2&ISO^PI"
 
