@@ -39,7 +39,7 @@ def test_dialog_shows_every_subject_with_this_machines_facts(qtbot, report, arti
 
     titles = [dialog.tree.topLevelItem(i).text(0) for i in range(dialog.tree.topLevelItemCount())]
     assert titles == ["Versions", "Décodeurs DICOM", "Trousseau sécurisé", "Rendu 3D (OpenGL)", "Écrans",
-                      "Connexion à la plateforme", "Paramètres"]
+                      "Connexion à la plateforme", "Paramètres", "File d'envoi"]
     versions = _section(dialog, "Versions")
     assert versions.text(2).startswith(f"application {report.version}, Python ")
     decoders = _section(dialog, "Décodeurs DICOM")
@@ -105,4 +105,4 @@ def test_rerun_runs_the_checks_off_the_gui_thread(qtbot, tmp_path: Path) -> None
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
     assert dialog.rerun_button.isEnabled()
     assert dialog.report.find("qt") is not None  # added by the dialog from the running application
-    assert len(dialog.report.checks) == len(SUPPORTED) + 10
+    assert len(dialog.report.checks) == len(SUPPORTED) + 11  # + the outbox (issue 22)
