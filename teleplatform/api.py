@@ -17,6 +17,7 @@ from .auth import AuthError, AuthService, Role, User, seed_accounts
 from .clock import Clock, SystemClock, iso
 from .dicom_index import ScanReport, scan
 from .dicomweb import DicomWeb
+from .expertise import ExpertiseError, ExpertiseService, is_expertise_report
 from .intake import Forbidden, Intake, Submitter, ingest_orders
 from .oidc import OidcProvider
 from .paths import DataDir
@@ -69,6 +70,7 @@ class Platform:
     dicom_report: ScanReport
     audit: AuditService
     oidc: OidcProvider
+    expertise: ExpertiseService
 
     @classmethod
     def open(cls, root: Path, clock: Clock | None = None) -> Platform:
@@ -91,6 +93,7 @@ class Platform:
             report,
             AuditService(store, clock),
             OidcProvider(store, clock, auth, data.state / "oidc"),
+            ExpertiseService(store, clock),
         )
 
     def close(self) -> None:
@@ -210,6 +213,17 @@ class Platform:
                 f"Message HL7 trop long : au plus {MAX_SEGMENTS} segments par message.",
             )
         user: User = request.user
+        if is_expertise_report(request.body):  # the expert's signed report: not an order's flow
+            try:
+                answered = self.expertise.receive_report(request.body, params.get("charset"), user)
+            except ExpertiseError as exc:
+                raise self._expertise_error(request, exc) from exc
+            return Response(
+                200,
+                f"{HL7_MEDIA_TYPE}; charset=utf-8",
+                answered.ack.encode("utf-8"),
+                headers={"X-HL7-Ack-Code": answered.code.value},
+            )
         try:
             receipt = self.intake.receive(
                 request.body,
@@ -255,6 +269,46 @@ class Platform:
             raise _audit_http_error(exc) from exc
         return json_response(body)
 
+    # -- téléexpertise (teleplatform.expertise) -------------------------------------------------
+
+    def _expertise_error(self, request: Request, error: ExpertiseError) -> HttpError:
+        """A 403 is traced like every refusal; 400/404/409 are answered as they are."""
+        if error.status == 403:
+            return self.forbid(request, error.code, error.message, error.detail)
+        return HttpError(error.status, error.code, error.message)
+
+    def expertise_experts(self, request: Request) -> Response:
+        return json_response(self.expertise.experts(request.user))
+
+    def expertise_list(self, request: Request) -> Response:
+        return json_response({"requests": self.expertise.list(request.user)})
+
+    def expertise_create(self, request: Request) -> Response:
+        try:
+            return json_response(self.expertise.create(request.json(), request.user), status=201)
+        except ExpertiseError as exc:
+            raise self._expertise_error(request, exc) from exc
+
+    def expertise_get(self, request: Request) -> Response:
+        try:
+            return json_response(self.expertise.get(request.params["request"], request.user))
+        except ExpertiseError as exc:
+            raise self._expertise_error(request, exc) from exc
+
+    def expertise_impossible(self, request: Request) -> Response:
+        try:
+            body = self.expertise.impossible(request.params["request"], request.json(), request.user)
+        except ExpertiseError as exc:
+            raise self._expertise_error(request, exc) from exc
+        return json_response(body)
+
+    def expertise_communication(self, request: Request) -> Response:
+        try:
+            body = self.expertise.communication(request.params["request"], request.json(), request.user)
+        except ExpertiseError as exc:
+            raise self._expertise_error(request, exc) from exc
+        return json_response(body)
+
     def routes(self) -> list[Route]:
         web = self.dicomweb
         study = "/dicom-web/studies/{study}"
@@ -276,6 +330,17 @@ class Platform:
             Route("POST", "/api/v1/audit", self.receive_audit, RADIOLOGIST, max_body=16 * MIB),
             Route("GET", "/api/v1/audit/chains/{chain}", self.audit_chain, READERS),
             Route("PUT", "/api/v1/audit/chains/{chain}/key", self.escrow_audit_key, RADIOLOGIST),
+            Route("GET", "/api/v1/expertise/experts", self.expertise_experts, RADIOLOGIST),
+            Route("GET", "/api/v1/expertise", self.expertise_list, READERS),
+            Route("POST", "/api/v1/expertise", self.expertise_create, RADIOLOGIST),
+            Route("GET", "/api/v1/expertise/{request}", self.expertise_get, READERS),
+            Route("POST", "/api/v1/expertise/{request}/impossible", self.expertise_impossible, RADIOLOGIST),
+            Route(
+                "POST",
+                "/api/v1/expertise/{request}/communications",
+                self.expertise_communication,
+                RADIOLOGIST,
+            ),
             Route("GET", "/dicom-web/studies", web.search_studies, READERS),
             Route("GET", "/dicom-web/series", web.search_series, READERS),
             Route("GET", "/dicom-web/instances", web.search_instances, READERS),

@@ -154,6 +154,8 @@ class User:
     role: Role = Role.RADIOLOGIST
     senders: frozenset[str] = field(default_factory=frozenset)
     """radiologist: the senders whose orders it reads; site: the senders it may send as."""
+    specialties: frozenset[str] = field(default_factory=frozenset)
+    """radiologist: the expert groups (téléexpertise specialties) it belongs to."""
 
     def as_json(self) -> dict[str, str]:
         return {
@@ -194,6 +196,7 @@ class SeedAccount:
     title: str
     role: Role = Role.RADIOLOGIST
     senders: frozenset[str] = frozenset()
+    specialties: frozenset[str] = frozenset()
 
 
 _SEED_TEXT_FIELDS = ("login", "password", "totp_secret", "rpps", "family", "given", "title")
@@ -258,7 +261,8 @@ def load_seed(path: Path, groups: dict[str, set[str]] | None = None) -> list[See
 
     Each account has a ``role`` (radiologist when absent); a site lists the senders it sends as in
     ``senders``; a radiologist lists the sites it reads for in ``sites`` and/or ``groups`` (named in
-    seed/groups.json). An account with no scope sees and sends nothing.
+    seed/groups.json), and the téléexpertise specialties it answers for in ``expertise``. An account
+    with no scope sees and sends nothing.
     """
     groups = groups if groups is not None else load_groups(path.with_name("groups.json"))
     entries = json.loads(path.read_text(encoding="utf-8"))
@@ -284,7 +288,14 @@ def load_seed(path: Path, groups: dict[str, set[str]] | None = None) -> list[See
                 senders |= groups[group]
         if role is Role.ADMIN:
             senders = set()
-        accounts.append(SeedAccount(**texts, role=role, senders=frozenset(senders)))
+        specialties = entry.get("expertise") or []
+        if not isinstance(specialties, list) or not all(isinstance(s, str) and s for s in specialties):
+            raise ValueError(f"{where}: 'expertise' must be a list of specialty names")
+        if specialties and role is not Role.RADIOLOGIST:
+            raise ValueError(f"{where}: only a radiologist belongs to expert groups ('expertise')")
+        accounts.append(
+            SeedAccount(**texts, role=role, senders=frozenset(senders), specialties=frozenset(specialties))
+        )
         pyotp.TOTP(accounts[-1].totp_secret).now()  # rejects a secret that is not base32 now
     return accounts
 
@@ -327,6 +338,11 @@ def seed_accounts(store: Store, path: Path) -> int:
                 "INSERT INTO user_scopes (login, sender) VALUES (?, ?)",
                 [(account.login, sender) for sender in sorted(account.senders)],
             )
+            conn.execute("DELETE FROM expert_groups WHERE login = ?", (account.login,))
+            conn.executemany(
+                "INSERT INTO expert_groups (login, specialty) VALUES (?, ?)",
+                [(account.login, specialty) for specialty in sorted(account.specialties)],
+            )
     log.info("seeded %d new account(s)", created)
     return created
 
@@ -335,8 +351,19 @@ def _user(conn: sqlite3.Connection, row: sqlite3.Row) -> User:
     senders = frozenset(
         r["sender"] for r in conn.execute("SELECT sender FROM user_scopes WHERE login = ?", (row["login"],))
     )
+    specialties = frozenset(
+        r["specialty"]
+        for r in conn.execute("SELECT specialty FROM expert_groups WHERE login = ?", (row["login"],))
+    )
     return User(
-        row["login"], row["rpps"], row["family"], row["given"], row["title"], Role(row["role"]), senders
+        row["login"],
+        row["rpps"],
+        row["family"],
+        row["given"],
+        row["title"],
+        Role(row["role"]),
+        senders,
+        specialties,
     )
 
 

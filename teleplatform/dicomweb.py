@@ -8,8 +8,9 @@ syntax the files are not already in is refused (406). Frames are always sent unc
 decode of that one frame otherwise.
 
 Scope: a radiologist sees the studies of the orders of its senders (linked by the flux 4
-complement) and the other studies of those orders' patients (PID-3 = PatientID: the priors); an
-admin sees everything. Anything else answers as if it did not exist (404 / no match).
+complement) and the other studies of those orders' patients (PID-3 = PatientID: the priors), plus
+the studies attached to the open téléexpertise requests it is the expert of (teleplatform.expertise);
+an admin sees everything. Anything else answers as if it did not exist (404 / no match).
 Limits: QIDO limit 1..MAX_LIMIT and offset up to MAX_OFFSET, at most MAX_FRAMES frame numbers per
 request and none repeated (400 otherwise).
 """
@@ -40,6 +41,7 @@ from .dicom_index import (
     frame_count,
     native_frame_size,
 )
+from .expertise import expert_studies_condition
 from .store import Store
 from .web import HttpError, Request, Response, accept_items, json_response
 
@@ -102,15 +104,17 @@ def visible(request: Request) -> tuple[str, list[Any]]:
     if user is not None and user.role is Role.ADMIN:
         return "1", []
     senders = sorted(user.senders) if user is not None and user.role is Role.RADIOLOGIST else []
+    # téléexpertise: the studies attached to the open requests this radiologist is the expert of
+    expert, expert_args = expert_studies_condition(user)
     if not senders:
-        return "0", []
+        return f"({expert})", expert_args
     marks = ", ".join("?" * len(senders))
     return (
         f"(study_uid IN (SELECT o.study_instance_uid FROM orders o WHERE o.sender IN ({marks})"
         " AND o.study_instance_uid IS NOT NULL) OR study_uid IN (SELECT i.study_uid FROM instances i"
         " WHERE i.patient_id IN (SELECT p.patient_id FROM order_patients p JOIN orders o"
-        f" ON o.order_id = p.order_id WHERE o.sender IN ({marks}))))",
-        senders * 2,
+        f" ON o.order_id = p.order_id WHERE o.sender IN ({marks}))) OR {expert})",
+        [*senders, *senders, *expert_args],
     )
 
 

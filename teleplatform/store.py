@@ -6,7 +6,9 @@ nothing that was acknowledged: an ACK is only sent after the transaction that re
 has committed, and WAL with synchronous=FULL keeps committed transactions across a power loss
 (measured in STACK-NOTES.md).
 
-The schema is owned here; each service (auth, intake, DICOM index) writes its own SQL against it.
+The schema is owned here; each service (auth, intake, DICOM index, expertise) writes its own SQL
+against it. Tables added without changing an existing one (the téléexpertise tables) are created by
+the schema script at every open, so they need no version change.
 One connection shared by the server's threads, serialised by a lock: the platform's load is a few
 users, and a single writer avoids SQLITE_BUSY handling entirely.
 """
@@ -172,6 +174,49 @@ CREATE TABLE IF NOT EXISTS audit_keys (
     verified_index  INTEGER NOT NULL,
     escrowed_at     TEXT NOT NULL,
     escrowed_by     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS expert_groups (
+    login      TEXT NOT NULL REFERENCES users(login),
+    specialty  TEXT NOT NULL,
+    PRIMARY KEY (login, specialty)
+);
+CREATE TABLE IF NOT EXISTS expertise_requests (
+    request_id   TEXT PRIMARY KEY,
+    order_id     TEXT NOT NULL REFERENCES orders(order_id),
+    requester    TEXT NOT NULL REFERENCES users(login),
+    expert       TEXT,
+    specialty    TEXT,
+    urgency      TEXT NOT NULL,
+    question     TEXT NOT NULL,
+    clinical     TEXT NOT NULL,
+    consent_json TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    answered_at  TEXT,
+    answered_by  TEXT,
+    reason_code  TEXT,
+    reason       TEXT,
+    document_id  TEXT,
+    cda          BLOB,
+    control_id   TEXT,
+    ack          TEXT
+);
+CREATE INDEX IF NOT EXISTS expertise_requests_order ON expertise_requests(order_id);
+CREATE TABLE IF NOT EXISTS expertise_studies (
+    request_id  TEXT NOT NULL REFERENCES expertise_requests(request_id),
+    study_uid   TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (request_id, study_uid)
+);
+CREATE INDEX IF NOT EXISTS expertise_studies_study ON expertise_studies(study_uid);
+CREATE TABLE IF NOT EXISTS expertise_events (
+    id           INTEGER PRIMARY KEY,
+    request_id   TEXT NOT NULL REFERENCES expertise_requests(request_id),
+    at           TEXT NOT NULL,
+    login        TEXT NOT NULL,
+    event        TEXT NOT NULL,
+    detail       TEXT NOT NULL,
+    detail_json  TEXT
 );
 CREATE TABLE IF NOT EXISTS oidc_codes (
     code_hash       TEXT PRIMARY KEY,
