@@ -959,9 +959,10 @@ def check_platform(settings: Settings) -> Check:
 
 
 # --- local databases ---------------------------------------------------------------------------------------
-def check_outbox(data_dir: Path | None = None) -> Check:
+def check_outbox(data_dir: Path | None = None, live_problem: str = "") -> Check:
     """The outbox read-only (it may be in use): SQLite's integrity, no announced message missing, the queue
-    not behind its encrypted copies (issue 22); damaged files kept aside are a warning for support."""
+    not behind its encrypted copies (issue 22); damaged files kept aside are a warning for support.
+    ``live_problem``: the running workstation's delivery stalled (disk full...), French, a warning."""
     from workstation.outbox.recovery import check_files
 
     if data_dir is None:
@@ -979,6 +980,12 @@ def check_outbox(data_dir: Path | None = None) -> Check:
                                                "recover » poste fermé, ou prévenez le support")
         return Check("outbox", "donnees", label, Status.FAILURE,
                      detail.format(integrity=found.integrity, missing=len(found.missing)), data)
+    if live_problem:
+        data["stalled"] = live_problem
+        detail = QT_TRANSLATE_NOOP("Selftest", "{pending} message(s) en attente, envois suspendus : "
+                                               "{problem}")
+        return Check("outbox", "donnees", label, Status.WARNING,
+                     detail.format(pending=found.pending, problem=live_problem), data)
     if found.set_aside:
         detail = QT_TRANSLATE_NOOP("Selftest", "intacte ({pending} en attente) ; {count} fichier(s) "
                                                "endommagé(s) conservé(s) pour le support ({folder})")
@@ -998,6 +1005,7 @@ def run_checks(
     problems: Sequence[str] = (),
     include_qt: bool = True,
     data_dir: Path | None = None,
+    outbox_problem: Callable[[], str] | None = None,
 ) -> SelfTestReport:
     """Every check, the slow ones (child processes, network) in parallel. Never raises for a bad machine.
 
@@ -1047,7 +1055,8 @@ def run_checks(
                                         unexpected(exc)))
                 checks.append(workers.result())
         checks.append(guarded("keyring", lambda: check_keyring(demo))())
-        checks.append(guarded("outbox", lambda: check_outbox(data_dir))())
+        problem = outbox_problem() if outbox_problem is not None else ""
+        checks.append(guarded("outbox", lambda: check_outbox(data_dir, problem))())
         checks.extend(f.result() for f in (qt, vtk, remote) if f is not None)
     return SelfTestReport(application_version(), bool(getattr(sys, "frozen", False)), datetime.now(UTC),
                           tuple(checks))

@@ -26,3 +26,10 @@ def test_the_self_test_sees_a_loss_then_the_kept_file(tmp_path: Path) -> None:
     kept = check_outbox(tmp_path)
     assert kept.status is Status.WARNING and "conservé(s) pour le support" in kept.detail
     assert kept.data["pending"] == 3
+
+
+def test_a_stalled_delivery_is_a_warning_in_the_self_test(tmp_path: Path) -> None:
+    outbox, _ = open_queue(tmp_path, FakePlatform())
+    outbox.close()
+    check = check_outbox(tmp_path, "Disque du poste plein : l'accusé n'a pas pu être enregistré.")
+    assert check.status is Status.WARNING and "envois suspendus : Disque du poste plein" in check.detail

@@ -62,6 +62,7 @@ from workstation.outbox import Counts, EventKind, OutboxEvent
 from workstation.platform import PlatformError, WorklistEntry
 from workstation.qt import theme
 from workstation.qt.diagnostics import DiagnosticsDialog
+from workstation.qt.expertise_dialogs import ExpertiseController
 from workstation.qt.indicators_dialog import show_indicators
 from workstation.qt.justification_dialog import JustificationDialog
 from workstation.qt.lock_screen import LockScreen
@@ -128,6 +129,8 @@ class MainWindow(QMainWindow):
         self.reading_page.closed.connect(self._reading_closed)
         self.reading_page.signed.connect(self._report_signed)
         self.reading_page.refuseRequested.connect(self._refuse_after_reading)
+        self.expertise = ExpertiseController(self)  # téléexpertise: list apart, request, answer (issue 20)
+        self.worklist_page.layout().addWidget(self.expertise.panel)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.worklist_page)
         self.pages.addWidget(self.lock_screen)
@@ -425,6 +428,7 @@ class MainWindow(QMainWindow):
         self._refreshing = True
         self.refresh_button.setEnabled(False)
         self.tasks.run(self._fetch_and_read, self._worklist_arrived, self._worklist_failed)
+        self.expertise.refresh()
 
     def _fetch_and_read(self) -> list[ReadOrder]:
         """In the worker: the platform's worklist and its orders read (only the new ones parsed)."""
@@ -627,6 +631,7 @@ class MainWindow(QMainWindow):
         self._content_page = self.reading_page
         self.pages.setCurrentWidget(self.reading_page)
         self.reading_page.open(row)
+        self.expertise.refresh()  # the case's téléexpertise answers, shown on the reading page
 
     def _reading_closed(self, order_id: str) -> None:
         if self._local.get(order_id, (None,))[0] is LocalStatus.EN_LECTURE:
@@ -733,6 +738,7 @@ class MainWindow(QMainWindow):
                 demo=self.ws.demo,
                 include_qt=False,
                 data_dir=self.ws.data_dir,
+                outbox_problem=lambda: self.ws.outbox.problem.user_message if self.ws.outbox.problem else "",
             ),
             parent=self,
         )
