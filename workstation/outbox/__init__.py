@@ -14,8 +14,11 @@ Use (the composition root, e.g. the main window's controller)::
 Events (:class:`OutboxEvent`): ``QUEUED``, ``DELIVERED`` (ACK AA), ``REJECTED`` (ACK AE: show
 ``event.user_message`` to the radiologist, the item keeps the platform's reason), ``RETRYING`` (AR
 or transport failure, with ``retry_in`` and the error — the connectivity monitor takes it; an
-``AuthError`` there means the session expired: ask the user to log in again, then ``wake()``), and
-``COUNTS`` after each change (``pending``/``delivered``/``rejected``/``dismissed`` for a status bar).
+``AuthError`` there means the session expired: ask the user to log in again, then ``wake()``),
+``STALLED`` (a local failure: the ACK could not be recorded, a row could not be read; French
+``user_message`` for a banner, retried with the same backoff, :attr:`Outbox.problem` until it works
+again), and ``COUNTS`` after each change (``pending``/``delivered``/``rejected``/``dismissed`` for a
+status bar).
 
 Queries for the GUI and the cache: ``store.items(state)``, ``store.counts()``,
 ``store.has_open(study_uid)`` (nothing of the study pending or refused: it may be evicted),
