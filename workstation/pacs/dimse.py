@@ -135,6 +135,14 @@ _OTHER_CLASSES = [
     EncapsulatedPDFStorage,
 ]
 GET_STORAGE_CLASSES = (*_IMAGE_CLASSES, *_OTHER_CLASSES)
+# What the C-MOVE receiver accepts, in its order of preference (pynetdicom picks the first it
+# supports among those proposed): explicit VR first, so that a PACS that offers both uncompressed
+# syntaxes sends an explicit-VR file as it is.
+RECEIVED_SYNTAXES = [
+    *UNCOMPRESSED,
+    *COMPRESSED,
+    *(ts for ts in ALL_TRANSFER_SYNTAXES if ts not in UNCOMPRESSED and ts not in COMPRESSED),
+]
 RETRY_SYNTAXES = [  # most frequent in archives first
     JPEGLSLossless,
     JPEG2000Lossless,
@@ -406,15 +414,24 @@ class DimseClient:
         log.warning("%s", detail)
         return DimseError(detail, message)
 
-    def _lost(self, what: str) -> DimseError:
-        detail = f"{self.address}: {what}: no answer (timeout or association aborted)"
+    def _lost(self, what: str, started: float) -> DimseError:
+        """No answer to a request: a timeout, or the PACS aborted the association well before it
+        (what Orthanc does with a request from an AE it does not authorise)."""
+        if time.monotonic() - started < 0.9 * self.node.timeout_seconds:
+            detail = f"{self.address}: {what}: association aborted by the PACS before any answer"
+            message = QT_TRANSLATE_NOOP(
+                "Pacs",
+                "Le PACS « {name} » a interrompu l'échange sans répondre : requête refusée (ce poste, "
+                "titre AE « {ae} », n'y est peut-être pas autorisé).",
+            ).format(name=self.node.name, ae=self.local.ae_title)
+        else:
+            detail = f"{self.address}: {what}: no answer within {self.node.timeout_seconds:g} s"
+            message = QT_TRANSLATE_NOOP(
+                "Pacs",
+                "Le PACS « {name} » a cessé de répondre pendant l'échange (délai de {seconds} s dépassé).",
+            ).format(name=self.node.name, seconds=f"{self.node.timeout_seconds:g}")
         log.warning("%s", detail)
-        return DimseError(
-            detail,
-            QT_TRANSLATE_NOOP(
-                "Pacs", "Le PACS « {name} » a cessé de répondre pendant l'échange (délai dépassé ou coupure)."
-            ).format(name=self.node.name),
-        )
+        return DimseError(detail, message)
 
     def _failed_status(self, what: str, status: int, comment: str = "") -> DimseError:
         detail = f"{self.address}: {what} failed with status 0x{status:04X}" + (
@@ -450,7 +467,7 @@ class DimseClient:
             assoc.release()
         code = _status(status)
         if code is None:
-            raise self._lost("C-ECHO")
+            raise self._lost("C-ECHO", started)
         if code != 0x0000:
             raise self._failed_status("C-ECHO", code)
         seconds = time.monotonic() - started
@@ -462,11 +479,12 @@ class DimseClient:
     def _find(self, query: Dataset, what: str) -> list[Dataset]:
         assoc = self._associate(self._ae(), [build_context(StudyRootQueryRetrieveInformationModelFind)])
         found: list[Dataset] = []
+        started = time.monotonic()
         try:
             for status, identifier in assoc.send_c_find(query, StudyRootQueryRetrieveInformationModelFind):
                 code = _status(status)
                 if code is None:
-                    raise self._lost(what)
+                    raise self._lost(what, started)
                 if code in _PENDING:
                     if identifier is not None:
                         found.append(identifier)
@@ -524,10 +542,22 @@ class DimseClient:
         query.QueryRetrieveLevel = "STUDY"
         query.StudyInstanceUID = study_uid
         started = time.monotonic()
-        if self.node.retrieve == "C-GET":
-            self._get(query, receiver, cancel)
-        else:
-            self._move(query, receiver, cancel)
+        try:
+            if self.node.retrieve == "C-GET":
+                self._get(query, receiver, cancel)
+            else:
+                self._move(query, receiver, cancel)
+        except DimseError as exc:
+            # Some PACS answer a retrieval of a study they do not hold with a bare failure (Orthanc:
+            # 0xC000): a C-FIND tells "not found" (said below) from a real failure.
+            if (
+                receiver.written
+                or isinstance(exc, DimseCancelled)
+                or "failed with status 0xC" not in str(exc)
+            ):
+                raise
+            if self.find_studies(StudyInstanceUID=study_uid):
+                raise
         if receiver.refused:
             raise DimseError(
                 f"{self.address}: {receiver.refused} instance(s) of another study or "
@@ -572,10 +602,11 @@ class DimseClient:
     ) -> int:
         """Read the C-GET/C-MOVE answers (counts for the progress); returns the number of failed
         sub-operations of a final answer that is otherwise a success or a warning."""
+        started = time.monotonic()
         for status, _identifier in responses:
             code = _status(status)
             if code is None:
-                raise self._lost(what)
+                raise self._lost(what, started)
             remaining = int(status.get("NumberOfRemainingSuboperations", 0) or 0)
             counted = sum(
                 int(status.get(k, 0) or 0)
@@ -586,6 +617,7 @@ class DimseClient:
                 )
             )
             receiver.total = max(receiver.total, remaining + counted)
+            started = time.monotonic()  # a long retrieval that answers is not a timeout
             if code in _PENDING:
                 if cancel is not None and cancel.is_set():
                     assoc.abort()
@@ -605,7 +637,7 @@ class DimseClient:
             if failed:  # sub-operations failed (0xA702...): the caller decides, another syntax may do
                 return failed
             raise self._failed_status(what, code, str(status.get("ErrorComment", "")))
-        raise self._lost(what)
+        raise self._lost(what, started)
 
     def _incomplete(self, what: str, failed: int) -> DimseError:
         detail = f"{self.address}: {what}: {failed} sub-operation(s) failed"
@@ -680,8 +712,7 @@ class DimseClient:
         try:
             scp = self._ae()
             scp.supported_contexts = [
-                build_context(cx.abstract_syntax, ALL_TRANSFER_SYNTAXES)
-                for cx in AllStoragePresentationContexts
+                build_context(cx.abstract_syntax, RECEIVED_SYNTAXES) for cx in AllStoragePresentationContexts
             ]
             scp.require_calling_aet = [self.node.ae_title]  # only this PACS may store, only now
             server_tls = None
@@ -751,10 +782,11 @@ class DimseClient:
         outcomes: list[StoreOutcome] = []
         try:
             for ds in datasets:
+                started = time.monotonic()
                 status = assoc.send_c_store(ds)
                 code = _status(status)
                 if code is None:
-                    raise self._lost("C-STORE")
+                    raise self._lost("C-STORE", started)
                 outcomes.append(StoreOutcome(str(ds.SOPInstanceUID), code))
         finally:
             if assoc.is_established:
