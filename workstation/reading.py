@@ -71,6 +71,9 @@ class ReadingCase:
     from_cache: bool = False
     cancel: threading.Event = field(default_factory=threading.Event)
     opened_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    # incidents already over when the reading began: those after them concern it, whatever the wall
+    # clock did meanwhile (issue 22); -1 when unknown
+    incidents_before: int = -1
 
     @property
     def identity(self) -> IdentityCheck | None:
@@ -158,8 +161,10 @@ def open_case(
     except BaseException:
         release()
         raise
+    over = [i for i in ws.connectivity.incidents if i.ended_at is not None]
     return ReadingCase(
-        row, folder, files, order, complement, scan, draft, release, opened is not None, cancel
+        row, folder, files, order, complement, scan, draft, release, opened is not None, cancel,
+        incidents_before=len(over),
     )
 
 
@@ -183,11 +188,16 @@ def confirm_identity(report: Report, how: str, now: datetime) -> Report:
 def with_link_incidents(ws: Workstation, case: ReadingCase, report: Report, now: datetime) -> Report:
     """Degraded-mode periods during the reading are technical incidents the report must state."""
     known = {i.description for i in report.incidents}
-    found = [
-        i.as_report_incident()
-        for i in ws.connectivity.incidents_between(case.opened_at, now)
-        if i.as_report_incident().description not in known
-    ]
+    incidents = ws.connectivity.incidents
+    during = ws.connectivity.incidents_between(case.opened_at, now)
+    if case.incidents_before >= 0:  # by their order too: a clock set back must not hide one
+        during += [i for i in incidents[case.incidents_before :] if i not in during]
+    found = []
+    for incident in sorted(during, key=lambda i: incidents.index(i) if i in incidents else len(incidents)):
+        text = incident.as_report_incident()
+        if text.description not in known:
+            known.add(text.description)
+            found.append(text)
     return replace(report, incidents=(*report.incidents, *found)) if found else report
 
 

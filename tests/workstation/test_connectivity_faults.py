@@ -168,3 +168,29 @@ def test_a_clock_jumped_back_two_hours_keeps_the_incident_count(tmp_path: Path) 
         assert reloaded.incidents == []
     finally:
         outbox.close()
+
+
+def test_an_incident_during_a_reading_reaches_the_report_despite_a_clock_set_back() -> None:
+    from dataclasses import dataclass
+    from types import SimpleNamespace
+
+    from workstation.reading import with_link_incidents
+
+    @dataclass(frozen=True)
+    class Draft:  # what with_link_incidents reads and replaces of a report
+        incidents: tuple = ()
+
+    wall = [datetime(2026, 1, 6, 22, 0, tzinfo=UTC)]
+    monitor = ConnectivityMonitor(lambda: True, now=lambda: wall[0])
+    monitor.report_failure(UnreachableError("down", "injoignable"))  # an earlier incident, over
+    monitor.report_success()
+    opened = wall[0] + timedelta(minutes=1)
+    case = SimpleNamespace(opened_at=opened, incidents_before=1)
+    wall[0] = opened + timedelta(minutes=5)
+    monitor.report_failure(UnreachableError("down", "injoignable"))
+    wall[0] -= timedelta(hours=2)  # set back during the incident
+    monitor.report_success()
+    signed_at = wall[0]  # before the reading began, by the wall clock
+    assert monitor.incidents_between(opened, signed_at) == []
+    report = with_link_incidents(SimpleNamespace(connectivity=monitor), case, Draft(), signed_at)
+    assert len(report.incidents) == 1 and "mode dégradé" in report.incidents[0].description
