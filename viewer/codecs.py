@@ -17,6 +17,7 @@ receives or returns here is plain picklable data, and nothing in this module kee
 from __future__ import annotations
 
 import functools
+import importlib.util
 import threading
 import warnings
 from collections.abc import Iterator
@@ -195,8 +196,8 @@ class DecodeTask:
     source: PixelSource
     fmt: PixelFormat
     frames: tuple[int, ...]
-    # python-gdcm may try a frame the pinned back-end refused; only where a stuck or crashing decoder
-    # costs nothing but that frame (a worker process under a deadline), never in the interface's process
+    # a second pass on frames the pinned back-end refused, by python-gdcm alone; only where a stuck or
+    # crashing decoder costs nothing but those frames (a worker process under a deadline)
     last_resort: bool = False
 
 
@@ -207,6 +208,8 @@ class DecodeFailure:
     frame: int
     detail: str
     deadline_s: float | None = None  # set when the frame was stopped for taking longer than this
+    rescuable: bool = True  # False when no other decoder should be asked (the codestream contradicts
+    # the header: a decoder that trusts the codestream would spend seconds on a wrong size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +307,9 @@ def decode_frames(task: DecodeTask, threads: int = 1) -> Iterator[FrameResult]:
     frame's :class:`DecodeFailure`. ``threads``: for a frame decoded alone in the interface's process
     (the first image shown), JPEG 2000 may use that many threads (gdcm does the same).
     """
+    if task.last_resort:
+        yield from _last_resort_frames(task)
+        return
     try:
         reader: _FrameReader | None = _FrameReader(task.source, task.fmt, threads)
         opened = ""
@@ -311,28 +317,36 @@ def decode_frames(task: DecodeTask, threads: int = 1) -> Iterator[FrameResult]:
         if _fatal(exc):
             raise
         reader, opened = None, _failure_text(exc)
-    rescue: _GdcmFrames | None = None
     for index in task.frames:
         try:
             if reader is None:
                 raise _ReaderFailed(opened)
             yield reader.frame(index)
-            continue
         except BaseException as exc:
             if _fatal(exc):
                 raise
-            detail = opened or _failure_text(exc)
-            mismatch = isinstance(exc, CodestreamMismatch)
-        if task.last_resort and not mismatch and gdcm_available():
-            try:
-                rescue = rescue or _GdcmFrames(task.source, task.fmt)
-                yield Rescued(index, rescue.frame(index), Backend.GDCM.value, detail)
-                continue
-            except BaseException as exc:
-                if _fatal(exc):
-                    raise
-                detail += f"; python-gdcm: {_failure_text(exc)}"
-        yield DecodeFailure(index, detail)
+            yield DecodeFailure(index, opened or _failure_text(exc),
+                                rescuable=not isinstance(exc, CodestreamMismatch | BrokenFragments))
+
+
+def _last_resort_frames(task: DecodeTask) -> Iterator[FrameResult]:
+    """python-gdcm's reading of frames the pinned back-end refused (it decodes the whole file at once)."""
+    try:
+        frames: _GdcmFrames | None = _GdcmFrames(task.source, task.fmt)
+        opened = ""
+    except BaseException as exc:
+        if _fatal(exc):
+            raise
+        frames, opened = None, _failure_text(exc)
+    for index in task.frames:
+        try:
+            if frames is None:
+                raise _ReaderFailed(opened)
+            yield Rescued(index, frames.frame(index), Backend.GDCM.value, "")
+        except BaseException as exc:
+            if _fatal(exc):
+                raise
+            yield DecodeFailure(index, f"python-gdcm: {opened or _failure_text(exc)}", rescuable=False)
 
 
 def decode_task(task: DecodeTask, threads: int = 1) -> list[FrameResult]:
@@ -392,6 +406,11 @@ def codestream_size(encoded: bytes) -> tuple[int, int] | None:
     return y - y0, x - x0
 
 
+class BrokenFragments(ValueError):
+    """The encapsulated items themselves are damaged (a tag where an item should be): the frame's
+    bytes cannot be told apart, and python-gdcm spent seconds on such files in the fuzz tests."""
+
+
 class CodestreamMismatch(ValueError):
     """The codestream's own size contradicts the header: no decoder, not even the last resort, is
     asked to read it (gdcm would trust the codestream and spend 30 s on a 30000 x 30000 claim)."""
@@ -443,10 +462,14 @@ class _FrameReader:
 
     def frame(self, index: int) -> np.ndarray:
         backend = self.support.backend
-        if self.support.encapsulated and backend is not Backend.RLE:
+        if self.support.encapsulated:
             assert isinstance(self.data, bytes)
-            encoded = get_frame(self.data, index, number_of_frames=self.source.number_of_frames)
-            check_codestream(encoded, self.fmt)
+            try:
+                encoded = get_frame(self.data, index, number_of_frames=self.source.number_of_frames)
+            except Exception as exc:
+                raise BrokenFragments(str(exc)) from exc
+            if backend is not Backend.RLE:
+                check_codestream(encoded, self.fmt)
         if backend is Backend.LIBJPEG_DIRECT:
             return self._libjpeg_direct(index)
         # colour JPEG stays with pydicom's plugin, which applies the photometric conversions the
@@ -587,12 +610,9 @@ class _GdcmFrames:
 
 @functools.cache
 def gdcm_available() -> bool:
-    """Whether python-gdcm (an optional dependency: the ``gdcm`` extra) can be imported here."""
-    try:
-        import gdcm  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether python-gdcm (an optional dependency: the ``gdcm`` extra) is installed; found without
+    importing it, so that the interface's process never loads it (only workers decode with it)."""
+    return importlib.util.find_spec("gdcm") is not None
 
 
 @functools.cache
@@ -668,6 +688,7 @@ def check_backends() -> dict[str, str]:
 
 __all__ = [
     "Backend",
+    "BrokenFragments",
     "CodestreamMismatch",
     "DecodeFailure",
     "DecodeTask",

@@ -10,12 +10,14 @@ preallocated volumes:
   pyjpegls or gdcm releases the GIL (measured: 2 threads decode no faster than 1), and a decoder that
   holds the GIL on a corrupt frame for 30 s would freeze the interface with it; in a worker it meets a
   per-frame deadline, past which the worker is killed and restarted and the frame marked unreadable.
-  The exceptions are imagecodecs' libjpeg-turbo (JPEG baseline, extended, lossless), CharLS (JPEG-LS)
-  and OpenJPEG (JPEG 2000), which release the GIL (2 threads 1.5-1.85x one): those monochrome frames
-  are decoded on the reader threads, nothing pickled, no worker process needed; a frame there that
-  passes its deadline is abandoned (marked unreadable, its thread left to finish, the reader threads
-  replaced) so the load still ends. The pool is started once per :class:`StudyLoader` (about 0.4 s),
-  on the first frame that needs it or by :meth:`StudyLoader.warm_up`.
+  The exceptions are imagecodecs' libjpeg-turbo (JPEG baseline, extended, lossless) and OpenJPEG
+  (JPEG 2000), which release the GIL (2 threads 1.5-1.85x one) and stayed under 0.1 s on every cut or
+  damaged frame tried: those monochrome frames are decoded on the reader threads, nothing pickled, no
+  worker process needed; a frame there that passes its deadline is abandoned (marked unreadable, its
+  thread left to finish, the reader threads replaced) so the load still ends. CharLS (JPEG-LS) releases
+  the GIL too but spends 8-11 s on a truncated frame: its frames go to the workers. The pool is
+  started once per :class:`StudyLoader` (about 0.4 s), on the first frame that needs it or by
+  :meth:`StudyLoader.warm_up`.
 
 Every failure of a decoder, BaseException included (pylibjpeg-rle reports a damaged frame with a Rust
 panic), is that frame's problem only: the study always finishes loading.
@@ -314,6 +316,10 @@ class _Run:
         self.start = time.perf_counter()
         self.preview: tuple[str, int, FrameResult, DecodeTask | None] | None = None
         self.preview_tried = False  # once: a preview that failed is not tried on the next file
+        # transfer syntaxes whose damaged frames python-gdcm is no longer asked to read in this load:
+        # one of them kept a worker past its deadline (gdcm spent seconds on corrupt JPEG-LS), and a
+        # study of many damaged frames must not cost a deadline each
+        self.no_rescue: set[str] = set()
         self._timing_lock = threading.Lock()
 
     def elapsed(self) -> float:
@@ -409,6 +415,17 @@ class _Run:
         pixels = result.pixels if isinstance(result, Rescued) else result
         self.notify(self.observer.preview, PreviewImage(image, image.frames[0], pixels))
 
+    def rescue_allowed(self, task: DecodeTask) -> bool:
+        return task.source.transfer_syntax not in self.no_rescue
+
+    def note_deadline(self, task: DecodeTask | None) -> None:
+        """python-gdcm was stopped at its deadline on this task: it is not asked again for this syntax
+        in this load (it spent seconds on each corrupt JPEG-LS or JPEG frame of the fuzz tests)."""
+        if task is not None and task.last_resort and task.source.transfer_syntax not in self.no_rescue:
+            log.warning("python-gdcm no longer tried on damaged %s frames in this load",
+                        task.source.transfer_syntax)
+            self.no_rescue.add(task.source.transfer_syntax)
+
     def decode_now(self, task: DecodeTask) -> tuple[list[FrameResult], DecodeTask]:
         """Decode a few frames the viewer waits for (the preview, the first slice shown), each where
         its decoder belongs and under its deadline; returns the results and the task as decoded."""
@@ -416,12 +433,10 @@ class _Run:
         if route == "pool":
             pool = self.loader._process_pool()
             if pool is not None:
-                task = replace(task, last_resort=True)
                 try:
                     decoded = pool.submit(task).result()
                 except RuntimeError:  # the workers cannot start: decode here, as with no workers
                     log.warning("decoding workers unavailable; decoding in the loader's thread")
-                    task = replace(task, last_resort=False)
                 else:
                     self.note_frame_time(decoded.slowest_s)
                     return decoded.results, task
@@ -459,6 +474,10 @@ def _route(source: PixelSource, fmt: PixelFormat, workers: int) -> str:
     support = syntax_support(source.transfer_syntax)
     if support is None or support.backend in (Backend.RLE, Backend.NATIVE, Backend.DATASET):
         return "here"
+    if support.backend is Backend.CHARLS and workers > 0:
+        # CharLS releases the GIL but spends 8-11 s on a truncated 512x512 JPEG-LS frame (measured on
+        # the cornerstone CT cut at random points): only a worker process can be stopped at a deadline
+        return "pool"
     if releases_gil(source, fmt):
         return "thread"
     return "pool" if workers > 0 else "here"
@@ -519,6 +538,7 @@ class _Pending:
     task: DecodeTask | None = None
     watched: _Watched | None = None
     readers: ThreadPoolExecutor | None = None
+    refused: dict[int, DecodeFailure] | None = None  # a last-resort pass: why the pinned decoder failed
 
 
 _DIRECT_READ = Backend.NATIVE.value
@@ -679,13 +699,19 @@ class _Filler:
             return
         self.pending[future] = _Pending(job, "thread", task, watched, readers)  # type: ignore[index]
 
-    def _submit_pool(self, pool: DecodingPool, task: DecodeTask, job: _Job) -> bool:
-        task = replace(task, last_resort=True)
+    def _submit_pool(self, pool: DecodingPool, task: DecodeTask, job: _Job,
+                     refused: dict[int, DecodeFailure] | None = None) -> bool:
+        deadline = None
+        if refused is not None:  # python-gdcm reads the whole file on the task's first frame
+            task = replace(task, last_resort=True)
+            limits, fmt = self.run.loader.deadline, task.fmt
+            others = (task.source.number_of_frames - 1) * fmt.rows * fmt.columns * fmt.samples_per_pixel
+            deadline = limits.seconds(fmt) + limits.per_megapixel_s * others / 1e6
         try:
-            future = pool.submit(task)
+            future = pool.submit(task, deadline)
         except RuntimeError:  # the workers cannot start, or the loader is closing
             return False
-        self.pending[future] = _Pending(job, "pool", task)  # type: ignore[index]
+        self.pending[future] = _Pending(job, "pool", task, refused=refused)  # type: ignore[index]
         return True
 
     def _collect(self) -> None:
@@ -713,7 +739,7 @@ class _Filler:
                 else:
                     assert isinstance(result, Decoded)
                     self.run.note_frame_time(result.slowest_s)
-                    self._settle_decoded(item.job, result.results, item.task)
+                    self._settle_decoded(item.job, result.results, item.task, item.refused)
             self._stop_stuck_threads()
 
     def _stop_stuck_threads(self) -> None:
@@ -756,17 +782,23 @@ class _Filler:
                 job.series._note_decoder(job.series.slices[index].file.path, _DIRECT_READ)
         self._finish(job, failures)
 
-    def _settle_decoded(self, job: _Job, results: Sequence[FrameResult],
-                        task: DecodeTask | None = None) -> None:
+    def _settle_decoded(self, job: _Job, results: Sequence[FrameResult], task: DecodeTask | None = None,
+                        refused: dict[int, DecodeFailure] | None = None) -> None:
         failures: dict[int, DecodeFailure | str] = {}
         volume = job.series.volume
-        rescue: list[int] = []
+        rescue: dict[int, DecodeFailure] = {}
         for index, result in zip(job.indices, results, strict=True):
             file = job.series.slices[index].file
             if isinstance(result, DecodeFailure):
-                if (task is not None and not task.last_resort and result.deadline_s is None
+                if refused is not None and index in refused:  # the last resort failed too: the first cause
+                    if result.deadline_s is not None:
+                        self.run.note_deadline(task)
+                    first = refused[index]
+                    failures[index] = replace(first, detail=f"{first.detail}; {result.detail}")
+                elif (task is not None and not task.last_resort and result.deadline_s is None
+                        and result.rescuable and self.run.rescue_allowed(task)
                         and self.run.loader.workers > 0 and gdcm_available()):
-                    rescue.append(index)  # python-gdcm may read it, in a worker under a deadline
+                    rescue[index] = result  # python-gdcm may read it, in a worker under a deadline
                 else:
                     failures[index] = result
                 continue
@@ -776,8 +808,9 @@ class _Filler:
                 continue
             volume[index] = pixels
             if isinstance(result, Rescued):
+                cause = refused[index].detail if refused is not None and index in refused else "?"
                 log.warning("%s frame %d read by %s after its decoder failed: %s",
-                            file.path, job.series.slices[index].frame.index, result.decoder, result.detail)
+                            file.path, job.series.slices[index].frame.index, result.decoder, cause)
                 job.series._note_decoder(file.path, result.decoder)
                 job.series._note_rescued(index)
             else:
@@ -786,10 +819,9 @@ class _Filler:
             assert task is not None
             pool = self.run.loader._process_pool()
             frames = tuple(job.series.slices[k].frame.index for k in rescue)
-            if pool is None or not self._submit_pool(pool, replace(task, frames=frames), _Job(job.series,
-                                                                                               tuple(rescue))):
-                failures.update({k: DecodeFailure(k, "decoder failed; no worker for python-gdcm")
-                                 for k in rescue})
+            if pool is None or not self._submit_pool(pool, replace(task, frames=frames),
+                                                     _Job(job.series, tuple(rescue)), rescue):
+                failures.update(rescue)
             else:
                 job = _Job(job.series, tuple(k for k in job.indices if k not in rescue))
         self._finish(job, failures)

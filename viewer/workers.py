@@ -126,14 +126,16 @@ class DecodingPool:
                 lambda: self._broken is not None or self._closed or all(s.ready for s in self._slots),
                 timeout)
 
-    def submit(self, task: DecodeTask) -> Future[Decoded]:
+    def submit(self, task: DecodeTask, deadline_s: float | None = None) -> Future[Decoded]:
+        """Queue a task; ``deadline_s`` replaces the per-frame deadline (python-gdcm decodes a whole
+        file at once, on its first frame)."""
         future: Future[Decoded] = Future()
         with self._lock:
             if self._closed:
                 raise RuntimeError("decoding pool closed")
             if self._broken is not None:
                 raise RuntimeError(self._broken)
-            self._queue.append(_Job(task, future, self.deadline.seconds(task.fmt)))
+            self._queue.append(_Job(task, future, deadline_s or self.deadline.seconds(task.fmt)))
         self._wake()
         return future
 
@@ -289,6 +291,9 @@ class DecodingPool:
             job.results.append(DecodeFailure(frame, f"decoding took more than its {job.deadline_s:.1f} s "
                                                     "deadline; worker killed", deadline_s=job.deadline_s))
             job.slowest_s = max(job.slowest_s, now - slot.frame_started)
+            if job.task.last_resort:  # the last resort decodes the whole file at once: no use going on
+                job.results.extend(DecodeFailure(f, "not tried: the last-resort decoder was stopped on an "
+                                                    "earlier frame", rescuable=False) for f in job.remaining)
             slot.job = None
             self._stop(slot, kill=True)
             self._continue(job)
