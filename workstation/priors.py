@@ -461,6 +461,7 @@ def open_prior(
     folder: Path,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    audit_patient_id: str = "",
 ) -> OpenedPrior:
     """Fetch ``prior`` from where it was found and make it ready for the viewer (blocking).
 
@@ -475,7 +476,7 @@ def open_prior(
         ws.audit.study_accessed(
             ws.identity,
             prior.study_instance_uid,
-            prior.patient_id,
+            audit_patient_id or prior.patient_id,  # as the journal names patients (INS with its OID)
             StudyOrigin.PLATFORM,
             ws.settings.base_url,
         )
@@ -503,7 +504,7 @@ def open_prior(
             ws.audit,
             ws.identity,
             prior.study_instance_uid,
-            prior.patient_id,
+            audit_patient_id or prior.patient_id,
             accession_number=prior.accession_number,
             progress=progress,
             cancel=cancel,

@@ -41,9 +41,8 @@ from viewer.loader import StudyLoader
 from viewer.measure import Measurement
 from viewer.qt.viewer_widget import ViewerWidget
 from workstation.app import Workstation, patient_id
-from workstation.audit import StudyOrigin
 from workstation.order_view import identity_line
-from workstation.priors import Prior, find_priors, retrieve_prior
+from workstation.priors import OpenedPrior, Prior, PriorsError, find_priors_everywhere, open_prior
 from workstation.qt import theme
 from workstation.qt.tasks import Tasks
 from workstation.reading import ReadingCase, confirm_identity, dicom_patient_id, open_case, sign_and_queue
@@ -96,6 +95,7 @@ class ReadingPage(QWidget):
         self.prior_viewer: ViewerWidget | None = None
         self._prior_folder: Path | None = None
         self._found_priors: list[Prior] = []
+        self._opened_priors: list[OpenedPrior] = []  # closed with the case (RAM or disk)
         self.close_button = QPushButton(self.tr("Retour à la liste"))
         self.close_button.setToolTip(
             self.tr("Fermer l'examen ; le brouillon non signé est abandonné (Ctrl+W)")
@@ -243,6 +243,8 @@ class ReadingPage(QWidget):
                 )
             self.priors.setVisible(bool(priors))
             self.compare_button.setVisible(bool(priors))
+            for problem in getattr(priors, "problems", []):  # a source down while the others answered
+                failed(PriorsError("priors: a source failed", problem))
 
         def failed(exc: BaseException) -> None:
             message = user_message(exc, self.tr("Examens antérieurs indisponibles."))
@@ -254,7 +256,14 @@ class ReadingPage(QWidget):
                 )
             )
 
-        self.tasks.run(lambda: find_priors(self.ws.client.dicomweb, patient, study), found, failed)
+        order = case.order  # the platform, and the PACS of the site that sent the order
+        self.tasks.run(
+            lambda: find_priors_everywhere(
+                self.ws, patient, study, order.sender_application or "", order.sender_facility or ""
+            ),
+            found,
+            failed,
+        )
 
     def compare_prior(self) -> None:
         case = self.case
@@ -274,21 +283,15 @@ class ReadingPage(QWidget):
             )
         )
 
-        def work() -> list[Path]:
-            files = retrieve_prior(self.ws.client, prior, folder)
-            self.ws.audit.study_accessed(
-                self.ws.identity,
-                prior.study_instance_uid,
-                patient_id(case.row),
-                StudyOrigin.PLATFORM,
-                self.ws.settings.base_url,
-            )
-            return files
+        def work() -> OpenedPrior:  # from the platform or a PACS (then through the encrypted cache)
+            return open_prior(self.ws, prior, folder, audit_patient_id=patient_id(case.row))
 
-        def done(files: list[Path]) -> None:
+        def done(opened: OpenedPrior) -> None:
             self.compare_button.setEnabled(True)
+            self._opened_priors.append(opened)
             if self.case is not case:
                 return
+            files = opened.files
             if self.prior_viewer is None:
                 self.prior_viewer = ViewerWidget(self._loader)
                 self.prior_viewer.setObjectName("priorViewer")
@@ -296,7 +299,7 @@ class ReadingPage(QWidget):
                 total = sum(self.splitter.sizes())
                 self.splitter.setSizes([total * 3 // 8, total * 3 // 8, total - 2 * (total * 3 // 8)])
             self.prior_viewer.open_study(
-                [str(folder / prior.study_instance_uid)],
+                [str(opened.directory)],
                 self.tr("ANTÉRIEUR {prior} — {identity}").format(
                     prior=language.text(prior.label), identity=self.identity.text()
                 ),
@@ -435,6 +438,9 @@ class ReadingPage(QWidget):
             self.prior_viewer.setParent(None)
             self.prior_viewer.deleteLater()
             self.prior_viewer = None
+        for opened in self._opened_priors:
+            opened.close()
+        self._opened_priors = []
         if self._prior_folder is not None:
             shutil.rmtree(self._prior_folder, ignore_errors=True)
             self._prior_folder = None
