@@ -142,6 +142,13 @@ def record_everything(trail: AuditTrail, tmp_path: Path) -> None:
     trail.tls_failure(PLATFORM, "CERTIFICATE_VERIFY_FAILED: self-signed certificate")
     trail.chain_broken(tmp_path / "journal.jsonl", "record 17: BAD_MAC")
     trail.outbox_loss(tmp_path / "outbox.sqlite", "recovered=3 history_lost=1")
+    for kind in (
+        EventKind.EXPERTISE_REQUESTED,
+        EventKind.EXPERTISE_ANSWERED,
+        EventKind.EXPERTISE_ANSWER_READ,
+        EventKind.EXPERTISE_URGENT_COMMUNICATION,
+    ):
+        trail.expertise(kind, USER, "EXP-0A1B2C3D4E5F", "CMD-00042", PATIENT, PLATFORM, report_id="1.2.3")
     trail.logout(USER, "user_request")
 
 

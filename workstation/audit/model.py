@@ -82,6 +82,10 @@ class EventKind(Enum):
     TLS_FAILURE = "tls_failure"
     CHAIN_BROKEN = "chain_broken"
     OUTBOX_LOSS = "outbox_loss"  # issue 22: the outbox's file was found damaged or short at start-up
+    EXPERTISE_REQUESTED = "expertise_requested"  # issue 20: an expert's opinion asked on a case
+    EXPERTISE_ANSWERED = "expertise_answered"  # the expert's signed report, or why it is impossible
+    EXPERTISE_ANSWER_READ = "expertise_answer_read"  # the requester opened the expert's answer
+    EXPERTISE_URGENT_COMMUNICATION = "expertise_urgent_communication"  # urgent result given at once
 
 
 USER_AUTHENTICATION = _dcm("110114", "User Authentication")
@@ -100,6 +104,10 @@ LOCAL_CODES: dict[str, Code] = {
         _local("AUDIT_CHAIN_BROKEN", "Audit journal integrity failure"),
         _local("OUTBOX_LOSS", "Outbox damaged or incomplete at start-up"),
         _local("ORDER", "Placer order number (ORC-2)"),
+        _local("EXPERTISE_REQUEST", "Teleexpertise request sent"),
+        _local("EXPERTISE_ANSWER", "Teleexpertise answer sent"),
+        _local("EXPERTISE_ANSWER_READ", "Teleexpertise answer read"),
+        _local("URGENT_COMMUNICATION", "Urgent result communicated synchronously"),
     )
 }
 
@@ -126,6 +134,26 @@ EVENT_CODES: dict[EventKind, tuple[Code, Action, Code | None]] = {
     EventKind.TLS_FAILURE: (SECURITY_ALERT, Action.EXECUTE, _dcm("110126", "Node Authentication")),
     EventKind.CHAIN_BROKEN: (SECURITY_ALERT, Action.EXECUTE, LOCAL_CODES["AUDIT_CHAIN_BROKEN"]),
     EventKind.OUTBOX_LOSS: (SECURITY_ALERT, Action.EXECUTE, LOCAL_CODES["OUTBOX_LOSS"]),
+    EventKind.EXPERTISE_REQUESTED: (
+        _dcm("110109", "Order Record"),
+        Action.CREATE,
+        LOCAL_CODES["EXPERTISE_REQUEST"],
+    ),
+    EventKind.EXPERTISE_ANSWERED: (
+        _dcm("110111", "Procedure Record"),
+        Action.CREATE,
+        LOCAL_CODES["EXPERTISE_ANSWER"],
+    ),
+    EventKind.EXPERTISE_ANSWER_READ: (
+        _dcm("110111", "Procedure Record"),
+        Action.READ,
+        LOCAL_CODES["EXPERTISE_ANSWER_READ"],
+    ),
+    EventKind.EXPERTISE_URGENT_COMMUNICATION: (
+        _dcm("110111", "Procedure Record"),
+        Action.EXECUTE,
+        LOCAL_CODES["URGENT_COMMUNICATION"],
+    ),
 }
 
 

@@ -263,6 +263,33 @@ class AuditTrail:
         objects = (self._patient(patient_id, control_id), ParticipantObject(ObjectKind.ORDER, order_id))
         return self._record(kind, participants, objects, outcome, description)
 
+    # --- téléexpertise (issue 20) ---
+
+    def expertise(
+        self,
+        kind: EventKind,
+        user: Identity,
+        request_id: str,
+        order_id: str,
+        patient_id: str,
+        platform_url: str,
+        outcome: Outcome = Outcome.SUCCESS,
+        description: str = "",
+        report_id: str = "",
+    ) -> ChainHead:
+        """A step of a téléexpertise (``kind``: one of the EXPERTISE_* kinds), on both workstations:
+        the request is a detail of the order object, the expertise report (when there is one) an object."""
+        if not kind.name.startswith("EXPERTISE_"):
+            raise ValueError(f"not a téléexpertise event: {kind}")
+        participants = (self._user(user), self._remote(platform_url, Role.DESTINATION))
+        objects = [
+            self._patient(patient_id),
+            ParticipantObject(ObjectKind.ORDER, order_id, (("EXPERTISE", request_id),)),
+        ]
+        if report_id:
+            objects.append(ParticipantObject(ObjectKind.REPORT, report_id))
+        return self._record(kind, participants, tuple(objects), outcome, description)
+
     # --- security alerts ---
 
     def tls_failure(self, url: str, detail: str, user: Identity | None = None) -> ChainHead:

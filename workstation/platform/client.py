@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -366,6 +366,40 @@ class PlatformClient:
             )
         log.info("submit %s: %s %s", control_id, ack.code, ack.error_location)
         return ack
+
+    # --- téléexpertise (workstation.expertise parses the answers) ----------------------------------
+
+    def expertise_experts(self) -> dict[str, Any]:
+        return self._json(self._send("GET", f"{API}/expertise/experts", "expertise experts"), "experts")
+
+    def expertise_requests(self) -> list[dict[str, Any]]:
+        body = self._json(self._send("GET", f"{API}/expertise", "expertise list"), "expertise list")
+        requests_ = body.get("requests")
+        if not isinstance(requests_, list):
+            raise ProtocolError("expertise list: no requests list", _BAD_ANSWER)
+        return requests_
+
+    def ask_expertise(self, body: dict[str, Any]) -> dict[str, Any]:
+        response = self._send("POST", f"{API}/expertise", "expertise request", json=body)
+        return self._json(response, "expertise request")
+
+    def expertise_impossible(self, request_id: str, code: str, reason: str) -> dict[str, Any]:
+        response = self._send(
+            "POST",
+            f"{API}/expertise/{quote(request_id, safe='')}/impossible",
+            "expertise impossible",
+            json={"reason_code": code, "reason": reason},
+        )
+        return self._json(response, "expertise impossible")
+
+    def expertise_communication(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = self._send(
+            "POST",
+            f"{API}/expertise/{quote(request_id, safe='')}/communications",
+            "expertise communication",
+            json=body,
+        )
+        return self._json(response, "expertise communication")
 
     @property
     def dicomweb(self) -> DicomWeb:

@@ -55,6 +55,7 @@ class ReadingPage(QWidget):
     closed = Signal(str)  # order id
     signed = Signal(str)  # order id
     refuseRequested = Signal(str)  # order id: refuse after reading (images inappropriate…)
+    expertiseRequested = Signal(str)  # order id: ask a remote expert (téléexpertise, issue 20)
 
     def __init__(
         self, ws: Workstation, loader: StudyLoader, tasks: Tasks, parent: QWidget | None = None
@@ -96,6 +97,9 @@ class ReadingPage(QWidget):
         self._prior_folder: Path | None = None
         self._found_priors: list[Prior] = []
         self._opened_priors: list[OpenedPrior] = []  # closed with the case (RAM or disk)
+        self.expertise_button = QPushButton(self.tr("Demander un avis (téléexpertise)…"))
+        self.expertise_button.setObjectName("expertiseButton")
+        self.case_extras = QVBoxLayout()  # the case's téléexpertise answers (qt.expertise_dialogs)
         self.close_button = QPushButton(self.tr("Retour à la liste"))
         self.close_button.setToolTip(
             self.tr("Fermer l'examen ; le brouillon non signé est abandonné (Ctrl+W)")
@@ -109,6 +113,7 @@ class ReadingPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.identity, 1)
         top.addWidget(self.close_button)
+        top.addWidget(self.expertise_button)
         top.addWidget(self.refuse_button)
         top.addWidget(self.sign_button)
         check_row = QHBoxLayout()
@@ -138,12 +143,16 @@ class ReadingPage(QWidget):
         layout.addLayout(check_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addLayout(self.case_extras)
         layout.addWidget(self.splitter, 1)
 
         self.close_button.clicked.connect(lambda: self.close_case())  # not clicked(bool) into ``emit``
         self.sign_button.clicked.connect(self.request_signature)
         self.confirm_button.clicked.connect(self._confirm_identity)
         self.refuse_button.clicked.connect(lambda: self.row and self.refuseRequested.emit(self.row.order_id))
+        self.expertise_button.clicked.connect(
+            lambda: self.row and self.expertiseRequested.emit(self.row.order_id)
+        )
         self.viewer.measurementAdded.connect(self._measurement)
         self.compare_button.clicked.connect(self.compare_prior)
         self._loader = loader
@@ -224,6 +233,11 @@ class ReadingPage(QWidget):
         self._look_for_priors(case)
 
     # --- priors ------------------------------------------------------------------------------------
+
+    @property
+    def found_priors(self) -> list[Prior]:
+        """The priors found for the case being read (offered as attachments of a téléexpertise)."""
+        return list(self._found_priors)
 
     def _look_for_priors(self, case: ReadingCase) -> None:
         patient = dicom_patient_id(case.scan)

@@ -1,0 +1,731 @@
+"""Téléexpertise screens: the request dialog (from a case being read), the list of requests on the
+worklist page (the expert's received ones apart from those one asked), the expert's answer dialog,
+and the case's strip showing the answers with « Citer dans le compte rendu ».
+
+Everything that talks to the platform runs in the window's worker threads (:class:`Tasks`); the
+model is :mod:`workstation.expertise`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from auth.session import UnlockRejected
+from resources.translations import qt as language
+from resources.translations.qt import user_message
+from workstation.app import patient_id
+from workstation.expertise import (
+    CHECKS,
+    IMPOSSIBLE_REASONS,
+    Expert,
+    ExpertiseAnswer,
+    ExpertiseDesk,
+    ExpertiseError,
+    ExpertiseRequest,
+    ExpertiseStatus,
+    quote,
+)
+from workstation.qt import theme
+from workstation.qt.tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+class AskExpertiseDialog(QDialog):
+    """Question, clinical elements, urgency, studies attached, the expert or group, and consent."""
+
+    def __init__(
+        self,
+        experts: list[Expert],
+        specialties: list[str],
+        studies: list[tuple[str, str]],
+        clinical: str,
+        urgent: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("askExpertiseDialog")
+        self.setWindowTitle(self.tr("Demander un avis (téléexpertise)"))
+        self.setMinimumWidth(640)
+        self.named = QRadioButton(self.tr("Expert nommé"))
+        self.named.setChecked(True)
+        self.group = QRadioButton(self.tr("Groupe de spécialité"))
+        self.expert = QComboBox()
+        self.expert.setObjectName("expertCombo")
+        for e in experts:
+            extra = f" — {', '.join(e.specialties)}" if e.specialties else ""
+            self.expert.addItem(e.person.display + extra, e.person.login)
+        self.specialty = QComboBox()
+        self.specialty.setObjectName("specialtyCombo")
+        for s in specialties:
+            self.specialty.addItem(s, s)
+        self.question = QPlainTextEdit()
+        self.question.setObjectName("expertiseQuestion")
+        self.question.setPlaceholderText(self.tr("La question posée à l'expert"))
+        self.question.setFixedHeight(80)
+        self.clinical = QPlainTextEdit(clinical)
+        self.clinical.setObjectName("expertiseClinical")
+        self.clinical.setFixedHeight(80)
+        self.urgent = QCheckBox(self.tr("Urgent"))
+        self.urgent.setChecked(urgent)
+        self.studies = QListWidget()
+        self.studies.setObjectName("expertiseStudies")
+        self.studies.setFixedHeight(90)
+        for n, (uid, label) in enumerate(studies):
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, uid)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if n == 0 else Qt.CheckState.Unchecked)
+            self.studies.addItem(item)
+        self.informed = QCheckBox(self.tr("Le patient a été informé de la demande de téléexpertise"))
+        self.informed.setObjectName("consentInformed")
+        self.consented = QCheckBox(self.tr("Le patient a donné son consentement"))
+        self.consented.setObjectName("consentGiven")
+        self.how = QLineEdit()
+        self.how.setPlaceholderText(self.tr("Comment (oral, par le site, personne de confiance…)"))
+        consent = QGroupBox(self.tr("Information et consentement du patient (obligatoires)"))
+        consent_layout = QVBoxLayout(consent)
+        consent_layout.addWidget(self.informed)
+        consent_layout.addWidget(self.consented)
+        consent_layout.addWidget(self.how)
+
+        target = QHBoxLayout()
+        target.addWidget(self.named)
+        target.addWidget(self.expert, 1)
+        target.addWidget(self.group)
+        target.addWidget(self.specialty, 1)
+        form = QFormLayout()
+        form.addRow(self.tr("Destinataire"), target)
+        form.addRow(self.tr("Question"), self.question)
+        form.addRow(self.tr("Éléments cliniques"), self.clinical)
+        form.addRow(self.tr("Examens joints"), self.studies)
+        form.addRow("", self.urgent)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.send_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.send_button.setText(self.tr("Envoyer la demande"))
+        self.send_button.setObjectName("sendExpertise")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuler"))
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(f"color: {theme.COLOURS.urgent};")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(consent)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        for signal in (self.informed.toggled, self.consented.toggled, self.named.toggled):
+            signal.connect(self._update)
+        self.question.textChanged.connect(self._update)
+        self.studies.itemChanged.connect(self._update)
+        self._update()
+
+    def chosen_studies(self) -> list[str]:
+        return [
+            str(self.studies.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.studies.count())
+            if self.studies.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _update(self) -> None:
+        self.expert.setEnabled(self.named.isChecked())
+        self.specialty.setEnabled(not self.named.isChecked())
+        missing = []
+        if not self.question.toPlainText().strip():
+            missing.append(self.tr("la question"))
+        if not self.chosen_studies():
+            missing.append(self.tr("au moins un examen joint"))
+        if (self.expert.count() if self.named.isChecked() else self.specialty.count()) == 0:
+            missing.append(self.tr("le destinataire"))
+        if not (self.informed.isChecked() and self.consented.isChecked()):
+            missing.append(self.tr("l'information et le consentement du patient"))
+        self.send_button.setEnabled(not missing)
+        self.hint.setText(
+            self.tr("À compléter : {missing}.").format(missing=", ".join(missing)) if missing else ""
+        )
+
+    def values(self) -> dict[str, object]:
+        named = self.named.isChecked()
+        return {
+            "expert": self.expert.currentData() if named else None,
+            "specialty": None if named else self.specialty.currentData(),
+            "question": self.question.toPlainText().strip(),
+            "clinical": self.clinical.toPlainText().strip(),
+            "urgent": self.urgent.isChecked(),
+            "studies": self.chosen_studies(),
+            "informed": self.informed.isChecked(),
+            "consented": self.consented.isChecked(),
+            "consent_how": self.how.text().strip(),
+        }
+
+
+def request_html(request: ExpertiseRequest, tr: Callable[[str], str]) -> str:
+    """The request as the expert (or the requester) reads it: no more than what was sent."""
+    order = request.order
+    identity = ""
+    if order is not None:
+        p = order.patient
+        birth = p.birth_date.strftime("%d/%m/%Y") if p.birth_date else "?"
+        ins = p.ins.matricule if p.ins else tr("sans INS")
+        identity = f"{p.display_name} — {tr('né(e) le')} {birth} — INS {ins}"
+    rows = [
+        (tr("Demande"), f"{request.request_id} ({tr('urgente') if request.urgent else tr('non urgente')})"),
+        (tr("Patient"), identity or tr("identité illisible")),
+        (tr("Demandeur"), f"{request.requester.display}, {_when(request.created_at)}"),
+        (tr("Destinataire"), request.addressee),
+        (tr("Question"), request.question),
+        (tr("Éléments cliniques"), request.clinical or "—"),
+        (tr("Examens joints"), str(len(request.studies))),
+        (
+            tr("Consentement"),
+            tr("patient informé et consentant")
+            + (f" ({request.consent_how})" if request.consent_how else ""),
+        ),
+        (tr("Statut"), language.text(request.status.label)),
+    ]
+    if request.status is ExpertiseStatus.ANSWERED:
+        rows.append((tr("Analyse"), request.analysis))
+        rows.append((tr("Avis"), request.opinion))
+    if request.status is ExpertiseStatus.IMPOSSIBLE:
+        label = language.text(IMPOSSIBLE_REASONS.get(request.reason_code or "", request.reason_code or ""))
+        rows.append((tr("Motif"), f"{label} — {request.reason or ''}"))
+    for c in request.communications:
+        rows.append((tr("Communication urgente"), f"{_when(c.at)} : {c.recipient} ({c.means}) {c.note}"))
+    body = "".join(f"<tr><th align='left' valign='top'>{k}</th><td>{_escape(v)}</td></tr>" for k, v in rows)
+    return f"<table cellspacing='4'>{body}</table>"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+class AnswerExpertiseDialog(QDialog):
+    """The expert's side: the request, the checks, then a signed report or « impossible »."""
+
+    def __init__(
+        self, desk: ExpertiseDesk, tasks: Tasks, request: ExpertiseRequest, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.desk, self.tasks, self.request = desk, tasks, request
+        self.setObjectName("answerExpertiseDialog")
+        self.setWindowTitle(self.tr("Répondre à une demande d'avis (téléexpertise)"))
+        self.setMinimumSize(760, 720)
+        self.summary = QTextBrowser()
+        self.summary.setHtml(request_html(request, self.tr))
+        self.availability = QLabel(self.tr("Disponibilité des images : non vérifiée"))
+        self.availability.setWordWrap(True)
+        self.check_images = QPushButton(self.tr("Vérifier les images sur la plateforme"))
+        self.checks: dict[str, QCheckBox] = {}
+        checks_box = QGroupBox(self.tr("Vérifications avant de répondre"))
+        checks_layout = QVBoxLayout(checks_box)
+        row = QHBoxLayout()
+        row.addWidget(self.availability, 1)
+        row.addWidget(self.check_images)
+        checks_layout.addLayout(row)
+        for key, label in CHECKS.items():
+            box = QCheckBox(language.text(label))
+            box.setObjectName(f"check_{key}")
+            self.checks[key] = box
+            checks_layout.addWidget(box)
+        self.analysis = QPlainTextEdit()
+        self.analysis.setObjectName("expertiseAnalysis")
+        self.analysis.setPlaceholderText(self.tr("Analyse des images"))
+        self.opinion = QPlainTextEdit()
+        self.opinion.setObjectName("expertiseOpinion")
+        self.opinion.setPlaceholderText(self.tr("Votre avis, en réponse à la question"))
+        self.sign_button = QPushButton(self.tr("Signer et envoyer l'avis"))
+        self.sign_button.setObjectName("signExpertise")
+        self.impossible_button = QPushButton(self.tr("Expertise impossible…"))
+        self.impossible_button.setObjectName("impossibleExpertise")
+        self.urgent_button = QPushButton(self.tr("Noter une communication urgente…"))
+        self.urgent_button.setObjectName("urgentExpertise")
+        close = QPushButton(self.tr("Fermer"))
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.urgent_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        buttons.addWidget(self.impossible_button)
+        buttons.addWidget(self.sign_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary, 2)
+        layout.addWidget(checks_box)
+        layout.addWidget(QLabel(self.tr("Analyse")))
+        layout.addWidget(self.analysis, 1)
+        layout.addWidget(QLabel(self.tr("Avis de l'expert")))
+        layout.addWidget(self.opinion, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        close.clicked.connect(self.reject)
+        self.check_images.clicked.connect(self.verify_images)
+        self.sign_button.clicked.connect(self.ask_signature)
+        self.impossible_button.clicked.connect(self.ask_impossible)
+        self.urgent_button.clicked.connect(self.ask_communication)
+        self.password_prompt: Callable[[], str | None] = self._password
+        self.reason_prompt: Callable[[], tuple[str, str] | None] = self._reason
+        self.communication_prompt: Callable[[], tuple[str, str, datetime, str] | None] = self._communication
+
+    def _fail(self, exc: BaseException, fallback: str) -> None:
+        if not getattr(exc, "user_message", ""):
+            log.error("expertise action failed", exc_info=exc)
+        self.status.setText(user_message(exc, fallback))
+        self.status.setStyleSheet(f"color: {theme.COLOURS.urgent};")
+
+    def verify_images(self) -> None:
+        """QIDO on each attached study: what the platform gives this expert (series, images)."""
+        client = self.desk.ws.client
+
+        def work() -> list[tuple[int, int]]:
+            found = []
+            for uid in self.request.studies:
+                instances = client.dicomweb.search_instances(uid)
+                found.append((len({_series(i) for i in instances}), len(instances)))
+            return found
+
+        def done(found: list[tuple[int, int]]) -> None:
+            parts = [
+                self.tr("examen {n} : {series} série(s), {images} image(s)").format(
+                    n=n + 1, series=s, images=i
+                )
+                for n, (s, i) in enumerate(found)
+            ]
+            ok = all(s > 0 for s, _ in found)
+            self.availability.setText(
+                (self.tr("Images disponibles — ") if ok else self.tr("Images manquantes — "))
+                + " ; ".join(parts)
+            )
+
+        self.tasks.run(work, done, lambda e: self._fail(e, self.tr("Images non vérifiables.")))
+
+    def _password(self) -> str | None:
+        password, ok = QInputDialog.getText(
+            self,
+            self.tr("Signature de l'avis"),
+            self.tr("Confirmez votre signature par votre mot de passe :"),
+            QLineEdit.EchoMode.Password,
+        )
+        return password if ok and password else None
+
+    def ask_signature(self) -> None:
+        answer = ExpertiseAnswer(
+            tuple(k for k, box in self.checks.items() if box.isChecked()),
+            self.analysis.toPlainText().strip(),
+            self.opinion.toPlainText().strip(),
+        )
+        password = self.password_prompt()
+        if password is None:
+            return
+        self.sign_button.setEnabled(False)
+
+        def work() -> object:
+            try:
+                self.desk.ws.session.confirm_password(password)
+            except UnlockRejected as exc:
+                raise ExpertiseError(
+                    "bad password", self.tr("Mot de passe incorrect : l'avis n'est pas signé.")
+                ) from exc
+            return self.desk.sign_report(self.request, answer, datetime.now().astimezone())
+
+        def failed(exc: BaseException) -> None:
+            self.sign_button.setEnabled(True)
+            self._fail(exc, self.tr("La signature de l'avis a échoué."))
+
+        self.tasks.run(work, lambda _: self.accept(), failed)
+
+    def _reason(self) -> tuple[str, str] | None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Expertise impossible"))
+        combo = QComboBox()
+        for code, label in IMPOSSIBLE_REASONS.items():
+            combo.addItem(language.text(label), code)
+        text = QPlainTextEdit()
+        text.setPlaceholderText(self.tr("Expliquez au demandeur ce qui manque"))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(combo)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return str(combo.currentData()), text.toPlainText().strip()
+
+    def ask_impossible(self) -> None:
+        chosen = self.reason_prompt()
+        if chosen is None:
+            return
+        code, reason = chosen
+        self.tasks.run(
+            lambda: self.desk.impossible(self.request, code, reason),
+            lambda _: self.accept(),
+            lambda e: self._fail(e, self.tr("La réponse n'a pas pu être envoyée.")),
+        )
+
+    def _communication(self) -> tuple[str, str, datetime, str] | None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Communication d'un résultat urgent"))
+        recipient = QLineEdit(self.request.requester.display)
+        means = QComboBox()
+        means.addItems([self.tr("téléphone"), self.tr("visioconférence"), self.tr("de vive voix")])
+        at = QDateTimeEdit(datetime.now())
+        at.setCalendarPopup(True)
+        note = QLineEdit()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        form = QFormLayout(dialog)
+        form.addRow(self.tr("À qui"), recipient)
+        form.addRow(self.tr("Comment"), means)
+        form.addRow(self.tr("Quand"), at)
+        form.addRow(self.tr("Ce qui a été dit"), note)
+        form.addRow(buttons)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        moment = at.dateTime().toPython().astimezone()
+        return recipient.text(), means.currentText(), moment, note.text()
+
+    def ask_communication(self) -> None:
+        chosen = self.communication_prompt()
+        if chosen is None:
+            return
+
+        def done(updated: ExpertiseRequest) -> None:
+            self.request = updated
+            self.summary.setHtml(request_html(updated, self.tr))
+            self.status.setText(self.tr("Communication urgente enregistrée."))
+
+        self.tasks.run(
+            lambda: self.desk.communicate(self.request, *chosen),
+            done,
+            lambda e: self._fail(e, self.tr("La communication n'a pas pu être enregistrée.")),
+        )
+
+
+def _series(instance: dict[str, object]) -> str:
+    """SeriesInstanceUID (0020,000E) of a QIDO instance answer."""
+    try:
+        return str(instance["0020000E"]["Value"][0])  # type: ignore[index]
+    except (KeyError, IndexError, TypeError):
+        return ""
+
+
+class ExpertisePanel(QWidget):
+    """On the worklist page: the requests received (to answer) apart from the ones asked."""
+
+    COLUMNS = 6
+
+    def __init__(self, desk: ExpertiseDesk, tasks: Tasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk, self.tasks = desk, tasks
+        self.setObjectName("expertisePanel")
+        self.requests: list[ExpertiseRequest] = []
+        self.title = QLabel(self.tr("Demandes d'avis (téléexpertise)"))
+        self.title.setStyleSheet("font-weight: 600;")
+        self.received = self._table("expertiseReceived")
+        self.asked = self._table("expertiseAsked")
+        self.answer_button = QPushButton(self.tr("Examiner et répondre…"))
+        self.answer_button.setObjectName("answerExpertiseButton")
+        self.answer_button.setEnabled(False)
+        self.view_button = QPushButton(self.tr("Voir la réponse"))
+        self.view_button.setObjectName("viewExpertiseButton")
+        self.view_button.setEnabled(False)
+        self.status = QLabel()
+        received = QWidget()
+        left = QVBoxLayout(received)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.received)
+        left.addWidget(self.answer_button, 0, Qt.AlignmentFlag.AlignRight)
+        asked = QWidget()
+        right = QVBoxLayout(asked)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.asked)
+        right.addWidget(self.view_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("expertiseTabs")
+        self.tabs.addTab(received, self.tr("Reçues, à traiter en tant qu'expert"))
+        self.tabs.addTab(asked, self.tr("Envoyées par moi"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.status)
+        self.received.itemSelectionChanged.connect(self._selection)
+        self.asked.itemSelectionChanged.connect(self._selection)
+        self.answer_button.clicked.connect(self.answer_selected)
+        self.view_button.clicked.connect(self.view_selected)
+        self.received.doubleClicked.connect(lambda _: self.answer_selected())
+        self.asked.doubleClicked.connect(lambda _: self.view_selected())
+        self.on_change: Callable[[list[ExpertiseRequest]], None] = lambda _: None
+
+    def _table(self, name: str) -> QTableWidget:
+        table = QTableWidget(0, self.COLUMNS)
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(
+            [
+                self.tr("Urgence"),
+                self.tr("Demande"),
+                self.tr("Avec"),
+                self.tr("Question"),
+                self.tr("Statut"),
+                self.tr("Le"),
+            ]
+        )
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        table.setMaximumHeight(170)
+        return table
+
+    def refresh(self) -> None:
+        self.tasks.run(self.desk.requests, self.show_requests, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(user_message(exc, self.tr("Demandes d'avis indisponibles.")))
+
+    def show_requests(self, requests: list[ExpertiseRequest]) -> None:
+        self.requests = requests
+        self.status.clear()
+        self._fill(self.received, [r for r in requests if r.role == "expert"], expert_side=True)
+        self._fill(self.asked, [r for r in requests if r.role == "requester"], expert_side=False)
+        pending = sum(1 for r in requests if r.role == "expert" and r.status is ExpertiseStatus.OPEN)
+        self.title.setText(
+            self.tr("Demandes d'avis (téléexpertise) — %n à traiter", "", pending)
+            if pending
+            else self.tr("Demandes d'avis (téléexpertise)")
+        )
+        if not any(r.role == "expert" for r in requests) and any(r.role == "requester" for r in requests):
+            self.tabs.setCurrentIndex(1)  # nothing to answer: show what one asked
+        self._selection()
+        self.on_change(requests)
+
+    def _fill(self, table: QTableWidget, requests: list[ExpertiseRequest], expert_side: bool) -> None:
+        table.setRowCount(len(requests))
+        for n, r in enumerate(requests):
+            other = r.requester.display if expert_side else r.addressee
+            values = [
+                self.tr("URGENT") if r.urgent else "",
+                r.request_id,
+                other,
+                r.question.splitlines()[0] if r.question else "",
+                language.text(r.status.label),
+                _when(r.created_at),
+            ]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, r.request_id)
+                item.setToolTip(r.question if col == 3 else value)
+                if col == 0 and r.urgent:
+                    item.setForeground(Qt.GlobalColor.red)
+                table.setItem(n, col, item)
+
+    def _selected(self, table: QTableWidget) -> ExpertiseRequest | None:
+        rows = table.selectionModel().selectedRows() if table.selectionModel() else []
+        if not rows:
+            return None
+        rid = table.item(rows[0].row(), 1).data(Qt.ItemDataRole.UserRole)
+        return next((r for r in self.requests if r.request_id == rid), None)
+
+    def _selection(self) -> None:
+        received = self._selected(self.received)
+        self.answer_button.setEnabled(received is not None and received.status is ExpertiseStatus.OPEN)
+        self.view_button.setEnabled(self._selected(self.asked) is not None)
+
+    def answer_selected(self) -> AnswerExpertiseDialog | None:
+        request = self._selected(self.received)
+        if request is None or request.status is not ExpertiseStatus.OPEN:
+            return None
+        dialog = AnswerExpertiseDialog(self.desk, self.tasks, request, self)
+        dialog.finished.connect(lambda _code: self.refresh())
+        dialog.open()
+        return dialog
+
+    def view_selected(self) -> QDialog | None:
+        request = self._selected(self.asked)
+        if request is None:
+            return None
+        self.tasks.run(lambda: self.desk.answer_read(request), lambda _: None, self._failed)
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Demande d'avis {id}").format(id=request.request_id))
+        dialog.setMinimumSize(640, 480)
+        view = QTextBrowser()
+        view.setHtml(request_html(request, self.tr))
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(view)
+        layout.addWidget(close)
+        dialog.open()
+        return dialog
+
+
+class CaseExpertiseStrip(QWidget):
+    """In the reading page: the case's requests and their answers; an answer can be quoted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseExpertise")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.quote_button = QPushButton(self.tr("Citer l'avis dans le compte rendu"))
+        self.quote_button.setObjectName("quoteExpertise")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.quote_button)
+        self.answered: ExpertiseRequest | None = None
+        self.hide()
+
+    def show_for(self, requests: list[ExpertiseRequest]) -> None:
+        if not requests:
+            self.answered = None
+            self.hide()
+            return
+        lines = []
+        for r in requests:
+            line = self.tr("Téléexpertise {id} ({who}) : {status}").format(
+                id=r.request_id, who=r.addressee, status=language.text(r.status.label)
+            )
+            if r.status is not ExpertiseStatus.OPEN:
+                line += " — " + _escape(quote(r))
+            lines.append(line)
+        self.text.setText("<br/>".join(lines))
+        done = [r for r in requests if r.status is not ExpertiseStatus.OPEN]
+        self.answered = done[-1] if done else None
+        self.quote_button.setEnabled(self.answered is not None)
+        self.show()
+
+
+class ExpertiseController(QObject):
+    """Wires téléexpertise into the main window: the panel, the reading page's action and strip."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        ws = window.ws  # type: ignore[attr-defined]
+        self.desk = ExpertiseDesk(ws)
+        self.tasks: Tasks = window.tasks  # type: ignore[attr-defined]
+        self.panel = ExpertisePanel(self.desk, self.tasks)
+        self.strip = CaseExpertiseStrip()
+        self.reading = window.reading_page  # type: ignore[attr-defined]
+        self.reading.case_extras.addWidget(self.strip)
+        self.reading.expertiseRequested.connect(self.ask)
+        self.strip.quote_button.clicked.connect(self.quote_answer)
+        self.panel.on_change = lambda _requests: self._show_case()
+        self.last_dialog: AskExpertiseDialog | None = None
+
+    def refresh(self) -> None:
+        self.panel.refresh()
+
+    def _show_case(self) -> None:
+        row = self.reading.row
+        if row is None:
+            self.strip.show_for([])
+            return
+        mine = [r for r in self.panel.requests if r.order_id == row.order_id and r.role == "requester"]
+        for r in mine:
+            if r.status is not ExpertiseStatus.OPEN:
+                self.tasks.run(lambda r=r: self.desk.answer_read(r), lambda _: None, lambda _e: None)
+        self.strip.show_for(mine)
+
+    def quote_answer(self) -> None:
+        if self.strip.answered is not None and self.reading.editor is not None:
+            self.reading.editor.insert_measurement(quote(self.strip.answered))
+
+    def ask(self, order_id: str) -> None:
+        row = self.reading.row
+        if row is None or row.order_id != order_id:
+            return
+
+        def shown(found: tuple[list[Expert], list[str]]) -> None:
+            experts, specialties = found
+            studies = []
+            if row.entry.study_instance_uid:
+                studies.append((row.entry.study_instance_uid, self.tr("Examen du jour")))
+            for prior in self.reading.found_priors:
+                studies.append(
+                    (
+                        prior.study_instance_uid,
+                        self.tr("Antérieur : {label}").format(label=language.text(prior.label)),
+                    )
+                )
+            order = row.order
+            clinical = order.clinical_information if order is not None else ""
+            urgent = bool(order is not None and order.priority.value == "urgent")
+            dialog = AskExpertiseDialog(experts, specialties, studies, clinical, urgent, self.reading)
+            self.last_dialog = dialog
+            dialog.accepted.connect(lambda: self._send(row, dialog))
+            dialog.open()
+
+        self.tasks.run(
+            self.desk.experts,
+            shown,
+            lambda e: self.reading.status.setText(
+                user_message(e, self.tr("Liste des experts indisponible."))
+            ),
+        )
+
+    def _send(self, row: object, dialog: AskExpertiseDialog) -> None:
+        values = dialog.values()
+
+        def done(request: ExpertiseRequest) -> None:
+            self.reading.status.setText(
+                self.tr("Demande d'avis {id} envoyée à {who}.").format(
+                    id=request.request_id, who=request.addressee
+                )
+            )
+            self.refresh()
+
+        self.tasks.run(
+            lambda: self.desk.ask(row.order_id, patient_id(row), **values),  # type: ignore[attr-defined, arg-type]
+            done,
+            lambda e: self.reading.status.setText(
+                user_message(e, self.tr("La demande d'avis n'a pas été envoyée."))
+            ),
+        )
