@@ -392,3 +392,68 @@ def test_fast_scan_equals_pydicom_on_damaged_headers(dicom_data: Path, tmp_path:
         assert fast == reference, bytes(data[128:image.source.offset]).hex()
         scanned += taken
     assert scanned > 60  # most damage leaves a file the scan still reads
+
+
+# --- issue 13: messages that say what happened -----------------------------------------------------
+def test_compression_ratios_are_rounded_as_a_reader_quotes_them(tmp_path: Path) -> None:
+    found = _header(tmp_path, LossyImageCompression="01",
+                    LossyImageCompressionRatio=["9.837650", "10", "2.34"])
+    assert found.lossy.ratios == ("9,8", "10", "2,3")
+
+
+def test_a_parsers_oserror_is_a_corrupt_file_not_a_disk_problem(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """pydicom says "End of file reached before delimiter" with OSError: the file is malformed, and
+    "droits, disque ou fichier déplacé" would send the reader to the wrong place."""
+    path = _write(tmp_path)
+
+    def parser_error(*_: object) -> None:
+        raise OSError("End of file reached before delimiter (FFFE,E0DD) found")
+
+    monkeypatch.setattr(headers, "_read", parser_error)
+    found = read_image_file(path)
+    assert isinstance(found, FileProblem) and found.kind is ProblemKind.CORRUPT
+    assert "droits" not in found.message and "corrompu" in found.message
+
+    def denied(*_: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(headers, "_read", denied)
+    found = read_image_file(path)
+    assert isinstance(found, FileProblem) and found.kind is ProblemKind.UNREADABLE
+
+
+def test_a_truncated_file_is_never_blamed_on_the_disk(dicom_data: Path, tmp_path: Path) -> None:
+    """Real files cut inside their header (pydicom says "No tag to read at file position" with an
+    OSError): whatever is raised, the message is never « droits, disque »."""
+    for name in ("CT1_JLSL.dcm", "RG3_J2KR.dcm"):
+        source = (dicom_data / "nema_wg04_via_dicom-test-files" / name).read_bytes()
+        for cut in range(700, 1000, 7):
+            path = tmp_path / f"cut{cut}.dcm"
+            path.write_bytes(source[:cut])
+            found = read_image_file(path)
+            assert isinstance(found, FileProblem), cut
+            assert found.kind is not ProblemKind.UNREADABLE, (name, cut, found.detail)
+            assert "droits" not in found.message
+
+
+def test_the_patient_identity_is_read_from_the_header(tmp_path: Path) -> None:
+    found = _header(tmp_path, PatientName="DUPONT^Jean^Marie", PatientID="123456",
+                    PatientBirthDate="19440312", PatientSex="M")
+    assert found.patient.display_name == "DUPONT Jean Marie"
+    assert (found.patient.patient_id, found.patient.birth_date_fr, found.patient.sex) == \
+        ("123456", "12/03/1944", "M")
+    assert not _header(tmp_path, PatientName=None, PatientID=None).patient.known
+
+
+def test_whole_slide_images_and_waveforms_get_one_line(tmp_path: Path) -> None:
+    wsi = "1.2.840.10008.5.1.4.1.1.77.1.6"
+    found = read_image_file(_write(tmp_path, SOPClassUID=wsi))
+    assert isinstance(found, FileProblem) and found.kind is ProblemKind.UNSUPPORTED_OBJECT
+    assert "microscopie" in found.message and found.severity is Severity.INFO
+
+
+def test_a_missing_photometric_interpretation_is_assumed_and_said(tmp_path: Path) -> None:
+    found = _header(tmp_path, PhotometricInterpretation=None)
+    assert found.fmt.photometric == "MONOCHROME2"
+    assert any("Interprétation photométrique absente" in note for note in found.notes)
