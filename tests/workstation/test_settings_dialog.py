@@ -53,3 +53,15 @@ def test_a_ca_file_that_is_not_a_certificate_stops_the_start_in_french(tmp_path:
     with pytest.raises(StartupError) as refused:
         Workstation(settings, keystore=KeyStore(VolatileKeyring()), data_dir=tmp_path / "ws")
     assert "certificat" in refused.value.user_message.lower()
+
+
+def test_saving_keeps_the_settings_the_dialog_does_not_show(qtbot, tmp_path: Path) -> None:
+    """The dialog edits a few fields; the others (a personal dictionary, PACS nodes...) must come back
+    as they were, not reset to their defaults by a save."""
+    mine = Settings().with_overrides(personal_dictionary=str(tmp_path / "mots.txt"), cache_size_gb=7)
+    dialog = SettingsDialog(mine)
+    qtbot.addWidget(dialog)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.result_settings is not None
+    assert dialog.result_settings.personal_dictionary == tmp_path / "mots.txt"
+    assert dialog.result_settings.cache_size_gb == 7

@@ -50,6 +50,8 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(640)
         self.result_settings: Settings | None = None
+        # the settings the dialog does not show (PACS nodes, dictionary, calibrations...) are kept as they are
+        self._settings = settings
         self._editors: dict[str, QWidget] = {}
         docs = {f.name: f.metadata.get("doc", "") for f in fields(Settings)}
 
@@ -160,7 +162,7 @@ class SettingsDialog(QDialog):
 
     def _submit(self) -> None:
         try:
-            chosen = Settings().with_overrides(**self.values())
+            chosen = self._settings.with_overrides(**self.values())
             chosen.check_ca_file()
         except SettingsError as exc:
             self.error.setText(language.text(exc.user_message))
