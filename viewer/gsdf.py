@@ -38,15 +38,37 @@ def jnd_index(lum: np.ndarray | float) -> np.ndarray:
     return sum(coef * x**power for power, coef in enumerate(_J))
 
 
-def calibration_lut(measured: Sequence[float], ambient: float = 0.0, p_levels: int = 256) -> np.ndarray:
+def resample_levels(measured: Sequence[float], output_levels: int) -> np.ndarray:
+    """Luminance of each of ``output_levels`` driving levels, from readings over another bit depth.
+
+    A 10-bit screen measured at 1,024 levels but fed an 8-bit image shows 8-bit level k at 10-bit level
+    k * 1023 / 255 (bit replication); the luminance there is interpolated linearly in log luminance
+    between the two nearest readings (a photometric curve is smooth in that space).
+    """
+    levels = np.asarray(measured, dtype=np.float64)
+    if len(levels) == output_levels:
+        return levels
+    positions = np.linspace(0.0, len(levels) - 1, output_levels)
+    return np.exp(np.interp(positions, np.arange(len(levels)), np.log(levels)))
+
+
+def calibration_lut(
+    measured: Sequence[float], ambient: float = 0.0, p_levels: int = 256, output_levels: int = 256
+) -> np.ndarray:
     """P-value -> driving level table making the display follow the GSDF between its own extremes.
 
-    ``measured``: luminance in cd/m2 of each driving level (index = level), increasing; ``ambient``:
-    luminance reflected by the screen, added to every level as PS3.14 requires.
+    ``measured``: luminance in cd/m2 of each driving level of the screen (index = level), increasing,
+    at any bit depth; ``ambient``: luminance reflected by the screen, added to every level as PS3.14
+    requires; ``output_levels``: the driving levels the image reaches the screen with (256 for the
+    8-bit images the viewer draws), so a 10-bit set of readings never yields a level the image
+    cannot hold.
     """
-    levels = np.asarray(measured, dtype=np.float64) + ambient
-    if len(levels) < 2 or np.any(np.diff(levels) <= 0):
+    raw = np.asarray(measured, dtype=np.float64)
+    if len(raw) < 2 or not np.all(np.isfinite(raw)) or np.any(np.diff(raw) <= 0):
         raise ValueError("measured luminances must increase strictly with the driving level")
+    if output_levels < 2 or output_levels > 65536:
+        raise ValueError(f"output_levels must lie in 2..65536, got {output_levels}")
+    levels = resample_levels(raw, output_levels) + ambient
     if levels[0] < LUMINANCE_MIN or levels[-1] > LUMINANCE_MAX:
         raise ValueError(f"luminances must lie within the GSDF range {LUMINANCE_MIN}-{LUMINANCE_MAX} cd/m2")
     # equal JND steps between the display's own extremes; the nearest measured level to each target,
@@ -54,5 +76,5 @@ def calibration_lut(measured: Sequence[float], ambient: float = 0.0, p_levels: i
     jnds = jnd_index(levels)
     target_jnds = np.linspace(jnds[0], jnds[-1], p_levels)
     nearest = np.abs(jnds[None, :] - target_jnds[:, None]).argmin(axis=1)
-    dtype = np.uint8 if len(levels) <= 256 else np.uint16
+    dtype = np.uint8 if output_levels <= 256 else np.uint16
     return nearest.astype(dtype)

@@ -165,6 +165,38 @@ class Settings:
             ),
         ),
     )
+    calibration_max_age_days: int = field(
+        default=180,
+        metadata=_meta(
+            int,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Âge au-delà duquel la calibration GSDF d'un écran est signalée comme à refaire, en jours.",
+            ),
+        ),
+    )
+    physical_text_size: bool = field(
+        default=True,
+        metadata=_meta(
+            bool,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Textes et annotations à leur taille physique d'après la résolution réelle de l'écran "
+                "(sinon : la résolution logique annoncée par le système).",
+            ),
+        ),
+    )
+    interface_zoom_percent: int = field(
+        default=100,
+        metadata=_meta(int, QT_TRANSLATE_NOOP("Settings", "Zoom de l'interface, en pourcentage (50 à 300).")),
+    )
+    overlay_zoom_percent: int = field(
+        default=100,
+        metadata=_meta(
+            int,
+            QT_TRANSLATE_NOOP("Settings", "Zoom des annotations sur les images, en pourcentage (50 à 300)."),
+        ),
+    )
     language: str = field(
         default=SOURCE_LANGUAGE,
         metadata=_meta(
@@ -208,6 +240,19 @@ class Settings:
             check_port(self.dimse_listen_port, QT_TRANSLATE_NOOP("Settings", "le récepteur DICOM du poste"))
         except PacsConfigError as exc:
             raise SettingsError(str(exc), exc.user_message) from exc
+        for name in ("interface_zoom_percent", "overlay_zoom_percent"):
+            if not 50 <= getattr(self, name) <= 300:
+                raise SettingsError(
+                    f"{name} must lie in 50..300, got {getattr(self, name)}",
+                    QT_TRANSLATE_NOOP("Settings", "Le zoom doit être compris entre 50 et 300 %."),
+                )
+        if self.calibration_max_age_days < 1:
+            raise SettingsError(
+                f"calibration_max_age_days must be >= 1, got {self.calibration_max_age_days}",
+                QT_TRANSLATE_NOOP(
+                    "Settings", "L'âge maximal d'une calibration doit être d'au moins un jour."
+                ),
+            )
         if self.idle_lock_minutes < 1:
             raise SettingsError(
                 f"idle_lock_minutes must be >= 1, got {self.idle_lock_minutes}",
@@ -265,6 +310,14 @@ def _coerce(name: str, value: Any) -> Any:
             if not isinstance(value, str | Path):
                 raise TypeError(type(value).__name__)
             return Path(value).expanduser()
+        if kind is bool:  # bool("false") is True: only real booleans and their usual spellings
+            if isinstance(value, bool):
+                return value
+            words = {"true": True, "1": True, "oui": True, "yes": True, "false": False, "0": False,
+                     "non": False, "no": False}
+            if isinstance(value, str) and value.strip().lower() in words:
+                return words[value.strip().lower()]
+            raise ValueError(f"not a boolean: {value!r}")
         if kind is int and (isinstance(value, bool) or not isinstance(value, int | str)):
             raise TypeError(type(value).__name__)
         if kind is float and (isinstance(value, bool) or not isinstance(value, int | float | str)):

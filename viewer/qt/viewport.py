@@ -40,7 +40,7 @@ from viewer.headers import SpacingSource
 from viewer.measure import MeasureKind, Measurement, measure
 from viewer.plane import PlaneGeometry, orientation_letters
 from viewer.presets import PresetKind, preset_for_key
-from viewer.qt import texts
+from viewer.qt import display_scale, texts
 from viewer.slice_view import SliceView, ViewState
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 MIME_SERIES = "application/x-teleradiologie-series"
 HANDLE_PX = 7.0  # a click this close to a measurement point grabs it
 CINE_FPS = 10
+BANNER_POINTS, BANNER_MIN_POINTS = 10.5, 9.0  # the identity: never smaller than legible, then wrapped
 MAGNIFIER_FACTOR, MAGNIFIER_RADIUS = 2.0, 110.0
 
 
@@ -129,6 +130,9 @@ class Viewport(QWidget):
         self.crosshair: np.ndarray | None = None  # patient mm, drawn when set
         self.crosshair_lines: list[tuple[np.ndarray, np.ndarray]] = []  # the other MPR planes (patient mm)
         self.reference_lines: list[tuple[np.ndarray, np.ndarray]] = []  # other views' planes (patient mm)
+        # extra layers painted over the image (study link, key image mark, presentation state): callables
+        # (painter, viewport) owned by other modules, so this widget stays free of their models
+        self.overlays: list[Any] = []
         self._drawn: dict[int, list[Drawn]] = {}  # per series object id
         self._drawing: Drawn | None = None
         self._fixed = 0
@@ -143,6 +147,10 @@ class Viewport(QWidget):
         self._cine = QTimer(self)
         self._cine.timeout.connect(self._cine_step)
         self.last_paint_ms = 0.0
+        self._banner_bottom = 22.0  # where the banner ended at the last paint (overlays go below it)
+        self._banner_points = BANNER_POINTS
+        self._top_text_bottom = 22.0
+        self._bottom_text_lines = 3
         self._last_index = -1
 
     # --- model -------------------------------------------------------------------------------------
@@ -275,6 +283,8 @@ class Viewport(QWidget):
         self._paint_crosshair(painter)
         self._paint_reference_lines(painter)
         self._paint_measurements(painter)
+        for overlay in list(self.overlays):
+            overlay(painter, self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self._paint_corners(painter)
         self._paint_orientation(painter)
@@ -303,9 +313,13 @@ class Viewport(QWidget):
         painter.drawEllipse(centre, MAGNIFIER_RADIUS, MAGNIFIER_RADIUS)
 
     # --- overlays ----------------------------------------------------------------------------------
-    def _font(self, painter: QPainter, bold: bool = False, size: int = 10) -> None:
+    def overlay_scale(self) -> float:
+        """Physical size of the overlays on this viewport's screen, times the user's overlay zoom."""
+        return display_scale.overlay_scale(self.screen())
+
+    def _font(self, painter: QPainter, bold: bool = False, size: float = 10) -> None:
         font = QFont(self.font())
-        font.setPointSize(size)
+        font.setPointSizeF(size * self.overlay_scale())
         font.setBold(bold)
         painter.setFont(font)
 
@@ -366,43 +380,82 @@ class Viewport(QWidget):
                 "bottom_right": [self._probe] if self._probe else [], "lossy": lossy,
                 "derived": [" — ".join(derived)] if derived else []}
 
+    def banner_layout(self, painter: QPainter) -> tuple[list[str], list[str]]:
+        """The identity lines and the other banner lines as painted at this width: the identity whole
+        (wrapped at its « — » separators, at BANNER_MIN_POINTS at the smallest), the rest (exam label,
+        study date) elided first. The banner's first line is the identity; a second line in it (after
+        a line break) is the exam label, e.g. the prior's."""
+        lines = self.banner_lines()
+        identity, *rest = lines[0].split("\n")
+        rest += lines[1:]
+        width = max(40.0, self.width() - 12.0)
+        size = BANNER_POINTS
+        self._font(painter, bold=True, size=size)
+        while size > BANNER_MIN_POINTS and painter.fontMetrics().horizontalAdvance(identity) > width:
+            size -= 0.5  # a little smaller first, then wrapped: never cut
+            self._font(painter, bold=True, size=size)
+        wrapped: list[str] = []
+        for part in identity.split(" — "):
+            candidate = f"{wrapped[-1]} — {part}" if wrapped else part
+            if wrapped and painter.fontMetrics().horizontalAdvance(candidate) <= width:
+                wrapped[-1] = candidate
+            else:
+                wrapped.append(part)
+        self._banner_points = size
+        self._font(painter)
+        metrics = painter.fontMetrics()
+        others = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(width)) for line in rest]
+        return wrapped, others
+
     def _paint_banner(self, painter: QPainter) -> None:
         """Patient identity, always, whatever is (or is not yet) displayed."""
-        self._font(painter, bold=True)
-        lines = self.banner_lines()
-        rect = QRectF(6, 4, self.width() - 12, 40)
+        identity, others = self.banner_layout(painter)
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-        size = 10
-        while size > 6 and painter.fontMetrics().horizontalAdvance(lines[0]) > rect.width():
-            size -= 1  # a narrow viewport shrinks the identity rather than cut it
-            self._font(painter, bold=True, size=size)
-        self._shadowed(painter, rect, flags, lines[0], YELLOW)
-        if len(lines) > 1:
-            self._font(painter)
-            self._shadowed(painter, rect.translated(0, 16), flags, lines[1])
+        self._font(painter, bold=True, size=self._banner_points)
+        step = painter.fontMetrics().height()
+        y = 4.0
+        for line in identity:
+            self._shadowed(painter, QRectF(6, y, self.width() - 12, step), flags, line, YELLOW)
+            y += step
+        self._font(painter)
+        step = painter.fontMetrics().height()
+        for line in others:
+            self._shadowed(painter, QRectF(6, y, self.width() - 12, step), flags, line)
+            y += step
+        self._banner_bottom = y
 
     def _paint_corners(self, painter: QPainter) -> None:
         corners = self.corner_texts()
         self._font(painter)
+        step = painter.fontMetrics().height()
         w, h = self.width(), self.height()
         right = Qt.AlignmentFlag.AlignRight
-        # below the patient line, which keeps the whole width so that it is never hidden
-        self._shadowed(painter, QRectF(6, 22, w - 12, 80), right | Qt.AlignmentFlag.AlignTop,
-                       "\n".join(corners["top_right"]))
+        bottom = Qt.AlignmentFlag.AlignBottom
+        # below the patient's identity, which keeps the whole width so that it is never hidden; a
+        # small view (an MPR cell on a laptop) keeps the first line of each corner off the anatomy
+        small = h < 16 * step
+        top_right = corners["top_right"][:2] if small else corners["top_right"]
+        y = self._banner_bottom
+        self._shadowed(painter, QRectF(6, y, w - 12, step * len(top_right)),
+                       right | Qt.AlignmentFlag.AlignTop, "\n".join(top_right))
+        y += step * len(top_right)
         if corners["derived"]:  # under the plane's lines, in the colour of the warnings
-            lines = len(corners["top_right"])
             self._font(painter, bold=True, size=9)
-            self._shadowed(painter, QRectF(6, 24 + 16 * lines, w - 12, 18), right | Qt.AlignmentFlag.AlignTop,
+            self._shadowed(painter, QRectF(6, y, w - 12, step), right | Qt.AlignmentFlag.AlignTop,
                            corners["derived"][0], ORANGE)
+            y += step
             self._font(painter)
-        self._shadowed(painter, QRectF(6, h - 64, w - 12, 60),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
-                       "\n".join(corners["bottom_left"]))
-        self._shadowed(painter, QRectF(6, h - 64, w - 12, 42), right | Qt.AlignmentFlag.AlignBottom,
+        self._top_text_bottom = y
+        bottom_left = corners["bottom_left"][:1] if small else corners["bottom_left"]
+        self._shadowed(painter, QRectF(6, h - 4 - step * (len(bottom_left) + 1), w - 12,
+                                       step * (len(bottom_left) + 1)),
+                       Qt.AlignmentFlag.AlignLeft | bottom, "\n".join(bottom_left))
+        self._shadowed(painter, QRectF(6, h - 4 - step * 3, w - 12, step * 2), right | bottom,
                        "\n".join(corners["bottom_right"]))
+        self._bottom_text_lines = len(bottom_left) + 1
         if corners["lossy"]:
             self._font(painter, bold=True)
-            self._shadowed(painter, QRectF(6, h - 22, w - 12, 18), right | Qt.AlignmentFlag.AlignBottom,
+            self._shadowed(painter, QRectF(6, h - 4 - step, w - 12, step), right | bottom,
                            corners["lossy"][0], RED)
 
     def orientation_marks(self) -> dict[str, str]:
@@ -429,14 +482,19 @@ class Viewport(QWidget):
         if not marks:
             return
         self._font(painter, bold=True, size=12)
+        step = painter.fontMetrics().height()
+        box = 3 * step  # room for two letters (« HP »)
         w, h = self.width(), self.height()
         centre = Qt.AlignmentFlag.AlignCenter
-        self._shadowed(painter, QRectF(w - 40, h / 2 - 12, 34, 24), centre, marks["right"], CYAN)
-        self._shadowed(painter, QRectF(6, h / 2 - 12, 34, 24), centre, marks["left"], CYAN)
-        corners = self.corner_texts()
-        top = 88 if not corners.get("derived") else 24 + 16 * len(corners["top_right"]) + 22  # under text
-        self._shadowed(painter, QRectF(w / 2 - 20, top, 40, 20), centre, marks["top"], CYAN)
-        self._shadowed(painter, QRectF(w / 2 - 20, h - 44, 40, 20), centre, marks["bottom"], CYAN)
+        self._shadowed(painter, QRectF(w - box - 6, h / 2 - step / 2, box, step), centre, marks["right"],
+                       CYAN)
+        self._shadowed(painter, QRectF(6, h / 2 - step / 2, box, step), centre, marks["left"], CYAN)
+        top = max(self._banner_bottom, self._top_text_bottom)  # under the texts of the top corners
+        self._shadowed(painter, QRectF(w / 2 - box / 2, top, box, step), centre, marks["top"], CYAN)
+        self._font(painter)
+        above = (self._bottom_text_lines + 0.5) * painter.fontMetrics().height() + 4
+        self._shadowed(painter, QRectF(w / 2 - box / 2, h - above - step, box, step), centre, marks["bottom"],
+                       CYAN)
 
     def mm_per_display_pixel(self) -> float | None:
         """Millimetres per screen pixel along the horizontal, None without calibration."""
@@ -457,14 +515,17 @@ class Viewport(QWidget):
         exponent = 10 ** math.floor(math.log10(target))
         length_mm = max(m * exponent for m in (1, 2, 5) if m * exponent <= target)
         length_px = length_mm / mm_per_px
-        x0, y = 8.0, self.height() - 62.0  # above the window and zoom lines, clear of the letters
+        self._font(painter, size=9)
+        line = painter.fontMetrics().height()
+        # above the window and zoom lines, clear of the letters
+        x0, y = 8.0, self.height() - 6.0 - line * (self._bottom_text_lines + 0.5)
         painter.setPen(QPen(WHITE, 2))
         painter.drawLine(QPointF(x0, y), QPointF(x0 + length_px, y))
         for x in (x0, x0 + length_px):
             painter.drawLine(QPointF(x, y - 5), QPointF(x, y + 1))
         text = f"{length_mm:g} mm" if length_mm < 10 else f"{length_mm / 10:g} cm"
-        self._font(painter, size=9)
-        self._shadowed(painter, QRectF(x0, y - 20, length_px, 16), Qt.AlignmentFlag.AlignCenter, text)
+        self._shadowed(painter, QRectF(x0, y - 4 - line, max(length_px, 4.0 * line), line),
+                       Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_crosshair(self, painter: QPainter) -> None:
         view = self.view
@@ -527,12 +588,13 @@ class Viewport(QWidget):
                 painter.drawEllipse(p, 2.5, 2.5)
             if drawn.measurement is not None and pts:
                 self._font(painter, size=9)
+                label = 18.0 * painter.fontMetrics().averageCharWidth()
                 anchor = max(pts, key=lambda q: q.x())
-                rect = QRectF(anchor.x() + 6, anchor.y() - 8, 180, 60)
+                rect = QRectF(anchor.x() + 6, anchor.y() - 8, label, 6.0 * painter.fontMetrics().height())
                 flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
                 if rect.right() > self.width():  # no room on the right: label left of the shape
                     start = min(pts, key=lambda q: q.x())
-                    rect = QRectF(start.x() - 186, start.y() - 8, 180, 60)
+                    rect = QRectF(start.x() - label - 6, start.y() - 8, label, rect.height())
                     flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
                 self._shadowed(painter, rect, flags, texts.measurement_label(drawn.measurement), colour)
 
