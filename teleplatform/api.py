@@ -22,6 +22,7 @@ from .intake import Forbidden, Intake, Submitter, ingest_orders
 from .oidc import OidcProvider
 from .paths import DataDir
 from .store import Store
+from .stow import StowRefused, StowService
 from .web import MIB, HttpError, Request, Response, Route, json_response, media_type, printable
 from .workflow import worklist
 
@@ -309,6 +310,13 @@ class Platform:
             raise self._expertise_error(request, exc) from exc
         return json_response(body)
 
+    def stow(self, request: Request) -> Response:
+        """STOW-RS into a study of the caller's orders (teleplatform.stow); a refusal is traced."""
+        try:
+            return StowService(self.store, self.data.dicom).store(request)
+        except StowRefused as exc:
+            raise self.forbid(request, exc.code, exc.message, exc.detail) from exc
+
     def routes(self) -> list[Route]:
         web = self.dicomweb
         study = "/dicom-web/studies/{study}"
@@ -344,6 +352,8 @@ class Platform:
             Route("GET", "/dicom-web/studies", web.search_studies, READERS),
             Route("GET", "/dicom-web/series", web.search_series, READERS),
             Route("GET", "/dicom-web/instances", web.search_instances, READERS),
+            Route("POST", "/dicom-web/studies", self.stow, RADIOLOGIST, max_body=32 * MIB),
+            Route("POST", study, self.stow, RADIOLOGIST, max_body=32 * MIB),
             Route("GET", study, web.retrieve, READERS),
             Route("GET", f"{study}/metadata", web.metadata, READERS),
             Route("GET", f"{study}/series", web.search_series, READERS),
