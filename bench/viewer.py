@@ -261,7 +261,7 @@ def probe_memory(kind: str) -> dict[str, object]:
     study = loader.load(CT).result()
     peak = _status("VmHWM")
     pool = loader._pool
-    workers = sum(_status("VmHWM", p.pid) for p in pool._processes.values()) if pool is not None else 0
+    workers = sum(_status("VmHWM", pid) for pid in pool.pids()) if pool is not None else 0
     loader.close()
     volume = study.series[0].volume.nbytes
     return {"baseline": baseline, "peak": peak, "volume": volume, "workers_rss": workers}

@@ -13,12 +13,14 @@ Workers are started with ``spawn``: forking a process that runs Qt and loader th
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import multiprocessing
 import os
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -81,6 +83,12 @@ class _Slot:
     start_failures: int = 0
 
 
+def _close_at_exit(pool: weakref.ref[DecodingPool]) -> None:
+    found = pool()
+    if found is not None:
+        found.shutdown(wait=False)
+
+
 def _worker_main(conn: Connection, initializer: Callable[[], None] | None) -> None:
     """A worker's life: import the decoders, say ready, decode tasks until told to stop."""
     try:
@@ -117,6 +125,9 @@ class DecodingPool:
             self._start(slot)
         self._manager = threading.Thread(target=self._manage, name="dicom-decode-manager", daemon=True)
         self._manager.start()
+        # at exit, multiprocessing terminates daemonic workers: say so first, so that their end is not
+        # taken for a crash (and answered with new workers)
+        atexit.register(_close_at_exit, weakref.ref(self))
 
     # --- public ------------------------------------------------------------------------------------
     def wait_ready(self, timeout: float = 60.0) -> bool:
@@ -257,6 +268,8 @@ class DecodingPool:
 
     def _died(self, slot: _Slot) -> None:
         """The worker's pipe closed: it crashed (or was killed from outside)."""
+        if self._closed:  # stopped on purpose (closing, or the interpreter's exit)
+            return
         job = slot.job
         exit_code = slot.process.exitcode if slot.process is not None else None
         if job is None:
