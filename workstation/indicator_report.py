@@ -52,14 +52,14 @@ def _hours(value: float, _pos: object = None) -> str:
 
 
 def delays_figure(ind: Indicators) -> Figure:
-    """Median (solid) and 90th percentile (hatched) of both delays, urgent beside routine, in hours."""
+    """Median (solid) and 90th percentile (hatched) of each delay, urgent beside routine, in hours."""
     figure = _figure()
     title = "Délais : médiane et 90e percentile (heures)"
     if not any(ind.delays[(d, g)].count for d in Delay for g in (Group.URGENT, Group.ROUTINE)):
         return _empty(figure, title)
     axes = figure.add_subplot()
     width = 0.2
-    labels = ["Demande → réponse", "Images → compte rendu"]
+    labels = ["Demande → réponse", "Images → compte rendu", "Téléexpertise → avis"]  # one per Delay
     for offset, group, colour in ((-1, Group.URGENT, _URGENT), (0, Group.ROUTINE, _ROUTINE)):
         for k, delay in enumerate(Delay):
             stats = ind.delays[(delay, group)]

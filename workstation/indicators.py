@@ -12,7 +12,11 @@ committee, from what is already recorded and nothing else:
 * the workstation's audit journal, for the technical incidents (unreadable orders, reports the
   platform refused, TLS failures, a broken journal, failed logins).
 
-What is not recorded as data (urgent communications, expertise delays) is listed in
+Téléexpertise delays come from the same history: the platform writes « Téléexpertise demandée » when
+a request is made and « Avis d'expert reçu » or « Téléexpertise impossible » when it is answered, each
+naming the request (« Demande EXP-… », « (urgente) » for an urgent one), so one order may hold several.
+
+What is not recorded as data (urgent communications) is listed in
 :data:`NOT_AVAILABLE` with the reason, never estimated: a wrong figure in front of a quality
 committee is worse than a missing one.
 
@@ -27,6 +31,7 @@ import csv
 import io
 import logging
 import math
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -51,6 +56,9 @@ EVENT_IMAGES = "Images disponibles"
 EVENT_REPORT = "Compte rendu transmis"
 EVENT_REPLACED = "Compte rendu remplacé"
 EVENT_CANCELLED = "Demande annulée"
+EVENT_EXPERTISE_ASKED = "Téléexpertise demandée"  # teleplatform/expertise.py
+EVENT_EXPERTISE_ANSWERED = ("Avis d'expert reçu", "Téléexpertise impossible")
+_EXPERTISE_REQUEST = re.compile(r"\bDemande (EXP-[0-9A-F]+)\b")
 
 UNKNOWN_SITE = QT_TRANSLATE_NOOP("Indicators", "Site non identifié (demande illisible)")
 UNKNOWN_REASON = QT_TRANSLATE_NOOP("Indicators", "Motif non précisé")
@@ -83,10 +91,28 @@ class OrderFacts:
     report_at: datetime | None = None  # first report transmitted
     replacements: int = 0  # replacement reports (addenda) transmitted
     cancelled: bool = False
+    expertise: tuple[tuple[bool, float], ...] = ()  # (urgent, minutes asked → answered) per request
 
     @property
     def urgent(self) -> bool:
         return self.priority is Priority.URGENT
+
+
+def _expertise_delays(entry: WorklistEntry) -> tuple[tuple[bool, float], ...]:
+    """Each answered téléexpertise request of the order: its urgency and its delay in minutes."""
+    asked: dict[str, tuple[bool, datetime]] = {}
+    delays = []
+    for event in entry.history:
+        found = _EXPERTISE_REQUEST.search(event.detail)
+        if found is None:
+            continue
+        request = found.group(1)
+        if event.event == EVENT_EXPERTISE_ASKED:
+            asked.setdefault(request, ("(urgente)" in event.detail, event.at))
+        elif event.event in EVENT_EXPERTISE_ANSWERED and request in asked:
+            urgent, at = asked.pop(request)
+            delays.append((urgent, (event.at - at).total_seconds() / 60))
+    return tuple(delays)
 
 
 def order_facts(entry: WorklistEntry, order: Order | None) -> OrderFacts:
@@ -126,6 +152,7 @@ def order_facts(entry: WorklistEntry, order: Order | None) -> OrderFacts:
         cancelled=entry.status is OrderStatus.ANNULE
         or EVENT_CANCELLED in first
         or (order is not None and order.cancellation is not None),
+        expertise=_expertise_delays(entry),
     )
 
 
@@ -285,6 +312,7 @@ class Rate:
 class Delay(StrEnum):
     REPONSE = "reponse"
     INTERPRETATION = "interpretation"
+    EXPERTISE = "expertise"
 
     @property
     def label(self) -> str:
@@ -292,6 +320,9 @@ class Delay(StrEnum):
             Delay.REPONSE: QT_TRANSLATE_NOOP("Indicators", "Demande reçue → validée ou refusée"),
             Delay.INTERPRETATION: QT_TRANSLATE_NOOP(
                 "Indicators", "Images disponibles → compte rendu transmis"
+            ),
+            Delay.EXPERTISE: QT_TRANSLATE_NOOP(
+                "Indicators", "Téléexpertise demandée → avis rendu ou impossible"
             ),
         }[self]
 
@@ -318,10 +349,6 @@ NOT_AVAILABLE: tuple[tuple[str, str], ...] = (
             "La communication d'un résultat urgent n'est écrite que dans le texte du compte rendu, "
             "pas enregistrée comme une donnée datée que l'on puisse compter.",
         ),
-    ),
-    (
-        QT_TRANSLATE_NOOP("Indicators", "Délais de téléexpertise"),
-        QT_TRANSLATE_NOOP("Indicators", "La téléexpertise n'est pas encore disponible sur le poste."),
     ),
 )
 
@@ -365,14 +392,17 @@ def compute(
     for delay in Delay:
         values: dict[Group, list[float]] = {g: [] for g in Group}
         for f in kept:
-            if delay is Delay.REPONSE:
-                minutes = _minutes(f.received_at, f.answered_at)
+            if delay is Delay.EXPERTISE:  # one per answered request, grouped by its own urgency
+                measured = list(f.expertise)
+            elif delay is Delay.REPONSE:
+                measured = [(f.urgent, _minutes(f.received_at, f.answered_at))]
             else:
-                minutes = _minutes(f.images_at, f.report_at)
-            if minutes is None or minutes < 0:  # a step without its start, or clocks disagreeing
-                continue
-            values[Group.URGENT if f.urgent else Group.ROUTINE].append(minutes)
-            values[Group.TOUS].append(minutes)
+                measured = [(f.urgent, _minutes(f.images_at, f.report_at))]
+            for urgent, minutes in measured:
+                if minutes is None or minutes < 0:  # a step without its start, or clocks disagreeing
+                    continue
+                values[Group.URGENT if urgent else Group.ROUTINE].append(minutes)
+                values[Group.TOUS].append(minutes)
         for group, minutes_list in values.items():
             delays[(delay, group)] = DelayStats.of(minutes_list)
     sites = sorted({f.site for f in kept})

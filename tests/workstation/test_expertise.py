@@ -5,7 +5,7 @@ what is refused before anything is sent."""
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -240,3 +240,64 @@ def test_nothing_is_sent_without_consent_checks_or_opinion() -> None:
         desk.impossible(request, "AUTRE", " ")
     with pytest.raises(ExpertiseError):
         desk.communicate(request, "Dr X", "téléphone", datetime(2026, 1, 6, 15, 0), "")  # no time zone
+
+
+def test_expertise_delays_are_measured_per_request_from_the_platform_history() -> None:
+    """Known delays: 3 urgent requests answered in 10, 20, 30 min and 21 routine ones in 60..260 min
+    (step 10), spread over orders two by two; an unanswered request and an answer without its request
+    count for nothing."""
+    from workstation.indicators import Delay, Group, compute, order_facts
+    from workstation.orders import OrderStatus, Priority
+    from workstation.platform.client import HistoryEvent, WorklistEntry
+
+    start = datetime(2026, 1, 6, 8, 0, tzinfo=UTC)
+    delays = [(True, 10 * k) for k in (1, 2, 3)] + [(False, 60 + 10 * k) for k in range(21)]
+    entries = []
+    for n in range(0, len(delays), 2):
+        history = []
+        for m, (urgent, minutes) in enumerate(delays[n : n + 2]):
+            rid = f"EXP-{n + m:012X}"
+            asked = start + timedelta(hours=n)
+            history.append(
+                HistoryEvent(
+                    asked,
+                    "Téléexpertise demandée",
+                    f"Demande {rid} à Dr X{' (urgente)' if urgent else ''} ; 1 examen(s) joint(s).",
+                )
+            )
+            done = "Avis d'expert reçu" if m == 0 else "Téléexpertise impossible"
+            history.append(HistoryEvent(asked + timedelta(minutes=minutes), done, f"Demande {rid} : fait."))
+        entries.append(
+            WorklistEntry(
+                f"O-{n}",
+                OrderStatus.IMAGES_DISPONIBLES,
+                Priority.ROUTINE,
+                start,
+                None,
+                None,
+                (),
+                tuple(history),
+            )
+        )
+    entries.append(
+        WorklistEntry(
+            "O-open",
+            OrderStatus.IMAGES_DISPONIBLES,
+            Priority.URGENT,
+            start,
+            None,
+            None,
+            (),
+            (
+                HistoryEvent(start, "Téléexpertise demandée", "Demande EXP-0000000000FF à Dr X (urgente)."),
+                HistoryEvent(start, "Avis d'expert reçu", "Demande EXP-0000000000EE : orphelin."),
+            ),
+        )
+    )
+    ind = compute([order_facts(e, None) for e in entries])
+    urgent = ind.delays[(Delay.EXPERTISE, Group.URGENT)]
+    routine = ind.delays[(Delay.EXPERTISE, Group.ROUTINE)]
+    everything = ind.delays[(Delay.EXPERTISE, Group.TOUS)]
+    assert (urgent.count, urgent.median, urgent.p90) == (3, 20, 30)
+    assert (routine.count, routine.median, routine.p90) == (21, 160, 240)  # rank ceil(0.9 × 21) = 19: 60 + 18 × 10
+    assert (everything.count, everything.median, everything.p90) == (24, (140 + 150) / 2, 240)

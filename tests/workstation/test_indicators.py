@@ -316,10 +316,7 @@ def test_every_rate_and_count_on_1000_orders(facts, plans: list[Plan]) -> None:
         IncidentKind.REFUS_NON_ACCEPTE: 1,
     }
     assert ind.sites == SITES
-    assert [name for name, _ in ind.not_available] == [
-        "Communications urgentes et leur délai",
-        "Délais de téléexpertise",
-    ]
+    assert [name for name, _ in ind.not_available] == ["Communications urgentes et leur délai"]
 
 
 def _reference(values: list[float]) -> tuple[int, float | None, float | None]:
@@ -420,7 +417,9 @@ def test_csv_for_the_committee(facts) -> None:
     assert median[3:5] == ["100,5", "200"]
     assert by_key[("taux de refus (%)", "")][3:] == ["15", "150", "1000"]
     assert by_key[("Échec de connexion sécurisée (TLS)", "")][4] == "7"
-    assert ("Délais de téléexpertise", "") in by_key
+    assert ("Communications urgentes et leur délai", "") in by_key
+    expertise = by_key[("délai Téléexpertise demandée → avis rendu ou impossible (min), médiane", "Ensemble")]
+    assert expertise[3:5] == ["", "0"]  # no téléexpertise in these orders: no figure, never a guess
 
 
 def test_period_label_of_whole_days_names_the_last_day_included() -> None:

@@ -66,7 +66,7 @@ def test_screen_shows_every_chart_and_filters_by_period_site_and_radiologist(
         assert image.width() >= 600, name
         if name != "incidents":  # incidents are drawn in grey
             assert _coloured_pixels(image) > 200, name
-    assert "1 h 41" in dialog.tables.text() and "Délais de téléexpertise" in dialog.tables.text()
+    assert "1 h 41" in dialog.tables.text() and "Téléexpertise demandée → avis rendu" in dialog.tables.text()
     dialog.grab().save(str(artifacts_dir / "indicateurs-ecran.png"))
 
     dialog.site.setCurrentIndex(dialog.site.findData(SITES[1]))
@@ -105,7 +105,7 @@ def test_csv_and_french_pdf_exports(
     assert "Indicateurs de qualité de la téléradiologie" in flat
     assert ind.refusals == Rate(150, 1000) and "150 / 1000 (15 %)" in flat
     assert ind.delays[(Delay.REPONSE, Group.URGENT)].median == 100.5 and "1 h 41" in flat
-    assert "Communications urgentes et leur délai" in flat and "Délais de téléexpertise" in flat
+    assert "Communications urgentes et leur délai" in flat and "Téléexpertise demandée → avis rendu" in flat
     assert "Échec de connexion sécurisée (TLS)" in flat
     for index, page in enumerate(pages, start=1):
         bitmap = page.render(scale=1.5)
