@@ -48,6 +48,7 @@ class VolumeView(QWidget):
         self.window = self.vtk_widget.GetRenderWindow()
         self.window.AddRenderer(self.renderer)
         self.vtk_widget.SetInteractorStyle(vtkInteractorStyleTrackballCamera())
+        VolumeScene.configure_interactor(self.vtk_widget)  # fluid while turning, full quality on release
         self._started = False
 
     @property
