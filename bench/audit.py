@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench._targets import Targets
+
 TARGET_S = 1.0
 K0 = bytes.fromhex("5a" * 32)
 
@@ -173,4 +175,6 @@ def run(argv: list[str]) -> int:
         f"Envoi à la plateforme de référence (HTTPS local, lots de 500) : {shipping:.2f} s "
         f"({args.records / shipping:.0f} enregistrements/s)"
     )
-    return 0 if verify < TARGET_S else 1
+    targets = Targets("audit")
+    targets.at_most(f"vérification de {args.records} enregistrements", verify * 1000, TARGET_S * 1000, "ms")
+    return targets.status()

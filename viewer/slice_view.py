@@ -15,7 +15,16 @@ import numpy as np
 
 from viewer.presets import auto_window
 from viewer.series import Series
-from viewer.windowing import Rendering, VoiFunction, WindowLevel, default_window, lut_range, render
+from viewer.windowing import (
+    Rendering,
+    VoiFunction,
+    WindowLevel,
+    argb32,
+    default_window,
+    display_table,
+    lookup,
+    render,
+)
 
 ZOOM_MIN, ZOOM_MAX = 0.05, 40.0
 
@@ -209,17 +218,18 @@ class SliceView:
         self.apply_window(auto_window(self.series.rescaled_slice(index)))
 
     # --- rendering ---------------------------------------------------------------------------------
-    def _lut(self, rendering: Rendering, dtype: np.dtype) -> np.ndarray | None:
-        """The display table of a rendering, kept while it does not change (scrolling a series with
-        one rescale reuses it: a 65,536-entry table costs about a millisecond to rebuild)."""
-        span = lut_range(dtype)
-        if span is None:
-            return None
+    def _table(self, rendering: Rendering, dtype: np.dtype, wide: bool) -> np.ndarray | None:
+        """The display table of a rendering (:func:`~viewer.windowing.display_table`; ``wide``: as
+        RGB32 pixels), kept while it does not change: scrolling a series with one rescale reuses it."""
         key = (rendering.slope, rendering.intercept, rendering.voi, rendering.invert,
-               id(rendering.calibration), span)
+               id(rendering.calibration), np.dtype(dtype).str, wide)
         table = self._luts.get(key)
         if table is None:
-            table = rendering.lut(*span)
+            table = display_table(rendering, dtype)
+            if table is None:
+                return None
+            if wide:
+                table = argb32(table)
             if len(self._luts) >= 4:
                 self._luts.pop(next(iter(self._luts)))
             self._luts[key] = table
@@ -233,9 +243,23 @@ class SliceView:
         invert = self.series.inverted_by_header(index) != self._state.invert
         return Rendering(slope, intercept, voi, invert, self.calibration)
 
+    def _oriented(self, pixels: np.ndarray) -> np.ndarray:
+        """A view of ``pixels`` turned and flipped as displayed (no copy)."""
+        pixels = np.rot90(pixels, -self._state.rotation)
+        return pixels[:, ::-1] if self._state.flipped else pixels
+
     def image(self) -> np.ndarray | None:
         """The current slice as displayed (uint8, rotated and flipped, not zoomed), or None while the
         slice is not loaded yet. Grey: (rows, columns); colour: (rows, columns, 3)."""
+        return self._displayed(wide=False)
+
+    def display_image(self) -> np.ndarray | None:
+        """What the viewport paints: :meth:`image`, except grey as opaque RGB32 pixels (uint32
+        0xFFgggggg, (rows, columns)) that Qt draws without converting them. One table lookup from the
+        stored slice, turned as a view first: the only pass over the pixels."""
+        return self._displayed(wide=True)
+
+    def _displayed(self, wide: bool) -> np.ndarray | None:
         index = self._state.index
         if not self.series.is_loaded(index):
             return None
@@ -244,9 +268,10 @@ class SliceView:
             pixels = 255 - stored if self._state.invert else stored
             if pixels.dtype != np.uint8:
                 pixels = (pixels >> 8).astype(np.uint8)
-        else:
-            pixels = render(stored, self.rendering(index), self._lut(self.rendering(index), stored.dtype))
-        pixels = np.rot90(pixels, -self._state.rotation)
-        if self._state.flipped:
-            pixels = pixels[:, ::-1]
-        return np.ascontiguousarray(pixels)
+            return np.ascontiguousarray(self._oriented(pixels))
+        rendering = self.rendering(index)
+        table = self._table(rendering, stored.dtype, wide)
+        if table is not None:
+            return lookup(self._oriented(stored), table)
+        levels = np.ascontiguousarray(self._oriented(render(stored, rendering)))  # 32-bit data, per pixel
+        return argb32(levels) if wide else levels

@@ -236,12 +236,14 @@ class Viewport(QWidget):
         key = (id(view.series), state.index, state.window, state.use_voi_lut, state.invert, state.rotation,
                state.flipped, loaded, getattr(view.series, "version", 0))
         if key != self._cache_key:
-            pixels = view.image()
+            pixels = view.display_image()  # grey as RGB32: drawn without a conversion by Qt
             if pixels is None:
                 self._cache = None
             else:
                 h, w = pixels.shape[:2]
-                if pixels.ndim == 3:
+                if pixels.dtype == np.uint32:
+                    image = QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_RGB32)
+                elif pixels.ndim == 3:
                     image = QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_RGB888)
                 else:
                     image = QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_Grayscale8)
