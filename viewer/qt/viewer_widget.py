@@ -277,6 +277,8 @@ class ViewerWidget(QWidget):
             if viewport.view is not None:
                 viewport.view.calibration = calibration
                 viewport.invalidate()
+        if self.volume_view is not None:  # the 3D view's colours too (issue 21)
+            self.volume_view.set_calibration(calibration)
 
     # --- layout ------------------------------------------------------------------------------------
     def _slice_view(self, series: object) -> SliceView:
@@ -429,7 +431,7 @@ class ViewerWidget(QWidget):
                               self.toggle_mpr, "M", checkable=True)
         self.volume_action = add("3D",
                                  self.tr("Rendu volumique 3D dans la quatrième vue des reconstructions"),
-                                 self.toggle_3d, "K", checkable=True)
+                                 self.toggle_3d, "Shift+K", checkable=True)  # K marks a key image
         self.slab_mode = QComboBox(self)
         self.slab_mode.setToolTip(self.tr("Mode de coupe épaisse des reconstructions"))
         for mode in SlabMode:
@@ -643,6 +645,7 @@ class ViewerWidget(QWidget):
             from viewer.qt.volume3d import VolumeView
 
             self.volume_view = VolumeView(self._fourth)
+            self.volume_view.set_calibration(self._calibration)
             self._fourth.addWidget(self.volume_view)
         self._fourth.setCurrentWidget(self.volume_view)
         assert self._mpr_series is not None

@@ -102,6 +102,11 @@ class DicomWeb:
         """QIDO-RS studies; filters are DICOM keywords (``PatientID="..."``)."""
         return self._call(lambda: self.client.search_for_studies(search_filters=filters), "QIDO studies")
 
+    def store_instances(self, datasets: list[Any], study_uid: str) -> Any:
+        """STOW-RS into one study (the reading's Key Object Selection, presentation states); the
+        server's answer dataset. A refusal is a :class:`PlatformError` like any other exchange."""
+        return self._call(lambda: self.client.store_instances(datasets, study_uid), "STOW")
+
     def search_series(self, study_uid: str) -> list[dict[str, Any]]:
         return self._call(lambda: self.client.search_for_series(study_uid), "QIDO series")
 

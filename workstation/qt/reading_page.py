@@ -16,8 +16,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -41,14 +43,20 @@ from viewer.loader import StudyLoader
 from viewer.measure import Measurement
 from viewer.qt.viewer_widget import ViewerWidget
 from workstation.app import Workstation, patient_id
+from workstation.key_objects import sign_with_key_images
 from workstation.order_view import identity_line
 from workstation.priors import OpenedPrior, Prior, PriorsError, find_priors_everywhere, open_prior
 from workstation.qt import theme
+from workstation.qt.comparison import ReadingComparison
 from workstation.qt.tasks import Tasks
-from workstation.reading import ReadingCase, confirm_identity, dicom_patient_id, open_case, sign_and_queue
+from workstation.reading import ReadingCase, confirm_identity, dicom_patient_id, open_case
 from workstation.worklist import WorklistRow
 
 log = logging.getLogger(__name__)
+
+# Below this width (logical pixels) the report is a drawer beside the images, opened and closed by a
+# button of the top row, rather than a fixed column that would leave the images a strip (issue 21).
+COMPACT_WIDTH = 1500
 
 
 class ReadingPage(QWidget):
@@ -69,8 +77,15 @@ class ReadingPage(QWidget):
 
         self.identity = QLabel()
         self.identity.setObjectName("readingIdentity")
-        self.identity.setStyleSheet(f"font-size: 13pt; font-weight: 600; color: {theme.COLOURS.text};")
+        self.identity.setStyleSheet(
+            f"font-size: {theme.points(13)}pt; font-weight: 600; color: {theme.COLOURS.text};"
+        )
         self.identity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.identity.setWordWrap(True)  # wrapped, never cut, and never widening the window
+        self.identity.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.identity.setMinimumWidth(200)
+        self.displays: object | None = None  # workstation.qt.display.Displays, set by the main window
+        self.layout_mode = "wide"  # "wide", "compact" (report as a drawer) — see _adapt_layout
         self.check_label = QLabel()
         self.check_label.setObjectName("identityCheck")
         self.check_label.setWordWrap(True)
@@ -85,6 +100,8 @@ class ReadingPage(QWidget):
         self.sign_button.setToolTip(self.tr("Contrôler, signer et envoyer le compte rendu (Ctrl+Entrée)"))
         self.priors = QComboBox()
         self.priors.setObjectName("priorsCombo")
+        self.priors.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.priors.setMinimumContentsLength(24)
         self.priors.setToolTip(self.tr("Examens antérieurs du même patient sur la plateforme"))
         self.priors.hide()
         self.compare_button = QPushButton(self.tr("Comparer"))
@@ -110,8 +127,16 @@ class ReadingPage(QWidget):
         self.status = QLabel()
         self.status.setObjectName("countLabel")
 
+        self.report_button = QPushButton(self.tr("Compte rendu"))
+        self.report_button.setObjectName("reportDrawerButton")
+        self.report_button.setCheckable(True)
+        self.report_button.setChecked(True)
+        self.report_button.setToolTip(self.tr("Afficher ou masquer le compte rendu à côté des images (F9)"))
+        self.report_button.setShortcut("F9")
+        self.report_button.hide()
         top = QHBoxLayout()
         top.addWidget(self.identity, 1)
+        top.addWidget(self.report_button)
         top.addWidget(self.close_button)
         top.addWidget(self.expertise_button)
         top.addWidget(self.refuse_button)
@@ -128,13 +153,23 @@ class ReadingPage(QWidget):
         self.editor_layout = QVBoxLayout(self.editor_holder)
         self.editor_layout.setContentsMargins(0, 0, 0, 0)
         self.editor: ReportEditor | None = None
+        # the images (today's, and the prior's when comparing: side by side or one above the other,
+        # whichever gives each the bigger square) beside the report
+        self.images = QSplitter(Qt.Orientation.Horizontal)
+        self.images.setObjectName("imagesSplitter")
+        self.images.setChildrenCollapsible(False)
+        self.images.addWidget(self.viewer)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.viewer)
+        self.splitter.addWidget(self.images)
         self.splitter.addWidget(self.editor_holder)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([1000, 640])  # the report needs room to be read, not only the images
         self.splitter.setChildrenCollapsible(False)
+        self._adapt_timer = QTimer(self)
+        self._adapt_timer.setSingleShot(True)
+        self._adapt_timer.setInterval(0)
+        self._adapt_timer.timeout.connect(self._adapt_layout)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -155,7 +190,92 @@ class ReadingPage(QWidget):
         )
         self.viewer.measurementAdded.connect(self._measurement)
         self.compare_button.clicked.connect(self.compare_prior)
+        self.report_button.toggled.connect(lambda _: self._adapt_layout())
         self._loader = loader
+        self.comparison = ReadingComparison(self)  # protocols, prior link, key images, GSPS (issue 19)
+        check_row.addWidget(self.comparison.bar)
+
+    # --- layout that adapts to the screen (issue 21) ----------------------------------------------------
+
+    def report_width(self) -> int:
+        """The width the report needs to be read and written without a horizontal scroll bar."""
+        if self.editor is None:
+            return 0
+        scroll = self.editor.findChild(QScrollArea)
+        needed = self.editor.minimumSizeHint().width()
+        if scroll is not None and scroll.widget() is not None:
+            content = scroll.widget().minimumSizeHint().width()
+            frame = 2 * scroll.frameWidth() + scroll.verticalScrollBar().sizeHint().width() + 4
+            outside = self.editor.width() - scroll.viewport().width() - frame if self.editor.width() else 0
+            needed = max(needed, content + frame + max(0, outside))
+        return needed
+
+    def _adapt_layout(self) -> None:
+        """Pick the layout from the room available: the report as a column (wide) or as a drawer the
+        top row's « Compte rendu » button opens and closes (compact); the images of today and of the
+        prior side by side or one above the other. The sign button stays in the top row, always."""
+        width = self.width()
+        compact = width < COMPACT_WIDTH
+        self.layout_mode = "compact" if compact else "wide"
+        self.report_button.setVisible(compact and self.editor is not None)
+        drawer_open = not compact or self.report_button.isChecked()
+        self.splitter.setChildrenCollapsible(compact)
+        self.splitter.setCollapsible(0, False)
+        needed = self.report_width()
+        self.editor_holder.setMinimumWidth(needed if drawer_open and needed else 0)
+        total = max(1, sum(self.splitter.sizes()) or self.splitter.width())
+        sizes = self.splitter.sizes()
+        if self.editor is not None and not self.detached:
+            if not drawer_open:
+                self.splitter.setSizes([total, 0])
+            elif len(sizes) > 1 and (sizes[1] < needed or sizes[1] == 0):
+                self.splitter.setSizes([max(1, total - needed), needed])
+        self._orient_images()
+
+    def _orient_images(self) -> None:
+        """Side by side or one above the other: whichever gives each viewer the bigger square cell."""
+        if self.prior_viewer is None or self.prior_viewer.parent() is not self.images:
+            return
+        w, h = self.images.width(), self.images.height()
+        side_by_side = min(w / 2, h)
+        stacked = min(w, h / 2)
+        wanted = Qt.Orientation.Horizontal if side_by_side >= stacked else Qt.Orientation.Vertical
+        if self.images.orientation() != wanted:
+            self.images.setOrientation(wanted)
+            span = w if wanted == Qt.Orientation.Horizontal else h
+            self.images.setSizes([span // 2, span - span // 2])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._adapt_timer.start()
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        self._adapt_timer.start()
+        self._follow_screens()
+
+    def _follow_screens(self) -> None:
+        """The GSDF calibration of the screen each viewer is on (issue 21)."""
+        displays = self.displays
+        if displays is None:
+            return
+        for viewer in (self.viewer, self.prior_viewer):
+            if viewer is not None:
+                displays.follow(viewer)  # type: ignore[attr-defined]
+
+    def exam_label(self) -> str:
+        """The exam being read, as the signature dialog names it."""
+        order = self.row.order if self.row is not None else None
+        if order is None:
+            return self.row.order_id if self.row is not None else ""
+        parts = []
+        if order.modality is not None:
+            parts.append(order.modality.label or order.modality.code)
+        regions = ", ".join(language.text(r.label) for r in order.regions)
+        if regions:
+            parts.append(regions)
+        parts.append(self.tr("demande n° {number}").format(number=order.placer_order_number))
+        return " — ".join(parts)
 
     # --- screens -----------------------------------------------------------------------------------
 
@@ -168,7 +288,11 @@ class ReadingPage(QWidget):
         and back beside the report."""
         if self._viewer_window is None:
             window = QWidget(None, Qt.WindowType.Window)
-            window.setWindowTitle(self.tr("Téléradiologie — visionneuse"))
+            window.setWindowTitle(
+                self.tr("{identity} — visionneuse — Téléradiologie").format(identity=self.identity.text())
+                if self.identity.text()
+                else self.tr("Téléradiologie — visionneuse")
+            )
             window.setObjectName("viewerWindow")
             layout = QVBoxLayout(window)
             layout.setContentsMargins(0, 0, 0, 0)
@@ -179,12 +303,15 @@ class ReadingPage(QWidget):
             window.setGeometry(target.availableGeometry())
             self._viewer_window = window
             window.show()
+            self._follow_screens()
         else:
-            self.splitter.insertWidget(0, self.viewer)
+            self.images.insertWidget(0, self.viewer)
             self._viewer_window.close()
             self._viewer_window.deleteLater()
             self._viewer_window = None
             self.splitter.setSizes([1000, 640])
+            self._adapt_layout()
+            self._follow_screens()
 
     def set_privacy(self, hidden: bool) -> None:
         """The lock hides the detached viewer too: it shows a patient on another screen."""
@@ -230,7 +357,10 @@ class ReadingPage(QWidget):
         self.editor = editor
         self.editor_layout.addWidget(editor)
         self._show_identity()
+        self._adapt_layout()
+        self._follow_screens()
         self._look_for_priors(case)
+        self.comparison.case_opened(case)
 
     # --- priors ------------------------------------------------------------------------------------
 
@@ -257,6 +387,7 @@ class ReadingPage(QWidget):
                 )
             self.priors.setVisible(bool(priors))
             self.compare_button.setVisible(bool(priors))
+            self.comparison.priors_found(priors)
             for problem in getattr(priors, "problems", []):  # a source down while the others answered
                 failed(PriorsError("priors: a source failed", problem))
 
@@ -306,18 +437,8 @@ class ReadingPage(QWidget):
             if self.case is not case:
                 return
             files = opened.files
-            if self.prior_viewer is None:
-                self.prior_viewer = ViewerWidget(self._loader)
-                self.prior_viewer.setObjectName("priorViewer")
-                self.splitter.insertWidget(1, self.prior_viewer)
-                total = sum(self.splitter.sizes())
-                self.splitter.setSizes([total * 3 // 8, total * 3 // 8, total - 2 * (total * 3 // 8)])
-            self.prior_viewer.open_study(
-                [str(opened.directory)],
-                self.tr("ANTÉRIEUR {prior} — {identity}").format(
-                    prior=language.text(prior.label), identity=self.identity.text()
-                ),
-            )
+            self.show_prior(prior, opened.directory)
+            self.comparison.prior_opened(self.prior_viewer, opened.directory)
             self.status.setText(
                 self.tr("Antérieur affiché : {prior} ({images})").format(
                     prior=language.text(prior.label), images=self.tr("%n image(s)", "", len(files))
@@ -329,6 +450,27 @@ class ReadingPage(QWidget):
             self.status.setText(user_message(exc, self.tr("L'examen antérieur n'a pas pu être récupéré.")))
 
         self.tasks.run(work, done, failed)
+
+    def show_prior(self, prior: Prior, folder: Path) -> None:
+        """The prior's images beside (or under) today's; its banner names the patient first, the
+        prior exam on a second line that is shortened first when the viewer is narrow."""
+        if self.prior_viewer is None:
+            self.prior_viewer = ViewerWidget(self._loader)
+            self.prior_viewer.setObjectName("priorViewer")
+            self.images.addWidget(self.prior_viewer)
+            self._orient_images()
+            span = self.images.width() if self.images.orientation() == Qt.Orientation.Horizontal else (
+                self.images.height()
+            )
+            self.images.setSizes([span // 2, span - span // 2])
+            self._follow_screens()
+        self.prior_viewer.open_study(
+            [str(folder)],
+            self.tr("{identity}\nANTÉRIEUR {prior}").format(
+                prior=language.text(prior.label), identity=self.identity.text()
+            ),
+        )
+        self._adapt_layout()
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.hide()
@@ -403,9 +545,10 @@ class ReadingPage(QWidget):
             self,
             self.tr("Signature du compte rendu"),
             self.tr(
+                "Patient : {patient}\nExamen : {exam}\n\n"
                 "Confirmez votre signature par votre mot de passe\n"
                 "(vérifié par la plateforme, ou sur ce poste en mode dégradé) :"
-            ),
+            ).format(patient=self.identity.text(), exam=self.exam_label()),
             QLineEdit.EchoMode.Password,
         )
         if not ok or not password:
@@ -419,7 +562,7 @@ class ReadingPage(QWidget):
                 raise _SignatureError(
                     self.tr("Mot de passe incorrect : le compte rendu n'est pas signé.")
                 ) from exc
-            return sign_and_queue(self.ws, case, report)  # type: ignore[arg-type]
+            return sign_with_key_images(self.ws, case, report, self.comparison.key_images.items)  # type: ignore[arg-type]
 
         def done(_: object) -> None:
             if self.editor is not None:
@@ -446,6 +589,7 @@ class ReadingPage(QWidget):
 
     def close_case(self, emit: bool = True) -> None:
         order_id = self.row.order_id if self.row else ""
+        self.comparison.reset()
         self.viewer.close_study()
         if self.prior_viewer is not None:
             self.prior_viewer.close_study()

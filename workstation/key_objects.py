@@ -1,0 +1,122 @@
+"""Signing with key images: the Key Object Selection stored with the study, then the report signed
+with it in its catalogue of DICOM objects.
+
+Order matters. The KOS is stored first (STOW-RS to the platform); only a stored KOS is referenced by
+the CDA, so a report never points to an object nobody can retrieve. When the store fails (platform
+unreachable, refused), the report is still signed (it must never be held back by its key images):
+its catalogue then lists the key images themselves, and the radiologist is told the KOS was not
+stored. The KOS's UIDs derive from the report version and the marked images, so signing the same
+draft again after a failure stores the same object (a server that already holds it answers a
+conflict, taken as "already stored" once QIDO confirms it).
+
+Qt-free: composes :mod:`viewer.key_images` (what was marked) with :mod:`reporting.key_objects`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from pydicom.uid import generate_uid
+
+from reporting.key_objects import (
+    KOS_SOP_CLASS,
+    KeyObjectDocument,
+    KeyObjectError,
+    KeyReference,
+    build_key_object,
+    image_references,
+)
+from reporting.model import ImageReference, Report
+from resources.translations import QT_TRANSLATE_NOOP
+from viewer.key_images import KeyImage
+from workstation import reading
+from workstation.app import Workstation
+from workstation.outbox import OutboxItem
+from workstation.platform import PlatformError
+from workstation.reading import ReadingCase, author_of
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedWithKeys:
+    item: OutboxItem
+    key_object: KeyObjectDocument | None  # None: no key image, or not stored
+    problem: str = ""  # French, for the status line, when the KOS could not be stored
+
+
+def references(keys: Sequence[KeyImage]) -> list[KeyReference]:
+    return [KeyReference(k.study_uid, k.series_uid, k.sop_instance_uid, k.sop_class_uid, k.frame)
+            for k in keys]
+
+
+def key_object_for(ws: Workstation, case: ReadingCase, report: Report, keys: Sequence[KeyImage],
+                   when: datetime | None = None) -> KeyObjectDocument:
+    """The KOS of the marked images, with UIDs stable for this report version and these images."""
+    refs = references(keys)
+    seed = [report.document_id, *(f"{k.sop_instance_uid}/{k.frame}" for k in refs)]
+    evidence = [ds for _, ds in case.scan.items if ds is not None]
+    return build_key_object(refs, evidence, author_of(ws), when=when,
+                            sop_instance_uid=generate_uid(entropy_srcs=["kos-instance", *seed]),
+                            series_uid=generate_uid(entropy_srcs=["kos-series", *seed]))
+
+
+def _already_held(ws: Workstation, document: KeyObjectDocument) -> bool:
+    found = ws.client.dicomweb.client.search_for_instances(
+        document.study_uid, search_filters={"SOPInstanceUID": document.sop_instance_uid,
+                                            "SOPClassUID": KOS_SOP_CLASS})
+    return bool(found)
+
+
+def store_key_object(ws: Workstation, document: KeyObjectDocument) -> str:
+    """STOW-RS the KOS into its study; "" when stored, else the French reason."""
+    try:
+        ws.client.dicomweb.store_instances([document.dataset], document.study_uid)
+    except PlatformError as exc:
+        try:
+            if _already_held(ws, document):
+                log.info("key object %s already stored", document.sop_instance_uid)
+                return ""
+        except Exception:  # the check is a courtesy: the store failure is what the user hears
+            log.debug("key object lookup failed", exc_info=True)
+        log.warning("key object %s not stored: %s", document.sop_instance_uid, exc)
+        return QT_TRANSLATE_NOOP(
+            "KeyObjects", "Images clés non enregistrées sur la plateforme ({reason}) : le compte rendu "
+            "cite les images elles-mêmes.").format(reason=getattr(exc, "user_message", "") or str(exc))
+    log.info("key object %s stored into study %s", document.sop_instance_uid, document.study_uid)
+    return ""
+
+
+def _merged(images: Sequence[ImageReference], extra: Sequence[ImageReference]) -> tuple[ImageReference, ...]:
+    held = {i.instance_uid for i in images}
+    return (*images, *(e for e in extra if e.instance_uid not in held))
+
+
+def sign_with_key_images(ws: Workstation, case: ReadingCase, report: Report, keys: Sequence[KeyImage],
+                         now: datetime | None = None) -> SignedWithKeys:
+    """Store the KOS of ``keys`` (if any), then sign and queue the report citing it."""
+    if not keys:
+        return SignedWithKeys(reading.sign_and_queue(ws, case, report, now), None)
+    modality = keys[0].modality
+    refs = references(keys)
+    problem = ""
+    document: KeyObjectDocument | None = None
+    try:
+        document = key_object_for(ws, case, report, keys, now)
+    except KeyObjectError as exc:
+        log.error("key object not built: %s", exc)
+        problem = QT_TRANSLATE_NOOP("KeyObjects", "Images clés non enregistrées : elles ne font pas partie "
+                                                  "de l'examen lu.")
+    if document is not None:
+        problem = store_key_object(ws, document)
+        if problem:
+            document = None
+    cited = list(image_references(refs, modality))
+    if document is not None:
+        cited.append(document.reference())
+    report = replace(report, images=_merged(report.images, cited))
+    item = reading.sign_and_queue(ws, case, report, now)
+    return SignedWithKeys(item, document, problem)
