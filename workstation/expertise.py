@@ -25,6 +25,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -33,7 +34,7 @@ from auth.session import Identity
 from hl7v2.escape import escape_text
 from reporting.cda import timestamp
 from resources.translations import QT_TRANSLATE_NOOP, UserText
-from workstation.audit import EventKind, Outcome
+from workstation.audit import EventKind, Outcome, StudyOrigin
 from workstation.hl7 import HL7ParseError
 from workstation.orders import Order, parse_order
 from workstation.outbox import MessageKind, OutboxItem, QueueingFailed, Sender
@@ -627,6 +628,37 @@ class ExpertiseDesk:
                     "Expertise", "L'avis n'a PAS été signé ni mis en file d'envoi : {reason}"
                 ).format(reason=exc.reason),
             ) from exc
+
+    def retrieve_images(self, request: ExpertiseRequest, study_uid: str, folder: Path) -> list[Path]:
+        """One study of the request, into ``folder`` (the caller's private folder, removed after
+        viewing), for the expert to judge the images; the access is in the journal like a reading."""
+        if study_uid not in request.studies:
+            raise ExpertiseError(
+                f"study not attached to {request.request_id}",
+                QT_TRANSLATE_NOOP("Expertise", "Cet examen n'est pas joint à la demande."),
+            )
+        try:
+            files = self.ws.client.retrieve_study(study_uid, folder)
+        except PlatformError as exc:
+            self.ws.audit.study_accessed(
+                self.ws.identity,
+                study_uid,
+                request.patient_id,
+                StudyOrigin.PLATFORM,
+                self._url,
+                Outcome.SERIOUS_FAILURE,
+                f"expertise {request.request_id}: {exc}"[:300],
+            )
+            raise
+        self.ws.audit.study_accessed(
+            self.ws.identity,
+            study_uid,
+            request.patient_id,
+            StudyOrigin.PLATFORM,
+            self._url,
+            description=f"expertise {request.request_id}",
+        )
+        return list(files)
 
     def impossible(self, request: ExpertiseRequest, code: str, reason: str) -> ExpertiseRequest:
         if code not in IMPOSSIBLE_REASONS or not reason.strip():

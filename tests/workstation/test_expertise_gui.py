@@ -136,6 +136,13 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         assert isinstance(answer, AnswerExpertiseDialog)
         answer.verify_images()
         qtbot.waitUntil(lambda: "Images disponibles" in answer.availability.text(), timeout=30000)
+        qtbot.mouseClick(answer.show_images, Qt.MouseButton.LeftButton)  # the expert judges the images
+        qtbot.waitUntil(
+            lambda: answer.viewer_window is not None and bool(answer.viewer_window.viewer.series()),
+            timeout=60000,
+        )
+        folders = list(answer._folders)
+        assert folders and all(f.stat().st_mode & 0o077 == 0 for f in folders)
         for box in answer.checks.values():
             box.setChecked(True)
         answer.analysis.setPlainText("Nodule de 18 mm du segment VI, rehaussement périphérique nodulaire.")
@@ -145,6 +152,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         answer.password_prompt = lambda: EXPERT["password"]
         qtbot.mouseClick(answer.sign_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: ws_b.outbox.store.counts().delivered == 1, timeout=30000)
+        assert not any(f.exists() for f in folders)  # the images left the disk with the dialog
         done = ws_a.client.expertise_requests()[0]
         assert done["status"] == "repondue"
         cda = etree.fromstring(done["report"]["cda"].encode())
@@ -205,12 +213,15 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         )
         a.expertise.refresh()
         qtbot.waitUntil(lambda: "fenêtre osseuse" in strip.text.text(), timeout=15000)
+        # the answer read is journaled by a worker once the case shows it
+        qtbot.waitUntil(lambda: _kinds(ws_a).count(EventKind.EXPERTISE_ANSWER_READ) == 2, timeout=10000)
 
     # both traced in both journals
     kinds_a, kinds_b = _kinds(ws_a), _kinds(ws_b)
     assert kinds_a.count(EventKind.EXPERTISE_REQUESTED) == 2
     assert kinds_a.count(EventKind.EXPERTISE_ANSWER_READ) == 2
     assert kinds_b.count(EventKind.EXPERTISE_ANSWERED) == 2
+    assert EventKind.STUDY_ACCESSED in kinds_b  # the images the request opened to the expert, viewed
     answered = [
         e.record for e in read_entries(ws_b.journal_path) if e.record.kind is EventKind.EXPERTISE_ANSWERED
     ]

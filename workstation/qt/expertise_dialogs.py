@@ -9,8 +9,11 @@ model is :mod:`workstation.expertise`.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
@@ -43,6 +46,8 @@ from PySide6.QtWidgets import (
 from auth.session import UnlockRejected
 from resources.translations import qt as language
 from resources.translations.qt import user_message
+from viewer.loader import StudyLoader
+from viewer.qt.viewer_widget import ViewerWidget
 from workstation.app import patient_id
 from workstation.expertise import (
     CHECKS,
@@ -240,7 +245,12 @@ class AnswerExpertiseDialog(QDialog):
     """The expert's side: the request, the checks, then a signed report or « impossible »."""
 
     def __init__(
-        self, desk: ExpertiseDesk, tasks: Tasks, request: ExpertiseRequest, parent: QWidget | None = None
+        self,
+        desk: ExpertiseDesk,
+        tasks: Tasks,
+        request: ExpertiseRequest,
+        parent: QWidget | None = None,
+        loader: StudyLoader | None = None,
     ):
         super().__init__(parent)
         self.desk, self.tasks, self.request = desk, tasks, request
@@ -252,6 +262,19 @@ class AnswerExpertiseDialog(QDialog):
         self.availability = QLabel(self.tr("Disponibilité des images : non vérifiée"))
         self.availability.setWordWrap(True)
         self.check_images = QPushButton(self.tr("Vérifier les images sur la plateforme"))
+        self.study_choice = QComboBox()
+        self.study_choice.setObjectName("expertiseStudyChoice")
+        for n, uid in enumerate(request.studies):
+            label = (
+                self.tr("Examen de la demande") if uid == request.order_study_uid else self.tr("Examen joint")
+            )
+            self.study_choice.addItem(f"{n + 1}. {label}", uid)
+        self.show_images = QPushButton(self.tr("Afficher les images"))
+        self.show_images.setObjectName("showExpertiseImages")
+        self.show_images.setEnabled(loader is not None)
+        self._loader = loader
+        self._folders: list[Path] = []
+        self.viewer_window: QDialog | None = None
         self.checks: dict[str, QCheckBox] = {}
         checks_box = QGroupBox(self.tr("Vérifications avant de répondre"))
         checks_layout = QVBoxLayout(checks_box)
@@ -259,6 +282,10 @@ class AnswerExpertiseDialog(QDialog):
         row.addWidget(self.availability, 1)
         row.addWidget(self.check_images)
         checks_layout.addLayout(row)
+        images_row = QHBoxLayout()
+        images_row.addWidget(self.study_choice, 1)
+        images_row.addWidget(self.show_images)
+        checks_layout.addLayout(images_row)
         for key, label in CHECKS.items():
             box = QCheckBox(language.text(label))
             box.setObjectName(f"check_{key}")
@@ -296,6 +323,8 @@ class AnswerExpertiseDialog(QDialog):
         layout.addLayout(buttons)
         close.clicked.connect(self.reject)
         self.check_images.clicked.connect(self.verify_images)
+        self.show_images.clicked.connect(self.open_images)
+        self.finished.connect(lambda _code: self._release_images())
         self.sign_button.clicked.connect(self.ask_signature)
         self.impossible_button.clicked.connect(self.ask_impossible)
         self.urgent_button.clicked.connect(self.ask_communication)
@@ -334,6 +363,49 @@ class AnswerExpertiseDialog(QDialog):
             )
 
         self.tasks.run(work, done, lambda e: self._fail(e, self.tr("Images non vérifiables.")))
+
+    def open_images(self) -> None:
+        """The chosen study, fetched into a private folder and shown in a viewer window; the folder
+        is removed when the dialog closes (no image stays on disk in clear)."""
+        uid = str(self.study_choice.currentData() or "")
+        if not uid or self._loader is None:
+            return
+        folder = Path(tempfile.mkdtemp(prefix="expertise-"))
+        folder.chmod(0o700)
+        self._folders.append(folder)
+        self.show_images.setEnabled(False)
+        self.status.setText(self.tr("Récupération des images…"))
+
+        def done(_files: list[Path]) -> None:
+            self.show_images.setEnabled(True)
+            self.status.clear()
+            if self.viewer_window is None:
+                window = QDialog(self)
+                window.setWindowTitle(self.tr("Images de la demande {id}").format(id=self.request.request_id))
+                window.resize(1000, 760)
+                viewer = ViewerWidget(self._loader)  # type: ignore[arg-type]
+                viewer.setObjectName("expertiseViewer")
+                QVBoxLayout(window).addWidget(viewer)
+                window.viewer = viewer  # type: ignore[attr-defined]
+                self.viewer_window = window
+            order = self.request.order
+            banner = order.patient.display_name if order is not None else ""
+            self.viewer_window.viewer.open_study([str(folder)], banner)  # type: ignore[attr-defined]
+            self.viewer_window.show()
+
+        def failed(exc: BaseException) -> None:
+            self.show_images.setEnabled(True)
+            self._fail(exc, self.tr("Les images n'ont pas pu être récupérées."))
+
+        self.tasks.run(lambda: self.desk.retrieve_images(self.request, uid, folder), done, failed)
+
+    def _release_images(self) -> None:
+        if self.viewer_window is not None:
+            self.viewer_window.viewer.close_study()  # type: ignore[attr-defined]
+            self.viewer_window.close()
+        for folder in self._folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._folders.clear()
 
     def _password(self) -> str | None:
         password, ok = QInputDialog.getText(
@@ -457,9 +529,15 @@ class ExpertisePanel(QWidget):
 
     COLUMNS = 6
 
-    def __init__(self, desk: ExpertiseDesk, tasks: Tasks, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: ExpertiseDesk,
+        tasks: Tasks,
+        parent: QWidget | None = None,
+        loader: StudyLoader | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.desk, self.tasks = desk, tasks
+        self.desk, self.tasks, self.loader = desk, tasks, loader
         self.setObjectName("expertisePanel")
         self.requests: list[ExpertiseRequest] = []
         self.title = QLabel(self.tr("Demandes d'avis (téléexpertise)"))
@@ -580,7 +658,7 @@ class ExpertisePanel(QWidget):
         request = self._selected(self.received)
         if request is None or request.status is not ExpertiseStatus.OPEN:
             return None
-        dialog = AnswerExpertiseDialog(self.desk, self.tasks, request, self)
+        dialog = AnswerExpertiseDialog(self.desk, self.tasks, request, self, self.loader)
         dialog.finished.connect(lambda _code: self.refresh())
         dialog.open()
         return dialog
@@ -651,7 +729,7 @@ class ExpertiseController(QObject):
         ws = window.ws  # type: ignore[attr-defined]
         self.desk = ExpertiseDesk(ws)
         self.tasks: Tasks = window.tasks  # type: ignore[attr-defined]
-        self.panel = ExpertisePanel(self.desk, self.tasks)
+        self.panel = ExpertisePanel(self.desk, self.tasks, loader=window.loader)  # type: ignore[attr-defined]
         self.strip = CaseExpertiseStrip()
         self.reading = window.reading_page  # type: ignore[attr-defined]
         self.reading.case_extras.addWidget(self.strip)
