@@ -663,6 +663,29 @@ def jpeg2k_threads_available() -> bool:
     return bool(imagecodecs.JPEG2K.available)
 
 
+@functools.cache
+def _decoder_name(transfer_syntax: str, monochrome: bool) -> str:
+    support = syntax_support(transfer_syntax)
+    if support is None:
+        return "?"
+    backend = support.backend
+    if monochrome:  # as _FrameReader.frame chooses
+        if backend is Backend.TURBOJPEG and turbojpeg_available():
+            return backend.value
+        if backend is Backend.CHARLS and jpegls_available():
+            return "CharLS (imagecodecs)"
+        if backend is Backend.OPENJPEG and jpeg2k_threads_available():
+            return "OpenJPEG (imagecodecs)"
+    if backend is Backend.TURBOJPEG:  # colour, or imagecodecs absent: pydicom's pylibjpeg plugin
+        return Backend.LIBJPEG.value
+    return backend.value
+
+
+def decoder_name(source: PixelSource, fmt: PixelFormat) -> str:
+    """The back-end that reads this file's frames (what inspect says, file by file)."""
+    return _decoder_name(source.transfer_syntax, fmt.samples_per_pixel == 1)
+
+
 def check_backends() -> dict[str, str]:
     """For each supported syntax, the pinned back-end or why it is unavailable (used by inspect)."""
     found: dict[str, str] = {}
@@ -705,6 +728,7 @@ __all__ = [
     "codestream_size",
     "decode_frames",
     "decode_task",
+    "decoder_name",
     "gdcm_available",
     "read_directly",
     "releases_gil",

@@ -31,7 +31,6 @@ observer that raises is logged and ignored: it must not stop the load.
 """
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import re
@@ -55,8 +54,8 @@ from viewer.codecs import (
     PixelSource,
     Rescued,
     can_read_directly,
-    check_backends,
     decode_frames,
+    decoder_name,
     gdcm_available,
     read_directly,
     releases_gil,
@@ -544,11 +543,6 @@ class _Pending:
 _DIRECT_READ = Backend.NATIVE.value
 
 
-@functools.cache
-def _pinned_decoders() -> dict[str, str]:
-    return check_backends()
-
-
 class _Filler:
     """Fills the volumes of one load: direct reads and GIL-free decoders on threads, the others in
     worker processes, every frame under its deadline."""
@@ -814,7 +808,7 @@ class _Filler:
                 job.series._note_decoder(file.path, result.decoder)
                 job.series._note_rescued(index)
             else:
-                job.series._note_decoder(file.path, _pinned_decoders().get(file.source.transfer_syntax, "?"))
+                job.series._note_decoder(file.path, decoder_name(file.source, file.fmt))
         if rescue:
             assert task is not None
             pool = self.run.loader._process_pool()
