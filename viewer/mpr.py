@@ -22,6 +22,7 @@ derived view says so (:meth:`ReformatSeries.marks`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 
@@ -390,6 +391,34 @@ def rotated_about(vector: Sequence[float], axis: Sequence[float], degrees: float
             + k * float(np.dot(k, v)) * (1 - np.cos(angle)))
 
 
+_REDUCERS = {SlabMode.MIP: np.maximum, SlabMode.MINIP: np.minimum}
+_SLAB_THREADS = ThreadPoolExecutor(2, thread_name_prefix="mpr-slab")  # numpy's reductions drop the GIL
+
+
+def _reduce_slab(block: np.ndarray, fixed: int, mode: SlabMode) -> np.ndarray:
+    """MIP / MinIP of a slab view along ``fixed`` on both cores (halves of the slice axis, or of the rows
+    for an axial slab): a sagittal slab reduces a few voxels per row along the contiguous axis, a loop
+    numpy runs once per row, so its time is per-row overhead that two threads share."""
+    reducer = _REDUCERS[mode]
+    shape = [n for axis, n in enumerate(block.shape) if axis != fixed]
+    out = np.empty(shape, dtype=block.dtype)
+    split = 1 if fixed == 0 else 0  # an axis of the output, halved between the threads
+    half = shape[split] // 2
+    if half == 0 or block.size < 1 << 18:
+        return reducer.reduce(block, axis=fixed)
+    parts = []
+    for part in (slice(0, half), slice(half, None)):
+        source = [slice(None)] * 3
+        source[[a for a in range(3) if a != fixed][split]] = part
+        target = [slice(None)] * 2
+        target[split] = part
+        parts.append(_SLAB_THREADS.submit(reducer.reduce, block[tuple(source)], axis=fixed,
+                                          out=out[tuple(target)]))
+    for future in parts:
+        future.result()
+    return out
+
+
 def _sheet(volume: np.ndarray, fixed: int, index: int, mode: SlabMode, slab_voxels: float) -> np.ndarray:
     """The 2D array of the plane before resampling (remaining axes in volume order), slab reduced."""
     count = volume.shape[fixed]
@@ -401,10 +430,8 @@ def _sheet(volume: np.ndarray, fixed: int, index: int, mode: SlabMode, slab_voxe
     span = [slice(None)] * 3
     span[fixed] = slice(low, high + 1)
     block = volume[tuple(span)]  # a view of the slab only
-    if mode is SlabMode.MIP:
-        return block.max(axis=fixed)
-    if mode is SlabMode.MINIP:
-        return block.min(axis=fixed)
+    if mode in _REDUCERS:
+        return _reduce_slab(block, fixed, mode)
     return block.mean(axis=fixed, dtype=np.float32)
 
 
@@ -423,9 +450,12 @@ def reformat(volume: np.ndarray, fixed: int, index: int, right: _Axis, down: _Ax
         sheet = sheet[::-1]
     if right.sign < 0:
         sheet = sheet[:, ::-1]
-    if sheet.dtype != volume.dtype:
-        sheet = np.rint(sheet).astype(volume.dtype)
-    return np.ascontiguousarray(sheet)
+    if sheet.dtype == volume.dtype:
+        return np.ascontiguousarray(sheet)
+    np.rint(sheet, out=sheet)  # interpolated values: a float32 array of this plane only, rounded in place
+    out = np.empty(sheet.shape, dtype=volume.dtype)
+    np.copyto(out, sheet, casting="unsafe")  # turned, flipped and narrowed in one pass
+    return out
 
 
 def _resample(sheet: np.ndarray, axis: int, step: float, count: int) -> np.ndarray:
@@ -434,13 +464,14 @@ def _resample(sheet: np.ndarray, axis: int, step: float, count: int) -> np.ndarr
     lower = np.minimum(np.floor(positions).astype(np.intp), sheet.shape[axis] - 1)
     upper = np.minimum(lower + 1, sheet.shape[axis] - 1)
     weight = (positions - lower).astype(np.float32)
-    a = np.take(sheet, lower, axis=axis).astype(np.float32)
-    b = np.take(sheet, upper, axis=axis).astype(np.float32)
     shape = [1, 1]
     shape[axis] = count
-    weight = weight.reshape(shape)
-    a += (b - a) * weight
-    return a
+    a = np.take(sheet, lower, axis=axis)
+    out = np.take(sheet, upper, axis=axis).astype(np.float32)  # the only float array: one plane
+    out -= a
+    out *= weight.reshape(shape)
+    out += a
+    return out
 
 
 def oblique_plane(volume: np.ndarray, grid: VolumeGrid, centre: Sequence[float], right: Sequence[float],
@@ -542,4 +573,5 @@ def _reslice_vtk(volume: np.ndarray, v0: np.ndarray, vc: np.ndarray, vr: np.ndar
     reslice.Update()
     out = numpy_support.vtk_to_numpy(reslice.GetOutput().GetPointData().GetScalars())
     assert scalars is not None  # the wrapped volume stays referenced until VTK is done with it
-    return np.array(out, dtype=np.float32).reshape(size)
+    # VTK_FLOAT already: no copy (the array keeps VTK's output buffer alive through its base)
+    return out.reshape(size)
