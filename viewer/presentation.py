@@ -63,6 +63,7 @@ class ImagePresentation:
     flipped: bool = False
     graphics: tuple[Graphic, ...] = ()
     texts: tuple[Text, ...] = ()
+    whole_image: bool = True  # False: the state selects a part of the image, which is not zoomed to
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,7 @@ class PresentationState:
     windows: tuple[_Item, ...] = ()
     annotations: tuple[_Item, ...] = ()  # value: (graphics, texts)
     skipped: tuple[str, ...] = field(default=())
+    areas: tuple[_Item, ...] = ()  # value: displayed area (first column, first row, last column, last row)
 
     def references(self, sop_uid: str, frame: int | None = None) -> bool:
         return (sop_uid, None) in self.images or (sop_uid, frame) in self.images or any(
@@ -106,7 +108,10 @@ class PresentationState:
                 found_graphics, found_texts = item.value
                 graphics.extend(_scaled_graphic(g, shape) for g in found_graphics)
                 texts.extend(_scaled_text(t, shape) for t in found_texts)
-        return ImagePresentation(window, self.rotation, self.flipped, tuple(graphics), tuple(texts))
+        area = next((a.value for a in self.areas if a.applies(sop_uid, frame)), None)
+        whole = area is None or tuple(area) == (1, 1, shape[1], shape[0])
+        return ImagePresentation(window, self.rotation, self.flipped, tuple(graphics), tuple(texts),
+                                 whole)
 
 
 def _references(items: Iterable[Dataset]) -> frozenset[tuple[str, int | None]]:
@@ -237,8 +242,14 @@ def read_presentation_state(ds: Dataset) -> PresentationState:
     if rotation not in (0, 90, 180, 270):
         skipped.append(f"rotation {rotation} not a quarter turn")
         rotation = 0
-    if "DisplayedAreaSelectionSequence" in ds:
-        skipped.append("displayed area selection not applied (the image is fitted to the viewport)")
+    areas = []
+    for area in ds.get("DisplayedAreaSelectionSequence", []):
+        try:
+            corners = [int(v) for v in (*area.DisplayedAreaTopLeftHandCorner,
+                                        *area.DisplayedAreaBottomRightHandCorner)]
+        except (AttributeError, TypeError, ValueError):
+            continue
+        areas.append(_Item(_references(area.get("ReferencedImageSequence", [])), tuple(corners)))
     if skipped:
         log.info("GSPS %s: %d element(s) not shown: %s", ds.get("SOPInstanceUID", ""), len(skipped),
                  "; ".join(skipped[:5]))
@@ -254,6 +265,7 @@ def read_presentation_state(ds: Dataset) -> PresentationState:
         windows=tuple(windows),
         annotations=tuple(annotations),
         skipped=tuple(skipped),
+        areas=tuple(areas),
     )
 
 

@@ -117,12 +117,12 @@ class PresentationLayer(QObject):
             painter.drawText(where, text.text)
         label = state.label or state.description or self.tr("état de présentation")
         line = self.tr("GSPS : {label}").format(label=label)
-        if state.skipped:
+        if state.skipped or not shown.whole_image:
             line += self.tr(" (en partie non affiché)")
         small = QFont(painter.font())
         small.setPointSize(9)
         painter.setFont(small)
-        rect = QRectF(0, viewport.height() - 62, viewport.width(), 16)
+        rect = QRectF(0, viewport.height() - 118, viewport.width(), 16)
         painter.setPen(GSPS_COLOUR)
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter), line)
         painter.restore()

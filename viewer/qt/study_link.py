@@ -54,6 +54,7 @@ class StudyLink(QObject):
             for viewport in viewer.viewports:
                 viewport.indexChanged.connect(lambda _i, v=viewport, s=side: self._scrolled(v, s))
                 viewport.overlays.append(self._paint)
+        self._repaint()
 
     # --- state -------------------------------------------------------------------------------------
     def _ports(self, viewer: ViewerWidget) -> list[Viewport]:
@@ -236,14 +237,14 @@ class StudyLink(QObject):
             return None
         covered, distance = self._landings.get(id(viewport), (True, 0.0))
         if not covered:
-            return (self.tr("⛓ Hors de la zone couverte ({distance} mm de la coupe la plus proche)").format(
+            return (self.tr("⇆ Hors de la zone couverte ({distance} mm de la coupe la plus proche)").format(
                 distance=texts.number(distance, 1)), WARN_COLOUR)
         offset = self.offset_mm()
         side = self.tr("l'antérieur") if mine else self.tr("l'examen du jour")
         if offset is None:
-            text = self.tr("⛓ Lié à {side} (même repère)").format(side=side)
+            text = self.tr("⇆ Lié à {side} (même repère)").format(side=side)
         else:
-            text = self.tr("⛓ Lié à {side} (décalage {offset} mm)").format(
+            text = self.tr("⇆ Lié à {side} (décalage {offset} mm)").format(
                 side=side, offset=texts.number(offset if mine else -offset, 1))
         options = ((self.tr("fenêtre"), self.link_window), (self.tr("zoom"), self.link_zoom))
         extras = [word for word, on in options if on]
@@ -261,7 +262,7 @@ class StudyLink(QObject):
         font.setPointSize(10)
         font.setBold(True)
         painter.setFont(font)
-        rect = QRectF(0, viewport.height() - 44, viewport.width(), 18)
+        rect = QRectF(0, viewport.height() - 100, viewport.width(), 18)  # above the P letter and scale
         painter.setPen(QColor(0, 0, 0))
         painter.drawText(rect.translated(QPointF(1, 1)), int(Qt.AlignmentFlag.AlignHCenter), text)
         painter.setPen(colour)
