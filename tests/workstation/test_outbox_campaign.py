@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from auth.session import Identity
 from tests.workstation.outbox_faults import (
     DAMAGE,
@@ -80,7 +82,9 @@ def enospc_on_write() -> Iterator[None]:
         os.write = original
 
 
-def test_campaign_200_reports_random_faults_nothing_lost_nothing_duplicated(tmp_path: Path) -> None:
+def test_campaign_200_reports_random_faults_nothing_lost_nothing_duplicated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], artifacts_dir: Path
+) -> None:
     started = time.monotonic()
     rng = random.Random(SEED)
     platform = InProcessPlatform(tmp_path / "platform")
@@ -190,18 +194,19 @@ def test_campaign_200_reports_random_faults_nothing_lost_nothing_duplicated(tmp_
     )
     recovered = sum(len(f.recovered) + len(f.repaired) for _, f in found_at_restart)
     alarms = sum(1 for _, f in found_at_restart if f.alarm)
-    print(
-        f"\ncampaign (seed {SEED}): {REPORTS} reports signed, {len(announced)} announced, "
+    lines = [
+        f"campaign (seed {SEED}): {REPORTS} reports signed, {len(announced)} announced, "
         f"{len(lost)} lost, {len(duplicated)} duplicated, {len(unexpected)} stored unannounced; "
         f"{sum(told_not_signed.values())} signing attempts told 'not signed', retried with the same MSH-10; "
         f"{len(found_at_restart)} restarts, {alarms} loss alarms, {recovered} recovered from the copies; "
         f"{platform.sent} sends for {len(stored)} stored; pending at the end {counts.pending}; "
         f"{time.monotonic() - started:.1f} s"
-    )
-    for kind, count in sorted(faults.items()):
-        print(f"  fault {kind}: {count}")
-    for what, found in found_at_restart:
-        print(f"  restart after {what}: {found.summary()}")
+    ]
+    lines += [f"  fault {kind}: {count}" for kind, count in sorted(faults.items())]
+    lines += [f"  restart after {what}: {found.summary()}" for what, found in found_at_restart]
+    (artifacts_dir / "outbox-campaign.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with capsys.disabled():  # the figures belong in the CI log, passed or not
+        print("\n" + "\n".join(lines[: 1 + len(faults)]))
     assert not lost, f"lost: {lost[:10]}"
     assert not duplicated and not unexpected
     assert len(stored) == REPORTS and counts.pending == 0
