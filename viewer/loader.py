@@ -429,6 +429,10 @@ class _Run:
         """Decode a few frames the viewer waits for (the preview, the first slice shown), each where
         its decoder belongs and under its deadline; returns the results and the task as decoded."""
         route = _route(task.source, task.fmt, self.loader.workers)
+        if route == "pool" and not self.loader.pool_running and releases_gil(task.source, task.fmt):
+            # JPEG-LS is sent to the workers only to be stoppable; the first image shown does not wait
+            # for them to start (0.4-2 s): a reader thread decodes it under the same deadline
+            route = "thread"
         if route == "pool":
             pool = self.loader._process_pool()
             if pool is not None:

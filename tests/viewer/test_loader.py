@@ -352,3 +352,16 @@ def test_a_reader_thread_stuck_past_the_deadline_is_abandoned(
     assert found == [("stuck.dcm", ProblemKind.DECODE_TIMEOUT)]
     ct = next(s for s in study.series if s.shape[0] == 6)
     assert ct.loaded_count == 6
+
+
+def test_jpeg_ls_frames_go_to_the_workers_that_can_be_stopped(tmp_path: Path) -> None:
+    """CharLS releases the GIL but spent 8-11 s on truncated frames: a JPEG-LS series is decoded by the
+    worker processes (stoppable at the deadline), with the same values as in this process."""
+    write_series(tmp_path, axial_positions(12), syntax="1.2.840.10008.1.2.4.80", bits_stored=16,
+                 pixels_for=lambda rank: slice_pixels(rank, rows=128, columns=128))
+    reference = load_study(tmp_path)
+    with StudyLoader(2) as loader:
+        study = loader.load(tmp_path).result(timeout=120)
+        assert loader._pool is not None
+    assert study.errors == [] and reference.errors == []
+    assert np.array_equal(study.series[0].volume, reference.series[0].volume)
