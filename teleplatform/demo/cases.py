@@ -25,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-GENERATOR_VERSION = "8"
+GENERATOR_VERSION = "9"  # 9: the téléexpertise expert account in the seed
 """Bumped whenever the generated files change: a data directory made by another version is redone."""
 
 _NAMESPACE = uuid.UUID("6f3c2a1e-8d4b-5c7e-9a0f-1b2c3d4e5f60")
@@ -916,6 +916,14 @@ DEMO_ACCOUNT = Account(
     totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
     practitioner=DR_MOREAU,
 )
+DEMO_EXPERT_ACCOUNT = Account(
+    login="dr.lambert",
+    password="Demo-Expert-2026!",
+    totp_secret="KRSXG5CTMVZGK3TDMVZDEMBSGY2DCMBT",
+    practitioner=Practitioner("89970000058", "LAMBERT", "Julien"),
+)
+"""A radiologist of no demo site, in the téléexpertise groups: the demo radiologist can ask him."""
+DEMO_EXPERT_SPECIALTIES = ("neuro", "ostéo-articulaire", "pédiatrie")
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ from . import cases, series
 from .cases import (
     DEMO_ACCOUNT,
     DEMO_ADMIN_ACCOUNT,
+    DEMO_EXPERT_ACCOUNT,
+    DEMO_EXPERT_SPECIALTIES,
     DEMO_GROUP,
     DEMO_SITE_ACCOUNTS,
     GENERATOR_VERSION,
@@ -104,7 +106,8 @@ def _json_bytes(data: object) -> bytes:
 
 def _write_accounts(out: Path) -> list[str]:
     """The demo radiologist first (what `make demo` prints and the tests log in as), assigned to
-    the group of the demo sites; then one account per site's RIS and the platform's admin."""
+    the group of the demo sites; then one account per site's RIS, the platform's admin, and the
+    téléexpertise expert (no site of its own)."""
     account = DEMO_ACCOUNT
     who = account.practitioner
     entries: list[dict[str, object]] = [
@@ -136,6 +139,21 @@ def _write_accounts(out: Path) -> list[str]:
         if service.sites:
             entry["senders"] = [f"{site.application}^{site.facility}" for site in service.sites]
         entries.append(entry)
+    expert = DEMO_EXPERT_ACCOUNT
+    entries.append(
+        {
+            "login": expert.login,
+            "password": expert.password,
+            "totp_secret": expert.totp_secret,
+            "rpps": expert.practitioner.rpps,
+            "family": expert.practitioner.family,
+            "given": expert.practitioner.given,
+            "title": expert.practitioner.title,
+            "role": "radiologist",
+            "expertise": list(DEMO_EXPERT_SPECIALTIES),
+            "comment": expert.comment,
+        }
+    )
     _write_bytes(out / ACCOUNTS, _json_bytes(entries))
     _write_bytes(out / GROUPS, _json_bytes({DEMO_GROUP: [f"{s.application}^{s.facility}" for s in SITES]}))
     return [str(ACCOUNTS), str(GROUPS)]

@@ -1,7 +1,8 @@
 """Issue 20, end to end in two windows on one reference platform (pytest-qt, run under Xvfb).
 
-Workstation A (dr.moreau, the demo radiologist) reads the CT TAP demo case and asks dr.expert (a
-radiologist of no demo site, in the "neuro" and "ostéo-articulaire" expert groups) for an opinion,
+Workstation A (dr.moreau, the demo radiologist) reads the CT TAP demo case and asks dr.lambert (the
+demo's expert: a radiologist of no demo site, in the "neuro", "ostéo-articulaire" and "pédiatrie"
+expert groups) for an opinion,
 with the patient's consent recorded; B sees it apart in its list, checks the images the request
 opened to it, and answers with a signed expertise report (CDA 85208-7 through its outbox); A sees the
 answer in the case and quotes it into the report; a second request is answered « impossible » with a
@@ -11,7 +12,6 @@ with the answer (looked at when this was written).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,16 +34,9 @@ from workstation.qt.expertise_dialogs import AnswerExpertiseDialog
 from workstation.qt.main_window import MainWindow
 from workstation.settings import Settings
 
-EXPERT = {
-    "login": "dr.expert",
-    "password": "Expert-Neuro-2026",
-    "totp_secret": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
-    "rpps": "10303030303",
-    "family": "MARTIN",
-    "given": "Claire",
-    "title": "Dr",
-    "role": "radiologist",
-    "expertise": ["neuro", "ostéo-articulaire"],
+EXPERT = {  # the demo's téléexpertise expert: no demo site, in the "neuro", "ostéo-articulaire"… groups
+    "login": cases.DEMO_EXPERT_ACCOUNT.login,
+    "password": cases.DEMO_EXPERT_ACCOUNT.password,
 }
 
 
@@ -51,10 +44,7 @@ EXPERT = {
 def two_workstations(
     demo_data: Path, tmp_path: Path, platform_factory: Callable[[Path], RunningPlatform]
 ) -> Iterator[tuple[RunningPlatform, Workstation, Workstation]]:
-    data = private_copy(demo_data, tmp_path / "platform")
-    seed = data / "seed" / "accounts.json"
-    seed.write_text(json.dumps([*json.loads(seed.read_text(encoding="utf-8")), EXPERT]), encoding="utf-8")
-    platform = platform_factory(data)
+    platform = platform_factory(private_copy(demo_data, tmp_path / "platform"))
     opened = []
     for name in ("a", "b"):
         settings = Settings(
@@ -104,7 +94,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
             lambda: a.expertise.last_dialog is not None and a.expertise.last_dialog.isVisible(), timeout=15000
         )
         dialog = a.expertise.last_dialog
-        dialog.expert.setCurrentIndex(dialog.expert.findData("dr.expert"))
+        dialog.expert.setCurrentIndex(dialog.expert.findData(EXPERT["login"]))
         dialog.question.setPlainText(
             "Nodule hépatique du segment VI : caractérisation ? Métastase ou hémangiome ?"
         )
@@ -119,7 +109,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "envoyée" in page.status.text(), timeout=15000)
         first = ws_a.client.expertise_requests()[0]
-        assert first["expert"]["login"] == "dr.expert" and first["consent"]["consented"] is True
+        assert first["expert"]["login"] == EXPERT["login"] and first["consent"]["consented"] is True
         tap_study = a.model.row_at(a.model.row_of(order_id)).entry.study_instance_uid
         assert first["studies"][0] == tap_study and first["order_id"] == order_id
 
@@ -172,7 +162,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         QApplication.processEvents()
         report_text = "".join(page.editor.chapter_edit(c).toPlainText() for c in Chapter)
         assert (
-            "Avis de téléexpertise (Dr Claire MARTIN" in report_text and "hémangiome typique" in report_text
+            "Avis de téléexpertise (Dr Julien LAMBERT" in report_text and "hémangiome typique" in report_text
         )
         QApplication.processEvents()
         a.grab().save(str(artifacts_dir / "expertise-case-with-answer.png"))
