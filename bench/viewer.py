@@ -591,11 +591,11 @@ def mpr_times(repeats: int, slices: int = 500) -> list[dict[str, object]]:
 
 
 # --- report --------------------------------------------------------------------------------------------
-def report_display(frames: int, targets: Targets) -> None:
+def report_display(frames: int, targets: Targets, sizes: tuple[str, ...]) -> None:
     print(f"Temps par image du viewport QPainter 1024x1024 (médiane et p95 sur {frames} images, ce viewport "
           "et le pair alternés ;\n  pair : fenêtrage naïf float32 par image dans une QImage Grayscale8, "
           "même viewport, même dessin) :")
-    for row in frame_times(frames):
+    for row in frame_times(frames, sizes):
         for action, label in (("scroll", "défilement"), ("window", "fenêtrage")):
             ours, naive = row[f"ours_{action}_ms"], row[f"naive_{action}_ms"]
             print(f"  {row['size']:6s} {label:11s} {ours:6.2f} ms (p95 {row[f'ours_{action}_p95_ms']:.2f})"  # type: ignore[str-format]
@@ -719,6 +719,7 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--only", choices=("all", "loading", "display", "mpr", "3d", "memory"), default="all")
     parser.add_argument("--frames", type=int, default=200, help="frames per display measurement")
     parser.add_argument("--mpr-slices", type=int, default=500, help="slices of the MPR volume (512x512 each)")
+    parser.add_argument("--sizes", default="512²,1024²", help="display matrices: 512², 1024² or both")
     args = parser.parse_args(argv)
     targets = Targets("viewer")
     chosen = {"all": ("display", "mpr", "3d", "loading", "memory")}.get(args.only, (args.only,))
@@ -729,8 +730,11 @@ def run(argv: list[str]) -> int:
               f"({CT}) ; ../shared est nécessaire.")
         return targets.status()
     if "display" in chosen:
-        report_display(args.frames, targets)
-        report_first_display(max(3, args.repeats // 2))
+        sizes = tuple(size.strip() for size in args.sizes.split(",") if size.strip())
+        if not set(sizes) <= {"512²", "1024²"}:
+            parser.error(f"--sizes: 512² and/or 1024², not {args.sizes}")
+        report_display(args.frames, targets, sizes)
+        report_first_display(max(1, args.repeats // 2))
     if "3d" in chosen:
         report_volume(max(5, args.repeats), targets)
     if "loading" in chosen:
