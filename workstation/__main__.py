@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             platform_url=args.platform_url, ca_file=args.ca_file, language=args.language
         )
         language.install(app, settings.language)
+        theme.apply_display_settings(  # text at its physical size, with the user's zooms (issue 21)
+            app, settings.physical_text_size, settings.interface_zoom_percent, settings.overlay_zoom_percent
+        )
         spelling.use_personal_dictionary(settings.personal_dictionary)  # words the report editor learns
         workstation = Workstation(settings, demo=args.demo)
     except (SettingsError, StartupError) as exc:
@@ -98,9 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             if dialog.exec() != LoginDialog.DialogCode.Accepted:
                 return 0
             window = MainWindow(workstation)
-            if not window.restore_layout():
-                window.resize(1600, 950)
-            window.show()
+            window.open_on_screen()  # maximised on the screen chosen last time, or the largest
             window.start()
             if notices:  # said once, in the window, without blocking the login
                 window.show_notice("\n".join(language.text(n) for n in notices))

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from pydicom.dataset import Dataset
 
     from viewer.codecs import DecodeTask
+    from workstation.calibration import CalibrationStore
     from workstation.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -959,6 +960,66 @@ def check_platform(settings: Settings) -> Check:
 
 
 # --- local databases ---------------------------------------------------------------------------------------
+def check_calibration(
+    settings: Settings, settings_file: Path | None = None, connected: Sequence[str] | None = None
+) -> Check:
+    """GSDF calibration of the screens (issue 21): every stored calibration must still pass the TG18-LN
+    check and be younger than ``settings.calibration_max_age_days``; ``connected`` (screen keys, from
+    the running application) adds the screens that have none. No calibration is a warning: the
+    images are then shown in P-values, not as on a calibrated diagnostic display."""
+    from workstation.calibration import CalibrationStore, default_store_path
+    from workstation.settings import default_settings_file
+
+    store = CalibrationStore.load(default_store_path(settings_file or default_settings_file()))
+    return calibration_check(store, settings.calibration_max_age_days, connected)
+
+
+def calibration_check(
+    store: CalibrationStore, max_age_days: int, connected: Sequence[str] | None = None
+) -> Check:
+    """:func:`check_calibration` on a loaded store (the diagnostics pass the screens Qt sees)."""
+    from workstation.calibration import TG18_TOLERANCE, now_date
+
+    label = QT_TRANSLATE_NOOP("Selftest", "Calibration GSDF des écrans")
+    today = now_date()
+    keys = list(connected) if connected is not None else sorted(store.calibrations)
+    shown: list[UserText] = []
+    status = Status.OK
+    screens: list[dict[str, Any]] = []
+    for key in keys:
+        state = store.status(key, today, max_age_days)
+        entry: dict[str, Any] = {"screen": key, "calibrated": state.calibrated}
+        if state.readings is None:
+            status = max(status, Status.WARNING, key=list(Status).index)
+            shown.append(QT_TRANSLATE_NOOP("Selftest", "« {screen} » non calibré").format(screen=key))
+        else:
+            readings = state.readings
+            deviation = readings.tg18_deviation() if state.calibrated else 1.0
+            entry.update(l_min=readings.l_min, l_max=readings.l_max, age_days=state.age_days,
+                         measured_on=readings.measured_on.isoformat(), outdated=state.outdated,
+                         tg18_deviation=deviation)
+            text = QT_TRANSLATE_NOOP(
+                "Selftest", "« {screen} » calibré le {date}, {low}–{high} cd/m², paliers TG18-LN à {dev} %"
+            ).format(screen=key, date=f"{readings.measured_on:%d/%m/%Y}", low=f"{readings.l_min:.2f}",
+                     high=f"{readings.l_max:.0f}", dev=f"{deviation * 100:.0f}")
+            if not state.calibrated or deviation > TG18_TOLERANCE:
+                status = Status.FAILURE
+                text = QT_TRANSLATE_NOOP("Selftest", "{text} : hors tolérance").format(text=text)
+            elif state.outdated:
+                status = max(status, Status.WARNING, key=list(Status).index)
+                text = QT_TRANSLATE_NOOP("Selftest", "{text} : à refaire (plus de {days} jours)").format(
+                    text=text, days=max_age_days)
+            shown.append(text)
+        screens.append(entry)
+    for problem in store.problems:
+        status = max(status, Status.WARNING, key=list(Status).index)
+        shown.append(problem)
+    if not shown:
+        status = Status.WARNING
+        shown.append(QT_TRANSLATE_NOOP("Selftest", "aucun écran calibré"))
+    return Check("calibration", "affichage", label, status, joined(shown), {"screens": screens})
+
+
 def check_outbox(data_dir: Path | None = None, live_problem: str = "") -> Check:
     """The outbox read-only (it may be in use): SQLite's integrity, no announced message missing, the queue
     not behind its encrypted copies (issue 22); damaged files kept aside are a warning for support.
@@ -1057,6 +1118,7 @@ def run_checks(
         checks.append(guarded("keyring", lambda: check_keyring(demo))())
         problem = outbox_problem() if outbox_problem is not None else ""
         checks.append(guarded("outbox", lambda: check_outbox(data_dir, problem))())
+        checks.append(guarded("calibration", lambda: check_calibration(settings, settings_file))())
         checks.extend(f.result() for f in (qt, vtk, remote) if f is not None)
     return SelfTestReport(application_version(), bool(getattr(sys, "frozen", False)), datetime.now(UTC),
                           tuple(checks))

@@ -39,6 +39,7 @@ from viewer.plane import intersection_segment
 from viewer.presets import CT_PRESETS
 from viewer.problems import FileProblem
 from viewer.qt import texts
+from viewer.qt.flow_toolbar import FlowToolBar
 from viewer.qt.viewport import MIME_SERIES, Tool, Viewport
 from viewer.series import Series
 from viewer.slice_view import SliceView
@@ -173,8 +174,9 @@ class ViewerWidget(QWidget):
         self._active = self.viewports[0]
         self._rows, self._columns = 1, 1
 
-        self.toolbar = QToolBar(self.tr("Outils de lecture"), self)
-        self.display_bar = QToolBar(self.tr("Affichage"), self)
+        # bars that wrap onto more rows when the viewer is narrow, never hiding a tool (issue 21)
+        self.toolbar = FlowToolBar(self.tr("Outils de lecture"), self)
+        self.display_bar = FlowToolBar(self.tr("Affichage"), self)
         self.messages = QLabel(self)
         self.messages.setWordWrap(True)
         self.messages.setStyleSheet("QLabel { background: #5a3a00; color: #ffe9b0; padding: 4px; }")

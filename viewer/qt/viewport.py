@@ -409,6 +409,15 @@ class Viewport(QWidget):
         others = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(width)) for line in rest]
         return wrapped, others
 
+    def _banner_height(self, painter: QPainter) -> float:
+        """Where the banner ends at this width (the overlays of the top corners go below it)."""
+        identity, others = self.banner_layout(painter)
+        self._font(painter, bold=True, size=self._banner_points)
+        height = 4.0 + len(identity) * painter.fontMetrics().height()
+        self._font(painter)
+        self._banner_bottom = height + len(others) * painter.fontMetrics().height()
+        return self._banner_bottom
+
     def _paint_banner(self, painter: QPainter) -> None:
         """Patient identity, always, whatever is (or is not yet) displayed."""
         identity, others = self.banner_layout(painter)
@@ -437,7 +446,8 @@ class Viewport(QWidget):
         # small view (an MPR cell on a laptop) keeps the first line of each corner off the anatomy
         small = h < 16 * step
         top_right = corners["top_right"][:2] if small else corners["top_right"]
-        y = self._banner_bottom
+        y = self._banner_height(painter)  # this paint's banner: the corners are drawn before it
+        self._font(painter)
         self._shadowed(painter, QRectF(6, y, w - 12, step * len(top_right)),
                        right | Qt.AlignmentFlag.AlignTop, "\n".join(top_right))
         y += step * len(top_right)

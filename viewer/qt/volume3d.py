@@ -50,6 +50,7 @@ class VolumeView(QWidget):
         self.vtk_widget.SetInteractorStyle(vtkInteractorStyleTrackballCamera())
         VolumeScene.configure_interactor(self.vtk_widget)  # fluid while turning, full quality on release
         self._started = False
+        self._calibration: np.ndarray | None = None  # the screen's GSDF table (viewer.gsdf), None: identity
 
     @property
     def series(self) -> Series | None:
@@ -64,11 +65,36 @@ class VolumeView(QWidget):
             self.status.setText(self.tr("Rendu 3D impossible : {reason}.").format(
                 reason=texts.reason_text(exc.message_fr)))
             return False
+        self._calibrate_colours()
         self._show_status(series, self.scene.preset)
         return True
 
+    def set_calibration(self, calibration: np.ndarray | None) -> None:
+        """The screen's GSDF table, as the 2D views have it (``ViewerWidget.set_calibration``)."""
+        self._calibration = calibration
+        if self.series is not None:
+            self.set_preset(self.scene.preset, render=self._started)
+
+    def _calibrate_colours(self) -> None:
+        """Pass the preset's colours through the calibration table, as the 2D views pass their grey
+        levels: exact for the grey of a MIP and for every node of the transfer function; the
+        blending between nodes and the shading stay linear in driving level (VTK composites there)."""
+        table = self._calibration
+        if table is None or self.scene.volume is None:
+            return
+        colours = self.scene.volume.GetProperty().GetRGBTransferFunction()
+        top = len(table) - 1
+        node = [0.0] * 6
+        for index in range(colours.GetSize()):
+            colours.GetNodeValue(index, node)
+            for channel in (1, 2, 3):
+                level = round(min(1.0, max(0.0, node[channel])) * top)
+                node[channel] = float(table[level]) / top
+            colours.SetNodeValue(index, node)
+
     def set_preset(self, preset: VolumePreset, render: bool = True) -> None:
         self.scene.set_preset(preset)
+        self._calibrate_colours()
         if self.series is not None:
             self._show_status(self.series, preset)
             if render:

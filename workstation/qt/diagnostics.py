@@ -22,8 +22,12 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -34,9 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from resources.translations import qt as language
+from workstation.calibration import CalibrationError, read_readings
+from workstation.qt.display import Displays, key_of
 from workstation.qt.tasks import Tasks
 from workstation.qt.theme import COLOURS
-from workstation.selftest import SYNTAX_NAMES, Check, SelfTestReport, Status, qt_check_from
+from workstation.selftest import SYNTAX_NAMES, Check, SelfTestReport, Status, calibration_check, qt_check_from
 
 log = logging.getLogger(__name__)
 
@@ -225,11 +231,13 @@ class DiagnosticsDialog(QDialog):
         runner: Callable[[], SelfTestReport] | None = None,
         report: SelfTestReport | None = None,
         parent: QWidget | None = None,
+        displays: Displays | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Diagnostic du poste"))
         self.setObjectName("diagnosticsDialog")
         self.resize(980, 720)
+        self.displays = displays
         self._runner = runner
         self._tasks = Tasks(self, workers=1)
         self.report: SelfTestReport | None = None
@@ -263,12 +271,142 @@ class DiagnosticsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
+        if displays is not None:
+            layout.addWidget(self._calibration_box())
         layout.addWidget(buttons)
 
         if report is not None:
             self.show_report(report)
         elif runner is not None:
             self.rerun()
+
+    # --- screens: GSDF calibration and TG18 patterns (issue 21) ----------------------------------------
+    def _calibration_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Calibration GSDF des écrans et mires de contrôle"))
+        box.setObjectName("calibrationBox")
+        self.screen_combo = QComboBox()
+        self.screen_combo.setObjectName("calibrationScreen")
+        for index, screen in enumerate(QGuiApplication.screens(), 1):
+            geometry = screen.geometry()
+            self.screen_combo.addItem(
+                self.tr("Écran {number} « {name} » ({width}×{height})").format(
+                    number=index, name=screen.name(), width=geometry.width(), height=geometry.height()
+                ),
+                screen.name(),
+            )
+        self.calibration_label = QLabel()
+        self.calibration_label.setObjectName("calibrationState")
+        self.calibration_label.setWordWrap(True)
+        self.load_readings_button = QPushButton(self.tr("Charger des mesures de luminance…"))
+        self.load_readings_button.setToolTip(
+            self.tr(
+                "Fichier CSV du photomètre : niveau de commande puis luminance (cd/m²) par ligne, du noir au "
+                "blanc ; « # date: AAAA-MM-JJ » et « # ambiant: 0,3 » facultatifs"
+            )
+        )
+        self.qc_button = QPushButton(self.tr("Mire TG18-QC"))
+        self.qc_button.setObjectName("tg18QcButton")
+        self.ln_button = QPushButton(self.tr("Mires TG18-LN"))
+        self.ln_button.setObjectName("tg18LnButton")
+        self.forget_button = QPushButton(self.tr("Oublier la calibration"))
+        row = QHBoxLayout()
+        row.addWidget(self.screen_combo, 1)
+        row.addWidget(self.load_readings_button)
+        row.addWidget(self.qc_button)
+        row.addWidget(self.ln_button)
+        row.addWidget(self.forget_button)
+        inner = QVBoxLayout(box)
+        inner.addLayout(row)
+        inner.addWidget(self.calibration_label)
+        self.screen_combo.currentIndexChanged.connect(lambda _: self._show_calibration())
+        self.load_readings_button.clicked.connect(lambda: self.load_readings())
+        self.qc_button.clicked.connect(lambda: self.show_pattern("TG18-QC"))
+        self.ln_button.clicked.connect(lambda: self.show_pattern("TG18-LN8-01"))
+        self.forget_button.clicked.connect(self._forget_calibration)
+        self._show_calibration()
+        return box
+
+    def chosen_screen(self) -> Any:
+        name = self.screen_combo.currentData()
+        found = (s for s in QGuiApplication.screens() if s.name() == name)
+        return next(found, QGuiApplication.primaryScreen())
+
+    def _show_calibration(self) -> None:
+        if self.displays is None:
+            return
+        screen = self.chosen_screen()
+        state = self.displays.status(screen)
+        readings = state.readings
+        self.forget_button.setEnabled(readings is not None)
+        if readings is None:
+            self.calibration_label.setText(
+                self.tr(
+                    "« {screen} » : non calibré — les images sont affichées sans correction GSDF."
+                ).format(screen=key_of(screen))
+            )
+            self.calibration_label.setStyleSheet(f"color: {COLOURS.warning};")
+            return
+        text = self.tr(
+            "« {screen} » : calibré GSDF — L min {low} cd/m², L max {high} cd/m² (ambiant compris), "
+            "mesures du {date} ({source}), paliers TG18-LN à {deviation} % de l'égalité (tolérance 10 %)."
+        ).format(
+            screen=key_of(screen),
+            low=f"{readings.l_min:.2f}",
+            high=f"{readings.l_max:.0f}",
+            date=f"{readings.measured_on:%d/%m/%Y}",
+            source=readings.source or self.tr("fichier"),
+            deviation=f"{readings.tg18_deviation() * 100:.1f}",
+        )
+        colour = COLOURS.ok
+        if state.outdated:
+            text += " " + self.tr("⚠ Calibration de plus de {days} jours ({age} jours) : à refaire.").format(
+                days=self.displays.max_age_days, age=state.age_days
+            )
+            colour = COLOURS.warning
+        self.calibration_label.setText(text)
+        self.calibration_label.setStyleSheet(f"color: {colour};")
+
+    def load_readings(self, path: str | None = None) -> bool:
+        """Read a photometer file for the chosen screen, calibrate it and say so (or why not)."""
+        if self.displays is None:
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Mesures de luminance de l'écran"),
+                "",
+                self.tr("Mesures (*.csv *.txt);;Tous (*)"),
+            )
+            if not path:
+                return False
+        from pathlib import Path
+
+        screen = self.chosen_screen()
+        try:
+            self.displays.calibrate(screen, read_readings(Path(path)))
+        except CalibrationError as exc:
+            log.warning("display calibration refused for %s: %s", key_of(screen), exc)
+            self._show_calibration()
+            self.calibration_label.setText(language.text(exc.user_message))
+            self.calibration_label.setStyleSheet(f"color: {COLOURS.urgent};")
+            return False
+        self._show_calibration()
+        if self.report is not None:
+            self.show_report(self.report)
+        return True
+
+    def _forget_calibration(self) -> None:
+        if self.displays is not None:
+            self.displays.forget(self.chosen_screen())
+            self._show_calibration()
+            if self.report is not None:
+                self.show_report(self.report)
+
+    def show_pattern(self, name: str) -> Any:
+        """The TG18 pattern full screen on the chosen screen, through its calibration."""
+        if self.displays is None:
+            return None
+        return self.displays.show_patterns(self.chosen_screen(), name)
 
     # --- running -----------------------------------------------------------------------------------
     def rerun(self) -> None:
@@ -297,6 +435,11 @@ class DiagnosticsDialog(QDialog):
             else:
                 others = tuple(c for c in report.checks if c.id != "qt")
                 report = replace(report, checks=(*others, live))
+        if self.displays is not None:  # the calibration of the screens connected now
+            keys = [key_of(screen) for screen in QGuiApplication.screens()]
+            calibration = calibration_check(self.displays.store, self.displays.max_age_days, keys)
+            others = tuple(c for c in report.checks if c.id != "calibration")
+            report = replace(report, checks=(*others, calibration))
         self.report = report
         self.rerun_button.setEnabled(self._runner is not None)
         colour = COLOURS.ok if report.ok else COLOURS.urgent

@@ -54,6 +54,7 @@ from resources.translations.qt import user_message
 from viewer.loader import StudyLoader
 from workstation import selftest
 from workstation.app import Workstation
+from workstation.calibration import default_store_path
 from workstation.connectivity import LinkStatus
 from workstation.justification import load_protocols
 from workstation.order_view import order_html
@@ -62,6 +63,7 @@ from workstation.outbox import Counts, EventKind, OutboxEvent
 from workstation.platform import PlatformError, WorklistEntry
 from workstation.qt import theme
 from workstation.qt.diagnostics import DiagnosticsDialog
+from workstation.qt.display import Displays, place_on_screen, preferred_screen
 from workstation.qt.expertise_dialogs import ExpertiseController
 from workstation.qt.indicators_dialog import show_indicators
 from workstation.qt.justification_dialog import JustificationDialog
@@ -70,6 +72,7 @@ from workstation.qt.reading_page import ReadingPage
 from workstation.qt.settings_dialog import ask_settings
 from workstation.qt.tasks import Tasks
 from workstation.qt.worklist_model import REGION, SITE, WorklistModel
+from workstation.settings import default_settings_file
 from workstation.worklist import (
     LocalStatus,
     OrderReader,
@@ -126,6 +129,11 @@ class MainWindow(QMainWindow):
         self._build_worklist_page()
         self.lock_screen = LockScreen()
         self.reading_page = ReadingPage(self.ws, self.loader, self.tasks)
+        # GSDF calibration of each screen, applied to the viewers on it (issue 21)
+        self.displays = Displays(
+            default_store_path(default_settings_file()), self.ws.settings.calibration_max_age_days
+        )
+        self.reading_page.displays = self.displays
         self.reading_page.closed.connect(self._reading_closed)
         self.reading_page.signed.connect(self._report_signed)
         self.reading_page.refuseRequested.connect(self._refuse_after_reading)
@@ -741,6 +749,7 @@ class MainWindow(QMainWindow):
                 outbox_problem=lambda: self.ws.outbox.problem.user_message if self.ws.outbox.problem else "",
             ),
             parent=self,
+            displays=self.displays,
         )
         dialog.open()
 
@@ -773,6 +782,18 @@ class MainWindow(QMainWindow):
         screens = QGuiApplication.screens()
         return "layout/" + "+".join(f"{s.size().width()}x{s.size().height()}" for s in screens)
 
+    def open_on_screen(self) -> None:
+        """Show the window: maximised on the screen chosen last time (or the largest one), unless the
+        user left it unmaximised on this arrangement of screens, then where it was."""
+        store = QSettings()
+        screen = preferred_screen(str(store.value("window/screen", "") or ""))
+        restored = self.restore_layout()
+        maximised = store.value(f"{self._settings_key()}/maximised", True, type=bool)
+        if restored and not maximised:
+            self.show()
+        else:
+            place_on_screen(self, screen)
+
     def restore_layout(self) -> bool:
         store = QSettings()
         key = self._settings_key()
@@ -790,6 +811,9 @@ class MainWindow(QMainWindow):
         store = QSettings()
         key = self._settings_key()
         store.setValue(f"{key}/geometry", self.saveGeometry())
+        store.setValue(f"{key}/maximised", self.isMaximized() or self.isFullScreen())
+        if self.screen() is not None:
+            store.setValue("window/screen", self.screen().name())
         for name, splitter in self._splitters().items():
             store.setValue(f"{key}/{name}", splitter.saveState())
 

@@ -201,7 +201,7 @@ class ReadingPage(QWidget):
         """The width the report needs to be read and written without a horizontal scroll bar."""
         if self.editor is None:
             return 0
-        scroll = self.editor.findChild(QScrollArea)
+        scroll = getattr(self.editor, "_scroll", None) or self.editor.findChild(QScrollArea)
         needed = self.editor.minimumSizeHint().width()
         if scroll is not None and scroll.widget() is not None:
             content = scroll.widget().minimumSizeHint().width()

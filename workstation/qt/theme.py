@@ -8,6 +8,7 @@ so the table, the detail pane and the style sheet agree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from resources.translations import SOURCE_LANGUAGE
 from resources.translations import qt as language
+from viewer.qt import display_scale
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,14 +156,58 @@ def palette() -> QPalette:
     return pal
 
 
+BASE_POINTS = 10.5
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)(pt|px)")
+
+
+def scaled_style_sheet(scale: float) -> str:
+    """:data:`STYLE_SHEET` with its font sizes, paddings and minimum heights times ``scale`` (hairline
+    borders stay one pixel)."""
+    if abs(scale - 1.0) < 0.01:
+        return STYLE_SHEET
+
+    def grow(match: re.Match[str]) -> str:
+        value = float(match.group(1))
+        if match.group(2) == "px" and value <= 1:
+            return match.group(0)
+        if match.group(2) == "pt":
+            return f"{value * scale:.1f}pt"
+        return f"{round(value * scale)}px"
+
+    return _SIZE.sub(grow, STYLE_SHEET)
+
+
+def interface_scale() -> float:
+    """The interface's text scale now (physical size on the main screen x the user's zoom)."""
+    return display_scale.interface_scale()
+
+
+def points(value: float) -> float:
+    """A point size of a widget's own style sheet, at the interface's scale."""
+    return round(value * interface_scale(), 1)
+
+
 def apply(app: QApplication) -> None:
     """Fusion (identical on every desktop) with the reading-room palette and style sheet; French
-    unless a language was already chosen (Qt's own strings and number formats follow it)."""
+    unless a language was already chosen (Qt's own strings and number formats follow it). Text is
+    sized for the screen (:mod:`viewer.qt.display_scale`: physical points and the user's zoom)."""
     if not hasattr(app, "_tlr_language"):
         language.install(app, SOURCE_LANGUAGE)
     app.setStyle("Fusion")
     app.setPalette(palette())
+    scale = interface_scale()
     font = QFont(app.font())
-    font.setPointSizeF(10.5)
+    font.setPointSizeF(BASE_POINTS * scale)
     app.setFont(font)
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(scaled_style_sheet(scale))
+
+
+def apply_display_settings(
+    app: QApplication,
+    physical: bool = True,
+    interface_zoom_percent: int = 100,
+    overlay_zoom_percent: int = 100,
+) -> None:
+    """The workstation's display settings (physical sizing, zooms), then the theme at that scale."""
+    display_scale.configure(physical, interface_zoom_percent / 100, overlay_zoom_percent / 100)
+    apply(app)
