@@ -297,6 +297,7 @@ class DiagnosticsDialog(QDialog):
         self.calibration_label = QLabel()
         self.calibration_label.setObjectName("calibrationState")
         self.calibration_label.setWordWrap(True)
+        self.calibration_label.setMinimumHeight(3 * self.calibration_label.fontMetrics().height() + 6)
         self.load_readings_button = QPushButton(self.tr("Charger des mesures de luminance…"))
         self.load_readings_button.setToolTip(
             self.tr(
