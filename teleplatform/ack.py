@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 PLATFORM_APPLICATION = "TLRapp"
 PLATFORM_FACILITY = "TLRfacility"
 _DEFAULT_VERSION = "2.5.1"
+_SUBCOMPONENT_MARK = "\ue000"
 
 
 class AckCode(StrEnum):
@@ -92,7 +93,10 @@ def build_ack(envelope: Envelope, code: AckCode, rejection: Rejection | None, no
     if envelope.control_id:
         ack.msa.msa_2.st = envelope.control_id
     if rejection is not None:
-        ack.msa.msa_3.st = rejection.reason
+        # hl7apy escapes | ^ ~ \\ but not the sub-component separator: '&' goes through a private-use
+        # character and becomes \\T\\ once the message is written, so a reader keeps the whole reason
+        reason = rejection.reason.replace(_SUBCOMPONENT_MARK, "").replace("&", _SUBCOMPONENT_MARK)
+        ack.msa.msa_3.st = reason
         err = ack.add_segment("ERR")
         if rejection.location:
             err.err_2 = rejection.location
@@ -100,8 +104,8 @@ def build_ack(envelope: Envelope, code: AckCode, rejection: Rejection | None, no
         err.err_3.cwe_2 = rejection.error.label
         err.err_3.cwe_3 = "HL70357"
         err.err_4 = "E"
-        err.err_8.tx = rejection.reason
-    return ack.to_er7()
+        err.err_8.tx = reason
+    return ack.to_er7().replace(_SUBCOMPONENT_MARK, "\\T\\")
 
 
 def _safe(value: str) -> str:
