@@ -206,6 +206,15 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         # the answer read is journaled by a worker once the case shows it
         qtbot.waitUntil(lambda: _kinds(ws_a).count(EventKind.EXPERTISE_ANSWER_READ) == 2, timeout=10000)
 
+        # the answer opened from A's list; locking the session closes it with the rest of the case
+        a_panel = a.expertise.panel
+        qtbot.waitUntil(lambda: a_panel.asked.rowCount() == 2, timeout=15000)
+        a_panel.asked.selectRow(0)
+        view = a_panel.view_selected()
+        assert view is not None and view.isVisible()
+        ws_a.session.lock()
+        qtbot.waitUntil(lambda: not view.isVisible() and not strip.isVisible(), timeout=10000)
+
     # both traced in both journals
     kinds_a, kinds_b = _kinds(ws_a), _kinds(ws_b)
     assert kinds_a.count(EventKind.EXPERTISE_REQUESTED) == 2

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from auth.session import UnlockRejected
+from auth.session import SessionEvent, SessionEventKind, SessionState, UnlockRejected
 from resources.translations import qt as language
 from resources.translations.qt import user_message
 from viewer.loader import StudyLoader
@@ -577,6 +577,16 @@ class ExpertisePanel(QWidget):
         self.received.doubleClicked.connect(lambda _: self.answer_selected())
         self.asked.doubleClicked.connect(lambda _: self.view_selected())
         self.on_change: Callable[[list[ExpertiseRequest]], None] = lambda _: None
+        self.dialogs: list[QDialog] = []  # closed when the session locks (no patient datum left on screen)
+
+    def _track(self, dialog: QDialog) -> None:
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _code: dialog in self.dialogs and self.dialogs.remove(dialog))
+
+    def close_dialogs(self) -> None:
+        for dialog in list(self.dialogs):
+            dialog.reject()  # an answer dialog also removes the images it fetched
+        self.dialogs.clear()
 
     def _table(self, name: str) -> QTableWidget:
         table = QTableWidget(0, self.COLUMNS)
@@ -601,6 +611,8 @@ class ExpertisePanel(QWidget):
         return table
 
     def refresh(self) -> None:
+        if self.desk.ws.session.state is not SessionState.ACTIVE:
+            return  # locked or ended: nothing is fetched, nothing shown
         self.tasks.run(self.desk.requests, self.show_requests, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
@@ -659,6 +671,7 @@ class ExpertisePanel(QWidget):
         if request is None or request.status is not ExpertiseStatus.OPEN:
             return None
         dialog = AnswerExpertiseDialog(self.desk, self.tasks, request, self, self.loader)
+        self._track(dialog)
         dialog.finished.connect(lambda _code: self.refresh())
         dialog.open()
         return dialog
@@ -678,6 +691,7 @@ class ExpertisePanel(QWidget):
         layout = QVBoxLayout(dialog)
         layout.addWidget(view)
         layout.addWidget(close)
+        self._track(dialog)
         dialog.open()
         return dialog
 
@@ -720,8 +734,16 @@ class CaseExpertiseStrip(QWidget):
         self.show()
 
 
+class _SessionRelay(QObject):
+    """Session events arrive on any thread; the dialogs are closed on the GUI thread."""
+
+    event = Signal(object)
+
+
 class ExpertiseController(QObject):
-    """Wires téléexpertise into the main window: the panel, the reading page's action and strip."""
+    """Wires téléexpertise into the main window: the panel, the reading page's action and strip.
+    When the session locks or ends, every téléexpertise dialog is closed, as the window hides the
+    order and the case."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -737,6 +759,17 @@ class ExpertiseController(QObject):
         self.strip.quote_button.clicked.connect(self.quote_answer)
         self.panel.on_change = lambda _requests: self._show_case()
         self.last_dialog: AskExpertiseDialog | None = None
+        self._relay = _SessionRelay(self)
+        self._relay.event.connect(self._on_session_event)
+        unsubscribe = ws.session.subscribe(self._relay.event.emit)
+        window.destroyed.connect(lambda *_: unsubscribe())
+
+    def _on_session_event(self, event: SessionEvent) -> None:
+        if event.kind in (SessionEventKind.LOCKED, SessionEventKind.EXPIRED, SessionEventKind.LOGGED_OUT):
+            self.panel.close_dialogs()
+            if self.last_dialog is not None:
+                self.last_dialog.reject()
+            self.strip.show_for([])
 
     def refresh(self) -> None:
         self.panel.refresh()
