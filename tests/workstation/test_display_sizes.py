@@ -169,4 +169,6 @@ def test_sign_button_conclusion_and_prior_identity_at_every_size(
 
 
 def test_portrait_screen_hangs_the_prior_under_today(results: dict[str, dict]) -> None:
+    if "2048x2560-portrait" not in results:
+        pytest.skip("left out by TLR_DISPLAY_SIZES")
     assert results["2048x2560-portrait"]["images_orientation"] == "vertical"

@@ -396,13 +396,21 @@ class Viewport(QWidget):
         while size > BANNER_MIN_POINTS and painter.fontMetrics().horizontalAdvance(identity) > width:
             size -= 0.5  # a little smaller first, then wrapped: never cut
             self._font(painter, bold=True, size=size)
+        fits = painter.fontMetrics().horizontalAdvance
         wrapped: list[str] = []
         for part in identity.split(" — "):
             candidate = f"{wrapped[-1]} — {part}" if wrapped else part
-            if wrapped and painter.fontMetrics().horizontalAdvance(candidate) <= width:
+            if wrapped and fits(candidate) <= width:
                 wrapped[-1] = candidate
-            else:
-                wrapped.append(part)
+                continue
+            line = ""
+            for word in part.split(" "):  # a part wider than the view (a narrow MPR cell): by words
+                if line and fits(f"{line} {word}") > width:
+                    wrapped.append(line)
+                    line = word
+                else:
+                    line = f"{line} {word}" if line else word
+            wrapped.append(line)
         self._banner_points = size
         self._font(painter)
         metrics = painter.fontMetrics()
