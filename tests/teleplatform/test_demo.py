@@ -118,7 +118,10 @@ def test_seed_account(demo_data: Path) -> None:
         ("ris.chvc", "site"),
         ("ris.chhb", "site"),
         ("admin.plateforme", "admin"),
+        ("dr.lambert", "radiologist"),  # the téléexpertise expert: no site, expert groups only
     ]
+    assert "groups" not in accounts[-1] and "sites" not in accounts[-1]
+    assert accounts[-1]["expertise"] == ["neuro", "ostéo-articulaire", "pédiatrie"]
     groups = json.loads((demo_data / "seed" / "groups.json").read_text(encoding="utf-8"))
     # The demo radiologist reads for both demo sites; each RIS sends as its own MSH-3/MSH-4 only.
     assert accounts[0]["groups"] == ["nuit-cher"]
