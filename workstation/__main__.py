@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from workstation.qt import theme
     from workstation.qt.main_window import MainWindow
     from workstation.qt.settings_dialog import ask_settings
+    from workstation.qt.sign_in import login_dialog
     from workstation.settings import SettingsError, default_settings_file, load_settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -94,10 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         while True:
-            dialog = LoginDialog(workstation.login, platform_label=settings.base_url)
-            dialog.login_edit.setText(args.login)
-            if args.login:
-                dialog.password_edit.setFocus()
+            dialog = login_dialog(workstation, args.login)  # with Pro Santé Connect when offered
             if dialog.exec() != LoginDialog.DialogCode.Accepted:
                 return 0
             window = MainWindow(workstation)

@@ -7,13 +7,16 @@ raised it made the sentence with ``resources.translations.QT_TRANSLATE_NOOP``). 
 a worker thread because it waits on the network (up to the client's timeout): a frozen login
 window at 3 a.m. looks like a crashed workstation.
 
-Another way in (the room for Pro Santé Connect): given ``external_sign_in`` (in the workstation,
-``lambda: session.login_external(lambda: OidcSignIn(...).run().identity)``, see :mod:`auth.oidc`),
-the dialog shows a second button that runs it the same way: the provider's page opens in the
-system browser, the dialog waits (and can be quit) until the sign-in comes back.
+Another way in, Pro Santé Connect: given ``external_sign_in`` (in the workstation,
+:class:`workstation.provider.ProviderSignIn`, over :mod:`auth.oidc`), the dialog shows a second
+button that runs it the same way: the provider's page opens in the system browser, the dialog waits
+(and can be quit) until the sign-in comes back. With ``external_available`` (does the platform
+advertise a provider?), the button appears only once that question, asked in a worker thread,
+says yes: the form is usable at once, and a platform without a provider shows no dead button.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -56,6 +59,7 @@ class _Relay(QObject):
 
     succeeded = Signal(object)
     failed = Signal(object)
+    offered = Signal(bool)
 
 
 class LoginDialog(QDialog):
@@ -69,6 +73,7 @@ class LoginDialog(QDialog):
         parent: QWidget | None = None,
         external_sign_in: ExternalSignIn | None = None,
         external_label: str | None = None,  # default: « Se connecter avec Pro Santé Connect »
+        external_available: Callable[[], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self._login_function = login_function
@@ -79,6 +84,7 @@ class LoginDialog(QDialog):
         self._relay = _Relay(self)
         self._relay.succeeded.connect(self._on_success)
         self._relay.failed.connect(self._on_failure)
+        self._relay.offered.connect(self._on_offered)
 
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("Connexion — Poste de téléradiologie"))
@@ -153,6 +159,7 @@ class LoginDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.external_button: QPushButton | None = None
+        self._external_separator: QLabel | None = None
         self.external_hint = QLabel(
             self.tr("La page de connexion s'ouvre dans votre navigateur ; revenez ici une fois connecté.")
         )
@@ -160,7 +167,7 @@ class LoginDialog(QDialog):
         self.external_hint.setWordWrap(True)
         self.external_hint.hide()
         if external_sign_in is not None:
-            separator = QLabel(self.tr("ou"))
+            separator = self._external_separator = QLabel(self.tr("ou"))
             separator.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.external_button = QPushButton(
                 external_label or self.tr("Se connecter avec Pro Santé Connect")
@@ -171,6 +178,12 @@ class LoginDialog(QDialog):
             layout.addWidget(separator)
             layout.addWidget(self.external_button)
             layout.addWidget(self.external_hint)
+            if external_available is not None:  # shown once the provider answers, never blocking the form
+                separator.hide()
+                self.external_button.hide()
+                threading.Thread(
+                    target=self._probe, args=(external_available,), name="login-provider", daemon=True
+                ).start()
 
         for edit in (self.login_edit, self.password_edit, self.otp_edit):
             edit.textChanged.connect(self._update_button)
@@ -238,6 +251,20 @@ class LoginDialog(QDialog):
             outcome.emit(payload)
         except RuntimeError:  # the dialog was destroyed while the platform was answering
             log.info("login finished after its dialog was closed")
+
+    def _probe(self, available: Callable[[], bool]) -> None:
+        try:
+            offered = bool(available())
+        except Exception:  # a probe that fails offers nothing; the password login stays
+            log.exception("identity provider probe failed")
+            offered = False
+        with contextlib.suppress(RuntimeError):  # the dialog is gone already
+            self._relay.offered.emit(offered)
+
+    def _on_offered(self, offered: bool) -> None:
+        if offered and self.external_button is not None and self._external_separator is not None:
+            self._external_separator.show()
+            self.external_button.show()
 
     def _on_success(self, value: object) -> None:
         self._set_busy(False)

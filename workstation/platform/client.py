@@ -292,6 +292,22 @@ class PlatformClient:
         log.info("logged in as %s", session.user.login)
         return session
 
+    def use_tokens(
+        self, access_token: str, refresh_token: str, expires_in: float, user: UserInfo
+    ) -> AuthSession:
+        """Adopt the platform tokens obtained elsewhere (the OpenID Connect code exchange of
+        :mod:`workstation.provider`): from then on the client refreshes and revokes them as its own."""
+        body = {
+            "access_token": access_token,
+            "refresh_token": refresh_token,
+            "expires_in": expires_in,
+            "user": {"login": user.login, "rpps": user.rpps, "family": user.family,
+                     "given": user.given, "title": user.title},
+        }
+        session = self._accept_tokens(body, "provider sign-in")
+        log.info("signed in through the identity provider as %s", session.user.login)
+        return session
+
     def refresh(self) -> AuthSession:
         """New tokens from the refresh token; AuthError(SESSION_EXPIRED) when it is refused."""
         with self._lock:  # two threads must not spend the same refresh token
