@@ -33,7 +33,17 @@ from .ack import AckCode, HL7Error, Rejection, build_ack
 from .auth import Role, User
 from .cda import CDA_NS, CdaError, decode_cda
 from .clock import Clock, iso, parse_iso
-from .hl7msg import component, decode, field, first_segment, normalise, parse, read_envelope, segments
+from .hl7msg import (
+    EMPTY_ENVELOPE,
+    component,
+    decode,
+    field,
+    first_segment,
+    normalise,
+    parse,
+    read_envelope,
+    segments,
+)
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -54,6 +64,8 @@ IMPOSSIBLE_REASONS = {
     "HORS_COMPETENCE": "Hors du champ de compétence de l'expert",
     "AUTRE": "Autre motif",
 }
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+"""Already checked by decode_cda with the same settings; parsed again only to read the code."""
 MAX_TEXT = 8000
 MAX_STUDIES = 20
 
@@ -507,10 +519,10 @@ class ExpertiseService:
                 f"{user.role.value} account sent an expertise report",
             )
         now = self._clock.now()
-        text = decode(raw, charset)
-        normalised = normalise(text)
-        envelope = read_envelope(normalised)
+        envelope = EMPTY_ENVELOPE
         try:
+            normalised = normalise(decode(raw, charset))
+            envelope = read_envelope(normalised)
             message = parse(normalised, envelope)
             orc = first_segment(message, "ORC")
             request_id = component(field(orc, 2), 1)
@@ -536,7 +548,7 @@ class ExpertiseService:
                 document = decode_cda(component(value, 5))
             except CdaError as exc:
                 raise Rejection(AckCode.AE, HL7Error.DATA_TYPE, exc.reason, exc.detail, "OBX^1^5") from exc
-            code = etree.fromstring(document.xml).find(f"{{{CDA_NS}}}code")
+            code = etree.fromstring(document.xml, _SAFE_XML).find(f"{{{CDA_NS}}}code")
             if code is None or code.get("code") != EXPERTISE_DOCUMENT_CODE:
                 raise Rejection(
                     AckCode.AE,
@@ -549,6 +561,18 @@ class ExpertiseService:
             rejection = None
         except Rejection as exc:
             rejection, request_id, document = exc, "", None
+        except Exception as exc:  # a parser bug must become an AR, never a crash
+            log.exception("unexpected error while reading an expertise report")
+            rejection, request_id, document = (
+                Rejection(
+                    AckCode.AR,
+                    HL7Error.OTHER,
+                    "Message illisible par la plateforme.",
+                    f"unexpected {type(exc).__name__}",
+                ),
+                "",
+                None,
+            )
         with self._store.transaction() as conn:
             previous = conn.execute(
                 "SELECT ack FROM expertise_requests WHERE control_id = ? AND answered_by = ?",

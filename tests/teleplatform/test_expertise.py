@@ -193,6 +193,18 @@ def test_only_the_named_expert_sees_reads_the_attached_images_and_answers(case) 
     wrong_type = live.post_hl7(expertise_mdm(rid, "E00", "1.2.250.1.999.3", cda_code="18748-4"), expert)
     assert wrong_type.headers["X-HL7-Ack-Code"] == "AE"
 
+    broken = expertise_mdm(rid, "E0B", "1.2.250.1.999.6").replace(b"^Base64^", b"^Base64^!!")
+    assert live.post_hl7(broken, expert).headers["X-HL7-Ack-Code"] == "AE"
+    bad_version = expertise_mdm(rid, "E0V", "1.2.250.1.999.7").replace(b"|P|2.6|", b"|P|9.9|")
+    assert live.post_hl7(bad_version, expert).headers["X-HL7-Ack-Code"] == "AE"
+    latin = live.session.post(
+        live.url("/api/v1/messages"),
+        data=expertise_mdm(rid, "E0L", "1.2.250.1.999.8") + "é".encode(),
+        headers={"Content-Type": "application/hl7-v2; charset=ascii", "Authorization": f"Bearer {expert}"},
+    )
+    assert latin.status_code == 200 and latin.headers["X-HL7-Ack-Code"] in ("AE", "AR")
+    assert _get(live, f"/api/v1/expertise/{rid}", expert).json()["status"] == "demandee"
+
     # the expert's signed report
     answered = live.post_hl7(expertise_mdm(rid, "E01", "1.2.250.1.999.4"), expert)
     assert answered.headers["X-HL7-Ack-Code"] == "AA", answered.text
