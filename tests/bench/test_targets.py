@@ -41,6 +41,7 @@ def _assert_failed_on_a_target(done: subprocess.CompletedProcess[str]) -> None:
     ("viewer", "--only", "mpr", "--mpr-slices", "6", "--repeats", "1"),
     ("startup", "--repeat", "1"),
     ("cache", "--small", "--repeat", "1"),
+    ("wire", "--small", "--slow-mbit", "0"),
 ], ids=lambda args: args[0])
 def test_each_bench_exits_1_when_a_target_is_missed(args: tuple[str, ...]) -> None:
     _assert_failed_on_a_target(_bench(*args))
@@ -60,7 +61,7 @@ def test_viewer_bench_on_the_real_ct_exits_1_when_a_target_is_missed(shared_dir:
 def test_every_bench_is_covered() -> None:
     from bench.__main__ import areas
 
-    covered = {"audit", "reporting", "worklist", "viewer", "startup", "cache", "demo"}
+    covered = {"audit", "reporting", "worklist", "viewer", "startup", "cache", "demo", "wire"}
     assert set(areas()) == covered, "a new bench needs its line in this file"
 
 
