@@ -376,11 +376,10 @@ class Outbox:
             self._failures = 0
             self._not_before = 0.0
             self._cleared()
-            if state is ItemState.DELIVERED:
-                self._drop_copy(item)
         if state is ItemState.DELIVERED:
             log.info("outbox: %s %s delivered (AA)", item.kind.value, item.control_id)
             self._audit(item)
+            self._drop_copy(item)  # after the audit record: it costs an fsync of the high-water mark
             self._emit(EventKind.DELIVERED, item=item)
             return DeliveryOutcome.DELIVERED
         log.warning("outbox: %s %s refused (AE) at %s", item.kind.value, item.control_id, item.ack_location)
