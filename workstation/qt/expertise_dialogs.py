@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from auth.session import SessionEvent, SessionEventKind, SessionState, UnlockRejected
+from resources.translations import QT_TRANSLATE_NOOP
 from resources.translations import qt as language
 from resources.translations.qt import user_message
 from viewer.loader import StudyLoader
@@ -201,38 +202,58 @@ class AskExpertiseDialog(QDialog):
         }
 
 
-def request_html(request: ExpertiseRequest, tr: Callable[[str], str]) -> str:
+_t = language.text  # the labels of request_html are marked QT_TRANSLATE_NOOP("Expertise", ...)
+
+
+def request_html(request: ExpertiseRequest) -> str:
     """The request as the expert (or the requester) reads it: no more than what was sent."""
     order = request.order
     identity = ""
     if order is not None:
         p = order.patient
         birth = p.birth_date.strftime("%d/%m/%Y") if p.birth_date else "?"
-        ins = p.ins.matricule if p.ins else tr("sans INS")
-        identity = f"{p.display_name} — {tr('né(e) le')} {birth} — INS {ins}"
+        ins = p.ins.matricule if p.ins else _t(QT_TRANSLATE_NOOP("Expertise", "sans INS"))
+        born = _t(QT_TRANSLATE_NOOP("Expertise", "né(e) le"))
+        identity = f"{p.display_name} — {born} {birth} — INS {ins}"
+    urgency = (
+        _t(QT_TRANSLATE_NOOP("Expertise", "urgente"))
+        if request.urgent
+        else _t(QT_TRANSLATE_NOOP("Expertise", "non urgente"))
+    )
     rows = [
-        (tr("Demande"), f"{request.request_id} ({tr('urgente') if request.urgent else tr('non urgente')})"),
-        (tr("Patient"), identity or tr("identité illisible")),
-        (tr("Demandeur"), f"{request.requester.display}, {_when(request.created_at)}"),
-        (tr("Destinataire"), request.addressee),
-        (tr("Question"), request.question),
-        (tr("Éléments cliniques"), request.clinical or "—"),
-        (tr("Examens joints"), str(len(request.studies))),
+        (_t(QT_TRANSLATE_NOOP("Expertise", "Demande")), f"{request.request_id} ({urgency})"),
         (
-            tr("Consentement"),
-            tr("patient informé et consentant")
+            _t(QT_TRANSLATE_NOOP("Expertise", "Patient")),
+            identity or _t(QT_TRANSLATE_NOOP("Expertise", "identité illisible")),
+        ),
+        (
+            _t(QT_TRANSLATE_NOOP("Expertise", "Demandeur")),
+            f"{request.requester.display}, {_when(request.created_at)}",
+        ),
+        (_t(QT_TRANSLATE_NOOP("Expertise", "Destinataire")), _t(request.addressee)),
+        (_t(QT_TRANSLATE_NOOP("Expertise", "Question")), request.question),
+        (_t(QT_TRANSLATE_NOOP("Expertise", "Éléments cliniques")), request.clinical or "—"),
+        (_t(QT_TRANSLATE_NOOP("Expertise", "Examens joints")), str(len(request.studies))),
+        (
+            _t(QT_TRANSLATE_NOOP("Expertise", "Consentement")),
+            _t(QT_TRANSLATE_NOOP("Expertise", "patient informé et consentant"))
             + (f" ({request.consent_how})" if request.consent_how else ""),
         ),
-        (tr("Statut"), language.text(request.status.label)),
+        (_t(QT_TRANSLATE_NOOP("Expertise", "Statut")), language.text(request.status.label)),
     ]
     if request.status is ExpertiseStatus.ANSWERED:
-        rows.append((tr("Analyse"), request.analysis))
-        rows.append((tr("Avis"), request.opinion))
+        rows.append((_t(QT_TRANSLATE_NOOP("Expertise", "Analyse")), request.analysis))
+        rows.append((_t(QT_TRANSLATE_NOOP("Expertise", "Avis")), request.opinion))
     if request.status is ExpertiseStatus.IMPOSSIBLE:
         label = language.text(IMPOSSIBLE_REASONS.get(request.reason_code or "", request.reason_code or ""))
-        rows.append((tr("Motif"), f"{label} — {request.reason or ''}"))
+        rows.append((_t(QT_TRANSLATE_NOOP("Expertise", "Motif")), f"{label} — {request.reason or ''}"))
     for c in request.communications:
-        rows.append((tr("Communication urgente"), f"{_when(c.at)} : {c.recipient} ({c.means}) {c.note}"))
+        rows.append(
+            (
+                _t(QT_TRANSLATE_NOOP("Expertise", "Communication urgente")),
+                f"{_when(c.at)} : {c.recipient} ({c.means}) {c.note}",
+            )
+        )
     body = "".join(f"<tr><th align='left' valign='top'>{k}</th><td>{_escape(v)}</td></tr>" for k, v in rows)
     return f"<table cellspacing='4'>{body}</table>"
 
@@ -258,7 +279,7 @@ class AnswerExpertiseDialog(QDialog):
         self.setWindowTitle(self.tr("Répondre à une demande d'avis (téléexpertise)"))
         self.setMinimumSize(760, 720)
         self.summary = QTextBrowser()
-        self.summary.setHtml(request_html(request, self.tr))
+        self.summary.setHtml(request_html(request))
         self.availability = QLabel(self.tr("Disponibilité des images : non vérifiée"))
         self.availability.setWordWrap(True)
         self.check_images = QPushButton(self.tr("Vérifier les images sur la plateforme"))
@@ -506,7 +527,7 @@ class AnswerExpertiseDialog(QDialog):
 
         def done(updated: ExpertiseRequest) -> None:
             self.request = updated
-            self.summary.setHtml(request_html(updated, self.tr))
+            self.summary.setHtml(request_html(updated))
             self.status.setText(self.tr("Communication urgente enregistrée."))
 
         self.tasks.run(
@@ -637,7 +658,7 @@ class ExpertisePanel(QWidget):
     def _fill(self, table: QTableWidget, requests: list[ExpertiseRequest], expert_side: bool) -> None:
         table.setRowCount(len(requests))
         for n, r in enumerate(requests):
-            other = r.requester.display if expert_side else r.addressee
+            other = r.requester.display if expert_side else language.text(r.addressee)
             values = [
                 self.tr("URGENT") if r.urgent else "",
                 r.request_id,
@@ -685,7 +706,7 @@ class ExpertisePanel(QWidget):
         dialog.setWindowTitle(self.tr("Demande d'avis {id}").format(id=request.request_id))
         dialog.setMinimumSize(640, 480)
         view = QTextBrowser()
-        view.setHtml(request_html(request, self.tr))
+        view.setHtml(request_html(request))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
@@ -722,7 +743,7 @@ class CaseExpertiseStrip(QWidget):
         lines = []
         for r in requests:
             line = self.tr("Téléexpertise {id} ({who}) : {status}").format(
-                id=r.request_id, who=r.addressee, status=language.text(r.status.label)
+                id=r.request_id, who=language.text(r.addressee), status=language.text(r.status.label)
             )
             if r.status is not ExpertiseStatus.OPEN:
                 line += " — " + _escape(quote(r))
@@ -828,7 +849,7 @@ class ExpertiseController(QObject):
         def done(request: ExpertiseRequest) -> None:
             self.reading.status.setText(
                 self.tr("Demande d'avis {id} envoyée à {who}.").format(
-                    id=request.request_id, who=request.addressee
+                    id=request.request_id, who=_t(request.addressee)
                 )
             )
             self.refresh()
