@@ -47,9 +47,11 @@ class KeyObjectDocument:
     series_uid: str
     study_uid: str
 
-    def reference(self) -> ImageReference:
-        """The document as an entry of the CDA's catalogue of DICOM objects."""
-        return ImageReference(self.study_uid, self.series_uid, self.sop_instance_uid, KOS_SOP_CLASS, "KO",
+    def reference(self, modality: str) -> ImageReference:
+        """The document as an entry of the CDA's catalogue of DICOM objects. The series' modality
+        qualifier is the study's acquisition modality (``modality``): the CI-SIS value set
+        (JDV_ModaliteAcquisition_CISIS) has no "KO"; the SOP class code says what the object is."""
+        return ImageReference(self.study_uid, self.series_uid, self.sop_instance_uid, KOS_SOP_CLASS, modality,
                               Source.USER, "Images clés (sélection d'objets clés)")
 
 

@@ -116,7 +116,7 @@ def sign_with_key_images(ws: Workstation, case: ReadingCase, report: Report, key
             document = None
     cited = list(image_references(refs, modality))
     if document is not None:
-        cited.append(document.reference())
+        cited.append(document.reference(modality))
     report = replace(report, images=_merged(report.images, cited))
     item = reading.sign_and_queue(ws, case, report, now)
     return SignedWithKeys(item, document, problem)

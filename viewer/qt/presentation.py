@@ -122,7 +122,7 @@ class PresentationLayer(QObject):
         small = QFont(painter.font())
         small.setPointSize(9)
         painter.setFont(small)
-        rect = QRectF(0, viewport.height() - 118, viewport.width(), 16)
+        rect = QRectF(0, viewport.height() - 136, viewport.width(), 16)
         painter.setPen(GSPS_COLOUR)
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter), line)
         painter.restore()

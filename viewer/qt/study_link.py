@@ -233,13 +233,15 @@ class StudyLink(QObject):
             return None
         if not self.enabled:
             if self.pending():
-                return (self.tr("Repères différents : alignez un repère puis liez (Ctrl+L)"), WARN_COLOUR)
+                return (self.tr("Repères différents : alignez un repère puis liez (Shift+L)"), WARN_COLOUR)
             return None
         covered, distance = self._landings.get(id(viewport), (True, 0.0))
         if not covered:
             return (self.tr("⇆ Hors de la zone couverte ({distance} mm de la coupe la plus proche)").format(
                 distance=texts.number(distance, 1)), WARN_COLOUR)
         offset = self.offset_mm()
+        if offset is not None and abs(offset) < 0.05:
+            offset = 0.0  # never "-0,0 mm"
         side = self.tr("l'antérieur") if mine else self.tr("l'examen du jour")
         if offset is None:
             text = self.tr("⇆ Lié à {side} (même repère)").format(side=side)
@@ -262,11 +264,13 @@ class StudyLink(QObject):
         font.setPointSize(10)
         font.setBold(True)
         painter.setFont(font)
-        rect = QRectF(0, viewport.height() - 100, viewport.width(), 18)  # above the P letter and scale
+        # above the P letter and the scale, wrapped on two lines in a narrow viewport (never cut)
+        rect = QRectF(8, viewport.height() - 118, viewport.width() - 16, 36)
+        flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap)
         painter.setPen(QColor(0, 0, 0))
-        painter.drawText(rect.translated(QPointF(1, 1)), int(Qt.AlignmentFlag.AlignHCenter), text)
+        painter.drawText(rect.translated(QPointF(1, 1)), flags, text)
         painter.setPen(colour)
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter), text)
+        painter.drawText(rect, flags, text)
         painter.restore()
 
     def detach(self) -> None:

@@ -7,7 +7,7 @@ composes the Qt-free models around them so the page itself only calls a few hook
 * when the study opens, the most specific hanging protocol is chosen from its headers
   (:mod:`viewer.hanging`), and chosen again once the priors are known: a protocol that wants the
   prior opens it beside and links it (same Frame of Reference: at once; otherwise the viewports ask
-  the radiologist to align a landmark and link with Ctrl+L);
+  the radiologist to align a landmark and link with Shift+L);
 * "," and "." walk the protocol's stages; "save the layout" writes a protocol to the settings folder;
 * K marks the shown image of today's exam as a key image (listed in the bar's menu, a star on the
   viewport); signing stores them as a Key Object Selection (:mod:`workstation.key_objects`);
@@ -95,7 +95,7 @@ class ReadingComparison(QObject):
         self.link_button.setText(self.tr("Lier"))
         self.link_button.setCheckable(True)
         self.link_button.setToolTip(self.tr("Lier le défilement de l'antérieur à celui de l'examen du jour "
-                                            "(Ctrl+L). Repères différents : alignez d'abord un repère "
+                                            "(Shift+L). Repères différents : alignez d'abord un repère "
                                             "anatomique sur les deux examens."))
         self.link_button.clicked.connect(lambda checked: self.set_linked(bool(checked)))
         self.link_menu = QMenu(self.link_button)
@@ -134,7 +134,7 @@ class ReadingComparison(QObject):
         self._shortcut(self.tr("Image clé"), "K", self.toggle_key_image)
         self._shortcut(self.tr("Étape suivante"), ".", lambda: self.step(1))
         self._shortcut(self.tr("Étape précédente"), ",", lambda: self.step(-1))
-        self._shortcut(self.tr("Lier l'antérieur"), "Ctrl+L", lambda: self.set_linked(not self.linked))
+        self._shortcut(self.tr("Lier l'antérieur"), "Shift+L", lambda: self.set_linked(not self.linked))
         self.viewer.studyLoaded.connect(self._current_loaded)
 
     def _shortcut(self, text: str, key: str, slot: Any) -> QAction:
