@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -264,14 +265,20 @@ def _status(field: str, pid: int | str = "self") -> int:
 
 def _children() -> list[int]:
     """This process's child processes (the loader's decoding workers), from /proc: the operating
-    system's view, whatever the loader's pool looks like inside."""
+    system's view, whatever the loader's pool looks like inside (every process whose parent is us)."""
+    me = os.getpid()
     found: list[int] = []
-    for task in Path("/proc/self/task").iterdir():
-        try:
-            found += [int(pid) for pid in (task / "children").read_text().split()]
-        except OSError:  # a thread that ended meanwhile
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
             continue
-    return sorted(set(found))
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": state, ppid, ...
+        if int(fields[1]) == me:
+            found.append(int(entry.name))
+    return sorted(found)
 
 
 def probe_memory(kind: str) -> dict[str, object]:
