@@ -69,7 +69,7 @@ _TYPE2 = ("PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyDa
           "ReferringPhysicianName", "StudyID", "AccessionNumber")
 
 
-def _with_type2(ds: Dataset) -> Dataset:
+def complete_header(ds: Dataset) -> Dataset:
     """A copy of the header with the patient and study attributes the KOS must copy present (type 2:
     empty when the modality did not write them)."""
     copy = Dataset()
@@ -101,7 +101,7 @@ def build_key_object(keys: Sequence[KeyReference], evidence: Sequence[Dataset], 
         if str(ds.get("StudyInstanceUID", "")) != key.study_uid:
             raise KeyObjectError(f"key image {key.sop_instance_uid} is not of study {key.study_uid}")
         if all(str(c.SOPInstanceUID) != key.sop_instance_uid for c in chosen):
-            chosen.append(_with_type2(ds))
+            chosen.append(complete_header(ds))
     name = f"{author.family}^{author.given}" if author.given else author.family
     observer = hd.sr.ObserverContext(
         observer_type=codes.DCM.Person,
@@ -127,5 +127,6 @@ def build_key_object(keys: Sequence[KeyReference], evidence: Sequence[Dataset], 
     moment = when or datetime.now()
     document.ContentDate = moment.strftime("%Y%m%d")
     document.ContentTime = moment.strftime("%H%M%S")
+    document.SpecificCharacterSet = "ISO_IR 192"  # UTF-8: French names and descriptions
     document.SeriesDescription = "Images clés"
     return KeyObjectDocument(document, str(sop_uid), str(series), next(iter(studies)))

@@ -32,10 +32,12 @@ from reporting.key_objects import (
 from reporting.model import ImageReference, Report
 from resources.translations import QT_TRANSLATE_NOOP
 from viewer.key_images import KeyImage
+from viewer.measure import Measurement
 from workstation import reading
 from workstation.app import Workstation
 from workstation.outbox import OutboxItem
 from workstation.platform import PlatformError
+from workstation.presentation_states import build_annotation_states
 from workstation.reading import ReadingCase, author_of
 
 log = logging.getLogger(__name__)
@@ -64,20 +66,20 @@ def key_object_for(ws: Workstation, case: ReadingCase, report: Report, keys: Seq
                             series_uid=generate_uid(entropy_srcs=["kos-series", *seed]))
 
 
-def _already_held(ws: Workstation, document: KeyObjectDocument) -> bool:
+def _already_held(ws: Workstation, document: KeyObjectDocument, sop_class: str) -> bool:
     found = ws.client.dicomweb.client.search_for_instances(
         document.study_uid, search_filters={"SOPInstanceUID": document.sop_instance_uid,
-                                            "SOPClassUID": KOS_SOP_CLASS})
+                                            "SOPClassUID": sop_class})
     return bool(found)
 
 
-def store_key_object(ws: Workstation, document: KeyObjectDocument) -> str:
-    """STOW-RS the KOS into its study; "" when stored, else the French reason."""
+def store_key_object(ws: Workstation, document: KeyObjectDocument, sop_class: str = KOS_SOP_CLASS) -> str:
+    """STOW-RS the object (KOS, GSPS) into its study; "" when stored, else the French reason."""
     try:
         ws.client.dicomweb.store_instances([document.dataset], document.study_uid)
     except PlatformError as exc:
         try:
-            if _already_held(ws, document):
+            if _already_held(ws, document, sop_class):
                 log.info("key object %s already stored", document.sop_instance_uid)
                 return ""
         except Exception:  # the check is a courtesy: the store failure is what the user hears
@@ -95,11 +97,40 @@ def _merged(images: Sequence[ImageReference], extra: Sequence[ImageReference]) -
     return (*images, *(e for e in extra if e.instance_uid not in held))
 
 
+def store_annotations(ws: Workstation, case: ReadingCase, report: Report,
+                      measurements: Sequence[Measurement]) -> tuple[list[ImageReference], str]:
+    """The radiologist's measurements as GSPS stored with the study; their catalogue entries, and the
+    French reason when they could not be stored (the report is signed all the same)."""
+    evidence = [ds for _, ds in case.scan.items if ds is not None]
+    author = f"{ws.identity.family}^{ws.identity.given}"
+    try:
+        states = build_annotation_states(measurements, evidence, author, report.document_id)
+    except (ValueError, TypeError, AttributeError) as exc:  # highdicom refuses what it cannot encode
+        log.error("annotations not written as a presentation state: %s", exc)
+        return [], QT_TRANSLATE_NOOP("KeyObjects", "Annotations non enregistrées avec l'examen.")
+    cited: list[ImageReference] = []
+    modality = next(iter(case.scan.modalities), "OT")
+    for state in states:
+        holder = KeyObjectDocument(state.dataset, state.sop_instance_uid, state.series_uid, state.study_uid)
+        problem = store_key_object(ws, holder, str(state.dataset.SOPClassUID))
+        if problem:
+            return cited, problem
+        cited.append(state.reference(modality))
+    return cited, ""
+
+
 def sign_with_key_images(ws: Workstation, case: ReadingCase, report: Report, keys: Sequence[KeyImage],
-                         now: datetime | None = None) -> SignedWithKeys:
-    """Store the KOS of ``keys`` (if any), then sign and queue the report citing it."""
+                         measurements: Sequence[Measurement] = (), now: datetime | None = None
+                         ) -> SignedWithKeys:
+    """Store the KOS of ``keys`` (if any) and the measurements as GSPS, then sign and queue the
+    report citing what was stored."""
+    annotation_problem = ""
+    if measurements:
+        annotations, annotation_problem = store_annotations(ws, case, report, measurements)
+        if annotations:
+            report = replace(report, images=_merged(report.images, annotations))
     if not keys:
-        return SignedWithKeys(reading.sign_and_queue(ws, case, report, now), None)
+        return SignedWithKeys(reading.sign_and_queue(ws, case, report, now), None, annotation_problem)
     modality = keys[0].modality
     refs = references(keys)
     problem = ""
@@ -119,4 +150,4 @@ def sign_with_key_images(ws: Workstation, case: ReadingCase, report: Report, key
         cited.append(document.reference(modality))
     report = replace(report, images=_merged(report.images, cited))
     item = reading.sign_and_queue(ws, case, report, now)
-    return SignedWithKeys(item, document, problem)
+    return SignedWithKeys(item, document, " ".join(p for p in (problem, annotation_problem) if p))

@@ -247,7 +247,7 @@ class StudyLink(QObject):
             text = self.tr("⇆ Lié à {side} (même repère)").format(side=side)
         else:
             text = self.tr("⇆ Lié à {side} (décalage {offset} mm)").format(
-                side=side, offset=texts.number(offset if mine else -offset, 1))
+                side=side, offset=texts.number(round(offset if mine else -offset, 1) + 0.0, 1))
         options = ((self.tr("fenêtre"), self.link_window), (self.tr("zoom"), self.link_zoom))
         extras = [word for word, on in options if on]
         if extras:

@@ -136,6 +136,14 @@ class ReadingComparison(QObject):
         self._shortcut(self.tr("Étape précédente"), ",", lambda: self.step(-1))
         self._shortcut(self.tr("Lier l'antérieur"), "Shift+L", lambda: self.set_linked(not self.linked))
         self.viewer.studyLoaded.connect(self._current_loaded)
+        # the measurements as the signing worker will read them (a tuple replaced on the GUI thread)
+        self.measurements: tuple[Any, ...] = ()
+        self.viewer.measurementAdded.connect(self._measurements_changed)
+        self.viewer.measurementChanged.connect(self._measurements_changed)
+        self.viewer.measurementRemoved.connect(self._measurements_changed)
+
+    def _measurements_changed(self, *_: object) -> None:
+        self.measurements = tuple(self.viewer.measurements())
 
     def _shortcut(self, text: str, key: str, slot: Any) -> QAction:
         """On the viewer itself, so the key works also when the viewer is on its own screen."""
@@ -162,6 +170,7 @@ class ReadingComparison(QObject):
         self._loaded = False
         self._prior_token += 1
         self.key_images.clear()
+        self.measurements = ()
         self.presentation.clear()
         self._drop_link()
         self._update_keys_button()
