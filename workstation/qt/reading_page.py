@@ -562,7 +562,9 @@ class ReadingPage(QWidget):
                 raise _SignatureError(
                     self.tr("Mot de passe incorrect : le compte rendu n'est pas signé.")
                 ) from exc
-            return sign_with_key_images(self.ws, case, report, self.comparison.key_images.items)  # type: ignore[arg-type]
+            return sign_with_key_images(  # key images and measurements stored with the study (issue 19)
+                self.ws, case, report, self.comparison.key_images.items, self.comparison.measurements  # type: ignore[arg-type]
+            )
 
         def done(_: object) -> None:
             if self.editor is not None:
