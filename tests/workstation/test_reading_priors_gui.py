@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 
 from reporting import checks
@@ -32,6 +32,8 @@ from tests.workstation.test_main_window import (  # noqa: F401 - fixtures used b
 from tests.workstation.test_main_window import fresh_workstation as fresh_workstation
 from tests.workstation.test_main_window import loader as loader
 from viewer import hanging
+from viewer.presentation import GSPS_SOP_CLASS, read_presentation_state
+from viewer.qt.viewport import Tool
 from workstation.qt.comparison import protocols_path
 
 
@@ -118,6 +120,15 @@ def test_head_ct_with_its_prior_protocol_link_key_image_and_signed_key_object(
     QApplication.processEvents()
     window.grab().save(str(artifacts_dir / "workstation-key-image.png"))
 
+    # a length drawn on the key image: saved with the study as a presentation state at signing
+    page.viewer.set_tool(Tool.LENGTH)
+    a = QPoint(mine.width() // 2 - 40, mine.height() // 2)
+    b = QPoint(mine.width() // 2 + 40, mine.height() // 2)
+    qtbot.mousePress(mine, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(mine, b)
+    qtbot.mouseRelease(mine, Qt.MouseButton.LeftButton, pos=b)
+    qtbot.waitUntil(lambda: len(comparison.measurements) == 1, timeout=5000)
+
     editor = page.editor
     editor.chapter_edit(Chapter.RESULTS).setPlainText("Aspect superposable à l'antérieur (image clé).")
     editor.chapter_edit(Chapter.CONCLUSION).setPlainText(
@@ -150,11 +161,21 @@ def test_head_ct_with_its_prior_protocol_link_key_image_and_signed_key_object(
                 for series in s.ReferencedSeriesSequence for sop in series.ReferencedSOPSequence]
     assert evidence == [marked_uid]
 
-    # the CDA cites the KOS and the key image, and still validates
+    # the GSPS of the measurement is there too, on the marked image
+    found = ws.client.dicomweb.client.search_for_instances(
+        study, search_filters={"SOPClassUID": GSPS_SOP_CLASS})
+    assert len(found) == 1
+    gsps_uid = found[0]["00080018"]["Value"][0]
+    gsps = ws.client.dicomweb.client.retrieve_instance(study, found[0]["0020000E"]["Value"][0], gsps_uid)
+    state = read_presentation_state(gsps)
+    shown = state.for_image(marked_uid, None, (int(mine.series.shape[1]), int(mine.series.shape[2])))
+    assert [g.kind for g in shown.graphics] == ["POLYLINE"] and "mm" in shown.texts[0].text
+
+    # the CDA cites the KOS, the GSPS and the key image, and still validates
     item = ws.outbox.store.items()[0]
     cda = extract_cda(ws.outbox.store.get(item.control_id, with_payload=True).payload)
     text = cda.decode("utf-8")
-    assert f'root="{ko_uid}"' in text and f'root="{marked_uid}"' in text
+    assert f'root="{ko_uid}"' in text and f'root="{marked_uid}"' in text and f'root="{gsps_uid}"' in text
     assert KOS_SOP_CLASS in text
     path = tmp_path / "cr-avec-images-cles.xml"
     path.write_bytes(cda)
