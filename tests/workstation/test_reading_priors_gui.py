@@ -114,6 +114,7 @@ def test_head_ct_with_its_prior_protocol_link_key_image_and_signed_key_object(
     # a key image: K on today's exam
     marked_index = mine.view.state.index
     marked_uid = mine.series.instance_uid(marked_index)
+    image_shape = (int(mine.series.shape[1]), int(mine.series.shape[2]))
     qtbot.keyClick(mine, Qt.Key.Key_K)
     assert [k.sop_instance_uid for k in comparison.key_images] == [marked_uid]
     assert "Images clés (1)" in comparison.keys_button.text()
@@ -168,7 +169,7 @@ def test_head_ct_with_its_prior_protocol_link_key_image_and_signed_key_object(
     gsps_uid = found[0]["00080018"]["Value"][0]
     gsps = ws.client.dicomweb.client.retrieve_instance(study, found[0]["0020000E"]["Value"][0], gsps_uid)
     state = read_presentation_state(gsps)
-    shown = state.for_image(marked_uid, None, (int(mine.series.shape[1]), int(mine.series.shape[2])))
+    shown = state.for_image(marked_uid, None, image_shape)
     assert [g.kind for g in shown.graphics] == ["POLYLINE"] and "mm" in shown.texts[0].text
 
     # the CDA cites the KOS, the GSPS and the key image, and still validates
