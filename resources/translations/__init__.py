@@ -25,7 +25,7 @@ from typing import Any
 LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
 SOURCE_LANGUAGE = "fr"
 #: One translation file per package, so each package's strings travel with it.
-PACKAGES = ("auth", "viewer", "reporting", "workstation")
+PACKAGES = ("auth", "viewer", "reporting", "hl7v2", "workstation")
 
 
 class UserText(str):

@@ -37,9 +37,9 @@
     </message>
     <message>
         <source>Macros : tapez le mot-clé puis Tab pour le remplacer par son texte.
-Tab sans mot-clé passe au champ suivant, Maj+Tab au précédent. Ctrl+Z / Ctrl+Y : annuler / rétablir.</source>
+Tab sans mot-clé passe au champ suivant, Maj+Tab au précédent. Ctrl+Z : annuler ; Ctrl+Y ou Ctrl+Maj+Z : rétablir.</source>
         <translation>Macros: type the keyword, then Tab to replace it with its text.
-Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ctrl+Z / Ctrl+Y: undo / redo.</translation>
+Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ctrl+Z: undo; Ctrl+Y or Ctrl+Shift+Z: redo.</translation>
     </message>
     <message>
         <source>téléphone</source>
@@ -52,6 +52,10 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
     <message>
         <source>de vive voix</source>
         <translation>in person</translation>
+    </message>
+    <message>
+        <source>BROUILLON — NON SIGNÉ</source>
+        <translation>DRAFT — NOT SIGNED</translation>
     </message>
     <message>
         <source>Addendum de la version {version} ({author})</source>
@@ -84,6 +88,13 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
             <numerusform>Cannot sign: %n items to complete</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n avertissement(s) à vérifier : corrigez, ou cliquez à nouveau sur « Signer » pour signer tel quel.</source>
+        <translation>
+            <numerusform>%n warning to check: correct it, or click ‘Sign report’ again to sign as it is.</numerusform>
+            <numerusform>%n warnings to check: correct them, or click ‘Sign report’ again to sign as it is.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Compte rendu complet : signature demandée.</source>
         <translation>Report complete: signature requested.</translation>
@@ -91,6 +102,10 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
     <message>
         <source>Signature refusée : complétez les éléments listés.</source>
         <translation>Signature refused: complete the items listed.</translation>
+    </message>
+    <message>
+        <source>Modèle :</source>
+        <translation>Template:</translation>
     </message>
     <message>
         <source>Modèle de compte rendu. En changer garde le texte déjà écrit (en texte libre) ; l&apos;historique d&apos;annulation repart de zéro.</source>
@@ -179,6 +194,14 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
     <message>
         <source>Identité du patient vérifiée : les images sont bien celles du patient de la demande</source>
         <translation>Patient identity verified: the images belong to the patient named in the request</translation>
+    </message>
+    <message>
+        <source>Identité du patient vérifiée</source>
+        <translation>Patient identity verified</translation>
+    </message>
+    <message>
+        <source>Les images sont bien celles du patient de la demande.</source>
+        <translation>The images belong to the patient named in the request.</translation>
     </message>
     <message>
         <source>ex. 850,5</source>
@@ -275,6 +298,14 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
     <message>
         <source>Macro « {keyword} »</source>
         <translation>Macro ‘{keyword}’</translation>
+    </message>
+    <message>
+        <source>Dictionnaire personnel impossible à écrire : « {word} » reste souligné.</source>
+        <translation>The personal dictionary cannot be written: ‘{word}’ stays underlined.</translation>
+    </message>
+    <message>
+        <source>« {word} » ajouté au dictionnaire personnel.</source>
+        <translation>‘{word}’ added to the personal dictionary.</translation>
     </message>
     <message>
         <source>{name}, né(e) le {date}</source>
@@ -385,12 +416,23 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
         <translation>Signed</translation>
     </message>
     <message>
+        <source>Niveau de référence dépassé : ne bloque pas la signature</source>
+        <translation>Reference level exceeded: does not block signing</translation>
+    </message>
+    <message>
         <source>{code} — cliquez pour aller à : {field}</source>
         <translation>{code} — click to go to: {field}</translation>
     </message>
     <message>
         <source>Rien ne manque : le compte rendu peut être signé.</source>
         <translation>Nothing missing: the report can be signed.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Avant signature : complet, %n avertissement(s) à vérifier</source>
+        <translation>
+            <numerusform>Before signing: complete, %n warning to check</numerusform>
+            <numerusform>Before signing: complete, %n warnings to check</numerusform>
+        </translation>
     </message>
     <message>
         <source>Avant signature : complet</source>
@@ -402,6 +444,10 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
             <numerusform>Before signing: %n item missing</numerusform>
             <numerusform>Before signing: %n items missing</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Avertissement {code} (ne bloque pas la signature) — cliquez pour aller à : {field}</source>
+        <translation>Warning {code} (does not block signing) — click to go to: {field}</translation>
     </message>
     <message>
         <source>Patient non identifié</source>
@@ -485,6 +531,18 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
         <source>Coller dans « {title} »</source>
         <translation>Paste into ‘{title}’</translation>
     </message>
+    <message>
+        <source>(aucune suggestion)</source>
+        <translation>(no suggestions)</translation>
+    </message>
+    <message>
+        <source>Ajouter « {word} » au dictionnaire personnel</source>
+        <translation>Add ‘{word}’ to the personal dictionary</translation>
+    </message>
+    <message>
+        <source>Corriger « {word} »</source>
+        <translation>Correct ‘{word}’</translation>
+    </message>
 </context>
 <context>
     <name>reporting.Sourced</name>
@@ -501,6 +559,10 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
         <translation>sum of the acquisitions&apos; DLPs</translation>
     </message>
     <message>
+        <source>lu dans un texte libre : à vérifier</source>
+        <translation>read from free text: to be checked</translation>
+    </message>
+    <message>
         <source>somme des PDS des événements</source>
         <translation>sum of the events&apos; DAPs</translation>
     </message>
@@ -511,6 +573,14 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
     <message>
         <source>date d&apos;acquisition des images</source>
         <translation>acquisition date of the images</translation>
+    </message>
+    <message>
+        <source>ouverture de l&apos;examen</source>
+        <translation>opening of the exam</translation>
+    </message>
+    <message>
+        <source>acquisition de la dernière image</source>
+        <translation>acquisition of the last image</translation>
     </message>
     <message>
         <source>saisi par le radiologue</source>
@@ -626,6 +696,45 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
     <message>
         <source>Radiographie sans PDS : saisissez le PDS ou indiquez pourquoi il manque.</source>
         <translation>Radiography without a DAP: enter the DAP or state why it is missing.</translation>
+    </message>
+    <message>
+        <source>{quantity} {value} {unit}{where} au-dessus du niveau de référence diagnostique « {act} » ({level} {unit}, arrêté du 23 mai 2019) : à commenter dans le compte rendu si besoin.</source>
+        <translation>{quantity} {value} {unit}{where} above the diagnostic reference level ‘{act}’ ({level} {unit}, French order of 23 May 2019): comment on it in the report if needed.</translation>
+    </message>
+</context>
+<context>
+    <name>reporting.consistency</name>
+    <message>
+        <source>Contradiction : « {label} : {value} » alors que la conclusion dit « {said} ». Corrigez la liste ou le texte.</source>
+        <translation>Contradiction: ‘{label}: {value}’ while the conclusion says ‘{said}’. Correct the list or the text.</translation>
+    </message>
+    <message>
+        <source>Contradiction : « {label} : {value} » alors que les résultats disent « {said} ». Corrigez la liste ou le texte.</source>
+        <translation>Contradiction: ‘{label}: {value}’ while the findings say ‘{said}’. Correct the list or the text.</translation>
+    </message>
+    <message>
+        <source>Macro non développée dans « {chapter} » : « {keyword} » (Tab après le mot-clé pour la développer, ou supprimez-le).</source>
+        <translation>Macro not expanded in ‘{chapter}’: ‘{keyword}’ (Tab after the keyword to expand it, or delete it).</translation>
+    </message>
+    <message>
+        <source>Résultat urgent (« {said} ») sans communication notée : notez à qui et comment il a été transmis, ou confirmez la signature.</source>
+        <translation>Urgent result (‘{said}’) with no communication recorded: record to whom and how it was passed on, or confirm the signature.</translation>
+    </message>
+    <message>
+        <source>Côté à vérifier : la demande parle de « {organ} {asked} », le compte rendu de « {organ} {said} ».</source>
+        <translation>Side to check: the request mentions ‘{organ} {asked}’, the report ‘{organ} {said}’.</translation>
+    </message>
+    <message>
+        <source>Organe à vérifier : « {organ} » pour un patient de sexe {sex} (identité de la demande).</source>
+        <translation>Organ to check: ‘{organ}’ for a patient of sex {sex} (identity in the request).</translation>
+    </message>
+    <message>
+        <source>La conclusion tient en un mot : répond-elle à la question posée ?</source>
+        <translation>The conclusion is a single word: does it answer the clinical question?</translation>
+    </message>
+    <message>
+        <source>La conclusion ne répond pas à la question clinique (« {question} ») : aucun mot sur ce qu&apos;elle demande ({topics}).</source>
+        <translation>The conclusion does not answer the clinical question (‘{question}’): nothing about what it asks ({topics}).</translation>
     </message>
 </context>
 <context>

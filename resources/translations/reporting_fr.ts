@@ -11,6 +11,20 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n avertissement(s) à vérifier : corrigez, ou cliquez à nouveau sur « Signer » pour signer tel quel.</source>
+        <translation>
+            <numerusform>%n avertissement à vérifier : corrigez, ou cliquez à nouveau sur « Signer » pour signer tel quel.</numerusform>
+            <numerusform>%n avertissements à vérifier : corrigez, ou cliquez à nouveau sur « Signer » pour signer tel quel.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Avant signature : complet, %n avertissement(s) à vérifier</source>
+        <translation>
+            <numerusform>Avant signature : complet, %n avertissement à vérifier</numerusform>
+            <numerusform>Avant signature : complet, %n avertissements à vérifier</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Avant signature : %n élément(s) manquant(s)</source>
         <translation>
             <numerusform>Avant signature : %n élément manquant</numerusform>

@@ -55,6 +55,14 @@
         <translation>corrupt DICOM file: its header cannot be read.</translation>
     </message>
     <message>
+        <source>lame de microscopie numérisée (WSI) : non affichée par cette visionneuse (mosaïque de tuiles sans géométrie ni échelle utilisables).</source>
+        <translation>whole-slide microscopy image (WSI): not displayed by this viewer (tiled mosaic without usable geometry or scale).</translation>
+    </message>
+    <message>
+        <source>tracé (ECG ou autre signal) : non affiché par cette visionneuse ({name}).</source>
+        <translation>waveform (ECG or other signal): not displayed by this viewer ({name}).</translation>
+    </message>
+    <message>
         <source>fichier DICOM vide : aucun attribut lisible après l&apos;en-tête (fichier tronqué ?).</source>
         <translation>empty DICOM file: no readable attribute after the header (truncated file?).</translation>
     </message>
@@ -95,8 +103,27 @@
         <translation>unsupported or inconsistent pixel format.</translation>
     </message>
     <message>
-        <source>image impossible à décoder : données compressées endommagées ou non conformes.</source>
-        <translation>the image cannot be decoded: compressed data damaged or non-conformant.</translation>
+        <source>image illisible : décodage arrêté au bout de {seconds} s (données compressées probablement endommagées).</source>
+        <translation>unreadable image: decoding stopped after {seconds} s (compressed data probably damaged).</translation>
+    </message>
+    <message>
+        <source>image illisible : données compressées endommagées ou non conformes.</source>
+        <translation>unreadable image: compressed data damaged or non-conformant.</translation>
+    </message>
+</context>
+<context>
+    <name>Linking</name>
+    <message>
+        <source>série sans position dans le patient</source>
+        <translation>series without a position in the patient</translation>
+    </message>
+    <message>
+        <source>plans de coupe différents (non parallèles)</source>
+        <translation>different slice planes (not parallel)</translation>
+    </message>
+    <message>
+        <source>repères différents : alignez un repère anatomique puis liez</source>
+        <translation>different frames of reference: align an anatomical landmark, then link</translation>
     </message>
 </context>
 <context>
@@ -106,12 +133,24 @@
         <translation>a stack of several greyscale slices with a position and an orientation in the patient is needed</translation>
     </message>
     <message>
-        <source>les coupes n&apos;avancent pas le long de la pile (positions confondues)</source>
-        <translation>the slices do not advance along the stack (identical positions)</translation>
+        <source>plusieurs coupes occupent la même position (phases ou échos mêlés) : aucun volume ne peut en être formé</source>
+        <translation>several slices share the same position (mixed phases or echoes): no volume can be built from them</translation>
+    </message>
+    <message>
+        <source>le volume corrigé serait trop grand pour la mémoire</source>
+        <translation>the corrected volume would be too large for the memory</translation>
+    </message>
+    <message>
+        <source>les images en couleur ne forment pas un volume</source>
+        <translation>colour images do not form a volume</translation>
     </message>
     <message>
         <source>pas de plan {plane} dans cette pile</source>
         <translation>no {plane} plane in this stack</translation>
+    </message>
+    <message>
+        <source>géométrie inutilisable</source>
+        <translation>unusable geometry</translation>
     </message>
 </context>
 <context>
@@ -119,10 +158,6 @@
     <message>
         <source>il faut une pile complète de coupes en niveaux de gris</source>
         <translation>a complete stack of greyscale slices is needed</translation>
-    </message>
-    <message>
-        <source>les coupes ont toutes la même position</source>
-        <translation>all the slices have the same position</translation>
     </message>
 </context>
 <context>
@@ -172,6 +207,21 @@
     </message>
 </context>
 <context>
+    <name>PresentationLayer</name>
+    <message>
+        <source>état de présentation</source>
+        <translation>presentation state</translation>
+    </message>
+    <message>
+        <source>GSPS : {label}</source>
+        <translation>GSPS: {label}</translation>
+    </message>
+    <message>
+        <source> (en partie non affiché)</source>
+        <translation> (partly not displayed)</translation>
+    </message>
+</context>
+<context>
     <name>SeriesWarning</name>
     <message>
         <source>La série contient des images d&apos;orientations différentes ({planes}) : elle a été scindée en {count} piles distinctes.</source>
@@ -187,24 +237,28 @@
         <translation>{integer}.{fraction}</translation>
     </message>
     <message>
-        <source>{count} coupe(s) occupent la même position qu&apos;une autre : la pile n&apos;est pas un volume régulier (phases ou échos mêlés ?).</source>
-        <translation>{count} slice(s) share the position of another: the stack is not a regular volume (mixed phases or echoes?).</translation>
-    </message>
-    <message>
         <source>entre {low} et {high} mm</source>
         <translation>between {low} and {high} mm</translation>
     </message>
     <message>
-        <source>Coupe(s) manquante(s) : environ {count} coupe(s) absente(s) ({where}{more}) pour un espacement habituel de {spacing} mm.</source>
-        <translation>Missing slice(s): about {count} slice(s) absent ({where}{more}) for a usual spacing of {spacing} mm.</translation>
+        <source>{count} coupe(s) occupent la même position qu&apos;une autre : la pile n&apos;est pas un volume régulier (phases ou échos mêlés ?) ; MPR et 3D indisponibles.</source>
+        <translation>{count} slice(s) share the position of another: the stack is not a regular volume (mixed phases or echoes?); MPR and 3D unavailable.</translation>
     </message>
     <message>
-        <source>Espacement irrégulier entre les coupes : de {low} à {high} mm (médiane {median} mm).</source>
-        <translation>Uneven spacing between slices: from {low} to {high} mm (median {median} mm).</translation>
+        <source>Coupe(s) manquante(s) : {count} coupe(s) absente(s) ({where}{more}) dans une pile régulière de {spacing} mm.</source>
+        <translation>Missing slice(s): {count} slice(s) absent ({where}{more}) in a regular stack of {spacing} mm.</translation>
     </message>
     <message>
-        <source>Inclinaison du statif (gantry tilt) de {angle}° : les coupes sont décalées ; les reconstructions 3D et MPR sans correction seront déformées.</source>
-        <translation>Gantry tilt of {angle}°: the slices are offset; 3D and MPR reformats without correction will be distorted.</translation>
+        <source>Espacement variable entre les coupes : de {low} à {high} mm ({changes} changement(s) d&apos;espacement).</source>
+        <translation>Variable spacing between slices: from {low} to {high} mm ({changes} spacing change(s)).</translation>
+    </message>
+    <message>
+        <source>Espacement variable entre les coupes : de {low} à {high} mm ({changes} changement(s) d&apos;espacement, aucune coupe manquante pour autant).</source>
+        <translation>Variable spacing between slices: from {low} to {high} mm ({changes} spacing change(s), but no slice missing).</translation>
+    </message>
+    <message>
+        <source>Inclinaison du statif (gantry tilt) de {angle}° : MPR et 3D sont corrigés de l&apos;inclinaison ; les coupes d&apos;origine sont affichées telles qu&apos;acquises.</source>
+        <translation>Gantry tilt of {angle}°: MPR and 3D are corrected for the tilt; the original slices are shown as acquired.</translation>
     </message>
     <message>
         <source>Series Instance UID absent : images regroupées par défaut.</source>
@@ -235,12 +289,24 @@
         <translation>Modality LUT Sequence not applied: raw values displayed.</translation>
     </message>
     <message>
+        <source>Syntaxe de transfert erronée dans le fichier ({declared}) : les pixels sont en {found} et ont été lus comme tels.</source>
+        <translation>Wrong transfer syntax in the file ({declared}): the pixels are in {found} and were read as such.</translation>
+    </message>
+    <message>
+        <source>Interprétation photométrique absente : images lues en {assumed} (vérifier que le blanc et le noir ne sont pas inversés).</source>
+        <translation>Photometric interpretation missing: images read as {assumed} (check that black and white are not inverted).</translation>
+    </message>
+    <message>
         <source>ImageOrientationPatient invalide : images traitées sans géométrie.</source>
         <translation>Invalid ImageOrientationPatient: images handled without geometry.</translation>
     </message>
     <message>
         <source>RescaleSlope nulle ignorée (remplacée par 1).</source>
         <translation>Zero RescaleSlope ignored (replaced by 1).</translation>
+    </message>
+    <message>
+        <source>{count} coupe(s) lue(s) par le décodeur de secours (python-gdcm) après l&apos;échec du décodeur habituel : données peut-être endommagées, vérifier leur aspect : {slices}.</source>
+        <translation>{count} slice(s) read by the fallback decoder (python-gdcm) after the usual decoder failed: data possibly damaged, check how they look: {slices}.</translation>
     </message>
     <message>
         <source>{count} coupe(s) sur {total} n&apos;ont pas pu être décodées (affichées vides) : {slices}.</source>
@@ -256,6 +322,76 @@
     <message>
         <source>moyenne</source>
         <translation>average</translation>
+    </message>
+</context>
+<context>
+    <name>StudyLink</name>
+    <message>
+        <source>Aucune série en coupes à lier des deux côtés.</source>
+        <translation>No sliced series to link on both sides.</translation>
+    </message>
+    <message>
+        <source>Liaison impossible : {reason}.</source>
+        <translation>Cannot link: {reason}.</translation>
+    </message>
+    <message>
+        <source>séries non comparables</source>
+        <translation>series not comparable</translation>
+    </message>
+    <message>
+        <source>Repères différents : alignez un repère puis liez (Shift+L)</source>
+        <translation>Different frames of reference: align a landmark, then link (Shift+L)</translation>
+    </message>
+    <message>
+        <source>⇆ Hors de la zone couverte ({distance} mm de la coupe la plus proche)</source>
+        <translation>⇆ Outside the covered range ({distance} mm from the nearest slice)</translation>
+    </message>
+    <message>
+        <source>l&apos;antérieur</source>
+        <translation>the prior</translation>
+    </message>
+    <message>
+        <source>l&apos;examen du jour</source>
+        <translation>today&apos;s study</translation>
+    </message>
+    <message>
+        <source>⇆ Lié à {side} (même repère)</source>
+        <translation>⇆ Linked to {side} (same frame of reference)</translation>
+    </message>
+    <message>
+        <source>⇆ Lié à {side} (décalage {offset} mm)</source>
+        <translation>⇆ Linked to {side} (offset {offset} mm)</translation>
+    </message>
+    <message>
+        <source>fenêtre</source>
+        <translation>window</translation>
+    </message>
+    <message>
+        <source>zoom</source>
+        <translation>zoom</translation>
+    </message>
+</context>
+<context>
+    <name>Tg18Window</name>
+    <message>
+        <source>écran calibré (GSDF)</source>
+        <translation>calibrated screen (GSDF)</translation>
+    </message>
+    <message>
+        <source>écran non calibré</source>
+        <translation>uncalibrated screen</translation>
+    </message>
+    <message>
+        <source>{pattern} — {state} — ← → changer, H masquer, Échap fermer</source>
+        <translation>{pattern} — {state} — ← → change, H hide, Esc close</translation>
+    </message>
+    <message>
+        <source>calibré GSDF</source>
+        <translation>GSDF calibrated</translation>
+    </message>
+    <message>
+        <source>non calibré</source>
+        <translation>not calibrated</translation>
     </message>
 </context>
 <context>
@@ -490,6 +626,14 @@ Area {area} {area_unit}</translation>
         <translation>Reformat not possible: {reason}.</translation>
     </message>
     <message>
+        <source>Volume MPR/3D : coupes d&apos;origine, grille régulière de {step} mm.</source>
+        <translation>MPR/3D volume: original slices, regular {step} mm grid.</translation>
+    </message>
+    <message>
+        <source>Volume MPR/3D reconstruit d&apos;après la position de chaque coupe : {marks} (grille {rows} x {columns} x {planes}).</source>
+        <translation>MPR/3D volume rebuilt from the position of each slice: {marks} ({rows} x {columns} x {planes} grid).</translation>
+    </message>
+    <message>
         <source>MPR : {message}</source>
         <translation>MPR: {message}</translation>
     </message>
@@ -505,6 +649,26 @@ Double-click or drag to a view to display it.</numerusform>
 {modality}, %n images
 Double-click or drag to a view to display it.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>nom absent</source>
+        <translation>no name</translation>
+    </message>
+    <message>
+        <source>né(e) le {date}</source>
+        <translation>born {date}</translation>
+    </message>
+    <message>
+        <source>ID {id}</source>
+        <translation>ID {id}</translation>
+    </message>
+    <message>
+        <source>{identity} (d&apos;après les en-têtes DICOM)</source>
+        <translation>{identity} (from the DICOM headers)</translation>
+    </message>
+    <message>
+        <source>⚠ Plusieurs patients dans ces fichiers : {identities}</source>
+        <translation>⚠ Several patients in these files: {identities}</translation>
     </message>
     <message numerus="yes">
         <source>%n fichier(s) non affiché(s) :</source>
@@ -596,6 +760,21 @@ Double-click or drag to a view to display it.</numerusform>
     </message>
 </context>
 <context>
+    <name>VolumeMark</name>
+    <message>
+        <source>rééchantillonné au pas de {step} mm</source>
+        <translation>resampled at {step} mm</translation>
+    </message>
+    <message>
+        <source>corrigé de l&apos;inclinaison de {angle}°</source>
+        <translation>corrected for the {angle}° tilt</translation>
+    </message>
+    <message>
+        <source>coupes recalées dans leur plan</source>
+        <translation>slices registered in their plane</translation>
+    </message>
+</context>
+<context>
     <name>VolumePreset</name>
     <message>
         <source>Os</source>
@@ -634,6 +813,10 @@ Double-click or drag to a view to display it.</numerusform>
     <message>
         <source>pydicom (jeu de données complet)</source>
         <translation>pydicom (whole dataset)</translation>
+    </message>
+    <message>
+        <source>python-gdcm (secours)</source>
+        <translation>python-gdcm (fallback)</translation>
     </message>
 </context>
 </TS>

@@ -25,6 +25,254 @@
     </message>
 </context>
 <context>
+    <name>AnswerExpertiseDialog</name>
+    <message>
+        <source>Répondre à une demande d&apos;avis (téléexpertise)</source>
+        <translation>Answer an opinion request (tele-expertise)</translation>
+    </message>
+    <message>
+        <source>Disponibilité des images : non vérifiée</source>
+        <translation>Image availability: not checked</translation>
+    </message>
+    <message>
+        <source>Vérifier les images sur la plateforme</source>
+        <translation>Check the images on the platform</translation>
+    </message>
+    <message>
+        <source>Examen de la demande</source>
+        <translation>Reviewing the request</translation>
+    </message>
+    <message>
+        <source>Examen joint</source>
+        <translation>Attached study</translation>
+    </message>
+    <message>
+        <source>Afficher les images</source>
+        <translation>Show the images</translation>
+    </message>
+    <message>
+        <source>Vérifications avant de répondre</source>
+        <translation>Checks before answering</translation>
+    </message>
+    <message>
+        <source>Analyse des images</source>
+        <translation>Image analysis</translation>
+    </message>
+    <message>
+        <source>Votre avis, en réponse à la question</source>
+        <translation>Your opinion, answering the question</translation>
+    </message>
+    <message>
+        <source>Signer et envoyer l&apos;avis</source>
+        <translation>Sign and send the opinion</translation>
+    </message>
+    <message>
+        <source>Expertise impossible…</source>
+        <translation>Expertise not possible…</translation>
+    </message>
+    <message>
+        <source>Noter une communication urgente…</source>
+        <translation>Record an urgent communication…</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Analyse</source>
+        <translation>Analysis</translation>
+    </message>
+    <message>
+        <source>Avis de l&apos;expert</source>
+        <translation>Expert&apos;s opinion</translation>
+    </message>
+    <message>
+        <source>examen {n} : {series} série(s), {images} image(s)</source>
+        <translation>study {n}: {series} series, {images} image(s)</translation>
+    </message>
+    <message>
+        <source>Images disponibles — </source>
+        <translation>Images available — </translation>
+    </message>
+    <message>
+        <source>Images manquantes — </source>
+        <translation>Images missing — </translation>
+    </message>
+    <message>
+        <source>Images non vérifiables.</source>
+        <translation>Images cannot be checked.</translation>
+    </message>
+    <message>
+        <source>Récupération des images…</source>
+        <translation>Retrieving the images…</translation>
+    </message>
+    <message>
+        <source>Images de la demande {id}</source>
+        <translation>Images of request {id}</translation>
+    </message>
+    <message>
+        <source>Les images n&apos;ont pas pu être récupérées.</source>
+        <translation>The images could not be retrieved.</translation>
+    </message>
+    <message>
+        <source>Signature de l&apos;avis</source>
+        <translation>Signing the opinion</translation>
+    </message>
+    <message>
+        <source>Patient : {patient}
+Demande : {request}
+
+Confirmez votre signature par votre mot de passe :</source>
+        <translation>Patient: {patient}
+Request: {request}
+
+Confirm your signature with your password:</translation>
+    </message>
+    <message>
+        <source>Mot de passe incorrect : l&apos;avis n&apos;est pas signé.</source>
+        <translation>Wrong password: the opinion is not signed.</translation>
+    </message>
+    <message>
+        <source>La signature de l&apos;avis a échoué.</source>
+        <translation>Signing the opinion failed.</translation>
+    </message>
+    <message>
+        <source>Expertise impossible</source>
+        <translation>Expertise not possible</translation>
+    </message>
+    <message>
+        <source>Expliquez au demandeur ce qui manque</source>
+        <translation>Explain to the requester what is missing</translation>
+    </message>
+    <message>
+        <source>La réponse n&apos;a pas pu être envoyée.</source>
+        <translation>The answer could not be sent.</translation>
+    </message>
+    <message>
+        <source>Communication d&apos;un résultat urgent</source>
+        <translation>Communication of an urgent result</translation>
+    </message>
+    <message>
+        <source>téléphone</source>
+        <translation>telephone</translation>
+    </message>
+    <message>
+        <source>visioconférence</source>
+        <translation>video call</translation>
+    </message>
+    <message>
+        <source>de vive voix</source>
+        <translation>in person</translation>
+    </message>
+    <message>
+        <source>À qui</source>
+        <translation>To whom</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>How</translation>
+    </message>
+    <message>
+        <source>Quand</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>Ce qui a été dit</source>
+        <translation>What was said</translation>
+    </message>
+    <message>
+        <source>Communication urgente enregistrée.</source>
+        <translation>Urgent communication recorded.</translation>
+    </message>
+    <message>
+        <source>La communication n&apos;a pas pu être enregistrée.</source>
+        <translation>The communication could not be recorded.</translation>
+    </message>
+</context>
+<context>
+    <name>AskExpertiseDialog</name>
+    <message>
+        <source>Demander un avis (téléexpertise)</source>
+        <translation>Request an opinion (tele-expertise)</translation>
+    </message>
+    <message>
+        <source>Expert nommé</source>
+        <translation>Named expert</translation>
+    </message>
+    <message>
+        <source>Groupe de spécialité</source>
+        <translation>Specialty group</translation>
+    </message>
+    <message>
+        <source>La question posée à l&apos;expert</source>
+        <translation>The question put to the expert</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <source>Le patient a été informé de la demande de téléexpertise</source>
+        <translation>The patient has been informed of the tele-expertise request</translation>
+    </message>
+    <message>
+        <source>Le patient a donné son consentement</source>
+        <translation>The patient has given consent</translation>
+    </message>
+    <message>
+        <source>Comment (oral, par le site, personne de confiance…)</source>
+        <translation>How (orally, through the site, trusted person…)</translation>
+    </message>
+    <message>
+        <source>Information et consentement du patient (obligatoires)</source>
+        <translation>Patient information and consent (required)</translation>
+    </message>
+    <message>
+        <source>Destinataire</source>
+        <translation>Addressee</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>Éléments cliniques</source>
+        <translation>Clinical information</translation>
+    </message>
+    <message>
+        <source>Examens joints</source>
+        <translation>Attached studies</translation>
+    </message>
+    <message>
+        <source>Envoyer la demande</source>
+        <translation>Send the request</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>la question</source>
+        <translation>the question</translation>
+    </message>
+    <message>
+        <source>au moins un examen joint</source>
+        <translation>at least one attached study</translation>
+    </message>
+    <message>
+        <source>le destinataire</source>
+        <translation>the addressee</translation>
+    </message>
+    <message>
+        <source>l&apos;information et le consentement du patient</source>
+        <translation>the patient&apos;s information and consent</translation>
+    </message>
+    <message>
+        <source>À compléter : {missing}.</source>
+        <translation>To complete: {missing}.</translation>
+    </message>
+</context>
+<context>
     <name>Audit</name>
     <message>
         <source>Le journal d&apos;audit est altéré (enregistrement 0).</source>
@@ -103,10 +351,112 @@
     </message>
 </context>
 <context>
+    <name>Calibration</name>
+    <message>
+        <source>Il faut au moins deux mesures (niveau et luminance).</source>
+        <translation>At least two measurements are needed (level and luminance).</translation>
+    </message>
+    <message>
+        <source>Les mesures doivent comprendre le noir (niveau 0) et le blanc (niveau {top}).</source>
+        <translation>The measurements must include black (level 0) and white (level {top}).</translation>
+    </message>
+    <message>
+        <source>Les niveaux de commande doivent être croissants, sans doublon.</source>
+        <translation>The driving levels must be increasing, without duplicates.</translation>
+    </message>
+    <message>
+        <source>La luminance mesurée doit croître avec le niveau de commande : vérifiez le fichier (colonnes inversées, mesure ratée ?).</source>
+        <translation>The measured luminance must increase with the driving level: check the file (columns swapped, failed measurement?).</translation>
+    </message>
+    <message>
+        <source>Luminances hors du domaine de la GSDF DICOM (0,05 à 3 993 cd/m²) : {low} à {high} cd/m².</source>
+        <translation>Luminances outside the DICOM GSDF range (0.05 to 3,993 cd/m²): {low} to {high} cd/m².</translation>
+    </message>
+    <message>
+        <source>Calibration enregistrée illisible.</source>
+        <translation>Saved calibration unreadable.</translation>
+    </message>
+    <message>
+        <source>Luminance ambiante illisible : « {value} ».</source>
+        <translation>Unreadable ambient luminance: “{value}”.</translation>
+    </message>
+    <message>
+        <source>Le fichier ne contient aucune mesure.</source>
+        <translation>The file contains no measurements.</translation>
+    </message>
+    <message>
+        <source>Ligne {line} illisible : il faut un niveau de commande puis une luminance.</source>
+        <translation>Line {line} unreadable: a driving level then a luminance are expected.</translation>
+    </message>
+    <message>
+        <source>Les niveaux de commande doivent être des entiers positifs.</source>
+        <translation>The driving levels must be positive integers.</translation>
+    </message>
+    <message>
+        <source>Niveau de commande maximal invalide : {level}.</source>
+        <translation>Invalid maximum driving level: {level}.</translation>
+    </message>
+    <message>
+        <source>Le blanc mesuré doit être au niveau 255 au moins (écran d&apos;au moins 8 bits).</source>
+        <translation>The white measured must be at level 255 or above (a screen of at least 8 bits).</translation>
+    </message>
+    <message>
+        <source>Le niveau le plus haut mesuré ({level}) n&apos;est pas le blanc de l&apos;écran (255, 1023…) : mesurez le blanc.</source>
+        <translation>The highest level measured ({level}) is not the screen&apos;s white (255, 1023…): measure the white.</translation>
+    </message>
+    <message>
+        <source>Fichier de mesures trop volumineux : « {name} ».</source>
+        <translation>Measurement file too large: “{name}”.</translation>
+    </message>
+    <message>
+        <source>Fichier de mesures illisible : « {name} ».</source>
+        <translation>Measurement file unreadable: “{name}”.</translation>
+    </message>
+    <message>
+        <source>« {name} » n&apos;est pas un fichier texte de mesures.</source>
+        <translation>“{name}” is not a text file of measurements.</translation>
+    </message>
+    <message>
+        <source>Fichier de calibration des écrans illisible : écrans traités comme non calibrés.</source>
+        <translation>Screen calibration file unreadable: screens treated as uncalibrated.</translation>
+    </message>
+    <message>
+        <source>Calibration de l&apos;écran « {screen} » inutilisable.</source>
+        <translation>Calibration of screen “{screen}” unusable.</translation>
+    </message>
+    <message>
+        <source>Ces mesures ne permettent pas de calibrer l&apos;écran.</source>
+        <translation>These measurements cannot calibrate the screen.</translation>
+    </message>
+    <message>
+        <source>Calibration refusée : après correction, les paliers TG18-LN s&apos;écartent de {deviation} % (tolérance 10 %) ; l&apos;écran a trop peu de niveaux utiles ou les mesures sont erronées.</source>
+        <translation>Calibration refused: after correction, the TG18-LN steps deviate by {deviation}% (tolerance 10%); the screen has too few usable levels or the measurements are wrong.</translation>
+    </message>
+    <message>
+        <source>mesures inutilisables</source>
+        <translation>unusable measurements</translation>
+    </message>
+</context>
+<context>
+    <name>CaseExpertiseStrip</name>
+    <message>
+        <source>Citer l&apos;avis dans le compte rendu</source>
+        <translation>Cite the opinion in the report</translation>
+    </message>
+    <message>
+        <source>Téléexpertise {id} ({who}) : {status}</source>
+        <translation>Tele-expertise {id} ({who}): {status}</translation>
+    </message>
+</context>
+<context>
     <name>Connectivity</name>
     <message>
         <source>la connexion sécurisée avec la plateforme a échoué (certificat refusé) ; prévenez votre administrateur.</source>
         <translation>the secure connection to the platform failed (certificate rejected); inform your administrator.</translation>
+    </message>
+    <message>
+        <source>la connexion sécurisée avec la plateforme a échoué ; prévenez votre administrateur si cela persiste.</source>
+        <translation>the secure connection to the platform failed; inform your administrator if this persists.</translation>
     </message>
     <message>
         <source>plateforme injoignable (réseau ou plateforme arrêtée).</source>
@@ -170,6 +520,10 @@
     <message>
         <source>Paramètres</source>
         <translation>Settings</translation>
+    </message>
+    <message>
+        <source>File d&apos;envoi</source>
+        <translation>Outbox</translation>
     </message>
     <message>
         <source>Autotest</source>
@@ -268,6 +622,26 @@
         <translation>error</translation>
     </message>
     <message>
+        <source>Fichier</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>Intégrité SQLite</source>
+        <translation>SQLite integrity</translation>
+    </message>
+    <message>
+        <source>En attente d&apos;envoi</source>
+        <translation>Waiting to be sent</translation>
+    </message>
+    <message>
+        <source>Messages signés absents de la file</source>
+        <translation>Signed messages missing from the outbox</translation>
+    </message>
+    <message>
+        <source>Fichier endommagé conservé</source>
+        <translation>Damaged file kept</translation>
+    </message>
+    <message>
         <source>Plateforme</source>
         <translation>Platform</translation>
     </message>
@@ -312,6 +686,58 @@
         <translation>Copy report</translation>
     </message>
     <message>
+        <source>Calibration GSDF des écrans et mires de contrôle</source>
+        <translation>GSDF screen calibration and test patterns</translation>
+    </message>
+    <message>
+        <source>Écran {number} « {name} » ({width}×{height})</source>
+        <translation>Screen {number} “{name}” ({width}×{height})</translation>
+    </message>
+    <message>
+        <source>Charger des mesures de luminance…</source>
+        <translation>Load luminance measurements…</translation>
+    </message>
+    <message>
+        <source>Fichier CSV du photomètre : niveau de commande puis luminance (cd/m²) par ligne, du noir au blanc ; « # date: AAAA-MM-JJ » et « # ambiant: 0,3 » facultatifs</source>
+        <translation>Photometer CSV file: driving level then luminance (cd/m²) on each line, from black to white; “# date: YYYY-MM-DD” and “# ambient: 0.3” optional</translation>
+    </message>
+    <message>
+        <source>Mire TG18-QC</source>
+        <translation>TG18-QC pattern</translation>
+    </message>
+    <message>
+        <source>Mires TG18-LN</source>
+        <translation>TG18-LN patterns</translation>
+    </message>
+    <message>
+        <source>Oublier la calibration</source>
+        <translation>Forget the calibration</translation>
+    </message>
+    <message>
+        <source>« {screen} » : non calibré — les images sont affichées sans correction GSDF.</source>
+        <translation>“{screen}”: not calibrated — images are displayed without GSDF correction.</translation>
+    </message>
+    <message>
+        <source>« {screen} » : calibré GSDF — L min {low} cd/m², L max {high} cd/m² (ambiant compris), mesures du {date} ({source}), paliers TG18-LN à {deviation} % de l&apos;égalité (tolérance 10 %).</source>
+        <translation>“{screen}”: GSDF calibrated — L min {low} cd/m², L max {high} cd/m² (ambient included), measured on {date} ({source}), TG18-LN steps within {deviation}% of equal (tolerance 10%).</translation>
+    </message>
+    <message>
+        <source>fichier</source>
+        <translation>file</translation>
+    </message>
+    <message>
+        <source>⚠ Calibration de plus de {days} jours ({age} jours) : à refaire.</source>
+        <translation>⚠ Calibration older than {days} days ({age} days): to be redone.</translation>
+    </message>
+    <message>
+        <source>Mesures de luminance de l&apos;écran</source>
+        <translation>Screen luminance measurements</translation>
+    </message>
+    <message>
+        <source>Mesures (*.csv *.txt);;Tous (*)</source>
+        <translation>Measurements (*.csv *.txt);;All (*)</translation>
+    </message>
+    <message>
         <source>Vérifications en cours… (quelques secondes)</source>
         <translation>Running checks… (a few seconds)</translation>
     </message>
@@ -342,6 +768,262 @@
     <message>
         <source>Rapport copié dans le presse-papiers.</source>
         <translation>Report copied to the clipboard.</translation>
+    </message>
+</context>
+<context>
+    <name>Expertise</name>
+    <message>
+        <source>En attente de l&apos;expert</source>
+        <translation>Awaiting the expert</translation>
+    </message>
+    <message>
+        <source>Avis rendu</source>
+        <translation>Opinion given</translation>
+    </message>
+    <message>
+        <source>Expertise impossible</source>
+        <translation>Expertise not possible</translation>
+    </message>
+    <message>
+        <source>Qualité ou couverture des images insuffisante</source>
+        <translation>Insufficient image quality or coverage</translation>
+    </message>
+    <message>
+        <source>Examens antérieurs nécessaires non disponibles</source>
+        <translation>Necessary prior studies not available</translation>
+    </message>
+    <message>
+        <source>Identité du patient incertaine</source>
+        <translation>Patient identity uncertain</translation>
+    </message>
+    <message>
+        <source>Informations cliniques insuffisantes</source>
+        <translation>Insufficient clinical information</translation>
+    </message>
+    <message>
+        <source>Hors de mon champ de compétence</source>
+        <translation>Outside my field of expertise</translation>
+    </message>
+    <message>
+        <source>Autre motif</source>
+        <translation>Other reason</translation>
+    </message>
+    <message>
+        <source>Qualité et couverture des images suffisantes</source>
+        <translation>Image quality and coverage sufficient</translation>
+    </message>
+    <message>
+        <source>Antériorités nécessaires disponibles (ou sans objet)</source>
+        <translation>Necessary priors available (or not applicable)</translation>
+    </message>
+    <message>
+        <source>Identité du patient concordante (demande et images)</source>
+        <translation>Patient identity consistent (request and images)</translation>
+    </message>
+    <message>
+        <source>Informations cliniques suffisantes</source>
+        <translation>Sufficient clinical information</translation>
+    </message>
+    <message>
+        <source>Réponse inattendue de la plateforme (téléexpertise).</source>
+        <translation>Unexpected reply from the platform (tele-expertise).</translation>
+    </message>
+    <message>
+        <source>Groupe « {specialty} »</source>
+        <translation>Group “{specialty}”</translation>
+    </message>
+    <message>
+        <source>La téléexpertise exige que le patient ait été informé et ait consenti : notez-le avant d&apos;envoyer la demande.</source>
+        <translation>Tele-expertise requires the patient to have been informed and to have consented: record it before sending the request.</translation>
+    </message>
+    <message>
+        <source>Vérifications non faites : {missing}. Sinon, répondez « expertise impossible ».</source>
+        <translation>Checks not done: {missing}. Otherwise, answer “expertise not possible”.</translation>
+    </message>
+    <message>
+        <source>Écrivez votre avis avant de le signer.</source>
+        <translation>Write your opinion before signing it.</translation>
+    </message>
+    <message>
+        <source>L&apos;avis n&apos;a PAS été signé ni mis en file d&apos;envoi : {reason}</source>
+        <translation>The opinion has NOT been signed or queued for sending: {reason}</translation>
+    </message>
+    <message>
+        <source>Cet examen n&apos;est pas joint à la demande.</source>
+        <translation>This study is not attached to the request.</translation>
+    </message>
+    <message>
+        <source>Choisissez un motif et expliquez-le au demandeur.</source>
+        <translation>Choose a reason and explain it to the requester.</translation>
+    </message>
+    <message>
+        <source>Indiquez à qui, comment et quand le résultat a été communiqué.</source>
+        <translation>State to whom, how and when the result was communicated.</translation>
+    </message>
+    <message>
+        <source>sans INS</source>
+        <translation>no INS</translation>
+    </message>
+    <message>
+        <source>né(e) le</source>
+        <translation>born</translation>
+    </message>
+    <message>
+        <source>urgente</source>
+        <translation>urgent</translation>
+    </message>
+    <message>
+        <source>non urgente</source>
+        <translation>not urgent</translation>
+    </message>
+    <message>
+        <source>Demande</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>identité illisible</source>
+        <translation>unreadable identity</translation>
+    </message>
+    <message>
+        <source>Demandeur</source>
+        <translation>Requester</translation>
+    </message>
+    <message>
+        <source>Destinataire</source>
+        <translation>Addressee</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>Éléments cliniques</source>
+        <translation>Clinical information</translation>
+    </message>
+    <message>
+        <source>Examens joints</source>
+        <translation>Attached studies</translation>
+    </message>
+    <message>
+        <source>Consentement</source>
+        <translation>Consent</translation>
+    </message>
+    <message>
+        <source>patient informé et consentant</source>
+        <translation>patient informed and consenting</translation>
+    </message>
+    <message>
+        <source>Statut</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Analyse</source>
+        <translation>Analysis</translation>
+    </message>
+    <message>
+        <source>Avis</source>
+        <translation>Opinion</translation>
+    </message>
+    <message>
+        <source>Motif</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Communication urgente</source>
+        <translation>Urgent communication</translation>
+    </message>
+</context>
+<context>
+    <name>ExpertiseController</name>
+    <message>
+        <source>Examen du jour</source>
+        <translation>Today&apos;s study</translation>
+    </message>
+    <message>
+        <source>Antérieur : {label}</source>
+        <translation>Prior: {label}</translation>
+    </message>
+    <message>
+        <source>Liste des experts indisponible.</source>
+        <translation>List of experts unavailable.</translation>
+    </message>
+    <message>
+        <source>Demande d&apos;avis {id} envoyée à {who}.</source>
+        <translation>Opinion request {id} sent to {who}.</translation>
+    </message>
+    <message>
+        <source>La demande d&apos;avis n&apos;a pas été envoyée.</source>
+        <translation>The opinion request was not sent.</translation>
+    </message>
+</context>
+<context>
+    <name>ExpertisePanel</name>
+    <message>
+        <source>Demandes d&apos;avis (téléexpertise)</source>
+        <translation>Opinion requests (tele-expertise)</translation>
+    </message>
+    <message>
+        <source>Examiner et répondre…</source>
+        <translation>Review and answer…</translation>
+    </message>
+    <message>
+        <source>Voir la réponse</source>
+        <translation>View the answer</translation>
+    </message>
+    <message>
+        <source>Reçues, à traiter en tant qu&apos;expert</source>
+        <translation>Received, to handle as the expert</translation>
+    </message>
+    <message>
+        <source>Envoyées par moi</source>
+        <translation>Sent by me</translation>
+    </message>
+    <message>
+        <source>Urgence</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <source>Demande</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <source>Avec</source>
+        <translation>With</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>Statut</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Le</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <source>Demandes d&apos;avis indisponibles.</source>
+        <translation>Opinion requests unavailable.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Demandes d&apos;avis (téléexpertise) — %n à traiter</source>
+        <translation>
+            <numerusform>Opinion requests (tele-expertise) — %n to handle</numerusform>
+            <numerusform>Opinion requests (tele-expertise) — %n to handle</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>URGENT</source>
+        <translation>URGENT</translation>
+    </message>
+    <message>
+        <source>Demande d&apos;avis {id}</source>
+        <translation>Opinion request {id}</translation>
     </message>
 </context>
 <context>
@@ -380,6 +1062,164 @@
     </message>
 </context>
 <context>
+    <name>Indicators</name>
+    <message>
+        <source>Site non identifié (demande illisible)</source>
+        <translation>Unidentified site (unreadable request)</translation>
+    </message>
+    <message>
+        <source>Motif non précisé</source>
+        <translation>Reason not specified</translation>
+    </message>
+    <message>
+        <source>Demande illisible (HL7)</source>
+        <translation>Unreadable request (HL7)</translation>
+    </message>
+    <message>
+        <source>Compte rendu non accepté par la plateforme</source>
+        <translation>Report not accepted by the platform</translation>
+    </message>
+    <message>
+        <source>Refus non accepté par la plateforme</source>
+        <translation>Refusal not accepted by the platform</translation>
+    </message>
+    <message>
+        <source>Échec de connexion sécurisée (TLS)</source>
+        <translation>Secure connection failure (TLS)</translation>
+    </message>
+    <message>
+        <source>Journal d&apos;audit altéré</source>
+        <translation>Audit log tampered with</translation>
+    </message>
+    <message>
+        <source>Échec d&apos;authentification</source>
+        <translation>Authentication failure</translation>
+    </message>
+    <message>
+        <source>Le journal d&apos;audit de ce poste n&apos;a pas pu être lu : les incidents ne sont pas comptés.</source>
+        <translation>This workstation&apos;s audit log could not be read: incidents are not counted.</translation>
+    </message>
+    <message>
+        <source>Demande reçue → validée ou refusée</source>
+        <translation>Request received → accepted or refused</translation>
+    </message>
+    <message>
+        <source>Images disponibles → compte rendu transmis</source>
+        <translation>Images available → report sent</translation>
+    </message>
+    <message>
+        <source>Téléexpertise demandée → avis rendu ou impossible</source>
+        <translation>Tele-expertise requested → opinion given or not possible</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <source>Non urgent</source>
+        <translation>Not urgent</translation>
+    </message>
+    <message>
+        <source>Ensemble</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Communications urgentes et leur délai</source>
+        <translation>Urgent communications and their delay</translation>
+    </message>
+    <message>
+        <source>La communication d&apos;un résultat urgent n&apos;est écrite que dans le texte du compte rendu, pas enregistrée comme une donnée datée que l&apos;on puisse compter.</source>
+        <translation>The communication of an urgent result is only written in the report text, not recorded as dated data that can be counted.</translation>
+    </message>
+    <message>
+        <source>toute la période enregistrée</source>
+        <translation>the whole recorded period</translation>
+    </message>
+    <message>
+        <source>du {start} au {end} inclus</source>
+        <translation>from {start} to {end} inclusive</translation>
+    </message>
+    <message>
+        <source>jusqu&apos;au {end}</source>
+        <translation>until {end}</translation>
+    </message>
+    <message>
+        <source>depuis le {start}</source>
+        <translation>since {start}</translation>
+    </message>
+    <message>
+        <source>du {start} au {end}</source>
+        <translation>from {start} to {end}</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorsDialog</name>
+    <message>
+        <source>Indicateurs de qualité</source>
+        <translation>Quality indicators</translation>
+    </message>
+    <message>
+        <source>Tous les sites</source>
+        <translation>All sites</translation>
+    </message>
+    <message>
+        <source>Tous les radiologues</source>
+        <translation>All radiologists</translation>
+    </message>
+    <message>
+        <source>Du</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>au</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <source>Radiologue</source>
+        <translation>Radiologist</translation>
+    </message>
+    <message>
+        <source>Exporter en CSV…</source>
+        <translation>Export as CSV…</translation>
+    </message>
+    <message>
+        <source>Exporter en PDF…</source>
+        <translation>Export as PDF…</translation>
+    </message>
+    <message>
+        <source>La fin de la période précède son début : corrigez les dates.</source>
+        <translation>The end of the period is before its start: correct the dates.</translation>
+    </message>
+    <message>
+        <source>{count} demandes dans la sélection, sur {total} de la liste de travail.</source>
+        <translation>{count} requests in the selection, out of {total} in the worklist.</translation>
+    </message>
+    <message>
+        <source>liste de travail de la plateforme ({total} demandes) et journal d&apos;audit de ce poste</source>
+        <translation>the platform&apos;s worklist ({total} requests) and this workstation&apos;s audit log</translation>
+    </message>
+    <message>
+        <source>Exporter les indicateurs en CSV</source>
+        <translation>Export the indicators as CSV</translation>
+    </message>
+    <message>
+        <source>Exporter le rapport PDF</source>
+        <translation>Export the PDF report</translation>
+    </message>
+    <message>
+        <source>Le fichier n&apos;a pas pu être écrit ({reason}).</source>
+        <translation>The file could not be written ({reason}).</translation>
+    </message>
+    <message>
+        <source>Fichier enregistré : {path}</source>
+        <translation>File saved: {path}</translation>
+    </message>
+</context>
+<context>
     <name>Justification</name>
     <message>
         <source>la patiente est enceinte</source>
@@ -398,6 +1238,38 @@
         <translation>Irradiating exam: {reasons}. Confirm that the expected benefit justifies the exposure and that no non-irradiating alternative is suitable.</translation>
     </message>
     <message>
+        <source>renseigné</source>
+        <translation>given</translation>
+    </message>
+    <message>
+        <source>Motif de l&apos;examen (renseignements cliniques, OBR-13)</source>
+        <translation>Reason for the exam (clinical information, OBR-13)</translation>
+    </message>
+    <message>
+        <source>Finalité de l&apos;examen, question posée (NTE FINALITE_EXAMEN)</source>
+        <translation>Purpose of the exam, clinical question (NTE FINALITE_EXAMEN)</translation>
+    </message>
+    <message>
+        <source>Statut de grossesse (patiente en âge de procréer)</source>
+        <translation>Pregnancy status (patient of childbearing age)</translation>
+    </message>
+    <message>
+        <source>Antécédents et examens antérieurs (OBX 11322-5)</source>
+        <translation>History and prior exams (OBX 11322-5)</translation>
+    </message>
+    <message>
+        <source>{count} transmis</source>
+        <translation>{count} sent</translation>
+    </message>
+    <message>
+        <source>Poids du patient, pour optimiser la dose (OBX 29463-7)</source>
+        <translation>Patient&apos;s weight, to optimise the dose (OBX 29463-7)</translation>
+    </message>
+    <message>
+        <source>Médecin demandeur identifié (PV1-8 ou ORC-12)</source>
+        <translation>Requesting physician identified (PV1-8 or ORC-12)</translation>
+    </message>
+    <message>
         <source>Cette demande a été annulée par le site.</source>
         <translation>This request was cancelled by the site.</translation>
     </message>
@@ -414,12 +1286,39 @@
         <translation>Confirm the justification of the irradiating exam.</translation>
     </message>
     <message>
+        <source>Élément de justification manquant : {element}. Acceptez-le en connaissance de cause ou demandez-le au site.</source>
+        <translation>Justification item missing: {element}. Accept without it knowingly or ask the site for it.</translation>
+    </message>
+    <message>
         <source>Choisissez le motif du refus.</source>
         <translation>Choose the reason for refusal.</translation>
     </message>
     <message>
         <source>Rédigez la justification du refus pour le médecin demandeur (10 caractères au moins).</source>
         <translation>Write the justification of the refusal for the requesting physician (at least 10 characters).</translation>
+    </message>
+</context>
+<context>
+    <name>JustificationChecklist</name>
+    <message>
+        <source>Éléments de justification (art. R.1333-53 du CSP)</source>
+        <translation>Justification items (art. R.1333-53 of the French Public Health Code)</translation>
+    </message>
+    <message>
+        <source>Demander les éléments manquants au site…</source>
+        <translation>Ask the site for the missing items…</translation>
+    </message>
+    <message>
+        <source>manquant</source>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>Accepter sans</source>
+        <translation>Accept without</translation>
+    </message>
+    <message>
+        <source>J&apos;accepte la demande sans cet élément, en connaissance de cause</source>
+        <translation>I accept the request without this item, knowingly</translation>
     </message>
 </context>
 <context>
@@ -519,6 +1418,21 @@
     <message>
         <source>— texte libre —</source>
         <translation>— free text —</translation>
+    </message>
+</context>
+<context>
+    <name>KeyObjects</name>
+    <message>
+        <source>Images clés non enregistrées sur la plateforme ({reason}) : le compte rendu cite les images elles-mêmes.</source>
+        <translation>Key images not saved on the platform ({reason}): the report cites the images themselves.</translation>
+    </message>
+    <message>
+        <source>Annotations non enregistrées avec l&apos;examen.</source>
+        <translation>Annotations not saved with the study.</translation>
+    </message>
+    <message>
+        <source>Images clés non enregistrées : elles ne font pas partie de l&apos;examen lu.</source>
+        <translation>Key images not saved: they are not part of the study read.</translation>
     </message>
 </context>
 <context>
@@ -643,6 +1557,10 @@
         <translation>&amp;Open the exam</translation>
     </message>
     <message>
+        <source>&amp;Indicateurs de qualité…</source>
+        <translation>&amp;Quality indicators…</translation>
+    </message>
+    <message>
         <source>L&amp;ecture</source>
         <translation>R&amp;eading</translation>
     </message>
@@ -765,6 +1683,17 @@
     <message>
         <source>Raccourcis clavier</source>
         <translation>Keyboard shortcuts</translation>
+    </message>
+</context>
+<context>
+    <name>Measurements</name>
+    <message>
+        <source>Rapport de mesures DICOM non enregistré sur la plateforme ({reason}) : les mesures restent dans le compte rendu.</source>
+        <translation>DICOM measurement report not saved on the platform ({reason}): the measurements stay in the report.</translation>
+    </message>
+    <message>
+        <source>Rapport de mesures DICOM non créé : aucune mesure faite sur une image de l&apos;examen.</source>
+        <translation>DICOM measurement report not created: no measurement made on an image of the study.</translation>
     </message>
 </context>
 <context>
@@ -1016,202 +1945,23 @@
     </message>
 </context>
 <context>
-    <name>Orders</name>
-    <message>
-        <source>Urgent</source>
-        <translation>Urgent</translation>
-    </message>
-    <message>
-        <source>Programmé</source>
-        <translation>Scheduled</translation>
-    </message>
-    <message>
-        <source>À valider</source>
-        <translation>To validate</translation>
-    </message>
-    <message>
-        <source>Protocole envoyé</source>
-        <translation>Protocol sent</translation>
-    </message>
-    <message>
-        <source>Images disponibles</source>
-        <translation>Images available</translation>
-    </message>
-    <message>
-        <source>Compte rendu transmis</source>
-        <translation>Report sent</translation>
-    </message>
-    <message>
-        <source>Refusée</source>
-        <translation>Refused</translation>
-    </message>
-    <message>
-        <source>Annulée</source>
-        <translation>Cancelled</translation>
-    </message>
-    <message>
-        <source>Féminin</source>
-        <translation>Female</translation>
-    </message>
-    <message>
-        <source>Masculin</source>
-        <translation>Male</translation>
-    </message>
-    <message>
-        <source>Autre</source>
-        <translation>Other</translation>
-    </message>
-    <message>
-        <source>Inconnu</source>
-        <translation>Unknown</translation>
-    </message>
-    <message>
-        <source>Indéterminé</source>
-        <translation>Undetermined</translation>
-    </message>
-    <message>
-        <source>Non applicable</source>
-        <translation>Not applicable</translation>
-    </message>
-    <message>
-        <source>Identité non encore qualifiée</source>
-        <translation>Identity not yet qualified</translation>
-    </message>
-    <message>
-        <source>Identité provisoire</source>
-        <translation>Provisional identity</translation>
-    </message>
-    <message>
-        <source>Identité récupérée</source>
-        <translation>Retrieved identity</translation>
-    </message>
-    <message>
-        <source>Identité validée</source>
-        <translation>Validated identity</translation>
-    </message>
-    <message>
-        <source>Identité qualifiée</source>
-        <translation>Qualified identity</translation>
-    </message>
-    <message>
-        <source>INS-NIA</source>
-        <translation>INS-NIA</translation>
-    </message>
-    <message>
-        <source>INS-NIR de test</source>
-        <translation>Test INS-NIR</translation>
-    </message>
-    <message>
-        <source>INS-NIR de démonstration</source>
-        <translation>Demonstration INS-NIR</translation>
-    </message>
-    <message>
-        <source>Enceinte</source>
-        <translation>Pregnant</translation>
-    </message>
-    <message>
-        <source>Non enceinte</source>
-        <translation>Not pregnant</translation>
-    </message>
-    <message>
-        <source>Statut de grossesse inconnu</source>
-        <translation>Pregnancy status unknown</translation>
-    </message>
-    <message>
-        <source>Sans impact</source>
-        <translation>No impact</translation>
-    </message>
-    <message>
-        <source>Pertinent</source>
-        <translation>Relevant</translation>
-    </message>
-    <message>
-        <source>Majeur</source>
-        <translation>Major</translation>
-    </message>
-    <message>
-        <source>Demande validée</source>
-        <translation>Request accepted</translation>
-    </message>
-    <message>
-        <source>Demande refusée</source>
-        <translation>Request refused</translation>
-    </message>
-    <message>
-        <source>{what} ({where}).</source>
-        <translation>{what} ({where}).</translation>
-    </message>
-    <message>
-        <source>{what} : date illisible</source>
-        <translation>{what}: unreadable date</translation>
-    </message>
-    <message>
-        <source>{what} : valeur illisible</source>
-        <translation>{what}: unreadable value</translation>
-    </message>
-    <message>
-        <source>{what} : encodage base64 invalide</source>
-        <translation>{what}: invalid base64 encoding</translation>
-    </message>
-    <message>
-        <source>Modalité d&apos;imagerie non précisée par le site (OBX MODALITE_IMAGERIE).</source>
-        <translation>Imaging modality not specified by the site (OBX MODALITE_IMAGERIE).</translation>
-    </message>
-    <message>
-        <source>Région anatomique non précisée par le site (OBX REGION_ANATOMIQUE).</source>
-        <translation>Anatomical region not specified by the site (OBX REGION_ANATOMIQUE).</translation>
-    </message>
-    <message>
-        <source>Justification de la demande absente (OBR-13).</source>
-        <translation>Justification of the request missing (OBR-13).</translation>
-    </message>
-    <message>
-        <source>Structure d&apos;imagerie non identifiée (ORC-21).</source>
-        <translation>Imaging facility not identified (ORC-21).</translation>
-    </message>
-    <message>
-        <source>Date de la demande</source>
-        <translation>Request date</translation>
-    </message>
-    <message>
-        <source>Taille</source>
-        <translation>Height</translation>
-    </message>
-    <message>
-        <source>Poids</source>
-        <translation>Weight</translation>
-    </message>
-    <message>
-        <source>Identifiant de l&apos;examen (Study Instance UID) absent du complément (IPC-3).</source>
-        <translation>Study identifier (Study Instance UID) missing from the complement (IPC-3).</translation>
-    </message>
-    <message>
-        <source>Date de l&apos;examen</source>
-        <translation>Exam date</translation>
-    </message>
-    <message>
-        <source>Durée de rétention des images</source>
-        <translation>Image retention period</translation>
-    </message>
-    <message>
-        <source>Quantité administrée</source>
-        <translation>Administered quantity</translation>
-    </message>
-    <message>
-        <source>URL de la visionneuse DRIMbox</source>
-        <translation>DRIMbox viewer URL</translation>
-    </message>
-    <message>
-        <source>Protocole d&apos;imagerie</source>
-        <translation>Imaging protocol</translation>
-    </message>
-    <message>
-        <source>Date d&apos;annulation</source>
-        <translation>Cancellation date</translation>
-    </message>
-</context>
-<context>
     <name>Outbox</name>
+    <message>
+        <source>Le disque du poste est plein : rien n&apos;a été mis en file d&apos;envoi. Libérez de l&apos;espace disque (ou prévenez le support) puis recommencez.</source>
+        <translation>The workstation&apos;s disk is full: nothing has been queued for sending. Free some disk space (or inform support), then try again.</translation>
+    </message>
+    <message>
+        <source>L&apos;enregistrement sur le poste a échoué : rien n&apos;a été mis en file d&apos;envoi ({reason}).</source>
+        <translation>Saving on the workstation failed: nothing has been queued for sending ({reason}).</translation>
+    </message>
+    <message>
+        <source>Disque du poste plein : l&apos;accusé de réception de la plateforme n&apos;a pas pu être enregistré. Les envois sont suspendus et reprendront seuls dès que de l&apos;espace sera libéré ; rien n&apos;est perdu.</source>
+        <translation>Workstation disk full: the platform&apos;s acknowledgement could not be saved. Sending is suspended and will resume on its own as soon as space is freed; nothing is lost.</translation>
+    </message>
+    <message>
+        <source>La file d&apos;envoi locale n&apos;a pas pu être lue ou mise à jour : les envois sont suspendus et réessayés automatiquement. Si le message persiste, prévenez le support (n&apos;effacez rien).</source>
+        <translation>The local outbox could not be read or updated: sending is suspended and retried automatically. If this message persists, inform support (do not delete anything).</translation>
+    </message>
     <message>
         <source>La plateforme a acquitté un autre message que celui envoyé.</source>
         <translation>The platform acknowledged a different message from the one sent.</translation>
@@ -1249,6 +1999,14 @@
         <translation>Message</translation>
     </message>
     <message>
+        <source>Le disque du poste est plein : l&apos;enregistrement a échoué. Libérez de l&apos;espace disque (ou prévenez le support) ; rien de ce qui était déjà en file n&apos;est perdu.</source>
+        <translation>The workstation&apos;s disk is full: saving failed. Free some disk space (or inform support); nothing already queued is lost.</translation>
+    </message>
+    <message>
+        <source>La file d&apos;envoi locale n&apos;a pas pu être lue ou écrite : nouvel essai automatique. Si le message persiste, prévenez le support (n&apos;effacez rien).</source>
+        <translation>The local outbox could not be read or written: it will be retried automatically. If this message persists, inform support (do not delete anything).</translation>
+    </message>
+    <message>
         <source>Message impossible à mettre en file d&apos;envoi : il n&apos;est pas au format HL7 attendu.</source>
         <translation>The message cannot be queued for sending: it is not in the expected HL7 format.</translation>
     </message>
@@ -1271,6 +2029,149 @@
     <message>
         <source>Seul un message refusé par la plateforme peut être classé.</source>
         <translation>Only a message refused by the platform can be dismissed.</translation>
+    </message>
+    <message>
+        <source>La file d&apos;envoi locale était endommagée : le fichier a été mis de côté (sans rien effacer) dans {folder} et la file a été reconstruite.</source>
+        <translation>The local outbox was damaged: the file has been set aside (nothing deleted) in {folder} and the outbox has been rebuilt.</translation>
+    </message>
+    <message>
+        <source>{count} message(s) signé(s) manquant(s) ou altéré(s) ont été récupérés depuis la copie de secours chiffrée et seront envoyés normalement.</source>
+        <translation>{count} missing or altered signed message(s) have been recovered from the encrypted backup copy and will be sent normally.</translation>
+    </message>
+    <message>
+        <source>{count} message(s) n&apos;ont pas pu être récupérés : ils sont conservés pour le support et ne seront pas envoyés. Prévenez le support sans attendre.</source>
+        <translation>{count} message(s) could not be recovered: they are kept for support and will not be sent. Inform support without delay.</translation>
+    </message>
+    <message>
+        <source>L&apos;historique local de {count} envoi(s) déjà acquitté(s) par la plateforme est perdu (ces messages ont bien été reçus).</source>
+        <translation>The local history of {count} message(s) already acknowledged by the platform is lost (these messages were received).</translation>
+    </message>
+    <message>
+        <source>{count} signature(s) interrompue(s) par l&apos;arrêt du poste n&apos;ont pas abouti : rien n&apos;a été envoyé pour elles ; signez à nouveau le compte rendu concerné.</source>
+        <translation>{count} signature(s) interrupted by the workstation shutting down did not complete: nothing was sent for them; sign the report concerned again.</translation>
+    </message>
+</context>
+<context>
+    <name>Pacs</name>
+    <message>
+        <source>Connexion chiffrée au PACS « {name} » impossible : certificat ou clé illisible (vérifiez les paramètres TLS).</source>
+        <translation>Cannot make an encrypted connection to the PACS “{name}”: certificate or key unreadable (check the TLS settings).</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » ne reconnaît pas le titre AE appelé « {called} » : vérifiez le titre AE du PACS dans les paramètres.</source>
+        <translation>The PACS “{name}” does not recognise the called AE title “{called}”: check the PACS AE title in the settings.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » ne connaît pas ce poste (titre AE « {calling} ») : il doit être déclaré dans le PACS par son administrateur.</source>
+        <translation>The PACS “{name}” does not know this workstation (AE title “{calling}”): its administrator must declare it in the PACS.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » est momentanément surchargé et refuse la connexion : réessayez.</source>
+        <translation>The PACS “{name}” is temporarily overloaded and refuses the connection: try again.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » a refusé l&apos;association DICOM ({reason}).</source>
+        <translation>The PACS “{name}” rejected the DICOM association ({reason}).</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » ne répond pas (délai de {seconds} s dépassé) : vérifiez l&apos;adresse et le port, ou réessayez plus tard.</source>
+        <translation>The PACS “{name}” is not responding (timed out after {seconds} s): check the address and port, or try again later.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » a interrompu la connexion DICOM (refus ou erreur réseau).</source>
+        <translation>The PACS “{name}” aborted the DICOM connection (refusal or network error).</translation>
+    </message>
+    <message>
+        <source>Adresse du PACS « {name} » inconnue : « {host} » (vérifiez les paramètres).</source>
+        <translation>Unknown address for the PACS “{name}”: “{host}” (check the settings).</translation>
+    </message>
+    <message>
+        <source>Connexion refusée par {host}:{port} : le PACS « {name} » n&apos;écoute pas sur ce port ou est arrêté.</source>
+        <translation>Connection refused by {host}:{port}: the PACS “{name}” is not listening on this port or is down.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » ne répond pas ({host}:{port}) : réseau coupé, pare-feu ou adresse erronée.</source>
+        <translation>The PACS “{name}” is not responding ({host}:{port}): network down, firewall or wrong address.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » est injoignable ({host}:{port}) : {problem}.</source>
+        <translation>The PACS “{name}” cannot be reached ({host}:{port}): {problem}.</translation>
+    </message>
+    <message>
+        <source>La connexion chiffrée (TLS) au PACS « {name} » a échoué : certificat non reconnu ou PACS sans TLS sur ce port.</source>
+        <translation>The encrypted (TLS) connection to the PACS “{name}” failed: certificate not recognised or no TLS on this port.</translation>
+    </message>
+    <message>
+        <source>La connexion au PACS « {name} » a échoué : réessayez.</source>
+        <translation>The connection to the PACS “{name}” failed: try again.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » a interrompu l&apos;échange sans répondre : requête refusée (ce poste, titre AE « {ae} », n&apos;y est peut-être pas autorisé).</source>
+        <translation>The PACS “{name}” stopped the exchange without answering: request refused (this workstation, AE title “{ae}”, may not be authorised there).</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » a cessé de répondre pendant l&apos;échange (délai de {seconds} s dépassé).</source>
+        <translation>The PACS “{name}” stopped responding during the exchange (timed out after {seconds} s).</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » ne connaît pas la destination « {ae} » : il faut y déclarer ce poste (titre AE {ae}, port {port}) ou choisir la récupération C-GET.</source>
+        <translation>The PACS “{name}” does not know the destination “{ae}”: declare this workstation in it (AE title {ae}, port {port}) or choose C-GET retrieval.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » manque de ressources pour répondre (code 0x{status}) : réessayez.</source>
+        <translation>The PACS “{name}” lacks the resources to answer (code 0x{status}): try again.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » a répondu par une erreur (code 0x{status}).</source>
+        <translation>The PACS “{name}” answered with an error (code 0x{status}).</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » a envoyé des images d&apos;un autre examen ou mal identifiées : elles ont été refusées et l&apos;examen n&apos;est pas affiché.</source>
+        <translation>The PACS “{name}” sent images from another study or wrongly identified images: they were rejected and the study is not displayed.</translation>
+    </message>
+    <message>
+        <source>Impossible d&apos;enregistrer les images reçues du PACS (espace disque ou droits).</source>
+        <translation>Cannot save the images received from the PACS (disk space or permissions).</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » ne détient aucune image de cet examen.</source>
+        <translation>The PACS “{name}” holds no images of this study.</translation>
+    </message>
+    <message>
+        <source>Récupération des images annulée.</source>
+        <translation>Image retrieval cancelled.</translation>
+    </message>
+    <message>
+        <source>Récupération annulée.</source>
+        <translation>Retrieval cancelled.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » n&apos;a pas pu envoyer {count} image(s) de l&apos;examen : examen incomplet, non affiché.</source>
+        <translation>The PACS “{name}” could not send {count} image(s) of the study: study incomplete, not displayed.</translation>
+    </message>
+    <message>
+        <source>Récupération C-MOVE chiffrée impossible sans certificat du poste pour la réception : renseignez-le ou choisissez C-GET pour le PACS « {name} ».</source>
+        <translation>Encrypted C-MOVE retrieval is not possible without a workstation certificate for receiving: enter it, or choose C-GET for the PACS “{name}”.</translation>
+    </message>
+    <message>
+        <source>Une autre récupération est en cours : réessayez dans un instant.</source>
+        <translation>Another retrieval is in progress: try again in a moment.</translation>
+    </message>
+    <message>
+        <source>Le poste ne peut pas recevoir les images sur le port {port} (déjà utilisé ou interdit) : changez le port de réception DICOM dans les paramètres, ou choisissez C-GET.</source>
+        <translation>The workstation cannot receive images on port {port} (already in use or not allowed): change the DICOM receiving port in the settings, or choose C-GET.</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » a refusé {count} document(s) sur {total} (code {codes}).</source>
+        <translation>The PACS “{name}” refused {count} document(s) out of {total} (code {codes}).</translation>
+    </message>
+    <message>
+        <source>Document DICOM illisible : rien n&apos;a été envoyé au PACS.</source>
+        <translation>Unreadable DICOM document: nothing was sent to the PACS.</translation>
+    </message>
+    <message>
+        <source>Document DICOM incomplet : rien n&apos;a été envoyé au PACS.</source>
+        <translation>Incomplete DICOM document: nothing was sent to the PACS.</translation>
     </message>
 </context>
 <context>
@@ -1343,6 +2244,14 @@
         <source>Requête refusée par la plateforme ({status}).</source>
         <translation>Request refused by the platform ({status}).</translation>
     </message>
+    <message>
+        <source>La plateforme a demandé une redirection vers une adresse non chiffrée (http) : refusée, rien n&apos;a été envoyé. Prévenez votre administrateur (serveur mal configuré ou tentative d&apos;interception).</source>
+        <translation>The platform asked for a redirection to an unencrypted address (http): refused, nothing was sent. Inform your administrator (misconfigured server or interception attempt).</translation>
+    </message>
+    <message>
+        <source>La plateforme a demandé une redirection vers une autre adresse : refusée, le poste ne suit jamais de redirection (vos identifiants et les données patient ne partent que vers l&apos;adresse configurée).</source>
+        <translation>The platform asked for a redirection to another address: refused, the workstation never follows redirections (your credentials and patient data only go to the configured address).</translation>
+    </message>
 </context>
 <context>
     <name>Priors</name>
@@ -1357,6 +2266,10 @@
     <message>
         <source>sans description</source>
         <translation>no description</translation>
+    </message>
+    <message>
+        <source>{description} (PACS {name})</source>
+        <translation>{description} (PACS {name})</translation>
     </message>
     <message>
         <source>{date} — {modalities} — {description}</source>
@@ -1418,6 +2331,14 @@
         <source>Impossible d&apos;enregistrer les images de l&apos;examen antérieur (espace disque ou droits insuffisants).</source>
         <translation>Cannot save the prior study&apos;s images (insufficient disk space or permissions).</translation>
     </message>
+    <message>
+        <source>Impossible de rechercher les examens antérieurs sur le PACS « {name} » : {problem}</source>
+        <translation>Cannot search for prior studies on the PACS “{name}”: {problem}</translation>
+    </message>
+    <message>
+        <source>Le PACS « {name} » n&apos;est plus configuré sur ce poste.</source>
+        <translation>The PACS “{name}” is no longer configured on this workstation.</translation>
+    </message>
 </context>
 <context>
     <name>Reading</name>
@@ -1428,6 +2349,132 @@
     <message>
         <source>La demande d&apos;origine est introuvable.</source>
         <translation>The original request cannot be found.</translation>
+    </message>
+    <message>
+        <source>Le disque du poste est plein : le compte rendu n&apos;a PAS été signé ni mis en file d&apos;envoi. Le brouillon est conservé ; libérez de l&apos;espace disque (ou prévenez le support) puis signez à nouveau.</source>
+        <translation>The workstation&apos;s disk is full: the report has NOT been signed or queued for sending. The draft is kept; free some disk space (or inform support), then sign again.</translation>
+    </message>
+    <message>
+        <source>Le compte rendu n&apos;a PAS été signé ni mis en file d&apos;envoi : {reason} Le brouillon est conservé ; signez à nouveau.</source>
+        <translation>The report has NOT been signed or queued for sending: {reason} The draft is kept; sign again.</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingComparison</name>
+    <message>
+        <source>Lier</source>
+        <translation>Link</translation>
+    </message>
+    <message>
+        <source>Lier le défilement de l&apos;antérieur à celui de l&apos;examen du jour (Shift+L). Repères différents : alignez d&apos;abord un repère anatomique sur les deux examens.</source>
+        <translation>Link the prior&apos;s scrolling to today&apos;s study (Shift+L). Different frames of reference: first align an anatomical landmark on both studies.</translation>
+    </message>
+    <message>
+        <source>Fenêtre liée</source>
+        <translation>Linked window</translation>
+    </message>
+    <message>
+        <source>Zoom lié</source>
+        <translation>Linked zoom</translation>
+    </message>
+    <message>
+        <source>Réaligner sur les coupes affichées</source>
+        <translation>Realign on the slices shown</translation>
+    </message>
+    <message>
+        <source>Protocole…</source>
+        <translation>Protocol…</translation>
+    </message>
+    <message>
+        <source>Protocoles d&apos;affichage : étape précédente (,), suivante (.), enregistrer la disposition actuelle</source>
+        <translation>Hanging protocols: previous stage (,), next (.), save the current layout</translation>
+    </message>
+    <message>
+        <source>Étape précédente (,)</source>
+        <translation>Previous stage (,)</translation>
+    </message>
+    <message>
+        <source>Étape suivante (.)</source>
+        <translation>Next stage (.)</translation>
+    </message>
+    <message>
+        <source>Enregistrer la disposition comme protocole…</source>
+        <translation>Save the layout as a protocol…</translation>
+    </message>
+    <message>
+        <source>Image clé</source>
+        <translation>Key image</translation>
+    </message>
+    <message>
+        <source>Étape suivante</source>
+        <translation>Next stage</translation>
+    </message>
+    <message>
+        <source>Étape précédente</source>
+        <translation>Previous stage</translation>
+    </message>
+    <message>
+        <source>Lier l&apos;antérieur</source>
+        <translation>Link the prior</translation>
+    </message>
+    <message>
+        <source>Protocole : aucun</source>
+        <translation>Protocol: none</translation>
+    </message>
+    <message>
+        <source>Protocole : {name} — {stage} ({index}/{count})</source>
+        <translation>Protocol: {name} — {stage} ({index}/{count})</translation>
+    </message>
+    <message>
+        <source>Disposition enregistrée</source>
+        <translation>Saved layout</translation>
+    </message>
+    <message>
+        <source>Enregistrer la disposition</source>
+        <translation>Save the layout</translation>
+    </message>
+    <message>
+        <source>Nom du protocole d&apos;affichage :</source>
+        <translation>Hanging protocol name:</translation>
+    </message>
+    <message>
+        <source>Protocole « {name} » enregistré.</source>
+        <translation>Protocol “{name}” saved.</translation>
+    </message>
+    <message>
+        <source>Image clé : choisissez une image acquise de l&apos;examen du jour (pas une reconstruction).</source>
+        <translation>Key image: choose an acquired image of today&apos;s study (not a reformat).</translation>
+    </message>
+    <message>
+        <source>Image clé ajoutée : {series}, image {number}</source>
+        <translation>Key image added: {series}, image {number}</translation>
+    </message>
+    <message>
+        <source>Image clé retirée : {series}, image {number}</source>
+        <translation>Key image removed: {series}, image {number}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Images clés (%n)</source>
+        <translation>
+            <numerusform>Key images (%n)</numerusform>
+            <numerusform>Key images (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Marquer l&apos;image affichée : K. Les images clés sont enregistrées avec l&apos;examen à la signature et citées dans le compte rendu.</source>
+        <translation>Mark the image shown: K. Key images are saved with the study on signing and cited in the report.</translation>
+    </message>
+    <message>
+        <source>Aucune image clé (K pour marquer l&apos;image affichée)</source>
+        <translation>No key images (K to mark the image shown)</translation>
+    </message>
+    <message>
+        <source>{series}, image {number}</source>
+        <translation>{series}, image {number}</translation>
+    </message>
+    <message>
+        <source>★ Image clé</source>
+        <translation>★ Key image</translation>
     </message>
 </context>
 <context>
@@ -1465,12 +2512,32 @@
         <translation>Show the chosen prior study beside today&apos;s study</translation>
     </message>
     <message>
+        <source>Demander un avis (téléexpertise)…</source>
+        <translation>Request an opinion (tele-expertise)…</translation>
+    </message>
+    <message>
         <source>Retour à la liste</source>
         <translation>Back to the worklist</translation>
     </message>
     <message>
         <source>Fermer l&apos;examen ; le brouillon non signé est abandonné (Ctrl+W)</source>
         <translation>Close the exam; the unsigned draft is discarded (Ctrl+W)</translation>
+    </message>
+    <message>
+        <source>Compte rendu</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <source>Afficher ou masquer le compte rendu à côté des images (F9)</source>
+        <translation>Show or hide the report beside the images (F9)</translation>
+    </message>
+    <message>
+        <source>demande n° {number}</source>
+        <translation>request no. {number}</translation>
+    </message>
+    <message>
+        <source>{identity} — visionneuse — Téléradiologie</source>
+        <translation>{identity} — viewer — Teleradiology</translation>
     </message>
     <message>
         <source>Téléradiologie — visionneuse</source>
@@ -1511,8 +2578,16 @@
         <translation>Retrieving the prior study of {date}…</translation>
     </message>
     <message>
-        <source>ANTÉRIEUR {prior} — {identity}</source>
-        <translation>PRIOR {prior} — {identity}</translation>
+        <source>Patient : {patient}
+Examen : {exam}
+
+Confirmez votre signature par votre mot de passe
+(vérifié par la plateforme, ou sur ce poste en mode dégradé) :</source>
+        <translation>Patient: {patient}
+Exam: {exam}
+
+Confirm your signature with your password
+(checked by the platform, or on this workstation in degraded mode):</translation>
     </message>
     <message>
         <source>Antérieur affiché : {prior} ({images})</source>
@@ -1528,6 +2603,12 @@
     <message>
         <source>L&apos;examen antérieur n&apos;a pas pu être récupéré.</source>
         <translation>The prior study could not be retrieved.</translation>
+    </message>
+    <message>
+        <source>{identity}
+ANTÉRIEUR {prior}</source>
+        <translation>{identity}
+PRIOR {prior}</translation>
     </message>
     <message>
         <source>L&apos;examen n&apos;a pas pu être ouvert.</source>
@@ -1560,12 +2641,6 @@
     <message>
         <source>Signature du compte rendu</source>
         <translation>Report signature</translation>
-    </message>
-    <message>
-        <source>Confirmez votre signature par votre mot de passe
-(vérifié par la plateforme, ou sur ce poste en mode dégradé) :</source>
-        <translation>Confirm your signature with your password
-(checked by the platform, or on this workstation in degraded mode):</translation>
     </message>
     <message>
         <source>Mot de passe incorrect : le compte rendu n&apos;est pas signé.</source>
@@ -1879,6 +2954,30 @@
         <translation>offscreen rendering failed ({error})</translation>
     </message>
     <message>
+        <source>Calibration GSDF des écrans</source>
+        <translation>GSDF screen calibration</translation>
+    </message>
+    <message>
+        <source>« {screen} » non calibré</source>
+        <translation>“{screen}” not calibrated</translation>
+    </message>
+    <message>
+        <source>« {screen} » calibré le {date}, {low}–{high} cd/m², paliers TG18-LN à {dev} %</source>
+        <translation>“{screen}” calibrated on {date}, {low}–{high} cd/m², TG18-LN steps within {dev}%</translation>
+    </message>
+    <message>
+        <source>{text} : hors tolérance</source>
+        <translation>{text}: out of tolerance</translation>
+    </message>
+    <message>
+        <source>{text} : à refaire (plus de {days} jours)</source>
+        <translation>{text}: to be redone (more than {days} days)</translation>
+    </message>
+    <message>
+        <source>aucun écran calibré</source>
+        <translation>no calibrated screen</translation>
+    </message>
+    <message>
         <source>Trousseau sécurisé</source>
         <translation>Secure keyring</translation>
     </message>
@@ -1905,6 +3004,26 @@
     <message>
         <source>{url} injoignable : le poste fonctionnera en mode dégradé (examens en cache, envois mis en file d&apos;attente)</source>
         <translation>{url} unreachable: the workstation will work in degraded mode (cached examinations, uploads queued)</translation>
+    </message>
+    <message>
+        <source>File d&apos;envoi</source>
+        <translation>Outbox</translation>
+    </message>
+    <message>
+        <source>endommagée ({integrity}) ; {missing} message(s) signé(s) absent(s) de la file : lancez « python -m workstation.outbox recover » poste fermé, ou prévenez le support</source>
+        <translation>damaged ({integrity}); {missing} signed message(s) missing from the outbox: run “python -m workstation.outbox recover” with the workstation closed, or inform support</translation>
+    </message>
+    <message>
+        <source>{pending} message(s) en attente, envois suspendus : {problem}</source>
+        <translation>{pending} message(s) waiting, sending suspended: {problem}</translation>
+    </message>
+    <message>
+        <source>intacte ({pending} en attente) ; {count} fichier(s) endommagé(s) conservé(s) pour le support ({folder})</source>
+        <translation>intact ({pending} waiting); {count} damaged file(s) kept for support ({folder})</translation>
+    </message>
+    <message>
+        <source>intacte, {pending} message(s) en attente d&apos;envoi</source>
+        <translation>intact, {pending} message(s) waiting to be sent</translation>
     </message>
     <message>
         <source>erreur inattendue ({error} : {cause})</source>
@@ -1954,6 +3073,42 @@
         <translation>Folder of the encrypted local study cache.</translation>
     </message>
     <message>
+        <source>Dictionnaire personnel du correcteur orthographique du compte rendu (un mot par ligne).</source>
+        <translation>Personal dictionary of the report&apos;s spell checker (one word per line).</translation>
+    </message>
+    <message>
+        <source>Titre AE DICOM du poste (appelant pour les requêtes ; destination des C-MOVE, à déclarer dans le PACS).</source>
+        <translation>The workstation&apos;s DICOM AE title (calling AE for queries; C-MOVE destination, to be declared in the PACS).</translation>
+    </message>
+    <message>
+        <source>Adresse sur laquelle le poste reçoit les images d&apos;un C-MOVE (récepteur temporaire, ouvert seulement pendant la récupération).</source>
+        <translation>Address on which the workstation receives the images of a C-MOVE (temporary receiver, open only during retrieval).</translation>
+    </message>
+    <message>
+        <source>Port TCP sur lequel le poste reçoit les images d&apos;un C-MOVE (à déclarer dans le PACS).</source>
+        <translation>TCP port on which the workstation receives the images of a C-MOVE (to be declared in the PACS).</translation>
+    </message>
+    <message>
+        <source>PACS des sites interrogés en DICOM (C-FIND, C-MOVE/C-GET) en plus de la plateforme.</source>
+        <translation>Site PACS queried over DICOM (C-FIND, C-MOVE/C-GET) in addition to the platform.</translation>
+    </message>
+    <message>
+        <source>Âge au-delà duquel la calibration GSDF d&apos;un écran est signalée comme à refaire, en jours.</source>
+        <translation>Age after which a screen&apos;s GSDF calibration is reported as due to be redone, in days.</translation>
+    </message>
+    <message>
+        <source>Textes et annotations à leur taille physique d&apos;après la résolution réelle de l&apos;écran (sinon : la résolution logique annoncée par le système).</source>
+        <translation>Text and annotations at their physical size from the screen&apos;s real resolution (otherwise: the logical resolution reported by the system).</translation>
+    </message>
+    <message>
+        <source>Zoom de l&apos;interface, en pourcentage (50 à 300).</source>
+        <translation>Interface zoom, as a percentage (50 to 300).</translation>
+    </message>
+    <message>
+        <source>Zoom des annotations sur les images, en pourcentage (50 à 300).</source>
+        <translation>Zoom of the annotations on the images, as a percentage (50 to 300).</translation>
+    </message>
+    <message>
         <source>Langue de l&apos;interface (fr, en) ; le compte rendu reste en français.</source>
         <translation>Interface language (fr, en); the report stays in French.</translation>
     </message>
@@ -1972,6 +3127,22 @@
     <message>
         <source>Langue d&apos;interface inconnue : « {language} » (fr ou en).</source>
         <translation>Unknown interface language: “{language}” (fr or en).</translation>
+    </message>
+    <message>
+        <source>le poste</source>
+        <translation>the workstation</translation>
+    </message>
+    <message>
+        <source>le récepteur DICOM du poste</source>
+        <translation>the workstation&apos;s DICOM receiver</translation>
+    </message>
+    <message>
+        <source>Le zoom doit être compris entre 50 et 300 %.</source>
+        <translation>The zoom must be between 50 and 300%.</translation>
+    </message>
+    <message>
+        <source>L&apos;âge maximal d&apos;une calibration doit être d&apos;au moins un jour.</source>
+        <translation>The maximum age of a calibration must be at least one day.</translation>
     </message>
     <message>
         <source>Le délai de verrouillage doit être d&apos;au moins une minute.</source>
@@ -2004,6 +3175,54 @@
     <message>
         <source>{problem} Valeur par défaut utilisée.</source>
         <translation>{problem} Default value used.</translation>
+    </message>
+    <message>
+        <source>Titre AE invalide pour {what} : « {value} » (1 à 16 caractères ASCII imprimables, sans barre oblique inverse).</source>
+        <translation>Invalid AE title for {what}: “{value}” (1 to 16 printable ASCII characters, no backslash).</translation>
+    </message>
+    <message>
+        <source>Port TCP invalide pour {what} : {value} (1 à 65535).</source>
+        <translation>Invalid TCP port for {what}: {value} (1 to 65535).</translation>
+    </message>
+    <message>
+        <source>Chaque PACS doit avoir un nom.</source>
+        <translation>Each PACS must have a name.</translation>
+    </message>
+    <message>
+        <source>le PACS « {name} »</source>
+        <translation>the PACS “{name}”</translation>
+    </message>
+    <message>
+        <source>Adresse invalide pour {what} : « {value} ».</source>
+        <translation>Invalid address for {what}: “{value}”.</translation>
+    </message>
+    <message>
+        <source>Méthode de récupération inconnue pour {what} : « {value} » (C-MOVE ou C-GET).</source>
+        <translation>Unknown retrieval method for {what}: “{value}” (C-MOVE or C-GET).</translation>
+    </message>
+    <message>
+        <source>Délai invalide pour {what} (entre 0 et 600 secondes).</source>
+        <translation>Invalid timeout for {what} (between 0 and 600 seconds).</translation>
+    </message>
+    <message>
+        <source>Pour {what}, le certificat TLS du poste et sa clé vont ensemble.</source>
+        <translation>For {what}, the workstation&apos;s TLS certificate and its key go together.</translation>
+    </message>
+    <message>
+        <source>Une entrée de la liste des PACS est mal formée.</source>
+        <translation>An entry in the PACS list is malformed.</translation>
+    </message>
+    <message>
+        <source>Paramètre de PACS inconnu : « {name} ».</source>
+        <translation>Unknown PACS setting: “{name}”.</translation>
+    </message>
+    <message>
+        <source>Une entrée de la liste des PACS est incomplète (nom, titre AE et adresse).</source>
+        <translation>An entry in the PACS list is incomplete (name, AE title and address).</translation>
+    </message>
+    <message>
+        <source>Deux PACS portent le même nom.</source>
+        <translation>Two PACS have the same name.</translation>
     </message>
 </context>
 <context>
@@ -2115,6 +3334,10 @@
         <translation>{sex} {age}</translation>
     </message>
     <message>
+        <source>{location}, message {control_id}</source>
+        <translation>{location}, message {control_id}</translation>
+    </message>
+    <message>
         <source>{years} ans</source>
         <translation>{years} y</translation>
     </message>
@@ -2129,6 +3352,10 @@
     <message>
         <source>{hours} h {minutes}</source>
         <translation>{hours} h {minutes}</translation>
+    </message>
+    <message>
+        <source>{reason}. Message {control_id} envoyé par {sender}.</source>
+        <translation>{reason}. Message {control_id} sent by {sender}.</translation>
     </message>
 </context>
 <context>
@@ -2187,6 +3414,10 @@
     <message>
         <source>Le journal d&apos;audit du poste a échoué à sa vérification. Il a été mis de côté comme preuve ({file}) et un nouveau journal commence. Prévenez le responsable sécurité.</source>
         <translation>The workstation&apos;s audit log failed its check. It has been set aside as evidence ({file}) and a new log has been started. Inform the security officer.</translation>
+    </message>
+    <message>
+        <source>L&apos;index du cache local des examens était endommagé : il a été mis de côté (sans rien effacer) dans {folder} et le cache repart vide ; les examens seront retéléchargés.</source>
+        <translation>The local study cache index was damaged: it has been set aside (nothing deleted) in {folder} and the cache starts again empty; the studies will be downloaded again.</translation>
     </message>
     <message>
         <source>Cette demande est illisible : contactez le site.</source>

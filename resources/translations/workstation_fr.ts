@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR" sourcelanguage="fr_FR">
 <context>
+    <name>ExpertisePanel</name>
+    <message numerus="yes">
+        <source>Demandes d&apos;avis (téléexpertise) — %n à traiter</source>
+        <translation>
+            <numerusform>Demandes d&apos;avis (téléexpertise) — %n à traiter</numerusform>
+            <numerusform>Demandes d&apos;avis (téléexpertise) — %n à traiter</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%n demande(s)</source>
@@ -29,6 +39,16 @@
         <translation>
             <numerusform>%n refusé</numerusform>
             <numerusform>%n refusés</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReadingComparison</name>
+    <message numerus="yes">
+        <source>Images clés (%n)</source>
+        <translation>
+            <numerusform>Image clé (%n)</numerusform>
+            <numerusform>Images clés (%n)</numerusform>
         </translation>
     </message>
 </context>
