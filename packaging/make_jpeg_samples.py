@@ -1,26 +1,28 @@
-"""Regenerate the JPEG bitstreams embedded in ``workstation/selftest.py`` (developer tool, needs dcmtk).
+"""Regenerate the self-test's JPEG frames, ``workstation/selftest/jpeg-<UID>.jpg`` (needs dcmtk).
 
 The self-test decodes one tiny image per transfer syntax. pydicom and the runtime dependencies can
 encode RLE, JPEG-LS and JPEG 2000 but not the six JPEG processes, so those frames are made once here
 with DCMTK's ``dcmcjpeg`` (an independent encoder, which is what a decoder check wants) from the same
-image ``workstation.selftest.sample_image`` produces, and pasted into ``_JPEG_FRAMES``.
+image ``workstation.selftest.sample_image`` produces, and written beside the self-test's decoder
+module as package data.
 
-usage: .venv/bin/python packaging/make_jpeg_samples.py   (prints the Python literal to paste)
+usage: .venv/bin/python packaging/make_jpeg_samples.py   (rewrites the six files)
 """
 from __future__ import annotations
 
-import base64
 import subprocess
 import sys
 import tempfile
-import textwrap
 from pathlib import Path
 
 import pydicom
 from pydicom.encaps import generate_fragmented_frames
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from workstation.selftest import sample_dataset
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from workstation.selftest import sample_dataset  # noqa: E402
+
+FRAMES = ROOT / "workstation" / "selftest"
 
 # transfer syntax -> (dcmcjpeg option, bits stored of the source image)
 PROCESSES = {
@@ -34,7 +36,6 @@ PROCESSES = {
 
 
 def main() -> int:
-    print("_JPEG_FRAMES = {")
     with tempfile.TemporaryDirectory() as tmp:
         for uid, (option, bits) in PROCESSES.items():
             source, target = Path(tmp) / f"in{bits}.dcm", Path(tmp) / f"{uid}.dcm"
@@ -44,12 +45,8 @@ def main() -> int:
             if ds.file_meta.TransferSyntaxUID != uid:
                 raise SystemExit(f"dcmcjpeg {option} wrote {ds.file_meta.TransferSyntaxUID}, not {uid}")
             frame = b"".join(next(generate_fragmented_frames(ds.PixelData)))
-            encoded = base64.b64encode(frame).decode("ascii")
-            print(f'    "{uid}": (')
-            for line in textwrap.wrap(encoded, 96):
-                print(f'        "{line}"')
-            print("    ),")
-    print("}")
+            (FRAMES / f"jpeg-{uid}.jpg").write_bytes(frame)
+            print(f"{uid}: {len(frame)} bytes")
     return 0
 
 

@@ -106,8 +106,8 @@ def test_unfrozen_text_report_one_line_per_check(tmp_path: Path, closed_port: in
     assert lines[-1].startswith("Résultat : le poste est prêt")
     body = lines[1:-1]
     # versions, settings, modules, resources, translations, the decoders, their workers, keyring,
-    # Qt (with a display), VTK, platform
-    assert len(body) == len(SUPPORTED) + 10 - ("--no-display" in result.args)
+    # outbox, calibration, Qt (with a display), VTK, platform
+    assert len(body) == len(SUPPORTED) + 12 - ("--no-display" in result.args)
     assert all(line[:7] in ("[ OK  ]", "[AVERT]") for line in body), body
     assert any(line.startswith("[ OK  ] Rendu 3D (VTK) : VTK ") for line in body)
     assert any(line.startswith("[AVERT] Plateforme : ") and "mode dégradé" in line for line in body)

@@ -6,7 +6,7 @@ exists (a decoder plugin missing, a wrong CA, an insecure keyring, a child proce
 
 from __future__ import annotations
 
-import base64
+import fnmatch
 import os
 import time
 import tomllib
@@ -20,8 +20,10 @@ import pytest
 from auth.keystore import VolatileKeyring
 from viewer import codecs
 from viewer.codecs import SUPPORTED, DecodeFailure
+from viewer.render_check import BACKGROUND, FOREGROUND
 from workstation import selftest
-from workstation.selftest import Check, SelfTestReport, Status
+from workstation.selftest import Check, SelfTestReport, Status, decoders, install
+from workstation.selftest.decoders import Samples, jpeg_frame, prepare_samples
 from workstation.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,11 +31,11 @@ LOSSLESS_JPEG = ("1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70")
 
 
 @pytest.fixture(scope="module")
-def samples(tmp_path_factory: pytest.TempPathFactory) -> selftest._Samples:
-    return selftest._prepare_samples(tmp_path_factory.mktemp("samples"))
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Samples:
+    return prepare_samples(tmp_path_factory.mktemp("samples"))
 
 
-def test_every_supported_syntax_has_a_sample_that_decodes_to_the_original(samples: selftest._Samples) -> None:
+def test_every_supported_syntax_has_a_sample_that_decodes_to_the_original(samples: Samples) -> None:
     checks = selftest.check_decoders(samples)
     assert [c.id for c in checks] == [f"decoder.{uid}" for uid in SUPPORTED]
     failed = {c.id: c.detail for c in checks if c.status is not Status.OK}
@@ -41,7 +43,7 @@ def test_every_supported_syntax_has_a_sample_that_decodes_to_the_original(sample
     exact = [c for c in checks if "à l'identique" in c.detail]
     lossy = [c for c in checks if "perte attendue" in c.detail]
     assert len(exact) == len(SUPPORTED) - 6 and len(lossy) == 6
-    assert {c.data["transfer_syntax"] for c in lossy} == selftest._LOSSY_SAMPLES
+    assert {c.data["transfer_syntax"] for c in lossy} == decoders._LOSSY_SAMPLES
 
 
 def test_embedded_jpeg_frames_hold_the_sample_image() -> None:
@@ -49,9 +51,9 @@ def test_embedded_jpeg_frames_hold_the_sample_image() -> None:
     import libjpeg
 
     for uid in LOSSLESS_JPEG:
-        frame = base64.b64decode(selftest._JPEG_FRAMES[uid])
+        frame = jpeg_frame(uid)
         np.testing.assert_array_equal(libjpeg.decode(frame), selftest.sample_image(12))
-    baseline = libjpeg.decode(base64.b64decode(selftest._JPEG_FRAMES["1.2.840.10008.1.2.4.50"]))
+    baseline = libjpeg.decode(jpeg_frame("1.2.840.10008.1.2.4.50"))
     assert baseline.shape == (selftest.SAMPLE_SIZE, selftest.SAMPLE_SIZE)
     assert np.abs(baseline.astype(int) - selftest.sample_image(8)).mean() < 2.0
 
@@ -71,7 +73,7 @@ def test_comparison_refuses_altered_or_missing_images() -> None:
 
 
 def test_a_missing_decoder_plugin_is_a_failure(
-    samples: selftest._Samples, monkeypatch: pytest.MonkeyPatch
+    samples: Samples, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As in a bundle that lost pylibjpeg's entry points: pydicom cannot find the named plugin."""
     monkeypatch.setitem(codecs._PLUGIN, codecs.Backend.OPENJPEG, "plugin-absent")
@@ -81,7 +83,7 @@ def test_a_missing_decoder_plugin_is_a_failure(
     assert checks["decoder.1.2.840.10008.1.2.4.70"].status is Status.OK  # the others are unaffected
 
 
-def test_compressed_samples_decode_in_a_spawned_worker(samples: selftest._Samples) -> None:
+def test_compressed_samples_decode_in_a_spawned_worker(samples: Samples) -> None:
     check = selftest.check_decoder_workers(samples)
     assert check.status is Status.OK, check.detail
     compressed = [uid for uid, task in samples.tasks.items() if task.source.length is None]
@@ -102,8 +104,8 @@ def test_a_crash_a_hang_or_an_exception_in_a_child_is_reported() -> None:
 def test_vtk_renders_offscreen_and_reads_back_the_drawing() -> None:
     check = selftest.check_vtk()
     assert check.status is Status.OK, check.detail
-    assert check.data["centre"] == list(selftest.FOREGROUND)
-    assert check.data["corner"] == list(selftest.BACKGROUND)
+    assert check.data["centre"] == list(FOREGROUND)
+    assert check.data["corner"] == list(BACKGROUND)
     assert abs(check.data["foreground_pixels"] - 32 * 32) <= 2 * 64
     assert check.data["gl_renderer"]  # the GL in use, for the diagnostics panel
 
@@ -200,7 +202,19 @@ def test_translation_files_are_checked(monkeypatch: pytest.MonkeyPatch, tmp_path
 
     broken = tmp_path / "workstation_en.qm"
     broken.write_bytes(b"not a qm file")
-    monkeypatch.setattr(selftest, "qm_files", lambda language: [broken, tmp_path / f"absent_{language}.qm"])
+    monkeypatch.setattr(install, "qm_files", lambda language: [broken, tmp_path / f"absent_{language}.qm"])
     lost = selftest.check_translations()
     assert lost.status is Status.WARNING and "workstation_en.qm" in lost.detail
     assert "absent_fr.qm" in lost.data["unreadable"]
+
+
+def test_the_jpeg_frames_ship_as_package_data() -> None:
+    """The frames are files beside the decoder checks, declared as package data (the wheel) and read
+    through importlib.resources (the PyInstaller spec collects the package's data files)."""
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["*"]
+    frames = sorted((ROOT / "workstation" / "selftest").glob("jpeg-*.jpg"))
+    assert [f.name for f in frames] == sorted(f"jpeg-{uid}.jpg" for uid in decoders.JPEG_SYNTAXES)
+    assert all(any(fnmatch.fnmatch(f.name, p) for p in patterns) for f in frames)
+    assert all(jpeg_frame(uid)[:2] == b"\xff\xd8" for uid in decoders.JPEG_SYNTAXES)  # JPEG SOI
+    spec = (ROOT / "packaging" / "teleradiologie.spec").read_text()
+    assert 'for package in ("resources", "workstation",' in spec and "collect_data_files(package" in spec

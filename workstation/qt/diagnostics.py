@@ -43,6 +43,7 @@ from workstation.qt.display import Displays, key_of
 from workstation.qt.tasks import Tasks
 from workstation.qt.theme import COLOURS
 from workstation.selftest import SYNTAX_NAMES, Check, SelfTestReport, Status, calibration_check, qt_check_from
+from workstation.selftest.qt_probe import describe_qt
 
 log = logging.getLogger(__name__)
 
@@ -66,41 +67,6 @@ STATUS_TEXT = {
     Status.FAILURE: QT_TRANSLATE_NOOP("DiagnosticsDialog", "Échec"),
 }
 STATUS_COLOUR = {Status.OK: COLOURS.ok, Status.WARNING: COLOURS.warning, Status.FAILURE: COLOURS.urgent}
-
-
-def describe_qt(app: Any) -> dict[str, Any]:
-    """Qt's platform plugin and screens, from a running QGuiApplication (GUI thread only)."""
-    from PySide6 import QtCore
-    from PySide6 import __version__ as pyside_version
-
-    screens = []
-    for screen in app.screens():
-        geometry = screen.geometry()
-        screens.append(
-            {
-                "name": screen.name(),
-                "model": screen.model(),
-                "width": geometry.width(),
-                "height": geometry.height(),
-                "device_pixel_ratio": round(screen.devicePixelRatio(), 2),
-                "dpi": round(screen.physicalDotsPerInch()),
-                "depth": screen.depth(),
-                "refresh_hz": round(screen.refreshRate()),
-                "primary": screen == app.primaryScreen(),
-            }
-        )
-    return {
-        "platform": app.platformName(),
-        "qt": QtCore.qVersion(),
-        "pyside": pyside_version,
-        "screens": screens,
-    }
-
-
-def qt_probe() -> dict[str, Any]:
-    """The self-test's child process: start Qt's GUI layer and describe it."""
-    app = QGuiApplication.instance() or QGuiApplication(["teleradiologie-autotest"])
-    return describe_qt(app)
 
 
 def _tr(text: str) -> str:

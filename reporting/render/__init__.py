@@ -5,7 +5,9 @@
 
 Builds the report from the order, its images (dose read from them) and the radiologist's Markdown
 (chapters as headings), runs the pre-sign checks, then writes the CDA, the HL7 message and, when
-Qt is available, a PDF for the site. Exit status: 0 written, 1 the report cannot be signed (the
+Qt is available, a PDF for the site. This module is Qt-free: the PDF writer (``reporting.qt.pdf``) is
+handed to :func:`main` by the command's entry point, ``reporting/render/__main__.py``.
+Exit status: 0 written, 1 the report cannot be signed (the
 list of what is missing is printed), 2 unusable input (an unreadable file, an HL7 message the shared
 reader refuses, which is named with its segment and field); never a traceback for bad input.
 Messages are French; no patient data is logged.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -35,6 +38,7 @@ from reporting.study import scan_study
 log = logging.getLogger("reporting.render")
 PARIS = ZoneInfo("Europe/Paris")
 EXIT_OK, EXIT_NOT_SIGNABLE, EXIT_BAD_INPUT = 0, 1, 2
+PdfWriter = Callable[[Report, Path], Path]
 
 
 class InputError(Exception):
@@ -174,25 +178,22 @@ def build_report(args: argparse.Namespace, now: datetime) -> Built:
     return Built(draft.report, routing, draft.warnings, tuple(text_issues))
 
 
-def write_outputs(report: Report, outputs: Outputs, out: Path, pdf: bool) -> list[Path]:
-    """CR_<order>_v<version>.xml (CDA), .hl7 (message) and .pdf (when Qt is installed)."""
+def write_outputs(report: Report, outputs: Outputs, out: Path, pdf: PdfWriter | None) -> list[Path]:
+    """CR_<order>_v<version>.xml (CDA), .hl7 (message) and .pdf (when given a PDF writer)."""
     out.mkdir(parents=True, exist_ok=True)
     placer = report.order.placer_order.value.extension if report.order.placer_order else "sans-numero"
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in f"CR_{placer}_v{report.version}")
     written = [out / f"{stem}.xml", out / f"{stem}.hl7"]
     written[0].write_bytes(outputs.cda)
     written[1].write_bytes(outputs.message.er7.encode("utf-8"))
-    if pdf:
-        try:
-            from reporting.qt.pdf import write_pdf
-        except ImportError as exc:  # Qt belongs to the workstation's dependencies, not to this module's
-            log.warning("no PDF written: %s", exc)
-        else:
-            written.append(write_pdf(report, out / f"{stem}.pdf"))
+    if pdf is not None:
+        written.append(pdf(report, out / f"{stem}.pdf"))
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, pdf_writer: PdfWriter | None = None) -> int:
+    """The command; ``pdf_writer`` (None: no PDF, said in the log unless --no-pdf) comes from the
+    entry point, which may use Qt."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
     now = datetime.now(PARIS).replace(microsecond=0)
@@ -212,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     report = sign(built.report, now)
     outputs = build_and_wrap(report, built.routing, now=now, first_version_as_mdm=args.mdm)
     try:
-        written = write_outputs(report, outputs, args.out, pdf=not args.no_pdf)
+        if pdf_writer is None and not args.no_pdf:
+            log.warning("no PDF written: no PDF writer (Qt) available")
+        written = write_outputs(report, outputs, args.out, pdf=None if args.no_pdf else pdf_writer)
     except OSError as exc:
         print(f"Erreur : écriture impossible dans {args.out} ({exc.strerror}).", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -220,6 +223,3 @@ def main(argv: list[str] | None = None) -> int:
         print(path)
     return EXIT_OK
 
-
-if __name__ == "__main__":
-    sys.exit(main())
