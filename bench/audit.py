@@ -75,7 +75,8 @@ def _ship(journal: Path, root: Path) -> float:
     from teleplatform.api import Platform
     from teleplatform.server import PlatformServer
     from teleplatform.tls import ensure_tls, server_context
-    from workstation.audit.shipping import AuditShipper, HttpAuditTransport
+    from workstation.audit.shipping import AuditShipper, PlatformAuditTransport
+    from workstation.platform.client import PlatformClient, UserInfo
 
     secret = pyotp.random_base32()
     account = {
@@ -106,8 +107,14 @@ def _ship(journal: Path, root: Path) -> float:
                 timeout=30,
             )
             answer.raise_for_status()
-        token = answer.json()["access_token"]
-        shipper = AuditShipper(journal, HttpAuditTransport(base, tls.ca_cert, lambda: token, timeout=60))
+        tokens = answer.json()
+        client = PlatformClient(base, tls.ca_cert, timeout=60)  # the workstation's one platform client
+        user = tokens["user"]
+        client.use_tokens(
+            tokens["access_token"], tokens["refresh_token"], tokens["expires_in"],
+            UserInfo(user["login"], user["rpps"], user["family"], user["given"], user["title"]),
+        )
+        shipper = AuditShipper(journal, PlatformAuditTransport(client))
         start = time.perf_counter()
         report = shipper.ship()
         elapsed = time.perf_counter() - start

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import certifi
-
 from auth.keystore import InsecureKeyringError, KeyStore, KeystoreError, SecretName, VolatileKeyring
 from auth.secret import Secret
 from auth.session import (
@@ -39,7 +37,7 @@ from workstation.audit import AuditSource, AuditTrail, Outcome
 from workstation.audit.custody import open_journal, set_aside_and_restart
 from workstation.audit.journal import JournalError, JournalTampered, default_journal_path, read_entries
 from workstation.audit.model import EventKind as AuditEventKind
-from workstation.audit.shipping import AuditShipper, HttpAuditTransport, ShippingError
+from workstation.audit.shipping import AuditShipper, PlatformAuditTransport, ShippingError
 from workstation.cache import CacheError, Prefetcher, PrefetchRequest, StudyCache, TrailCacheAuditor
 from workstation.connectivity import ConnectivityMonitor
 from workstation.hl7 import HL7ParseError, Practitioner, parse
@@ -130,15 +128,7 @@ class Workstation:
         self.audit = self._audit(own_chain_per_run=journal_path is None and not self.keystore.persistent)
         self.outbox = self._open_outbox(settings)
         self._degraded_setup(settings)
-        self.shipper = AuditShipper(
-            self.journal_path,
-            HttpAuditTransport(
-                settings.base_url,
-                settings.ca_file or Path(certifi.where()),
-                lambda: self.client.auth.access_token if self.client.auth else None,
-                timeout=settings.request_timeout_seconds,
-            ),
-        )
+        self.shipper = AuditShipper(self.journal_path, PlatformAuditTransport(self.client))
         self.session.subscribe(self._on_session_event)
         self._worklist_lock = threading.Lock()
 

@@ -38,7 +38,7 @@ from workstation.audit import (
     AuditTrail,
     ChainHead,
     EventKind,
-    HttpAuditTransport,
+    PlatformAuditTransport,
     StudyOrigin,
     read_entries,
     verify_file,
@@ -126,12 +126,7 @@ def run_session(root: Path, start: Callable[..., Live], sentinel: bool, via_cach
     client = PlatformClient(live.base_url, live.ca_path, timeout=10)
     session = Session(SessionVerifier(client), clock=SessionClock())
     session.subscribe(trail.on_session_event)
-    shipper = AuditShipper(
-        journal_path,
-        HttpAuditTransport(
-            live.base_url, live.ca_path, lambda: client.auth.access_token if client.auth else None
-        ),
-    )
+    shipper = AuditShipper(journal_path, PlatformAuditTransport(client))
     cache = root / "cache" / "teleradiologie"
 
     with pytest.raises(LoginRejected):

@@ -34,13 +34,33 @@ from workstation.audit.custody import open_journal, set_aside_and_restart
 from workstation.audit.shipping import (
     AckStore,
     AuditShipper,
-    HttpAuditTransport,
+    PlatformAuditTransport,
     ShippingError,
     chain_id,
 )
+from workstation.platform import PlatformClient
+from workstation.platform.client import UserInfo
 
 K0 = bytes.fromhex("a7" * 32)
 USER = Identity("dr.durand", "10007654321", "DURAND", "Paul", "Dr")
+
+
+def client(base_url: str, ca: Path, tokens: dict | None = None, timeout: float = 10.0) -> PlatformClient:
+    """The workstation's one platform client, holding the tokens of a login (none: logged out)."""
+    platform = PlatformClient(base_url, ca, timeout)
+    if tokens is not None:
+        adopt(platform, tokens)
+    return platform
+
+
+def adopt(platform: PlatformClient, tokens: dict) -> None:
+    user = tokens["user"]
+    platform.use_tokens(
+        tokens["access_token"],
+        tokens["refresh_token"],
+        tokens["expires_in"],
+        UserInfo(user["login"], user["rpps"], user["family"], user["given"], user["title"]),
+    )
 
 
 class Workstation:
@@ -55,9 +75,15 @@ class Workstation:
         self.trail = AuditTrail(
             self.journal, AuditSource("poste-7"), "poste-7.local", now=lambda: next(moments)
         )
-        self.token: str | None = self.tokens["access_token"]
-        self.transport = HttpAuditTransport(live.base_url, live.ca_path, lambda: self.token)
+        self.client = client(live.base_url, live.ca_path, self.tokens)
+        self.transport = PlatformAuditTransport(self.client)
         self.shipper = AuditShipper(path, self.transport, batch=batch)
+
+    @property
+    def token(self) -> str:
+        auth = self.client.auth
+        assert auth is not None
+        return auth.access_token
 
     def record(self, count: int) -> ChainHead:
         head = None
@@ -176,25 +202,26 @@ def test_a_rewritten_shipped_record_is_detected(station: Workstation, tmp_path: 
 
 def test_failures_leave_records_pending(station: Workstation, tmp_path: Path) -> None:
     station.record(5)
-    station.token = None
+    live = station.live
+    logged_out = AuditShipper(station.path, PlatformAuditTransport(client(live.base_url, live.ca_path)))
     with pytest.raises(ShippingError) as not_logged:
-        station.shipper.ship()
+        logged_out.ship()
     assert "connexion" in not_logged.value.user_message and not not_logged.value.tls
-    station.token = "expired-or-forged"
-    with pytest.raises(ShippingError):
-        station.shipper.ship()
-    station.token = station.tokens["access_token"]
+    forged = {**station.tokens, "access_token": "expired-or-forged", "refresh_token": "forged-too"}
+    with pytest.raises(ShippingError) as refused:  # the 401 is retried after a refresh, which fails
+        AuditShipper(station.path, PlatformAuditTransport(client(live.base_url, live.ca_path, forged))).ship()
+    assert "connexion" in refused.value.user_message and not refused.value.tls
     other_ca = tmp_path / "other-ca.pem"
     trustme.CA().cert_pem.write_to_path(str(other_ca))
     wrong_ca = AuditShipper(
-        station.path, HttpAuditTransport(station.live.base_url, other_ca, lambda: station.token)
+        station.path, PlatformAuditTransport(client(live.base_url, other_ca, station.tokens))
     )
     with pytest.raises(ShippingError) as tls:
         wrong_ca.ship()
     assert tls.value.tls and "certificat" in tls.value.user_message
     unreachable = AuditShipper(
         station.path,
-        HttpAuditTransport("https://127.0.0.1:9", station.live.ca_path, lambda: station.token, 2),
+        PlatformAuditTransport(client("https://127.0.0.1:9", live.ca_path, station.tokens, timeout=2)),
     )
     with pytest.raises(ShippingError) as down:
         unreachable.ship()
@@ -236,14 +263,22 @@ def _record(data: dict):
     return AuditRecord.from_json(data)
 
 
-def test_manual_clock_is_the_platform_clock(station: Workstation) -> None:
-    """The fixture's platform runs on a manual clock: shipping does not depend on real time."""
+def test_an_expired_access_token_is_refreshed_like_any_platform_call(station: Workstation) -> None:
+    """The journal goes through the platform client: a 401 for a stale access token is retried once
+    with refreshed tokens. The fixture's platform runs on a manual clock."""
     assert isinstance(station.live.clock, ManualClock)
-    station.live.clock.advance(hours=5)
+    before = station.token
+    station.live.clock.advance(hours=5)  # the access token (15 min) has expired, the refresh one (10 h) not
     station.record(1)
-    with pytest.raises(ShippingError):  # the access token (15 min) has expired on the platform
+    assert station.shipper.ship().sent == 1
+    assert station.token != before
+    station.live.clock.advance(hours=11)  # both expired: a new login is needed, records stay pending
+    station.record(1)
+    with pytest.raises(ShippingError) as expired:
         station.shipper.ship()
-    station.token = station.live.login()["access_token"]
+    assert "connexion" in expired.value.user_message and station.shipper.pending() == 1
+    assert station.client.auth is None  # the refused refresh forgot the tokens
+    adopt(station.client, station.live.login())  # the next login
     assert station.shipper.ship().sent == 1
 
 
@@ -256,12 +291,12 @@ def test_the_initial_key_goes_to_the_platform_and_the_past_cannot_be_resealed(
     from workstation.audit.journal import _seal
 
     live = start_live(write_data_dir(tmp_path / "data"))
-    token = live.login()["access_token"]
+    tokens = live.login()
     keystore = KeyStore(VolatileKeyring())
     path = tmp_path / "ws" / "journal.jsonl"
     journal = open_journal(keystore, path)
     trail = AuditTrail(journal, AuditSource("poste-7"), "poste-7.local")
-    shipper = AuditShipper(path, HttpAuditTransport(live.base_url, live.ca_path, lambda: token))
+    shipper = AuditShipper(path, PlatformAuditTransport(client(live.base_url, live.ca_path, tokens)))
     with keystore.load(SecretName.AUDIT_JOURNAL_KEY) as initial:  # (a Secret wipes itself when dropped)
         k0 = bytes(initial.view())
 

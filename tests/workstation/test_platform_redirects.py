@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 import trustme
 
-from workstation.audit.shipping import HttpAuditTransport, ShippingError
+from workstation.audit.shipping import PlatformAuditTransport, ShippingError
 from workstation.platform import PlatformClient, ProtocolError
+from workstation.platform.client import UserInfo
 
 
 @dataclass
@@ -128,7 +129,9 @@ def test_even_a_redirect_to_the_same_https_origin_is_refused(redirecting: Redire
 
 
 def test_the_audit_journal_is_not_shipped_through_a_redirect(redirecting: Redirecting, ca_file: Path) -> None:
-    transport = HttpAuditTransport(redirecting.url, ca_file, lambda: "token")
+    client = PlatformClient(redirecting.url, ca_file)
+    client.use_tokens("token", "refresh", 900, UserInfo("dr.martin", "", "", "", ""))
+    transport = PlatformAuditTransport(client)
     with pytest.raises(ShippingError):
         transport.send("0" * 64, [b'{"body":{},"mac":"00"}'])
     assert redirecting.seen == ["POST /api/v1/audit"] and redirecting.plain_connections == []

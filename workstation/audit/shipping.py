@@ -37,7 +37,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,7 +49,14 @@ from auth.keystore import KeyStore, SecretName
 from auth.secret import Secret
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.audit.journal import ChainHead, JournalTampered, read_entries
-from workstation.platform.errors import certificate_rejected
+from workstation.platform.client import PlatformClient
+from workstation.platform.errors import (
+    AuthError,
+    PlatformError,
+    ServerError,
+    TlsError,
+    UnreachableError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -319,7 +326,7 @@ class AuditShipper:
         )
 
 
-# --- HTTPS transport ----------------------------------------------------------------------------
+# --- transport through the platform client ------------------------------------------------------
 
 _UNREACHABLE = QT_TRANSLATE_NOOP(
     "Audit", "La plateforme est injoignable : le journal d'audit sera envoyé plus tard."
@@ -329,39 +336,28 @@ _NOT_LOGGED_IN = QT_TRANSLATE_NOOP(
 )
 
 
-class HttpAuditTransport:
-    """The audit endpoints over HTTPS, verified against the platform's CA only.
+class PlatformAuditTransport:
+    """The audit endpoints through the workstation's one platform client (:mod:`workstation.platform.client`):
+    its CA-only TLS, its refusal of redirects and its token refresh on 401 apply to the journal too.
 
-    ``access_token`` returns the current bearer token (the platform client's), None when logged out.
-    Like the platform client, the session ignores REQUESTS_CA_BUNDLE (``trust_env = False``).
+    The client's errors become :class:`ShippingError` (records stay pending): a certificate refused
+    is flagged ``tls`` (the caller records a security alert), a missing or expired session says the
+    journal leaves after the next login, anything else says when it will be sent.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        ca_file: Path,
-        access_token: Callable[[], str | None],
-        timeout: float = 10.0,
-    ) -> None:
-        if not base_url.startswith("https://"):
-            raise ValueError(f"the platform URL must be https: {base_url!r}")
-        self._base = base_url.rstrip("/") + "/api/v1/audit"
-        self._ca = str(ca_file)
-        self._token = access_token
-        self._timeout = timeout
-        self._session = requests.Session()
-        self._session.trust_env = False
+    def __init__(self, client: PlatformClient) -> None:
+        self._client = client
 
     def send(self, chain: str, lines: Sequence[bytes]) -> ChainHead:
         body = {"chain": chain, "records": [line.decode("ascii") for line in lines]}
-        response = self._request("POST", self._base, json=body)
+        response = self._call("POST", "/audit", "audit ship", json=body)
         if response.status_code == 409:
             raise ChainRefused(self._code(response), response.text[:300], self._header_head(response))
         return self._head(self._answer(response, "ship"))
 
     def escrow(self, chain: str, initial_key: Secret) -> int:
         body = {"key": bytes(initial_key.view()).hex()}  # a copy we cannot wipe (JSON needs text)
-        response = self._request("PUT", f"{self._base}/chains/{chain}/key", json=body)
+        response = self._call("PUT", f"/audit/chains/{chain}/key", "audit key escrow", json=body)
         if response.status_code == 409:
             raise ChainRefused(self._code(response), response.text[:300], None)
         answer = self._answer(response, "key escrow")
@@ -371,30 +367,21 @@ class HttpAuditTransport:
             raise ShippingError(f"audit key escrow: malformed answer {answer!r:.200}", _BAD_ANSWER) from exc
 
     def head(self, chain: str) -> ChainHead | None:
-        response = self._request("GET", f"{self._base}/chains/{chain}")
-        if response.status_code == 404 and self._code(response) == "unknown_chain":
-            return None
+        response = self._call("GET", f"/audit/chains/{chain}", "audit head")
+        if response.status_code == 404:
+            if self._code(response) == "unknown_chain":
+                return None
+            raise ShippingError(f"audit head: HTTP 404 {self._code(response)}", _PROTOCOL)
         return self._head(self._answer(response, "head"))
 
-    def _request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        token = self._token()
-        if not token:
-            raise ShippingError("audit shipping: not logged in", _NOT_LOGGED_IN)
+    def _call(self, method: str, path: str, what: str, **kwargs: Any) -> requests.Response:
         try:
-            return self._session.request(
-                method,
-                url,
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=self._timeout,
-                verify=self._ca,
-                allow_redirects=False,  # a 3xx is refused by _answer, never followed (issue 15)
-                **kwargs,
-            )
-        except requests.exceptions.SSLError as exc:
-            if not certificate_rejected(exc):  # a handshake cut or refused otherwise: not a security alert
-                raise ShippingError(f"audit shipping: TLS handshake failed: {exc}", _UNREACHABLE) from exc
+            return self._client.call(method, path, what, expected=(404, 409), **kwargs)
+        except TlsError as exc:
+            if not exc.certificate:  # a handshake refused otherwise: not a security alert
+                raise ShippingError(str(exc), _UNREACHABLE) from exc
             raise ShippingError(
-                f"audit shipping: TLS failure: {exc}",
+                str(exc),
                 QT_TRANSLATE_NOOP(
                     "Audit",
                     "Connexion sécurisée à la plateforme refusée (certificat) : le journal d'audit n'est "
@@ -402,8 +389,12 @@ class HttpAuditTransport:
                 ),
                 tls=True,
             ) from exc
-        except requests.RequestException as exc:
-            raise ShippingError(f"audit shipping: {type(exc).__name__}: {exc}", _UNREACHABLE) from exc
+        except AuthError as exc:
+            raise ShippingError(str(exc), _NOT_LOGGED_IN) from exc
+        except (UnreachableError, ServerError) as exc:
+            raise ShippingError(str(exc), _UNREACHABLE) from exc
+        except PlatformError as exc:  # a redirect refused, a 4xx the contract does not have
+            raise ShippingError(str(exc), _PROTOCOL) from exc
 
     @staticmethod
     def _code(response: requests.Response) -> str:
@@ -413,19 +404,11 @@ class HttpAuditTransport:
             return ""
         return str(body.get("error", "")) if isinstance(body, dict) else ""
 
-    def _answer(self, response: requests.Response, what: str) -> dict[str, Any]:
-        status = response.status_code
-        if status in (401, 403):
-            raise ShippingError(f"audit {what}: HTTP {status} {self._code(response)}", _NOT_LOGGED_IN)
-        if status >= 500:
-            raise ShippingError(f"audit {what}: HTTP {status}", _UNREACHABLE)
-        if status != 200:
-            raise ShippingError(
-                f"audit {what}: HTTP {status} {self._code(response)}: {response.text[:300]}",
-                QT_TRANSLATE_NOOP(
-                    "Audit", "La plateforme a refusé le journal d'audit du poste (erreur de protocole)."
-                ),
-            )
+    @staticmethod
+    def _answer(response: requests.Response, what: str) -> dict[str, Any]:
+        if response.status_code != 200:
+            detail = f"audit {what}: HTTP {response.status_code}: {response.text[:300]}"
+            raise ShippingError(detail, _PROTOCOL)
         try:
             body = response.json()
         except ValueError as exc:
@@ -451,4 +434,7 @@ class HttpAuditTransport:
             return None
 
 
+_PROTOCOL = QT_TRANSLATE_NOOP(
+    "Audit", "La plateforme a refusé le journal d'audit du poste (erreur de protocole)."
+)
 _BAD_ANSWER = QT_TRANSLATE_NOOP("Audit", "La plateforme a envoyé une réponse illisible au journal d'audit.")

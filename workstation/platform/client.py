@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import ssl
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -163,10 +163,18 @@ class PlatformClient:
     # --- plumbing ---------------------------------------------------------------------------------
 
     def _send(
-        self, method: str, path: str, what: str, *, authenticated: bool = True, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        what: str,
+        *,
+        authenticated: bool = True,
+        expected: Collection[int] = (),
+        **kwargs: Any,
     ) -> requests.Response:
-        """One exchange; HTTP errors become PlatformError. A 401 for a stale access token is
-        retried once, after refreshing the token (unless another thread already did)."""
+        """One exchange; HTTP errors become PlatformError, except the ``expected`` statuses, which
+        the caller reads. A 401 for a stale access token is retried once, after refreshing the token
+        (unless another thread already did)."""
         if not authenticated:
             kwargs["headers"] = {**kwargs.get("headers", {}), "Authorization": None}
         token = self._auth.access_token if self._auth else None
@@ -182,7 +190,7 @@ class PlatformClient:
                     log.info("%s: access token refused, refreshing it", what)
                     self.refresh()
             response = self._exchange(method, path, what, **kwargs)
-        if response.status_code >= 400:
+        if response.status_code >= 400 and response.status_code not in expected:
             raise from_response(response, what)
         return response
 
@@ -382,6 +390,16 @@ class PlatformClient:
             )
         log.info("submit %s: %s %s", control_id, ack.code, ack.error_location)
         return ack
+
+    def call(
+        self, method: str, path: str, what: str, *, expected: Collection[int] = (), **kwargs: Any
+    ) -> requests.Response:
+        """An authenticated API call (``path`` under /api/v1) whose answer the caller reads itself
+        (the audit shipper: a 409 carries the platform's chain head): token refreshed on 401,
+        redirects refused, errors raised as PlatformError except the ``expected`` statuses."""
+        if self._auth is None:
+            raise AuthError(AuthFailure.SESSION_EXPIRED, f"{what}: not logged in")
+        return self._send(method, f"{API}{path}", what, expected=expected, **kwargs)
 
     # --- téléexpertise (workstation.expertise parses the answers) ----------------------------------
 
