@@ -80,7 +80,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
     _platform, ws_a, ws_b = two_workstations
     with StudyLoader(workers=0) as loader:
         a = _window(qtbot, ws_a, loader)
-        qtbot.waitUntil(lambda: a.model.rowCount() > 0, timeout=20000)
+        qtbot.waitUntil(lambda: a.model.rowCount() > 0, timeout=60000)
         order_id = cases.CT_TAP_CASE.placer_order_number
 
         # A reads the TAP case and asks B
@@ -91,7 +91,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         assert page.expertise_button.isVisible()
         qtbot.mouseClick(page.expertise_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(
-            lambda: a.expertise.last_dialog is not None and a.expertise.last_dialog.isVisible(), timeout=15000
+            lambda: a.expertise.last_dialog is not None and a.expertise.last_dialog.isVisible(), timeout=60000
         )
         dialog = a.expertise.last_dialog
         dialog.expert.setCurrentIndex(dialog.expert.findData(EXPERT["login"]))
@@ -107,7 +107,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         QApplication.processEvents()
         dialog.grab().save(str(artifacts_dir / "expertise-request-dialog.png"))
         qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: "envoyée" in page.status.text(), timeout=15000)
+        qtbot.waitUntil(lambda: "envoyée" in page.status.text(), timeout=60000)
         first = ws_a.client.expertise_requests()[0]
         assert first["expert"]["login"] == EXPERT["login"] and first["consent"]["consented"] is True
         tap_study = a.model.row_at(a.model.row_of(order_id)).entry.study_instance_uid
@@ -116,7 +116,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         # B sees it apart from its (empty) worklist, checks the images, signs its report
         b = _window(qtbot, ws_b, loader)
         panel = b.expertise.panel
-        qtbot.waitUntil(lambda: panel.received.rowCount() == 1, timeout=15000)
+        qtbot.waitUntil(lambda: panel.received.rowCount() == 1, timeout=60000)
         assert b.model.rowCount() == 0  # no site of B's: the request is the only way in
         assert "1 à traiter" in panel.title.text()
         QApplication.processEvents()
@@ -125,7 +125,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         answer = panel.answer_selected()
         assert isinstance(answer, AnswerExpertiseDialog)
         answer.verify_images()
-        qtbot.waitUntil(lambda: "Images disponibles" in answer.availability.text(), timeout=30000)
+        qtbot.waitUntil(lambda: "Images disponibles" in answer.availability.text(), timeout=60000)
         qtbot.mouseClick(answer.show_images, Qt.MouseButton.LeftButton)  # the expert judges the images
         qtbot.waitUntil(
             lambda: answer.viewer_window is not None and bool(answer.viewer_window.viewer.series()),
@@ -141,7 +141,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         answer.grab().save(str(artifacts_dir / "expertise-answer-dialog.png"))
         answer.password_prompt = lambda: EXPERT["password"]
         qtbot.mouseClick(answer.sign_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: ws_b.outbox.store.counts().delivered == 1, timeout=30000)
+        qtbot.waitUntil(lambda: ws_b.outbox.store.counts().delivered == 1, timeout=60000)
         assert not any(f.exists() for f in folders)  # the images left the disk with the dialog
         done = ws_a.client.expertise_requests()[0]
         assert done["status"] == "repondue"
@@ -154,7 +154,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         # A sees the answer in the case and quotes it into the report
         a.expertise.refresh()
         strip = a.expertise.strip
-        qtbot.waitUntil(lambda: strip.isVisible() and "Avis rendu" in strip.text.text(), timeout=15000)
+        qtbot.waitUntil(lambda: strip.isVisible() and "Avis rendu" in strip.text.text(), timeout=60000)
         assert "hémangiome" in strip.text.text()
         report_text = "".join(page.editor.chapter_edit(c).toPlainText() for c in Chapter)
         assert "Avis de téléexpertise" not in report_text
@@ -185,7 +185,7 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
             consent_how="oral",
         )
         b.expertise.refresh()
-        qtbot.waitUntil(lambda: panel.received.rowCount() == 2, timeout=15000)
+        qtbot.waitUntil(lambda: panel.received.rowCount() == 2, timeout=60000)
         row = next(i for i in range(2) if panel.received.item(i, 1).text() == second.request_id)
         panel.received.selectRow(row)
         impossible = panel.answer_selected()
@@ -199,21 +199,21 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
                 r.request_id == second.request_id and r.status is ExpertiseStatus.IMPOSSIBLE
                 for r in a.expertise.desk.requests()
             ),
-            timeout=15000,
+            timeout=60000,
         )
         a.expertise.refresh()
-        qtbot.waitUntil(lambda: "fenêtre osseuse" in strip.text.text(), timeout=15000)
+        qtbot.waitUntil(lambda: "fenêtre osseuse" in strip.text.text(), timeout=60000)
         # the answer read is journaled by a worker once the case shows it
-        qtbot.waitUntil(lambda: _kinds(ws_a).count(EventKind.EXPERTISE_ANSWER_READ) == 2, timeout=10000)
+        qtbot.waitUntil(lambda: _kinds(ws_a).count(EventKind.EXPERTISE_ANSWER_READ) == 2, timeout=60000)
 
         # the answer opened from A's list; locking the session closes it with the rest of the case
         a_panel = a.expertise.panel
-        qtbot.waitUntil(lambda: a_panel.asked.rowCount() == 2, timeout=15000)
+        qtbot.waitUntil(lambda: a_panel.asked.rowCount() == 2, timeout=60000)
         a_panel.asked.selectRow(0)
         view = a_panel.view_selected()
         assert view is not None and view.isVisible()
         ws_a.session.lock()
-        qtbot.waitUntil(lambda: not view.isVisible() and not strip.isVisible(), timeout=10000)
+        qtbot.waitUntil(lambda: not view.isVisible() and not strip.isVisible(), timeout=60000)
 
     # both traced in both journals
     kinds_a, kinds_b = _kinds(ws_a), _kinds(ws_b)

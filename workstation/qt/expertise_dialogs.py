@@ -432,7 +432,13 @@ class AnswerExpertiseDialog(QDialog):
         password, ok = QInputDialog.getText(
             self,
             self.tr("Signature de l'avis"),
-            self.tr("Confirmez votre signature par votre mot de passe :"),
+            self.tr(
+                "Patient : {patient}\nDemande : {request}\n\n"
+                "Confirmez votre signature par votre mot de passe :"
+            ).format(
+                patient=self.request.order.patient.display_name if self.request.order else "?",
+                request=self.request.request_id,
+            ),
             QLineEdit.EchoMode.Password,
         )
         return password if ok and password else None
