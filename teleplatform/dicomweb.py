@@ -2,7 +2,11 @@
 
 Retrieval streams the stored files one after the other (chunked multipart/related), never holding a
 study in memory. Instances go out in their stored transfer syntax unless the client names one: an
-explicit request for Explicit VR Little Endian is honoured by decompressing each instance; any other
+explicit request for Explicit VR Little Endian is honoured by decompressing each instance, and one for
+a lossless compressed syntax (JPEG-LS, JPEG 2000, RLE: :data:`TRANSCODABLE`) by re-encoding each
+instance that has pixels with the same codecs (pixel values unchanged; a slow link then carries half
+the bytes or less). An instance that cannot be so encoded (no pixel data, a layout the codec refuses)
+goes out as stored or decompressed, and its part's Content-Type says which syntax it is in. Any other
 syntax the files are not already in is refused (406). Frames are always sent uncompressed
 (application/octet-stream, little endian): a seek and a read for uncompressed files, a pydicom
 decode of that one frame otherwise.
@@ -31,7 +35,13 @@ import numpy as np
 import pydicom
 from pydicom.datadict import keyword_for_tag, tag_for_keyword
 from pydicom.pixels import pixel_array
-from pydicom.uid import UID, ExplicitVRLittleEndian
+from pydicom.uid import (
+    UID,
+    ExplicitVRLittleEndian,
+    JPEG2000Lossless,
+    JPEGLSLossless,
+    RLELossless,
+)
 
 from .auth import Role
 from .dicom_index import (
@@ -78,6 +88,8 @@ _CONTROL_PARAMS = {"limit", "offset", "includefield", "fuzzymatching"}
 MAX_LIMIT = 1000
 MAX_OFFSET = 10**9
 MAX_FRAMES = 64
+TRANSCODABLE = {JPEGLSLossless: "pyjpegls", JPEG2000Lossless: "pylibjpeg", RLELossless: "pylibjpeg"}
+"""Lossless syntaxes an instance is re-encoded into on request, with the pydicom encoding plugin used."""
 _DATE = re.compile(r"^\d{8}$")
 
 
@@ -370,29 +382,36 @@ class DicomWeb:
     def retrieve(self, request: Request) -> Response:
         requested = _dicom_transfer_syntax(request)
         rows = self._instances(request)
-        transcode = False
+        target: str | None = None  # the syntax every instance is converted to, None: as stored
         if requested not in (None, "*"):
             stored = {row["transfer_syntax"] for row in rows}
             convertible = all(UID(ts).is_compressed or UID(ts).is_little_endian for ts in stored)
-            if requested == ExplicitVRLittleEndian and convertible:
-                transcode = stored != {requested}
+            if requested in (ExplicitVRLittleEndian, *TRANSCODABLE) and convertible:
+                target = requested if stored != {requested} else None
             elif stored != {requested}:
                 raise HttpError(
                     406, "not_acceptable", "Syntaxe de transfert demandée non disponible pour ces images."
                 )
         boundary = secrets.token_hex(16)
         content_type = f'multipart/related; type="application/dicom"; boundary={boundary}'
-        return Response(200, content_type, stream=self._stream_instances(rows, boundary, transcode))
+        return Response(200, content_type, stream=self._stream_instances(rows, boundary, target))
 
-    def _stream_instances(self, rows: list[sqlite3.Row], boundary: str, transcode: bool) -> Iterator[bytes]:
+    def _stream_instances(
+        self, rows: list[sqlite3.Row], boundary: str, target: str | None
+    ) -> Iterator[bytes]:
         for row in rows:
             path = self._root / row["path"]
-            syntax = ExplicitVRLittleEndian if transcode else row["transfer_syntax"]
+            if target is None or row["transfer_syntax"] == target:
+                syntax, data = row["transfer_syntax"], None
+            elif target == ExplicitVRLittleEndian:
+                syntax, data = target, _decompressed(path)
+            else:
+                syntax, data = _transcoded(path, target)
             yield (
                 f"--{boundary}\r\nContent-Type: application/dicom; transfer-syntax={syntax}\r\n\r\n"
             ).encode()
-            if transcode and row["transfer_syntax"] != ExplicitVRLittleEndian:
-                yield _decompressed(path)
+            if data is not None:
+                yield data
             else:
                 with path.open("rb") as fp:
                     while chunk := fp.read(_CHUNK):
@@ -464,11 +483,32 @@ def _decompressed(path: Path) -> bytes:
     """The instance re-encoded in Explicit VR Little Endian (from a compressed or another LE syntax)."""
     ds = pydicom.dcmread(path)
     if ds.file_meta.TransferSyntaxUID.is_compressed:
-        ds.decompress()
+        # the same instance in another syntax: pydicom would otherwise give it a new SOP Instance UID
+        ds.decompress(generate_instance_uid=False)
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
     out = io.BytesIO()
     ds.save_as(out, enforce_file_format=True, implicit_vr=False, little_endian=True)
     return out.getvalue()
+
+
+def _transcoded(path: Path, syntax: str) -> tuple[str, bytes]:
+    """The instance re-encoded losslessly in ``syntax`` (one of :data:`TRANSCODABLE`): (the syntax it is
+    really in, its bytes). Without pixel data it goes out as stored; when the codec refuses its pixels
+    (bit depth, photometric interpretation), decompressed, with a warning in the log."""
+    ds = pydicom.dcmread(path)
+    if "PixelData" not in ds:
+        return str(ds.file_meta.TransferSyntaxUID), path.read_bytes()
+    try:
+        if ds.file_meta.TransferSyntaxUID.is_compressed:
+            ds.decompress(generate_instance_uid=False)  # the same instance, in another syntax
+        ds.compress(syntax, encoding_plugin=TRANSCODABLE[syntax], generate_instance_uid=False)
+    except Exception as exc:  # any codec refusal: the instance still goes out, in a syntax it can be in
+        log.warning("cannot encode %s in %s (%s: %s): sent decompressed", path.name, syntax,
+                    type(exc).__name__, exc)
+        return ExplicitVRLittleEndian, _decompressed(path)
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return syntax, out.getvalue()
 
 
 def _dicom_transfer_syntax(request: Request) -> str | None:
