@@ -107,7 +107,9 @@ def test_ask_answer_signed_report_and_impossible_between_two_workstations(
         QApplication.processEvents()
         dialog.grab().save(str(artifacts_dir / "expertise-request-dialog.png"))
         qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: "envoyée" in page.status.text(), timeout=60000)
+        qtbot.waitUntil(
+            lambda: "En attente de l'expert" in a.expertise.strip.text.text(), timeout=60000
+        )  # the case shows it
         first = ws_a.client.expertise_requests()[0]
         assert first["expert"]["login"] == EXPERT["login"] and first["consent"]["consented"] is True
         tap_study = a.model.row_at(a.model.row_of(order_id)).entry.study_instance_uid
