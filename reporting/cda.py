@@ -435,6 +435,7 @@ class _Writer:
         self._custodian(root)
         self._legal_authenticator(root)
         self._requester(root)
+        self._technologist(root)
         self._in_fulfillment_of(root)
         for index, act in enumerate(r.acts, start=1):
             self._documentation_of(root, act, index)
@@ -522,7 +523,8 @@ class _Writer:
         if requester is None:
             return
         participant = _el(root, "participant", typeCode="REF")
-        _el(participant, "time", value=timestamp(self._act_time()))
+        asked = self.r.order.requested_at  # ORC-9; the act time only when the order did not say
+        _el(participant, "time", value=timestamp(asked.value if asked is not None else self._act_time()))
         entity = _el(participant, "associatedEntity", classCode="PROV")
         _el(entity, "id", root=RPPS_ROOT, extension=requester.idnat)
         if requester.profession is not None:
@@ -530,6 +532,36 @@ class _Writer:
         self._name(_el(entity, "associatedPerson"), requester)
         if requester.organization is not None:
             self._organization(entity, "scopingOrganization", requester.organization)
+
+    def _technologist(self, root: etree._Element) -> None:
+        """The technologist who ran the acquisition, as a header participant (performer) when his
+        national identifier is known: the ANS minimal structure allows one performer only (the
+        radiologist) in the service event and no participant without an identifier. Otherwise
+        (the Operators' Name of the images carries no identifier) the Technique section names him."""
+        technologist = self.r.participants.technologist
+        if technologist is None or not technologist.idnat:
+            return
+        participant = _el(root, "participant", typeCode="PRF")
+        self._act_interval(participant, "time")
+        entity = _el(participant, "associatedEntity", classCode="PROV")
+        _el(entity, "id", root=RPPS_ROOT, extension=technologist.idnat)
+        if technologist.profession is not None:
+            _code(entity, "code", technologist.profession)
+        self._name(_el(entity, "associatedPerson"), technologist)
+        site = technologist.organization or self.r.participants.custodian
+        if site is not None:
+            self._organization(entity, "scopingOrganization", site)
+
+    def _act_interval(self, parent: etree._Element, tag: str) -> etree._Element:
+        """Start and end of the act (the end only when known and later: an IVL_TS whose low and
+        high are equal is refused)."""
+        interval = _el(parent, tag)
+        start = self._act_time()
+        _el(interval, "low", value=timestamp(start))
+        end = self.r.act_end_time
+        if end is not None and timestamp(end.value) != timestamp(start):
+            _el(interval, "high", value=timestamp(end.value))
+        return interval
 
     def _in_fulfillment_of(self, root: etree._Element) -> None:
         order = self.r.order
@@ -557,28 +589,22 @@ class _Writer:
             _code(code, "translation", act.ccam)
         modality = _code(code, "translation", act.modality)
         _code(_el(modality, "qualifier"), "name", Code("121139", DCM, "Modalité d'imagerie", "DCM"))
-        if act.region is not None:
-            region = _code(code, "translation", act.region)
+        for place in act.regions:  # every region of the order (a thorax-abdomen-pelvis CT has two)
+            region = _code(code, "translation", place)
             _code(
                 _el(region, "qualifier"), "name", Code("39111-0", LOINC, "localisation anatomique", "LOINC")
             )
-        effective = _el(event, "effectiveTime")
-        _el(effective, "low", value=timestamp(self._act_time()))
+        self._act_interval(event, "effectiveTime")
         author = self.r.participants.author
         if author is not None:
             performer = _el(event, "performer", typeCode="PRF")
-            self._assigned(performer, "assignedEntity", _with_org(author, self.r.participants.custodian))
-        technologist = self.r.participants.technologist
-        if technologist is not None:
-            performer = _el(event, "performer", typeCode="SPRF")
-            entity = _el(performer, "assignedEntity")
-            if technologist.idnat:
-                _el(entity, "id", root=RPPS_ROOT, extension=technologist.idnat)
-            else:
-                _el(entity, "id", nullFlavor="UNK")
-            if technologist.profession is not None:
-                _code(entity, "code", technologist.profession)
-            self._name(_el(entity, "assignedPerson"), technologist)
+            reading = self.r.interpretation_time  # the reading: from opening the exam to signing
+            if reading is not None:
+                when = _el(performer, "time")
+                _el(when, "low", value=timestamp(reading.value))
+                if timestamp(self.signed) != timestamp(reading.value):  # low = high is refused
+                    _el(when, "high", value=timestamp(self.signed))
+            self._assigned(performer, "assignedEntity", _at_site(author, self.r.participants.custodian))
 
     def _component_of(self, root: etree._Element) -> None:
         encounter = _el(_el(root, "componentOf"), "encompassingEncounter")
@@ -629,6 +655,14 @@ class _Writer:
             sub=True,
         )
         self._narrative(text, r.indication.text)
+        asked = r.order_justification
+        if not asked.is_blank and markdown.plain(asked.text) not in markdown.plain(r.indication.text):
+            paragraph = _el(text, "paragraph")
+            _el(paragraph, "content", "Renseignements cliniques de la demande : ", styleCode="Bold")
+            for i, line in enumerate(markdown.plain(asked.text).splitlines()):
+                if i:
+                    _el(paragraph, "br")
+                paragraph[-1].tail = markdown.xml_safe(line)
         history, text = self._section(
             section,
             "history",
@@ -692,8 +726,7 @@ class _Writer:
             ]
             self._content(_el(row, "td"), f"act-{index}", " ; ".join(codes) or act.label)
             self._content(_el(row, "td"), f"act-{index}-modality", act.modality.display or act.modality.code)
-            place = act.localisation or act.region
-            self._content(_el(row, "td"), f"act-{index}-site", place.display if place else "")
+            self._content(_el(row, "td"), f"act-{index}-site", act.places_text)
         if r.products:
             table = _table(text, ("Produit administré", "Code ATC", "Quantité", "Voie", "Numéro de lot"))
             for index, product in enumerate(r.products, start=1):
@@ -710,7 +743,12 @@ class _Writer:
                 _el(row, "td", product.lot)
         equipment = r.dose.equipment if r.dose is not None else None
         if equipment is not None:
-            _el(text, "paragraph", f"Appareil : {equipment.label}")
+            _el(text, "paragraph", f"Appareil : {equipment.full_label}")
+        technologist = r.participants.technologist
+        if technologist is not None:
+            _el(
+                text, "paragraph", f"Manipulateur : {technologist.display_name} ({technologist.source.label})"
+            )
         for index, act in enumerate(r.acts, start=1):
             self._technique_entry(section, act, index)
         for index, product in enumerate(r.products, start=1):
@@ -744,11 +782,21 @@ class _Writer:
         _el(procedure, "effectiveTime", value=timestamp(self._act_time()))
         method = _code(procedure, "methodCode", act.modality)
         self._ref(method, "originalText", f"act-{index}-modality").set("mediaType", "text/xml")
-        place = act.localisation
-        if place is None:
+        if not act.localisations:
             raise CdaError("an act needs a JDV_LocalisationAnatomique code")
-        site = _code(procedure, "targetSiteCode", place, **{XSI_TYPE: "CD"})
-        self._ref(site, "originalText", f"act-{index}-site").set("mediaType", "text/xml")
+        site = self._target_site(procedure, act.localisations, f"act-{index}-site")
+        site.find(f"{{{HL7}}}originalText").set("mediaType", "text/xml")
+
+    def _target_site(self, parent: etree._Element, places: tuple[Code, ...], text: str) -> etree._Element:
+        """The one targetSiteCode the DICOM templates allow, coded in JDV_LocalisationAnatomique.
+        Several places (a thorax-abdomen-pelvis CT) have no single code there: the first place is
+        the code, the others its translations, and the original text (the narrative) names them
+        all, rather than one entry per place (which would count the act or its dose twice)."""
+        site = _code(parent, "targetSiteCode", places[0], **{XSI_TYPE: "CD"})
+        self._ref(site, "originalText", text)
+        for place in places[1:]:
+            _code(site, "translation", place)
+        return site
 
     def _product_entry(self, section: etree._Element, product: AdministeredProduct, index: int) -> None:
         administration = _el(
@@ -790,24 +838,19 @@ class _Writer:
             "Exposition aux rayonnements ionisants",
             sub=True,
         )
-        site = next((act.localisation for act in r.acts if act.localisation is not None), None)
+        sites = tuple(dict.fromkeys(place for act in r.acts for place in act.localisations))
         quantities = self._dose_rows(text)
         pregnancy_code, pregnancy_label, pregnancy_text = self._pregnancy()
         self._content(_el(text, "paragraph", "Grossesse : "), "pregnancy", pregnancy_text)
-        self._content(
-            _el(text, "paragraph"),
-            "exposure-responsible",
-            f"Justification de l'exposition : {r.participants.author.display_name}"
-            if r.participants.author
-            else "",
-        )
+        self._content(_el(text, "paragraph"), "exposure-responsible", _justification_text(r))
         procedure = _el(_el(sub, "entry"), "procedure", classCode="PROC", moodCode="EVN")
         _template(procedure, "1.2.250.1.213.1.1.3.165")
         code = _code(
             procedure, "code", Code("121290", DCM, "Exposition du patient aux rayonnements ionisants", "DCM")
         )
         self._ref(code, "originalText", "exposure-responsible")
-        author = r.participants.author
+        justified = r.exposure_justification
+        author = justified.radiologist if justified is not None else r.participants.author
         if author is not None:
             role = _el(_el(procedure, "participant", typeCode="RESP"), "participantRole")
             _el(role, "id", root=RPPS_ROOT, extension=author.idnat)
@@ -827,7 +870,7 @@ class _Writer:
         self._ref(value, "originalText", "pregnancy")
         _el(observation, "targetSiteCode", nullFlavor="NA")
         for ident, code, value, unit in quantities:
-            if site is None:
+            if not sites:
                 raise CdaError("a dose entry needs a JDV_LocalisationAnatomique code")
             observation = _el(_el(sub, "entry"), "observation", classCode="OBS", moodCode="EVN")
             _template(observation, "2.16.840.1.113883.10.20.6.2.14", "1.2.250.1.213.1.1.3.154")
@@ -837,7 +880,10 @@ class _Writer:
             _el(observation, "statusCode", code="completed")
             _el(observation, "effectiveTime", value=timestamp(self._act_time()))
             _el(observation, "value", value=value, unit=unit, **{XSI_TYPE: "PQ"})
-            _code(observation, "targetSiteCode", site, **{XSI_TYPE: "CD"})
+            if len(sites) == 1:
+                _code(observation, "targetSiteCode", sites[0], **{XSI_TYPE: "CD"})
+            else:  # the dose of the whole act, whose places the technique table names
+                self._target_site(observation, sites, "act-1-site")
         self._radiopharmaceuticals(sub, text)
 
     def _pregnancy(self) -> tuple[str, str, str]:
@@ -871,7 +917,8 @@ class _Writer:
         if any(row.to_verify for row in dose_rows(dose)):
             _el(text, "paragraph", "Valeurs lues dans un texte libre de l'appareil : à vérifier.")
         if dose.equipment is not None:
-            _el(text, "paragraph", f"Appareil : {dose.equipment.label} ({dose.equipment.source.label})")
+            equipment = dose.equipment
+            _el(text, "paragraph", f"Appareil : {equipment.full_label} ({equipment.source.label})")
         return entries
 
     def _radiopharmaceuticals(self, sub: etree._Element, text: etree._Element) -> None:
@@ -967,7 +1014,7 @@ class _Writer:
 
     def _results(self, body: etree._Element) -> None:
         r = self.r
-        _, text = self._section(
+        section, text = self._section(
             body,
             "results",
             ("2.16.840.1.113883.10.20.6.1.2", "1.2.250.1.213.1.1.2.208"),
@@ -976,13 +1023,87 @@ class _Writer:
         )
         self._narrative(text, r.results.text)
         if r.measurements:
-            table = _table(text, ("Mesure", "Valeur", "Série", "Image"))
-            for measure in r.measurements:
+            self._measurements(section, text)
+
+    def _measurements(self, section: etree._Element, text: etree._Element) -> None:
+        """The measurements made on the images: a table, and one entry per value citing the measured
+        image (FR-DICOM-SOP-Instance-observation, its frame when multi-frame).
+
+        The entry is an FR-DICOM-Observation (PS3.20 coded observation) with a PQ value: the
+        FR-DICOM-Quantite template would fit better, but the IMG-CR-IMG schematron limits its codes to
+        the dose quantities (JDV_QuantiteExpositionRayonnements) wherever it appears; and the image is
+        cited through REFR, because the ANS rules ask an SPRT of a coded observation to carry a
+        FR-DICOM-Quantite too. Both choices pass the ANS test tools."""
+        from reporting import measurements as words  # imports this module's number rule
+
+        table = _table(
+            text, ("Mesure", "Valeur", "Image", "Instance (SOP Instance UID)", "Points (colonne ; ligne)")
+        )
+        sites = tuple(dict.fromkeys(place for act in self.r.acts for place in act.localisations))
+        for index, measure in enumerate(self.r.measurements, start=1):
+            for number, value in enumerate(measure.values, start=1):
+                ident = f"measure-{index}-{number}"
                 tr = _el(table, "tr")
-                _el(tr, "td", measure.label)
-                _el(tr, "td", f"{format_text(measure.value)} {measure.unit}")
-                _el(tr, "td", measure.series_uid)
-                _el(tr, "td", measure.instance_uid)
+                self._content(_el(tr, "td"), ident, words.value_label(measure, value))
+                _el(tr, "td", words.value_text(value))
+                _el(tr, "td", words.image_text(measure) if number == 1 else "")
+                _el(tr, "td", measure.instance_uid if number == 1 else "")
+                _el(tr, "td", words.points_text(measure) if number == 1 else "")
+                observation = _el(_el(section, "entry"), "observation", classCode="OBS", moodCode="EVN")
+                _template(observation, "2.16.840.1.113883.10.20.6.2.13", "1.2.250.1.213.1.1.3.150")
+                self._id(observation, ident)
+                _code(observation, "code", value.kind.code)
+                self._ref(observation, "text", ident)
+                _el(observation, "statusCode", code="completed")
+                _el(
+                    observation,
+                    "value",
+                    value=format_number(value.value, 6),
+                    unit=value.unit,
+                    **{XSI_TYPE: "PQ"},
+                )
+                if len(sites) == 1:
+                    _code(observation, "targetSiteCode", sites[0], **{XSI_TYPE: "CD"})
+                elif sites:
+                    self._target_site(observation, sites, "act-1-site")
+                else:
+                    _el(observation, "targetSiteCode", nullFlavor="UNK")
+                if measure.instance_uid and measure.sop_class_uid:
+                    self._measured_image(
+                        observation, measure.instance_uid, measure.sop_class_uid, measure.frame
+                    )
+
+    @staticmethod
+    def _measured_image(
+        observation: etree._Element, instance: str, sop_class: str, frame: int | None
+    ) -> None:
+        image = _el(
+            _el(observation, "entryRelationship", typeCode="REFR"),
+            "observation",
+            classCode="DGIMG",
+            moodCode="EVN",
+        )
+        _template(image, "1.2.840.10008.9.18", "1.2.250.1.213.1.1.3.157")
+        _el(image, "id", root=instance)
+        _code(image, "code", Code(sop_class, DCMUID, SOP_CLASS_NAMES.get(sop_class, ""), "DCMUID"))
+        if frame is None:
+            return
+        frames = _el(
+            _el(image, "entryRelationship", typeCode="COMP"),
+            "observation",
+            classCode="ROIBND",
+            moodCode="EVN",
+        )
+        _template(frames, "1.2.250.1.213.1.1.3.164")
+        _code(frames, "code", Code("121190", DCM, "Referenced Frames", "DCM"))
+        shown = _el(
+            _el(frames, "entryRelationship", typeCode="COMP"), "observation", classCode="OBS", moodCode="EVN"
+        )
+        _template(shown, "1.2.250.1.213.1.1.3.166")
+        _code(shown, "code", Code("113036", DCM, "Frames for Display", "DCM"))
+        interval = _el(shown, "value", **{XSI_TYPE: "IVL_INT"})
+        _el(interval, "low", value=str(frame))
+        _el(interval, "high", value=str(frame))
 
     def _conclusion(self, body: etree._Element) -> None:
         r = self.r
@@ -1015,9 +1136,10 @@ _ENCOUNTER = {
 }
 
 
-def _with_org(person: Professional, org: Organization | None) -> Professional:
-    """The performer is shown with the site where the act was done (needed by the DRIMbox)."""
-    if org is None or person.organization is not None:
+def _at_site(person: Professional, org: Organization | None) -> Professional:
+    """The performer is shown with the site where the act was done (needed by the DRIMbox), even
+    when the remote radiologist belongs to a teleradiology organisation (shown as the author's)."""
+    if org is None:
         return person
     return replace(person, organization=org)
 
@@ -1032,3 +1154,24 @@ def _table(text: etree._Element, headers: Iterable[str]) -> etree._Element:
 
 def _date(value: date) -> str:
     return value.strftime("%Y%m%d")
+
+
+def _justification_text(r: Report) -> str:
+    """Who justified the exposure: the radiologist who accepted the request (flux 3), with the time
+    and the radioprotection confirmation (issue 23); the author when no acceptance was received."""
+    justified = r.exposure_justification
+    if justified is None:
+        author = r.participants.author
+        return f"Justification de l'exposition : {author.display_name}" if author else ""
+    parts = [f"Justification de l'exposition : {justified.radiologist.display_name}, demande acceptée"]
+    if justified.at is not None:
+        moment = justified.at.astimezone(PARIS) if justified.at.tzinfo else justified.at
+        parts[0] += f" le {moment:%d/%m/%Y à %H:%M}"
+    parts.append(
+        "confirmation de radioprotection donnée"
+        if justified.radioprotection_confirmed
+        else "confirmation de radioprotection non transmise"
+    )
+    if justified.missing_accepted:
+        parts.append("acceptée sans : " + ", ".join(justified.missing_accepted))
+    return " ; ".join(parts) + "."

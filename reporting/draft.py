@@ -13,6 +13,7 @@ from reporting import terminology
 from reporting.dose import dose_from_datasets
 from reporting.markdown import ParsedChapters
 from reporting.model import (
+    TECHNOLOGIST,
     Act,
     Chapter,
     Code,
@@ -97,6 +98,7 @@ def compose(inputs: DraftInputs) -> Draft:
             author=inputs.author,
             site_doctor=site_doctor,
             requester=inputs.requester or order.requester,
+            technologist=_technologist(scan),
             custodian=site,
         ),
         order=references,
@@ -112,10 +114,51 @@ def compose(inputs: DraftInputs) -> Draft:
         pregnant=Sourced(order.pregnant, order.source) if order.pregnant is not None else None,
         images=scan.images if scan is not None else (),
         identity_check=identity,
+        exposure_justification=order.justified_by,
         act_time=act_time,
-        interpretation_time=Sourced(inputs.now, Source.USER),
+        act_end_time=_act_end(act_time, scan),
+        interpretation_time=Sourced(
+            inputs.now, Source.COMPUTED, QT_TRANSLATE_NOOP("reporting.Sourced", "ouverture de l'examen")
+        ),
+        order_justification=_justification(order),
     )
     return Draft(report, tuple(dict.fromkeys(warnings)))
+
+
+def _technologist(scan: StudyScan | None) -> Professional | None:
+    """The technologist who ran the acquisition: Operators' Name (0008,1070) of the images, the first
+    one when several are named (the report has one technologist); no national identifier there."""
+    if scan is None or not scan.operators:
+        return None
+    family, _, rest = scan.operators[0].partition("^")
+    given = rest.split("^")[0]
+    if not family.strip():
+        return None
+    return Professional("", family.strip(), given.strip(), Source.DICOM_HEADER, profession=TECHNOLOGIST)
+
+
+def _act_end(start: Sourced[datetime] | None, scan: StudyScan | None) -> Sourced[datetime] | None:
+    """The end of the act: the last image acquired. Left out when it would come before the start
+    (the modality's clock and the site's RIS disagree): a wrong interval is worse than none."""
+    if scan is None or scan.acquired_until is None:
+        return None
+    if start is not None and scan.acquired_until < start.value:
+        return None
+    return Sourced(
+        scan.acquired_until,
+        Source.DICOM_HEADER,
+        QT_TRANSLATE_NOOP("reporting.Sourced", "acquisition de la dernière image"),
+    )
+
+
+def _justification(order: SiteMessage) -> Narrative:
+    """The order's clinical justification (OBR-13) and purpose, as the requester wrote them."""
+    lines = []
+    if order.justification:
+        lines.append(f"Justification : {order.justification}")
+    if order.purpose:
+        lines.append(f"Finalité : {order.purpose}")
+    return Narrative("\n".join(lines), order.source)
 
 
 def _typed_dose(dose: DoseReport | None, inputs: DraftInputs, warnings: list[str]) -> DoseReport | None:
@@ -172,6 +215,7 @@ def _references(
         study_instance_uid=study,
         encounter_class=order.encounter_class,
         visit=order.visit,
+        requested_at=Sourced(order.requested_at, order.source, "ORC-9") if order.requested_at else None,
     )
 
 
@@ -191,13 +235,25 @@ def _acts(
             break
     if modality is None:
         return ()
-    region = (complement.region if complement else None) or order.region
-    localisation = terminology.localisation(region.code) if region is not None else None
+    # the complement says what was done; the order what was asked: every region of the one that has any
+    regions = (complement.regions if complement else ()) or order.regions
+    if not regions:
+        region = (complement.region if complement else None) or order.region
+        regions = (region,) if region is not None else ()
+    found = (terminology.localisation(r.code) for r in regions)
+    localisations = tuple(dict.fromkeys(place for place in found if place is not None))
     loinc = complement.act if complement is not None else None
     codes = list(ccam) or [None]
     return tuple(
         Act(
-            modality=modality, source=source, loinc=loinc, ccam=code, region=region, localisation=localisation
+            modality=modality,
+            source=source,
+            loinc=loinc,
+            ccam=code,
+            region=regions[0] if regions else None,
+            localisation=localisations[0] if localisations else None,
+            extra_regions=tuple(regions[1:]),
+            extra_localisations=localisations[1:],
         )
         for code in codes
         if loinc is not None or code is not None
@@ -208,12 +264,7 @@ def _indication(order: SiteMessage, chapters: ParsedChapters) -> Narrative:
     typed = chapters.chapters.get(Chapter.INDICATION, "")
     if typed.strip():
         return Narrative(typed, Source.USER)
-    lines = []
-    if order.justification:
-        lines.append(f"Justification : {order.justification}")
-    if order.purpose:
-        lines.append(f"Finalité : {order.purpose}")
-    return Narrative("\n".join(lines), order.source)
+    return _justification(order)
 
 
 def parse_professional(text: str, source: Source = Source.USER, **extra: object) -> Professional:

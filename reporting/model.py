@@ -136,6 +136,7 @@ class Organization:
 
 RADIOLOGIST = Code("G15_10/SM44", PROFESSION, "Médecin - Radio-diagnostic (SM)")
 PHYSICIAN = Code("G15_10", PROFESSION, "Médecin")
+TECHNOLOGIST = Code("G15_98", PROFESSION, "Manipulateur ERM")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +203,7 @@ class OrderReferences:
     study_instance_uid: Sourced[str] | None = None
     encounter_class: str = ""  # PV1-2: O external, I inpatient, E emergency...
     visit: VisitNumber | None = None
+    requested_at: Sourced[datetime] | None = None  # ORC-9: when the requester asked for the exam
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,26 @@ class Act:
     region: Code | None = None  # JDV_RegionAnatomique (as in the order)
     localisation: Code | None = None  # JDV_LocalisationAnatomique (what the CDA entries require)
     description: str = ""
+    # the order's other regions (a thorax-abdomen-pelvis CT: thorax, then abdomen-pelvis here)
+    extra_regions: tuple[Code, ...] = ()
+    extra_localisations: tuple[Code, ...] = ()
+
+    @property
+    def regions(self) -> tuple[Code, ...]:
+        """Every region of the act, the first one first."""
+        return ((self.region,) if self.region is not None else ()) + self.extra_regions
+
+    @property
+    def localisations(self) -> tuple[Code, ...]:
+        """Every JDV_LocalisationAnatomique of the act, without repeats, the first one first."""
+        found = ((self.localisation,) if self.localisation is not None else ()) + self.extra_localisations
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def places_text(self) -> str:
+        """The act's anatomical places in French, « thorax entier ; cavité abdominopelvienne entière »."""
+        places = self.localisations or self.regions
+        return " ; ".join(p.display or p.code for p in places)
 
     @property
     def label(self) -> str:
@@ -249,6 +271,14 @@ class Equipment:
     @property
     def label(self) -> str:
         return " ".join(p for p in (self.manufacturer, self.model) if p)
+
+    @property
+    def full_label(self) -> str:
+        """The label with the serial number (0018,1000), which tells two machines of a model apart."""
+        serial = f"n° de série {self.serial_number}" if self.serial_number else ""
+        if self.label and serial:
+            return f"{self.label} ({serial})"
+        return self.label or serial
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,14 +403,94 @@ class ImageReference:
     description: str = ""
 
 
+class MeasurementKind(Enum):
+    """What a measured value is: SNOMED CT code (as DICOM TID 1410/1419 name them), English meaning
+    (the SR's code meaning), French label (the report's words)."""
+
+    LENGTH = ("410668003", "Length", "Longueur")
+    ANGLE = ("1483009", "Angle", "Angle")
+    COBB_ANGLE = ("285285000", "Cobb angle", "Angle de Cobb")
+    AREA = ("42798000", "Area", "Surface")
+    MEAN = ("373098007", "Mean", "Moyenne")
+    STANDARD_DEVIATION = ("386136009", "Standard Deviation", "Écart-type")
+    MINIMUM = ("255605001", "Minimum", "Minimum")
+    MAXIMUM = ("56851009", "Maximum", "Maximum")
+
+    @property
+    def code(self) -> Code:
+        return Code(self.value[0], SNOMED_CT, self.value[1], "SNOMED CT")
+
+    @property
+    def meaning(self) -> str:
+        return self.value[1]
+
+    @property
+    def label(self) -> str:
+        return self.value[2]
+
+
+class Shape(StrEnum):
+    """The outline drawn on the image, and the DICOM graphic type of its SR spatial coordinates."""
+
+    LINE = "POLYLINE"
+    ANGLE = "ANGLE"  # three points, vertex in the middle (written as a POLYLINE)
+    COBB = "COBB"  # two lines of two points each (written as a POLYLINE of four points)
+    ELLIPSE = "ELLIPSE"  # two opposite corners of the bounding box, axes along the image axes
+    RECTANGLE = "RECTANGLE"  # two opposite corners
+    POLYGON = "POLYGON"  # freehand outline, not closed
+
+
+# UCUM units of measured values and how the report writes them.
+MEASUREMENT_UNITS = {"mm": "mm", "deg": "°", "mm2": "mm²", "[hnsf'U]": "UH", "1": ""}
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuredValue:
+    """One number of a measurement (the area, the mean... of a ROI), already rounded as shown."""
+
+    kind: MeasurementKind
+    value: Decimal
+    unit: str  # UCUM: a key of MEASUREMENT_UNITS
+
+    @property
+    def shown_unit(self) -> str:
+        return MEASUREMENT_UNITS.get(self.unit, self.unit)
+
+
 @dataclass(frozen=True, slots=True)
 class Measurement:
+    """A measurement made on an image, as the report keeps it: the value (rounded as shown, so the
+    text, the CDA entries and the SR carry the same number), the image it was made on (series, SOP
+    instance, frame), and the outline in image coordinates (column, row in pixels, as DICOM SCOORD)
+    and in patient coordinates (LPS mm) so that a DICOM SR can draw it again.
+
+    ``values`` holds every number of the measurement, the first being ``value`` (a ROI: area, mean,
+    standard deviation, minimum, maximum); ``location`` is the French « série 3, image 45 »."""
+
     label: str
     value: Decimal
     unit: str
     source: Source
     series_uid: str = ""
     instance_uid: str = ""
+    kind: MeasurementKind = MeasurementKind.LENGTH
+    study_uid: str = ""
+    sop_class_uid: str = ""
+    frame: int | None = None  # frame number (from 1) in a multi-frame instance
+    shape: Shape | None = None
+    points: tuple[tuple[float, float], ...] = ()  # image coordinates (column, row)
+    points_patient: tuple[tuple[float, float, float], ...] = ()  # LPS mm
+    frame_of_reference_uid: str = ""
+    location: str = ""
+    statistics: tuple[MeasuredValue, ...] = ()  # the ROI's values after its area
+
+    @property
+    def values(self) -> tuple[MeasuredValue, ...]:
+        return (MeasuredValue(self.kind, self.value, self.unit), *self.statistics)
+
+    @property
+    def shown_unit(self) -> str:
+        return MEASUREMENT_UNITS.get(self.unit, self.unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,6 +518,19 @@ class IdentityCheck:
     source: Source
     at: datetime | None = None
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExposureJustification:
+    """Who accepted the request and so justified the exposure (flux 3), when, and whether the
+    radioprotection confirmation was given: the exposure section names them, who may not be the
+    report's author (issue 23)."""
+
+    radiologist: Professional
+    at: datetime | None
+    radioprotection_confirmed: bool
+    source: Source
+    missing_accepted: tuple[str, ...] = ()  # French labels of elements accepted although missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,8 +606,12 @@ class Report:
     teleradiology: bool = True
     teleradiology_mention: str = ""
     identity_check: IdentityCheck | None = None
+    exposure_justification: ExposureJustification | None = None
     act_time: Sourced[datetime] | None = None
-    interpretation_time: Sourced[datetime] | None = None
+    act_end_time: Sourced[datetime] | None = None  # end of the service event (last image acquired)
+    interpretation_time: Sourced[datetime] | None = None  # when the radiologist began reading
+    # the order's clinical justification (OBR-13) and purpose, kept beside a typed Indication
+    order_justification: Narrative = field(default_factory=Narrative)
     signature_time: datetime | None = None
     addendum: Addendum | None = None
 

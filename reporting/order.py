@@ -11,13 +11,14 @@ warning, never an exception, and the report's pre-sign checks say what is still 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from hl7v2.actors import Practitioner
 from hl7v2.message import Coded, HL7ParseError, parse
-from hl7v2.order import Order, PregnancyStatus, parse_order
+from hl7v2.order import Decision, Order, PregnancyStatus, parse_order
 from hl7v2.order import Sex as OrderSex
 from reporting import terminology
 from reporting.model import (
@@ -29,6 +30,7 @@ from reporting.model import (
     STRUCTURE_ROOT,
     AdministeredProduct,
     Code,
+    ExposureJustification,
     Identifier,
     Organization,
     PatientIdentity,
@@ -72,9 +74,12 @@ class SiteMessage:
     justification: str = ""  # OBR-13
     purpose: str = ""  # NTE FINALITE_EXAMEN
     modality: str = ""
-    region: Code | None = None
+    region: Code | None = None  # the first region of ``regions``
+    regions: tuple[Code, ...] = ()  # every REGION_ANATOMIQUE of the message, in its order
+    requested_at: datetime | None = None  # ORC-9: when the requester asked for the exam
     history: str = ""
     pregnant: bool | None = None
+    justified_by: ExposureJustification | None = None  # flux 3 acceptance: who, when, confirmations
     accession: Identifier | None = None  # IPC-1
     study_instance_uid: str = ""  # IPC-3
     act: Code | None = None  # CODE_ACTE_IMAGERIE (LOINC)
@@ -154,7 +159,7 @@ def _site(order: Order, source: Source) -> Organization | None:
 
 def _request(order: Order, warnings: list[str]) -> SiteMessage:
     source = Source.ORDER_HL7
-    main_region = order.regions[0].region if order.regions else None
+    regions = _regions(r.region for r in order.regions)
     visit = order.visit
     return SiteMessage(
         kind="ORM^O01",
@@ -176,15 +181,41 @@ def _request(order: Order, warnings: list[str]) -> SiteMessage:
         justification=order.clinical_information,
         purpose="\n".join(order.purpose),
         modality=order.modality.code if order.modality else "",
-        region=_region(main_region),
+        region=regions[0] if regions else None,
+        regions=regions,
+        requested_at=order.requested_at,
         history="\n".join(h.text for h in order.history if h.text),
         pregnant=_PREGNANT.get(order.pregnancy) if order.pregnancy is not None else None,
+        justified_by=_justified_by(order, source, warnings),
         warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _justified_by(order: Order, source: Source, warnings: list[str]) -> ExposureJustification | None:
+    """The radiologist who accepted the request (flux 3 ORC-12, time ORC-9) and what he confirmed."""
+    response = order.response
+    if response is None or response.decision is not Decision.ACCEPTED:
+        return None
+    radiologist = _professional(response.radiologist, "ORC-12 (flux 3)", source, warnings)
+    if radiologist is None:
+        return None
+    return ExposureJustification(
+        radiologist,
+        response.answered_at,
+        response.radioprotection_confirmed,
+        source,
+        tuple(element.label or element.code for element in response.missing_accepted),
     )
 
 
 def _region(coded: Coded | None) -> Code | None:
     return terminology.region(coded.code, coded.label) if coded is not None and coded.code else None
+
+
+def _regions(regions: Iterable[Coded]) -> tuple[Code, ...]:
+    """Every region of the message (a thorax-abdomen-pelvis CT has two), once each, in order."""
+    found = (_region(coded) for coded in regions)
+    return tuple(dict.fromkeys(code for code in found if code is not None))
 
 
 def _complement(order: Order, request: SiteMessage) -> SiteMessage:
@@ -222,7 +253,7 @@ def _complement(order: Order, request: SiteMessage) -> SiteMessage:
                 unit=UCUM_UNITS.get(unit.lower(), unit),
             )
         )
-    main_region = done.regions[0].region if done.regions else None
+    regions = _regions(r.region for r in done.regions)
     return SiteMessage(
         kind="OMI^O23",
         control_id=done.control_id,
@@ -235,7 +266,8 @@ def _complement(order: Order, request: SiteMessage) -> SiteMessage:
         patient=None,  # the same patient as the request's: checked by the reader (INS)
         placer_order=request.placer_order,
         modality=done.modality.code if done.modality else "",
-        region=_region(main_region),
+        region=regions[0] if regions else None,
+        regions=regions,
         accession=Identifier(done.accession_authority, done.accession_number)
         if done.accession_number
         else None,

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pydicom
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
+from pydicom.multival import MultiValue
 
 from reporting.model import IdentityCheck, ImageReference, PatientIdentity, Source
 from resources.translations import QT_TRANSLATE_NOOP, joined
@@ -66,6 +67,8 @@ class StudyScan:
     modalities: tuple[str, ...]
     patients: tuple[DicomPatient, ...]
     acquired_at: datetime | None
+    acquired_until: datetime | None = None  # the last image's acquisition: the end of the act
+    operators: tuple[str, ...] = ()  # Operators' Name (0008,1070) of the images, PN as written
 
 
 def scan_study(paths: Iterable[Path]) -> StudyScan:
@@ -79,6 +82,7 @@ def scan_headers(items: tuple[tuple[str, Dataset | None], ...]) -> StudyScan:
     patients: list[DicomPatient] = []
     first_of_series: dict[str, tuple[int, ImageReference]] = {}
     times: list[datetime] = []
+    operators: list[str] = []
     for _, ds in items:
         if ds is None:
             continue
@@ -98,6 +102,9 @@ def scan_headers(items: tuple[tuple[str, Dataset | None], ...]) -> StudyScan:
         when = _acquired(ds)
         if when is not None:
             times.append(when)
+        for operator in _names(ds.get("OperatorsName")):
+            if operator not in operators:
+                operators.append(operator)
         series = str(ds.get("SeriesInstanceUID", "") or "")
         instance = str(ds.get("SOPInstanceUID", "") or "")
         if modality in NON_IMAGE_MODALITIES or not (series and instance):
@@ -123,7 +130,17 @@ def scan_headers(items: tuple[tuple[str, Dataset | None], ...]) -> StudyScan:
         modalities=tuple(modalities),
         patients=tuple(patients),
         acquired_at=min(times) if times else None,
+        acquired_until=max(times) if times else None,
+        operators=tuple(operators),
     )
+
+
+def _names(value: object) -> list[str]:
+    """The person names of a PN attribute (one or several values), empty ones dropped."""
+    if value is None:
+        return []
+    values = value if isinstance(value, (list, tuple, MultiValue)) else [value]
+    return [str(v).strip() for v in values if str(v).strip(" ^=")]
 
 
 def check_identity(patient: PatientIdentity, scan: StudyScan, at: datetime) -> IdentityCheck:

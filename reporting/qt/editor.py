@@ -94,11 +94,13 @@ from reporting.cda import dose_rows, format_number
 from reporting.html import report_html
 from reporting.macros import macro_before_cursor, utf16_prefix
 from reporting.markdown import xml_safe
+from reporting.measurements import measurement_text
 from reporting.model import (
     Chapter,
     DoseReport,
     IdentityCheck,
     Incident,
+    Measurement,
     Narrative,
     Professional,
     Report,
@@ -633,11 +635,22 @@ class ReportEditor(QWidget):
         changes["dose"] = self._dose_with_typed_values(base)
         changes["incidents"] = base.incidents + tuple(self._values["incidents"])  # type: ignore[operator]
         changes["urgent_communication"] = self._values["urgent_communication"]
+        changes["measurements"] = self._kept_measurements()
         if base.addendum is not None:
             text = self._addendum.raw_text()
             same = text == base.addendum.text
             changes["addendum"] = base.addendum if same else replace(base.addendum, text=text)
         return replace(base, **changes)  # type: ignore[arg-type]
+
+    def _kept_measurements(self) -> tuple[Measurement, ...]:
+        """The measurements whose sentence is still in a chapter, once each."""
+        texts = "\n".join(self._chapter_text(chapter) for chapter in Chapter)
+        kept: list[Measurement] = []
+        for record in self._values.get("measurements", ()):  # type: ignore[union-attr]
+            sentence = " ".join(xml_safe(measurement_text(record)).split("\n")).strip()
+            if sentence in texts and record not in kept:
+                kept.append(record)
+        return tuple(kept)
 
     def _dose_with_typed_values(self, base: Report) -> DoseReport | None:
         """Values read on the console fill what the images lack; they never replace a measured value."""
@@ -677,6 +690,7 @@ class ReportEditor(QWidget):
             self._values["typed_dap"] = ""
             self._values["incidents"] = ()
             self._values["urgent_communication"] = report.urgent_communication
+            self._values["measurements"] = report.measurements
             self._show_urgent(report.urgent_communication)
             self._show_identity(report.identity_check)
             self._dose_reason.setText(report.dose_missing_reason)
@@ -707,8 +721,12 @@ class ReportEditor(QWidget):
         self.set_locked(report.status is ReportStatus.SIGNED)
         self._refresh()
 
-    def insert_measurement(self, text: str) -> None:
-        """Insert a measurement from the viewer at the cursor of the current chapter (one undo step)."""
+    def insert_measurement(self, text: str, record: Measurement | None = None) -> None:
+        """Insert a measurement from the viewer at the cursor of the current chapter (one undo step).
+
+        ``record`` is the measurement as data (CDA entries, SR): the report keeps it as long as its
+        sentence ``text`` stays in the report, so undoing the insertion or editing the number drops
+        it, and the structured value never contradicts the text the radiologist signs."""
         if self._locked:
             self._status.setText(self.tr("Compte rendu verrouillé : la mesure n'a pas été insérée."))
             return
@@ -722,6 +740,8 @@ class ReportEditor(QWidget):
             needs_space = bool(before) and not before[-1].isspace()
             cursor.insertText((" " if needs_space else "") + clean)
 
+        if record is not None:
+            self._values["measurements"] = (*self._values["measurements"], record)  # type: ignore[misc]
         edit.edit_as(self.tr("Insérer une mesure"), insert)
         edit.ensureCursorVisible()
         chapter = chapter_title(self._current_chapter)

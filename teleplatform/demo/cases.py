@@ -25,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-GENERATOR_VERSION = "9"  # 9: the téléexpertise expert account in the seed
+GENERATOR_VERSION = "10"  # 10: Operators' Name (the technologist) in the images
 """Bumped whenever the generated files change: a data directory made by another version is redone."""
 
 _NAMESPACE = uuid.UUID("6f3c2a1e-8d4b-5c7e-9a0f-1b2c3d4e5f60")

@@ -125,6 +125,10 @@ def request_attributes(case: Study) -> DicomSequence:
     return DicomSequence([item])
 
 
+# Operators' Name (0008,1070) of each site's night shift: the technologist the report names
+NIGHT_TECHNOLOGISTS = {"chvc": "LEMAIRE^Sophie", "chhb": "BERNARD^Julien"}
+
+
 def series(
     dataset: Dataset,
     case: Study,
@@ -150,6 +154,9 @@ def series(
     dataset.PerformedProcedureStepStartTime = tm(started)
     dataset.PerformedProcedureStepID = f"{case.accession_number[-6:]}{number:02d}"
     dataset.PerformedProcedureStepDescription = case.exam.act.label if case.exam else description
+    operator = NIGHT_TECHNOLOGISTS.get(case.site.key)
+    if operator:
+        dataset.OperatorsName = operator
     dataset.RequestAttributesSequence = request_attributes(case)
 
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from auth.session import UnlockRejected
 from reporting.checks import SignatureRefused
+from reporting.measurements import measurement_text
 from reporting.qt.editor import ReportEditor
 from reporting.templates import template_for_report
 from resources.translations import qt as language
@@ -44,12 +45,19 @@ from viewer.measure import Measurement
 from viewer.qt.viewer_widget import ViewerWidget
 from workstation.app import Workstation, patient_id
 from workstation.key_objects import sign_with_key_images
+from workstation.measurements import headers_by_instance, report_measurement, with_measurement_report
 from workstation.order_view import identity_line
 from workstation.priors import OpenedPrior, Prior, PriorsError, find_priors_everywhere, open_prior
 from workstation.qt import theme
 from workstation.qt.comparison import ReadingComparison
 from workstation.qt.tasks import Tasks
-from workstation.reading import ReadingCase, confirm_identity, dicom_patient_id, open_case
+from workstation.reading import (
+    ReadingCase,
+    confirm_identity,
+    dicom_patient_id,
+    open_case,
+    record_identity_override,
+)
 from workstation.worklist import WorklistRow
 
 log = logging.getLogger(__name__)
@@ -523,13 +531,19 @@ class ReadingPage(QWidget):
         if not ok or len(how.strip()) < 5:
             return
         updated = confirm_identity(self.editor.report(), how, datetime.now().astimezone())
+        record_identity_override(self.ws, self.case)
         self.editor.set_report(updated)
         self.case.draft = replace(self.case.draft, report=updated)
         self._show_identity()
 
     def _measurement(self, measurement: Measurement) -> None:
-        if self.editor is not None:
+        if self.editor is None or self.case is None:
+            return
+        record = report_measurement(measurement, headers_by_instance(self.case.scan.items))
+        if record is None:  # no millimetres to give (uncalibrated): its sentence says so, no record
             self.editor.insert_measurement(measurement.text_fr())
+        else:
+            self.editor.insert_measurement(measurement_text(record), record)
 
     # --- signing -----------------------------------------------------------------------------------
 
@@ -562,8 +576,11 @@ class ReadingPage(QWidget):
                 raise _SignatureError(
                     self.tr("Mot de passe incorrect : le compte rendu n'est pas signé.")
                 ) from exc
+            measured, problem = with_measurement_report(self.ws, case, report)  # type: ignore[arg-type]
+            if problem:
+                log.warning("signing without the measurement SR")
             return sign_with_key_images(  # key images and measurements stored with the study (issue 19)
-                self.ws, case, report, self.comparison.key_images.items, self.comparison.measurements  # type: ignore[arg-type]
+                self.ws, case, measured, self.comparison.key_images.items, self.comparison.measurements
             )
 
         def done(_: object) -> None:
