@@ -4,7 +4,8 @@ Every setting is declared once, with its type, default and meaning, so the comma
 settings file and the code cannot drift apart (orange-canvas-core's lesson). Window geometry is
 not here: it belongs to the desktop session and lives in ``QSettings``.
 
-The file is JSON in the user's configuration directory (``$XDG_CONFIG_HOME/teleradiologie``).
+The file is JSON in the user's configuration directory (:func:`workstation.paths.config_dir`: on Linux
+``$XDG_CONFIG_HOME/teleradiologie``).
 A broken file must not keep a radiologist out at 3 a.m.: it is reported (French for the user,
 English in the log) and the defaults are used for what could not be read.
 """
@@ -13,32 +14,24 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from resources.translations import LANGUAGES, QT_TRANSLATE_NOOP, SOURCE_LANGUAGE
+from workstation import paths
 from workstation.pacs.nodes import PacsConfigError, PacsList, PacsNode, check_ae_title, check_port
+from workstation.paths import APP_DIR_NAME
 from workstation.private_files import private_file, private_folder, write_private
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-APP_DIR_NAME = "teleradiologie"
-
-
-def _config_home() -> Path:
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-
-
-def _cache_home() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def default_settings_file() -> Path:
-    return _config_home() / APP_DIR_NAME / "settings.json"
+    return paths.config_dir() / "settings.json"
 
 
 class SettingsError(ValueError):
@@ -110,11 +103,11 @@ class Settings:
         ),
     )
     cache_dir: Path = field(
-        default_factory=lambda: _cache_home() / APP_DIR_NAME,
+        default_factory=paths.cache_dir,
         metadata=_meta(Path, QT_TRANSLATE_NOOP("Settings", "Dossier du cache local chiffré des examens.")),
     )
     personal_dictionary: Path = field(
-        default_factory=lambda: _config_home() / APP_DIR_NAME / "dictionnaire-personnel.txt",
+        default_factory=lambda: paths.config_dir() / "dictionnaire-personnel.txt",
         metadata=_meta(
             Path,
             QT_TRANSLATE_NOOP(

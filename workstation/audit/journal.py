@@ -30,14 +30,12 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any, Protocol
 
+import filelock
+
 from auth.secret import Secret
+from workstation import paths
 from workstation.audit.model import AuditRecord
 from workstation.private_files import private_folder
-
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory lock (see README)
-    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -360,9 +358,9 @@ class MemoryStateStore:
 
 
 def default_journal_path() -> Path:
-    """``$XDG_DATA_HOME/teleradiologie/audit/journal.jsonl``: data, never a cache that may be cleared."""
-    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data_home) / "teleradiologie" / "audit" / "journal.jsonl"
+    """``audit/journal.jsonl`` in the data folder (:func:`workstation.paths.data_dir`; on Linux
+    ``$XDG_DATA_HOME/teleradiologie``): data, never a cache that may be cleared."""
+    return paths.data_dir() / "audit" / "journal.jsonl"
 
 
 class AuditJournal:
@@ -377,12 +375,15 @@ class AuditJournal:
             os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
         )
         self._fd = os.open(self.path, flags, 0o600)
+        self._file_lock: filelock.BaseFileLock | None = None
         try:
             self._restrict_permissions()
             self._lock()
             self._state = self._open_state(initial_key)
         except BaseException:
             os.close(self._fd)
+            if self._file_lock is not None:
+                self._file_lock.release()
             raise
 
     # -- opening --
@@ -396,15 +397,18 @@ class AuditJournal:
             os.fchmod(self._fd, 0o600)
 
     def _lock(self) -> None:
-        if fcntl is None:
-            return
+        """One writer per journal on every OS: an exclusive lock on ``<journal>.lock`` (filelock:
+        ``flock`` on POSIX, ``msvcrt.locking`` on Windows), held until :meth:`close`, released by
+        the OS if the process dies."""
+        lock = filelock.FileLock(self.path.with_name(self.path.name + ".lock"), mode=0o600)
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
+            lock.acquire(timeout=0)
+        except filelock.Timeout as exc:
             raise JournalBusy(
                 f"audit journal {self.path} is locked by another process",
                 "Le journal d'audit est déjà ouvert par une autre instance du poste : fermez-la.",
             ) from exc
+        self._file_lock = lock
 
     def _open_state(self, initial_key: Key | None) -> WriterState:
         size = os.fstat(self._fd).st_size
@@ -525,8 +529,10 @@ class AuditJournal:
 
     def close(self) -> None:
         if self._fd >= 0:
-            os.close(self._fd)  # releases the flock
+            os.close(self._fd)
             self._fd = -1
+            if self._file_lock is not None:
+                self._file_lock.release()
             self._state.wipe()
 
     def __enter__(self) -> AuditJournal:
