@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from resources.translations import QT_TRANSLATE_NOOP
+
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
@@ -229,35 +231,45 @@ def _ct(name: str, window: str, orientation: str = "axial", prior: bool = False,
     return Stage(name, 1, columns, tuple(viewports), link=link, link_window=prior)
 
 
-DEFAULT_PROTOCOLS: tuple[Protocol, ...] = (
-    Protocol("TDM crâne avec antérieur",
+DEFAULT_PROTOCOLS: tuple[Protocol, ...] = (  # names marked: the reading screen says them translated
+    Protocol(QT_TRANSLATE_NOOP("HangingProtocol", "TDM crâne avec antérieur"),
              StudyRule("CT", "HEAD|CRANE|BRAIN", prior=True, prior_modality="CT"),
-             (_ct("Cerveau", "Cerveau", prior=True), _ct("Sous-dural", "Sous-dural", prior=True),
-              _ct("Os", "Os", prior=True))),
-    Protocol("TDM crâne", StudyRule("CT", "HEAD|CRANE|BRAIN"),
-             (_ct("Cerveau", "Cerveau"), _ct("Sous-dural", "Sous-dural"), _ct("Os", "Os"))),
-    Protocol("TDM thorax avec antérieur scanner",
+             (_ct(QT_TRANSLATE_NOOP("HangingProtocol", "Cerveau"), "Cerveau", prior=True),
+              _ct(QT_TRANSLATE_NOOP("HangingProtocol", "Sous-dural"), "Sous-dural", prior=True),
+              _ct(QT_TRANSLATE_NOOP("HangingProtocol", "Os"), "Os", prior=True))),
+    Protocol(QT_TRANSLATE_NOOP("HangingProtocol", "TDM crâne"), StudyRule("CT", "HEAD|CRANE|BRAIN"),
+             (_ct(QT_TRANSLATE_NOOP("HangingProtocol", "Cerveau"), "Cerveau"),
+              _ct(QT_TRANSLATE_NOOP("HangingProtocol", "Sous-dural"), "Sous-dural"),
+              _ct(QT_TRANSLATE_NOOP("HangingProtocol", "Os"), "Os"))),
+    Protocol(QT_TRANSLATE_NOOP("HangingProtocol", "TDM thorax avec antérieur scanner"),
              StudyRule("CT", "CHEST|THORAX", prior=True, prior_modality="CT"),
-             (_ct("Poumon", "Poumon", prior=True), _ct("Médiastin", "Médiastin", prior=True))),
-    Protocol("TDM thorax-abdomen-pelvis",
+             (_ct(QT_TRANSLATE_NOOP("HangingProtocol", "Poumon"), "Poumon", prior=True),
+              _ct(QT_TRANSLATE_NOOP("HangingProtocol", "Médiastin"), "Médiastin", prior=True))),
+    Protocol(QT_TRANSLATE_NOOP("HangingProtocol", "TDM thorax-abdomen-pelvis"),
              StudyRule("CT", "CHEST|ABD|PELVIS|TAP"),
-             (_ct("Abdomen et poumon", "Abdomen", columns=2, other_window="Poumon"),
-              _ct("Médiastin et os", "Médiastin", columns=2, other_window="Os"))),
-    Protocol("TDM thorax-abdomen-pelvis avec radiographie antérieure",
+             (_ct(QT_TRANSLATE_NOOP("HangingProtocol", "Abdomen et poumon"), "Abdomen", columns=2,
+                  other_window="Poumon"),
+              _ct(QT_TRANSLATE_NOOP("HangingProtocol", "Médiastin et os"), "Médiastin", columns=2,
+                  other_window="Os"))),
+    Protocol(QT_TRANSLATE_NOOP("HangingProtocol", "TDM thorax-abdomen-pelvis avec radiographie antérieure"),
              StudyRule("CT", "CHEST|ABD|PELVIS|TAP", prior=True, prior_modality="DX"),
-             (Stage("Poumon et radiographie", 1, 1,
+             (Stage(QT_TRANSLATE_NOOP("HangingProtocol", "Poumon et radiographie"), 1, 1,
                     (ViewportSpec(CURRENT, SeriesRule("CT", "", "axial"), "Poumon"),
                      ViewportSpec(PRIOR, SeriesRule("DX"), "")), link=False),
-              _ct("Abdomen et poumon", "Abdomen", columns=2, other_window="Poumon"))),
-    Protocol("TDM rachis", StudyRule("CT", "SPINE|RACHIS|LSPINE|LOMB"),
-             (_ct("Os", "Os"), _ct("Parties molles", "Abdomen"))),
-    Protocol("Radiographie thorax avec antérieur",
+              _ct(QT_TRANSLATE_NOOP("HangingProtocol", "Abdomen et poumon"), "Abdomen", columns=2,
+                  other_window="Poumon"))),
+    Protocol(QT_TRANSLATE_NOOP("HangingProtocol", "TDM rachis"), StudyRule("CT", "SPINE|RACHIS|LSPINE|LOMB"),
+             (_ct(QT_TRANSLATE_NOOP("HangingProtocol", "Os"), "Os"),
+              _ct(QT_TRANSLATE_NOOP("HangingProtocol", "Parties molles"), "Abdomen"))),
+    Protocol(QT_TRANSLATE_NOOP("HangingProtocol", "Radiographie thorax avec antérieur"),
              StudyRule("", "CHEST|THORAX", prior=True, prior_modality="DX"),
-             (Stage("Face", 1, 1, (ViewportSpec(CURRENT), ViewportSpec(PRIOR)), link=False),)),
-    Protocol("IRM encéphale", StudyRule("MR", "HEAD|BRAIN|ENCEPH"),
-             (Stage("Axial", 1, 1, (ViewportSpec(CURRENT, SeriesRule("MR", "", "axial")),)),
-              Stage("Toutes séquences", 2, 2, tuple(ViewportSpec(CURRENT, SeriesRule("MR"))
-                                                    for _ in range(4))))),
+             (Stage(QT_TRANSLATE_NOOP("HangingProtocol", "Face"), 1, 1,
+                    (ViewportSpec(CURRENT), ViewportSpec(PRIOR)), link=False),)),
+    Protocol(QT_TRANSLATE_NOOP("HangingProtocol", "IRM encéphale"), StudyRule("MR", "HEAD|BRAIN|ENCEPH"),
+             (Stage(QT_TRANSLATE_NOOP("HangingProtocol", "Axial"), 1, 1,
+                    (ViewportSpec(CURRENT, SeriesRule("MR", "", "axial")),)),
+              Stage(QT_TRANSLATE_NOOP("HangingProtocol", "Toutes séquences"), 2, 2,
+                    tuple(ViewportSpec(CURRENT, SeriesRule("MR")) for _ in range(4))))),
 )
 """The set shipped for the demo exams; a protocols file adds to it (and wins on a tie)."""
 

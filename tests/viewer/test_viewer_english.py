@@ -95,8 +95,8 @@ def test_the_viewer_reads_in_english(qtbot, worker_loader: StudyLoader, tmp_path
         assert banner.startswith("1 file not displayed:\n  • corrupt.dcm: ")
         assert f"⚠ Series 3 — {DESCRIPTION}: Lossy compression (ratio 10:1): all images. " \
                "Diagnostic quality may be reduced." in banner
-        assert f"⚠ Series 3 — {DESCRIPTION}: Missing slice(s): about 1 slice(s) absent (between " \
-               "-30.00 and -26.00 mm) for a usual spacing of 2.00 mm." in banner
+        assert f"⚠ Series 3 — {DESCRIPTION}: Missing slice(s): 1 slice(s) absent (between " \
+               "-30.00 and -26.00 mm) in a regular stack with 2.00 mm spacing." in banner
         assert [viewer.slab_mode.itemText(k) for k in range(viewer.slab_mode.count())] == [
             "thin slice", "MIP", "MinIP", "average"]
         assert viewer.slab_thickness.text() == "10.0 mm"  # English numbers in English
@@ -128,15 +128,16 @@ def test_the_viewer_reads_in_english(qtbot, worker_loader: StudyLoader, tmp_path
         assert coronal.corner_texts()["top_right"][1] == (
             f"Series 3 — {DESCRIPTION} — MPR coronal oblique 30° — average 10 mm")
         notes = viewer.mpr_info.text().split("\n\n")
-        assert notes[0] == f"Series 3 — {DESCRIPTION}" and len(notes) == 3
-        assert notes[1].startswith("Missing slice(s)") and notes[2].startswith("Lossy compression")
+        assert notes[0] == f"Series 3 — {DESCRIPTION}" and len(notes) == 4
+        assert notes[1].startswith("MPR/3D volume rebuilt from the position of each slice: resampled at ")
+        assert notes[2].startswith("Missing slice(s)") and notes[3].startswith("Lossy compression")
         for port in viewer.mpr_viewports:
             assert _french(_painted(port)) == [], port.title
         assert viewer.show_3d()
         presets = viewer.volume_view.findChild(QComboBox)
         assert [presets.itemText(k) for k in range(presets.count())] == [
             "Bone", "Soft tissue", "Vessels (contrast)", "Skin"]
-        assert viewer.volume_view.status.text() == f"Series 3 — {DESCRIPTION} — Bone"
+        assert viewer.volume_view.status.text() == f"Series 3 — {DESCRIPTION} — Bone — resampled at 2.00 mm"
         assert french_leftovers(viewer, allow=DATA) == []
         viewer.grab().save(str(artifacts_dir / "viewer-en-mpr.png"))
 

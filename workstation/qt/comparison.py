@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QMenu, QToolButton, QWidget
 
+from resources.translations import qt as language
 from viewer import hanging
 from viewer.hanging import PRIOR, Protocol, Stage, StudyFacts, StudyRule
 from viewer.key_images import KeyImages, key_image_of
@@ -289,7 +290,8 @@ class ReadingComparison(QObject):
             self.protocol_label.setText(self.tr("Protocole : aucun"))
             return
         self.protocol_label.setText(self.tr("Protocole : {name} — {stage} ({index}/{count})").format(
-            name=self.protocol.name, stage=stage.name, index=self.stage_index % len(self.protocol.stages) + 1,
+            name=language.text(self.protocol.name), stage=language.text(stage.name),
+            index=self.stage_index % len(self.protocol.stages) + 1,
             count=len(self.protocol.stages)))
 
     def current_protocol(self, name: str) -> Protocol | None:
