@@ -112,6 +112,89 @@
     </message>
 </context>
 <context>
+    <name>HangingProtocol</name>
+    <message>
+        <source>TDM crâne avec antérieur</source>
+        <translation>CT head with prior</translation>
+    </message>
+    <message>
+        <source>Cerveau</source>
+        <translation>Brain</translation>
+    </message>
+    <message>
+        <source>Sous-dural</source>
+        <translation>Subdural</translation>
+    </message>
+    <message>
+        <source>Os</source>
+        <translation>Bone</translation>
+    </message>
+    <message>
+        <source>TDM crâne</source>
+        <translation>CT head</translation>
+    </message>
+    <message>
+        <source>TDM thorax avec antérieur scanner</source>
+        <translation>CT chest with prior CT</translation>
+    </message>
+    <message>
+        <source>Poumon</source>
+        <translation>Lung</translation>
+    </message>
+    <message>
+        <source>Médiastin</source>
+        <translation>Mediastinum</translation>
+    </message>
+    <message>
+        <source>TDM thorax-abdomen-pelvis</source>
+        <translation>CT chest-abdomen-pelvis</translation>
+    </message>
+    <message>
+        <source>Abdomen et poumon</source>
+        <translation>Abdomen and lung</translation>
+    </message>
+    <message>
+        <source>Médiastin et os</source>
+        <translation>Mediastinum and bone</translation>
+    </message>
+    <message>
+        <source>TDM thorax-abdomen-pelvis avec radiographie antérieure</source>
+        <translation>CT chest-abdomen-pelvis with prior radiograph</translation>
+    </message>
+    <message>
+        <source>Poumon et radiographie</source>
+        <translation>Lung and radiograph</translation>
+    </message>
+    <message>
+        <source>TDM rachis</source>
+        <translation>CT spine</translation>
+    </message>
+    <message>
+        <source>Parties molles</source>
+        <translation>Soft tissue</translation>
+    </message>
+    <message>
+        <source>Radiographie thorax avec antérieur</source>
+        <translation>Chest radiograph with prior</translation>
+    </message>
+    <message>
+        <source>Face</source>
+        <translation>Frontal</translation>
+    </message>
+    <message>
+        <source>IRM encéphale</source>
+        <translation>MRI brain</translation>
+    </message>
+    <message>
+        <source>Axial</source>
+        <translation>Axial</translation>
+    </message>
+    <message>
+        <source>Toutes séquences</source>
+        <translation>All sequences</translation>
+    </message>
+</context>
+<context>
     <name>Linking</name>
     <message>
         <source>série sans position dans le patient</source>
@@ -246,7 +329,7 @@
     </message>
     <message>
         <source>Coupe(s) manquante(s) : {count} coupe(s) absente(s) ({where}{more}) dans une pile régulière de {spacing} mm.</source>
-        <translation>Missing slice(s): {count} slice(s) absent ({where}{more}) in a regular stack of {spacing} mm.</translation>
+        <translation>Missing slice(s): {count} slice(s) absent ({where}{more}) in a regular stack with {spacing} mm spacing.</translation>
     </message>
     <message>
         <source>Espacement variable entre les coupes : de {low} à {high} mm ({changes} changement(s) d&apos;espacement).</source>
