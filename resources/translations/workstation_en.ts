@@ -40,7 +40,7 @@
     </message>
     <message>
         <source>Examen de la demande</source>
-        <translation>Reviewing the request</translation>
+        <translation>Study of the request</translation>
     </message>
     <message>
         <source>Examen joint</source>
@@ -3077,6 +3077,14 @@ PRIOR {prior}</translation>
         <translation>Personal dictionary of the report&apos;s spell checker (one word per line).</translation>
     </message>
     <message>
+        <source>Organisation de téléradiologie des radiologues de ce poste, nommée dans le compte rendu (vide : non indiquée).</source>
+        <translation>Teleradiology organisation of this workstation&apos;s radiologists, named in the report (empty: not stated).</translation>
+    </message>
+    <message>
+        <source>Identifiant national de cette organisation : 1 suivi du FINESS, ou 3 suivi du SIRET (vide : non indiqué).</source>
+        <translation>National identifier of this organisation: 1 followed by the FINESS number, or 3 followed by the SIRET number (empty: not stated).</translation>
+    </message>
+    <message>
         <source>Titre AE DICOM du poste (appelant pour les requêtes ; destination des C-MOVE, à déclarer dans le PACS).</source>
         <translation>The workstation&apos;s DICOM AE title (calling AE for queries; C-MOVE destination, to be declared in the PACS).</translation>
     </message>
@@ -3127,6 +3135,10 @@ PRIOR {prior}</translation>
     <message>
         <source>Langue d&apos;interface inconnue : « {language} » (fr ou en).</source>
         <translation>Unknown interface language: “{language}” (fr or en).</translation>
+    </message>
+    <message>
+        <source>Identifiant de l&apos;organisation invalide : 1 suivi des 9 chiffres du FINESS, ou 3 suivi des 14 chiffres du SIRET.</source>
+        <translation>Invalid organisation identifier: 1 followed by the 9 digits of the FINESS number, or 3 followed by the 14 digits of the SIRET number.</translation>
     </message>
     <message>
         <source>le poste</source>
@@ -3234,6 +3246,14 @@ PRIOR {prior}</translation>
     <message>
         <source>Certificat de l&apos;autorité (PEM)</source>
         <translation>Authority certificate (PEM)</translation>
+    </message>
+    <message>
+        <source>Organisation de téléradiologie</source>
+        <translation>Teleradiology organisation</translation>
+    </message>
+    <message>
+        <source>Identifiant de l&apos;organisation</source>
+        <translation>Organisation identifier</translation>
     </message>
     <message>
         <source>Délai des requêtes (s)</source>
