@@ -115,6 +115,8 @@ class _Lexicon:
     lateral_organ: re.Pattern[str]
     topics: dict[str, re.Pattern[str]]
     whole_exam_normal: re.Pattern[str]
+    # per finding: organ words right after a mention that place it in another organ (see the JSON's _doc)
+    elsewhere: dict[str, re.Pattern[str]]
 
 
 def _words(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -149,6 +151,10 @@ def lexicon() -> _Lexicon:
         ),
         topics={k: _words(v) for k, v in data["topics"].items()},
         whole_exam_normal=_words(data["whole_exam_normal"]),
+        elsewhere={
+            k: re.compile(r"(?: [\w'-]+){0,2}? (?:" + "|".join(v) + r")(?![\w-])")
+            for k, v in data.get("elsewhere", {}).items()
+        },
     )
 
 
@@ -242,18 +248,30 @@ def _is_normal_value(value: str) -> bool:
     return normalise(value).strip(" .") in lexicon().normal_values
 
 
-def _affirmed(pattern: re.Pattern[str], statement: _Statement) -> str:
-    """The first mention matching ``pattern`` that the statement affirms (as written), or ""."""
+def _affirmed(
+    pattern: re.Pattern[str], statement: _Statement, elsewhere: re.Pattern[str] | None = None
+) -> str:
+    """The first mention matching ``pattern`` that the statement affirms (as written), or "".
+
+    ``elsewhere`` matches the words after a mention that put it in another organ (« nodule
+    hépatique » for the lungs' « nodule »): such a mention is not this finding."""
     text = statement.normalised
     if statement.label and _is_normal_value(statement.text):
         return ""
     for match in pattern.finditer(text):
+        if elsewhere is not None and _qualified_elsewhere(text, match.end(), elsewhere):
+            continue
         if not is_negated(text, match.start(), match.end()):
             return _excerpt(statement.text, text, match.start(), match.end())
     # « Hémorragie intracrânienne : hématome sous-dural aigu »: the label says what is present
     if statement.label and pattern.search(statement.label) and not lexicon().negation.match(text):
         return f"{statement.label_text or statement.label} : {statement.text}"
     return ""
+
+
+def _qualified_elsewhere(text: str, end: int, elsewhere: re.Pattern[str]) -> bool:
+    clause_end = _CLAUSE_END.search(text, end)
+    return elsewhere.match(text, end, clause_end.start() if clause_end else len(text)) is not None
 
 
 def _excerpt(original: str, text: str, start: int, end: int) -> str:
@@ -306,7 +324,7 @@ def _contradicted_normals(statements: list[_Statement]) -> list[Problem]:
             for other in statements:
                 if other is statement:
                     continue
-                said = _affirmed(pattern, other)
+                said = _affirmed(pattern, other, lex.elsewhere.get(finding))
                 if said:
                     if other.chapter is Chapter.CONCLUSION:
                         message = QT_TRANSLATE_NOOP(

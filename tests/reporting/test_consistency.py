@@ -127,6 +127,27 @@ def test_a_negation_ends_where_the_clause_turns() -> None:
     assert not consistency.is_negated("pas d'epanchement, abces du psoas", 19, 24)
 
 
+@pytest.mark.parametrize(
+    ("results", "contradicted"),
+    [
+        ("Nodule hépatique du segment VI mesuré à 12 mm.", False),  # the lungs' « pas de nodule » holds
+        ("Nodules du foie.", False),
+        ("Collection sous-cutanée de la paroi.", False),  # the peritoneum's « pas de collection » holds
+        ("Nodule pulmonaire du lobe inférieur droit.", True),
+        ("Nodule de 8 mm. Foie hépatique normal.", True),  # the organ word is in another clause
+        ("Collection péritonéale du flanc droit.", True),
+    ],
+)
+def test_a_finding_placed_in_another_organ_does_not_contradict_a_section(
+    results: str, contradicted: bool
+) -> None:
+    template = template_by_id(TAP)
+    text = template.default_text(Chapter.RESULTS) + "\n\n" + results
+    report = _report(template, "Examen à compléter selon les résultats ci-dessus.", text)
+    found = [p for p in consistency.check(report, template) if p.rule is Rule.CONTRADICTED_NORMAL]
+    assert bool(found) is contradicted, (results, [p.message for p in found])
+
+
 def test_a_field_changed_from_its_normal_is_no_contradiction() -> None:
     template = template_by_id(TAP)
     results = template.default_text(Chapter.RESULTS).replace(
