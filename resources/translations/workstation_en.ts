@@ -1313,6 +1313,10 @@ Confirm your signature with your password:</translation>
         <translation>missing</translation>
     </message>
     <message>
+        <source>{label} : {detail}</source>
+        <translation>{label}: {detail}</translation>
+    </message>
+    <message>
         <source>Accepter sans</source>
         <translation>Accept without</translation>
     </message>
