@@ -102,6 +102,20 @@ def test_study_and_prior_of_one_frame_open_under_their_protocol_and_scroll_toget
     label = link.label(viewport)
     assert label is not None and "même repère" in label[0]
     _screen(artifacts_dir / "viewer-prior-linked-same-frame.png")
+    # linked window and zoom, as options: off by default, then the prior follows both
+    theirs = prior.visible_viewports()[0]
+    viewport.view.set_window(300.0, 1500.0)
+    assert theirs.view.state.window.center == 40
+    link.link_window = link.link_zoom = True
+    viewport.view.set_window(-600.0, 1500.0)
+    assert (theirs.view.state.window.center, theirs.view.state.window.width) == (-600.0, 1500.0)
+    viewport.view.zoom_by(2.0)
+    mm_per_pixel = viewport.series.spacing.column_mm / viewport.view.state.zoom
+    assert theirs.series.spacing.column_mm / theirs.view.state.zoom == pytest.approx(mm_per_pixel)
+    assert "fenêtre, zoom" in link.label(viewport)[0]
+    link.unlink()
+    viewport.view.scroll(3)
+    assert link.label(viewport) is None  # unlinked, same frame: nothing to say, nothing follows
 
 
 def test_different_frames_link_after_one_landmark(qtbot, pair, tmp_path: Path, artifacts_dir: Path) -> None:
