@@ -171,10 +171,6 @@
 <context>
     <name>Session</name>
     <message>
-        <source>Aucune session ouverte : reconnectez-vous.</source>
-        <translation>No session open: please log in again.</translation>
-    </message>
-    <message>
         <source>Une session est déjà ouverte sur ce poste.</source>
         <translation>A session is already open on this workstation.</translation>
     </message>
