@@ -87,3 +87,36 @@ def test_the_key_object_selection_passes_dciodvfy(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         build_key_object([KeyReference("1.2", "1.3", "1.4", "1.2.840.10008.5.1.4.1.1.2")], headers,
                          Professional("8001", "MOREAU", "Hélène", Source.ACCOUNT))
+
+
+class _Client:
+    """A platform answering STOW with a conflict (the object is already held, or not)."""
+
+    def __init__(self, held: bool) -> None:
+        self.held = held
+        self.stored: list[str] = []
+        self.client = self
+
+    def store_instances(self, datasets: list[pydicom.Dataset], study_uid: str) -> None:
+        from workstation.platform import PlatformError
+
+        raise PlatformError("STOW: HTTP 409", "Conflit : objet déjà présent.")
+
+    def search_for_instances(self, study_uid: str, search_filters: dict) -> list[dict]:
+        return [{"00080018": {"Value": [search_filters["SOPInstanceUID"]]}}] if self.held else []
+
+
+def test_a_retried_store_that_the_platform_already_holds_counts_as_stored(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from workstation.key_objects import store_key_object
+
+    headers = _headers(tmp_path)
+    keys = [KeyReference(str(headers[0].StudyInstanceUID), str(headers[0].SeriesInstanceUID),
+                         str(headers[0].SOPInstanceUID), str(headers[0].SOPClassUID))]
+    document = build_key_object(keys, headers, Professional("8001", "MOREAU", "Hélène", Source.ACCOUNT))
+    held = SimpleNamespace(client=SimpleNamespace(dicomweb=_Client(held=True)))
+    assert store_key_object(held, document) == ""  # type: ignore[arg-type]
+    refused = SimpleNamespace(client=SimpleNamespace(dicomweb=_Client(held=False)))
+    problem = store_key_object(refused, document)  # type: ignore[arg-type]
+    assert "Images clés non enregistrées" in problem and "Conflit" in problem
