@@ -41,6 +41,10 @@ HEIGHT = "8302-2"
 WEIGHT = "29463-7"
 PREGNANCY = "82810-3"
 REFUSAL_NOTE = "MOTIF_REFUS"  # NTE-4 of the flux 3 refusal's justification (docs/ARCHITECTURE.md)
+# local (99TLR) OBX of a flux 3 acceptance, written by workstation.hl7.flux3 (docs/ARCHITECTURE.md)
+RADIOPROTECTION_CONFIRMED = "RADIOPROTECTION_CONFIRMEE"
+MISSING_ELEMENT_ACCEPTED = "ELEMENT_JUSTIFICATION_MANQUANT"
+PHYSICIAN_AT_INJECTION = "PRESENCE_MEDECIN_INJECTION"
 
 # --- closed vocabularies --------------------------------------------------------------------------
 
@@ -355,6 +359,10 @@ class Response:
     act: Coded | None
     refusal_reason: Coded | None
     justification: str
+    answered_at: datetime | None = None  # ORC-9 (else MSH-7): when the radiologist decided
+    radioprotection_confirmed: bool = False  # OBX RADIOPROTECTION_CONFIRMEE = Y
+    missing_accepted: tuple[Coded, ...] = ()  # OBX ELEMENT_JUSTIFICATION_MANQUANT: accepted knowingly
+    physician_at_injection: bool = False  # OBX PRESENCE_MEDECIN_INJECTION = Y
 
 
 @dataclass(frozen=True, slots=True)
@@ -741,6 +749,13 @@ def _response(message: Hl7Message, warnings: list[str]) -> Response:
             if obx.get(2) == "ED"
             else "\n".join(obx.texts(5))
         )
+    answered_at = read.when(orc, 9, QT_TRANSLATE_NOOP("Orders", "Date de la réponse"))
+    if answered_at is None:
+        answered_at = read.when(message.msh, 7, QT_TRANSLATE_NOOP("Orders", "Date de la réponse"))
+
+    def attested(code: str) -> bool:
+        return any(o.get(5) == "Y" for o in read.obx.get(code, []))
+
     return Response(
         control_id=message.control_id,
         decision=decision,
@@ -750,6 +765,10 @@ def _response(message: Hl7Message, warnings: list[str]) -> Response:
         act=read.coded("CODE_ACTE_IMAGERIE"),
         refusal_reason=orc.coded(16) or None,
         justification="\n".join(read.notes(REFUSAL_NOTE)),
+        answered_at=answered_at,
+        radioprotection_confirmed=attested(RADIOPROTECTION_CONFIRMED),
+        missing_accepted=tuple(o.coded(5) for o in read.obx.get(MISSING_ELEMENT_ACCEPTED, [])),
+        physician_at_injection=attested(PHYSICIAN_AT_INJECTION),
     )
 
 

@@ -60,6 +60,7 @@ SOP_CLASS_NAMES = {
     "1.2.840.10008.5.1.4.1.1.1.1.1": "Digital X-Ray Image Storage - For Processing",
     "1.2.840.10008.5.1.4.1.1.7": "Secondary Capture Image Storage",
     "1.2.840.10008.5.1.4.1.1.88.67": "X-Ray Radiation Dose SR Storage",
+    "1.2.840.10008.5.1.4.1.1.88.33": "Comprehensive SR Storage",
 }
 
 
@@ -842,20 +843,15 @@ class _Writer:
         quantities = self._dose_rows(text)
         pregnancy_code, pregnancy_label, pregnancy_text = self._pregnancy()
         self._content(_el(text, "paragraph", "Grossesse : "), "pregnancy", pregnancy_text)
-        self._content(
-            _el(text, "paragraph"),
-            "exposure-responsible",
-            f"Justification de l'exposition : {r.participants.author.display_name}"
-            if r.participants.author
-            else "",
-        )
+        self._content(_el(text, "paragraph"), "exposure-responsible", _justification_text(r))
         procedure = _el(_el(sub, "entry"), "procedure", classCode="PROC", moodCode="EVN")
         _template(procedure, "1.2.250.1.213.1.1.3.165")
         code = _code(
             procedure, "code", Code("121290", DCM, "Exposition du patient aux rayonnements ionisants", "DCM")
         )
         self._ref(code, "originalText", "exposure-responsible")
-        author = r.participants.author
+        justified = r.exposure_justification
+        author = justified.radiologist if justified is not None else r.participants.author
         if author is not None:
             role = _el(_el(procedure, "participant", typeCode="RESP"), "participantRole")
             _el(role, "id", root=RPPS_ROOT, extension=author.idnat)
@@ -1159,3 +1155,24 @@ def _table(text: etree._Element, headers: Iterable[str]) -> etree._Element:
 
 def _date(value: date) -> str:
     return value.strftime("%Y%m%d")
+
+
+def _justification_text(r: Report) -> str:
+    """Who justified the exposure: the radiologist who accepted the request (flux 3), with the time
+    and the radioprotection confirmation (issue 23); the author when no acceptance was received."""
+    justified = r.exposure_justification
+    if justified is None:
+        author = r.participants.author
+        return f"Justification de l'exposition : {author.display_name}" if author else ""
+    parts = [f"Justification de l'exposition : {justified.radiologist.display_name}, demande acceptée"]
+    if justified.at is not None:
+        moment = justified.at.astimezone(PARIS) if justified.at.tzinfo else justified.at
+        parts[0] += f" le {moment:%d/%m/%Y à %H:%M}"
+    parts.append(
+        "confirmation de radioprotection donnée"
+        if justified.radioprotection_confirmed
+        else "pas de confirmation de radioprotection particulière transmise"
+    )
+    if justified.missing_accepted:
+        parts.append("acceptée sans : " + ", ".join(justified.missing_accepted))
+    return " ; ".join(parts) + "."

@@ -40,6 +40,7 @@ from workstation.audit.model import EventKind as AuditEventKind
 from workstation.audit.shipping import AuditShipper, PlatformAuditTransport, ShippingError
 from workstation.cache import CacheError, Prefetcher, PrefetchRequest, StudyCache, TrailCacheAuditor
 from workstation.connectivity import ConnectivityMonitor
+from workstation.decisions import record_answer
 from workstation.hl7 import HL7ParseError, Practitioner, parse
 from workstation.justification import Decision, JustificationError, build_answer
 from workstation.orders import OrderStatus, Priority
@@ -51,7 +52,7 @@ from workstation.outbox.spool import Spool
 from workstation.platform import PlatformClient, PlatformError, RawMessage, TlsError, WorklistEntry
 from workstation.platform.verifier import SessionVerifier
 from workstation.settings import Settings
-from workstation.worklist import WorklistRow
+from workstation.worklist import WorklistRow, short_modality
 
 log = logging.getLogger(__name__)
 
@@ -432,6 +433,7 @@ class Workstation:
         identity = self.identity
         radiologist = Practitioner.from_rpps(identity.rpps, identity.family, identity.given, identity.title)
         message = build_answer(row.order, decision, radiologist, now or datetime.now().astimezone())
+        modality = decision.modality.code if decision.modality else short_modality(row.order)
         return self.outbox.enqueue(
             message,
             MessageKind.PROTOCOL if decision.accept else MessageKind.REFUSAL,
@@ -439,6 +441,9 @@ class Workstation:
             study_uid=row.entry.study_instance_uid or "",
             patient_id=patient_id(row),
             sender=Sender(identity.login, identity.rpps),
+            record=lambda item: record_answer(  # the decision is in the journal once its answer is queued
+                self.audit, identity, row.order_id, patient_id(row), decision, item.control_id, modality
+            ),
         )
 
     def close(self) -> None:

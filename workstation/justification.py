@@ -17,7 +17,13 @@ from importlib import resources
 
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.hl7 import Coded, Practitioner
-from workstation.hl7.flux3 import RefusalReason, build_acceptance, build_refusal, new_control_id
+from workstation.hl7.flux3 import (
+    LOCAL_SYSTEM,
+    RefusalReason,
+    build_acceptance,
+    build_refusal,
+    new_control_id,
+)
 from workstation.orders import Order, PregnancyStatus, Sex
 from workstation.worklist import fold, short_modality
 
@@ -108,6 +114,106 @@ def radioprotection_warning(order: Order, modality: str, on: date, tr: Callable[
     return tr(warning.format(reasons=" ; ".join(tr(r) for r in reasons)))
 
 
+# --- the elements required before an irradiating act (public health code R.1333-53, HAS annex 1) ----
+
+_DOSE_BY_WEIGHT = frozenset({"CT", "NM", "PT", "XA", "RF"})  # doses (and contrast) adapted to the weight
+
+
+@dataclass(frozen=True, slots=True)
+class JustificationElement:
+    """One element the requester must give before an irradiating act, and whether the order has it.
+
+    ``key`` is the code sent in the flux 3 answer when the radiologist accepts without it (99TLR);
+    ``label`` and ``detail`` are French (translated at the Qt edge)."""
+
+    key: str
+    label: str
+    present: bool
+    detail: str
+
+    @property
+    def coded(self) -> Coded:
+        return Coded(self.key, str(self.label), LOCAL_SYSTEM)
+
+
+def justification_elements(order: Order, modality: str, on: date) -> tuple[JustificationElement, ...]:
+    """What R.1333-53 asks the requester to give (motive, purpose, pregnancy circumstances, previous
+    exams, the data that optimise the exposure, who asks), each present or missing in ``order``;
+    empty for a non-irradiating modality. Only the elements that apply to this patient and modality
+    are listed: pregnancy for a woman of childbearing age, the weight where doses follow it."""
+    if modality not in IRRADIATING:
+        return ()
+    patient = order.patient
+    given = QT_TRANSLATE_NOOP("Justification", "renseigné")
+    elements = [
+        JustificationElement(
+            "MOTIF",
+            QT_TRANSLATE_NOOP("Justification", "Motif de l'examen (renseignements cliniques, OBR-13)"),
+            bool(order.clinical_information.strip()),
+            given if order.clinical_information.strip() else "",
+        ),
+        JustificationElement(
+            "FINALITE",
+            QT_TRANSLATE_NOOP("Justification", "Finalité de l'examen, question posée (NTE FINALITE_EXAMEN)"),
+            any(p.strip() for p in order.purpose),
+            given if any(p.strip() for p in order.purpose) else "",
+        ),
+    ]
+    age = age_on(patient.birth_date, on)
+    low, high = CHILDBEARING_AGES
+    if patient.sex is Sex.FEMALE and (age is None or low <= age <= high):
+        known = order.pregnancy in (PregnancyStatus.YES, PregnancyStatus.NO)
+        elements.append(
+            JustificationElement(
+                "GROSSESSE",
+                QT_TRANSLATE_NOOP("Justification", "Statut de grossesse (patiente en âge de procréer)"),
+                known,
+                order.pregnancy.label if known and order.pregnancy is not None else "",
+            )
+        )
+    elements.append(
+        JustificationElement(
+            "ANTERIORITES",
+            QT_TRANSLATE_NOOP("Justification", "Antécédents et examens antérieurs (OBX 11322-5)"),
+            bool(order.history),
+            QT_TRANSLATE_NOOP("Justification", "{count} transmis").format(count=len(order.history))
+            if order.history
+            else "",
+        )
+    )
+    if modality in _DOSE_BY_WEIGHT:
+        elements.append(
+            JustificationElement(
+                "POIDS",
+                QT_TRANSLATE_NOOP("Justification", "Poids du patient, pour optimiser la dose (OBX 29463-7)"),
+                order.weight is not None,
+                str(order.weight) if order.weight is not None else "",
+            )
+        )
+    requester = order.requester or order.responsible
+    elements.append(
+        JustificationElement(
+            "DEMANDEUR",
+            QT_TRANSLATE_NOOP("Justification", "Médecin demandeur identifié (PV1-8 ou ORC-12)"),
+            requester is not None,
+            requester.display_name if requester is not None else "",
+        )
+    )
+    return tuple(elements)
+
+
+def missing_elements_request(missing: list[JustificationElement]) -> str:
+    """The French text asking the site for what is missing (a refusal « informations insuffisantes »,
+    the guide's way back to the requester: the site then sends a completed request)."""
+    lines = [
+        "Éléments nécessaires à la justification de l'exposition (art. R.1333-53 du code de la santé "
+        "publique) absents de la demande :"
+    ]
+    lines += [f"- {e.label}" for e in missing]
+    lines.append("Merci de renvoyer la demande complétée.")
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What the radiologist decided, before it becomes a message."""
@@ -118,6 +224,7 @@ class Decision:
     reason: RefusalReason | None = None
     justification: str = ""
     radioprotection_confirmed: bool = False
+    missing_accepted: tuple[str, ...] = ()  # keys of the missing elements accepted knowingly
 
 
 def check(order: Order, decision: Decision, on: date) -> None:
@@ -142,6 +249,20 @@ def check(order: Order, decision: Decision, on: date) -> None:
                 "radioprotection not confirmed",
                 QT_TRANSLATE_NOOP("Justification", "Confirmez la justification de l'examen irradiant."),
             )
+        missing = [
+            e
+            for e in justification_elements(order, modality, on)
+            if not e.present and e.key not in decision.missing_accepted
+        ]
+        if missing:
+            raise JustificationError(
+                f"justification elements neither given nor accepted: {', '.join(e.key for e in missing)}",
+                QT_TRANSLATE_NOOP(
+                    "Justification",
+                    "Élément de justification manquant : {element}. Acceptez-le en connaissance de cause "
+                    "ou demandez-le au site.",
+                ).format(element=missing[0].label),
+            )
         return
     if decision.reason is None:
         raise JustificationError(
@@ -163,6 +284,12 @@ def build_answer(order: Order, decision: Decision, radiologist: Practitioner, no
     assert order.request is not None
     control_id = new_control_id()
     if decision.accept:
+        modality = decision.modality.code if decision.modality else short_modality(order)
+        missing = [
+            e.coded
+            for e in justification_elements(order, modality, now.date())
+            if not e.present and e.key in decision.missing_accepted
+        ]
         return build_acceptance(
             order.request,
             radiologist,
@@ -170,6 +297,8 @@ def build_answer(order: Order, decision: Decision, radiologist: Practitioner, no
             modality=decision.modality,
             now=now,
             control_id=control_id,
+            radioprotection_confirmed=decision.radioprotection_confirmed,
+            missing_accepted=tuple(missing),
         )
     assert decision.reason is not None
     return build_refusal(

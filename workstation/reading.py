@@ -28,8 +28,11 @@ from reporting.hl7 import Endpoint, Routing
 from reporting.markdown import split_chapters
 from reporting.model import (
     RADIOLOGIST,
+    STRUCTURE_ROOT,
+    Identifier,
     IdentityCheck,
     Incident,
+    Organization,
     Professional,
     Report,
     Source,
@@ -41,6 +44,7 @@ from reporting.study import StudyScan, scan_study
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.app import Workstation, patient_id
 from workstation.audit import StudyOrigin
+from workstation.audit.model import EventKind as AuditEventKind
 from workstation.cache import CacheError, OpenedStudy
 from workstation.outbox import MessageKind, OutboxItem, QueueingFailed, Sender
 from workstation.worklist import WorklistRow
@@ -98,7 +102,17 @@ def dicom_patient_id(scan: StudyScan) -> str:
 
 
 def author_of(ws: Workstation) -> Professional:
+    """The signed-in radiologist, with the teleradiology organisation the workstation's settings name
+    (the CDA's author; the service event shows him at the imaging site)."""
     identity = ws.identity
+    settings = ws.settings
+    organisation = None
+    if settings.organisation_name.strip():
+        organisation = Organization(
+            Identifier(STRUCTURE_ROOT, settings.organisation_id) if settings.organisation_id else None,
+            settings.organisation_name.strip(),
+            Source.ACCOUNT,
+        )
     return Professional(
         idnat_from_rpps(identity.rpps),
         identity.family,
@@ -106,6 +120,7 @@ def author_of(ws: Workstation) -> Professional:
         Source.ACCOUNT,
         title=identity.title.upper() or "DR",
         profession=RADIOLOGIST,
+        organization=organisation,
     )
 
 
@@ -185,6 +200,37 @@ def confirm_identity(report: Report, how: str, now: datetime) -> Report:
     )
 
 
+def record_identity_override(ws: Workstation, case: ReadingCase) -> None:
+    """The mismatch lifted on the site's word is a safety decision of its own (issue 23)."""
+    ws.audit.safety_decision(
+        AuditEventKind.IDENTITY_OVERRIDE,
+        ws.identity,
+        case.row.order_id,
+        patient_id(case.row),
+        (("STUDY", case.row.entry.study_instance_uid or ""),),
+        "identity mismatch between order and images lifted after the site's confirmation",
+    )
+
+
+def record_signed_decisions(ws: Workstation, case: ReadingCase, signed: Report, control_id: str) -> None:
+    """What a signed report decides besides itself: the urgent call it states (issue 23)."""
+    urgent = signed.urgent_communication
+    if urgent is not None:
+        ws.audit.safety_decision(
+            AuditEventKind.URGENT_COMMUNICATION,
+            ws.identity,
+            case.row.order_id,
+            patient_id(case.row),
+            (
+                ("MSH-10", control_id),
+                ("CALLED_AT", urgent.at.isoformat(timespec="minutes")),
+                ("MEANS", urgent.means),
+            ),
+            "urgent result communicated synchronously to the requester",
+            report_id=control_id,
+        )
+
+
 def with_link_incidents(ws: Workstation, case: ReadingCase, report: Report, now: datetime) -> Report:
     """Degraded-mode periods during the reading are technical incidents the report must state."""
     known = {i.description for i in report.incidents}
@@ -252,6 +298,7 @@ def sign_and_queue(
 
     def record(_: OutboxItem) -> None:
         ws.audit.report_signed(identity, case.row.order_id, patient_id(case.row), study_uid, control_id)
+        record_signed_decisions(ws, case, signed, control_id)
 
     try:
         return ws.outbox.enqueue(

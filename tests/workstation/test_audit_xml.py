@@ -19,7 +19,7 @@ from workstation.audit import (
     read_entries,
 )
 from workstation.audit.dicom_xml import audit_message, to_xml
-from workstation.audit.model import AuditRecord, EventKind, Media
+from workstation.audit.model import SAFETY_DECISIONS, AuditRecord, EventKind, Media
 
 # The structure of the DICOM audit message schema (PS3.15 A.5.1, RELAX NG compact in the standard),
 # transcribed to RELAX NG XML syntax for lxml: element order, required attributes, enumerations.
@@ -149,6 +149,8 @@ def record_everything(trail: AuditTrail, tmp_path: Path) -> None:
         EventKind.EXPERTISE_URGENT_COMMUNICATION,
     ):
         trail.expertise(kind, USER, "EXP-0A1B2C3D4E5F", "CMD-00042", PATIENT, PLATFORM, report_id="1.2.3")
+    for kind in sorted(SAFETY_DECISIONS, key=lambda k: k.value):  # issue 23
+        trail.safety_decision(kind, USER, "CMD-00042", PATIENT, (("MSH-10", "MSG000125"),), kind.value)
     trail.logout(USER, "user_request")
 
 

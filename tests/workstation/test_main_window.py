@@ -309,6 +309,7 @@ def test_accept_with_protocol_needs_the_radioprotection_confirmation(
 
     dialog.protocol.appendPlainText("Temps artériel supplémentaire si suspicion de saignement actif.")
     dialog.confirm.setChecked(True)
+    dialog.checklist.boxes["GROSSESSE"].setChecked(True)  # missing from the request: accepted knowingly
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
 

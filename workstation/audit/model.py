@@ -86,6 +86,15 @@ class EventKind(Enum):
     EXPERTISE_ANSWERED = "expertise_answered"  # the expert's signed report, or why it is impossible
     EXPERTISE_ANSWER_READ = "expertise_answer_read"  # the requester opened the expert's answer
     EXPERTISE_URGENT_COMMUNICATION = "expertise_urgent_communication"  # urgent result given at once
+    # issue 23: every safety decision of the radiologist (charter §5, « traçabilité exhaustive »)
+    ORDER_ACCEPTED = "order_accepted"  # the request accepted with a protocol (flux 3 OK queued)
+    ORDER_REFUSED = "order_refused"  # the request refused with a coded reason (flux 3 OC queued)
+    RADIOPROTECTION_CONFIRMED = "radioprotection_confirmed"  # exposure justified despite a risk
+    CONTRAST_CONFIRMED = "contrast_confirmed"  # contrast risks reviewed, a physician at the injection
+    IDENTITY_OVERRIDE = "identity_override"  # an identity mismatch lifted on the site's word
+    URGENT_COMMUNICATION = "urgent_communication"  # an urgent result phoned to the requester
+    COMPLEMENTARY_IMAGES_REQUESTED = "complementary_images_requested"  # more images asked of the site
+    PROVISIONAL_IDENTITY_SIGNED = "provisional_identity_signed"  # a report signed on an unqualified identity
 
 
 USER_AUTHENTICATION = _dcm("110114", "User Authentication")
@@ -108,8 +117,18 @@ LOCAL_CODES: dict[str, Code] = {
         _local("EXPERTISE_ANSWER", "Teleexpertise answer sent"),
         _local("EXPERTISE_ANSWER_READ", "Teleexpertise answer read"),
         _local("URGENT_COMMUNICATION", "Urgent result communicated synchronously"),
+        _local("ORDER_ACCEPTED", "Order accepted with an imaging protocol"),
+        _local("ORDER_REFUSED", "Order refused with a reason"),
+        _local("RADIOPROTECTION_CONFIRMED", "Exposure justification confirmed (radioprotection)"),
+        _local("CONTRAST_CONFIRMED", "Contrast safety reviewed and physician presence confirmed"),
+        _local("IDENTITY_OVERRIDE", "Identity mismatch lifted after the site's confirmation"),
+        _local("COMPLEMENTARY_IMAGES", "Complementary images requested from the site"),
+        _local("PROVISIONAL_IDENTITY", "Report signed on an unqualified or provisional identity"),
     )
 }
+
+_ORDER_RECORD = _dcm("110109", "Order Record")
+_PROCEDURE_RECORD = _dcm("110111", "Procedure Record")
 
 # EventKind -> (EventID, EventActionCode, EventTypeCode or None)
 EVENT_CODES: dict[EventKind, tuple[Code, Action, Code | None]] = {
@@ -154,7 +173,46 @@ EVENT_CODES: dict[EventKind, tuple[Code, Action, Code | None]] = {
         Action.EXECUTE,
         LOCAL_CODES["URGENT_COMMUNICATION"],
     ),
+    EventKind.ORDER_ACCEPTED: (_ORDER_RECORD, Action.UPDATE, LOCAL_CODES["ORDER_ACCEPTED"]),
+    EventKind.ORDER_REFUSED: (_ORDER_RECORD, Action.UPDATE, LOCAL_CODES["ORDER_REFUSED"]),
+    EventKind.RADIOPROTECTION_CONFIRMED: (
+        _ORDER_RECORD,
+        Action.EXECUTE,
+        LOCAL_CODES["RADIOPROTECTION_CONFIRMED"],
+    ),
+    EventKind.CONTRAST_CONFIRMED: (_ORDER_RECORD, Action.EXECUTE, LOCAL_CODES["CONTRAST_CONFIRMED"]),
+    EventKind.IDENTITY_OVERRIDE: (_PROCEDURE_RECORD, Action.UPDATE, LOCAL_CODES["IDENTITY_OVERRIDE"]),
+    EventKind.URGENT_COMMUNICATION: (
+        _PROCEDURE_RECORD,
+        Action.EXECUTE,
+        LOCAL_CODES["URGENT_COMMUNICATION"],
+    ),
+    EventKind.COMPLEMENTARY_IMAGES_REQUESTED: (
+        _ORDER_RECORD,
+        Action.UPDATE,
+        LOCAL_CODES["COMPLEMENTARY_IMAGES"],
+    ),
+    EventKind.PROVISIONAL_IDENTITY_SIGNED: (
+        _PROCEDURE_RECORD,
+        Action.CREATE,
+        LOCAL_CODES["PROVISIONAL_IDENTITY"],
+    ),
 }
+
+SAFETY_DECISIONS = frozenset(
+    {
+        EventKind.ORDER_ACCEPTED,
+        EventKind.ORDER_REFUSED,
+        EventKind.RADIOPROTECTION_CONFIRMED,
+        EventKind.CONTRAST_CONFIRMED,
+        EventKind.IDENTITY_OVERRIDE,
+        EventKind.URGENT_COMMUNICATION,
+        EventKind.COMPLEMENTARY_IMAGES_REQUESTED,
+        EventKind.PROVISIONAL_IDENTITY_SIGNED,
+    }
+)
+"""The radiologist's safety decisions (issue 23): each one a record naming the user, the order and
+the patient, with its details (MSH-10, codes) and an English description without patient data."""
 
 
 class AccessPointType(Enum):

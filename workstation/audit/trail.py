@@ -20,6 +20,7 @@ from pathlib import Path
 from auth.session import Identity, SessionEvent, SessionEventKind
 from workstation.audit.journal import AuditJournal, ChainHead
 from workstation.audit.model import (
+    SAFETY_DECISIONS,
     AccessPointType,
     AuditRecord,
     AuditSource,
@@ -289,6 +290,27 @@ class AuditTrail:
         if report_id:
             objects.append(ParticipantObject(ObjectKind.REPORT, report_id))
         return self._record(kind, participants, tuple(objects), outcome, description)
+
+    # --- the radiologist's safety decisions (issue 23) ---
+
+    def safety_decision(
+        self,
+        kind: EventKind,
+        user: Identity,
+        order_id: str,
+        patient_id: str,
+        details: tuple[tuple[str, str], ...] = (),
+        description: str = "",
+        report_id: str = "",
+    ) -> ChainHead:
+        """One decision of :data:`SAFETY_DECISIONS`: the order carries the ``details`` (the answer's
+        MSH-10, codes of what was confirmed or accepted), ``description`` is English, no patient data."""
+        if kind not in SAFETY_DECISIONS:
+            raise ValueError(f"not a safety decision: {kind}")
+        objects = [self._patient(patient_id), ParticipantObject(ObjectKind.ORDER, order_id, details)]
+        if report_id:
+            objects.append(ParticipantObject(ObjectKind.REPORT, report_id))
+        return self._record(kind, (self._user(user),), tuple(objects), Outcome.SUCCESS, description)
 
     # --- security alerts ---
 

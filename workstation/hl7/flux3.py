@@ -24,13 +24,24 @@ from hl7apy.parser import parse_segment
 from hl7v2.actors import Organization, Practitioner, components
 from hl7v2.message import Coded, Hl7Message, HL7ParseError
 from hl7v2.message import Segment as ReadSegment
-from hl7v2.order import REFUSAL_NOTE
+from hl7v2.order import (
+    MISSING_ELEMENT_ACCEPTED,
+    PHYSICIAN_AT_INJECTION,
+    RADIOPROTECTION_CONFIRMED,
+    REFUSAL_NOTE,
+)
 from resources.translations import QT_TRANSLATE_NOOP
 
 VERSION = "2.5.1"
 PROFILE = ("1.0", "CISIS_TLR_HL7_V2")  # MSH-21 of every message of the guide
 OBSERVATION_SYSTEM = "TLR_OBSERVATION"
 REFUSAL_SYSTEM = "TLR_MOTIF_REFUS"
+# Local observations of the acceptance (issue 23, docs/ARCHITECTURE.md): the guide has no place for
+# who justified the exposure, what was confirmed and which missing element was knowingly accepted.
+# HL7 table 0396 reserves "99zzz" names for local code systems; the guide's TLR_OBSERVATION table is
+# not extended under its own name.
+LOCAL_SYSTEM = "99TLR"
+_YES = ("Y", "Oui", "HL70136")
 
 
 class RefusalReason(StrEnum):
@@ -154,14 +165,29 @@ def _copy(segment: ReadSegment) -> Segment:
     return parse_segment(segment.to_er7(), VERSION, None, VALIDATION_LEVEL.TOLERANT)
 
 
-def _add_observation(order: Group, code: str, label: str, value_type: str, value: str) -> None:
+def _add_observation(
+    order: Group,
+    code: str,
+    label: str,
+    value_type: str,
+    value: str,
+    *,
+    system: str = OBSERVATION_SYSTEM,
+    at: datetime | None = None,
+    observer: Practitioner | None = None,
+) -> None:
+    """One OBX; ``at`` (OBX-14) and ``observer`` (OBX-16) say when and by whom it was attested."""
     set_id = len(order.children.get("ORU_R01_OBSERVATION") or []) + 1
     obx = order.add_group("ORU_R01_OBSERVATION").add_segment("OBX")
     obx.obx_1 = str(set_id)
     obx.obx_2 = value_type
-    obx.obx_3 = components(code, label, OBSERVATION_SYSTEM)
+    obx.obx_3 = components(code, label, system)
     obx.obx_5 = value
     obx.obx_11 = "F"
+    if at is not None:
+        obx.obx_14 = hl7_timestamp(at)
+    if observer is not None:
+        obx.obx_16 = observer.xcn()
 
 
 def build_acceptance(
@@ -174,14 +200,22 @@ def build_acceptance(
     platform: Organization | None = None,
     now: datetime | None = None,
     control_id: str | None = None,
+    radioprotection_confirmed: bool = False,
+    missing_accepted: tuple[Coded, ...] = (),
+    physician_at_injection: bool = False,
 ) -> str:
     """ORU^R01 accepting the order (ORC-1 OK) with its protocol, as text in base64 (ED).
 
-    ``modality`` and ``act`` are sent only when the radiologist changes what was requested.
+    ``modality`` and ``act`` are sent only when the radiologist changes what was requested. The
+    acceptance is attributed: ORC-9 is its time, and each attestation (radioprotection confirmed,
+    a missing justification element knowingly accepted, a physician present at the injection) is a
+    local OBX (99TLR) whose OBX-14 is that time and OBX-16 the accepting radiologist.
     """
     if not protocol.strip():
         raise ValueError("an accepted order needs a protocol")
-    msg, order, _ = _answer(request, "OK", radiologist, platform, now, control_id)
+    moment = now or datetime.now().astimezone()
+    msg, order, orc = _answer(request, "OK", radiologist, platform, moment, control_id)
+    orc.orc_9 = hl7_timestamp(moment)
     data = base64.b64encode(protocol.encode("utf-8")).decode("ascii")
     _add_observation(
         order,
@@ -205,6 +239,28 @@ def build_acceptance(
             "Code de l'acte d'imagerie réalisée",
             "CE",
             components(act.code, act.label, act.system or "LN"),
+        )
+
+    def attest(code: str, label: str, value: str) -> None:
+        _add_observation(
+            order, code, label, "CE", value, system=LOCAL_SYSTEM, at=moment, observer=radiologist
+        )
+
+    if radioprotection_confirmed:
+        attest(
+            RADIOPROTECTION_CONFIRMED,
+            "Justification de l'exposition confirmée par le radiologue",
+            components(*_YES),
+        )
+    for element in missing_accepted:
+        attest(
+            MISSING_ELEMENT_ACCEPTED,
+            "Élément de justification manquant, accepté par le radiologue",
+            components(element.code, element.label, element.system or LOCAL_SYSTEM),
+        )
+    if physician_at_injection:
+        attest(
+            PHYSICIAN_AT_INJECTION, "Présence d'un médecin lors de l'injection confirmée", components(*_YES)
         )
     return msg.to_er7()
 

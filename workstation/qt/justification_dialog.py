@@ -34,12 +34,15 @@ from workstation.justification import (
     JustificationError,
     ProtocolTemplate,
     check,
+    justification_elements,
+    missing_elements_request,
     protocols_for,
     radioprotection_warning,
 )
 from workstation.order_view import identity_html
 from workstation.orders import Order
 from workstation.qt import theme
+from workstation.qt.justification_checklist import JustificationChecklist
 from workstation.worklist import short_modality
 
 # the French label travels in the HL7 answer (Coded); the dialog shows it in the interface language
@@ -131,6 +134,8 @@ class JustificationDialog(QDialog):
         form.addRow(self.tr("&Texte envoyé au site"), self.protocol)
         form.addRow(self.warning)
         form.addRow(self.confirm)
+        self.checklist = JustificationChecklist()
+        form.addRow(self.checklist)
 
         # refuse page
         self.reason = QComboBox()
@@ -187,6 +192,8 @@ class JustificationDialog(QDialog):
         for edit in (self.protocol, self.justification):
             edit.textChanged.connect(self.error.hide)
         self.confirm.toggled.connect(self.error.hide)
+        self.checklist.changed.connect(self.error.hide)
+        self.checklist.request_missing.connect(self._ask_missing)
         self.reason.currentIndexChanged.connect(self.error.hide)
 
     def chosen_modality(self) -> str:
@@ -207,6 +214,15 @@ class JustificationDialog(QDialog):
         self.warning.setVisible(bool(warning))
         self.confirm.setVisible(bool(warning))
         self.confirm.setChecked(False)
+        self.checklist.show_elements(justification_elements(self.order, modality, self.today))
+
+    def _ask_missing(self) -> None:
+        """Ask the site for the missing elements: the guide's way is a refusal « informations
+        insuffisantes » whose justification lists them; the site then sends a completed request."""
+        self.refuse_radio.setChecked(True)
+        self.reason.setCurrentIndex(self.reason.findData(RefusalReason.INFORMATIONS_INSUFFISANTES.value))
+        self.justification.setPlainText(missing_elements_request(self.checklist.missing()))
+        self.justification.setFocus()
 
     def _template_chosen(self) -> None:
         chosen = next((t for t in self.templates if t.id == self.template.currentData()), None)
@@ -222,6 +238,7 @@ class JustificationDialog(QDialog):
                 protocol=self.protocol.toPlainText(),
                 modality=Coded(code, label, "DCM") if code else None,
                 radioprotection_confirmed=self.confirm.isChecked(),
+                missing_accepted=self.checklist.accepted_missing(),
             )
         value = self.reason.currentData()
         return Decision(
