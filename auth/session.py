@@ -11,13 +11,13 @@ The rules (HAS/ANS guidance for remote access to health data, and the platform's
 - ``strong_auth_lifetime`` (12 h) after the last two-factor login the session expires: only a new
   two-factor login (of the same user, to resume; of another, after ending this one) reopens it.
 - ``max_unlock_failures`` wrong passwords in a row end the session.
-- Logout and expiry wipe the secrets the session holds (:meth:`Session.hold`).
+- Logout and expiry wipe the secrets the session holds (the offline unlock check).
 
 The platform is reached through the :class:`PlatformVerifier` protocol, which the workstation
 implements with its platform client. The GUI subscribes to :class:`SessionEvent` (a minimal observer)
 and drives the clock with :meth:`Session.tick` (a timer) and :meth:`Session.record_activity` (input).
-Each event carries the new state; ``event.state.shows_patient_data`` is all the GUI needs to decide
-whether patient data may stay on screen.
+Each event carries the new state; patient data may stay on screen only while it is
+``SessionState.ACTIVE``.
 
 Time comes from an injectable clock (seconds). The default one advances by the larger of the
 monotonic (boot-time where available) and wall-clock steps: setting the system clock back cannot
@@ -51,7 +51,6 @@ from pathlib import Path
 from typing import Protocol
 
 from auth.errors import AuthError
-from auth.secret import Secret
 from resources.translations import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
@@ -201,10 +200,6 @@ class SessionState(Enum):
     ACTIVE = "active"
     LOCKED = "locked"
     EXPIRED = "expired"  # the strong authentication is too old: two-factor login again
-
-    @property
-    def shows_patient_data(self) -> bool:
-        return self is SessionState.ACTIVE
 
 
 class SessionEventKind(Enum):
@@ -373,7 +368,6 @@ class Session:
         self._last_activity = 0.0
         self._unlock_failures = 0
         self._offline: _OfflineVerifier | None = None
-        self._held: list[Secret] = []
         self._generation = 0  # bumped whenever the session's owner changes or ends
         self._wall = wall or (lambda: datetime.now(UTC))
         self._strong_auth_wall: datetime | None = None
@@ -404,13 +398,6 @@ class Session:
     @property
     def identity(self) -> Identity | None:
         return self._identity
-
-    def seconds_until_lock(self) -> float | None:
-        """For a countdown warning; None unless the session is active."""
-        with self._lock:
-            if self._state is not SessionState.ACTIVE:
-                return None
-            return max(0.0, self._last_activity + self._policy.idle_timeout - self._clock())
 
     # --- driving -----------------------------------------------------------------------------
 
@@ -458,22 +445,6 @@ class Session:
                 self._state = SessionState.LOCKED
                 events.append(self._event(SessionEventKind.LOCKED, now, Reason.USER_REQUEST))
         self._dispatch(events)
-
-    def hold(self, secret: Secret) -> Secret:
-        """Have ``secret`` wiped when this session ends (logout, expiry, user switch).
-
-        Outside an open session the secret is wiped at once and :class:`SessionStateError` raised:
-        a token that arrives after logout must not outlive it.
-        """
-        with self._lock:
-            if self._state in (SessionState.LOGGED_OUT, SessionState.EXPIRED):
-                secret.wipe()
-                raise SessionStateError(
-                    "hold() outside a session",
-                    QT_TRANSLATE_NOOP("Session", "Aucune session ouverte : reconnectez-vous."),
-                )
-            self._held.append(secret)
-        return secret
 
     # --- authentication ----------------------------------------------------------------------
 
@@ -815,9 +786,6 @@ class Session:
         return [event]
 
     def _wipe(self) -> None:
-        for secret in self._held:
-            secret.wipe()
-        self._held.clear()
         if self._offline is not None:
             self._offline.wipe()
             self._offline = None

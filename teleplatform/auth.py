@@ -111,9 +111,6 @@ class TotpParameters:
     def counter(self, moment: datetime) -> int:
         return int(moment.timestamp()) // self.step
 
-    def code_at(self, secret: str, moment: datetime) -> str:
-        return self.hotp(secret, self.counter(moment))
-
     def matching_step(self, secret: str, otp: str, now: datetime) -> int | None:
         """The step, within the window around ``now``, whose code is ``otp`` (None when none is)."""
         otp = otp.strip()

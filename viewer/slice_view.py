@@ -149,11 +149,6 @@ class SliceView:
         width, height = columns * sx, rows * sy
         return (height, width) if self._state.rotation % 2 else (width, height)
 
-    def displayed_size(self) -> tuple[int, int]:
-        """(width, height) of the slice once rotated, in image pixels."""
-        rows, columns = self.series.shape[1:3]
-        return (rows, columns) if self._state.rotation % 2 else (columns, rows)
-
     def fit(self, viewport: tuple[int, int]) -> None:
         width, height = self.displayed_extent()
         self._set(zoom=min(viewport[0] / width, viewport[1] / height), pan=(0.0, 0.0))

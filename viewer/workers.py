@@ -150,11 +150,6 @@ class DecodingPool:
         self._wake()
         return future
 
-    def pids(self) -> list[int]:
-        """The worker processes' ids (tests kill one to check that no image is lost)."""
-        with self._lock:
-            return [s.process.pid for s in self._slots if s.process is not None and s.process.pid]
-
     def shutdown(self, wait: bool = True) -> None:
         """Stop the workers; queued tasks are cancelled, running ones fail (the loader reports them)."""
         with self._lock:

@@ -173,7 +173,8 @@ def test_a_dead_decoding_worker_costs_no_image(tmp_path: Path, caplog: pytest.Lo
         def slices_loaded(self, series: Series, indices: tuple[int, ...]) -> None:
             pool = loader._pool
             if not killed and pool is not None and series.loaded_count > 1:
-                for pid in pool.pids():  # only the processes this test started
+                # only the processes this test started (the pool's own slots)
+                for pid in [s.process.pid for s in pool._slots if s.process is not None and s.process.pid]:
                     os.kill(pid, signal.SIGKILL)
                     killed.append(pid)
 

@@ -182,11 +182,6 @@ def handshake_cut(exc: BaseException) -> bool:
     return False
 
 
-def certificate_rejected(exc: BaseException) -> bool:
-    """Did certificate verification fail somewhere in ``exc``'s chain? (the only TLS security alert)"""
-    return _cert_error(exc) is not None
-
-
 def translate(exc: requests.RequestException, what: str) -> PlatformError:
     """The PlatformError for a requests failure during ``what`` (English, for the log)."""
     if isinstance(exc, requests.exceptions.SSLError):

@@ -80,9 +80,6 @@ class SelfTestReport:
         """True when nothing required failed (warnings, e.g. degraded mode, are acceptable)."""
         return all(c.status is not Status.FAILURE for c in self.checks)
 
-    def by_category(self, category: str) -> list[Check]:
-        return [c for c in self.checks if c.category == category]
-
     def find(self, check_id: str) -> Check | None:
         return next((c for c in self.checks if c.id == check_id), None)
 
