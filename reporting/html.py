@@ -40,8 +40,9 @@ def report_html(report: Report) -> str:
         if chapter is Chapter.TECHNIQUE:
             parts.append(_technique_blocks(report))
         elif chapter is Chapter.RESULTS and report.measurements:
-            rows = [[m.label, f"{format_text(m.value)} {m.unit}"] for m in report.measurements]
-            parts.append(_table(("Mesure", "Valeur"), rows))
+            parts.append(_measurements(report))
+        elif chapter is Chapter.INDICATION:
+            parts.append(_order_justification(report))
     if report.urgent_communication is not None:
         urgent = report.urgent_communication
         parts.append(
@@ -100,15 +101,21 @@ def _context(report: Report) -> str:
     ]
     if people.technologist is not None:
         rows.append(["Manipulateur", _person(people.technologist)])
+    exam = _when(report.act_time.value if report.act_time else None)
+    if report.act_end_time is not None and report.act_time is not None:
+        exam = f"{exam} – {_when(report.act_end_time.value)}"
     rows += [
         ["N° de demande", order.placer_order.value.extension if order.placer_order else "—"],
+        ["Date de la demande", _when(order.requested_at.value if order.requested_at else None)],
         ["N° d'examen (accession)", order.accession.value.extension if order.accession else "—"],
-        ["Date de l'examen", _when(report.act_time.value if report.act_time else None)],
+        ["Date de l'examen", exam],
         [
-            "Date d'interprétation",
+            "Début de la lecture",
             _when(report.interpretation_time.value if report.interpretation_time else None),
         ],
     ]
+    if report.signature_time is not None:
+        rows.append(["Signature", _when(report.signature_time)])
     return _table(None, rows)
 
 
@@ -119,7 +126,7 @@ def _technique_blocks(report: Report) -> str:
             [
                 " ; ".join(f"{c.code} {c.display}".strip() for c in (a.ccam, a.loinc) if c) or a.label,
                 a.modality.display or a.modality.code,
-                (a.localisation or a.region).display if (a.localisation or a.region) else "",
+                a.places_text,
             ]
             for a in report.acts
         ]
@@ -152,8 +159,33 @@ def _dose(report: Report) -> str:
         reason = report.dose_missing_reason or "non disponible"
         return f"<p><b>Dose</b> : {_e(reason)}</p>"
     rows = [[row.label, row.text(), row.source_text()] for row in dose_rows(dose)]
-    equipment = f"<p>Appareil : {_e(dose.equipment.label)}</p>" if dose.equipment else ""
+    equipment = f"<p>Appareil : {_e(dose.equipment.full_label)}</p>" if dose.equipment else ""
     return "<p><b>Dose délivrée</b></p>" + _table(("Mesure", "Valeur", "Source"), rows) + equipment
+
+
+def _measurements(report: Report) -> str:
+    """The measurements' table: every value with the image it was measured on."""
+    from reporting import measurements as words  # imports reporting.cda's number rule
+
+    rows = []
+    for measure in report.measurements:
+        for number, value in enumerate(measure.values):
+            rows.append(
+                [
+                    words.value_label(measure, value),
+                    words.value_text(value),
+                    words.image_text(measure) if number == 0 else "",
+                ]
+            )
+    return "<p><b>Mesures</b></p>" + _table(("Mesure", "Valeur", "Image"), rows)
+
+
+def _order_justification(report: Report) -> str:
+    """The order's clinical justification, kept beside an Indication the radiologist typed."""
+    asked = report.order_justification
+    if asked.is_blank or markdown.plain(asked.text) in markdown.plain(report.indication.text):
+        return ""
+    return "<p><b>Renseignements cliniques de la demande</b></p>" + _narrative(asked.text)
 
 
 def _signature(report: Report) -> str:

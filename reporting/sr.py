@@ -78,15 +78,17 @@ class MeasurementDocument:
     series_uid: str
     study_uid: str
     left_out: tuple[str, ...] = ()  # French: the measurements not in the SR, and why
+    modality: str = ""  # of the measured images
 
     def reference(self) -> ImageReference:
-        """The SR as an entry of the CDA's catalogue of DICOM objects."""
+        """The SR as an entry of the CDA's catalogue of DICOM objects, under the modality of the
+        images it measures (the CI-SIS acquisition modalities have no SR)."""
         return ImageReference(
             self.study_uid,
             self.series_uid,
             self.sop_instance_uid,
             COMPREHENSIVE_SR,
-            "SR",
+            self.modality,
             Source.USER,
             "Mesures (rapport de mesures DICOM SR)",
         )
@@ -246,4 +248,7 @@ def build_measurement_report(
     document.ContentDate = moment.strftime("%Y%m%d")
     document.ContentTime = moment.strftime("%H%M%S")
     document.SeriesDescription = "Mesures"
-    return MeasurementDocument(document, str(sop_uid), str(series), next(iter(studies)), tuple(left_out))
+    modality = str(chosen[0].get("Modality", "") or "")
+    return MeasurementDocument(
+        document, str(sop_uid), str(series), next(iter(studies)), tuple(left_out), modality
+    )

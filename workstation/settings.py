@@ -116,6 +116,28 @@ class Settings:
             ),
         ),
     )
+    organisation_name: str = field(
+        default="",
+        metadata=_meta(
+            str,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Organisation de téléradiologie des radiologues de ce poste, nommée dans le compte rendu "
+                "(vide : non indiquée).",
+            ),
+        ),
+    )
+    organisation_id: str = field(
+        default="",
+        metadata=_meta(
+            str,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Identifiant national de cette organisation : 1 suivi du FINESS, ou 3 suivi du SIRET (vide : "
+                "non indiqué).",
+            ),
+        ),
+    )
     dimse_ae_title: str = field(
         default="TLR-POSTE",
         metadata=_meta(
@@ -227,6 +249,17 @@ class Settings:
                 QT_TRANSLATE_NOOP(
                     "Settings", "Langue d'interface inconnue : « {language} » (fr ou en)."
                 ).format(language=self.language),
+            )
+        identifier = self.organisation_id
+        national = {"1": 10, "3": 15}  # 1 + FINESS, 3 + SIRET (national structure identifiers)
+        if identifier and not (identifier.isdigit() and national.get(identifier[0]) == len(identifier)):
+            raise SettingsError(
+                f"organisation_id must be 1 + FINESS or 3 + SIRET, got {identifier!r}",
+                QT_TRANSLATE_NOOP(
+                    "Settings",
+                    "Identifiant de l'organisation invalide : 1 suivi des 9 chiffres du FINESS, ou 3 suivi "
+                    "des 14 chiffres du SIRET.",
+                ),
             )
         try:
             check_ae_title(self.dimse_ae_title, QT_TRANSLATE_NOOP("Settings", "le poste"))

@@ -34,6 +34,8 @@ from workstation.settings import Settings, SettingsError
 LABELS = {
     "platform_url": QT_TRANSLATE_NOOP("SettingsDialog", "Adresse de la plateforme"),
     "ca_file": QT_TRANSLATE_NOOP("SettingsDialog", "Certificat de l'autorité (PEM)"),
+    "organisation_name": QT_TRANSLATE_NOOP("SettingsDialog", "Organisation de téléradiologie"),
+    "organisation_id": QT_TRANSLATE_NOOP("SettingsDialog", "Identifiant de l'organisation"),
     "request_timeout_seconds": QT_TRANSLATE_NOOP("SettingsDialog", "Délai des requêtes (s)"),
     "worklist_refresh_seconds": QT_TRANSLATE_NOOP("SettingsDialog", "Rafraîchissement de la liste (s)"),
     "idle_lock_minutes": QT_TRANSLATE_NOOP("SettingsDialog", "Verrouillage après inactivité (min)"),
