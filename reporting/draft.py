@@ -114,6 +114,7 @@ def compose(inputs: DraftInputs) -> Draft:
         pregnant=Sourced(order.pregnant, order.source) if order.pregnant is not None else None,
         images=scan.images if scan is not None else (),
         identity_check=identity,
+        exposure_justification=order.justified_by,
         act_time=act_time,
         act_end_time=_act_end(act_time, scan),
         interpretation_time=Sourced(

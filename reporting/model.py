@@ -521,6 +521,19 @@ class IdentityCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class ExposureJustification:
+    """Who accepted the request and so justified the exposure (flux 3), when, and whether the
+    radioprotection confirmation was given: the exposure section names them, who may not be the
+    report's author (issue 23)."""
+
+    radiologist: Professional
+    at: datetime | None
+    radioprotection_confirmed: bool
+    source: Source
+    missing_accepted: tuple[str, ...] = ()  # French labels of elements accepted although missing
+
+
+@dataclass(frozen=True, slots=True)
 class Narrative:
     """Free text of a chapter, in the small Markdown subset of ``reporting.markdown``."""
 
@@ -593,6 +606,7 @@ class Report:
     teleradiology: bool = True
     teleradiology_mention: str = ""
     identity_check: IdentityCheck | None = None
+    exposure_justification: ExposureJustification | None = None
     act_time: Sourced[datetime] | None = None
     act_end_time: Sourced[datetime] | None = None  # end of the service event (last image acquired)
     interpretation_time: Sourced[datetime] | None = None  # when the radiologist began reading

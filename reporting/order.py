@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from hl7v2.actors import Practitioner
 from hl7v2.message import Coded, HL7ParseError, parse
-from hl7v2.order import Order, PregnancyStatus, parse_order
+from hl7v2.order import Decision, Order, PregnancyStatus, parse_order
 from hl7v2.order import Sex as OrderSex
 from reporting import terminology
 from reporting.model import (
@@ -30,6 +30,7 @@ from reporting.model import (
     STRUCTURE_ROOT,
     AdministeredProduct,
     Code,
+    ExposureJustification,
     Identifier,
     Organization,
     PatientIdentity,
@@ -78,6 +79,7 @@ class SiteMessage:
     requested_at: datetime | None = None  # ORC-9: when the requester asked for the exam
     history: str = ""
     pregnant: bool | None = None
+    justified_by: ExposureJustification | None = None  # flux 3 acceptance: who, when, confirmations
     accession: Identifier | None = None  # IPC-1
     study_instance_uid: str = ""  # IPC-3
     act: Code | None = None  # CODE_ACTE_IMAGERIE (LOINC)
@@ -184,7 +186,25 @@ def _request(order: Order, warnings: list[str]) -> SiteMessage:
         requested_at=order.requested_at,
         history="\n".join(h.text for h in order.history if h.text),
         pregnant=_PREGNANT.get(order.pregnancy) if order.pregnancy is not None else None,
+        justified_by=_justified_by(order, source, warnings),
         warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _justified_by(order: Order, source: Source, warnings: list[str]) -> ExposureJustification | None:
+    """The radiologist who accepted the request (flux 3 ORC-12, time ORC-9) and what he confirmed."""
+    response = order.response
+    if response is None or response.decision is not Decision.ACCEPTED:
+        return None
+    radiologist = _professional(response.radiologist, "ORC-12 (flux 3)", source, warnings)
+    if radiologist is None:
+        return None
+    return ExposureJustification(
+        radiologist,
+        response.answered_at,
+        response.radioprotection_confirmed,
+        source,
+        tuple(element.label or element.code for element in response.missing_accepted),
     )
 
 
