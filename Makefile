@@ -17,11 +17,13 @@ demo: setup
 
 test: setup-test
 	@$(PY) -m ruff check .
+	@$(PY) -m mypy
 	@mkdir -p test-artifacts
 	@xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: setup-test
 	@$(PY) -m ruff check .
+	@$(PY) -m mypy
 
 bench: setup-test
 	@$(PY) -m bench all

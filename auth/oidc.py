@@ -146,6 +146,7 @@ class LoopbackRedirect:
     @property
     def redirect_uri(self) -> str:
         host, port = self._server.server_address[:2]
+        host = host.decode("ascii") if isinstance(host, bytes) else host  # always text for AF_INET
         return f"http://{host}:{port}{CALLBACK_PATH}"
 
     def __enter__(self) -> LoopbackRedirect:
@@ -307,7 +308,8 @@ class OidcSignIn:
 
     @staticmethod
     def _result(tokens: dict[str, Any], claims: dict[str, Any]) -> OidcResult:
-        user = tokens.get("user") if isinstance(tokens.get("user"), dict) else {}
+        found = tokens.get("user")
+        user: dict[str, Any] = found if isinstance(found, dict) else {}
         subject = str(claims["sub"])
         rpps = str(user.get("rpps") or (subject[1:] if subject.startswith("8") else ""))
         identity = Identity(

@@ -49,7 +49,7 @@ class UserText(str):
         made.context, made.template, made.args, made.values = context, template, args, values
         return made
 
-    def format(self, *args: Any, **values: Any) -> UserText:  # type: ignore[override]
+    def format(self, *args: Any, **values: Any) -> UserText:
         return UserText(self.context, self.template, args, values)
 
     def __reduce__(self) -> tuple[Any, ...]:  # crosses process boundaries whole
