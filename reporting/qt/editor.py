@@ -643,9 +643,10 @@ class ReportEditor(QWidget):
         return replace(base, **changes)  # type: ignore[arg-type]
 
     def _kept_measurements(self) -> tuple[Measurement, ...]:
-        """The measurements whose sentence is still in a chapter, once each."""
+        """The report's measurements, once each: those it came with, and those inserted here whose
+        sentence is still in a chapter (an undone or edited insertion takes its record away)."""
         texts = "\n".join(self._chapter_text(chapter) for chapter in Chapter)
-        kept: list[Measurement] = []
+        kept: list[Measurement] = list(dict.fromkeys(self._report.measurements))
         for record in self._values.get("measurements", ()):  # type: ignore[union-attr]
             sentence = " ".join(xml_safe(measurement_text(record)).split("\n")).strip()
             if sentence in texts and record not in kept:
@@ -690,7 +691,7 @@ class ReportEditor(QWidget):
             self._values["typed_dap"] = ""
             self._values["incidents"] = ()
             self._values["urgent_communication"] = report.urgent_communication
-            self._values["measurements"] = report.measurements
+            self._values["measurements"] = ()  # inserted here (the report's own are in self._report)
             self._show_urgent(report.urgent_communication)
             self._show_identity(report.identity_check)
             self._dose_reason.setText(report.dose_missing_reason)
