@@ -45,6 +45,18 @@ REFUSAL_NOTE = "MOTIF_REFUS"  # NTE-4 of the flux 3 refusal's justification (doc
 RADIOPROTECTION_CONFIRMED = "RADIOPROTECTION_CONFIRMEE"
 MISSING_ELEMENT_ACCEPTED = "ELEMENT_JUSTIFICATION_MANQUANT"
 PHYSICIAN_AT_INJECTION = "PRESENCE_MEDECIN_INJECTION"
+# contrast risks in the flux 1 (the guide has none; local convention, docs/ARCHITECTURE.md): renal
+# function as LOINC lab results, the rest as local 99TLR observations
+RENAL_FUNCTION = {
+    "14682-9": "Créatininémie",
+    "2160-0": "Créatininémie",
+    "62238-1": "DFG estimé (CKD-EPI)",
+    "98979-8": "DFG estimé (CKD-EPI 2021)",
+    "33914-3": "DFG estimé (MDRD)",
+}
+ALLERGIES = "ALLERGIES"
+METFORMIN = "METFORMINE"
+CONTRAST_REACTION = "REACTION_PRODUIT_CONTRASTE"
 
 # --- closed vocabularies --------------------------------------------------------------------------
 
@@ -309,6 +321,26 @@ class Observation:
 
 
 @dataclass(frozen=True, slots=True)
+class LabResult:
+    """A laboratory result sent with the request (OBX-5 and OBX-6; OBX-14 when it was measured)."""
+
+    code: Coded
+    value: Measure | None
+    measured_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContrastRisk:
+    """What the site says about the contrast risks (flux 1, local convention): ``None`` is "not sent",
+    which the radiologist must see as missing, never as "none"."""
+
+    renal_function: tuple[LabResult, ...] = ()
+    allergies: str | None = None
+    metformin: bool | None = None
+    previous_reaction: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AdministeredProduct:
     product: Coded  # ATC level 2, V09 / V10
     lot: str
@@ -388,6 +420,7 @@ class Order:
     weight: Measure | None
     pregnancy: PregnancyStatus | None
     other_observations: tuple[Observation, ...]
+    contrast_risk: ContrastRisk = ContrastRisk()
     complement: Complement | None = None
     cancellation: Cancellation | None = None
     response: Response | None = None
@@ -591,7 +624,48 @@ def _patient(pid: Segment) -> Patient:
     )
 
 
-_REQUEST_OBX = {"MODALITE_IMAGERIE", "REGION_ANATOMIQUE", HISTORY, HEIGHT, WEIGHT, PREGNANCY}
+_REQUEST_OBX = {
+    "MODALITE_IMAGERIE",
+    "REGION_ANATOMIQUE",
+    HISTORY,
+    HEIGHT,
+    WEIGHT,
+    PREGNANCY,
+    *RENAL_FUNCTION,
+    ALLERGIES,
+    METFORMIN,
+    CONTRAST_REACTION,
+}
+
+
+def _contrast_risk(read: _Reader) -> ContrastRisk:
+    """The contrast observations of a flux 1 (docs/ARCHITECTURE.md, HL7 section)."""
+
+    def text(code: str) -> str | None:
+        if code not in read.obx:
+            return None
+        return "\n".join(t for o in read.obx[code] for t in o.texts(5) if t.strip())
+
+    metformin = read.coded(METFORMIN)
+    reaction = read.first(CONTRAST_REACTION)
+    return ContrastRisk(
+        renal_function=tuple(
+            LabResult(
+                obx.coded(3),
+                read.quantity(obx, QT_TRANSLATE_NOOP("Orders", "Fonction rénale")),
+                read.when(obx, 14, QT_TRANSLATE_NOOP("Orders", "Date de la fonction rénale")),
+            )
+            for code in RENAL_FUNCTION
+            for obx in read.obx.get(code, [])
+        ),
+        allergies=text(ALLERGIES),
+        metformin=None if metformin is None else {"Y": True, "N": False}.get(metformin.code),
+        previous_reaction=(
+            None
+            if reaction is None
+            else ("" if reaction.get(5) == "N" and reaction.get(2) == "CE" else text(CONTRAST_REACTION))
+        ),
+    )
 
 
 def _request(message: Hl7Message, warnings: list[str]) -> Order:
@@ -674,6 +748,7 @@ def _request(message: Hl7Message, warnings: list[str]) -> Order:
             if code not in _REQUEST_OBX
             for o in group
         ),
+        contrast_risk=_contrast_risk(read),
         request=message,
         sender=Endpoint(msh.get(3), msh.get(4)),
         receiver=Endpoint(msh.get(5), msh.get(6)),

@@ -57,13 +57,12 @@ def record_answer(
             (message,),
             "justification of the irradiating exam confirmed",
         )
-    contrast = getattr(decision, "contrast", None)
-    if contrast is not None and contrast.physician_present:
+    if decision.contrast and decision.physician_at_injection:
         trail.safety_decision(
             EventKind.CONTRAST_CONFIRMED,
             user,
             order_id,
             patient_id,
-            (message, *(("CONTRAST_MISSING", key) for key in contrast.missing_acknowledged)),
-            "contrast risks reviewed; a physician will be present at the injection",
+            (message,),
+            "protocol with contrast: risks reviewed, a physician will be present at the injection",
         )

@@ -207,7 +207,7 @@ def missing_elements_request(missing: list[JustificationElement]) -> str:
     the guide's way back to the requester: the site then sends a completed request)."""
     lines = [
         "Éléments nécessaires à la justification de l'exposition (art. R.1333-53 du code de la santé "
-        "publique) absents de la demande :"
+        "publique) ou à la sécurité de l'injection, absents de la demande :"
     ]
     lines += [f"- {e.label}" for e in missing]
     lines.append("Merci de renvoyer la demande complétée.")
@@ -225,6 +225,19 @@ class Decision:
     justification: str = ""
     radioprotection_confirmed: bool = False
     missing_accepted: tuple[str, ...] = ()  # keys of the missing elements accepted knowingly
+    contrast: bool = False  # the protocol plans an injection of a contrast agent
+    physician_at_injection: bool = False  # confirmed: a physician beside the technologist
+
+
+def required_elements(
+    order: Order, modality: str, on: date, contrast: bool
+) -> tuple[JustificationElement, ...]:
+    """Everything to be present or knowingly accepted: R.1333-53's elements, and with an injection
+    the contrast risks (:mod:`workstation.contrast`)."""
+    from workstation.contrast import contrast_elements  # it builds on this module's element
+
+    elements = justification_elements(order, modality, on)
+    return elements + contrast_elements(order) if contrast else elements
 
 
 def check(order: Order, decision: Decision, on: date) -> None:
@@ -249,9 +262,17 @@ def check(order: Order, decision: Decision, on: date) -> None:
                 "radioprotection not confirmed",
                 QT_TRANSLATE_NOOP("Justification", "Confirmez la justification de l'examen irradiant."),
             )
+        if decision.contrast and not decision.physician_at_injection:
+            raise JustificationError(
+                "physician presence at the injection not confirmed",
+                QT_TRANSLATE_NOOP(
+                    "Justification",
+                    "Protocole avec injection : confirmez qu'un médecin sera présent lors de l'injection.",
+                ),
+            )
         missing = [
             e
-            for e in justification_elements(order, modality, on)
+            for e in required_elements(order, modality, on, decision.contrast)
             if not e.present and e.key not in decision.missing_accepted
         ]
         if missing:
@@ -259,7 +280,7 @@ def check(order: Order, decision: Decision, on: date) -> None:
                 f"justification elements neither given nor accepted: {', '.join(e.key for e in missing)}",
                 QT_TRANSLATE_NOOP(
                     "Justification",
-                    "Élément de justification manquant : {element}. Acceptez-le en connaissance de cause "
+                    "Élément manquant : {element}. Acceptez-le en connaissance de cause "
                     "ou demandez-le au site.",
                 ).format(element=missing[0].label),
             )
@@ -287,7 +308,7 @@ def build_answer(order: Order, decision: Decision, radiologist: Practitioner, no
         modality = decision.modality.code if decision.modality else short_modality(order)
         missing = [
             e.coded
-            for e in justification_elements(order, modality, now.date())
+            for e in required_elements(order, modality, now.date(), decision.contrast)
             if not e.present and e.key in decision.missing_accepted
         ]
         return build_acceptance(
@@ -299,6 +320,7 @@ def build_answer(order: Order, decision: Decision, radiologist: Practitioner, no
             control_id=control_id,
             radioprotection_confirmed=decision.radioprotection_confirmed,
             missing_accepted=tuple(missing),
+            physician_at_injection=decision.contrast and decision.physician_at_injection,
         )
     assert decision.reason is not None
     return build_refusal(

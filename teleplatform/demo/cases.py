@@ -25,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-GENERATOR_VERSION = "10"  # 10: Operators' Name (the technologist) in the images
+GENERATOR_VERSION = "11"  # 10: Operators' Name in the images; 11: contrast risks in the contrast CT's request
 """Bumped whenever the generated files change: a data directory made by another version is redone."""
 
 _NAMESPACE = uuid.UUID("6f3c2a1e-8d4b-5c7e-9a0f-1b2c3d4e5f60")
@@ -220,6 +220,19 @@ class Exam:
 
 
 @dataclass(frozen=True, slots=True)
+class ContrastRisk:
+    """What the site sends about the contrast risks in the flux 1 (local convention of the
+    workstation's docs/ARCHITECTURE.md: the guide has no place for them)."""
+
+    creatinine_umol_l: int  # LOINC 14682-9
+    egfr_ml_min: int  # LOINC 62238-1 (CKD-EPI)
+    measured_at: datetime  # OBX-14
+    allergies: str  # 99TLR ALLERGIES
+    metformin: bool  # 99TLR METFORMINE
+    previous_reaction: str  # 99TLR REACTION_PRODUIT_CONTRASTE: "" = none (CE N)
+
+
+@dataclass(frozen=True, slots=True)
 class Cancellation:
     at: datetime
     reason: str
@@ -250,6 +263,7 @@ class Case:
     exam: Exam | None = None
     cancellation: Cancellation | None = None
     dicom_birth_date: date | None = None  # what the images say when it differs from the order
+    contrast_risk: ContrastRisk | None = None  # sent with a request that may need an injection
 
     @property
     def study_instance_uid(self) -> str:
@@ -567,6 +581,14 @@ CT_TAP_CASE = Case(
     history="Cholécystectomie cœlioscopique le 09/11/2026. Pas d'allergie connue aux produits iodés.",
     history_relevance="PERTINENT",
     pregnancy="N",
+    contrast_risk=ContrastRisk(
+        creatinine_umol_l=64,
+        egfr_ml_min=108,
+        measured_at=_at(14, 21, 10),
+        allergies="Pas d'allergie connue (pénicilline tolérée, aucun antécédent avec les produits iodés).",
+        metformin=False,
+        previous_reaction="",
+    ),
     exam=Exam(
         performed_at=_at(15, 0, 2),
         complement_at=_at(15, 0, 19),

@@ -33,6 +33,7 @@ from .cases import (
     STRUCTURE_OID,
     Case,
     Coded,
+    ContrastRisk,
     Flow,
     Practitioner,
 )
@@ -228,6 +229,14 @@ HISTORY = Coded("11322-5", "History of General health Narrative", "LN")
 HEIGHT = Coded("8302-2", "Body height", "LN")
 WEIGHT = Coded("29463-7", "Body weight", "LN")
 PREGNANCY = Coded("82810-3", "Pregnancy status", "LN")
+# contrast risks: the guide has no place for them; the workstation's local convention (99TLR)
+CREATININE = Coded("14682-9", "Creatinine [Moles/volume] in Serum or Plasma", "LN")
+EGFR = Coded("62238-1", "Glomerular filtration rate/1.73 sq M.predicted (CKD-EPI)", "LN")
+ALLERGIES = Coded("ALLERGIES", "Allergies connues", "99TLR")
+METFORMIN = Coded("METFORMINE", "Traitement par metformine", "99TLR")
+CONTRAST_REACTION = Coded(
+    "REACTION_PRODUIT_CONTRASTE", "Réaction antérieure à un produit de contraste", "99TLR"
+)
 VIEWER = Coded(
     "URL_PARTIELLE_VIEWER", "URL partielle d’accès à la visionneuse d’imagerie DRIMbox", "TLR_OBSERVATION"
 )
@@ -300,8 +309,32 @@ def request(planned: Planned) -> Message:
     items.append((("NM", WEIGHT, str(case.patient.weight_kg), "O", "", "kg"), ""))
     if case.pregnancy is not None:
         items.append((("CE", PREGNANCY, _components(case.pregnancy, "", "expandedYes-NoIndicator"), "O"), ""))
+    if case.contrast_risk is not None:
+        items += _contrast_items(case.contrast_risk)
     _observations(detail, "ORM_O01_OBSERVATION", items)
+    if case.contrast_risk is not None:  # OBX-14: when the renal function was measured
+        when = _ts(case.contrast_risk.measured_at)
+        for group in detail.children.get("ORM_O01_OBSERVATION") or []:
+            obx = group.children.get("OBX")[0]
+            if obx.obx_3.ce_1.value in (CREATININE.code, EGFR.code):
+                obx.obx_14 = when
     return message
+
+
+def _contrast_items(risk: ContrastRisk) -> list[tuple]:
+    metformin = ("Y", "Oui", "HL70136") if risk.metformin else ("N", "Non", "HL70136")
+    reaction = (
+        ("TX", CONTRAST_REACTION, escape(risk.previous_reaction), "F")
+        if risk.previous_reaction
+        else ("CE", CONTRAST_REACTION, _components("N", "Non", "HL70136"), "F")
+    )
+    return [
+        (("NM", CREATININE, str(risk.creatinine_umol_l), "F", "", "umol/L"), ""),
+        (("NM", EGFR, str(risk.egfr_ml_min), "F", "", "mL/min/1.73m2"), ""),
+        (("TX", ALLERGIES, escape(risk.allergies), "F"), ""),
+        (("CE", METFORMIN, _components(*metformin), "F"), ""),
+        (reaction, ""),
+    ]
 
 
 def cancellation(planned: Planned) -> Message:

@@ -130,11 +130,27 @@ def test_missing_justification_element_is_accepted_knowingly_and_sent_with_the_r
     QApplication.processEvents()
     dialog.grab().save(str(artifacts_dir / "charter-justification-checklist.png"))
 
+    # the injected protocol: the contrast risks the site did not send are shown missing
+    assert dialog.contrast.isChecked() and dialog.contrast_checklist.isVisible()
+    contrast = dialog.contrast_checklist
+    assert [e.key for e in contrast.missing()] == [
+        "FONCTION_RENALE",
+        "ALLERGIES",
+        "METFORMINE",
+        "REACTION_ANTERIEURE",
+    ]
+
     dialog.confirm.setChecked(True)
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "médecin sera présent" in dialog.error.text()
+    dialog.physician.setChecked(True)
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and "Statut de grossesse" in dialog.error.text()
-
     checklist.boxes["GROSSESSE"].setChecked(True)
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "Fonction rénale" in dialog.error.text()
+    for box in contrast.boxes.values():
+        box.setChecked(True)
     before = datetime.now(UTC)
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
@@ -146,15 +162,27 @@ def test_missing_justification_element_is_accepted_knowingly_and_sent_with_the_r
     assert response.radiologist.rpps == platform.account["rpps"]
     assert response.answered_at is not None and abs(response.answered_at - before) < timedelta(minutes=1)
     assert response.radioprotection_confirmed
-    assert [c.code for c in response.missing_accepted] == ["GROSSESSE"]
+    assert [c.code for c in response.missing_accepted] == [
+        "GROSSESSE",
+        "FONCTION_RENALE",
+        "ALLERGIES",
+        "METFORMINE",
+        "REACTION_ANTERIEURE",
+    ]
+    assert response.physician_at_injection
     local = [o for o in parse(_flux3(ws, order_id)).all("OBX") if o.get(3, 3) == "99TLR"]
-    assert [o.get(3) for o in local] == ["RADIOPROTECTION_CONFIRMEE", "ELEMENT_JUSTIFICATION_MANQUANT"]
+    assert [o.get(3) for o in local] == [
+        "RADIOPROTECTION_CONFIRMEE",
+        *["ELEMENT_JUSTIFICATION_MANQUANT"] * 5,
+        "PRESENCE_MEDECIN_INJECTION",
+    ]
     assert all(o.get(16) == "8" + platform.account["rpps"] and o.get(14) for o in local)
 
     records = _records(ws)
     accepted = [r for r in records if r["kind"] == "order_accepted"]
     confirmed = [r for r in records if r["kind"] == "radioprotection_confirmed"]
-    assert len(accepted) == 1 and len(confirmed) == 1
+    contrast_records = [r for r in records if r["kind"] == "contrast_confirmed"]
+    assert len(accepted) == 1 and len(confirmed) == 1 and len(contrast_records) == 1
     order = next(o for o in accepted[0]["objects"] if o["kind"] == "order")
     assert order["id"] == order_id and ["MISSING_ACCEPTED", "GROSSESSE"] in order["details"]
     assert accepted[0]["participants"][0]["user_id"] == platform.account["login"]
@@ -171,6 +199,7 @@ def test_missing_elements_are_asked_of_the_site(
     assert dialog.refuse_radio.isChecked() and dialog.reason.currentData() == "INFORMATIONS_INSUFFISANTES"
     text = dialog.justification.toPlainText()
     assert "R.1333-53" in text and "Statut de grossesse" in text and "Motif" not in text
+    assert "Fonction rénale" in text  # the injected protocol's missing contrast risks too
     QApplication.processEvents()
     dialog.grab().save(str(artifacts_dir / "charter-ask-missing-elements.png"))
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
@@ -197,9 +226,20 @@ def test_acceptance_is_written_in_the_report_and_every_safety_decision_is_journa
     order_id = case.placer_order_number
     dialog = _justify(qtbot, window, order_id)
     assert not dialog.checklist.missing()  # everything R.1333-53 asks for was given by the site
+    assert dialog.contrast.isChecked() and not dialog.contrast_checklist.missing()
+    rows = dialog.contrast_checklist.rows
+    assert "Créatininémie 64 umol/L (14/11/2026)" in rows["FONCTION_RENALE"].text()
+    assert "non" in rows["METFORMINE"].text() and "aucune" in rows["REACTION_ANTERIEURE"].text()
+    QApplication.processEvents()
+    dialog.grab().save(str(artifacts_dir / "charter-contrast.png"))
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert "médecin sera présent" in dialog.error.text()
+    dialog.physician.setChecked(True)
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _platform_order(ws, order_id).status.value == "protocole_envoye", timeout=20000)
     _settled(qtbot, ws, window, order_id, "protocole_envoye")
+    response = _platform_order(ws, order_id).order().response
+    assert response is not None and response.physician_at_injection and not response.missing_accepted
 
     # the site performs the exam and sends its flux 4: the case can be read
     assert (
@@ -270,7 +310,9 @@ def test_acceptance_is_written_in_the_report_and_every_safety_decision_is_journa
     records = _records(ws)
     decisions = [r for r in records if r["kind"] in {k.value for k in SAFETY_DECISIONS}]
     kinds = [r["kind"] for r in decisions]
-    assert kinds == ["order_accepted", "urgent_communication", "identity_override"], kinds
+    assert kinds == ["order_accepted", "contrast_confirmed", "urgent_communication", "identity_override"], (
+        kinds
+    )
     for record in decisions:
         user = record["participants"][0]
         assert (

@@ -310,6 +310,9 @@ def test_accept_with_protocol_needs_the_radioprotection_confirmation(
     dialog.protocol.appendPlainText("Temps artériel supplémentaire si suspicion de saignement actif.")
     dialog.confirm.setChecked(True)
     dialog.checklist.boxes["GROSSESSE"].setChecked(True)  # missing from the request: accepted knowingly
+    dialog.physician.setChecked(True)  # an injected protocol: contrast risks unknown, accepted knowingly
+    for box in dialog.contrast_checklist.boxes.values():
+        box.setChecked(True)
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
 

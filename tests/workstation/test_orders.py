@@ -94,14 +94,17 @@ def test_names_in_use_qualified_identity_urgency_and_extra_observations(flows: d
         .replace("12^ISO|||||||2026", "12^ISO|||||^^^^^S||2026")  # ORC-7.6 = S (stat)
     )
     text += "\rOBX|8|NM|62238-1^DFG CKD-EPI^LN||54|mL/min/1.73m2|||||O"
+    text += "\rOBX|9|NM|1234-5^Autre mesure^LN||7|u|||||O"
     order = parse_order([text])
     assert order.patient.birth_first_names == ("DOMINIQUE", "MARIE")
     assert (order.patient.used_name, order.patient.used_first_name) == ("MARTIN", "DOMI")
     assert order.patient.display_name == "MARTIN DOMI" and order.patient.ins_qualified
     assert order.priority is Priority.URGENT
-    assert [(o.code.code, o.value, o.unit) for o in order.other_observations] == [
-        ("62238-1", "54", "mL/min/1.73m2")
-    ]
+    assert [(o.code.code, o.value, o.unit) for o in order.other_observations] == [("1234-5", "7", "u")]
+    # an eGFR is the renal function the contrast check shows (issue 23), not an unknown observation
+    [renal] = order.contrast_risk.renal_function
+    assert (renal.code.code, renal.value.exact, renal.value.unit) == ("62238-1", "54", "mL/min/1.73m2")
+    assert order.contrast_risk.allergies is None and order.contrast_risk.metformin is None
 
 
 def test_missing_guide_elements_become_warnings(flows: dict[int, str]) -> None:

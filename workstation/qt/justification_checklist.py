@@ -22,9 +22,11 @@ class JustificationChecklist(QGroupBox):
     changed = Signal()
     request_missing = Signal()  # « Demander au site » pressed
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Éléments de justification (art. R.1333-53 du CSP)"), parent)
-        self.setObjectName("justificationChecklist")
+    def __init__(
+        self, title: str = "", parent: QWidget | None = None, name: str = "justificationChecklist"
+    ) -> None:
+        super().__init__(title or self.tr("Éléments de justification (art. R.1333-53 du CSP)"), parent)
+        self.setObjectName(name)
         self._grid = QGridLayout(self)
         self._grid.setColumnStretch(1, 1)
         self.elements: tuple[JustificationElement, ...] = ()

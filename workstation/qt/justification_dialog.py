@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from resources.translations import qt as language
+from workstation.contrast import contrast_elements, protocol_uses_contrast
 from workstation.hl7 import Coded
 from workstation.hl7.flux3 import RefusalReason
 from workstation.justification import (
@@ -73,7 +74,7 @@ class JustificationDialog(QDialog):
             self.tr("Justification de la demande {number}").format(number=order.placer_order_number)
         )
         self.setObjectName("justificationDialog")
-        self.resize(920, 900)
+        self.resize(920, 1000)  # the justification and contrast checklists below the protocol
 
         summary = QTextBrowser()
         summary.setObjectName("justificationSummary")
@@ -136,6 +137,20 @@ class JustificationDialog(QDialog):
         form.addRow(self.confirm)
         self.checklist = JustificationChecklist()
         form.addRow(self.checklist)
+        self.contrast = QCheckBox(self.tr("Protocole avec injection de produit de contraste"))
+        self.contrast.setObjectName("contrastProtocol")
+        self.contrast_checklist = JustificationChecklist(
+            self.tr("Produit de contraste : contre-indications recherchées avec le site"),
+            name="contrastChecklist",
+        )
+        self.contrast_checklist.show_elements(contrast_elements(order))
+        self.physician = QCheckBox(
+            self.tr("Je confirme qu'un médecin sera présent auprès du manipulateur lors de l'injection")
+        )
+        self.physician.setObjectName("physicianAtInjection")
+        form.addRow(self.contrast)
+        form.addRow(self.contrast_checklist)
+        form.addRow(self.physician)
 
         # refuse page
         self.reason = QComboBox()
@@ -194,6 +209,11 @@ class JustificationDialog(QDialog):
         self.confirm.toggled.connect(self.error.hide)
         self.checklist.changed.connect(self.error.hide)
         self.checklist.request_missing.connect(self._ask_missing)
+        self.contrast_checklist.changed.connect(self.error.hide)
+        self.contrast_checklist.request_missing.connect(self._ask_missing)
+        self.physician.toggled.connect(self.error.hide)
+        self.contrast.toggled.connect(self._contrast_toggled)
+        self._contrast_toggled(self.contrast.isChecked())
         self.reason.currentIndexChanged.connect(self.error.hide)
 
     def chosen_modality(self) -> str:
@@ -221,13 +241,25 @@ class JustificationDialog(QDialog):
         insuffisantes » whose justification lists them; the site then sends a completed request."""
         self.refuse_radio.setChecked(True)
         self.reason.setCurrentIndex(self.reason.findData(RefusalReason.INFORMATIONS_INSUFFISANTES.value))
-        self.justification.setPlainText(missing_elements_request(self.checklist.missing()))
+        missing = self.checklist.missing()
+        if self.contrast.isChecked():
+            missing += self.contrast_checklist.missing()
+        self.justification.setPlainText(missing_elements_request(missing))
         self.justification.setFocus()
 
     def _template_chosen(self) -> None:
         chosen = next((t for t in self.templates if t.id == self.template.currentData()), None)
         if chosen is not None:
             self.protocol.setPlainText(chosen.text)
+            if hasattr(self, "contrast"):  # the first call comes before the contrast box exists
+                self.contrast.setChecked(protocol_uses_contrast(chosen.text))
+
+    def _contrast_toggled(self, on: bool) -> None:
+        self.error.hide()
+        self.contrast_checklist.setVisible(on)
+        self.physician.setVisible(on)
+        if not on:
+            self.physician.setChecked(False)
 
     def decision(self) -> Decision:
         if self.accept_radio.isChecked():
@@ -238,7 +270,10 @@ class JustificationDialog(QDialog):
                 protocol=self.protocol.toPlainText(),
                 modality=Coded(code, label, "DCM") if code else None,
                 radioprotection_confirmed=self.confirm.isChecked(),
-                missing_accepted=self.checklist.accepted_missing(),
+                missing_accepted=self.checklist.accepted_missing()
+                + (self.contrast_checklist.accepted_missing() if self.contrast.isChecked() else ()),
+                contrast=self.contrast.isChecked(),
+                physician_at_injection=self.physician.isChecked(),
             )
         value = self.reason.currentData()
         return Decision(
