@@ -569,12 +569,15 @@ class ReadingPage(QWidget):
                 raise _SignatureError(
                     self.tr("Mot de passe incorrect : le compte rendu n'est pas signé.")
                 ) from exc
+            # the measurements' SR first, so that the report cites it (issue 16); never holds it back
             measured, problem = with_measurement_report(self.ws, case, report)  # type: ignore[arg-type]
-            if problem:
-                log.warning("signing without the measurement SR")
-            return sign_with_key_images(  # key images and measurements stored with the study (issue 19)
+            signed = sign_with_key_images(  # key images and measurements stored with the study (issue 19)
                 self.ws, case, measured, self.comparison.key_images.items, self.comparison.measurements
             )
+            if problem:
+                log.warning("signed without the measurement SR")
+                signed = replace(signed, problem=" ".join(p for p in (signed.problem, problem) if p))
+            return signed
 
         def done(_: object) -> None:
             if self.editor is not None:
