@@ -54,7 +54,6 @@ PENDING: dict[str, str] = {
     "teleplatform.demo.cases:priors_of": "demo cases (issue 23): the tests' answer key for the priors",
     "viewer.qt.tg18_window:open_pattern": "displays (issue 21): the diagnostics open Tg18Window directly",
     "workstation.pacs.dimse:DimseClient.find_series": "priors (issue 19): series-level C-FIND, unused",
-    "workstation.cache.store:StudyCache.read_instance": "cache: only the tests read one instance to memory",
 }
 
 

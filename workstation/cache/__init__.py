@@ -17,7 +17,6 @@ Use (the composition root)::
 
     with cache.open_study(study_uid) as opened:                    # decrypted in RAM (/dev/shm), audited
         viewer.load(opened.directory)                              # <SeriesUID>/<SOPInstanceUID>.dcm
-    cache.read_instance(study_uid, sop_uid)                        # one file, to memory, audited
 
     cache.mark_reported(study_uid, ack_time)                       # the report's ACK AA
     cache.evict_expired(outbox_store.has_open)                     # e.g. at start and every hour

@@ -499,20 +499,6 @@ class StudyCache:
                 ),
             ) from exc
 
-    def read_instance(self, study_uid: str, sop_uid: str) -> bytes:
-        """One instance decrypted to memory (audited as a cache read)."""
-        row = self._require(study_uid)
-        key = self._study_key(row)
-        for instance in self.instances(study_uid):
-            if instance.sop_uid == sop_uid:
-                data = self._decrypt(row, key, study_uid, instance)
-                self._audit_read(row, key, study_uid)
-                return data
-        raise CacheMiss(
-            "instance not in cache",
-            QT_TRANSLATE_NOOP("Cache", "Cette image n'est pas disponible hors connexion."),
-        )
-
     def open_study(self, study_uid: str) -> OpenedStudy:
         """Decrypt the study into a private directory for the viewer; close it when the viewer does."""
         row = self._require(study_uid)
