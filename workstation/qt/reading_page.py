@@ -51,7 +51,13 @@ from workstation.priors import OpenedPrior, Prior, PriorsError, find_priors_ever
 from workstation.qt import theme
 from workstation.qt.comparison import ReadingComparison
 from workstation.qt.tasks import Tasks
-from workstation.reading import ReadingCase, confirm_identity, dicom_patient_id, open_case
+from workstation.reading import (
+    ReadingCase,
+    confirm_identity,
+    dicom_patient_id,
+    open_case,
+    record_identity_override,
+)
 from workstation.worklist import WorklistRow
 
 log = logging.getLogger(__name__)
@@ -525,6 +531,7 @@ class ReadingPage(QWidget):
         if not ok or len(how.strip()) < 5:
             return
         updated = confirm_identity(self.editor.report(), how, datetime.now().astimezone())
+        record_identity_override(self.ws, self.case)
         self.editor.set_report(updated)
         self.case.draft = replace(self.case.draft, report=updated)
         self._show_identity()
