@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Protocol
 
 from auth.errors import AuthError
+from resources.events import Listeners
 from resources.translations import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
@@ -361,7 +362,7 @@ class Session:
         self._policy = policy or SessionPolicy()
         self._clock = clock or ElapsedClock()
         self._lock = threading.RLock()
-        self._listeners: list[Listener] = []
+        self._listeners: Listeners[SessionEvent] = Listeners("session")
         self._state = SessionState.LOGGED_OUT
         self._identity: Identity | None = None
         self._strong_auth_at = 0.0
@@ -375,16 +376,9 @@ class Session:
     # --- observation -------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Call ``listener`` with every event; returns the function that unsubscribes it."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        """Call ``listener`` with every event; returns the function that unsubscribes it. A listener
+        that raises is logged and the others still hear the event (the screen lock must)."""
+        return self._listeners.subscribe(listener)
 
     @property
     def policy(self) -> SessionPolicy:
@@ -804,14 +798,6 @@ class Session:
         return SessionEvent(kind, self._state, who, identity, now, reason, detail)
 
     def _dispatch(self, events: list[SessionEvent]) -> None:
-        if not events:
-            return
-        with self._lock:
-            listeners = list(self._listeners)
         for event in events:
             log.info("session %s (%s)", event.kind.value, event.reason.value if event.reason else "-")
-            for listener in listeners:
-                try:
-                    listener(event)
-                except Exception:  # one faulty subscriber must not stop the others (the screen lock)
-                    log.exception("session listener %r failed on %s", listener, event.kind.value)
+            self._listeners.emit(event)

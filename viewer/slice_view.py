@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from resources.events import Listeners
 from viewer.presets import auto_window
 from viewer.series import Series
 from viewer.windowing import (
@@ -49,7 +50,7 @@ class SliceView:
         self.calibration = calibration
         index = series.shape[0] // 2
         self._state = ViewState(index=index, window=self.header_window(index))
-        self._listeners: list[Callable[[ViewState], None]] = []
+        self._listeners: Listeners[ViewState] = Listeners("slice view")
         self._luts: dict[tuple[object, ...], np.ndarray] = {}
 
     # --- state -------------------------------------------------------------------------------------
@@ -57,15 +58,14 @@ class SliceView:
     def state(self) -> ViewState:
         return self._state
 
-    def subscribe(self, listener: Callable[[ViewState], None]) -> None:
-        self._listeners.append(listener)
+    def subscribe(self, listener: Callable[[ViewState], None]) -> Callable[[], None]:
+        return self._listeners.subscribe(listener)
 
     def _set(self, **changes: object) -> None:
         new = replace(self._state, **changes)  # type: ignore[arg-type]
         if new != self._state:
             self._state = new
-            for listener in self._listeners:
-                listener(new)
+            self._listeners.emit(new)
 
     # --- slice -------------------------------------------------------------------------------------
     def set_index(self, index: int) -> None:

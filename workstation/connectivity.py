@@ -46,6 +46,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reporting.model import Incident, Source
+from resources.events import Listeners
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.audit import AuditTrail
 from workstation.outbox import EventKind, MessageKind, Outbox, OutboxEvent, OutboxItem, OutboxStorageError
@@ -254,7 +255,7 @@ class ConnectivityMonitor:
         self._now = now
         self._lock = threading.RLock()
         self._status = LinkStatus(LinkState.ONLINE, now())
-        self._listeners: list[StatusListener] = []
+        self._listeners: Listeners[LinkStatus] = Listeners("connectivity")
         self._incidents_file = incidents_file
         self._incidents: list[DegradedIncident] = self._load_incidents()
         self._trail = trail
@@ -270,8 +271,7 @@ class ConnectivityMonitor:
     # --- wiring ---
 
     def subscribe(self, listener: StatusListener) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+        return self._listeners.subscribe(listener)
 
     def attach(self, outbox: Outbox) -> None:
         """Outbox transport failures report the loss; deliveries report the link; recovery drains it."""
@@ -417,11 +417,7 @@ class ConnectivityMonitor:
             log.error("cannot save incidents to %s: %s", self._incidents_file, exc)
 
     def _notify(self, status: LinkStatus) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(status)
-            except Exception:
-                log.exception("connectivity listener failed")
+        self._listeners.emit(status)
 
     # --- heartbeat thread ---
 

@@ -30,6 +30,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from resources.events import Listeners
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.cache.store import TEMP_PREFIX, StudyCache
 from workstation.platform import DicomWeb, PlatformError, RetrieveCancelled
@@ -97,20 +98,16 @@ class Prefetcher:
         self._on_failure = on_failure
         self._retry_interval = retry_interval
         self._wanted: list[PrefetchRequest] = []
-        self._listeners: list[Callable[[PrefetchEvent], None]] = []
+        self._listeners: Listeners[PrefetchEvent] = Listeners("prefetch")
         self._wake = threading.Event()
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def subscribe(self, listener: Callable[[PrefetchEvent], None]) -> None:
-        self._listeners.append(listener)
+    def subscribe(self, listener: Callable[[PrefetchEvent], None]) -> Callable[[], None]:
+        return self._listeners.subscribe(listener)
 
     def _emit(self, event: PrefetchEvent) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("prefetch listener failed")
+        self._listeners.emit(event)
 
     def update(self, requests: Iterable[PrefetchRequest]) -> None:
         """The worklist changed: this is now what should be cached (the thread is woken)."""

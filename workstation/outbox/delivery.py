@@ -43,6 +43,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from resources.events import Listeners
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.hl7 import Ack, AckCode
 from workstation.outbox.spool import Spool
@@ -186,7 +187,7 @@ class Outbox:
         self._now = now
         self._rng = rng or random.Random()
         self._auditor = auditor
-        self._listeners: list[Listener] = []
+        self._listeners: Listeners[OutboxEvent] = Listeners("outbox")
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -200,8 +201,7 @@ class Outbox:
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` on every event; returns the function that unsubscribes it."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+        return self._listeners.subscribe(listener)
 
     @property
     def problem(self) -> OutboxEvent | None:
@@ -217,11 +217,7 @@ class Outbox:
         events = [OutboxEvent(kind, counts, **kwargs)]  # type: ignore[arg-type]
         events.append(OutboxEvent(EventKind.COUNTS, counts))
         for event in events:
-            for listener in list(self._listeners):
-                try:
-                    listener(event)
-                except Exception:
-                    log.exception("outbox listener failed on %s", event.kind)
+            self._listeners.emit(event)
 
     # --- queueing ---
 
