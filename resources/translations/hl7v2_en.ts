@@ -144,6 +144,14 @@
         <translation>Anatomical region: unknown sub-identifier, ignored</translation>
     </message>
     <message>
+        <source>Fonction rénale</source>
+        <translation>Renal function</translation>
+    </message>
+    <message>
+        <source>Date de la fonction rénale</source>
+        <translation>Date of the renal function test</translation>
+    </message>
+    <message>
         <source>Modalité d&apos;imagerie non précisée par le site (OBX MODALITE_IMAGERIE).</source>
         <translation>Imaging modality not specified by the site (OBX MODALITE_IMAGERIE).</translation>
     </message>

@@ -345,10 +345,6 @@ Confirm your signature with your password:</translation>
         <source>Une image de l&apos;examen en cache a été modifiée ou déplacée depuis son téléchargement : elle n&apos;est pas affichée. Retéléchargez l&apos;examen depuis la plateforme.</source>
         <translation>An image of the cached study has been modified or moved since it was downloaded: it is not displayed. Download the study again from the platform.</translation>
     </message>
-    <message>
-        <source>Cette image n&apos;est pas disponible hors connexion.</source>
-        <translation>This image is not available offline.</translation>
-    </message>
 </context>
 <context>
     <name>Calibration</name>
@@ -489,6 +485,37 @@ Confirm your signature with your password:</translation>
     <message>
         <source>Plateforme indisponible.</source>
         <translation>Platform unavailable.</translation>
+    </message>
+</context>
+<context>
+    <name>Contrast</name>
+    <message>
+        <source>aucune</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>oui : à suspendre selon la fonction rénale</source>
+        <translation>yes: to be suspended depending on renal function</translation>
+    </message>
+    <message>
+        <source>non</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>Fonction rénale (créatininémie ou DFG)</source>
+        <translation>Renal function (serum creatinine or eGFR)</translation>
+    </message>
+    <message>
+        <source>Allergies</source>
+        <translation>Allergies</translation>
+    </message>
+    <message>
+        <source>Traitement par metformine</source>
+        <translation>Metformin treatment</translation>
+    </message>
+    <message>
+        <source>Réaction antérieure à un produit de contraste</source>
+        <translation>Previous reaction to a contrast agent</translation>
     </message>
 </context>
 <context>
@@ -1286,8 +1313,12 @@ Confirm your signature with your password:</translation>
         <translation>Confirm the justification of the irradiating exam.</translation>
     </message>
     <message>
-        <source>Élément de justification manquant : {element}. Acceptez-le en connaissance de cause ou demandez-le au site.</source>
-        <translation>Justification item missing: {element}. Accept without it knowingly or ask the site for it.</translation>
+        <source>Protocole avec injection : confirmez qu&apos;un médecin sera présent lors de l&apos;injection.</source>
+        <translation>Protocol with injection: confirm that a physician will be present during the injection.</translation>
+    </message>
+    <message>
+        <source>Élément manquant : {element}. Acceptez-le en connaissance de cause ou demandez-le au site.</source>
+        <translation>Missing item: {element}. Accept without it knowingly or ask the site for it.</translation>
     </message>
     <message>
         <source>Choisissez le motif du refus.</source>
@@ -1394,6 +1425,18 @@ Confirm your signature with your password:</translation>
     <message>
         <source>&amp;Texte envoyé au site</source>
         <translation>&amp;Text sent to the site</translation>
+    </message>
+    <message>
+        <source>Protocole avec injection de produit de contraste</source>
+        <translation>Protocol with contrast injection</translation>
+    </message>
+    <message>
+        <source>Produit de contraste : contre-indications recherchées avec le site</source>
+        <translation>Contrast agent: contraindications checked with the site</translation>
+    </message>
+    <message>
+        <source>Je confirme qu&apos;un médecin sera présent auprès du manipulateur lors de l&apos;injection</source>
+        <translation>I confirm that a physician will be present with the radiographer during the injection</translation>
     </message>
     <message>
         <source>— choisir le motif —</source>
@@ -2488,6 +2531,10 @@ Confirm your signature with your password:</translation>
         <translation>Identity confirmed by the site…</translation>
     </message>
     <message>
+        <source>Identité provisoire : signer avec la mention…</source>
+        <translation>Provisional identity: sign with the statement…</translation>
+    </message>
+    <message>
         <source>Refuser l&apos;examen…</source>
         <translation>Refuse the exam…</translation>
     </message>
@@ -2580,6 +2627,14 @@ Confirm your signature with your password:</translation>
     <message>
         <source>Récupération de l&apos;antérieur du {date}…</source>
         <translation>Retrieving the prior study of {date}…</translation>
+    </message>
+    <message>
+        <source>Identité provisoire</source>
+        <translation>Provisional identity</translation>
+    </message>
+    <message>
+        <source>Le site n&apos;a transmis aucune INS pour ce patient. Le compte rendu sera signé sur l&apos;identité provisoire, avec une mention explicite, et l&apos;acte sera tracé. Continuer ?</source>
+        <translation>The site sent no INS for this patient. The report will be signed on the provisional identity, with an explicit statement, and the action will be logged. Continue?</translation>
     </message>
     <message>
         <source>Patient : {patient}
