@@ -99,10 +99,10 @@ def sample_image(bits: int) -> np.ndarray:
 def sample_dataset(bits: int) -> Dataset:
     """A fictional secondary capture holding :func:`sample_image`, explicit VR little endian."""
     from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, SecondaryCaptureImageStorage
+    from pydicom.uid import UID, ExplicitVRLittleEndian, SecondaryCaptureImageStorage
 
     # fixed UIDs under the pydicom root: the file is a throw-away and its bytes stay reproducible
-    uid = "1.2.826.0.1.3680043.8.498.7777.1"
+    uid = UID("1.2.826.0.1.3680043.8.498.7777.1")
     ds = Dataset()
     ds.file_meta = FileMetaDataset()
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian

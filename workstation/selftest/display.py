@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from resources.translations import QT_TRANSLATE_NOOP, UserText, composed, joined
+from resources.translations import QT_TRANSLATE_NOOP, composed, joined
 from viewer.render_check import BACKGROUND, FOREGROUND, RENDER_SIZE, render_probe
 from workstation.selftest.isolated import run_isolated
 from workstation.selftest.report import Check, Status
@@ -112,7 +112,7 @@ def calibration_check(
     label = QT_TRANSLATE_NOOP("Selftest", "Calibration GSDF des écrans")
     today = now_date()
     keys = list(connected) if connected is not None else sorted(store.calibrations)
-    shown: list[UserText] = []
+    shown: list[str] = []  # UserText, and the store's problems (French already)
     status = Status.OK
     screens: list[dict[str, Any]] = []
     for key in keys:
