@@ -147,11 +147,10 @@ def test_length_and_roi_go_to_the_signed_cda_and_the_sr(
     sr = ws.client.dicomweb.client.retrieve_instance(study, sr_series, sr_uid)
     sr_path = tmp_path / "sr.dcm"
     sr.save_as(sr_path, enforce_file_format=True)
-    if shutil.which("dciodvfy"):
-        run = subprocess.run(
-            ["dciodvfy", str(sr_path)], capture_output=True, text=True, timeout=60, check=False
-        )
-        assert [line for line in (run.stdout + run.stderr).splitlines() if line.startswith("Error")] == []
+    tool = shutil.which("dciodvfy")
+    assert tool, "dciodvfy is missing: dicom3tools is in scripts/setup.sh APT_TEST (make setup-test)"
+    run = subprocess.run([tool, str(sr_path)], capture_output=True, text=True, timeout=60, check=False)
+    assert [line for line in (run.stdout + run.stderr).splitlines() if line.startswith("Error")] == []
     groups = hd.sr.ComprehensiveSR.from_dataset(sr).content.get_planar_roi_measurement_groups()
     assert len(groups) == 2
     [value] = groups[0].get_measurements()
