@@ -134,11 +134,15 @@ def measurement_report_for(
     (signing again after a failure stores the same object)."""
     seed = [report.document_id, *(words.measurement_text(m) for m in report.measurements)]
     evidence = [ds for _, ds in case.scan.items if ds is not None]
+    author = author_of(ws)
+    site = report.participants.custodian
+    # the SR's verifying organisation: the radiologist's own (settings), else the imaging site
+    organisation = author.organization.name if author.organization else (site.name if site else "")
     return build_measurement_report(
         report.measurements,
         evidence,
-        author_of(ws),
-        organisation=report.participants.custodian.name if report.participants.custodian else "",
+        author,
+        organisation=organisation,
         when=when,
         sop_instance_uid=generate_uid(entropy_srcs=["sr-instance", *seed]),
         series_uid=generate_uid(entropy_srcs=["sr-series", *seed]),
