@@ -1126,6 +1126,8 @@ class _Writer:
                 f"Résultat communiqué en urgence par {urgent.means} à {urgent.recipient} le "
                 f"{moment:%d/%m/%Y à %H:%M}{note}.",
             )
+        if r.provisional_identity is not None:  # issue 23: an unqualified identity, said so
+            _el(_el(text, "paragraph"), "content", r.provisional_identity.mention, styleCode="Bold")
         if r.teleradiology and r.teleradiology_mention:
             _el(_el(text, "paragraph"), "content", r.teleradiology_mention, styleCode="Italics")
 

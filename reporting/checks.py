@@ -121,7 +121,7 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
             QT_TRANSLATE_NOOP("reporting.checks", "L'identité du patient est absente."),
             "patient",
         )
-    elif patient.ins is None or not patient.ins.extension:
+    elif (patient.ins is None or not patient.ins.extension) and report.provisional_identity is None:
         add(
             IssueCode.MISSING_INS,
             QT_TRANSLATE_NOOP("reporting.checks", "Le matricule INS du patient est absent."),

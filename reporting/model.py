@@ -521,6 +521,25 @@ class IdentityCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class ProvisionalIdentity:
+    """The report is signed on an identity that is not qualified (no INS: an unknown emergency
+    patient, a provisional identity): allowed with an explicit mention, audited, and completed by an
+    addendum once the site sends the qualified identity (issue 23)."""
+
+    status: str  # PID-32 as received ("PROV", "VIDE"...), "" when the site sent none
+    acknowledged_at: datetime
+    source: Source = Source.USER
+
+    @property
+    def mention(self) -> str:
+        status = f" (statut transmis : {self.status})" if self.status else ""
+        return (
+            f"Compte rendu établi sur une identité provisoire non qualifiée, sans INS{status} : "
+            "à rapprocher de l'identité qualifiée dès sa transmission par le site (identitovigilance)."
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ExposureJustification:
     """Who accepted the request and so justified the exposure (flux 3), when, and whether the
     radioprotection confirmation was given: the exposure section names them, who may not be the
@@ -607,6 +626,7 @@ class Report:
     teleradiology_mention: str = ""
     identity_check: IdentityCheck | None = None
     exposure_justification: ExposureJustification | None = None
+    provisional_identity: ProvisionalIdentity | None = None
     act_time: Sourced[datetime] | None = None
     act_end_time: Sourced[datetime] | None = None  # end of the service event (last image acquired)
     interpretation_time: Sourced[datetime] | None = None  # when the radiologist began reading

@@ -85,10 +85,15 @@ def _raw_message(text: str, received_at: datetime) -> RawMessage:
 
 
 def patient_id(row: WorklistRow) -> str:
-    """The patient identifier for the audit journal: INS with its OID, never a name."""
+    """The patient identifier for the audit journal: INS with its OID, never a name; without an INS
+    (a provisional identity) the site's own identifier (IPP) with its OID."""
     if row.order is not None and row.order.patient.ins is not None:
         ins = row.order.patient.ins
         return f"{ins.matricule}^^^&{ins.oid}&ISO"
+    if row.order is not None:
+        local = next((i for i in row.order.patient.other_ids if i.value and i.oid), None)
+        if local is not None:
+            return f"{local.value}^^^&{local.oid}&ISO"
     return ""
 
 

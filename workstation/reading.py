@@ -34,6 +34,7 @@ from reporting.model import (
     Incident,
     Organization,
     Professional,
+    ProvisionalIdentity,
     Report,
     Source,
     idnat_from_rpps,
@@ -212,8 +213,36 @@ def record_identity_override(ws: Workstation, case: ReadingCase) -> None:
     )
 
 
+def needs_provisional_identity(report: Report) -> bool:
+    """No INS to sign on (an unknown emergency patient, a provisional identity): signing needs the
+    radiologist's explicit choice to sign with the mention (issue 23)."""
+    patient = report.patient
+    return (
+        patient is not None
+        and (patient.ins is None or not patient.ins.extension)
+        and report.provisional_identity is None
+    )
+
+
+def with_provisional_identity(report: Report, now: datetime) -> Report:
+    """The report signed on the identity the site sent, said so in the report and audited at signing."""
+    status = report.patient.identity_status if report.patient is not None else ""
+    return replace(report, provisional_identity=ProvisionalIdentity(status, now))
+
+
 def record_signed_decisions(ws: Workstation, case: ReadingCase, signed: Report, control_id: str) -> None:
-    """What a signed report decides besides itself: the urgent call it states (issue 23)."""
+    """What a signed report decides besides itself: the urgent call it states, the unqualified
+    identity it was signed on (issue 23)."""
+    if signed.provisional_identity is not None:
+        ws.audit.safety_decision(
+            AuditEventKind.PROVISIONAL_IDENTITY_SIGNED,
+            ws.identity,
+            case.row.order_id,
+            patient_id(case.row),
+            (("MSH-10", control_id), ("PID-32", signed.provisional_identity.status or "none")),
+            "report signed on an unqualified identity (no INS), with the mention",
+            report_id=control_id,
+        )
     urgent = signed.urgent_communication
     if urgent is not None:
         ws.audit.safety_decision(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from auth.keystore import KeyStore, VolatileKeyring
 from hl7v2.message import parse
@@ -320,3 +320,114 @@ def test_acceptance_is_written_in_the_report_and_every_safety_decision_is_journa
         )
         assert datetime.fromisoformat(record["at"]).tzinfo is not None
         assert any(o["kind"] == "order" for o in record["objects"])
+
+
+def _provisional_identity(data: Path, case: cases.Case) -> None:
+    """The site's messages for ``case`` as for an unknown emergency patient: no INS in PID-3 (only
+    the site's IPP), identity status PROV."""
+    ins = f"{case.patient.ins}^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS~"
+    for path in (data / "orders").glob(f"*_{case.slug}_*.hl7"):
+        text = path.read_bytes().decode("utf-8")
+        assert ins in text and "|VALI\r" in text
+        path.write_bytes(text.replace(ins, "").replace("|VALI\r", "|PROV\r").encode("utf-8"))
+
+
+@pytest.fixture
+def provisional(
+    demo_data: Path, tmp_path: Path, platform_factory: Callable[[Path], RunningPlatform]
+) -> Iterator[tuple[Workstation, RunningPlatform]]:
+    data = private_copy(demo_data, tmp_path / "platform")
+    _provisional_identity(data, cases.CT_TAP_CASE)
+    platform = platform_factory(data)
+    settings = Settings(
+        platform_url=platform.base_url, ca_file=platform.ca_path, cache_dir=tmp_path / "cache"
+    )
+    ws = Workstation(
+        settings, keystore=KeyStore(VolatileKeyring()), data_dir=tmp_path / "ws", clock=FakeClock()
+    )
+    yield ws, platform
+    ws.close()
+    platform.stop()
+
+
+def test_a_report_on_a_provisional_identity_is_signed_with_the_mention_and_audited(
+    qtbot,
+    monkeypatch,
+    provisional: tuple[Workstation, RunningPlatform],
+    loader: StudyLoader,
+    artifacts_dir: Path,
+    shared_dir: Path,
+    tmp_path: Path,
+) -> None:
+    ws, platform, window = _signed_in(qtbot, provisional, artifacts_dir, loader)
+    case = cases.CT_TAP_CASE
+    order_id = case.placer_order_number
+    _open(qtbot, window, order_id)
+    page = window.reading_page
+    if page.confirm_button.isVisible():  # the images carry the INS the order lacks: the site confirms
+        monkeypatch.setattr(
+            QInputDialog,
+            "getMultiLineText",
+            staticmethod(
+                lambda *a, **k: ("IDE des urgences : patient inconnu à l'admission, bracelet vérifié", True)
+            ),
+        )
+        qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)
+    assert page.provisional_button.isVisible()
+    QApplication.processEvents()
+    window.grab().save(str(artifacts_dir / "charter-provisional-identity.png"))
+    editor = page.editor
+    editor.chapter_edit(Chapter.TECHNIQUE).setPlainText("Acquisition au temps portal après injection iodée.")
+    editor.chapter_edit(Chapter.RESULTS).setPlainText("Examen sans anomalie notable.")
+    editor.chapter_edit(Chapter.CONCLUSION).setPlainText("Absence d'anomalie décelée.")
+
+    # without the explicit choice, the missing INS refuses the signature
+    issues = [str(i.message) for i in checks.check(editor.report(), editor._template)]
+    assert any("INS" in i for i in issues), issues
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    qtbot.mouseClick(page.provisional_button, Qt.MouseButton.LeftButton)
+    assert not page.provisional_button.isVisible()
+    assert editor.report().provisional_identity is not None
+    assert editor.report().provisional_identity.status == "PROV"
+
+    monkeypatch.setattr(
+        QInputDialog, "getText", staticmethod(lambda *a, **k: (platform.account["password"], True))
+    )
+    qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+    if "avertissement" in editor._status.text():
+        qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+    try:
+        qtbot.waitUntil(lambda: ws.outbox.store.counts().delivered == 1, timeout=30000)
+    except Exception:
+        pytest.fail(
+            f"not signed: {[str(i.message) for i in checks.check(editor.report(), editor._template)]} "
+            f"{page.status.text()} {editor._status.text()} {ws.outbox.store.counts()} "
+            f"{[(i.kind, i.state, i.ack_code, i.ack_reason, i.last_error) for i in ws.outbox.store.items()]}"
+        )
+    item = ws.outbox.store.items()[0]
+    cda = extract_cda(ws.outbox.store.get(item.control_id, with_payload=True).payload)
+    text = cda.decode("utf-8")
+    assert (
+        "Compte rendu établi sur une identité provisoire non qualifiée, sans INS (statut transmis : PROV) : "
+        "à rapprocher"
+        in text
+    )
+    assert case.patient.ins not in text  # the report names the patient by the site's IPP only
+    path = tmp_path / "cr-identite-provisoire.xml"
+    path.write_bytes(cda)
+    (artifacts_dir / "cda-charter-provisional-identity.xml").write_bytes(cda)
+    run = subprocess.run(
+        [sys.executable, str(shared_dir / "tools" / "validate-cda"), "--json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert [r["errors"] for r in json.loads(run.stdout)] == [[]], run.stdout[-3000:]
+
+    signed = [r for r in _records(ws) if r["kind"] == "provisional_identity_signed"]
+    assert len(signed) == 1
+    patient = next(o for o in signed[0]["objects"] if o["kind"] == "patient")
+    assert patient["id"].startswith(case.patient.ipp + "^^^&")  # the IPP, since there is no INS
+    assert signed[0]["participants"][0]["user_id"] == platform.account["login"]
+    _settled(qtbot, ws, window, order_id, "cr_transmis")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -55,8 +56,10 @@ from workstation.reading import (
     ReadingCase,
     confirm_identity,
     dicom_patient_id,
+    needs_provisional_identity,
     open_case,
     record_identity_override,
+    with_provisional_identity,
 )
 from workstation.worklist import WorklistRow
 
@@ -99,6 +102,9 @@ class ReadingPage(QWidget):
         self.check_label.setWordWrap(True)
         self.confirm_button = QPushButton(self.tr("Identité confirmée par le site…"))
         self.confirm_button.setObjectName("confirmIdentity")
+        self.provisional_button = QPushButton(self.tr("Identité provisoire : signer avec la mention…"))
+        self.provisional_button.setObjectName("provisionalIdentity")
+        self.provisional_button.hide()
         self.refuse_button = QPushButton(self.tr("Refuser l'examen…"))
         self.refuse_button.setToolTip(
             self.tr("Refuser après lecture (images inadaptées, qualité insuffisante…)")
@@ -152,6 +158,7 @@ class ReadingPage(QWidget):
         check_row = QHBoxLayout()
         check_row.addWidget(self.check_label, 1)
         check_row.addWidget(self.confirm_button)
+        check_row.addWidget(self.provisional_button)
         check_row.addWidget(self.priors)
         check_row.addWidget(self.compare_button)
 
@@ -192,6 +199,7 @@ class ReadingPage(QWidget):
         self.close_button.clicked.connect(lambda: self.close_case())  # not clicked(bool) into ``emit``
         self.sign_button.clicked.connect(self.request_signature)
         self.confirm_button.clicked.connect(self._confirm_identity)
+        self.provisional_button.clicked.connect(self._sign_on_provisional_identity)
         self.refuse_button.clicked.connect(lambda: self.row and self.refuseRequested.emit(self.row.order_id))
         self.expertise_button.clicked.connect(
             lambda: self.row and self.expertiseRequested.emit(self.row.order_id)
@@ -517,6 +525,29 @@ class ReadingPage(QWidget):
             self.confirm_button.hide()
             self.editor.setEnabled(True)
             self.sign_button.setEnabled(True)
+        self.provisional_button.setVisible(
+            not case.identity_blocked and needs_provisional_identity(self.editor.report())
+        )
+
+    def _sign_on_provisional_identity(self) -> None:
+        """No INS (an unknown emergency patient): signing is allowed with the report's mention, and
+        audited; the addendum follows when the site sends the qualified identity (issue 23)."""
+        if self.case is None or self.editor is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Identité provisoire"),
+            self.tr(
+                "Le site n'a transmis aucune INS pour ce patient. Le compte rendu sera signé sur "
+                "l'identité provisoire, avec une mention explicite, et l'acte sera tracé. Continuer ?"
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        updated = with_provisional_identity(self.editor.report(), datetime.now().astimezone())
+        self.editor.set_report(updated)
+        self.case.draft = replace(self.case.draft, report=updated)
+        self._show_identity()
 
     def _confirm_identity(self) -> None:
         if self.case is None or self.editor is None:
