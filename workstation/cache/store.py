@@ -6,11 +6,11 @@ Layout of the cache directory (mode 0700)::
                             wrapped study keys, metadata sealed under each study key
     objects/<ref>/<ref>.bin one sealed DICOM file each; names are random, never a UID or a name
 
-Reading offline: :meth:`StudyCache.read_instance` decrypts one file to memory;
-:meth:`StudyCache.open_study` decrypts a whole study into a private directory (mode 0700) on a
-RAM-backed file system (``/dev/shm``, else ``$XDG_RUNTIME_DIR``) laid out like a DICOMweb download
-(``<SeriesUID>/<SOPInstanceUID>.dcm``) for the viewer's loader, and removes it on close; directories
-left by a process that died are removed when the next cache opens. Every read is audited.
+Reading offline: :meth:`StudyCache.open_study` decrypts a whole study into a private directory
+(mode 0700) on a RAM-backed file system (``/dev/shm``, else ``$XDG_RUNTIME_DIR``) laid out like a
+DICOMweb download (``<SeriesUID>/<SOPInstanceUID>.dcm``) for the viewer's loader, and removes it on
+close; directories left by a process that died are removed when the next cache opens. Every read is
+audited.
 
 Eviction (:meth:`StudyCache.evict_expired`): a study whose report was acknowledged more than
 ``retention`` ago (7 days) and that has nothing pending in the outbox loses its wrapped key — the
