@@ -462,7 +462,7 @@ class Measurement:
     """A measurement made on an image, as the report keeps it: the value (rounded as shown, so the
     text, the CDA entries and the SR carry the same number), the image it was made on (series, SOP
     instance, frame), and the outline in image coordinates (column, row in pixels, as DICOM SCOORD)
-    and in patient coordinates (LPS mm) so that a DICOM SR can draw it again.
+    so that a DICOM SR can draw it again on that image.
 
     ``values`` holds every number of the measurement, the first being ``value`` (a ROI: area, mean,
     standard deviation, minimum, maximum); ``location`` is the French « série 3, image 45 »."""
@@ -479,8 +479,6 @@ class Measurement:
     frame: int | None = None  # frame number (from 1) in a multi-frame instance
     shape: Shape | None = None
     points: tuple[tuple[float, float], ...] = ()  # image coordinates (column, row)
-    points_patient: tuple[tuple[float, float, float], ...] = ()  # LPS mm
-    frame_of_reference_uid: str = ""
     location: str = ""
     statistics: tuple[MeasuredValue, ...] = ()  # the ROI's values after its area
 

@@ -97,7 +97,7 @@ def report_measurement(
                 statistics.append(MeasuredValue(stat_kind, stat, pixel_unit))
     where = measurement.where
     header = headers.get(where.sop_instance_uid or "")
-    if header is None:  # a reformatted plane: the series' first header gives the study and frame of reference
+    if header is None:  # a reformatted plane: the series' first header gives the study
         header = next(
             (h for h in headers.values() if str(h.get("SeriesInstanceUID", "")) == where.series_instance_uid),
             None,
@@ -120,8 +120,6 @@ def report_measurement(
         shape=shape,
         # the viewer puts pixel centres on integers; DICOM SCOORD puts the first pixel's centre at 0.5
         points=tuple((c + 0.5, r + 0.5) for c, r in measurement.points_px) if where.sop_instance_uid else (),
-        points_patient=measurement.points_mm,
-        frame_of_reference_uid=str(header.get("FrameOfReferenceUID", "")) if header is not None else "",
         location=where.text_fr(),
         statistics=tuple(statistics),
     )
