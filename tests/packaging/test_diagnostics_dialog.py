@@ -56,7 +56,12 @@ def test_dialog_shows_every_subject_with_this_machines_facts(qtbot, report, arti
 
     screens = _section(dialog, "Écrans")  # read live from this QApplication, not from the child
     screen = app.primaryScreen().geometry()
-    rows = [screens.child(i).text(2) for i in range(screens.childCount())]
+    # two checks (the screens, their GSDF calibration): each one's rows under its own line
+    rows = [
+        check.child(j).text(2)
+        for check in (screens.child(i) for i in range(screens.childCount()))
+        for j in range(check.childCount())
+    ]
     # the screens work; none of this machine's is GSDF-calibrated, which is a warning (issue 21)
     assert screens.text(1) == "Avertissement"
     details = [screens.child(i).text(2) for i in range(screens.childCount())]
