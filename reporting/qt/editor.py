@@ -1554,7 +1554,7 @@ class ReportEditor(QWidget):
             row("acts", self.tr("Acte"), "", None)
         for index, act in enumerate(report.acts):
             codes = " ; ".join(f"{c.code} {c.display}".strip() for c in (act.ccam, act.loinc) if c)
-            where = (act.localisation or act.region).display if (act.localisation or act.region) else ""
+            where = act.places_text  # every region of the order (thorax and abdomen-pelvis...)
             value = " — ".join(p for p in (codes or act.label, where) if p)
             row(f"acts[{index}]", self.tr("Acte {number}").format(number=index + 1), value, act.source)
         act_time = report.act_time
@@ -1566,6 +1566,13 @@ class ReportEditor(QWidget):
             act_time.source if act_time else None,
             act_time.detail if act_time else "",
         )
+        for key, label, sourced in (
+            ("act_end_time", self.tr("Fin de l'acte"), report.act_end_time),
+            ("order.requested_at", self.tr("Date de la demande"), report.order.requested_at),
+        ):
+            if sourced is not None:
+                when = f"{sourced.value.astimezone(PARIS):%d/%m/%Y %H:%M}"
+                row(key, label, when, sourced.source, sourced.detail)
         self._fill_dose(report, row)
         for index, product in enumerate(report.products):
             parts = [product.name]
