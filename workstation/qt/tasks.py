@@ -26,6 +26,7 @@ class Tasks(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="task")
         self._pending = 0
+        self._closed = False
         self._finished.connect(self._deliver)
 
     @property
@@ -33,6 +34,9 @@ class Tasks(QObject):
         return self._pending
 
     def run(self, fn: Callable[[], Any], on_result: OnResult, on_error: OnError) -> None:
+        if self._closed:  # a queued event delivered after the window closed: nobody waits for it
+            log.debug("task not started: the window is closed")
+            return
         self._pending += 1
         future = self._pool.submit(fn)
         future.add_done_callback(lambda f: self._finished.emit(on_result, on_error, f))
@@ -48,4 +52,5 @@ class Tasks(QObject):
         on_error(exc)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
