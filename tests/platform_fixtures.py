@@ -184,13 +184,17 @@ def start_platform(data_dir: Path, log_path: Path) -> RunningPlatform:
 
 
 def private_copy(source: Path, target: Path) -> Path:
-    """seed/ and orders/ copied, dicom/ linked: each server gets its own state/ on the same images."""
+    """seed/ and orders/ copied, dicom/'s entries linked: each server gets its own state/ on the same
+    images, and what it receives by STOW-RS (dicom/stow/) stays its own instead of landing in the
+    session's demo data."""
     target.mkdir(parents=True)
     for name in ("seed", "orders"):
         if (source / name).is_dir():
             shutil.copytree(source / name, target / name)
     if (source / "dicom").is_dir():
-        (target / "dicom").symlink_to((source / "dicom").resolve(), target_is_directory=True)
+        (target / "dicom").mkdir()
+        for entry in (source / "dicom").iterdir():
+            (target / "dicom" / entry.name).symlink_to(entry.resolve(), target_is_directory=entry.is_dir())
     return target
 
 
