@@ -57,6 +57,12 @@ RENAL_FUNCTION = {
 ALLERGIES = "ALLERGIES"
 METFORMIN = "METFORMINE"
 CONTRAST_REACTION = "REACTION_PRODUIT_CONTRASTE"
+# site -> radiologist (local convention, docs/ARCHITECTURE.md): consent or force majeure in the flux 1,
+# technical incidents and adverse effects of the act in the flux 4
+CONSENT = "CONSENTEMENT"
+FORCE_MAJEURE = "FORCE_MAJEURE"
+SITE_INCIDENT = "INCIDENT_ACTE"
+ADVERSE_EFFECT = "EFFET_INDESIRABLE"
 
 # --- closed vocabularies --------------------------------------------------------------------------
 
@@ -354,6 +360,28 @@ class Device:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteIncident:
+    """A technical difficulty or an adverse effect the technologist reported (flux 4)."""
+
+    adverse_effect: bool  # EFFET_INDESIRABLE, else INCIDENT_ACTE
+    text: str
+
+    @property
+    def label(self) -> str:
+        if self.adverse_effect:
+            return QT_TRANSLATE_NOOP("Orders", "Effet indésirable")
+        return QT_TRANSLATE_NOOP("Orders", "Incident technique")
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """Patient information and consent (flux 1): given (Y/N) or the force majeure that excused it."""
+
+    given: bool | None
+    force_majeure: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Complement:
     """Flux 4: what was actually done, needed to write the report."""
 
@@ -370,6 +398,7 @@ class Complement:
     accession_authority: str  # IPC-1.3
     requested_procedure: Coded | None  # IPC-2
     study_instance_uid: str  # IPC-3
+    incidents: tuple[SiteIncident, ...] = ()  # OBX INCIDENT_ACTE / EFFET_INDESIRABLE (local)
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,6 +450,7 @@ class Order:
     pregnancy: PregnancyStatus | None
     other_observations: tuple[Observation, ...]
     contrast_risk: ContrastRisk = ContrastRisk()
+    consent: Consent | None = None  # OBX CONSENTEMENT / FORCE_MAJEURE (local), None when not sent
     complement: Complement | None = None
     cancellation: Cancellation | None = None
     response: Response | None = None
@@ -635,7 +665,17 @@ _REQUEST_OBX = {
     ALLERGIES,
     METFORMIN,
     CONTRAST_REACTION,
+    CONSENT,
+    FORCE_MAJEURE,
 }
+
+
+def _consent(read: _Reader) -> Consent | None:
+    given = read.coded(CONSENT)
+    reason = "\n".join(t for o in read.obx.get(FORCE_MAJEURE, []) for t in o.texts(5) if t.strip())
+    if given is None and not reason:
+        return None
+    return Consent({"Y": True, "N": False}.get(given.code) if given is not None else None, reason)
 
 
 def _contrast_risk(read: _Reader) -> ContrastRisk:
@@ -749,6 +789,7 @@ def _request(message: Hl7Message, warnings: list[str]) -> Order:
             for o in group
         ),
         contrast_risk=_contrast_risk(read),
+        consent=_consent(read),
         request=message,
         sender=Endpoint(msh.get(3), msh.get(4)),
         receiver=Endpoint(msh.get(5), msh.get(6)),
@@ -807,6 +848,12 @@ def _complement(message: Hl7Message, warnings: list[str]) -> Complement:
         accession_authority=ipc.get(1, 3),
         requested_procedure=Coded(ipc.get(2, 1), "", ipc.get(2, 3)) if ipc.get(2, 1) else None,
         study_instance_uid=study_uid,
+        incidents=tuple(
+            SiteIncident(code == ADVERSE_EFFECT, text)
+            for code in (SITE_INCIDENT, ADVERSE_EFFECT)
+            for obx in read.obx.get(code, [])
+            if (text := "\n".join(t for t in obx.texts(5) if t.strip()))
+        ),
     )
 
 

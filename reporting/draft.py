@@ -20,6 +20,7 @@ from reporting.model import (
     DoseReport,
     Equipment,
     IdentityCheck,
+    Incident,
     Narrative,
     OrderReferences,
     Participants,
@@ -113,6 +114,9 @@ def compose(inputs: DraftInputs) -> Draft:
         history=Narrative(order.history, order.source),
         pregnant=Sourced(order.pregnant, order.source) if order.pregnant is not None else None,
         images=scan.images if scan is not None else (),
+        incidents=tuple(Incident(text, Source.COMPLEMENT_HL7) for text in complement.site_incidents)
+        if complement is not None
+        else (),  # offered to the report: the radiologist may edit or remove them
         identity_check=identity,
         exposure_justification=order.justified_by,
         act_time=act_time,
@@ -158,6 +162,8 @@ def _justification(order: SiteMessage) -> Narrative:
         lines.append(f"Justification : {order.justification}")
     if order.purpose:
         lines.append(f"Finalité : {order.purpose}")
+    if order.consent:
+        lines.append(f"Information et consentement : {order.consent}")
     return Narrative("\n".join(lines), order.source)
 
 

@@ -80,6 +80,8 @@ class SiteMessage:
     history: str = ""
     pregnant: bool | None = None
     justified_by: ExposureJustification | None = None  # flux 3 acceptance: who, when, confirmations
+    consent: str = ""  # flux 1 CONSENTEMENT / FORCE_MAJEURE, as the report says it ("" when not sent)
+    site_incidents: tuple[str, ...] = ()  # flux 4 INCIDENT_ACTE / EFFET_INDESIRABLE, as the report says them
     accession: Identifier | None = None  # IPC-1
     study_instance_uid: str = ""  # IPC-3
     act: Code | None = None  # CODE_ACTE_IMAGERIE (LOINC)
@@ -187,6 +189,7 @@ def _request(order: Order, warnings: list[str]) -> SiteMessage:
         history="\n".join(h.text for h in order.history if h.text),
         pregnant=_PREGNANT.get(order.pregnancy) if order.pregnancy is not None else None,
         justified_by=_justified_by(order, source, warnings),
+        consent=_consent_text(order),
         warnings=tuple(dict.fromkeys(warnings)),
     )
 
@@ -276,8 +279,23 @@ def _complement(order: Order, request: SiteMessage) -> SiteMessage:
         act_time=done.performed_at,
         products=tuple(products),
         equipment_model=next((d.model for d in done.devices if d.model), ""),
+        site_incidents=tuple(f"{i.label} signalé par le site : {i.text}" for i in done.incidents),
         warnings=tuple(warnings),
     )
+
+
+def _consent_text(order: Order) -> str:
+    """Patient information and consent as the report states it (issue 23), or "" when not sent."""
+    consent = order.consent
+    if consent is None:
+        return ""
+    if consent.force_majeure:
+        return f"non recueilli, cas de force majeure : {consent.force_majeure}"
+    if consent.given is True:
+        return "patient informé, consentement recueilli par le site"
+    if consent.given is False:
+        return "non recueilli (aucun cas de force majeure transmis)"
+    return ""
 
 
 def modality_code(text: str) -> Code | None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from html import escape
 
+from hl7v2.order import RENAL_FUNCTION
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.hl7 import Coded, Practitioner
 from workstation.orders import Decision, HistoryRelevance, Order, PregnancyStatus, Priority
@@ -137,6 +138,49 @@ def _warn(text: str, tr: Translate) -> str:
     return f"<span class='warn'>{escape(tr(text))}</span>"
 
 
+def _contrast_and_consent(order: Order, tr: Translate) -> list[tuple[str, str]]:
+    """The contrast risks and the consent the site sent (local convention, issue 23); nothing for
+    what it did not send (the justification dialog shows those as missing)."""
+    risk, found = order.contrast_risk, []
+    for result in risk.renal_function:
+        if result.value is not None:
+            when = f" ({result.measured_at:%d/%m/%Y})" if result.measured_at else ""
+            found.append(
+                (RENAL_FUNCTION.get(result.code.code, result.code.label), escape(f"{result.value}{when}"))
+            )
+    if risk.allergies is not None:
+        found.append((QT_TRANSLATE_NOOP("OrderView", "Allergies"), escape(risk.allergies)))
+    if risk.metformin is not None:
+        yes_no = (
+            QT_TRANSLATE_NOOP("OrderView", "oui") if risk.metformin else QT_TRANSLATE_NOOP("OrderView", "non")
+        )
+        found.append((QT_TRANSLATE_NOOP("OrderView", "Metformine"), escape(tr(yes_no))))
+    if risk.previous_reaction is not None:
+        found.append(
+            (
+                QT_TRANSLATE_NOOP("OrderView", "Réaction antérieure à un produit de contraste"),
+                escape(risk.previous_reaction or tr(QT_TRANSLATE_NOOP("OrderView", "aucune"))),
+            )
+        )
+    consent = order.consent
+    if consent is not None:
+        if consent.force_majeure:
+            text = tr(QT_TRANSLATE_NOOP("OrderView", "non recueilli, force majeure : {reason}")).format(
+                reason=consent.force_majeure
+            )
+            found.append(
+                (QT_TRANSLATE_NOOP("OrderView", "Consentement"), f"<b class='warn'>{escape(text)}</b>")
+            )
+        elif consent.given is not None:
+            given = (
+                QT_TRANSLATE_NOOP("OrderView", "recueilli")
+                if consent.given
+                else QT_TRANSLATE_NOOP("OrderView", "non recueilli")
+            )
+            found.append((QT_TRANSLATE_NOOP("OrderView", "Consentement"), escape(tr(given))))
+    return found
+
+
 def order_html(entry: WorklistEntry, order: Order | None, problem: str = "", tr: Translate = str) -> str:
     """The whole request; ``tr`` puts the labels in the interface language (the site's text stays
     as written)."""
@@ -241,6 +285,7 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "", tr:
         (o.code.label or o.code.code, escape(" ".join(x for x in (o.value, o.unit) if x)))
         for o in order.other_observations
     ]
+    facts += _contrast_and_consent(order, tr)  # issue 23
     parts.append(
         section(QT_TRANSLATE_NOOP("OrderView", "Éléments de radioprotection et de tolérance"), rows(facts))
     )
@@ -316,6 +361,7 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "", tr:
                         ),
                         (QT_TRANSLATE_NOOP("OrderView", "Visualiseur du site"), escape(c.viewer_url)),
                     ]
+                    + [(i.label, f"<b class='warn'>{escape(i.text)}</b>") for i in c.incidents]
                 ),
             )
         )

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-GENERATOR_VERSION = "11"  # 10: Operators' Name in the images; 11: contrast risks in the contrast CT's request
+GENERATOR_VERSION = "12"  # 11: contrast risks in the contrast CT's request; 12: consent, site incidents
 """Bumped whenever the generated files change: a data directory made by another version is redone."""
 
 _NAMESPACE = uuid.UUID("6f3c2a1e-8d4b-5c7e-9a0f-1b2c3d4e5f60")
@@ -264,6 +264,9 @@ class Case:
     cancellation: Cancellation | None = None
     dicom_birth_date: date | None = None  # what the images say when it differs from the order
     contrast_risk: ContrastRisk | None = None  # sent with a request that may need an injection
+    consent: str | None = None  # 99TLR CONSENTEMENT: Y | N
+    force_majeure: str = ""  # 99TLR FORCE_MAJEURE: why the consent could not be obtained
+    site_incidents: tuple[tuple[bool, str], ...] = ()  # flux 4: (adverse effect?, what the technologist saw)
 
     @property
     def study_instance_uid(self) -> str:
@@ -534,6 +537,10 @@ CT_HEAD_CASE = Case(
         "Insuffisance rénale chronique modérée (DFG 48 ml/min)."
     ),
     history_relevance="MAJEUR",
+    force_majeure=(
+        "Patient confus (GCS 14), urgence diagnostique sous anticoagulant : information donnée à sa "
+        "fille par téléphone."
+    ),
     exam=Exam(
         performed_at=_at(14, 22, 58),
         complement_at=_at(14, 23, 9),
@@ -588,6 +595,14 @@ CT_TAP_CASE = Case(
         allergies="Pas d'allergie connue (pénicilline tolérée, aucun antécédent avec les produits iodés).",
         metformin=False,
         previous_reaction="",
+    ),
+    consent="Y",
+    site_incidents=(
+        (
+            True,
+            "Extravasation minime (environ 5 mL) de produit de contraste au pli du coude droit, sans "
+            "douleur ni œdème ; membre surélevé, surveillance de 30 minutes sans complication.",
+        ),
     ),
     exam=Exam(
         performed_at=_at(15, 0, 2),

@@ -237,6 +237,10 @@ METFORMIN = Coded("METFORMINE", "Traitement par metformine", "99TLR")
 CONTRAST_REACTION = Coded(
     "REACTION_PRODUIT_CONTRASTE", "Réaction antérieure à un produit de contraste", "99TLR"
 )
+CONSENT = Coded("CONSENTEMENT", "Information et consentement du patient", "99TLR")
+FORCE_MAJEURE = Coded("FORCE_MAJEURE", "Cas de force majeure (consentement non recueilli)", "99TLR")
+SITE_INCIDENT = Coded("INCIDENT_ACTE", "Incident technique pendant l'acte", "99TLR")
+ADVERSE_EFFECT = Coded("EFFET_INDESIRABLE", "Effet indésirable pendant l'acte", "99TLR")
 VIEWER = Coded(
     "URL_PARTIELLE_VIEWER", "URL partielle d’accès à la visionneuse d’imagerie DRIMbox", "TLR_OBSERVATION"
 )
@@ -311,6 +315,11 @@ def request(planned: Planned) -> Message:
         items.append((("CE", PREGNANCY, _components(case.pregnancy, "", "expandedYes-NoIndicator"), "O"), ""))
     if case.contrast_risk is not None:
         items += _contrast_items(case.contrast_risk)
+    if case.consent is not None:
+        answer = ("Y", "Oui") if case.consent == "Y" else ("N", "Non")
+        items.append((("CE", CONSENT, _components(*answer, "HL70136"), "F"), ""))
+    if case.force_majeure:
+        items.append((("TX", FORCE_MAJEURE, escape(case.force_majeure), "F"), ""))
     _observations(detail, "ORM_O01_OBSERVATION", items)
     if case.contrast_risk is not None:  # OBX-14: when the renal function was measured
         when = _ts(case.contrast_risk.measured_at)
@@ -399,6 +408,8 @@ def complement(planned: Planned) -> Message:
             ("NM", PRODUCT, exam.product.lot, "F", "1.2"),
             ("NM", PRODUCT, str(exam.product.volume_ml), "F", "1.3", "ml"),
         ]
+    for adverse, text in case.site_incidents:
+        items.append(("TX", ADVERSE_EFFECT if adverse else SITE_INCIDENT, escape(text), "F"))
     items += [
         ("TX", DEVICE, escape(exam.device.udi), "F", "1.1"),
         ("TX", DEVICE, escape(f"{exam.device.manufacturer} {exam.device.model}"), "F", "1.2"),

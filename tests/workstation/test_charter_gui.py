@@ -222,8 +222,18 @@ def test_acceptance_is_written_in_the_report_and_every_safety_decision_is_journa
     tmp_path: Path,
 ) -> None:
     ws, platform, window = _signed_in(qtbot, charter, artifacts_dir, loader)
+    # the order sheet shows the consent, or the force majeure that excused it
+    window.table.selectRow(window.model.row_of(cases.CT_HEAD_CASE.placer_order_number))
+    qtbot.waitUntil(lambda: "force majeure" in window.detail.toPlainText(), timeout=10000)
+    assert "Patient confus (GCS 14)" in window.detail.toPlainText()
+    window.detail.find("force majeure")  # scrolled to it for the screenshot
+    QApplication.processEvents()
+    window.grab().save(str(artifacts_dir / "charter-force-majeure.png"))
     case = cases.CT_TAP_CASE
     order_id = case.placer_order_number
+    window.table.selectRow(window.model.row_of(order_id))
+    qtbot.waitUntil(lambda: "Consentement" in window.detail.toPlainText(), timeout=10000)
+    assert "Créatininémie" in window.detail.toPlainText()
     dialog = _justify(qtbot, window, order_id)
     assert not dialog.checklist.missing()  # everything R.1333-53 asks for was given by the site
     assert dialog.contrast.isChecked() and not dialog.contrast_checklist.missing()
@@ -257,6 +267,11 @@ def test_acceptance_is_written_in_the_report_and_every_safety_decision_is_journa
     justified = report.exposure_justification
     assert justified is not None and justified.radiologist.rpps == platform.account["rpps"]
     assert justified.at is not None
+    # the site's adverse effect is offered to the incident section, the consent to the indication
+    assert [(i.source.value, i.description[:40]) for i in report.incidents] == [
+        ("complement_hl7", "Effet indésirable signalé par le site : ")
+    ]
+    assert "Information et consentement : patient informé" in report.indication.text
 
     # an urgent result phoned, then signed
     editor = page.editor
@@ -284,6 +299,8 @@ def test_acceptance_is_written_in_the_report_and_every_safety_decision_is_journa
     cda = extract_cda(ws.outbox.store.get(item.control_id, with_payload=True).payload)
     text = cda.decode("utf-8")
     assert "Justification de l'exposition : Dr Hélène MOREAU, demande acceptée le " in text
+    assert "Effet indésirable signalé par le site : Extravasation minime" in text
+    assert "Information et consentement : patient informé, consentement recueilli par le site" in text
     path = tmp_path / "cr-justification.xml"
     path.write_bytes(cda)
     (artifacts_dir / "cda-charter-justification.xml").write_bytes(cda)
@@ -409,8 +426,7 @@ def test_a_report_on_a_provisional_identity_is_signed_with_the_mention_and_audit
     text = cda.decode("utf-8")
     assert (
         "Compte rendu établi sur une identité provisoire non qualifiée, sans INS (statut transmis : PROV) : "
-        "à rapprocher"
-        in text
+        "à rapprocher" in text
     )
     assert case.patient.ins not in text  # the report names the patient by the site's IPP only
     path = tmp_path / "cr-identite-provisoire.xml"
