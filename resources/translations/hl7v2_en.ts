@@ -124,6 +124,14 @@
         <translation>Request refused</translation>
     </message>
     <message>
+        <source>Effet indésirable</source>
+        <translation>Adverse effect</translation>
+    </message>
+    <message>
+        <source>Incident technique</source>
+        <translation>Technical incident</translation>
+    </message>
+    <message>
         <source>{what} ({where}).</source>
         <translation>{what} ({where}).</translation>
     </message>

@@ -332,6 +332,14 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
         <translation>Procedure date and time</translation>
     </message>
     <message>
+        <source>Fin de l&apos;acte</source>
+        <translation>End of the procedure</translation>
+    </message>
+    <message>
+        <source>Date de la demande</source>
+        <translation>Request date</translation>
+    </message>
+    <message>
         <source>lot {lot}</source>
         <translation>batch {lot}</translation>
     </message>

@@ -1807,6 +1807,46 @@ Confirm your signature with your password:</translation>
         <translation>INS</translation>
     </message>
     <message>
+        <source>Allergies</source>
+        <translation>Allergies</translation>
+    </message>
+    <message>
+        <source>oui</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>non</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>Metformine</source>
+        <translation>Metformin</translation>
+    </message>
+    <message>
+        <source>Réaction antérieure à un produit de contraste</source>
+        <translation>Previous reaction to a contrast agent</translation>
+    </message>
+    <message>
+        <source>aucune</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>non recueilli, force majeure : {reason}</source>
+        <translation>not obtained, force majeure: {reason}</translation>
+    </message>
+    <message>
+        <source>Consentement</source>
+        <translation>Consent</translation>
+    </message>
+    <message>
+        <source>recueilli</source>
+        <translation>obtained</translation>
+    </message>
+    <message>
+        <source>non recueilli</source>
+        <translation>not obtained</translation>
+    </message>
+    <message>
         <source>Demande {number} : illisible</source>
         <translation>Request {number}: unreadable</translation>
     </message>
