@@ -1003,7 +1003,7 @@ Confirm your signature with your password:</translation>
     </message>
     <message>
         <source>Reçues, à traiter en tant qu&apos;expert</source>
-        <translation>Received, to handle as the expert</translation>
+        <translation>Received (to answer as the expert)</translation>
     </message>
     <message>
         <source>Envoyées par moi</source>
@@ -1031,7 +1031,7 @@ Confirm your signature with your password:</translation>
     </message>
     <message>
         <source>Le</source>
-        <translation>On</translation>
+        <translation>Date</translation>
     </message>
     <message>
         <source>Demandes d&apos;avis indisponibles.</source>
