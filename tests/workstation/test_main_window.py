@@ -365,6 +365,11 @@ def test_refusal_with_justification_is_acknowledged_traced_and_in_the_history(
     refusals = [r for r in records if r["kind"] == "refusal_sent"]
     assert len(refusals) == 1 and refusals[0]["outcome"] == 0
     assert any(o.get("id") == order_id for o in refusals[0]["objects"])
+    qtbot.waitUntil(  # the worklist refreshed after the delivery: nothing left for the event loop
+        lambda: window.model.row_of(order_id) < 0
+        or window.model.row_at(window.model.row_of(order_id)).entry.status.value == "refuse",
+        timeout=20000,
+    )
 
 
 def _open(qtbot, window: MainWindow, order_id: str) -> None:
