@@ -1126,6 +1126,10 @@ class _Writer:
                 f"Résultat communiqué en urgence par {urgent.means} à {urgent.recipient} le "
                 f"{moment:%d/%m/%Y à %H:%M}{note}.",
             )
+        if r.viewer_url:  # DRIM-M (ANS white paper §3.3.1): the partial URL completed with this report's id
+            link = r.viewer_url + r.document_id if r.viewer_url.endswith("=") else r.viewer_url
+            paragraph = _el(text, "paragraph", "Images de l'examen consultables sur la DRIMbox du site : ")
+            _el(paragraph, "linkHtml", link, href=link)
         if r.provisional_identity is not None:  # issue 23: an unqualified identity, said so
             _el(_el(text, "paragraph"), "content", r.provisional_identity.mention, styleCode="Bold")
         if r.teleradiology and r.teleradiology_mention:

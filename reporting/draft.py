@@ -114,6 +114,7 @@ def compose(inputs: DraftInputs) -> Draft:
         history=Narrative(order.history, order.source),
         pregnant=Sourced(order.pregnant, order.source) if order.pregnant is not None else None,
         images=scan.images if scan is not None else (),
+        viewer_url=complement.viewer_url if complement is not None else "",
         incidents=tuple(Incident(text, Source.COMPLEMENT_HL7) for text in complement.site_incidents)
         if complement is not None
         else (),  # offered to the report: the radiologist may edit or remove them

@@ -625,6 +625,7 @@ class Report:
     identity_check: IdentityCheck | None = None
     exposure_justification: ExposureJustification | None = None
     provisional_identity: ProvisionalIdentity | None = None
+    viewer_url: str = ""  # flux 4 URL_PARTIELLE_VIEWER: the DRIMbox link, completed with the report's id
     act_time: Sourced[datetime] | None = None
     act_end_time: Sourced[datetime] | None = None  # end of the service event (last image acquired)
     interpretation_time: Sourced[datetime] | None = None  # when the radiologist began reading

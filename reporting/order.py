@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from hl7v2.actors import Practitioner
 from hl7v2.message import Coded, HL7ParseError, parse
@@ -82,6 +83,7 @@ class SiteMessage:
     justified_by: ExposureJustification | None = None  # flux 3 acceptance: who, when, confirmations
     consent: str = ""  # flux 1 CONSENTEMENT / FORCE_MAJEURE, as the report says it ("" when not sent)
     site_incidents: tuple[str, ...] = ()  # flux 4 INCIDENT_ACTE / EFFET_INDESIRABLE, as the report says them
+    viewer_url: str = ""  # flux 4 URL_PARTIELLE_VIEWER (decoded), an http(s) URL or ""
     accession: Identifier | None = None  # IPC-1
     study_instance_uid: str = ""  # IPC-3
     act: Code | None = None  # CODE_ACTE_IMAGERIE (LOINC)
@@ -280,8 +282,22 @@ def _complement(order: Order, request: SiteMessage) -> SiteMessage:
         products=tuple(products),
         equipment_model=next((d.model for d in done.devices if d.model), ""),
         site_incidents=tuple(f"{i.label} signalé par le site : {i.text}" for i in done.incidents),
+        viewer_url=_viewer_url(done.viewer_url, warnings),
         warnings=tuple(warnings),
     )
+
+
+def _viewer_url(url: str, warnings: list[str]) -> str:
+    """The DRIMbox partial URL when it is one (http or https, a host): anything else sent by a site
+    must never become a link in a signed report."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.netloc or any(c.isspace() for c in url.strip()):
+        log.warning("flux 4 URL_PARTIELLE_VIEWER is not an http(s) URL: not linked")
+        warnings.append("Lien DRIMbox du complément inutilisable (URL_PARTIELLE_VIEWER) : non repris au CR.")
+        return ""
+    return url.strip()
 
 
 def _consent_text(order: Order) -> str:

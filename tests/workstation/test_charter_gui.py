@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
@@ -30,7 +31,7 @@ from reporting.hl7 import extract_cda
 from reporting.model import Chapter
 from teleplatform.demo import cases
 from teleplatform.demo.cases import Flow, ScheduledMessage
-from teleplatform.demo.orders import render
+from teleplatform.demo.orders import render, viewer_url
 from tests.platform_fixtures import RunningPlatform, private_copy
 from tests.workstation.test_main_window import FakeClock, _login, _open, _platform_order, _window
 from viewer.loader import StudyLoader
@@ -301,6 +302,12 @@ def test_acceptance_is_written_in_the_report_and_every_safety_decision_is_journa
     assert "Justification de l'exposition : Dr Hélène MOREAU, demande acceptée le " in text
     assert "Effet indésirable signalé par le site : Extravasation minime" in text
     assert "Information et consentement : patient informé, consentement recueilli par le site" in text
+    # the DRIMbox link: the site's partial URL completed with this report's identifier
+    document = etree.fromstring(cda)
+    ns = {"h": "urn:hl7-org:v3"}
+    document_id = document.find("h:id", ns).get("root")
+    [link] = document.iterfind(".//h:linkHtml", ns)
+    assert link.get("href") == viewer_url(case) + document_id and link.text == link.get("href")
     path = tmp_path / "cr-justification.xml"
     path.write_bytes(cda)
     (artifacts_dir / "cda-charter-justification.xml").write_bytes(cda)
