@@ -16,7 +16,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QImage, QInputMethodEvent, QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QPlainTextEdit,
+    QTreeWidget,
+    QWidget,
+)
 
 from reporting import checks
 from reporting.model import Addendum, Chapter, IdentityCheck, Narrative, ReportStatus, Source, new_version
@@ -427,8 +435,16 @@ def test_screenshots_incomplete_and_complete(qtbot, editor: ReportEditor, artifa
     qtbot.mouseClick(editor.findChild(QWidget, "signer"), Qt.MouseButton.LeftButton)
     incomplete = editor.grab().toImage()
     incomplete.save(str(artifacts_dir / "editeur-cr-incomplet.png"))
-    assert _has_colour(incomplete, SOURCE_BADGES[Source.RDSR][1])  # the dose is marked as coming from RDSR
     assert _has_colour(incomplete, SOURCE_BADGES[Source.ORDER_HL7][1])
+    # the dose rows sit below the identity rows: scrolled to, whatever height the splitter was left at
+    tree = editor.findChild(QTreeWidget, "elements-injectes")
+    rdsr = SOURCE_BADGES[Source.RDSR][0]
+    dose_row = next(
+        tree.topLevelItem(i) for i in range(tree.topLevelItemCount()) if tree.topLevelItem(i).text(2) == rdsr
+    )
+    tree.scrollToItem(dose_row, QAbstractItemView.ScrollHint.PositionAtCenter)
+    assert _has_colour(editor.grab().toImage(), SOURCE_BADGES[Source.RDSR][1])  # the dose comes from RDSR
+    tree.scrollToTop()
 
     checked = IdentityCheck(True, Source.USER, SIGNED_AT)
     editor.set_report(replace(base, identity_check=checked))
