@@ -25,8 +25,9 @@ def _ensure_application() -> None:
         _app = QGuiApplication([])
 
 
-def write_pdf(report: Report, path: Path) -> Path:
-    """Write the report's PDF (A4, 15 mm margins) and return its path."""
+def a4_writer(path: Path, title: str) -> QPdfWriter:
+    """The workstation's one PDF page set-up (A4 portrait, 15 mm margins, 300 dpi), for the report and
+    every other French document it prints (the quality indicators)."""
     _ensure_application()
     writer = QPdfWriter(str(path))
     writer.setPageLayout(
@@ -38,8 +39,14 @@ def write_pdf(report: Report, path: Path) -> Path:
         )
     )
     writer.setResolution(300)
-    writer.setTitle(report.title)
+    writer.setTitle(title)
     writer.setCreator("Poste de téléradiologie")
+    return writer
+
+
+def write_pdf(report: Report, path: Path) -> Path:
+    """Write the report's PDF (A4, 15 mm margins) and return its path."""
+    writer = a4_writer(path, report.title)
     document = QTextDocument()
     document.setHtml(report_html(report))
     document.print_(writer)  # paginates on the writer's page, scaling from screen to printer DPI

@@ -14,8 +14,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QMarginsF, QUrl
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QPixmap, QTextDocument
+from PySide6.QtCore import QDate, QUrl
+from PySide6.QtGui import QImage, QPixmap, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reporting.qt.pdf import a4_writer
 from workstation.indicator_report import CHARTS, charts_png, report_html, summary_tables
 from workstation.indicators import (
     Incident,
@@ -50,18 +51,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def write_pdf(html: str, charts: dict[str, bytes], path: Path) -> Path:
     """The report as an A4 PDF; ``charts`` are the PNG images the HTML names ``chart:<name>``."""
-    writer = QPdfWriter(str(path))
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(15, 15, 15, 15),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    writer.setResolution(300)
-    writer.setTitle("Indicateurs de qualité de la téléradiologie")
-    writer.setCreator("Poste de téléradiologie")
+    writer = a4_writer(path, "Indicateurs de qualité de la téléradiologie")
     document = QTextDocument()
     for name, data in charts.items():
         document.addResource(
