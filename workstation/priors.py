@@ -23,7 +23,7 @@ import logging
 import re
 import shutil
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -192,10 +192,16 @@ def _prior(item: Mapping[str, Any]) -> Prior | None:
 def parse_priors(answer: Sequence[Mapping[str, Any]], patient_id: str, exclude_study_uid: str) -> list[Prior]:
     """The priors in a QIDO-RS studies answer: only ``patient_id``'s, without the current study,
     most recent first. Malformed entries and other patients' studies are left out (and logged)."""
+    read = (_prior(item) if isinstance(item, Mapping) else None for item in answer)
+    return _kept(read, patient_id, exclude_study_uid, "QIDO entries")
+
+
+def _kept(read: Iterable[Prior | None], patient_id: str, exclude_study_uid: str, what: str) -> list[Prior]:
+    """The priors of one answer (None: an entry that could not be read), whatever the protocol:
+    only ``patient_id``'s (a server may match loosely), once each, without the current study."""
     found: dict[str, Prior] = {}
     malformed = foreign = 0
-    for item in answer:
-        prior = _prior(item) if isinstance(item, Mapping) else None
+    for prior in read:
         if prior is None:
             malformed += 1
         elif prior.patient_id != patient_id:
@@ -203,9 +209,9 @@ def parse_priors(answer: Sequence[Mapping[str, Any]], patient_id: str, exclude_s
         elif prior.study_instance_uid != exclude_study_uid:
             found.setdefault(prior.study_instance_uid, prior)
     if malformed:
-        log.warning("priors: %d QIDO entries without a valid StudyInstanceUID left out", malformed)
+        log.warning("priors: %d %s without a valid StudyInstanceUID left out", malformed, what)
     if foreign:
-        log.warning("priors: %d QIDO entries of another PatientID left out (inexact matching)", foreign)
+        log.warning("priors: %d %s of another PatientID left out (inexact matching)", foreign, what)
     return sorted(found.values(), key=lambda p: p.sort_key, reverse=True)
 
 
@@ -389,21 +395,8 @@ def parse_dimse_priors(
 ) -> list[Prior]:
     """The priors in C-FIND STUDY answers, checked as the QIDO ones are: only ``patient_id``'s
     (a PACS may match loosely), without the current study, malformed answers left out."""
-    found: dict[str, Prior] = {}
-    malformed = foreign = 0
-    for ds in answers:
-        prior = _dimse_prior(ds, source)
-        if prior is None:
-            malformed += 1
-        elif prior.patient_id != patient_id:
-            foreign += 1
-        elif prior.study_instance_uid != exclude_study_uid:
-            found.setdefault(prior.study_instance_uid, prior)
-    if malformed:
-        log.warning("priors: %d C-FIND answers without a valid StudyInstanceUID left out", malformed)
-    if foreign:
-        log.warning("priors: %d C-FIND answers of another PatientID left out (inexact matching)", foreign)
-    return sorted(found.values(), key=lambda p: p.sort_key, reverse=True)
+    read = (_dimse_prior(ds, source) for ds in answers)
+    return _kept(read, patient_id, exclude_study_uid, "C-FIND answers")
 
 
 def find_priors_everywhere(
