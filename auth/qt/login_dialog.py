@@ -62,6 +62,34 @@ class _Relay(QObject):
     offered = Signal(bool)
 
 
+# The worker threads below hold the relay (a child of the dialog), never the dialog itself: a thread
+# that held the last reference to the dialog would destroy a widget outside the GUI thread when it
+# ends (seen as a segmentation fault once a test had returned while its login thread was finishing).
+
+
+def _work(call: Callable[[], Any], relay: _Relay) -> None:
+    try:
+        value = call()
+    except Exception as exc:  # shown to the user by the dialog, never a crash
+        outcome, payload = relay.failed, exc
+    else:
+        outcome, payload = relay.succeeded, value
+    try:
+        outcome.emit(payload)
+    except RuntimeError:  # the dialog was destroyed while the platform was answering
+        log.info("login finished after its dialog was closed")
+
+
+def _probe(available: Callable[[], bool], relay: _Relay) -> None:
+    try:
+        offered = bool(available())
+    except Exception:  # a probe that fails offers nothing; the password login stays
+        log.exception("identity provider probe failed")
+        offered = False
+    with contextlib.suppress(RuntimeError):  # the dialog is gone already
+        relay.offered.emit(offered)
+
+
 class LoginDialog(QDialog):
     """Modal login; ``result_value`` holds what the login function returned once accepted."""
 
@@ -182,7 +210,7 @@ class LoginDialog(QDialog):
                 separator.hide()
                 self.external_button.hide()
                 threading.Thread(
-                    target=self._probe, args=(external_available,), name="login-provider", daemon=True
+                    target=_probe, args=(external_available, self._relay), name="login-provider", daemon=True
                 ).start()
 
         for edit in (self.login_edit, self.password_edit, self.otp_edit):
@@ -226,7 +254,8 @@ class LoginDialog(QDialog):
         login = self.login_edit.text().strip()
         password = self.password_edit.text()
         otp = self.otp_edit.text()
-        self._start(lambda: self._login_function(login, password, otp), external=False)
+        login_function = self._login_function  # not ``self``: see _work
+        self._start(lambda: login_function(login, password, otp), external=False)
 
     def sign_in_externally(self) -> None:
         """Run the identity provider's sign-in (browser) in a worker thread."""
@@ -238,28 +267,7 @@ class LoginDialog(QDialog):
         self.error_label.hide()
         self._abandoned = False
         self._set_busy(True, external)
-        threading.Thread(target=self._work, args=(call,), name="login", daemon=True).start()
-
-    def _work(self, call: Callable[[], Any]) -> None:
-        try:
-            value = call()
-        except Exception as exc:  # shown to the user below, never a crash
-            outcome, payload = self._relay.failed, exc
-        else:
-            outcome, payload = self._relay.succeeded, value
-        try:
-            outcome.emit(payload)
-        except RuntimeError:  # the dialog was destroyed while the platform was answering
-            log.info("login finished after its dialog was closed")
-
-    def _probe(self, available: Callable[[], bool]) -> None:
-        try:
-            offered = bool(available())
-        except Exception:  # a probe that fails offers nothing; the password login stays
-            log.exception("identity provider probe failed")
-            offered = False
-        with contextlib.suppress(RuntimeError):  # the dialog is gone already
-            self._relay.offered.emit(offered)
+        threading.Thread(target=_work, args=(call, self._relay), name="login", daemon=True).start()
 
     def _on_offered(self, offered: bool) -> None:
         if offered and self.external_button is not None and self._external_separator is not None:

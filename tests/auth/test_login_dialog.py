@@ -228,3 +228,36 @@ def test_the_dialog_in_english_with_its_error(qtbot, artifacts_dir) -> None:
         qtbot.waitUntil(lambda: dialog.error_label.text() == "Incorrect username or password.", timeout=3000)
         assert french_leftovers(dialog, allow=["Pro Santé Connect"]) == []
         dialog.grab().save(str(artifacts_dir / "login-en-error.png"))
+
+
+def test_a_login_thread_never_holds_the_dialog(qtbot) -> None:
+    """The dialog can die on the GUI thread while its login is still waiting on the platform: the
+    worker thread holds only the relay, so it never ends up deleting a widget off the GUI thread
+    (CI saw a segmentation fault when a login thread outlived its test)."""
+    import gc
+    import weakref
+
+    release = threading.Event()
+    finished = threading.Event()
+
+    def login(*args: str) -> None:
+        try:
+            assert release.wait(5)
+        finally:
+            finished.set()
+
+    def probe() -> bool:
+        assert release.wait(5)
+        return True
+
+    dialog = LoginDialog(login, external_sign_in=lambda: None, external_available=probe)
+    _fill(qtbot, dialog)
+    dialog.submit()
+    assert dialog.progress.isVisibleTo(dialog)  # the login thread is waiting on the platform
+    alive = weakref.ref(dialog)
+    del dialog
+    gc.collect()
+    assert alive() is None  # freed here, on the GUI thread, while both threads still wait
+    release.set()
+    assert finished.wait(5)
+    qtbot.wait(50)  # the late answers go nowhere, quietly
