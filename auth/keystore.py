@@ -74,6 +74,7 @@ class SecretName(Enum):
     AUDIT_JOURNAL_KEY = "audit-journal-key"
     AUDIT_WRITER_STATE = "audit-writer-state"
     OFFLINE_LOGIN = "offline-login"  # auth.session.OfflineCredential of the last two-factor login
+    OFFLINE_CODES = "offline-codes"  # auth.session.OfflineCodes: hashes of the offline restart codes
 
 
 class KeystoreError(AuthError):

@@ -23,6 +23,21 @@ Time comes from an injectable clock (seconds). The default one advances by the l
 monotonic (boot-time where available) and wall-clock steps: setting the system clock back cannot
 extend a session, and a suspended laptop still locks on resume.
 
+Restarting without the platform (offline resume, :meth:`Session.resume_offline`) takes two factors,
+as every opening of a session does (charter §8.2 « authentification forte »; HAS: « au moins deux
+dispositifs d'authentification »): the password, checked against the scrypt hash kept in the OS
+keyring at the last two-factor login, and one of the **offline restart codes** (:class:`OfflineCodes`)
+that the platform issued to this user after a two-factor login and that the workstation showed once.
+Why these codes and not the alternatives: the TOTP secret is not on the workstation, and a 6-digit
+code cannot be verified offline safely (20 bits: whoever holds the laptop's keyring would try the
+million codes of a step in seconds); a device-bound key in the keyring is not a second factor against
+the threat that matters (the stolen laptop *is* the device). A restart code is 12 random digits
+(40 bits) issued by the platform only after it checked both factors, kept by the radiologist off the
+workstation (paper, phone), stored on the workstation only as scrypt hashes (about 10^12 × 50 ms to
+find one by brute force), valid once, and usable only within the 12 hours that follow the last
+two-factor login. Unlocking a session that is still running (idle lock) stays the password alone: it
+re-checks the holder of a session opened with two factors, it opens none.
+
 Across a restart of the workstation (offline resume, :meth:`Session.resume_offline`) the 12-hour
 limit cannot be stretched by setting the clock back either (issue 22): the credential records the
 boot and the boot-time clock (``CLOCK_BOOTTIME``, suspend included) of the strong login, so on the
@@ -224,6 +239,7 @@ class Reason(Enum):
     REJECTED = "rejected"
     PLATFORM_UNREACHABLE = "platform_unreachable"
     OFFLINE_WINDOW_EXPIRED = "offline_window_expired"
+    OFFLINE_CODE_CHECKED = "offline_code_checked"  # offline restart: password and a restart code
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +353,87 @@ class OfflineCredential:
             str(data.get("boot_id") or ""),
             data.get("boot_elapsed"),
         )
+
+
+OFFLINE_CODE_DIGITS = 12
+OFFLINE_CODE_COUNT = 5
+
+
+def normalise_offline_code(text: str) -> str:
+    """The digits of a restart code as typed (spaces and dashes of its printed groups removed)."""
+    return "".join(ch for ch in text if ch not in " -\u00a0")
+
+
+def is_offline_code(text: str) -> bool:
+    code = normalise_offline_code(text)
+    return len(code) == OFFLINE_CODE_DIGITS and code.isascii() and code.isdigit()
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineCodes:
+    """The scrypt hashes of the offline restart codes the platform issued (see the module docstring).
+
+    Kept in the OS keyring apart from :class:`OfflineCredential` (a new two-factor login refreshes the
+    credential, not the codes the radiologist has written down). A code matches once:
+    :meth:`consume` returns the codes left, which the caller stores back before opening the session.
+    """
+
+    login: str
+    salt: bytes = field(repr=False)
+    digests: tuple[bytes, ...] = field(repr=False)
+    issued_at: datetime | None = None
+
+    _N, _R, _P = 2**14, 8, 1
+
+    @classmethod
+    def _derive(cls, salt: bytes, code: str) -> bytes:
+        return hashlib.scrypt(code.encode("ascii"), salt=salt, n=cls._N, r=cls._R, p=cls._P)
+
+    @classmethod
+    def from_codes(cls, login: str, codes: list[str], issued_at: datetime | None = None) -> OfflineCodes:
+        """Hash the codes the platform just issued (the plain codes are shown once, never stored)."""
+        clean = [normalise_offline_code(c) for c in codes]
+        if not clean or not all(is_offline_code(c) for c in clean):
+            raise ValueError(f"offline codes must be {OFFLINE_CODE_DIGITS} digits")
+        salt = os.urandom(16)
+        return cls(login, salt, tuple(cls._derive(salt, c) for c in clean), issued_at)
+
+    def consume(self, code: str) -> OfflineCodes | None:
+        """The codes left once ``code`` is used, or None when it is not one of them."""
+        if not is_offline_code(code):
+            return None
+        digest = self._derive(self.salt, normalise_offline_code(code))
+        for index, held in enumerate(self.digests):
+            if hmac.compare_digest(digest, held):
+                return OfflineCodes(
+                    self.login, self.salt, self.digests[:index] + self.digests[index + 1 :], self.issued_at
+                )
+        return None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "login": self.login,
+                "salt": self.salt.hex(),
+                "hashes": [d.hex() for d in self.digests],
+                "issued_at": self.issued_at.isoformat() if self.issued_at else None,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> OfflineCodes:
+        data = json.loads(text)
+        issued = data.get("issued_at")
+        return cls(
+            str(data["login"]),
+            bytes.fromhex(data["salt"]),
+            tuple(bytes.fromhex(h) for h in data["hashes"]),
+            datetime.fromisoformat(issued) if issued else None,
+        )
+
+
+class OfflineCodeRequired(LoginRejected):
+    """Offline restart: the password was right but no valid restart code was given (or none is held)."""
 
 
 Listener = Callable[[SessionEvent], None]
@@ -527,11 +624,23 @@ class Session:
                 self._identity, self._strong_auth_wall, salt, digest, boot_id, elapsed if boot_id else None
             )
 
-    def resume_offline(self, credential: OfflineCredential, login: str, password: str) -> Identity:
-        """Open the session without the platform (restart in degraded mode), within the offline
-        window of the last two-factor login recorded in ``credential``.
+    def resume_offline(
+        self,
+        credential: OfflineCredential,
+        login: str,
+        password: str,
+        code: str,
+        codes: OfflineCodes | None,
+        store_codes: Callable[[OfflineCodes], None],
+    ) -> Identity:
+        """Open the session without the platform (restart in degraded mode) on two factors: the
+        password and one offline restart code (see the module docstring), within the offline window
+        of the last two-factor login recorded in ``credential``.
 
-        Raises :class:`LoginRejected` (wrong login or password) or :class:`FullLoginRequired` (too old).
+        ``store_codes`` receives the codes left once ``code`` matched, before the session opens (a
+        code is spent even if the caller crashes next). Raises :class:`LoginRejected` (wrong login or
+        password), :class:`OfflineCodeRequired` (no code held, or not one of them) or
+        :class:`FullLoginRequired` (too old).
         """
         age = self._offline_age(credential)
         if credential.identity.login != login:
@@ -567,6 +676,37 @@ class Session:
                 "wrong password offline",
                 QT_TRANSLATE_NOOP("Session", "Identifiant ou mot de passe incorrect."),
             )
+        left = codes.consume(code) if codes is not None and codes.login == login else None
+        if left is None:
+            verifier.wipe()
+            with self._lock:
+                now = self._clock()
+                event = self._event(
+                    SessionEventKind.LOGIN_FAILED,
+                    now,
+                    Reason.REJECTED,
+                    "offline restart code missing" if codes is None else "offline restart code rejected",
+                    login=login,
+                )
+            self._dispatch([event])
+            raise OfflineCodeRequired(
+                "no_offline_code" if codes is None or codes.login != login else "bad_offline_code",
+                "offline resume without a valid offline restart code",
+                QT_TRANSLATE_NOOP(
+                    "Session",
+                    "La plateforme est injoignable et vous n'avez pas préparé de codes de reprise hors "
+                    "ligne sur ce poste : la session ne peut pas être ouverte sans second facteur. "
+                    "Reconnectez-vous quand la plateforme sera joignable.",
+                )
+                if codes is None or codes.login != login
+                else QT_TRANSLATE_NOOP(
+                    "Session",
+                    "La plateforme est injoignable : saisissez dans le champ du code un de vos codes "
+                    "de reprise hors ligne (12 chiffres, chacun valable une fois), pas le code de "
+                    "votre application.",
+                ),
+            )
+        store_codes(left)
         with self._lock:
             now = self._clock()
             events = self._evaluate(now)
@@ -590,7 +730,7 @@ class Session:
             self._last_activity = now
             self._unlock_failures = 0
             self._generation += 1
-            events.append(self._event(SessionEventKind.LOGGED_IN, now, Reason.PASSWORD_CHECKED_OFFLINE))
+            events.append(self._event(SessionEventKind.LOGGED_IN, now, Reason.OFFLINE_CODE_CHECKED))
         self._dispatch(events)
         return credential.identity
 

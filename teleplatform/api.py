@@ -9,6 +9,7 @@ in ``access_refusals``.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 HL7_MEDIA_TYPE = "application/hl7-v2"
 MAX_SEGMENTS = 2000
 """Segments in one HL7 message: a report is a few dozen; parsing cost grows with the count."""
+
+OFFLINE_CODE_COUNT = 5
+"""Offline restart codes issued at once (each valid once on the workstation)."""
 
 RADIOLOGIST = frozenset({Role.RADIOLOGIST.value})
 ANY_ROLE = frozenset(r.value for r in Role)
@@ -187,6 +191,15 @@ class Platform:
             raise _auth_http_error(exc) from exc
         return json_response({"valid": True})
 
+    def offline_codes(self, request: Request) -> Response:
+        """Offline restart codes for the caller's workstation (the workstation's auth.session explains
+        the design): issued only to a live session, which only a two-factor login (or the identity
+        provider's) opens; 12 random digits each, never stored here, their issue logged."""
+        user: User = request.user
+        codes = ["".join(secrets.choice("0123456789") for _ in range(12)) for _ in range(OFFLINE_CODE_COUNT)]
+        log.info("offline restart codes issued to account %s (%d codes)", printable(user.login), len(codes))
+        return json_response({"codes": codes, "issued_at": iso(self.clock.now())})
+
     def logout(self, request: Request) -> Response:
         if request.session_id is not None:
             self.auth.logout(request.session_id)
@@ -328,6 +341,7 @@ class Platform:
             Route("POST", "/api/v1/auth/refresh", self.refresh),
             Route("POST", "/api/v1/auth/logout", self.logout, ANY_ROLE),
             Route("POST", "/api/v1/auth/verify-password", self.verify_password, ANY_ROLE),
+            Route("POST", "/api/v1/auth/offline-codes", self.offline_codes, RADIOLOGIST),
             Route("GET", "/.well-known/openid-configuration", self.oidc.configuration),
             Route("GET", "/oidc/jwks", self.oidc.jwks),
             Route("GET", "/oidc/authorize", self.oidc.authorization_page),

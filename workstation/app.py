@@ -25,6 +25,7 @@ from auth.secret import Secret
 from auth.session import (
     Clock,
     Identity,
+    OfflineCodes,
     OfflineCredential,
     PlatformUnreachable,
     Session,
@@ -295,10 +296,10 @@ class Workstation:
     def login(self, login: str, password: str, otp: str) -> Identity:
         """Two-factor login (blocking; the login dialog runs it in a worker thread).
 
-        When the platform cannot be reached, the last two-factor login of this user on this
-        workstation reopens the session offline if it is less than 12 hours old (degraded mode:
-        cached studies, reports queued); the one-time code cannot be checked then, the earlier
-        strong authentication stands for it.
+        When the platform cannot be reached, the session reopens offline (degraded mode: cached
+        studies, reports queued) on two factors still: the password, and in the code field one of the
+        offline restart codes the platform issued to this user (:meth:`issue_offline_codes`), within
+        12 hours of the last two-factor login on this workstation (``auth.session`` says why).
         """
         try:
             identity = self.session.login(login, password, otp)
@@ -308,14 +309,35 @@ class Workstation:
                 raise
             with stored:
                 credential = OfflineCredential.from_json(bytes(stored.view()).decode("utf-8"))
-            identity = self.session.resume_offline(credential, login, password)
-            log.warning("platform unreachable at login: session resumed offline")
+            held = self.keystore.load(SecretName.OFFLINE_CODES)
+            codes = None
+            if held is not None:
+                with held:
+                    codes = OfflineCodes.from_json(bytes(held.view()).decode("utf-8"))
+            identity = self.session.resume_offline(
+                credential, login, password, otp, codes, self._store_offline_codes
+            )
+            log.warning("platform unreachable at login: session resumed offline (password and restart code)")
             return identity
         credential = self.session.offline_credential()
         if credential is not None:
             with Secret(credential.to_json().encode("utf-8")) as secret:
                 self.keystore.store(SecretName.OFFLINE_LOGIN, secret)
         return identity
+
+    def _store_offline_codes(self, codes: OfflineCodes) -> None:
+        with Secret(codes.to_json().encode("utf-8")) as secret:
+            self.keystore.store(SecretName.OFFLINE_CODES, secret)
+
+    def issue_offline_codes(self) -> list[str]:
+        """Ask the platform for new offline restart codes (online, in a session opened with two
+        factors); their hashes replace any held before in the keyring, the codes are returned to be
+        shown once and never stored; the platform logs the issue."""
+        identity = self.identity
+        codes = self.client.offline_codes()
+        self._store_offline_codes(OfflineCodes.from_codes(identity.login, codes, datetime.now(UTC)))
+        log.info("offline restart codes issued by the platform: %d hashes kept in the keyring", len(codes))
+        return codes
 
     @property
     def identity(self) -> Identity:

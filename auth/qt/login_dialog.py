@@ -1,4 +1,5 @@
-"""The two-factor login dialog: identifier, password and the 6-digit one-time code.
+"""The two-factor login dialog: identifier, password and the 6-digit one-time code (or, when the
+platform is unreachable, a 12-digit offline restart code: see :mod:`auth.session`).
 
 The dialog knows nothing of the platform: it is given the function that logs in (in the
 workstation, :meth:`auth.session.Session.login` over the platform client) and shows whatever that
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from auth.session import OFFLINE_CODE_DIGITS
 from resources.translations.qt import text as _interface_text
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ ExternalSignIn = Callable[[], Any]
 
 OTP_LENGTH = 6
 # Platform error codes after which the one-time code alone must be typed again.
-_OTP_CODES = frozenset({"bad_otp", "otp_replayed"})
+_OTP_CODES = frozenset({"bad_otp", "otp_replayed", "bad_offline_code", "no_offline_code"})
 #: Shown (translated) when the login function fails with an error that has no ``user_message``.
 UNEXPECTED_ERROR = QT_TRANSLATE_NOOP(
     "LoginDialog",
@@ -138,9 +140,17 @@ class LoginDialog(QDialog):
         self.password_edit.setPlaceholderText(self.tr("Votre mot de passe"))
         self.otp_edit = QLineEdit()
         self.otp_edit.setObjectName("otpEdit")
-        self.otp_edit.setMaxLength(OTP_LENGTH)
+        # Six digits of the authenticator app, or, to restart while the platform is unreachable, one
+        # of the 12-digit offline restart codes (auth.session: the second factor of an offline restart).
+        self.otp_edit.setMaxLength(OFFLINE_CODE_DIGITS)
         self.otp_edit.setValidator(
-            QRegularExpressionValidator(QRegularExpression(rf"\d{{0,{OTP_LENGTH}}}"), self.otp_edit)
+            QRegularExpressionValidator(QRegularExpression(rf"\d{{0,{OFFLINE_CODE_DIGITS}}}"), self.otp_edit)
+        )
+        self.otp_edit.setToolTip(
+            self.tr(
+                "Plateforme injoignable : saisissez ici un de vos codes de reprise hors ligne "
+                "(12 chiffres, chacun valable une fois)."
+            )
         )
         self.otp_edit.setPlaceholderText(
             self.tr("{count} chiffres de votre application").format(count=OTP_LENGTH)
@@ -224,7 +234,7 @@ class LoginDialog(QDialog):
         return (
             bool(self.login_edit.text().strip())
             and bool(self.password_edit.text())
-            and len(self.otp_edit.text()) == OTP_LENGTH
+            and len(self.otp_edit.text()) in (OTP_LENGTH, OFFLINE_CODE_DIGITS)
         )
 
     def _update_button(self) -> None:

@@ -32,8 +32,13 @@ def test_button_waits_for_all_fields_and_six_digits(qtbot) -> None:
     _fill(qtbot, dialog, otp="12a34")  # the letter is refused by the validator
     assert dialog.otp_edit.text() == "1234"
     assert not dialog.login_button.isEnabled()
-    qtbot.keyClicks(dialog.otp_edit, "56789")  # max length 6
+    qtbot.keyClicks(dialog.otp_edit, "56")
     assert dialog.otp_edit.text() == "123456"
+    assert dialog.login_button.isEnabled()
+    qtbot.keyClicks(dialog.otp_edit, "789")  # neither an app code nor an offline restart code
+    assert not dialog.login_button.isEnabled()
+    qtbot.keyClicks(dialog.otp_edit, "0123456")  # 12 digits at most: an offline restart code
+    assert dialog.otp_edit.text() == "123456789012"
     assert dialog.login_button.isEnabled()
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from auth.session import (
     FullLoginRequired,
+    OfflineCodes,
     OfflineCredential,
     Session,
     SessionPolicy,
@@ -25,6 +26,8 @@ from auth.session import (
 from tests.auth.test_session import HOUR, MARTIN, FakeClock, FakePlatform
 
 LOGIN_AT = datetime(2026, 1, 6, 20, 0, tzinfo=UTC)
+# The second factor of an offline restart (tests/auth/test_offline_codes.py): a code, its hashes, the keeper.
+_CODE = ("123456789012", OfflineCodes.from_codes("dr.martin", ["123456789012"]), lambda _left: None)
 
 
 class World:
@@ -62,7 +65,7 @@ def test_same_boot_clock_set_back_two_hours_cannot_stretch_the_limit() -> None:
     world.live(13 * HOUR)
     world.wall -= timedelta(hours=2)  # the wall clock says 11 h
     with pytest.raises(FullLoginRequired):
-        world.session(platform).resume_offline(credential, "dr.martin", "mdp-martin")
+        world.session(platform).resume_offline(credential, "dr.martin", "mdp-martin", *_CODE)
 
 
 def test_same_boot_the_remaining_time_is_exact_after_a_clock_jump() -> None:
@@ -72,7 +75,7 @@ def test_same_boot_the_remaining_time_is_exact_after_a_clock_jump() -> None:
     world.live(11 * HOUR + 59 * 60)
     world.wall -= timedelta(hours=2)
     session = world.session(platform)
-    session.resume_offline(credential, "dr.martin", "mdp-martin")
+    session.resume_offline(credential, "dr.martin", "mdp-martin", *_CODE)
     assert session.state is SessionState.ACTIVE
     world.live(59)
     session.record_activity()
@@ -93,7 +96,7 @@ def test_after_a_reboot_the_high_water_mark_keeps_the_limit(tmp_path: Path) -> N
     session = world.session(platform)
     session.use_wall_high_water(WallHighWater(tmp_path / "clock-high-water"))  # read back from its file
     with pytest.raises(FullLoginRequired):
-        session.resume_offline(credential, "dr.martin", "mdp-martin")
+        session.resume_offline(credential, "dr.martin", "mdp-martin", *_CODE)
 
 
 def test_within_the_limit_the_offline_resume_still_works_after_a_reboot(tmp_path: Path) -> None:
@@ -104,7 +107,7 @@ def test_within_the_limit_the_offline_resume_still_works_after_a_reboot(tmp_path
     platform.reachable = False
     session = world.session(platform)
     session.use_wall_high_water(WallHighWater(tmp_path / "clock-high-water"))
-    session.resume_offline(credential, "dr.martin", "mdp-martin")
+    session.resume_offline(credential, "dr.martin", "mdp-martin", *_CODE)
     assert session.state is SessionState.ACTIVE
     assert (tmp_path / "clock-high-water").stat().st_mode & 0o777 == 0o600
 

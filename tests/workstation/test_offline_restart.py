@@ -1,6 +1,8 @@
 """Restart without the platform (issue 7): within 12 h of the last two-factor login the workstation
 reopens offline, lists the studies kept in its encrypted cache and queues the report; after 12 h, or
-with a wrong password, or after an explicit logout, it refuses."""
+with a wrong password, or after an explicit logout, it refuses. Issue 23 (item 9): the restart takes
+two factors, the password and one of the offline restart codes the platform issued (the password
+alone, or the authenticator's code, is refused)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from auth.keystore import KeyStore, VolatileKeyring
-from auth.session import FullLoginRequired, LoginRejected, PlatformUnreachable, SessionState
+from auth.session import (
+    FullLoginRequired,
+    LoginRejected,
+    OfflineCodeRequired,
+    PlatformUnreachable,
+    SessionState,
+)
 from reporting.model import Narrative, Source
 from teleplatform.demo import cases
 from tests.platform_fixtures import RunningPlatform, private_copy
@@ -51,6 +59,8 @@ def test_restart_offline_within_the_window(
     journal = tmp_path / "ws" / "audit" / "journal.jsonl"  # one chain across both runs, as on a real keyring
     first = Workstation(online, keystore=keyring, data_dir=tmp_path / "ws", journal_path=journal, wall=wall)
     first.login(account["login"], account["password"], platform.fresh_otp())
+    codes = first.issue_offline_codes()  # « Codes de reprise hors ligne… », written down by the radiologist
+    assert len(codes) == 5 and all(len(c) == 12 and c.isdigit() for c in codes)
     first.start_delivery()
     entries = first.fetch_worklist()
     study = next(e for e in entries if e.order_id == cases.CT_TAP_CASE.placer_order_number).study_instance_uid
@@ -67,8 +77,10 @@ def test_restart_offline_within_the_window(
     try:
         wall.now += timedelta(hours=3)
         with pytest.raises(LoginRejected):
-            second.login(account["login"], "pas-le-bon", "000000")
-        identity = second.login(account["login"], account["password"], "000000")
+            second.login(account["login"], "pas-le-bon", codes[0])
+        with pytest.raises(OfflineCodeRequired):  # the password alone is not two factors
+            second.login(account["login"], account["password"], "000000")
+        identity = second.login(account["login"], account["password"], codes[0])
         assert identity.login == account["login"] and second.session.state is SessionState.ACTIVE
 
         rows = build_rows(second.cached_entries())
@@ -92,9 +104,11 @@ def test_restart_offline_within_the_window(
         assert second.outbox.store.counts().pending == 1  # kept for when the platform returns
 
         second.session.logout()
+        with pytest.raises(OfflineCodeRequired):  # each code opens one restart
+            second.login(account["login"], account["password"], codes[0])
         wall.now += timedelta(hours=10)  # 13 h after the two-factor login
         with pytest.raises(FullLoginRequired):
-            second.login(account["login"], account["password"], "000000")
+            second.login(account["login"], account["password"], codes[1])
     finally:
         second.close()
     assert not list(journal.parent.glob("*set-aside*"))  # the restart continued the same audit chain

@@ -94,8 +94,10 @@ class AuditTrail:
 
     # --- session ---
 
-    def login(self, user: Identity) -> ChainHead:
-        return self._record(EventKind.LOGIN, (self._user(user),))
+    def login(self, user: Identity, how: str = "") -> ChainHead:
+        """``how``: empty for a two-factor login on the platform, ``offline_code_checked`` for an
+        offline restart on the password and a restart code (auth.session)."""
+        return self._record(EventKind.LOGIN, (self._user(user),), description=how)
 
     def login_failed(self, login: str, reason: str) -> ChainHead:
         """``reason``: the platform's error code (bad_otp...) or "platform unreachable", English."""
@@ -117,7 +119,7 @@ class AuditTrail:
         who: Identity | str = event.identity or event.login
         match event.kind:
             case SessionEventKind.LOGGED_IN if event.identity:
-                self.login(event.identity)
+                self.login(event.identity, reason)
             case SessionEventKind.LOGIN_FAILED:
                 self.login_failed(event.login, event.detail or reason)
             case SessionEventKind.LOCKED if event.identity:

@@ -357,6 +357,15 @@ class PlatformClient:
             raise
         return self._json(response, "verify-password").get("valid") is True
 
+    def offline_codes(self) -> list[str]:
+        """Offline restart codes issued by the platform to the logged-in user (auth.session.OfflineCodes)."""
+        response = self._send("POST", f"{API}/auth/offline-codes", "offline-codes", json={})
+        body = self._json(response, "offline-codes")
+        codes = body.get("codes")
+        if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+            raise ProtocolError("offline-codes: no codes list", _BAD_ANSWER)
+        return [str(c) for c in codes]
+
     def worklist(self) -> list[WorklistEntry]:
         body = self._json(self._send("GET", f"{API}/worklist", "worklist"), "worklist")
         orders = body.get("orders")

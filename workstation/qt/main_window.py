@@ -38,16 +38,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from auth.qt.offline_codes_dialog import OfflineCodesDialog
 from auth.session import FullLoginRequired, SessionEvent, SessionEventKind, SessionState
 from resources.translations import qt as language
 from resources.translations.qt import user_message
@@ -59,7 +58,7 @@ from workstation.connectivity import LinkStatus
 from workstation.justification import load_protocols
 from workstation.order_view import order_html
 from workstation.orders import OrderStatus
-from workstation.outbox import Counts, EventKind, OutboxEvent
+from workstation.outbox import Counts, EventKind, ItemState, OutboxEvent
 from workstation.platform import PlatformError, WorklistEntry
 from workstation.qt import theme
 from workstation.qt.diagnostics import DiagnosticsDialog
@@ -71,7 +70,8 @@ from workstation.qt.lock_screen import LockScreen
 from workstation.qt.reading_page import ReadingPage
 from workstation.qt.settings_dialog import ask_settings
 from workstation.qt.tasks import Tasks
-from workstation.qt.worklist_model import REGION, SITE, WorklistModel
+from workstation.qt.toast import Toast
+from workstation.qt.worklist_model import EXAM, REGION, SITE, WorklistModel, WorklistTable
 from workstation.settings import default_settings_file
 from workstation.worklist import (
     LocalStatus,
@@ -82,6 +82,7 @@ from workstation.worklist import (
     WorklistRow,
     build_rows,
     filter_rows,
+    next_case,
 )
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.reading_page.displays = self.displays
         self.reading_page.closed.connect(self._reading_closed)
         self.reading_page.signed.connect(self._report_signed)
+        self.reading_page.reportQueued.connect(self._report_queued)
         self.reading_page.refuseRequested.connect(self._refuse_after_reading)
         self.expertise = ExpertiseController(self)  # téléexpertise: list apart, request, answer (issue 20)
         self.worklist_page.layout().addWidget(self.expertise.panel)
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self._build_status_bar()
         self._build_actions()
+        self.toast = Toast(self)  # « envoyé » / « en attente d'accusé » after a signature
 
         self._relay = _Relay(self)
         self._relay.event.connect(self._on_session_event)
@@ -218,7 +221,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
 
         self.model = WorklistModel()
-        self.table = QTableView()
+        self.table = WorklistTable()  # Enter or a double click opens the selected row
         self.table.setObjectName("worklistTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -235,6 +238,13 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(REGION, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(SITE, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(SITE, 170)
+        header.setSectionResizeMode(EXAM, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(EXAM, 230)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # a click on a heading sorts (ascending, descending, then the worklist's own order again)
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setMinimumWidth(760)
 
         self.detail = QTextBrowser()
@@ -293,7 +303,7 @@ class MainWindow(QMainWindow):
         self.urgent_only.toggled.connect(self._apply_filters)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.doubleClicked.connect(lambda _: self.open_selected())
+        self.table.openRequested.connect(self.open_or_justify_selected)
 
     def _build_status_bar(self) -> None:
         self.connection_label = QLabel()
@@ -314,6 +324,12 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action(session, self.tr("&Verrouiller"), "Ctrl+L", self.ws.session.lock)
         self._action(session, self.tr("Se &déconnecter"), "Ctrl+Shift+Q", self._switch_user)
         self._action(session, self.tr("&Paramètres du poste…"), "Ctrl+,", self.edit_settings)
+        self._action(
+            session,
+            self.tr("&Codes de reprise hors ligne…"),
+            "",
+            lambda: OfflineCodesDialog(self.ws.issue_offline_codes, self).exec(),
+        )
         worklist = menu.addMenu(self.tr("&Liste de travail"))
         self._action(worklist, self.tr("&Actualiser"), QKeySequence.StandardKey.Refresh, self.refresh)
         self._action(worklist, self.tr("&Rechercher"), QKeySequence.StandardKey.Find, self._focus_search)
@@ -641,17 +657,46 @@ class MainWindow(QMainWindow):
         self.reading_page.open(row)
         self.expertise.refresh()  # the case's téléexpertise answers, shown on the reading page
 
+    def open_or_justify_selected(self) -> None:
+        """Enter or a double click on a row: read the exam, or validate the order still to validate."""
+        row = self.selected_row()
+        if self._can_open(row):
+            self.open_selected()
+        elif self._can_justify(row):
+            self.justify_selected()
+
     def _reading_closed(self, order_id: str) -> None:
         if self._local.get(order_id, (None,))[0] is LocalStatus.EN_LECTURE:
             self._set_local(order_id, None)
         self._content_page = self.worklist_page
         self.pages.setCurrentWidget(self.worklist_page)
+        self.table.setFocus()  # Enter opens the selected (next) case
         self.refresh()
 
     def _report_signed(self, order_id: str) -> None:
+        """The next case is selected: the next of the same priority in the list as shown, else the
+        next at all (:func:`workstation.worklist.next_case`), ready to open with Enter."""
         row = next((r for r in self._all_rows if r.order_id == order_id), None)
-        if row is not None:
-            self._set_local(order_id, LocalStatus.CR_SIGNE)
+        if row is None:
+            return
+        following = next_case(self.model.rows(), order_id, row.urgent)
+        self._set_local(order_id, LocalStatus.CR_SIGNE)
+        if following is not None and self.select_order(following.order_id):  # shown and audited
+            self.table.scrollTo(self.model.index(self.model.row_of(following.order_id), 0))
+
+    def _report_queued(self, order_id: str, control_id: str) -> None:
+        """The toast after a signature: sent (acknowledged by the platform) or waiting for it."""
+        try:
+            item = self.ws.outbox.store.get(control_id)
+        except Exception:  # the toast must never stop the work; the outbox's own events still show
+            log.exception("outbox state of a signed report unreadable")
+            item = None
+        if item is not None and item.state is ItemState.DELIVERED:
+            self.toast.show_message(self.tr("Compte rendu envoyé"), "ok", control_id)
+        else:
+            self.toast.show_message(
+                self.tr("Compte rendu signé — en attente d'accusé de réception"), "info", control_id
+            )
 
     def _refuse_after_reading(self, order_id: str) -> None:
         row = next((r for r in self._all_rows if r.order_id == order_id), None)
@@ -702,6 +747,8 @@ class MainWindow(QMainWindow):
         if event.kind is EventKind.COUNTS:
             self._show_outbox_counts(event.counts)
         elif event.kind is EventKind.DELIVERED:
+            if event.item is not None:
+                self.toast.update_message(event.item.control_id, self.tr("Compte rendu envoyé"), "ok")
             self.refresh()
         elif event.kind is EventKind.REJECTED:
             self.show_banner(event.user_message or self.tr("La plateforme a refusé un message."), "error")
@@ -759,22 +806,21 @@ class MainWindow(QMainWindow):
                 self.tr("Paramètres enregistrés : ils s'appliqueront au prochain démarrage du poste.")
             )
 
-    def show_shortcuts(self) -> None:
-        lines = [
-            (a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+    def show_shortcuts(self) -> QWidget:
+        """F1: the window's shortcuts, then every key and mouse binding of the viewer (its own table)."""
+        from viewer.qt import bindings as viewer_bindings
+
+        rows = [
+            viewer_bindings.HelpRow(
+                self.tr("Application"),
+                a.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                a.text().replace("&", ""),
+            )
             for a in self.findChildren(QAction)
-            if not a.shortcut().isEmpty()
+            if not a.shortcut().isEmpty() and not viewer_bindings.in_viewer(a)
         ]
-        html = (
-            "<table>"
-            + "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{t}</td></tr>" for t, k in lines)
-            + "</table>"
-        )
-        box = QMessageBox(self)
-        box.setWindowTitle(self.tr("Raccourcis clavier"))
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(html)
-        box.open()
+        rows += self.reading_page.viewer.help_rows()
+        return viewer_bindings.help_dialog(self, self.tr("Raccourcis clavier"), rows)
 
     def _settings_key(self) -> str:
         """Layouts are remembered per screen arrangement: a laptop alone and the reading room's two
