@@ -15,9 +15,10 @@ Qt-free: composes :mod:`viewer.key_images` (what was marked) with :mod:`reportin
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from pydicom.uid import generate_uid
 
@@ -151,3 +152,97 @@ def sign_with_key_images(ws: Workstation, case: ReadingCase, report: Report, key
     report = replace(report, images=_merged(report.images, cited))
     item = reading.sign_and_queue(ws, case, report, now)
     return SignedWithKeys(item, document, " ".join(p for p in (problem, annotation_problem) if p))
+
+
+# --- reading back: the key images already stored with the study ------------------------------------
+
+# Key Object Selection Document Titles (CID 7010) that select images worth showing as key images;
+# the others are rejection notes (113001 quality, 113037 patient safety, 113038 wrong worklist entry,
+# 113039 retention expired) and manifests (1130xx), which must never light a star on an image.
+KEY_IMAGE_TITLES = frozenset({
+    "113000",  # Of Interest: what the workstation writes, and what most PACS call key images
+    "113002",  # For Referring Provider
+    "113013",  # Best In Set
+    "113020",  # For Report Attachment
+})
+REJECTION_TITLES = frozenset({"113001", "113037", "113038", "113039"})
+
+Selection = tuple[str, int | None]
+"""A selected image: its SOP Instance UID and 1-based frame (None: the instance as a whole)."""
+
+
+def _title(ds: Any) -> tuple[str, str]:
+    for item in ds.get("ConceptNameCodeSequence", None) or []:
+        return str(item.get("CodeValue", "") or ""), str(item.get("CodingSchemeDesignator", "") or "")
+    return "", ""
+
+
+def _selected(ds: Any) -> list[Selection]:
+    """The images a KOS's content tree selects (IMAGE items, first level, as PS3.3 TID 2010 has them)."""
+    found: list[Selection] = []
+    for item in ds.get("ContentSequence", None) or []:
+        if str(item.get("ValueType", "")) != "IMAGE":
+            continue
+        for ref in item.get("ReferencedSOPSequence", None) or []:
+            uid = str(ref.get("ReferencedSOPInstanceUID", "") or "")
+            if not uid:
+                continue
+            frames = ref.get("ReferencedFrameNumber", None)
+            if frames in (None, ""):
+                found.append((uid, None))
+                continue
+            values = [frames] if isinstance(frames, str | int) else list(frames)
+            for frame in values:
+                try:
+                    found.append((uid, int(frame)))
+                except (TypeError, ValueError):
+                    found.append((uid, None))
+    return found
+
+
+def stored_key_images(datasets: Iterable[Any], study_uid: str) -> list[Selection]:
+    """The images of ``study_uid`` that the Key Object Selections among ``datasets`` mark as key
+    images, in document order, without those a rejection note of the same study rejects.
+
+    Only KOS of this study count (an object of another study never marks today's images), and only
+    those whose title says "key image" (:data:`KEY_IMAGE_TITLES`)."""
+    selected: list[Selection] = []
+    rejected: set[str] = set()
+    for ds in datasets:
+        if ds is None or str(ds.get("SOPClassUID", "")) != KOS_SOP_CLASS:
+            continue
+        if str(ds.get("StudyInstanceUID", "")) != study_uid:
+            log.info("key object %s of another study ignored", ds.get("SOPInstanceUID", ""))
+            continue
+        code, scheme = _title(ds)
+        if scheme == "DCM" and code in REJECTION_TITLES:
+            rejected.update(uid for uid, _ in _selected(ds))
+        elif scheme == "DCM" and code in KEY_IMAGE_TITLES:
+            selected.extend(s for s in _selected(ds) if s not in selected)
+        else:
+            log.info("key object %s titled %s^%s is not a key-image selection", ds.get("SOPInstanceUID", ""),
+                     code, scheme)
+    return [s for s in selected if s[0] not in rejected]
+
+
+def key_objects_of_study(ws: Workstation, study_uid: str, held: Iterable[Any]) -> list[Any]:
+    """The KOS of the study: those among the study's files (``held``), plus those the platform holds
+    that the files lack (a study read from the cache predates the KOS stored when it was signed).
+
+    Blocking (a worker). The platform's failure is logged and its KOS left out: the key images are
+    a help to the reader, never a reason to refuse the case."""
+    documents = [ds for ds in held if ds is not None and str(ds.get("SOPClassUID", "")) == KOS_SOP_CLASS]
+    known = {str(ds.get("SOPInstanceUID", "")) for ds in documents}
+    try:
+        listed = ws.client.dicomweb.client.search_for_instances(
+            study_uid, search_filters={"SOPClassUID": KOS_SOP_CLASS})
+        for entry in listed:
+            sop = str((entry.get("00080018", {}).get("Value") or [""])[0])
+            series = str((entry.get("0020000E", {}).get("Value") or [""])[0])
+            if sop and series and sop not in known:
+                documents.append(ws.client.dicomweb.client.retrieve_instance(study_uid, series, sop))
+                known.add(sop)
+    except Exception as exc:  # network, refusal, a malformed answer: the files' KOS still count
+        log.warning("key objects of study %s not looked up on the platform: %s", study_uid,
+                    type(exc).__name__)
+    return documents

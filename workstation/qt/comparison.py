@@ -34,6 +34,7 @@ from viewer.qt.presentation import PresentationLayer
 from viewer.qt.study_link import StudyLink
 from viewer.qt.viewer_widget import ViewerWidget
 from viewer.qt.viewport import Viewport
+from workstation.key_objects import key_objects_of_study, stored_key_images
 from workstation.settings import default_settings_file
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ class ReadingComparison(QObject):
         self._auto_prior = ""  # the prior the protocol asked for (opened once per case)
         self._loaded = False
         self._prior_token = 0  # a prior viewer is reused: only the last opened prior's events count
+        self._stored_keys: list[tuple[str, int | None]] = []  # read from the study's KOS, to mark
         for viewport in self.viewer.viewports:
             viewport.overlays.append(self._paint_key)
 
@@ -164,6 +166,47 @@ class ReadingComparison(QObject):
             log.warning("%s", problem)
         self.presentation.set_states(states)
         self._show_protocol()
+        self._look_for_stored_keys(case)
+
+    def _look_for_stored_keys(self, case: ReadingCase) -> None:
+        """The key images already stored with the study (its KOS, in its files or on the platform)
+        are marked again once its images are shown: reopening a case shows what was marked."""
+        study = case.row.entry.study_instance_uid or ""
+        if not study:
+            return
+        held = [ds for _, ds in case.scan.items if ds is not None]
+        ws = self.page.ws
+
+        def found(selections: list[tuple[str, int | None]]) -> None:
+            if self.page.case is case:
+                self._stored_keys = list(selections)
+                self._mark_stored_keys()
+
+        self.page.tasks.run(lambda: stored_key_images(key_objects_of_study(ws, study, held), study), found,
+                            lambda exc: log.warning("stored key images not read: %s", exc))
+
+    def _mark_stored_keys(self) -> None:
+        if not self._loaded or not self._stored_keys:
+            return
+        wanted: dict[str, set[int | None]] = {}
+        for uid, frame in self._stored_keys:
+            wanted.setdefault(uid, set()).add(frame)
+        self._stored_keys = []  # once per case: an image unmarked afterwards stays unmarked
+        for series in self.viewer.series():
+            if isinstance(series, ReformatSeries) or not hasattr(series, "slices"):
+                continue
+            for index, slice_ in enumerate(series.slices):
+                frames = wanted.get(slice_.file.sop_instance_uid)
+                if frames is None:
+                    continue
+                image = key_image_of(series, index)
+                whole = None in frames and not any(k.sop_instance_uid == image.sop_instance_uid
+                                                   for k in self.key_images)
+                if (image.frame in frames or whole) and not self.key_images.contains(image):
+                    self.key_images.toggle(image)
+        self._update_keys_button()
+        for viewport in self.viewer.visible_viewports():
+            viewport.update()
 
     def reset(self) -> None:
         self.protocol, self.stage_index, self.priors = None, 0, None
@@ -171,6 +214,7 @@ class ReadingComparison(QObject):
         self._loaded = False
         self._prior_token += 1
         self.key_images.clear()
+        self._stored_keys = []
         self.measurements = ()
         self.presentation.clear()
         self._drop_link()
@@ -198,6 +242,7 @@ class ReadingComparison(QObject):
     def _current_loaded(self, _study: object) -> None:
         self._loaded = True
         self.apply_stage()
+        self._mark_stored_keys()
 
     def priors_found(self, priors: list[Prior]) -> None:
         case = self.page.case
