@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from hl7v2.message import Hl7Message, HL7ParseError, header, parse
+from hl7v2.message import Coded, Hl7Message, HL7ParseError, header, parse
 from hl7v2.order import Order, OrderStatus, Priority, parse_order
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.platform.client import WorklistEntry
@@ -227,6 +228,28 @@ class WorklistRow:
         return " ; ".join(r.label for r in self.order.regions)
 
     @property
+    def exam(self) -> str:
+        """The exam's name: the act the site says it performed (flux 4), else the act the radiologist
+        accepted (flux 3), else the requested modality's label; '' when the order is unreadable."""
+        if self.order is None:
+            return ""
+        act = self.act
+        if act is not None:
+            return act.label or act.code
+        modality = self.order.modality
+        return (modality.label or modality.code) if modality is not None else ""
+
+    @property
+    def act(self) -> Coded | None:
+        """The coded act (LOINC), as performed when the site said so, else as accepted."""
+        if self.order is None:
+            return None
+        complement, response = self.order.complement, self.order.response
+        if complement is not None and complement.act is not None:
+            return complement.act
+        return response.act if response is not None and response.act is not None else None
+
+    @property
     def site(self) -> str:
         if self.order is None:
             return self.unreadable.sender if self.unreadable else ""
@@ -238,6 +261,7 @@ class WorklistRow:
     def search_text(self) -> str:
         """What the search box matches: names, order and accession numbers, INS, site, region."""
         parts = [self.order_id, self.entry.accession_number or "", self.site, self.region, self.modality]
+        parts.append(self.exam)
         if self.order is not None:
             p = self.order.patient
             parts += [p.birth_name, p.used_name, p.first_name, p.used_first_name]
@@ -325,6 +349,95 @@ def build_rows(
 
 def sort_rows(rows: Iterable[WorklistRow]) -> list[WorklistRow]:
     return sorted(rows, key=lambda r: (r.done, not r.urgent, r.entry.received_at, r.order_id))
+
+
+class SortColumn(StrEnum):
+    """The worklist's sortable columns (the Qt model maps its columns to these)."""
+
+    PRIORITY = "priority"
+    WAITING = "waiting"
+    PATIENT = "patient"
+    SEX_AGE = "sex_age"
+    MODALITY = "modality"
+    EXAM = "exam"
+    REGION = "region"
+    SITE = "site"
+    STATUS = "status"
+
+
+_STATUS_ORDER = {status: n for n, status in enumerate(OrderStatus)}  # the workflow's order
+_LOCAL_ORDER = {LocalStatus.EN_LECTURE: 0, LocalStatus.REPONSE_EN_ATTENTE: 1, LocalStatus.CR_SIGNE: 2}
+
+
+def sort_key(column: SortColumn) -> Callable[[WorklistRow], tuple[bool, Any]]:
+    """What a column sorts on, ascending, as (value missing, value): the value behind the text,
+    never the French text itself.
+
+    « 2 h 05 » before « 45 min », or « 3 ans » after « 11 mois », is what a string sort of the shown
+    text gives; here the waiting time sorts on the reception instant (ascending: the shortest wait
+    first), the age on the birth date (ascending: the youngest first), the priority urgent first,
+    the status in the workflow's order, and the texts accent- and case-insensitively.
+    """
+    match column:
+        case SortColumn.PRIORITY:
+            return lambda r: (False, not r.urgent)
+        case SortColumn.WAITING:
+            return lambda r: (False, -r.entry.received_at.timestamp())
+        case SortColumn.SEX_AGE:
+            return _age_key
+        case SortColumn.STATUS:
+            return _status_key
+    attribute = {
+        SortColumn.PATIENT: "patient",
+        SortColumn.MODALITY: "modality",
+        SortColumn.EXAM: "exam",
+        SortColumn.REGION: "region",
+        SortColumn.SITE: "site",
+    }[column]
+    return lambda r: (r.order is None or not getattr(r, attribute), fold(getattr(r, attribute)))
+
+
+def _age_key(row: WorklistRow) -> tuple[bool, Any]:
+    birth = row.order.patient.birth_date if row.order is not None else None
+    return (birth is None, -birth.toordinal() if birth is not None else 0)
+
+
+def _status_key(row: WorklistRow) -> tuple[bool, Any]:
+    if row.local is not None and not row.done:  # between two platform statuses: after the first
+        return (False, (_STATUS_ORDER[row.entry.status], 1, _LOCAL_ORDER[row.local]))
+    return (False, (_STATUS_ORDER[OrderStatus.ANNULE if row.cancelled else row.entry.status], 0, 0))
+
+
+def sorted_rows(
+    rows: Iterable[WorklistRow], column: SortColumn | None, descending: bool = False
+) -> list[WorklistRow]:
+    """The rows sorted on ``column``. Stable: equal keys keep the worklist's own order (urgent,
+    then the longest waiting first); rows without the value (an unreadable order, no birth date)
+    come last in both directions; ``None`` gives the worklist's own order back."""
+    natural = sort_rows(rows)
+    if column is None:
+        return natural
+    key = sort_key(column)
+    keyed = [(key(r), r) for r in natural]
+    present = [(k[1], r) for k, r in keyed if not k[0]]
+    present.sort(key=lambda pair: pair[0], reverse=descending)
+    return [r for _, r in present] + [r for k, r in keyed if k[0]]
+
+
+def to_do(row: WorklistRow) -> bool:
+    """Still waiting for this radiologist: not finished, not signed or answered here."""
+    return not row.done and row.local not in (LocalStatus.CR_SIGNE, LocalStatus.REPONSE_EN_ATTENTE)
+
+
+def next_case(rows: list[WorklistRow], after: str, urgent: bool) -> WorklistRow | None:
+    """The case to offer once ``after`` is signed: the next one of the same priority in the list as
+    shown (after its place, then from the top), else the next one of any priority; None when nothing
+    is left to do. ``rows`` is the list in the order on screen (the user's sort included)."""
+    start = next((i for i, r in enumerate(rows) if r.order_id == after), -1) + 1
+    around = rows[start:] + rows[:start]
+    waiting = [r for r in around if r.order_id != after and to_do(r)]
+    same = next((r for r in waiting if r.urgent == urgent), None)
+    return same or (waiting[0] if waiting else None)
 
 
 def filter_rows(

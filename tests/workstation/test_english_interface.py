@@ -26,6 +26,7 @@ from workstation.qt.diagnostics import DiagnosticsDialog
 from workstation.qt.justification_dialog import JustificationDialog
 from workstation.qt.main_window import MainWindow
 from workstation.qt.settings_dialog import SettingsDialog
+from workstation.qt.worklist_model import SEX_AGE, STATUS
 from workstation.selftest import run_checks
 from workstation.settings import Settings
 
@@ -89,9 +90,9 @@ def test_worklist_order_and_dialogs_in_english(
     ]
     assert "request" in window.count_label.text()
     assert french_leftovers(window, allow=_data(window)) == []
-    statuses = {window.model.index(r, 7).data() for r in range(window.model.rowCount())}
+    statuses = {window.model.index(r, STATUS).data() for r in range(window.model.rowCount())}
     assert statuses and not any(looks_french(s) for s in statuses), statuses
-    ages = [window.model.index(r, 3).data() for r in range(window.model.rowCount())]
+    ages = [window.model.index(r, SEX_AGE).data() for r in range(window.model.rowCount())]
     assert any(a.endswith(" y") for a in ages), ages
 
     detail = window.detail.toPlainText()

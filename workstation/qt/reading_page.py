@@ -3,8 +3,9 @@
 Identity vigilance comes first: while the identity of the order and of the images disagree, the
 report cannot be edited; the radiologist either records that the site confirmed the identity (an
 incident that goes into the report) or refuses the exam. Signing asks for the password again,
-checked by the platform, then commits the report to the outbox: it is never lost, even if the
-platform is down at that moment.
+checked by the platform, at most every 15 minutes of one unlocked session, and otherwise for a
+one-key confirmation naming the patient and the exam (:mod:`auth.signing` says why), then commits
+the report to the outbox: it is never lost, even if the platform is down at that moment.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import shutil
 import tempfile
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from auth.session import UnlockRejected
+from auth.signing import PasswordRequired, SignatureConfirmation
 from reporting.checks import SignatureRefused
 from reporting.measurements import measurement_text
 from reporting.qt.editor import ReportEditor
@@ -73,6 +75,7 @@ COMPACT_WIDTH = 1500
 class ReadingPage(QWidget):
     closed = Signal(str)  # order id
     signed = Signal(str)  # order id
+    reportQueued = Signal(str, str)  # order id, the report's MSH-10 in the outbox (for the toast)
     refuseRequested = Signal(str)  # order id: refuse after reading (images inappropriate…)
     expertiseRequested = Signal(str)  # order id: ask a remote expert (téléexpertise, issue 20)
 
@@ -208,6 +211,8 @@ class ReadingPage(QWidget):
         self.compare_button.clicked.connect(self.compare_prior)
         self.report_button.toggled.connect(lambda _: self._adapt_layout())
         self._loader = loader
+        self._signature: SignatureConfirmation | None = None  # the signature window (auth.signing)
+        self.signature_box: QMessageBox | None = None  # the quick confirmation while it is shown
         self.comparison = ReadingComparison(self)  # protocols, prior link, key images, GSPS (issue 19)
         check_row.addWidget(self.comparison.bar)
 
@@ -330,9 +335,12 @@ class ReadingPage(QWidget):
             self._follow_screens()
 
     def set_privacy(self, hidden: bool) -> None:
-        """The lock hides the detached viewer too: it shows a patient on another screen."""
+        """The lock hides the detached viewer too: it shows a patient on another screen. A signature
+        confirmation left open goes (unanswered: nothing is signed; the lock closed the window)."""
         if self._viewer_window is not None:
             self._viewer_window.setVisible(not hidden)
+        if hidden and self.signature_box is not None:
+            self.signature_box.reject()
 
     # --- opening -----------------------------------------------------------------------------------
 
@@ -582,9 +590,21 @@ class ReadingPage(QWidget):
         if self.editor is not None and self.case is not None and not self.case.identity_blocked:
             self.editor.request_signature()
 
+    @property
+    def signature(self) -> SignatureConfirmation | None:
+        """The session's signature window, made at the first signature (None without a session)."""
+        session = getattr(self.ws, "session", None)
+        if self._signature is None and session is not None:
+            self._signature = SignatureConfirmation(session)
+        return self._signature
+
     def _sign(self, report: object) -> None:
         case = self.case
         if case is None:
+            return
+        window = self.signature
+        if window is not None and not window.needs_password():
+            self._confirm_quickly(case, report, window.remaining())
             return
         password, ok = QInputDialog.getText(
             self,
@@ -598,11 +618,53 @@ class ReadingPage(QWidget):
         )
         if not ok or not password:
             return
+        self._sign_confirmed(case, report, password)
+
+    def _confirm_quickly(self, case: ReadingCase, report: object, remaining: float) -> None:
+        """Inside the signature window: « Signer » is the default button, Enter signs, Escape does not.
+        Opened window-modal and answered asynchronously, so nothing else waits on it."""
+        box = QMessageBox(self)
+        box.setObjectName("signatureConfirmation")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Signature du compte rendu"))
+        until = datetime.now() + timedelta(seconds=remaining)
+        box.setText(
+            self.tr("Signer et envoyer le compte rendu ?\n\nPatient : {patient}\nExamen : {exam}").format(
+                patient=self.identity.text(), exam=self.exam_label()
+            )
+        )
+        box.setInformativeText(
+            self.tr(
+                "Mot de passe déjà confirmé pour signer : il sera redemandé à partir de {time}, "
+                "et après tout verrouillage de la session."
+            ).format(time=f"{until:%H:%M}")
+        )
+        sign = box.addButton(self.tr("Signer"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("Annuler"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(sign)
+        box.setEscapeButton(cancel)
+        self.signature_box = box
+
+        def answered() -> None:
+            self.signature_box = None
+            box.deleteLater()
+            if box.clickedButton() is sign and self.case is case:
+                self._sign_confirmed(case, report, None)
+
+        box.finished.connect(lambda _code: answered())
+        box.open()
+
+    def _sign_confirmed(self, case: ReadingCase, report: object, password: str | None) -> None:
+        """Check the confirmation (the password, or the window still open) and sign, in a worker."""
+        window = self.signature
         self.sign_button.setEnabled(False)
 
         def work() -> object:
             try:  # by the platform, or offline in degraded mode (within 12 h of the strong login)
-                self.ws.session.confirm_password(password)
+                if window is not None:
+                    window.confirm(password)
+                else:
+                    self.ws.session.confirm_password(password or "")
             except UnlockRejected as exc:
                 raise _SignatureError(
                     self.tr("Mot de passe incorrect : le compte rendu n'est pas signé.")
@@ -617,15 +679,22 @@ class ReadingPage(QWidget):
                 signed = replace(signed, problem=" ".join(p for p in (signed.problem, problem) if p))
             return signed
 
-        def done(_: object) -> None:
+        def done(signed: object) -> None:
             if self.editor is not None:
                 self.editor.set_locked(True)
             order_id = case.row.order_id
+            item = getattr(signed, "item", None)
             self.signed.emit(order_id)
+            if item is not None:
+                self.reportQueued.emit(order_id, item.control_id)
             self.close_case()
 
         def failed(exc: BaseException) -> None:
             self.sign_button.setEnabled(True)
+            if isinstance(exc, PasswordRequired):  # the window closed meanwhile: the password then
+                if self.case is case:
+                    self._sign(report)
+                return
             if isinstance(exc, SignatureRefused):
                 issues = "; ".join(language.text(i.message) for i in exc.issues)
                 self.status.setText(self.tr("Signature refusée : {issues}").format(issues=issues))

@@ -2,7 +2,10 @@
 
 Refreshes replace the rows but keep the user's place: the view re-selects the same order (by its
 number, not its row) and keeps its scroll position, so a live update never moves the radiologist
-onto another patient.
+onto another patient. The model sorts itself (:meth:`WorklistModel.sort`, keys from
+:func:`workstation.worklist.sort_key`), so a row number of the model is a row on screen, and a
+refresh keeps the user's sort. :class:`WorklistTable` opens the selected row with Enter or a
+double click.
 """
 
 from __future__ import annotations
@@ -10,13 +13,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QTableView, QWidget
 
 from resources.translations import qt as language
 from workstation.orders import OrderStatus
 from workstation.qt.theme import COLOURS
-from workstation.worklist import WorklistRow
+from workstation.worklist import SortColumn, WorklistRow, sorted_rows
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -26,12 +37,24 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("WorklistModel", "Patient"),
     QT_TRANSLATE_NOOP("WorklistModel", "Sexe / âge"),
     QT_TRANSLATE_NOOP("WorklistModel", "Mod."),
+    QT_TRANSLATE_NOOP("WorklistModel", "Examen"),
     QT_TRANSLATE_NOOP("WorklistModel", "Région"),
     QT_TRANSLATE_NOOP("WorklistModel", "Site"),
     QT_TRANSLATE_NOOP("WorklistModel", "Statut"),
 )
-PRIORITY, WAITING, PATIENT, SEX_AGE, MODALITY, REGION, SITE, STATUS = range(len(COLUMNS))
+PRIORITY, WAITING, PATIENT, SEX_AGE, MODALITY, EXAM, REGION, SITE, STATUS = range(len(COLUMNS))
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_COLUMNS = (
+    SortColumn.PRIORITY,
+    SortColumn.WAITING,
+    SortColumn.PATIENT,
+    SortColumn.SEX_AGE,
+    SortColumn.MODALITY,
+    SortColumn.EXAM,
+    SortColumn.REGION,
+    SortColumn.SITE,
+    SortColumn.STATUS,
+)
 
 
 class WorklistModel(QAbstractTableModel):
@@ -39,12 +62,30 @@ class WorklistModel(QAbstractTableModel):
         super().__init__()
         self._rows: list[WorklistRow] = []
         self._now = datetime.now(UTC)
+        self._sort: tuple[SortColumn | None, bool] = (None, False)  # the worklist's own order
 
     def set_rows(self, rows: list[WorklistRow], now: datetime | None = None) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = sorted_rows(rows, *self._sort)
         self._now = now or datetime.now(UTC)
         self.endResetModel()
+
+    def rows(self) -> list[WorklistRow]:
+        """The rows in the order on screen."""
+        return list(self._rows)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort on a column (-1: the worklist's own order, urgent then longest waiting first)."""
+        chosen = SORT_COLUMNS[column] if 0 <= column < len(SORT_COLUMNS) else None
+        self._sort = (chosen, order == Qt.SortOrder.DescendingOrder)
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        ids = [self._rows[i.row()].order_id if 0 <= i.row() < len(self._rows) else "" for i in before]
+        self._rows = sorted_rows(self._rows, *self._sort)
+        for index, order_id in zip(before, ids, strict=True):
+            row = self.row_of(order_id) if order_id else -1
+            self.changePersistentIndex(index, self.index(row, index.column()) if row >= 0 else QModelIndex())
+        self.layoutChanged.emit()
 
     def row_at(self, row: int) -> WorklistRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -86,6 +127,8 @@ class WorklistModel(QAbstractTableModel):
                 font.setBold(not row.cancelled)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == EXAM:
+                return self._exam_tooltip(row)
             if column in (REGION, SITE, PATIENT):
                 return self._text(row, column)
             if row.problem:
@@ -108,11 +151,23 @@ class WorklistModel(QAbstractTableModel):
             case 4:
                 return row.modality
             case 5:
-                return row.region
+                return row.exam
             case 6:
-                return row.site
+                return row.region
             case 7:
+                return row.site
+            case 8:
                 return language.text(row.status_label)
+        return ""
+
+    def _exam_tooltip(self, row: WorklistRow) -> str:
+        act = row.act
+        if act is not None:
+            return self.tr("{label} (acte {system} {code})").format(
+                label=act.label or act.code, system=act.system or "", code=act.code
+            ).replace("  ", " ")
+        if row.exam:
+            return self.tr("{label} : acte non encore précisé par le site").format(label=row.exam)
         return ""
 
     @staticmethod
@@ -130,3 +185,33 @@ class WorklistModel(QAbstractTableModel):
         if column in (WAITING, SEX_AGE, SITE):
             return QColor(COLOURS.muted)
         return None
+
+
+class WorklistTable(QTableView):
+    """The worklist's table: Enter, Return or a double click on a row asks to open it (the main
+    window opens the exam, or the order's validation when it is still to be validated)."""
+
+    openRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doubleClicked.connect(lambda _index: self.openRequested.emit())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        plain = not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.ShiftModifier
+        )
+        selection = self.selectionModel()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and selection.hasSelection():
+            self.openRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if not self.indexAt(event.position().toPoint()).isValid():  # a double click between rows
+            event.ignore()
+            return
+        super().mouseDoubleClickEvent(event)
