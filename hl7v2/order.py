@@ -498,8 +498,9 @@ def hl7_datetime(text: str) -> datetime | None:
             raise ValueError("malformed HL7 timestamp offset")
         delta = timedelta(hours=int(off_h), minutes=int(off_m))
         tz = timezone(delta if sign == "+" else -delta)
-    parts = (month, day, hour or 0, minute or 0, second or 0)
-    return datetime(int(year), *(int(x) for x in parts), tzinfo=tz)
+    return datetime(
+        int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), tzinfo=tz
+    )
 
 
 def _enum_or_none(kind: type[E], code: str) -> E | None:
@@ -950,12 +951,15 @@ def parse_order(messages: Iterable[str | bytes | Hl7Message]) -> Order:
 def _parse_order(messages: Iterable[str | bytes | Hl7Message]) -> Order:
     by_flow: dict[str, Hl7Message] = {}
     for raw in messages:
-        try:
-            message = raw if isinstance(raw, Hl7Message) else parse(raw)
-        except HL7ParseError as exc:
-            text = raw.decode("iso8859-1") if isinstance(raw, bytes) else raw
-            exc.control_id, exc.sender = header(text)
-            raise
+        if isinstance(raw, Hl7Message):
+            message = raw
+        else:
+            try:
+                message = parse(raw)
+            except HL7ParseError as exc:
+                text = raw.decode("iso8859-1") if isinstance(raw, bytes) else raw
+                exc.control_id, exc.sender = header(text)
+                raise
         flow = _flow(message)
         if flow is None:
             log.info("ignoring %s %s: not a teleradiology flow", message.message_type, message.control_id)
@@ -970,18 +974,19 @@ def _parse_order(messages: Iterable[str | bytes | Hl7Message]) -> Order:
     except HL7ParseError as exc:
         exc.control_id, exc.sender = request.control_id, request.sender
         raise
-    extra: dict[str, object] = {}
-    for flow, build, key in (
-        ("flux 2", _cancellation, "cancellation"),
-        ("flux 3", _response, "response"),
-        ("flux 4", _complement, "complement"),
-    ):
+    for flow in ("flux 2", "flux 3", "flux 4"):
         if flow in by_flow:
+            message = by_flow[flow]
             try:
-                _same_order(order, by_flow[flow], flow)
-                extra[key] = build(by_flow[flow], warnings)
+                _same_order(order, message, flow)
+                if flow == "flux 2":
+                    order = replace(order, cancellation=_cancellation(message, warnings))
+                elif flow == "flux 3":
+                    order = replace(order, response=_response(message, warnings))
+                else:
+                    order = replace(order, complement=_complement(message, warnings))
             except HL7ParseError as exc:
-                exc.control_id, exc.sender = by_flow[flow].control_id, by_flow[flow].sender
+                exc.control_id, exc.sender = message.control_id, message.sender
                 raise
     for message in by_flow.values():
         for warning in dict.fromkeys(message.warnings):
@@ -991,4 +996,4 @@ def _parse_order(messages: Iterable[str | bytes | Hl7Message]) -> Order:
                     where=warning.location
                 )
             )
-    return replace(order, warnings=tuple(dict.fromkeys(warnings)), **extra)
+    return replace(order, warnings=tuple(dict.fromkeys(warnings)))
