@@ -13,58 +13,49 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMimeData, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QPlainTextEdit,
     QStackedWidget,
+    QTextEdit,
     QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from resources.translations import qt as language
+from viewer.bindings import KEYS, Command, KeyBinding, binding_for
 from viewer.loader import LoadHandle, LoadObserver, PreviewImage, StudyLoad, StudyLoader
 from viewer.measure import Measurement
 from viewer.mpr import NotAVolume, ObliqueSeries, ReformatSeries, SlabMode, rotated_about
 from viewer.plane import intersection_segment
 from viewer.presets import CT_PRESETS
 from viewer.problems import FileProblem
-from viewer.qt import texts
+from viewer.qt import bindings, texts
 from viewer.qt.flow_toolbar import FlowToolBar
-from viewer.qt.viewport import MIME_SERIES, Tool, Viewport
+from viewer.qt.viewport import MIME_SERIES, Viewport
 from viewer.series import Series
 from viewer.slice_view import SliceView
+from viewer.tools import Tool
 
 log = logging.getLogger(__name__)
 
 THUMBNAIL = 96
 # Planes whose normals are this close to parallel scroll together (cosine).
 SYNC_PARALLEL = 0.95
-
-_TOOLS = (  # tool, label (translated where shown), shortcut (the same in every language)
-    (Tool.SCROLL, QT_TRANSLATE_NOOP("ViewerWidget", "Défilement"), "D"),
-    (Tool.WINDOW, QT_TRANSLATE_NOOP("ViewerWidget", "Fenêtrage"), "W"),
-    (Tool.ZOOM, QT_TRANSLATE_NOOP("ViewerWidget", "Zoom"), "Z"),
-    (Tool.PAN, QT_TRANSLATE_NOOP("ViewerWidget", "Déplacement"), "P"),
-    (Tool.LENGTH, QT_TRANSLATE_NOOP("ViewerWidget", "Longueur"), "L"),
-    (Tool.ANGLE, QT_TRANSLATE_NOOP("ViewerWidget", "Angle"), "A"),
-    (Tool.COBB, QT_TRANSLATE_NOOP("ViewerWidget", "Cobb"), "C"),
-    (Tool.ELLIPSE, QT_TRANSLATE_NOOP("ViewerWidget", "Ellipse"), "E"),
-    (Tool.RECTANGLE, QT_TRANSLATE_NOOP("ViewerWidget", "Rectangle"), "T"),
-    (Tool.FREEHAND, QT_TRANSLATE_NOOP("ViewerWidget", "Main levée"), "O"),
-    (Tool.CROSSHAIR, QT_TRANSLATE_NOOP("ViewerWidget", "Réticule"), "X"),
-    (Tool.MAGNIFIER, QT_TRANSLATE_NOOP("ViewerWidget", "Loupe"), "G"),
-)
-
 
 class _Bridge(QObject):
     """Loader events as signals; emitted on the loader thread, delivered queued on the interface thread."""
@@ -144,6 +135,7 @@ class ViewerWidget(QWidget):
     def __init__(self, loader: StudyLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.loader = loader
+        self.setProperty(bindings.VIEWER_PROPERTY, True)
         self._bridge = _Bridge(self)
         self._bridge.preview.connect(self._on_preview, Qt.ConnectionType.QueuedConnection)
         self._bridge.seriesFound.connect(self._on_series_found, Qt.ConnectionType.QueuedConnection)
@@ -239,6 +231,7 @@ class ViewerWidget(QWidget):
             viewport.update()
         self._token += 1
         self._handle = self.loader.load(paths, _Observer(self._bridge, self._token))
+        self.take_focus()
 
     def close_study(self) -> None:
         """Forget the current study at once; its load is cancelled and its late events ignored."""
@@ -333,6 +326,9 @@ class ViewerWidget(QWidget):
         action = self._tool_actions.get(viewport.tool)
         if action is not None:
             action.setChecked(True)
+        focus = QApplication.focusWidget()
+        if focus is not None and focus is not viewport and self.isAncestorOf(focus):
+            viewport.setFocus(Qt.FocusReason.OtherFocusReason)  # the keys follow the active view
         if hasattr(self, "pages"):
             self.update_reference_lines()
 
@@ -386,10 +382,10 @@ class ViewerWidget(QWidget):
         self._tool_actions: dict[Tool, QAction] = {}
         group = QActionGroup(self)
         group.setExclusive(True)
-        for tool, name, key in _TOOLS:
-            label = QCoreApplication.translate("ViewerWidget", name)
+        for binding in (b for b in KEYS if b.command is Command.TOOL):
+            tool, label = Tool[binding.argument], language.text(binding.label)
             action = self._action(label, self.tr("Outil : {tool}").format(tool=label.lower()),
-                                  lambda t=tool: self.set_tool(t), key, checkable=True)
+                                  lambda t=tool: self.set_tool(t), binding.keys[0], checkable=True)
             group.addAction(action)
             self._tool_actions[tool] = action
         add = functools.partial(self._action, bar=self.display_bar)
@@ -426,14 +422,14 @@ class ViewerWidget(QWidget):
                 lambda r=rows, c=columns: self.set_layout(r, c))
         self.sync_action = add(self.tr("Synchro"),
                                self.tr("Défilement synchronisé des séries du même repère"),
-                               lambda: None, "Y", checkable=True)
+                               lambda: None, self._key(Command.SYNC), checkable=True)
         self.sync_action.setChecked(True)
         self.display_bar.addSeparator()
         self.mpr_action = add("MPR", self.tr("Reconstructions multiplanaires axiale, coronale, sagittale"),
-                              self.toggle_mpr, "M", checkable=True)
+                              self.toggle_mpr, self._key(Command.MPR), checkable=True)
         self.volume_action = add("3D",
                                  self.tr("Rendu volumique 3D dans la quatrième vue des reconstructions"),
-                                 self.toggle_3d, "Shift+K", checkable=True)  # K marks a key image
+                                 self.toggle_3d, self._key(Command.VOLUME_3D), checkable=True)
         self.slab_mode = QComboBox(self)
         self.slab_mode.setToolTip(self.tr("Mode de coupe épaisse des reconstructions"))
         for mode in SlabMode:
@@ -458,6 +454,34 @@ class ViewerWidget(QWidget):
         self.display_bar.addWidget(self.oblique_angle)
         self.display_bar.addWidget(self.slab_mode)
         self.display_bar.addWidget(self.slab_thickness)
+        # the keys of one view act on the active one; the actions above own the others (same table)
+        bindings.install(self, (b for b in KEYS if b.command.per_view), self._run_binding)
+
+    @staticmethod
+    def _key(command: Command) -> str:
+        return binding_for(command).keys[0]
+
+    def _run_binding(self, binding: KeyBinding) -> None:
+        self._active.run(binding.command, binding.argument)
+
+    def take_focus(self) -> None:
+        """Give the keyboard to the active view, so the shortcuts work without a click in the image;
+        never taken from a field where the user is typing nor from another viewer (the prior's)."""
+        focus = QApplication.focusWidget()
+        if focus is not None and not self.isAncestorOf(focus) and focus is not self:
+            if isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)):
+                return
+            parent = focus
+            while parent is not None:
+                if isinstance(parent, ViewerWidget):
+                    return
+                parent = parent.parentWidget()
+        self._active.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def help_rows(self) -> list[bindings.HelpRow]:
+        """Every binding of this viewer for the F1 help: the table's keys and mouse, then the other
+        shortcuts installed on it (the reading screen's key image, protocol steps...)."""
+        return bindings.help_rows(self)
 
     def set_tool(self, tool: Tool) -> None:
         """The left-button tool of every viewport (the MPR ones keep the crosshair for navigation)."""

@@ -4,10 +4,10 @@
 (STACK-NOTES), and the pixels on screen are exactly the model's. The rendered slice is cached, so
 panning, zooming, the HU probe and the measurement overlays repaint without recomputing it.
 
-Mouse: left button = the current tool, right button = window/level, middle button = pan, wheel =
-slices (Ctrl+wheel = zoom). Keys: arrows / Page / Home / End slices, 0-9 window presets (Weasis),
-I invert, R / Maj+R rotate, H / V flip, F fit, N 1:1, Espace cine, Suppr delete the selected
-measurement, Échap cancel the one being drawn.
+Mouse and keys come from the one table of :mod:`viewer.bindings` (left button = the current tool,
+right = window/level, middle = pan, wheel = slices, Ctrl+wheel = zoom; arrows, presets 0-9, I, R,
+H, V, F, N, Space...). Inside the composite viewer the keys arrive as its shortcuts, which call
+:meth:`Viewport.run` on the active view; a lone viewport maps its own key presses the same way.
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 import numpy as np
@@ -36,12 +35,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from viewer.bindings import KEYS, Command, Drag, mouse_drag
 from viewer.headers import SpacingSource
 from viewer.measure import MeasureKind, Measurement, measure
 from viewer.plane import PlaneGeometry, orientation_letters
 from viewer.presets import PresetKind, preset_for_key
 from viewer.qt import display_scale, texts
+from viewer.qt.bindings import binding_of_event
 from viewer.slice_view import SliceView, ViewState
+from viewer.tools import Tool
 
 log = logging.getLogger(__name__)
 
@@ -50,30 +52,6 @@ HANDLE_PX = 7.0  # a click this close to a measurement point grabs it
 CINE_FPS = 10
 BANNER_POINTS, BANNER_MIN_POINTS = 10.5, 9.0  # the identity: never smaller than legible, then wrapped
 MAGNIFIER_FACTOR, MAGNIFIER_RADIUS = 2.0, 110.0
-
-
-class Tool(Enum):
-    SCROLL = "defilement"
-    WINDOW = "fenetrage"
-    ZOOM = "zoom"
-    PAN = "deplacement"
-    CROSSHAIR = "reticule"
-    MAGNIFIER = "loupe"
-    LENGTH = "longueur"
-    ANGLE = "angle"
-    COBB = "cobb"
-    ELLIPSE = "ellipse"
-    RECTANGLE = "rectangle"
-    FREEHAND = "main_levee"
-
-    @property
-    def measure_kind(self) -> MeasureKind | None:
-        return _MEASURE.get(self)
-
-
-_MEASURE = {Tool.LENGTH: MeasureKind.LENGTH, Tool.ANGLE: MeasureKind.ANGLE, Tool.COBB: MeasureKind.COBB,
-            Tool.ELLIPSE: MeasureKind.ELLIPSE, Tool.RECTANGLE: MeasureKind.RECTANGLE,
-            Tool.FREEHAND: MeasureKind.FREEHAND}
 
 
 @dataclass(eq=False)
@@ -101,6 +79,7 @@ class _Drag:
 YELLOW, CYAN, RED, GREEN, WHITE = (QColor(255, 220, 60), QColor(80, 220, 255), QColor(255, 80, 80),
                                    QColor(90, 230, 120), QColor(235, 235, 235))
 ORANGE = QColor(255, 170, 40)
+_VIEW_KEYS = tuple(b for b in KEYS if b.command.per_view)
 
 
 class Viewport(QWidget):
@@ -758,13 +737,13 @@ class Viewport(QWidget):
             return
         pos = event.position()
         button = event.button()
-        if button == Qt.MouseButton.RightButton:
-            self._drag = _Drag("window", pos, pos)
+        names = {Qt.MouseButton.LeftButton: "left", Qt.MouseButton.RightButton: "right",
+                 Qt.MouseButton.MiddleButton: "middle"}
+        drag = mouse_drag(names.get(button, ""))
+        if drag is None:
             return
-        if button == Qt.MouseButton.MiddleButton:
-            self._drag = _Drag("pan", pos, pos)
-            return
-        if button != Qt.MouseButton.LeftButton:
+        if drag is not Drag.TOOL:
+            self._drag = _Drag(drag.value, pos, pos)
             return
         kind = self.tool.measure_kind
         if self._drawing is None:
@@ -922,7 +901,8 @@ class Viewport(QWidget):
         if view is None:
             return
         notches = event.angleDelta().y() / 120.0
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if mouse_drag("wheel", control) is Drag.ZOOM:
             pos = event.position()
             view.zoom_by(1.15 ** notches, (pos.x() - self.width() / 2, pos.y() - self.height() / 2))
             self._auto_fit = False
@@ -932,45 +912,44 @@ class Viewport(QWidget):
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        view = self.view
-        key, text = event.key(), event.text()
-        if view is None:
-            return super().keyPressEvent(event)
-        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        count = view.series.shape[0]
-        moves = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1,
-                 Qt.Key.Key_PageUp: -max(1, count // 10), Qt.Key.Key_PageDown: max(1, count // 10)}
-        if key in moves:
-            view.scroll(moves[key])
-        elif key == Qt.Key.Key_Home:
-            view.set_index(0)
-        elif key == Qt.Key.Key_End:
-            view.set_index(count - 1)
-        elif text and text in "0123456789" and self.apply_preset_key(text):
-            pass
-        elif key == Qt.Key.Key_I:
-            view.toggle_invert()
-        elif key == Qt.Key.Key_R:
-            view.rotate(clockwise=not shift)
-        elif key == Qt.Key.Key_H:
-            view.flip_horizontal()
-        elif key == Qt.Key.Key_V:
-            view.flip_vertical()
-        elif key == Qt.Key.Key_F:
-            self.fit()
-        elif key == Qt.Key.Key_N:
-            view.one_to_one()
-            self._auto_fit = False
-        elif key == Qt.Key.Key_Space:
-            self.toggle_cine()
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.delete_selected()
-        elif key == Qt.Key.Key_Escape:
-            self._drawing = None
-            self.update()
-        else:
+        binding = binding_of_event(event, _VIEW_KEYS)
+        if binding is None or not self.run(binding.command, binding.argument):
             return super().keyPressEvent(event)
         event.accept()
+
+    def run(self, command: Command, argument: str = "") -> bool:
+        """Do a per-view command of :mod:`viewer.bindings`; False when it does not apply here."""
+        view = self.view
+        if view is None:
+            return False
+        count = view.series.shape[0]
+        page = max(1, count // 10)
+        steps = {Command.PREVIOUS_SLICE: -1, Command.NEXT_SLICE: 1, Command.PAGE_BACK: -page,
+                 Command.PAGE_FORWARD: page}
+        simple = {Command.INVERT: view.toggle_invert, Command.FLIP_HORIZONTAL: view.flip_horizontal,
+                  Command.FLIP_VERTICAL: view.flip_vertical, Command.FIT: self.fit,
+                  Command.CINE: self.toggle_cine, Command.DELETE_MEASUREMENT: self.delete_selected,
+                  Command.CANCEL_DRAWING: self.cancel_drawing,
+                  Command.ROTATE_CLOCKWISE: lambda: view.rotate(clockwise=True),
+                  Command.ROTATE_ANTICLOCKWISE: lambda: view.rotate(clockwise=False),
+                  Command.FIRST_SLICE: lambda: view.set_index(0),
+                  Command.LAST_SLICE: lambda: view.set_index(count - 1)}
+        if command in steps:
+            view.scroll(steps[command])
+        elif command in simple:
+            simple[command]()
+        elif command is Command.ONE_TO_ONE:
+            view.one_to_one()
+            self._auto_fit = False
+        elif command is Command.PRESET:
+            return self.apply_preset_key(argument)
+        else:
+            return False
+        return True
+
+    def cancel_drawing(self) -> None:
+        self._drawing = None
+        self.update()
 
     def fit(self) -> None:
         self._auto_fit = True
