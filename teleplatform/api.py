@@ -25,7 +25,7 @@ from .paths import DataDir
 from .store import Store
 from .stow import StowRefused, StowService
 from .web import MIB, HttpError, Request, Response, Route, json_response, media_type, printable
-from .workflow import worklist
+from .workflow import RequestRefused, request_complementary_images, worklist
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,24 @@ class Platform:
 
     def worklist(self, request: Request) -> Response:
         with self.store.reading() as conn:
-            return json_response({"orders": worklist(conn, self.scope(request))})
+            return json_response({"orders": worklist(conn, self.scope(request), self.data.dicom)})
+
+    def complementary_images(self, request: Request) -> Response:
+        """A radiologist asks the site for complementary images (teleplatform.workflow); a 403 is
+        traced like every refusal."""
+        user: User = request.user
+        requester = " ".join(x for x in (user.title, user.given, user.family) if x) or user.login
+        try:
+            with self.store.transaction() as conn:
+                order, payload, now = request.params["order"], request.json(), self.clock.now()
+                body = request_complementary_images(
+                    conn, order, payload, user.login, requester, user.senders, now
+                )
+        except RequestRefused as exc:
+            if exc.status == 403:
+                raise self.forbid(request, exc.code, exc.message, exc.detail) from exc
+            raise HttpError(exc.status, exc.code, exc.message) from exc
+        return json_response(body, status=201)
 
     def messages(self, request: Request) -> Response:
         media, params = media_type(request.header("content-type") or "")
@@ -348,6 +365,9 @@ class Platform:
             Route("POST", "/oidc/authorize", self.oidc.authorize),
             Route("POST", "/oidc/token", self.oidc.token),
             Route("GET", "/api/v1/worklist", self.worklist, VIEWERS),
+            Route(
+                "POST", "/api/v1/orders/{order}/complementary-images", self.complementary_images, RADIOLOGIST
+            ),
             Route("POST", "/api/v1/messages", self.messages, SENDERS, max_body=32 * MIB),
             Route("POST", "/api/v1/audit", self.receive_audit, RADIOLOGIST, max_body=16 * MIB),
             Route("GET", "/api/v1/audit/chains/{chain}", self.audit_chain, READERS),

@@ -218,6 +218,18 @@ CREATE TABLE IF NOT EXISTS expertise_events (
     detail       TEXT NOT NULL,
     detail_json  TEXT
 );
+CREATE TABLE IF NOT EXISTS complementary_requests (
+    request_id   TEXT PRIMARY KEY,
+    order_id     TEXT NOT NULL REFERENCES orders(order_id),
+    requested_at TEXT NOT NULL,
+    login        TEXT NOT NULL,
+    requester    TEXT NOT NULL,
+    reason_code  TEXT NOT NULL,
+    series_json  TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    received_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS complementary_requests_order ON complementary_requests(order_id);
 CREATE TABLE IF NOT EXISTS oidc_codes (
     code_hash       TEXT PRIMARY KEY,
     client_id       TEXT NOT NULL,

@@ -6,19 +6,36 @@
 
 The status is derived from the messages received, never set directly. An event that does not fit
 the current state is refused with an AE and a French reason, and the order is left untouched.
+
+Beside the status (issue 23, item 1): a radiologist may ask the site for complementary images
+(:func:`request_complementary_images`: reason, wanted series, free text) once the protocol is sent;
+the order then waits for them until the site's next flux 4 (a new OMI^O23 for the order). And before
+the flux 4, the platform announces the study being acquired (:func:`study_in_progress`) when images
+of the order's patient that no order claims carry the order's placer number in
+(0040,2016) Placer Order Number / Imaging Service Request, which a modality fed by the RIS's worklist
+copies into every image: an exact link, never a guess on the patient and date.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import secrets
 import sqlite3
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
+
+import pydicom
+from pydicom.errors import InvalidDicomError
 
 from .ack import AckCode, HL7Error, Rejection
 from .cda import InstanceIdentifier
 from .clock import iso
 from .flows import Acceptance, Cancellation, Complement, Event, NewOrder, Priority, Refusal, Report
+
+log = logging.getLogger(__name__)
 
 
 class OrderStatus(StrEnum):
@@ -195,7 +212,24 @@ class Workflow:
             f"Examen réalisé : numéro d'accession {event.accession_number}, "
             f"étude {event.study_instance_uid}.",
         )
+        self._complementary_received(event.order_id)
         return event.order_id
+
+    def _complementary_received(self, order_id: str) -> None:
+        """The site's new flux 4 ends the wait for the complementary images asked before it."""
+        pending = self._conn.execute(
+            "SELECT request_id FROM complementary_requests WHERE order_id = ? AND received_at IS NULL"
+            " ORDER BY requested_at",
+            (order_id,),
+        ).fetchall()
+        if not pending:
+            return
+        self._conn.execute(
+            "UPDATE complementary_requests SET received_at = ? WHERE order_id = ? AND received_at IS NULL",
+            (iso(self._now), order_id),
+        )
+        names = ", ".join(r["request_id"] for r in pending)
+        self._history(order_id, "Images complémentaires reçues", f"Complément post-examen reçu ({names}).")
 
     def _find_report_order(self, event: Report) -> str:
         if event.placer_order_number:
@@ -298,9 +332,165 @@ class Workflow:
         return order_id
 
 
-def worklist(conn: sqlite3.Connection, senders: frozenset[str] | None = None) -> list[dict[str, Any]]:
+COMPLEMENTARY_REASONS = {
+    "SERIE_MANQUANTE": "Série ou séquence manquante",
+    "TEMPS_INJECTE": "Temps injecté nécessaire",
+    "COUVERTURE_INCOMPLETE": "Couverture anatomique incomplète",
+    "QUALITE_INSUFFISANTE": "Qualité insuffisante (artefacts, mouvement)",
+    "RECONSTRUCTION": "Reconstruction supplémentaire",
+    "AUTRE": "Autre",
+}
+"""Why a radiologist asks for more images (local codes: the ANS guide has no such flow)."""
+
+_COMPLEMENTARY_STATES = (OrderStatus.PROTOCOLE_ENVOYE, OrderStatus.IMAGES_DISPONIBLES)
+MAX_WANTED_SERIES = 20
+
+
+class RequestRefused(Exception):
+    """A complementary-image request the platform does not take: HTTP status, code, French message."""
+
+    def __init__(self, status: int, code: str, message: str, detail: str = "") -> None:
+        super().__init__(detail or code)
+        self.status, self.code, self.message, self.detail = status, code, message, detail or code
+
+
+def _complementary_body(body: Any) -> tuple[str, list[str], str]:
+    if not isinstance(body, dict):
+        raise RequestRefused(400, "bad_request", "Corps JSON attendu.")
+    reason, series, text = body.get("reason_code"), body.get("series"), body.get("text", "")
+    if reason not in COMPLEMENTARY_REASONS:
+        raise RequestRefused(
+            400, "bad_reason", f"Motif inconnu ; motifs possibles : {', '.join(COMPLEMENTARY_REASONS)}."
+        )
+    if (
+        not isinstance(series, list)
+        or not 1 <= len(series) <= MAX_WANTED_SERIES
+        or not all(isinstance(x, str) and x.strip() and len(x) <= 200 for x in series)
+    ):
+        raise RequestRefused(
+            400,
+            "bad_series",
+            f"Indiquez de 1 à {MAX_WANTED_SERIES} séries ou séquences souhaitées (200 caractères au plus).",
+        )
+    if not isinstance(text, str) or len(text) > 2000:
+        raise RequestRefused(400, "bad_text", "Précisions : 2 000 caractères au plus.")
+    if reason == "AUTRE" and not text.strip():
+        raise RequestRefused(400, "bad_text", "Le motif « Autre » demande une précision.")
+    return str(reason), [x.strip() for x in series], text.strip()
+
+
+def request_complementary_images(
+    conn: sqlite3.Connection,
+    order_id: str,
+    body: Any,
+    login: str,
+    requester: str,
+    senders: frozenset[str],
+    now: datetime,
+) -> dict[str, Any]:
+    """Record a radiologist's request for complementary images on an order of its sites and put it in
+    the order's history (which the site's worklist shows); raises :class:`RequestRefused`."""
+    reason, series, text = _complementary_body(body)
+    row = conn.execute("SELECT status, sender FROM orders WHERE order_id = ?", (order_id,)).fetchone()
+    if row is None or row["sender"] not in senders:
+        raise RequestRefused(
+            403,
+            "order_not_allowed",
+            "Cette demande d'examen n'est pas attribuée à votre compte.",
+            f"complementary images on an {'order out of scope' if row else 'unknown order'}",
+        )
+    status = OrderStatus(row["status"])
+    if status not in _COMPLEMENTARY_STATES:
+        raise RequestRefused(
+            409,
+            "bad_state",
+            f"Images complémentaires impossibles : la demande {order_id} est {_LABELS[status]}.",
+        )
+    request_id = f"IMG-{secrets.token_hex(4).upper()}"
+    conn.execute(
+        "INSERT INTO complementary_requests (request_id, order_id, requested_at, login, requester,"
+        " reason_code, series_json, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (request_id, order_id, iso(now), login, requester, reason, json.dumps(series), text),
+    )
+    detail = f"Demande {request_id} par {requester} : {COMPLEMENTARY_REASONS[reason]} ; séries souhaitées : "
+    detail += " ; ".join(series) + "."
+    if text:
+        detail += f" Précisions : {text}"
+    conn.execute(
+        "INSERT INTO order_history (order_id, at, event, detail, message_id) VALUES (?, ?, ?, ?, NULL)",
+        (order_id, iso(now), "Images complémentaires demandées", detail),
+    )
+    log.info("complementary images %s requested on order %s by %s", request_id, order_id, login)
+    return _complementary_json(
+        {
+            "request_id": request_id,
+            "order_id": order_id,
+            "requested_at": iso(now),
+            "login": login,
+            "requester": requester,
+            "reason_code": reason,
+            "series_json": json.dumps(series),
+            "text": text,
+            "received_at": None,
+        }
+    )
+
+
+def _complementary_json(row: Any) -> dict[str, Any]:
+    return {
+        "request_id": row["request_id"],
+        "requested_at": row["requested_at"],
+        "requester": row["requester"],
+        "login": row["login"],
+        "reason_code": row["reason_code"],
+        "reason": COMPLEMENTARY_REASONS.get(row["reason_code"], row["reason_code"]),
+        "series": json.loads(row["series_json"]),
+        "text": row["text"],
+        "received_at": row["received_at"],
+    }
+
+
+PLACER_ORDER_NUMBER = 0x00402016  # Placer Order Number / Imaging Service Request
+
+
+def study_in_progress(
+    conn: sqlite3.Connection, dicom_root: Path | None, order_id: str
+) -> dict[str, Any] | None:
+    """The study being acquired for an order that has no flux 4 yet, or None (see the module
+    docstring: images of the order's patient, claimed by no order, naming the order in (0040,2016))."""
+    if dicom_root is None:
+        return None
+    candidates = conn.execute(
+        "SELECT study_uid, MIN(path) AS path, COUNT(*) AS instances, COUNT(DISTINCT series_uid) AS series"
+        " FROM instances WHERE patient_id IN (SELECT patient_id FROM order_patients WHERE order_id = ?)"
+        " AND study_uid NOT IN (SELECT study_instance_uid FROM orders WHERE study_instance_uid IS NOT NULL)"
+        " GROUP BY study_uid ORDER BY study_uid",
+        (order_id,),
+    ).fetchall()
+    for row in candidates:
+        try:
+            ds = pydicom.dcmread(
+                dicom_root / row["path"], stop_before_pixels=True, specific_tags=[PLACER_ORDER_NUMBER]
+            )
+        except (OSError, InvalidDicomError, ValueError) as exc:
+            log.warning("study in progress: %s unreadable: %s", row["path"], exc)
+            continue
+        placer = str(ds.get(PLACER_ORDER_NUMBER).value if PLACER_ORDER_NUMBER in ds else "").split("^")[0]
+        if placer.strip() == order_id:
+            return {
+                "study_instance_uid": row["study_uid"],
+                "series": row["series"],
+                "instances": row["instances"],
+            }
+    return None
+
+
+def worklist(
+    conn: sqlite3.Connection, senders: frozenset[str] | None = None, dicom_root: Path | None = None
+) -> list[dict[str, Any]]:
     """The orders of these senders (every order for None) with their relayed messages and history,
-    in order of arrival."""
+    in order of arrival; with ``dicom_root``, the study in progress of an accepted order that has no
+    flux 4 yet."""
     if senders is None:
         orders = conn.execute("SELECT * FROM orders ORDER BY seq").fetchall()
     else:
@@ -331,6 +521,10 @@ def worklist(conn: sqlite3.Connection, senders: frozenset[str] | None = None) ->
         history.setdefault(row["order_id"], []).append(
             {"at": row["at"], "event": row["event"], "detail": row["detail"]}
         )
+    complementary: dict[str, list[dict[str, Any]]] = {}
+    for row in conn.execute("SELECT * FROM complementary_requests ORDER BY requested_at, request_id"):
+        if row["order_id"] in wanted:
+            complementary.setdefault(row["order_id"], []).append(_complementary_json(row))
     return [
         {
             "order_id": o["order_id"],
@@ -341,6 +535,13 @@ def worklist(conn: sqlite3.Connection, senders: frozenset[str] | None = None) ->
             "accession_number": o["accession_number"],
             "messages": messages.get(o["order_id"], []),
             "history": history.get(o["order_id"], []),
+            "complementary_requests": complementary.get(o["order_id"], []),
+            "awaiting_images": any(r["received_at"] is None for r in complementary.get(o["order_id"], [])),
+            "study_in_progress": (
+                study_in_progress(conn, dicom_root, o["order_id"])
+                if o["study_instance_uid"] is None and o["status"] == OrderStatus.PROTOCOLE_ENVOYE.value
+                else None
+            ),
         }
         for o in orders
     ]
