@@ -87,6 +87,8 @@ class DicomWeb:
         ):
             raise ValueError(f"DICOMweb URL must be https (plain http only on loopback, explicitly): {url}")
         self.url = url.rstrip("/")
+        self._session = session
+        self._timeout = timeout
         self._lock = lock or threading.RLock()
         self._guard = guard
         no_redirects(session)  # images and patient data go to this URL only, never where a 3xx says
@@ -97,6 +99,20 @@ class DicomWeb:
         if self._guard is not None:
             return self._guard(fn, what)
         return call(fn, what, self._lock)
+
+    def stream_get(self, session: requests.Session, url: str, accept: str) -> requests.Response:
+        """One GET on another connection than the shared one (streamed retrieval, several at once),
+        with this client's CA and current token; redirects never followed."""
+        headers = {k: v for k, v in self._session.headers.items() if k in ("Authorization", "User-Agent")}
+        headers["Accept"] = accept
+        verify = self._session.verify if self._session.verify is not None else True
+        return session.get(url, headers=headers, timeout=(self._timeout, max(self._timeout, 30.0)),
+                           verify=verify, allow_redirects=False)
+
+    def renew_token(self, study_uid: str) -> None:
+        """A streamed request met an expired token: one guarded exchange renews it (the guard refreshes
+        the token and retries), then the next streamed request carries the new one."""
+        self._call(lambda: self.client.search_for_series(study_uid, limit=1), "QIDO series")
 
     def search_studies(self, **filters: Any) -> list[dict[str, Any]]:
         """QIDO-RS studies; filters are DICOM keywords (``PatientID="..."``)."""
