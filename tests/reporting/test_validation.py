@@ -3,9 +3,6 @@ CR d'imagerie, run by ../shared/tools/validate-cda (one run for all documents: ~
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -29,6 +26,7 @@ from reporting.model import (
     UrgentCommunication,
     new_version,
 )
+from tests.cda_validation import validate_cda
 from tests.reporting.factories import PARIS, RADIOLOGIST_THOMAS, SITE_DOCTOR_ADAM, make_signed
 
 
@@ -99,25 +97,12 @@ def documents() -> dict[str, Report]:
     }
 
 
-def validate(shared_dir: Path, files: list[Path]) -> dict[str, list[dict]]:
-    tool = shared_dir / "tools" / "validate-cda"
-    run = subprocess.run(
-        [sys.executable, str(tool), "--json", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert run.returncode in (0, 1), run.stderr
-    return {Path(r["file"]).stem: r["errors"] for r in json.loads(run.stdout)}
-
-
 def test_every_document_kind_is_valid(shared_dir: Path, tmp_path: Path) -> None:
     files = []
     for name, report in documents().items():
         path = tmp_path / f"{name}.xml"
         path.write_bytes(build_cda(report))
         files.append(path)
-    results = validate(shared_dir, files)
+    results = validate_cda(shared_dir, files)
     assert set(results) == {f.stem for f in files}
     assert {name: errors for name, errors in results.items() if errors} == {}

@@ -13,8 +13,6 @@ Screenshots go to test-artifacts/ (charter-*.png).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +30,7 @@ from reporting.model import Chapter
 from teleplatform.demo import cases
 from teleplatform.demo.cases import Flow, ScheduledMessage
 from teleplatform.demo.orders import render, viewer_url
+from tests.cda_validation import assert_valid_cda
 from tests.platform_fixtures import RunningPlatform, private_copy
 from tests.workstation.test_main_window import FakeClock, _login, _open, _platform_order, _window
 from viewer.loader import StudyLoader
@@ -311,14 +310,7 @@ def test_acceptance_is_written_in_the_report_and_every_safety_decision_is_journa
     path = tmp_path / "cr-justification.xml"
     path.write_bytes(cda)
     (artifacts_dir / "cda-charter-justification.xml").write_bytes(cda)
-    run = subprocess.run(
-        [sys.executable, str(shared_dir / "tools" / "validate-cda"), "--json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert [r["errors"] for r in json.loads(run.stdout)] == [[]], run.stdout[-3000:]
+    assert_valid_cda(shared_dir, path)
 
     # the identity mismatch of the MR case, lifted on the site's word
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.worklist_page, timeout=20000)
@@ -439,14 +431,7 @@ def test_a_report_on_a_provisional_identity_is_signed_with_the_mention_and_audit
     path = tmp_path / "cr-identite-provisoire.xml"
     path.write_bytes(cda)
     (artifacts_dir / "cda-charter-provisional-identity.xml").write_bytes(cda)
-    run = subprocess.run(
-        [sys.executable, str(shared_dir / "tools" / "validate-cda"), "--json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert [r["errors"] for r in json.loads(run.stdout)] == [[]], run.stdout[-3000:]
+    assert_valid_cda(shared_dir, path)
 
     signed = [r for r in _records(ws) if r["kind"] == "provisional_identity_signed"]
     assert len(signed) == 1
