@@ -133,12 +133,14 @@ def compose(inputs: DraftInputs) -> Draft:
 def _technologist(scan: StudyScan | None) -> Professional | None:
     """The technologist who ran the acquisition: Operators' Name (0008,1070) of the images, the first
     one when several are named (the report has one technologist); no national identifier there."""
-    if scan is None or not scan.operators:
+    if scan is None:
         return None
-    family, _, rest = scan.operators[0].partition("^")
+    # a value without a letter (a "----" some modalities write for no operator) names nobody
+    named = [name for name in scan.operators if any(c.isalpha() for c in name.partition("^")[0])]
+    if not named:
+        return None
+    family, _, rest = named[0].partition("^")
     given = rest.split("^")[0]
-    if not family.strip():
-        return None
     return Professional("", family.strip(), given.strip(), Source.DICOM_HEADER, profession=TECHNOLOGIST)
 
 
