@@ -38,7 +38,7 @@ def jnd_index(lum: np.ndarray | float) -> np.ndarray:
     return sum(coef * x**power for power, coef in enumerate(_J))
 
 
-def resample_levels(measured: Sequence[float], output_levels: int) -> np.ndarray:
+def resample_levels(measured: Sequence[float] | np.ndarray, output_levels: int) -> np.ndarray:
     """Luminance of each of ``output_levels`` driving levels, from readings over another bit depth.
 
     A 10-bit screen measured at 1,024 levels but fed an 8-bit image shows 8-bit level k at 10-bit level
@@ -53,7 +53,10 @@ def resample_levels(measured: Sequence[float], output_levels: int) -> np.ndarray
 
 
 def calibration_lut(
-    measured: Sequence[float], ambient: float = 0.0, p_levels: int = 256, output_levels: int = 256
+    measured: Sequence[float] | np.ndarray,
+    ambient: float = 0.0,
+    p_levels: int = 256,
+    output_levels: int = 256,
 ) -> np.ndarray:
     """P-value -> driving level table making the display follow the GSDF between its own extremes.
 

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -146,14 +147,14 @@ class Readings:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Readings:
+    def from_json(cls, data: dict[str, Any]) -> Readings:
         try:
             return cls(
-                tuple(int(v) for v in data["levels"]),  # type: ignore[union-attr]
-                tuple(float(v) for v in data["luminances"]),  # type: ignore[union-attr]
-                int(data["bits"]),  # type: ignore[arg-type]
+                tuple(int(v) for v in data["levels"]),
+                tuple(float(v) for v in data["luminances"]),
+                int(data["bits"]),
                 date.fromisoformat(str(data["measured_on"])),
-                float(data.get("ambient", 0.0)),  # type: ignore[arg-type]
+                float(data.get("ambient", 0.0)),
                 str(data.get("source", "")),
             )
         except CalibrationError:

@@ -392,6 +392,7 @@ def compute(
     for delay in Delay:
         values: dict[Group, list[float]] = {g: [] for g in Group}
         for f in kept:
+            measured: list[tuple[bool, float | None]]
             if delay is Delay.EXPERTISE:  # one per answered request, grouped by its own urgency
                 measured = list(f.expertise)
             elif delay is Delay.REPONSE:

@@ -262,7 +262,11 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "", tr:
     question = _paragraphs("\n".join(order.purpose))
     history = "".join(
         f"<li>{escape(h.text)}"
-        + (f" <b>({escape(tr(h.relevance.label))})</b>" if h.relevance not in (None, _NO_IMPACT) else "")
+        + (
+            f" <b>({escape(tr(h.relevance.label))})</b>"
+            if h.relevance is not None and h.relevance is not _NO_IMPACT
+            else ""
+        )
         + "</li>"
         for h in order.history
     )
@@ -276,7 +280,7 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "", tr:
     if order.pregnancy is not None:
         label = escape(tr(order.pregnancy.label))
         pregnancy = f"<b class='warn'>{label}</b>" if order.pregnancy is PregnancyStatus.YES else label
-    facts = [
+    facts: list[tuple[str, str]] = [
         (QT_TRANSLATE_NOOP("OrderView", "Poids"), escape(str(order.weight)) if order.weight else ""),
         (QT_TRANSLATE_NOOP("OrderView", "Taille"), escape(str(order.height)) if order.height else ""),
         (QT_TRANSLATE_NOOP("OrderView", "Grossesse"), pregnancy),
@@ -323,7 +327,7 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "", tr:
     )
 
     if order.complement is not None:
-        c = order.complement
+        done = order.complement
         products = "<br>".join(
             escape(
                 " — ".join(
@@ -336,9 +340,9 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "", tr:
                     if x
                 )
             )
-            for p in c.products
+            for p in done.products
         )
-        devices = "<br>".join(escape(" ".join(x for x in (d.model, d.identifier) if x)) for d in c.devices)
+        devices = "<br>".join(escape(" ".join(x for x in (d.model, d.identifier) if x)) for d in done.devices)
         parts.append(
             section(
                 QT_TRANSLATE_NOOP("OrderView", "Examen réalisé (complément du site)"),
@@ -346,22 +350,22 @@ def order_html(entry: WorklistEntry, order: Order | None, problem: str = "", tr:
                     [
                         (
                             QT_TRANSLATE_NOOP("OrderView", "Réalisé le"),
-                            escape(tr(datetime_fr(c.performed_at))),
+                            escape(tr(datetime_fr(done.performed_at))),
                         ),
-                        (QT_TRANSLATE_NOOP("OrderView", "Acte"), _coded(c.act)),
+                        (QT_TRANSLATE_NOOP("OrderView", "Acte"), _coded(done.act)),
                         (
                             QT_TRANSLATE_NOOP("OrderView", "Modalité"),
-                            escape(c.modality.code) if c.modality else "",
+                            escape(done.modality.code) if done.modality else "",
                         ),
                         (QT_TRANSLATE_NOOP("OrderView", "Produits administrés"), products),
                         (QT_TRANSLATE_NOOP("OrderView", "Équipement"), devices),
                         (
                             QT_TRANSLATE_NOOP("OrderView", "Conservation des images"),
-                            escape(str(c.retention)) if c.retention else "",
+                            escape(str(done.retention)) if done.retention else "",
                         ),
-                        (QT_TRANSLATE_NOOP("OrderView", "Visualiseur du site"), escape(c.viewer_url)),
+                        (QT_TRANSLATE_NOOP("OrderView", "Visualiseur du site"), escape(done.viewer_url)),
                     ]
-                    + [(i.label, f"<b class='warn'>{escape(i.text)}</b>") for i in c.incidents]
+                    + [(i.label, f"<b class='warn'>{escape(i.text)}</b>") for i in done.incidents]
                 ),
             )
         )
