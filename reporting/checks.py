@@ -1,8 +1,9 @@
 """Pre-sign checks: everything a report must carry before the radiologist can sign it.
 
 Each missing item is an ``Issue`` with a stable code (for the software), a French message (for the
-radiologist) and the field path the editor jumps to. ``sign`` refuses with exactly the list that
-``check`` returns, so what the user saw before clicking is what blocks.
+radiologist) and the place the editor jumps to (a typed key of ``reporting.fields``). ``sign``
+refuses with exactly the list that ``check`` returns, so what the user saw before clicking is what
+blocks.
 
 The messages are made with ``QT_TRANSLATE_NOOP`` (context ``reporting.checks``) and this module
 stays Qt-free: each is a French ``str`` that also remembers its template and values
@@ -11,17 +12,13 @@ stays Qt-free: each is a French ``str`` that also remembers its template and val
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 
 from reporting import consistency
-from reporting.cda import format_text
-from reporting.model import Chapter, DoseKind, DoseReport, Professional, Report, ReportStatus
+from reporting.fields import ChapterText, FieldKey, Item, ItemPart, Place
+from reporting.model import Chapter, Professional, Report, ReportStatus
 from reporting.templates import ReportTemplate
 from resources.translations import QT_TRANSLATE_NOOP
 
@@ -65,7 +62,7 @@ class IssueCode(StrEnum):
 class Issue:
     code: IssueCode
     message: str  # French; a UserText, translatable, when made by ``check``
-    field: str
+    field: FieldKey  # where the editor takes the radiologist to fix it
     blocking: bool = True  # False: a warning (``warnings``), shown and confirmed, never refusing ``sign``
 
 
@@ -103,7 +100,7 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
     one its acts choose, and only tells where a field is)."""
     issues: list[Issue] = []
 
-    def add(code: IssueCode, message: str, field: str) -> None:
+    def add(code: IssueCode, message: str, field: FieldKey) -> None:
         issues.append(Issue(code, message, field))
 
     if report.status is ReportStatus.SIGNED:
@@ -112,20 +109,20 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
             QT_TRANSLATE_NOOP(
                 "reporting.checks", "Ce compte rendu est déjà signé : créez une nouvelle version."
             ),
-            "status",
+            Place.STATUS,
         )
     patient = report.patient
     if patient is None:
         add(
             IssueCode.MISSING_PATIENT,
             QT_TRANSLATE_NOOP("reporting.checks", "L'identité du patient est absente."),
-            "patient",
+            Place.PATIENT,
         )
     elif (patient.ins is None or not patient.ins.extension) and report.provisional_identity is None:
         add(
             IssueCode.MISSING_INS,
             QT_TRANSLATE_NOOP("reporting.checks", "Le matricule INS du patient est absent."),
-            "patient.ins",
+            Place.PATIENT_INS,
         )
     if report.identity_check is None or not report.identity_check.verified:
         add(
@@ -134,17 +131,17 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
                 "reporting.checks",
                 "La concordance entre l'identité du patient et les images n'a pas été vérifiée.",
             ),
-            "identity_check",
+            Place.IDENTITY_CHECK,
         )
     for chapter in Chapter:
         if report.chapter(chapter).is_blank:
             code, message = _CHAPTER_ISSUES[chapter]
-            add(code, message, f"chapters.{chapter.attribute}")
+            add(code, message, ChapterText(chapter))
     if not report.acts:
         add(
             IssueCode.MISSING_ACT,
             QT_TRANSLATE_NOOP("reporting.checks", "Aucun acte d'imagerie n'est renseigné."),
-            "acts",
+            Place.ACTS,
         )
     for index, act in enumerate(report.acts):
         if act.loinc is None and act.ccam is None:
@@ -153,7 +150,7 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
                 QT_TRANSLATE_NOOP(
                     "reporting.checks", "L'acte n° {number} n'a ni code CCAM ni code LOINC."
                 ).format(number=index + 1),
-                f"acts[{index}].ccam",
+                Item(Place.ACTS, index, ItemPart.CCAM),
             )
         if act.localisation is None:
             add(
@@ -161,11 +158,11 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
                 QT_TRANSLATE_NOOP(
                     "reporting.checks", "La localisation anatomique de l'acte n° {number} est absente."
                 ).format(number=index + 1),
-                f"acts[{index}].localisation",
+                Item(Place.ACTS, index, ItemPart.LOCALISATION),
             )
     dose_problem = _dose_problem(report)
     if dose_problem:
-        add(IssueCode.MISSING_DOSE, dose_problem, "dose")
+        add(IssueCode.MISSING_DOSE, dose_problem, Place.DOSE)
     people = report.participants
     if people.author is None:
         add(
@@ -173,7 +170,7 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
             QT_TRANSLATE_NOOP(
                 "reporting.checks", "Le radiologue auteur du compte rendu n'est pas identifié."
             ),
-            "participants.author",
+            Place.AUTHOR,
         )
     elif not _has_national_id(people.author):
         add(
@@ -181,7 +178,7 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
             QT_TRANSLATE_NOOP(
                 "reporting.checks", "Le numéro RPPS du radiologue auteur est absent ou invalide."
             ),
-            "participants.author.idnat",
+            Place.AUTHOR_ID,
         )
     if people.site_doctor is None:
         add(
@@ -191,13 +188,13 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
                 "Le médecin responsable de la structure d'imagerie (responsable du document) "
                 "n'est pas identifié.",
             ),
-            "participants.site_doctor",
+            Place.SITE_DOCTOR,
         )
     if people.requester is None:
         add(
             IssueCode.MISSING_REQUESTER,
             QT_TRANSLATE_NOOP("reporting.checks", "Le médecin demandeur n'est pas identifié."),
-            "participants.requester",
+            Place.REQUESTER,
         )
     if people.custodian is None:
         add(
@@ -205,7 +202,7 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
             QT_TRANSLATE_NOOP(
                 "reporting.checks", "La structure d'imagerie (dépositaire du document) n'est pas identifiée."
             ),
-            "participants.custodian",
+            Place.CUSTODIAN,
         )
     order = report.order
     if order.placer_order is None:
@@ -214,13 +211,13 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
             QT_TRANSLATE_NOOP(
                 "reporting.checks", "Le numéro de la demande (Order Placer Number) est absent."
             ),
-            "order.placer_order",
+            Place.PLACER_ORDER,
         )
     if order.accession is None:
         add(
             IssueCode.MISSING_ACCESSION,
             QT_TRANSLATE_NOOP("reporting.checks", "Le numéro d'examen (Accession Number) est absent."),
-            "order.accession",
+            Place.ACCESSION,
         )
     if order.study_instance_uid is None:
         add(
@@ -228,13 +225,13 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
             QT_TRANSLATE_NOOP(
                 "reporting.checks", "L'identifiant DICOM de l'examen (Study Instance UID) est absent."
             ),
-            "order.study_instance_uid",
+            Place.STUDY_UID,
         )
     if report.act_time is None:
         add(
             IssueCode.MISSING_ACT_TIME,
             QT_TRANSLATE_NOOP("reporting.checks", "La date et l'heure de l'acte sont absentes."),
-            "act_time",
+            Place.ACT_TIME,
         )
     if report.teleradiology and not _mentions_author(report):
         add(
@@ -242,13 +239,13 @@ def check(report: Report, template: ReportTemplate | None = None) -> list[Issue]
             QT_TRANSLATE_NOOP(
                 "reporting.checks", "La mention de téléradiologie avec le nom du radiologue est absente."
             ),
-            "teleradiology_mention",
+            Place.TELERADIOLOGY_MENTION,
         )
     if report.addendum is not None and not report.addendum.text.strip():
         add(
             IssueCode.MISSING_ADDENDUM_TEXT,
             QT_TRANSLATE_NOOP("reporting.checks", "L'addendum est vide."),
-            "addendum",
+            Place.ADDENDUM,
         )
     if report.status is not ReportStatus.SIGNED:
         issues += [i for i in _consistency(report, template) if i.blocking]
@@ -317,109 +314,13 @@ def _mentions_author(report: Report) -> bool:
 
 
 # -- diagnostic reference levels ----------------------------------------------------------------
-# Shown in the editor beside the checks, never blocking and never written silently into the report:
-# exceeding a NRD calls for the radiologist's attention (and, if they wish, a comment in the report).
+# Shown in the editor beside the checks, never blocking: see reporting.nrd (the comparison and the
+# shipped table); re-exported here for the editor, which reads them with the checks.
+from reporting.nrd import (  # noqa: E402
+    ReferenceLevel,
+    ReferenceLevelExceeded,
+    above_reference_levels,
+    reference_levels,
+)
 
-_QUANTITY_TO_DGY_CM2 = {"mGy.cm2": Decimal("0.01"), "dGy.cm2": Decimal(1), "Gy.cm2": Decimal(10)}
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceLevel:
-    """One row of the French NRD table (arrêté du 23 mai 2019) with the act codes it applies to."""
-
-    id: str
-    label: str
-    quantity: str
-    unit: str
-    per: str
-    nrd: Decimal
-    vgd: Decimal | None
-    modalities: frozenset[str]
-    loinc: frozenset[str]
-    ccam: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceLevelExceeded:
-    """A dose value above its diagnostic reference level; ``message`` is French (a UserText)."""
-
-    level: ReferenceLevel
-    value: Decimal  # in the level's unit
-    where: str
-    message: str
-
-
-@cache
-def reference_levels() -> tuple[str, tuple[ReferenceLevel, ...]]:
-    """The shipped NRD table: its source sentence and its levels."""
-    table = resources.files("resources.dose").joinpath("niveaux_reference_diagnostiques.json")
-    text = table.read_text("utf-8")
-    data = json.loads(text)
-    levels = tuple(
-        ReferenceLevel(
-            id=row["id"],
-            label=row["label"],
-            quantity=row["quantity"],
-            unit=row["unit"],
-            per=row["per"],
-            nrd=Decimal(row["nrd"]),
-            vgd=Decimal(row["vgd"]) if row.get("vgd") else None,
-            modalities=frozenset(row["modalities"]),
-            loinc=frozenset(row["loinc"]),
-            ccam=frozenset(row["ccam"]),
-        )
-        for row in data["levels"]
-    )
-    return f"{data['source']}, {data['date']}", levels
-
-
-def above_reference_levels(report: Report) -> list[ReferenceLevelExceeded]:
-    """The dose values of the report above the NRD of its acts (per incidence for radiographs)."""
-    dose = report.dose
-    if dose is None or dose.is_empty:
-        return []
-    _, levels = reference_levels()
-    found: list[ReferenceLevelExceeded] = []
-    for act in report.acts:
-        codes_loinc = {act.loinc.code} if act.loinc else set()
-        codes_ccam = {act.ccam.code} if act.ccam else set()
-        for level in levels:
-            if not (level.loinc & codes_loinc or level.ccam & codes_ccam):
-                continue
-            if level.modalities and act.modality.code not in level.modalities:
-                continue
-            for value, where in _values_for(level, dose):
-                if value > level.nrd:
-                    found.append(
-                        ReferenceLevelExceeded(
-                            level,
-                            value,
-                            where,
-                            QT_TRANSLATE_NOOP(
-                                "reporting.checks",
-                                "{quantity} {value} {unit}{where} au-dessus du niveau de référence "
-                                "diagnostique « {act} » ({level} {unit}, arrêté du 23 mai 2019) : "
-                                "à commenter dans le compte rendu si besoin.",
-                            ).format(
-                                quantity=level.quantity,
-                                value=format_text(value, 1),
-                                unit=level.unit.replace(".", "·").replace("2", "²"),
-                                where=f" ({where})" if where else "",
-                                act=level.label,
-                                level=format_text(level.nrd, 0),
-                            ),
-                        )
-                    )
-    return found
-
-
-def _values_for(level: ReferenceLevel, dose: DoseReport) -> list[tuple[Decimal, str]]:
-    """The values of the examination comparable with a level, converted into the level's unit."""
-    if level.quantity == "PDS" and level.unit in _QUANTITY_TO_DGY_CM2:
-        factor = _QUANTITY_TO_DGY_CM2[level.unit]
-        events = dose.of_kind(DoseKind.DAP_EVENT)
-        if level.per == "incidence" and events:
-            return [(event.value / factor, event.label) for event in events]
-        if dose.total_dap_dgy_cm2 is not None:
-            return [(dose.total_dap_dgy_cm2.value / factor, "")]
-    return []
+__all__ = ["ReferenceLevel", "ReferenceLevelExceeded", "above_reference_levels", "reference_levels"]

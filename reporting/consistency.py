@@ -3,8 +3,8 @@
 The pre-sign checks of ``reporting.checks`` say what is *missing*; these say what does not *hold
 together*: the mistakes a radiologist makes at 3 a.m. and that PowerScribe-style quality checks
 catch. Each rule gives a :class:`Problem` with a stable code, a French message (``UserText``) and
-the place the editor jumps to (``fields.<template field id>``, ``chapters.<chapter>``,
-``urgent_communication``), exactly like a missing item.
+the place the editor jumps to (a ``reporting.fields`` key: ``TemplateValue(field id)``,
+``ChapterText(chapter)``, ``Place.URGENT_COMMUNICATION``), exactly like a missing item.
 
 =========================  ==========  ====================================================================
 rule (``IssueCode``)        level       why that level
@@ -48,6 +48,7 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
+from reporting.fields import ChapterText, FieldKey, Place, TemplateValue
 from reporting.model import Chapter, Report, Sex
 from reporting.templates import ReportTemplate, builtin_templates, split_chapter
 from resources.translations import QT_TRANSLATE_NOOP
@@ -83,7 +84,7 @@ LEVELS: dict[Rule, Level] = {
 class Problem:
     rule: Rule
     message: str  # French UserText
-    field: str
+    field: FieldKey
 
     @property
     def level(self) -> Level:
@@ -193,8 +194,8 @@ class _Statement:
     label_text: str = ""  # the label as written
 
     @property
-    def place(self) -> str:
-        return f"fields.{self.field_id}" if self.field_id else f"chapters.{self.chapter.attribute}"
+    def place(self) -> FieldKey:
+        return TemplateValue(self.field_id) if self.field_id else ChapterText(self.chapter)
 
     @property
     def normalised(self) -> str:
@@ -377,7 +378,7 @@ def _unexpanded_macros(report: Report, template: ReportTemplate | None) -> list[
                         "Macro non développée dans « {chapter} » : « {keyword} » (Tab après le mot-clé "
                         "pour la développer, ou supprimez-le).",
                     ).format(chapter=chapter.title, keyword=left[0]),
-                    f"chapters.{chapter.attribute}",
+                    ChapterText(chapter),
                 )
             )
     return problems
@@ -398,7 +399,7 @@ def _urgent_without_communication(report: Report, statements: list[_Statement]) 
                             "Résultat urgent (« {said} ») sans communication notée : notez à qui et "
                             "comment il a été transmis, ou confirmez la signature.",
                         ).format(said=said),
-                        "urgent_communication",
+                        Place.URGENT_COMMUNICATION,
                     )
                 ]
     return []
@@ -494,7 +495,7 @@ def _conclusion_shape(report: Report) -> list[Problem]:
                     "reporting.consistency",
                     "La conclusion tient en un mot : répond-elle à la question posée ?",
                 ),
-                "chapters.conclusion",
+                ChapterText(Chapter.CONCLUSION),
             )
         ]
     return []
@@ -532,7 +533,7 @@ def _conclusion_answers(report: Report) -> list[Problem]:
                 question=_short(clinical_question(report)),
                 topics=", ".join(sorted(asked)),
             ),
-            "chapters.conclusion",
+            ChapterText(Chapter.CONCLUSION),
         )
     ]
 

@@ -7,10 +7,12 @@ import pytest
 
 from reporting import terminology
 from reporting.checks import IssueCode, SignatureRefused, check, sign
+from reporting.fields import ChapterText, Place
 from reporting.model import (
     LOINC,
     Act,
     Addendum,
+    Chapter,
     Code,
     IdentityCheck,
     Narrative,
@@ -51,10 +53,10 @@ def test_sign_refuses_with_exactly_the_check_list() -> None:
         IssueCode.MISSING_REQUESTER,
     ]
     assert [i.field for i in expected] == [
-        "identity_check",
-        "chapters.conclusion",
-        "dose",
-        "participants.requester",
+        Place.IDENTITY_CHECK,
+        ChapterText(Chapter.CONCLUSION),
+        Place.DOSE,
+        Place.REQUESTER,
     ]
     with pytest.raises(SignatureRefused) as refused:
         sign(draft, SIGNED_AT)
@@ -65,14 +67,14 @@ def test_sign_refuses_with_exactly_the_check_list() -> None:
 @pytest.mark.parametrize(
     ("change", "code", "field"),
     [
-        ({"indication": Narrative("")}, IssueCode.MISSING_INDICATION, "chapters.indication"),
-        ({"technique": Narrative("")}, IssueCode.MISSING_TECHNIQUE, "chapters.technique"),
-        ({"results": Narrative(" ")}, IssueCode.MISSING_RESULTS, "chapters.results"),
-        ({"patient": None}, IssueCode.MISSING_PATIENT, "patient"),
-        ({"identity_check": None}, IssueCode.IDENTITY_NOT_CHECKED, "identity_check"),
-        ({"acts": ()}, IssueCode.MISSING_ACT, "acts"),
-        ({"act_time": None}, IssueCode.MISSING_ACT_TIME, "act_time"),
-        ({"teleradiology_mention": ""}, IssueCode.MISSING_TELERADIOLOGY_MENTION, "teleradiology_mention"),
+        ({"indication": Narrative("")}, IssueCode.MISSING_INDICATION, ChapterText(Chapter.INDICATION)),
+        ({"technique": Narrative("")}, IssueCode.MISSING_TECHNIQUE, ChapterText(Chapter.TECHNIQUE)),
+        ({"results": Narrative(" ")}, IssueCode.MISSING_RESULTS, ChapterText(Chapter.RESULTS)),
+        ({"patient": None}, IssueCode.MISSING_PATIENT, Place.PATIENT),
+        ({"identity_check": None}, IssueCode.IDENTITY_NOT_CHECKED, Place.IDENTITY_CHECK),
+        ({"acts": ()}, IssueCode.MISSING_ACT, Place.ACTS),
+        ({"act_time": None}, IssueCode.MISSING_ACT_TIME, Place.ACT_TIME),
+        ({"teleradiology_mention": ""}, IssueCode.MISSING_TELERADIOLOGY_MENTION, Place.TELERADIOLOGY_MENTION),
         (
             {"teleradiology_mention": "Examen interprété en téléradiologie."},
             IssueCode.MISSING_TELERADIOLOGY_MENTION,
@@ -164,7 +166,7 @@ def test_ct_needs_its_total_dlp_and_radiography_its_dap() -> None:
 
     headers_only = DoseReport(acquisitions=(CtAcquisition("Crâne", Source.DICOM_HEADER, Decimal(48)),))
     issues = check(make_draft(dose=headers_only))
-    assert [(i.code, i.field) for i in issues] == [(IssueCode.MISSING_DOSE, "dose")]
+    assert [(i.code, i.field) for i in issues] == [(IssueCode.MISSING_DOSE, Place.DOSE)]
     assert "PDL" in issues[0].message
     typed = replace(headers_only, total_dlp_mgy_cm=Sourced(Decimal("902.4"), Source.USER))
     assert check(make_draft(dose=typed)) == []

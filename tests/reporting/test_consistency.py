@@ -12,6 +12,7 @@ import pytest
 
 from reporting import checks, consistency
 from reporting.consistency import Level, Rule
+from reporting.fields import ChapterText, Place, TemplateValue
 from reporting.model import Chapter, Narrative, Report, Sex, Source, UrgentCommunication
 from reporting.templates import ReportTemplate, builtin_templates, template_by_id
 from tests.reporting.factories import SIGNED_AT, make_draft
@@ -71,7 +72,7 @@ def test_a_normal_pick_list_contradicted_by_the_conclusion_blocks(
     report = _report(template, conclusion)
     [problem] = [p for p in consistency.check(report, template) if p.rule is Rule.CONTRADICTED_NORMAL]
     assert problem.level is Level.BLOCKING
-    assert problem.field == f"fields.{field_id}"
+    assert problem.field == TemplateValue(field_id)
     label = next(f.label for part in template.chapters for f in part.fields if f.id == field_id)
     assert problem.message.startswith(f"Contradiction : « {label} : ")
     assert "alors que la conclusion dit" in problem.message
@@ -86,7 +87,7 @@ def test_the_contradiction_in_the_results_text_and_without_the_template() -> Non
     results = template.default_text(Chapter.RESULTS) + "\n\nCollection du lit de cholécystectomie de 5 cm."
     report = _report(template, "Abcès sous-hépatique.", results)
     problems = [p for p in consistency.check(report, template) if p.rule is Rule.CONTRADICTED_NORMAL]
-    assert [p.field for p in problems] == ["fields.resultats-peritoine"]
+    assert [p.field for p in problems] == [TemplateValue("resultats-peritoine")]
     assert "les résultats disent « Collection du lit de cholécystectomie de 5 cm »" in problems[0].message
     # the signing path without a template reads the field lines by their labels
     without = consistency.check(report, None)
@@ -119,7 +120,7 @@ def test_a_negation_ends_where_the_clause_turns() -> None:
         "Pas de pneumopéritoine. Collection.",
     ):
         report = _report(template, conclusion)
-        assert (Rule.CONTRADICTED_NORMAL, "fields.resultats-peritoine") in _rules(report, template), (
+        assert (Rule.CONTRADICTED_NORMAL, TemplateValue("resultats-peritoine")) in _rules(report, template), (
             conclusion
         )
     assert consistency.is_negated("sans collection", 5, 15)
@@ -164,7 +165,7 @@ def test_an_unexpanded_macro_blocks() -> None:
     problems = consistency.check(report, template)
     assert (problems[0].rule, problems[0].field, problems[0].level) == (
         Rule.UNEXPANDED_MACRO,
-        "chapters.conclusion",
+        ChapterText(Chapter.CONCLUSION),
         Level.BLOCKING,
     )
     assert "« coll »" in problems[0].message
@@ -186,7 +187,7 @@ def test_an_urgent_finding_needs_a_recorded_communication() -> None:
     )
     report = _report(template, "Pneumothorax droit complet.", results)
     [problem] = [p for p in consistency.check(report, template) if p.rule is Rule.URGENT_NOT_COMMUNICATED]
-    assert problem.level is Level.WARNING and problem.field == "urgent_communication"
+    assert problem.level is Level.WARNING and problem.field is Place.URGENT_COMMUNICATION
     assert checks.warnings(report, template)[0].code is checks.IssueCode.URGENT_NOT_COMMUNICATED
     assert checks.check(report, template) == []  # a warning never refuses the signature
     called = replace(
@@ -218,7 +219,7 @@ def test_laterality_against_the_order() -> None:
     )
     wrong = _report(template, "Appendicite aiguë, infiltration de la fosse iliaque gauche.", indication=order)
     [problem] = [p for p in consistency.check(wrong, template) if p.rule is Rule.LATERALITY_MISMATCH]
-    assert problem.level is Level.WARNING and problem.field == "chapters.conclusion"
+    assert problem.level is Level.WARNING and problem.field == ChapterText(Chapter.CONCLUSION)
     assert "« fosse iliaque droit »" in problem.message and "« fosse iliaque gauche »" in problem.message
     for right in (
         "Appendicite aiguë de la fosse iliaque droite.",
@@ -273,7 +274,7 @@ def test_the_conclusion_answers_the_clinical_question() -> None:
     )
     off = _report(template, "Fracture de l'arc postérieur de la 7e côte.", indication=question)
     [problem] = [p for p in consistency.check(off, template) if p.rule is Rule.CONCLUSION_OFF_QUESTION]
-    assert problem.level is Level.WARNING and problem.field == "chapters.conclusion"
+    assert problem.level is Level.WARNING and problem.field == ChapterText(Chapter.CONCLUSION)
     assert "Pneumopathie ? Épanchement pleural ?" in problem.message
     for answer in (
         "Pneumopathie du lobe inférieur droit.",

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from reporting import checks, spelling
+from reporting.fields import TemplateValue
 from reporting.macros import utf16_length
 from reporting.model import Chapter, Narrative, Source
 from reporting.qt.editor import ReportEditor
@@ -76,7 +77,8 @@ def test_the_contradictory_report_is_refused_at_the_peritoneum(qtbot, artifacts_
     with qtbot.assertNotEmitted(editor.signRequested):
         qtbot.mouseClick(editor.findChild(QPushButton, "signer"), Qt.MouseButton.LeftButton)
     [issue] = editor.issues()
-    assert issue.code is checks.IssueCode.CONTRADICTED_NORMAL and issue.field == "fields.resultats-peritoine"
+    assert issue.code is checks.IssueCode.CONTRADICTED_NORMAL
+    assert issue.field == TemplateValue("resultats-peritoine")
     first = _messages(editor)[0]
     assert first.startswith("⚠ Contradiction : « Péritoine : pas d'épanchement, pas de collection")
     assert "la conclusion dit « Collection profonde compatible avec un abcès" in first
