@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable
@@ -48,6 +49,7 @@ from workstation.audit import StudyOrigin
 from workstation.audit.model import EventKind as AuditEventKind
 from workstation.cache import CacheError, OpenedStudy
 from workstation.outbox import MessageKind, OutboxItem, QueueingFailed, Sender
+from workstation.platform.streaming import StudyStream
 from workstation.worklist import WorklistRow
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,9 @@ class ReadingCase:
     # incidents already over when the reading began: those after them concern it, whatever the wall
     # clock did meanwhile (issue 22); -1 when unknown
     incidents_before: int = -1
+    # the images still arriving in reading order (None: all there when the case opened); the viewer's
+    # loader reads it, and signing waits for it to be complete
+    stream: StudyStream | None = None
 
     @property
     def identity(self) -> IdentityCheck | None:
@@ -91,7 +96,14 @@ class ReadingCase:
 
     def close(self) -> None:
         self.cancel.set()
+        if self.stream is not None:
+            self.stream.cancel.set()
         self.release()
+
+    @property
+    def images(self) -> list[str] | StudyStream:
+        """What the viewer opens: the folder, or the stream while the images arrive."""
+        return self.stream if self.stream is not None and not self.stream.complete else [str(self.folder)]
 
 
 def dicom_patient_id(scan: StudyScan) -> str:
@@ -128,7 +140,13 @@ def author_of(ws: Workstation) -> Professional:
 def open_case(
     ws: Workstation, row: WorklistRow, progress: Progress | None = None, cancel: threading.Event | None = None
 ) -> ReadingCase:
-    """Retrieve the images and compose the draft (blocking: run it in a worker)."""
+    """Retrieve the images and compose the draft (blocking: run it in a worker).
+
+    Before the site's flux 4, the study the platform announces in progress (issue 23) opens with the
+    images already there: the case's entry then names it and is marked ``acquiring`` (no signature)."""
+    if not row.entry.study_instance_uid and row.entry.study_in_progress:
+        entry = replace(row.entry, study_instance_uid=row.entry.study_in_progress, acquiring=True)
+        row = replace(row, entry=entry)
     study_uid = row.entry.study_instance_uid
     if not study_uid:
         raise ReadingError(
@@ -156,9 +174,11 @@ def open_case(
         folder = Path(tempfile.mkdtemp(prefix="lecture-"))
         folder.chmod(0o700)
         release = partial(shutil.rmtree, folder, ignore_errors=True)
+    stream: StudyStream | None = None
     try:
         if opened is None:
-            files = ws.client.retrieve_study(study_uid, folder, progress, cancel)
+            stream = _stream(ws, row, study_uid, folder, progress, cancel)
+            files = stream.paths
             ws.audit.study_accessed(
                 ws.identity, study_uid, patient_id(row), StudyOrigin.PLATFORM, ws.settings.base_url
             )
@@ -175,13 +195,67 @@ def open_case(
             )
         )
     except BaseException:
+        if stream is not None:
+            stream.cancel.set()
         release()
         raise
     over = [i for i in ws.connectivity.incidents if i.ended_at is not None]
     return ReadingCase(
         row, folder, files, order, complement, scan, draft, release, opened is not None, cancel,
-        incidents_before=len(over),
+        incidents_before=len(over), stream=stream,
     )
+
+
+def _stream(
+    ws: Workstation, row: WorklistRow, study_uid: str, folder: Path, progress: Progress | None,
+    cancel: threading.Event,
+) -> StudyStream:
+    """Start retrieving the study in reading order (issue 24); returns once the objects without pixels
+    and one image of every series are here (what the draft's identity check reads), the rest arriving.
+    Each instance is sealed into the encrypted cache as it comes; what an earlier, interrupted opening
+    left there is decrypted instead of fetched again."""
+    cache = ws.cache
+    cached = cache.get(study_uid)
+    if cached is not None and cached.instances:  # resumed: the instances already sealed
+        try:
+            with cache.open_study(study_uid) as partial:
+                for path in partial.paths:
+                    target = folder / path.parent.name / path.name
+                    target.parent.mkdir(mode=0o700, exist_ok=True)
+                    shutil.move(path, target)
+        except CacheError as exc:  # altered: fetched again from the platform
+            log.warning("partly cached study unusable, fetching it whole: %s", exc)
+    else:
+        cache.begin_study(
+            study_uid,
+            patient_id=patient_id(row),
+            order_id=row.order_id,
+            accession_number=row.entry.accession_number or "",
+            order_hl7=tuple(m.hl7 for m in row.entry.messages),
+        )
+
+    missed: list[str] = []
+
+    def store(series_uid: str, sop_uid: str, data: bytes) -> None:
+        try:
+            cache.put_instance(study_uid, series_uid, sop_uid, data)
+        except (CacheError, sqlite3.Error, OSError) as exc:  # the reading goes on; only offline use is lost
+            log.warning("streamed instance not cached: %s", exc)
+            missed.append(sop_uid)
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done, total)
+        # complete in the cache only when every instance is in it, and never while the site is still
+        # acquiring (issue 23: a study opened before its flux 4 is partial by nature)
+        if done == total and not missed and not row.entry.acquiring:
+            cache.finish_study(study_uid)
+
+    stream = StudyStream(ws.client.dicomweb, study_uid, folder, store=store, cancel=cancel, progress=report)
+    stream.start(first=lambda wanted: not wanted.image or wanted.head)
+    if stream.error is not None:
+        raise stream.error
+    return stream
 
 
 def confirm_identity(report: Report, how: str, now: datetime) -> Report:
@@ -308,6 +382,35 @@ NOT_SIGNED = QT_TRANSLATE_NOOP(
 )
 
 
+IMAGES_STILL_ARRIVING = QT_TRANSLATE_NOOP(
+    "Reading",
+    "Des images de l'examen sont encore en cours de réception ({done}/{total}) : le compte rendu se signe "
+    "sur l'examen complet. Patientez ou rouvrez l'examen pour reprendre le téléchargement.",
+)
+IDENTITY_IN_LATER_IMAGES = QT_TRANSLATE_NOOP(
+    "Reading",
+    "Des images reçues après l'ouverture nomment un autre patient que celles vérifiées à l'ouverture : "
+    "signature bloquée. Rouvrez l'examen pour contrôler l'identité sur toutes les images.",
+)
+
+
+def _require_all_images(case: ReadingCase) -> None:
+    """A report is signed on the whole study: every streamed image here, and their headers naming the
+    patients checked when the case opened on part of them."""
+    stream = case.stream
+    if stream is None:
+        return
+    if not stream.complete:
+        raise ReadingError(
+            f"order {case.row.order_id}: images still arriving ({stream.done_count}/{stream.total})",
+            IMAGES_STILL_ARRIVING.format(done=stream.done_count, total=stream.total),
+        )
+    whole = scan_study([case.folder])
+    if set(whole.patients) != set(case.scan.patients):
+        raise ReadingError(f"order {case.row.order_id}: later images name other patients",
+                           IDENTITY_IN_LATER_IMAGES)
+
+
 def sign_and_queue(
     ws: Workstation, case: ReadingCase, report: Report, now: datetime | None = None
 ) -> OutboxItem:
@@ -317,6 +420,16 @@ def sign_and_queue(
     durable together, or :class:`ReadingError` says that nothing was signed; signing the same draft
     again then reuses the same MSH-10 (:func:`report_control_id`).
     """
+    _require_all_images(case)
+    if case.row.entry.acquiring:
+        raise ReadingError(
+            f"order {case.row.order_id}: study still being acquired (no flux 4)",
+            QT_TRANSLATE_NOOP(
+                "Reading",
+                "L'examen est en cours d'acquisition : le compte rendu se signe après le complément "
+                "post-examen du site (flux 4), sur l'examen complet.",
+            ),
+        )
     now = now or datetime.now().astimezone()
     report = with_link_incidents(ws, case, report, now)
     signed = sign(report, now)

@@ -6,9 +6,11 @@ radiologist wait for bytes he would not look at first. Here the instances are as
 
 1. the objects without pixels (dose reports, key objects, presentation states: small, and the draft
    report needs them);
-2. the displayed series (the first stack by series number, as the viewer's hanging chooses), from its
-   middle slice by instance number (where the viewer opens) outward;
-3. the other series, each from its middle outward.
+2. the slice displayed first: the middle one by instance number (where the viewer opens) of the first
+   stack by series number (as the viewer's hanging chooses);
+3. the middle slice of every other series (its thumbnail, and a header of every series for the identity
+   check of the draft);
+4. the displayed series outward from its middle, then the other series each from its middle outward.
 
 Each is asked for in a lossless compressed syntax the platform transcodes to (JPEG-LS: a third of the
 bytes of a CT; the part's Content-Type says which syntax really came, decompressed when the platform's
@@ -67,6 +69,7 @@ class Wanted:
     series_uid: str
     sop_uid: str
     image: bool
+    head: bool = False  # the first asked for of its series
 
 
 def _int(text: str) -> int | None:
@@ -101,13 +104,15 @@ def reading_order(instances: Iterable[dict[str, object]]) -> list[Wanted]:
     if stacks:
         ordered.remove(stacks[0])
         ordered.insert(0, stacks[0])
-    wanted = list(non_images)
+    heads: list[Wanted] = []
+    rest: list[Wanted] = []
     for uid in ordered:
         members = sorted(series[uid], key=lambda m: (m[0] is None, m[0] or 0, m[1]))
         middle = len(members) // 2
         outward = sorted(range(len(members)), key=lambda k: (abs(k - middle), k))
-        wanted += [Wanted(uid, members[k][1], True) for k in outward]
-    return wanted
+        heads.append(Wanted(uid, members[outward[0]][1], True, head=True))
+        rest += [Wanted(uid, members[k][1], True) for k in outward[1:]]
+    return non_images + heads + rest
 
 
 def _one_part(response: requests.Response, sop_uid: str) -> bytes:

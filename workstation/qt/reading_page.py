@@ -51,7 +51,7 @@ from workstation.key_objects import sign_with_key_images
 from workstation.measurements import headers_by_instance, report_measurement, with_measurement_report
 from workstation.order_view import identity_line
 from workstation.priors import OpenedPrior, Prior, PriorsError, find_priors_everywhere, open_prior
-from workstation.qt import theme
+from workstation.qt import complementary_dialog, theme
 from workstation.qt.comparison import ReadingComparison
 from workstation.qt.tasks import Tasks
 from workstation.reading import (
@@ -133,6 +133,8 @@ class ReadingPage(QWidget):
         self._opened_priors: list[OpenedPrior] = []  # closed with the case (RAM or disk)
         self.expertise_button = QPushButton(self.tr("Demander un avis (téléexpertise)…"))
         self.expertise_button.setObjectName("expertiseButton")
+        self.complementary_button = QPushButton(self.tr("Demander des images complémentaires…"))
+        self.complementary_button.setObjectName("complementaryButton")
         self.case_extras = QVBoxLayout()  # the case's téléexpertise answers (qt.expertise_dialogs)
         self.close_button = QPushButton(self.tr("Retour à la liste"))
         self.close_button.setToolTip(
@@ -156,6 +158,7 @@ class ReadingPage(QWidget):
         top.addWidget(self.report_button)
         top.addWidget(self.close_button)
         top.addWidget(self.expertise_button)
+        top.addWidget(self.complementary_button)
         top.addWidget(self.refuse_button)
         top.addWidget(self.sign_button)
         check_row = QHBoxLayout()
@@ -207,6 +210,7 @@ class ReadingPage(QWidget):
         self.expertise_button.clicked.connect(
             lambda: self.row and self.expertiseRequested.emit(self.row.order_id)
         )
+        self.complementary_button.clicked.connect(self.ask_complementary_images)
         self.viewer.measurementAdded.connect(self._measurement)
         self.compare_button.clicked.connect(self.compare_prior)
         self.report_button.toggled.connect(lambda _: self._adapt_layout())
@@ -367,13 +371,20 @@ class ReadingPage(QWidget):
             case.close()
             return
         self.case = case
-        self.progress.hide()
+        self.progress.setVisible(case.stream is not None and not case.stream.complete)  # still arriving
         self.status.setText(
             self.tr("%n image(s) lue(s) dans le cache chiffré du poste", "", len(case.files))
             if case.from_cache
             else self.tr("%n image(s) reçue(s) de la plateforme", "", len(case.files))
         )
-        self.viewer.open_study([str(case.folder)], self.identity.text())
+        if case.row.entry.acquiring:  # before the site's flux 4: what has arrived so far (issue 23)
+            received = self.tr(
+                "Acquisition en cours : %n image(s) déjà reçue(s) ; rouvrez l'examen pour les suivantes.",
+                "",
+                len(case.files),
+            )
+            self.status.setText(received)
+        self.viewer.open_study(case.images, self.identity.text())  # type: ignore[arg-type]  # streamed
         report = case.draft.report
         editor = ReportEditor(report, template_for_report(report))
         editor.setObjectName("reportEditor")
@@ -385,6 +396,16 @@ class ReadingPage(QWidget):
         self._follow_screens()
         self._look_for_priors(case)
         self.comparison.case_opened(case)
+
+    def ask_complementary_images(self) -> None:
+        """« Demander des images complémentaires… » (workstation.complementary), traced and shown."""
+        row = self.case.row if self.case is not None else self.row
+        if row is None:
+            return
+        request_id = complementary_dialog.ask(self.ws, row, self)
+        if request_id:
+            sent = self.tr("Images complémentaires demandées au site ({request}) ; le dossier les attend.")
+            self.status.setText(sent.format(request=request_id))
 
     # --- priors ------------------------------------------------------------------------------------
 
@@ -765,6 +786,10 @@ class _ProgressRelay(QObject):
     def _show(self, done: int, total: int) -> None:
         self._page.progress.setRange(0, total)
         self._page.progress.setValue(done)
+        if done >= total and self._page.case is not None:  # the last streamed image came (issue 24)
+            self._page.progress.hide()
+            self._page.status.setText(self.tr("%n image(s) reçue(s) de la plateforme", "", total))
+            return
         self._page.status.setText(
             self.tr("Récupération des images : {done}/{total}").format(done=done, total=total)
         )
