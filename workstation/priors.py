@@ -24,7 +24,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -399,6 +399,26 @@ def parse_dimse_priors(
     return _kept(read, patient_id, exclude_study_uid, "C-FIND answers")
 
 
+def _with_series_modalities(ws: Workstation, client: Any, prior: Prior, patient_id: str) -> Prior:
+    """``prior`` with its modalities read from its series (C-FIND SERIES), for a PACS that does not
+    return ModalitiesInStudy (an optional key: dcmqrscp leaves it out). The hanging protocols choose
+    the prior by its modality: without it, a CT prior would never open beside tonight's CT.
+    Audited as a query; a failure leaves the prior as it was (listed, modality unknown)."""
+    from workstation.audit import Outcome
+    from workstation.pacs.dimse import DimseError
+
+    what = "C-FIND SERIES StudyInstanceUID"
+    try:
+        series = client.find_series(prior.study_instance_uid)
+    except (DimseError, ValueError) as exc:
+        log.warning("priors: C-FIND SERIES on %s failed: %s", client.address, exc)
+        ws.audit.study_query(ws.identity, client.address, what, patient_id, Outcome.SERIOUS_FAILURE, str(exc))
+        return prior
+    ws.audit.study_query(ws.identity, client.address, what, patient_id)
+    modalities = tuple(sorted({str(ds.get("Modality", "") or "").strip() for ds in series} - {""}))
+    return replace(prior, modalities=modalities) if modalities else prior
+
+
 def find_priors_everywhere(
     ws: Workstation,
     patient_id: str,
@@ -438,6 +458,8 @@ def find_priors_everywhere(
             problems.append(message)
             continue
         for prior in parse_dimse_priors(answers, value, exclude_study_uid, client.node.name):
+            if prior.study_instance_uid not in merged and not prior.modalities:
+                prior = _with_series_modalities(ws, client, prior, value)
             merged.setdefault(prior.study_instance_uid, prior)
     if errors and len(errors) == 1 + len(clients):
         raise errors[0] if len(errors) == 1 else PriorsError("; ".join(map(str, errors)), " ".join(problems))
