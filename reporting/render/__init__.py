@@ -29,8 +29,9 @@ from hl7v2.message import HL7ParseError
 from reporting import markdown
 from reporting.checks import Issue, IssueCode, check, sign
 from reporting.draft import DraftInputs, compose, parse_professional
+from reporting.fields import ChapterText
 from reporting.hl7 import Endpoint, Routing
-from reporting.model import CCAM, PHYSICIAN, RADIOLOGIST, Code, Report, Source
+from reporting.model import CCAM, PHYSICIAN, RADIOLOGIST, Chapter, Code, Report, Source
 from reporting.order import SiteMessage, read_site_messages
 from reporting.pipeline import Outputs, build_and_wrap
 from reporting.study import scan_study
@@ -152,7 +153,7 @@ def build_report(args: argparse.Namespace, now: datetime) -> Built:
                 IssueCode.TEXT_OUTSIDE_CHAPTERS,
                 "Du texte précède le premier chapitre (Indication, Technique, Résultats, "
                 "Conclusion) : placez-le sous un titre de chapitre.",
-                "findings",
+                ChapterText(Chapter.INDICATION),  # where it belongs: under the first chapter's title
             )
         )
     draft = compose(
