@@ -25,6 +25,9 @@ import numpy as np
 
 from resources.translations import QT_TRANSLATE_NOOP
 from viewer.geometry import Geometry
+from viewer.mpr import ReformatSeries
+from viewer.plane import intersection_segment
+from viewer.stack import DisplayableStack
 
 PARALLEL = 0.95
 """Cosine between the normals above which two stacks are considered parallel (about 18°)."""
@@ -153,3 +156,43 @@ def linked_zoom(source_zoom: float, source_pixel_mm: float, target_pixel_mm: flo
     if source_pixel_mm <= 0 or target_pixel_mm <= 0:
         return source_zoom
     return source_zoom * target_pixel_mm / source_pixel_mm
+
+
+# --- within one study: synchronised scrolling and reference lines ----------------------------------
+def synchronised_index(source: DisplayableStack, source_index: int, target: DisplayableStack) -> int | None:
+    """The slice of ``target`` nearest to the centre of the source's slice, for synchronised scrolling
+    of the series of one study: acquired stacks (not reformats) of one Frame of Reference whose planes
+    are parallel. None when they do not scroll together (crossing planes, another frame, a
+    projection image, a target without per-slice positions)."""
+    if isinstance(source, ReformatSeries) or isinstance(target, ReformatSeries):
+        return None
+    frame = source.frame_of_reference_uid
+    geometry = target.geometry
+    if not frame or frame != target.frame_of_reference_uid or geometry is None:
+        return None
+    plane = source.plane(source_index)
+    if not plane.spatial:
+        return None
+    rows, columns = source.shape[1:3]
+    centre = plane.to_patient([((columns - 1) / 2, (rows - 1) / 2)])[0]
+    normal = np.asarray(geometry.normal, dtype=np.float64)
+    if abs(float(np.dot(normal, plane.normal))) < PARALLEL:
+        return None
+    places = np.asarray(geometry.positions, dtype=np.float64) @ normal
+    return int(np.argmin(np.abs(places - float(np.dot(centre, normal)))))
+
+
+def reference_segment(shown: DisplayableStack, shown_index: int, other: DisplayableStack,
+                      other_index: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The reference line drawn on ``shown``'s slice: where ``other``'s slice cuts it (patient mm), for
+    two acquired stacks of one Frame of Reference; None otherwise (parallel planes included)."""
+    frame = shown.frame_of_reference_uid
+    if not frame or frame != other.frame_of_reference_uid or shown.geometry is None or other.geometry is None:
+        return None
+    return intersection_segment(shown.plane(shown_index), _size(shown), other.plane(other_index),
+                                _size(other))
+
+
+def _size(stack: DisplayableStack) -> tuple[int, int]:
+    rows, columns = stack.shape[1:3]
+    return int(rows), int(columns)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -36,7 +36,7 @@ from resources.translations import QT_TRANSLATE_NOOP
 from viewer.geometry import plane_name
 from viewer.headers import PixelSpacing, SpacingSource, VoiLut, Window
 from viewer.measure import Where
-from viewer.plane import PlaneGeometry
+from viewer.plane import PlaneGeometry, intersection_segment
 from viewer.series import Series
 from viewer.volume import NotAVolume, RegularVolume, grid_of, marks, regular_volume
 
@@ -249,6 +249,16 @@ class ReformatSeries:
     @property
     def frame_of_reference_uid(self) -> str:
         return self.source.frame_of_reference_uid
+
+    @property
+    def geometry(self) -> None:
+        """No per-slice acquisition positions: a reformat's planes come from :meth:`plane`."""
+        return None
+
+    @property
+    def stack_key(self) -> str:
+        """The source's key and the plane's name (an oblique plane's name carries its angle)."""
+        return f"{self.source.stack_key}/{self.name}"
 
     @property
     def number(self) -> int | None:
@@ -612,3 +622,45 @@ def _reslice_vtk(volume: np.ndarray, v0: np.ndarray, vc: np.ndarray, vr: np.ndar
     assert scalars is not None  # the wrapped volume stays referenced until VTK is done with it
     # VTK_FLOAT already: no copy (the array keeps VTK's output buffer alive through its base)
     return out.reshape(size)
+
+
+# --- the MPR views together: crosshair and oblique planes -------------------------------------------
+def crosshair_lines(views: Sequence[tuple[PlaneGeometry, tuple[int, int]]]
+                    ) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """For each MPR view (its plane and its (rows, columns)), where the planes of the other views cut
+    it (patient mm): the crosshair drawn as lines, oblique planes included."""
+    lines: list[list[tuple[np.ndarray, np.ndarray]]] = []
+    for k, (plane, size) in enumerate(views):
+        mine = []
+        for j, (other, other_size) in enumerate(views):
+            if j == k:
+                continue
+            segment = intersection_segment(plane, size, other, other_size)
+            if segment is not None:
+                mine.append(segment)
+        lines.append(mine)
+    return lines
+
+
+def onto_plane(point: Sequence[float] | np.ndarray, plane: PlaneGeometry) -> np.ndarray:
+    """``point`` moved along ``plane``'s normal into it: scrolling one MPR view moves the crosshair
+    that way only, so the other views keep their planes."""
+    point = np.asarray(point, dtype=np.float64)
+    return point - plane.distance_to(point) * plane.normal
+
+
+def oblique_stacks(source: Series, straight: Sequence[ReformatSeries], degrees: float,
+                   name: Callable[[str, float], str]) -> list[ReformatSeries]:
+    """The MPR stacks with every plane but the first (the axial) turned by ``degrees`` about the first
+    plane's normal; ``name(plane, degrees)`` names a turned plane (it ends up in the report)."""
+    stacks: list[ReformatSeries] = [straight[0]]
+    axis = straight[0].plane(0).normal
+    for stack in straight[1:]:
+        if degrees == 0.0:
+            stacks.append(stack)
+            continue
+        plane = stack.plane(0)
+        stacks.append(ObliqueSeries(source, rotated_about(plane.row_direction, axis, degrees),
+                                    rotated_about(plane.column_direction, axis, degrees),
+                                    name(stack.name, degrees)))
+    return stacks

@@ -100,6 +100,19 @@ class Series:
     def geometry(self) -> Geometry | None:
         return self.plan.geometry
 
+    @property
+    def stack_key(self) -> str:
+        """The series UID, and the part of a series split in several stacks (``plan.part``)."""
+        uid = self.series_instance_uid or f"sans-uid-{id(self)}"
+        return f"{uid}#{self.plan.part}" if self.plan.parts > 1 else uid
+
+    @property
+    def version(self) -> int:
+        return 0  # an acquired slice renders the same once loaded (``is_loaded`` marks the change)
+
+    def marks(self) -> list[str]:
+        return []  # the acquired voxels as they are
+
     def plane(self, index: int) -> PlaneGeometry:
         """Where the pixels of one slice are (image-plane millimetres for a projection image)."""
         geometry = self.plan.geometry

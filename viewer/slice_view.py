@@ -15,7 +15,7 @@ import numpy as np
 
 from resources.events import Listeners
 from viewer.presets import auto_window
-from viewer.series import Series
+from viewer.stack import DisplayableStack
 from viewer.windowing import (
     Rendering,
     VoiFunction,
@@ -45,7 +45,7 @@ class ViewState:
 class SliceView:
     """Mutable view model; listeners are called with the new state after every change."""
 
-    def __init__(self, series: Series, calibration: np.ndarray | None = None) -> None:
+    def __init__(self, series: DisplayableStack, calibration: np.ndarray | None = None) -> None:
         self.series = series
         self.calibration = calibration
         index = series.shape[0] // 2
@@ -136,8 +136,8 @@ class SliceView:
 
         Rectangular pixels (radiographs, topograms, some MR) are drawn with their true proportions;
         a display unit is one pixel of the finer axis, so ``zoom`` 1 is the usual "1:1"."""
-        spacing = getattr(self.series, "spacing", None)
-        if spacing is None or spacing.row_mm <= 0 or spacing.column_mm <= 0:
+        spacing = self.series.spacing
+        if spacing.row_mm <= 0 or spacing.column_mm <= 0:
             return 1.0, 1.0
         finest = min(spacing.row_mm, spacing.column_mm)
         return spacing.column_mm / finest, spacing.row_mm / finest

@@ -14,6 +14,7 @@ from viewer.hanging import CURRENT, SeriesRule, ViewportSpec, pick_series, serie
 from viewer.mpr import ReformatSeries
 from viewer.presets import CT_PRESETS, CtPreset
 from viewer.qt.viewer_widget import ViewerWidget
+from viewer.qt.viewport import Viewport
 
 
 def _preset(name: str) -> CtPreset | None:
@@ -54,8 +55,8 @@ def apply_specs(viewer: ViewerWidget, rows: int, columns: int, specs: Sequence[V
     return placed
 
 
-def _window_name(viewport: object) -> str:
-    view = getattr(viewport, "view", None)
+def _window_name(viewport: Viewport) -> str:
+    view = viewport.view
     if view is None:
         return ""
     window = view.state.window

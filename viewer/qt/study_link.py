@@ -15,10 +15,10 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 
 from viewer.linking import NotLinkable, StackLink, check_parallel, linked_zoom, same_frame
-from viewer.mpr import ReformatSeries
 from viewer.qt import texts
 from viewer.qt.viewer_widget import ViewerWidget
 from viewer.qt.viewport import Viewport
+from viewer.stack import DisplayableStack
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +26,9 @@ LINK_COLOUR = QColor(120, 200, 255)
 WARN_COLOUR = QColor(255, 170, 60)
 
 
-def _stack(viewport: Viewport) -> Any | None:
+def _stack(viewport: Viewport) -> DisplayableStack | None:
     series = viewport.series
-    if series is None or isinstance(series, ReformatSeries) or getattr(series, "geometry", None) is None:
+    if series is None or series.geometry is None:  # a reformat has no acquisition positions
         return None
     return series
 

@@ -7,118 +7,44 @@ appear under another patient's banner.
 """
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QMimeData, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QImage, QKeySequence, QPixmap
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
-    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMenu,
     QPlainTextEdit,
     QStackedWidget,
     QTextEdit,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from resources.translations import qt as language
-from viewer.bindings import KEYS, Command, KeyBinding, binding_for
-from viewer.loader import LoadHandle, LoadObserver, PreviewImage, StudyLoad, StudyLoader
+from viewer.annotations import MeasurementStore
+from viewer.linking import reference_segment, synchronised_index
+from viewer.loader import LoadHandle, StudyLoader
 from viewer.measure import Measurement
-from viewer.mpr import NotAVolume, ObliqueSeries, ReformatSeries, SlabMode, rotated_about
-from viewer.plane import intersection_segment
-from viewer.presets import CT_PRESETS
-from viewer.problems import FileProblem
-from viewer.qt import bindings, texts
+from viewer.mpr import ReformatSeries
+from viewer.qt import bindings
 from viewer.qt.flow_toolbar import FlowToolBar
-from viewer.qt.viewport import MIME_SERIES, Viewport
+from viewer.qt.viewer_loading import _Bridge, _Observer, _Thumbnails
+from viewer.qt.viewer_mpr import MprViews
+from viewer.qt.viewport import Viewport
 from viewer.series import Series
 from viewer.slice_view import SliceView
 from viewer.tools import Tool
 
 log = logging.getLogger(__name__)
 
-THUMBNAIL = 96
-# Planes whose normals are this close to parallel scroll together (cosine).
-SYNC_PARALLEL = 0.95
 
-class _Bridge(QObject):
-    """Loader events as signals; emitted on the loader thread, delivered queued on the interface thread."""
-
-    preview = Signal(int, object)
-    seriesFound = Signal(int, object)
-    slicesLoaded = Signal(int, object, object)
-    seriesDone = Signal(int, object)
-    problem = Signal(int, object)
-    finished = Signal(int, object)
-
-
-class _Observer(LoadObserver):
-    def __init__(self, bridge: _Bridge, token: int) -> None:
-        self.bridge, self.token = bridge, token
-
-    def file_problem(self, problem: FileProblem) -> None:
-        self.bridge.problem.emit(self.token, problem)
-
-    def preview(self, image: PreviewImage) -> None:
-        self.bridge.preview.emit(self.token, image)
-
-    def series_found(self, series: Series) -> None:
-        self.bridge.seriesFound.emit(self.token, series)
-
-    def slices_loaded(self, series: Series, indices: tuple[int, ...]) -> None:
-        self.bridge.slicesLoaded.emit(self.token, series, indices)
-
-    def series_done(self, series: Series) -> None:
-        self.bridge.seriesDone.emit(self.token, series)
-
-    def finished(self, study: StudyLoad) -> None:
-        self.bridge.finished.emit(self.token, study)
-
-
-class _Thumbnails(QListWidget):
-    """The series strip; dragging an item carries the series number to a viewport."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setViewMode(QListWidget.ViewMode.IconMode)
-        self.setFlow(QListWidget.Flow.TopToBottom)
-        self.setWrapping(False)
-        self.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
-        self.setMovement(QListWidget.Movement.Static)
-        self.setDragEnabled(True)
-        self.setDragDropMode(QListWidget.DragDropMode.DragOnly)
-        self.setFixedWidth(THUMBNAIL + 40)
-        self.setWordWrap(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setStyleSheet("QListWidget { background: #202020; color: #e0e0e0; }")
-
-    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
-        data = QMimeData()
-        if items:
-            data.setData(MIME_SERIES, str(items[0].data(Qt.ItemDataRole.UserRole)).encode("ascii"))
-        return data
-
-    def mimeTypes(self) -> list[str]:
-        return [MIME_SERIES]
-
-
-class ViewerWidget(QWidget):
+class ViewerWidget(MprViews):
     """Viewer of one study at a time. Public API used by the workstation:
 
     ``open_study(paths, patient_banner)``, ``close_study()``, ``series()``; signals
@@ -160,6 +86,7 @@ class ViewerWidget(QWidget):
         self._mpr_straight: list[ReformatSeries] = []  # the orthogonal stacks, before any oblique turn
         self._moving_crosshair = False
         self._calibration: np.ndarray | None = None
+        self.measurement_store = MeasurementStore()  # every view's measurements, by stack
 
         self.viewports = [self._make_viewport() for _ in range(4)]
         self.mpr_viewports = [self._make_viewport() for _ in range(3)]
@@ -248,21 +175,16 @@ class ViewerWidget(QWidget):
         self._update_messages()
         self._leave_mpr()
         self._banner = ""
+        self.measurement_store.clear()
         for viewport in self.viewports + self.mpr_viewports:
             viewport.set_view(None, "")
-            viewport.forget_measurements()
 
     def series(self) -> list[Series]:
         return list(self._series)
 
     def measurements(self) -> list[Measurement]:
         """Every measurement currently drawn, on every series and plane (for the report)."""
-        found: list[Measurement] = []
-        for viewport in self.viewports + self.mpr_viewports:
-            for drawn in viewport.all_drawn():
-                if drawn.measurement is not None and drawn.measurement not in found:
-                    found.append(drawn.measurement)
-        return found
+        return self.measurement_store.measurements()
 
     def set_calibration(self, calibration: np.ndarray | None) -> None:
         """The display's GSDF table (:mod:`viewer.gsdf`, 256 driving levels), None for identity; applies
@@ -281,6 +203,7 @@ class ViewerWidget(QWidget):
 
     def _make_viewport(self) -> Viewport:
         viewport = Viewport(self)
+        viewport.set_store(self.measurement_store)
         viewport.activated.connect(lambda v=viewport: self._set_active(v))
         viewport.measurementAdded.connect(self.measurementAdded)
         viewport.measurementChanged.connect(self.measurementChanged)
@@ -364,106 +287,6 @@ class ViewerWidget(QWidget):
             if viewport.view is None and pending:
                 viewport.set_view(self._slice_view(pending.pop(0)), self._banner)
 
-    # --- toolbar -----------------------------------------------------------------------------------
-    def _action(self, text: str, tip: str, slot: Callable[[], object], shortcut: str | None = None,
-                checkable: bool = False, bar: QToolBar | None = None) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-        action.setCheckable(checkable)
-        action.triggered.connect(lambda _=False: slot())
-        (bar or self.toolbar).addAction(action)
-        return action
-
-    def _build_toolbar(self) -> None:
-        self._tool_actions: dict[Tool, QAction] = {}
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        for binding in (b for b in KEYS if b.command is Command.TOOL):
-            tool, label = Tool[binding.argument], language.text(binding.label)
-            action = self._action(label, self.tr("Outil : {tool}").format(tool=label.lower()),
-                                  lambda t=tool: self.set_tool(t), binding.keys[0], checkable=True)
-            group.addAction(action)
-            self._tool_actions[tool] = action
-        add = functools.partial(self._action, bar=self.display_bar)
-        presets = QToolButton(self)
-        presets.setText(self.tr("Fenêtres"))
-        presets.setToolTip(self.tr("Préréglages de fenêtre (0 auto, 1-2 en-tête DICOM, 3-9 scanner)"))
-        presets.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(presets)
-        headers = (("0", self.tr("Automatique (0)")), ("1", self.tr("En-tête DICOM 1 (1)")),
-                   ("2", self.tr("En-tête DICOM 2 (2)")))
-        for key, label in headers:
-            menu.addAction(label, lambda k=key: self._active.apply_preset_key(k))
-        menu.addSeparator()
-        for preset in CT_PRESETS:
-            menu.addAction(texts.ct_preset_label(preset),
-                           lambda p=preset: self._apply_ct_preset(p.center, p.width))
-        presets.setMenu(menu)
-        self.display_bar.addWidget(presets)
-        # keys the actions do not own (the viewports handle them) are named in the tooltips; an
-        # action's own shortcut is added to its tooltip by _action
-        add(self.tr("Inverser"), self.tr("Inverser les niveaux de gris (I)"),
-            lambda: self._on_view("toggle_invert"))
-        add("↻", self.tr("Rotation horaire (R ; Maj+R antihoraire)"), lambda: self._on_view("rotate"))
-        add("⇆", self.tr("Miroir horizontal (H)"), lambda: self._on_view("flip_horizontal"))
-        add("⇅", self.tr("Miroir vertical (V)"), lambda: self._on_view("flip_vertical"))
-        add(self.tr("Ajuster"), self.tr("Ajuster à la fenêtre (F)"), lambda: self._active.fit())
-        add("1:1", self.tr("Un pixel de l'image par pixel de l'écran (N)"), self._one_to_one)
-        add(self.tr("Réinit."), self.tr("Réinitialiser la vue"), self._reset_view)
-        add(self.tr("Ciné"), self.tr("Lecture ciné (Espace)"), lambda: self._active.toggle_cine())
-        self.display_bar.addSeparator()
-        for rows, columns in ((1, 1), (1, 2), (2, 2)):
-            layout = f"{rows}×{columns}"
-            add(layout, self.tr("Disposition {layout}").format(layout=layout),
-                lambda r=rows, c=columns: self.set_layout(r, c))
-        self.sync_action = add(self.tr("Synchro"),
-                               self.tr("Défilement synchronisé des séries du même repère"),
-                               lambda: None, self._key(Command.SYNC), checkable=True)
-        self.sync_action.setChecked(True)
-        self.display_bar.addSeparator()
-        self.mpr_action = add("MPR", self.tr("Reconstructions multiplanaires axiale, coronale, sagittale"),
-                              self.toggle_mpr, self._key(Command.MPR), checkable=True)
-        self.volume_action = add("3D",
-                                 self.tr("Rendu volumique 3D dans la quatrième vue des reconstructions"),
-                                 self.toggle_3d, self._key(Command.VOLUME_3D), checkable=True)
-        self.slab_mode = QComboBox(self)
-        self.slab_mode.setToolTip(self.tr("Mode de coupe épaisse des reconstructions"))
-        for mode in SlabMode:
-            self.slab_mode.addItem(texts.slab_text(mode), mode)
-        self.slab_thickness = QDoubleSpinBox(self)
-        self.slab_thickness.setToolTip(self.tr("Épaisseur de la coupe épaisse (mm)"))
-        self.slab_thickness.setRange(0.0, 100.0)
-        self.slab_thickness.setSingleStep(1.0)
-        self.slab_thickness.setValue(10.0)
-        self.slab_thickness.setSuffix(" mm")
-        self.slab_thickness.setDecimals(1)
-        self.slab_mode.currentIndexChanged.connect(lambda _: self._apply_slab())
-        self.slab_thickness.valueChanged.connect(lambda _: self._apply_slab())
-        self.oblique_angle = QDoubleSpinBox(self)
-        self.oblique_angle.setToolTip(self.tr("MPR oblique : rotation des plans coronal et sagittal autour "
-                                              "de l'axe de l'axial, au centre du réticule (°)"))
-        self.oblique_angle.setRange(-90.0, 90.0)
-        self.oblique_angle.setDecimals(0)
-        self.oblique_angle.setSingleStep(5.0)
-        self.oblique_angle.setSuffix(" °")
-        self.oblique_angle.valueChanged.connect(lambda _: self._apply_oblique())
-        self.display_bar.addWidget(self.oblique_angle)
-        self.display_bar.addWidget(self.slab_mode)
-        self.display_bar.addWidget(self.slab_thickness)
-        # the keys of one view act on the active one; the actions above own the others (same table)
-        bindings.install(self, (b for b in KEYS if b.command.per_view), self._run_binding)
-
-    @staticmethod
-    def _key(command: Command) -> str:
-        return binding_for(command).keys[0]
-
-    def _run_binding(self, binding: KeyBinding) -> None:
-        self._active.run(binding.command, binding.argument)
-
     def take_focus(self) -> None:
         """Give the keyboard to the active view, so the shortcuts work without a click in the image;
         never taken from a field where the user is typing nor from another viewer (the prior's)."""
@@ -483,37 +306,6 @@ class ViewerWidget(QWidget):
         shortcuts installed on it (the reading screen's key image, protocol steps...)."""
         return bindings.help_rows(self)
 
-    def set_tool(self, tool: Tool) -> None:
-        """The left-button tool of every viewport (the MPR ones keep the crosshair for navigation)."""
-        for viewport in self.viewports:
-            viewport.tool = tool
-        for viewport in self.mpr_viewports:
-            viewport.tool = tool if tool is not Tool.SCROLL else Tool.CROSSHAIR
-        action = self._tool_actions.get(tool)
-        if action is not None and not action.isChecked():
-            action.setChecked(True)
-
-    def _on_view(self, method: str) -> None:
-        view = self._active.view
-        if view is not None:
-            getattr(view, method)()
-
-    def _apply_ct_preset(self, center: float, width: float) -> None:
-        view = self._active.view
-        if view is not None and not view.series.is_colour:
-            view.set_window(center, width)
-
-    def _one_to_one(self) -> None:
-        view = self._active.view
-        if view is not None:
-            view.one_to_one()
-
-    def _reset_view(self) -> None:
-        view = self._active.view
-        if view is not None:
-            view.reset()
-            self._active.fit()
-
     # --- synchronised scrolling and reference lines -------------------------------------------------
     def _index_changed(self, source: Viewport) -> None:
         self._sync_from(source)
@@ -528,15 +320,10 @@ class ViewerWidget(QWidget):
             lines: list[tuple[np.ndarray, np.ndarray]] = []
             if (active is not None and viewport is not active and viewport.view is not None
                     and active.view is not None):
-                mine, theirs = viewport.series, active.series
-                frame = mine.frame_of_reference_uid
-                if (frame and frame == theirs.frame_of_reference_uid
-                        and mine.geometry is not None and theirs.geometry is not None):
-                    segment = intersection_segment(
-                        mine.plane(viewport.view.state.index), mine.shape[1:3],
-                        theirs.plane(active.view.state.index), theirs.shape[1:3])
-                    if segment is not None:
-                        lines.append(segment)
+                segment = reference_segment(viewport.view.series, viewport.view.state.index,
+                                            active.view.series, active.view.state.index)
+                if segment is not None:
+                    lines.append(segment)
             if lines != viewport.reference_lines:
                 viewport.reference_lines = lines
                 viewport.update()
@@ -544,363 +331,16 @@ class ViewerWidget(QWidget):
     def _sync_from(self, source: Viewport) -> None:
         if self._syncing or not self.sync_action.isChecked() or source.view is None:
             return
-        series = source.series
-        if not getattr(series, "frame_of_reference_uid", "") or isinstance(series, ReformatSeries):
-            return
-        plane = series.plane(source.view.state.index)
-        if not plane.spatial:
-            return
-        rows, columns = series.shape[1:3]
-        point = plane.to_patient([((columns - 1) / 2, (rows - 1) / 2)])[0]
         self._syncing = True
         try:
             for other in self.visible_viewports():
-                target = other.series
-                if other is source or other.view is None or isinstance(target, ReformatSeries):
+                if other is source or other.view is None:
                     continue
-                if target.frame_of_reference_uid != series.frame_of_reference_uid or target.geometry is None:
-                    continue
-                normal = np.asarray(target.geometry.normal)
-                if abs(float(np.dot(normal, plane.normal))) < SYNC_PARALLEL:
-                    continue
-                places = np.asarray(target.geometry.positions) @ normal
-                other.view.set_index(int(np.argmin(np.abs(places - float(np.dot(point, normal))))))
+                index = synchronised_index(source.view.series, source.view.state.index, other.view.series)
+                if index is not None:
+                    other.view.set_index(index)
         finally:
             self._syncing = False
-
-    # --- MPR ---------------------------------------------------------------------------------------
-    def toggle_mpr(self) -> None:
-        if self.pages.currentWidget() is self._mpr_page:
-            self._leave_mpr()
-        else:
-            self.enter_mpr()
-
-    def enter_mpr(self, series: Series | None = None) -> bool:
-        """Axial, coronal and sagittal reformats of the active viewport's series, with a crosshair."""
-        source = series or self._active.series
-        if isinstance(source, ReformatSeries):
-            source = source.source
-        if source is None:
-            self._show_mpr_refusal(self.tr("Aucune série affichée."))
-            return False
-        if not source.complete:
-            self._show_mpr_refusal(
-                self.tr("La série est encore en cours de chargement : MPR disponible à la fin."))
-            return False
-        # a tilted or unevenly spaced stack is rebuilt first (a second or two for hundreds of slices)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            stacks = ReformatSeries.three(source)
-        except NotAVolume as exc:
-            log.info("no MPR: %s", exc)
-            self._show_mpr_refusal(self.tr("Reconstruction impossible : {reason}.").format(
-                reason=texts.reason_text(exc.message_fr)))
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._mpr_series, self._mpr_stacks, self._mpr_straight = source, stacks, list(stacks)
-        window = self._active.view.state.window if self._active.view is not None else None
-        for viewport, stack in zip(self.mpr_viewports, stacks, strict=True):
-            view = self._slice_view(stack)
-            if window is not None:
-                view.apply_window(window)
-            viewport.title = texts.plane_title(stack.name)
-            viewport.set_view(view, self._banner)
-        notes = [texts.warning_text(w.message) for w in source.warnings]
-        grid = stacks[0].data.grid
-        if grid.direct:
-            how = self.tr("Volume MPR/3D : coupes d'origine, grille régulière de {step} mm.").format(
-                step=texts.number(grid.step_mm, 2))
-        else:
-            how = self.tr("Volume MPR/3D reconstruit d'après la position de chaque coupe : {marks} "
-                          "(grille {rows} x {columns} x {planes}).").format(
-                marks=", ".join(texts.warning_text(m) for m in stacks[0].marks()), rows=grid.shape[1],
-                columns=grid.shape[2], planes=grid.shape[0])
-        self.mpr_info.setText("\n\n".join([texts.series_label(source), how, *notes]))
-        self.pages.setCurrentWidget(self._mpr_page)
-        self._apply_slab()
-        self.set_crosshair(stacks[0].grid.centre())
-        if self.oblique_angle.value() != 0.0:
-            self._apply_oblique()
-        for viewport in self.mpr_viewports:  # navigation first: a click places the crosshair
-            viewport.tool = Tool.CROSSHAIR
-        self._set_active(self.mpr_viewports[0])
-        self.mpr_action.setChecked(True)
-        return True
-
-    def _show_mpr_refusal(self, text: str) -> None:
-        self._warnings = [w for w in self._warnings if not w.startswith("MPR")]
-        self._warnings.append(self.tr("MPR : {message}").format(message=text))
-        self._update_messages()
-        self.mpr_action.setChecked(False)
-
-    def _leave_mpr(self) -> None:
-        if not hasattr(self, "pages") or self.pages.currentWidget() is not self._mpr_page:
-            if hasattr(self, "mpr_action"):
-                self.mpr_action.setChecked(False)
-            return
-        self.pages.setCurrentWidget(self._grid_page)
-        self._mpr_series, self._mpr_stacks, self._crosshair = None, [], None
-        self._mpr_straight = []
-        for viewport in self.mpr_viewports:
-            viewport.crosshair_lines = []
-        if self.volume_view is not None:
-            self.volume_view.clear()
-            self._fourth.setCurrentWidget(self.mpr_info)
-            self.volume_action.setChecked(False)
-        for viewport in self.mpr_viewports:
-            viewport.set_view(None)
-            viewport.crosshair = None
-        self.mpr_action.setChecked(False)
-        self._set_active(self.viewports[0])
-
-    def toggle_3d(self) -> None:
-        if self._fourth.currentWidget() is not self.mpr_info and self.volume_view is not None:
-            self._fourth.setCurrentWidget(self.mpr_info)
-            self.volume_view.clear()
-            self.volume_action.setChecked(False)
-        else:
-            self.show_3d()
-
-    def show_3d(self) -> bool:
-        """Volume rendering of the MPR series (entering MPR first) in the fourth view."""
-        if self.pages.currentWidget() is not self._mpr_page and not self.enter_mpr():
-            self.volume_action.setChecked(False)
-            return False
-        if self.volume_view is None:
-            from viewer.qt.volume3d import VolumeView
-
-            self.volume_view = VolumeView(self._fourth)
-            self.volume_view.set_calibration(self._calibration)
-            self._fourth.addWidget(self.volume_view)
-        self._fourth.setCurrentWidget(self.volume_view)
-        assert self._mpr_series is not None
-        shown = bool(self.volume_view.set_series(self._mpr_series))
-        if shown:
-            self.volume_view.render()
-        self.volume_action.setChecked(shown)
-        return shown
-
-    def set_crosshair(self, point: np.ndarray) -> None:
-        """Move the MPR crosshair to a patient point: every plane goes through it."""
-        self._crosshair = np.asarray(point, dtype=np.float64)
-        self._moving_crosshair = True
-        try:
-            for viewport, stack in zip(self.mpr_viewports, self._mpr_stacks, strict=False):
-                viewport.crosshair = self._crosshair
-                if viewport.view is not None:
-                    viewport.view.set_index(stack.index_of(self._crosshair))
-        finally:
-            self._moving_crosshair = False
-        self._update_crosshair_lines()
-
-    def _update_crosshair_lines(self) -> None:
-        ports = [v for v in self.mpr_viewports if v.view is not None]
-        for viewport in ports:
-            assert viewport.view is not None
-            mine = viewport.series.plane(viewport.view.state.index)
-            lines = []
-            for other in ports:
-                if other is viewport:
-                    continue
-                assert other.view is not None
-                segment = intersection_segment(mine, viewport.series.shape[1:3],
-                                               other.series.plane(other.view.state.index),
-                                               other.series.shape[1:3])
-                if segment is not None:
-                    lines.append(segment)
-            viewport.crosshair_lines = lines
-            viewport.update()
-
-    def _mpr_index_changed(self, source: Viewport) -> None:
-        """Scrolling one MPR view moves the crosshair along its normal: the others keep their plane."""
-        if self._moving_crosshair or self._crosshair is None or source.view is None:
-            return
-        plane = source.series.plane(source.view.state.index)
-        self._crosshair = self._crosshair - plane.distance_to(self._crosshair) * plane.normal
-        for viewport in self.mpr_viewports:
-            viewport.crosshair = self._crosshair
-        self._update_crosshair_lines()
-
-    def _apply_oblique(self) -> None:
-        """Turn the coronal and sagittal planes about the axial normal through the crosshair."""
-        if self.pages.currentWidget() is not self._mpr_page or self._mpr_series is None:
-            return
-        angle = float(self.oblique_angle.value())
-        source = self._mpr_series
-        straight = self._mpr_straight
-        stacks: list[ReformatSeries] = [straight[0]]
-        axis = straight[0].plane(0).normal
-        for stack in straight[1:]:
-            if angle == 0.0:
-                stacks.append(stack)
-                continue
-            plane = stack.plane(0)
-            stacks.append(ObliqueSeries(source, rotated_about(plane.row_direction, axis, angle),
-                                        rotated_about(plane.column_direction, axis, angle),
-                                        texts.oblique_name(stack.name, angle)))
-        self._mpr_stacks = stacks
-        for viewport, stack in zip(self.mpr_viewports[1:], stacks[1:], strict=True):
-            window = viewport.view.state.window if viewport.view is not None else None
-            view = self._slice_view(stack)
-            if window is not None:
-                view.apply_window(window)
-            viewport.title = texts.plane_title(stack.name)
-            viewport.set_view(view, self._banner)
-        self._apply_slab()
-        if self._crosshair is not None:
-            self.set_crosshair(self._crosshair)
-
-    def _apply_slab(self) -> None:
-        mode = self.slab_mode.currentData()
-        for viewport, stack in zip(self.mpr_viewports, self._mpr_stacks, strict=False):
-            stack.set_slab(mode, self.slab_thickness.value())
-            viewport.update()
-
-    # --- loader events -----------------------------------------------------------------------------
-    def _on_preview(self, token: int, image: PreviewImage) -> None:
-        """The loader's first decoded image, before any series is assembled: shown at once."""
-        viewport = self.viewports[0]
-        if token != self._token or self._series or viewport.view is not None:
-            return
-        try:
-            self._preview = Series.preview(image.file, image.frame, image.pixels)
-        except Exception:  # a preview that does not fit is simply not shown; the series will be
-            log.warning("preview image not shown", exc_info=True)
-            return
-        viewport.set_view(self._slice_view(self._preview), self._banner)
-
-    def _on_series_found(self, token: int, series: Series) -> None:
-        if token != self._token:
-            return
-        if self._preview is not None:  # the real series replace the preview
-            for viewport in self.viewports:
-                if viewport.series is self._preview:
-                    viewport.set_view(None)
-            self._preview = None
-        number = len(self._series)
-        self._series.append(series)
-        label = texts.series_label(series)
-        item = QListWidgetItem(label)
-        item.setData(Qt.ItemDataRole.UserRole, number)
-        item.setToolTip(self.tr("{series}\n{modality}, %n image(s)\n"
-                                "Double-clic ou glisser vers une vue pour l'afficher.", "", series.shape[0])
-                        .format(series=label, modality=series.modality))
-        item.setSizeHint(QSize(THUMBNAIL + 30, THUMBNAIL + 44))
-        self.thumbnails.addItem(item)
-        for warning in series.warnings:
-            self._warnings.append(texts.labelled(label, texts.warning_text(warning.message)))
-        self._update_messages()
-        if self._banner_from_headers:
-            self._banner_from_series()
-        self._fill_empty_viewports()
-
-    def _banner_from_series(self) -> None:
-        """The identity line from the headers of the series found so far (standalone viewer only)."""
-        found: list[str] = []
-        for series in self._series:
-            patient = series.patient
-            if not patient.known:
-                continue
-            parts = [patient.display_name or self.tr("nom absent")]
-            if patient.sex:
-                parts.append(patient.sex)
-            if patient.birth_date:
-                parts.append(self.tr("né(e) le {date}").format(date=patient.birth_date_fr))
-            if patient.patient_id:
-                parts.append(self.tr("ID {id}").format(id=patient.patient_id))
-            line = " — ".join(parts)
-            if line not in found:
-                found.append(line)
-        if not found:
-            return
-        if len(found) == 1:
-            banner = self.tr("{identity} (d'après les en-têtes DICOM)").format(identity=found[0])
-        else:
-            banner = self.tr("⚠ Plusieurs patients dans ces fichiers : {identities}").format(
-                identities=" ; ".join(found))
-        if banner == self._banner:
-            return
-        self._banner = banner
-        for viewport in self.viewports + self.mpr_viewports:
-            viewport.banner = banner
-            viewport.update()
-
-    def _on_slices_loaded(self, token: int, series: Series, indices: tuple[int, ...]) -> None:
-        if token != self._token:
-            return
-        for viewport in self.visible_viewports():
-            if viewport.series is series:
-                viewport.slices_arrived(indices)
-        middle = series.shape[0] // 2
-        if middle in indices:
-            self._set_thumbnail(series)
-
-    def _on_series_done(self, token: int, series: Series) -> None:
-        if token != self._token:
-            return
-        self._set_thumbnail(series)
-        known = set(self._warnings)
-        for warning in series.warnings:  # failures found while decoding
-            text = texts.labelled(texts.series_label(series), texts.warning_text(warning.message))
-            if text not in known:
-                self._warnings.append(text)
-        self._update_messages()
-
-    def _on_problem(self, token: int, problem: FileProblem) -> None:
-        if token != self._token:
-            return
-        self._problems.append(texts.problem_text(problem))
-        self._problem_files.add(problem.path)
-        self._update_messages()
-
-    def _on_finished(self, token: int, study: StudyLoad) -> None:
-        if token != self._token:
-            return
-        self._handle = None
-        self.studyLoaded.emit(study)
-        found = self._problems + self._warnings
-        if found:
-            self.problemsFound.emit(list(found))
-
-    def _set_thumbnail(self, series: Series) -> None:
-        number = next((k for k, s in enumerate(self._series) if s is series), None)
-        if number is None:
-            return
-        index = series.shape[0] // 2
-        if not series.is_loaded(index):
-            loaded = [k for k in range(series.shape[0]) if series.is_loaded(k)]
-            if not loaded:
-                return
-            index = loaded[len(loaded) // 2]
-        view = self._slice_view(series)
-        view.set_index(index)
-        if not series.windows(index) and not series.is_colour:
-            view.auto_window()
-        pixels = view.image()
-        if pixels is None:
-            return
-        step = max(1, max(pixels.shape[:2]) // THUMBNAIL)
-        small = np.ascontiguousarray(pixels[::step, ::step])
-        h, w = small.shape[:2]
-        fmt = QImage.Format.Format_RGB888 if small.ndim == 3 else QImage.Format.Format_Grayscale8
-        image = QImage(small.data, w, h, small.strides[0], fmt).copy()
-        self.thumbnails.item(number).setIcon(QIcon(QPixmap.fromImage(image)))
-
-    def _update_messages(self) -> None:
-        lines = []
-        if self._problems:
-            lines.append(self.tr("%n fichier(s) non affiché(s) :", "", len(self._problem_files)))
-            lines.extend(f"  • {text}" for text in self._problems[:4])
-            if len(self._problems) > 4:
-                lines.append(self.tr("  … et %n autre(s) (voir l'infobulle)", "", len(self._problems) - 4))
-        lines.extend(f"⚠ {text}" for text in self._warnings[:4])
-        if len(self._warnings) > 4:
-            lines.append(self.tr("⚠ … et %n autre(s) avertissement(s) (voir l'infobulle)", "",
-                                 len(self._warnings) - 4))
-        self.messages.setText("\n".join(lines))
-        self.messages.setToolTip("\n".join(self._problems + self._warnings))
-        self.messages.setVisible(bool(lines))
 
     def closeEvent(self, event: object) -> None:
         if self._handle is not None:
