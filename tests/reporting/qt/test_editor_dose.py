@@ -73,7 +73,16 @@ def test_mammography_doses_are_listed_among_the_injected_values(qtbot) -> None:
     ],
 )
 def test_ct_mammography_and_nm_values_above_their_level_are_shown(
-    qtbot, monkeypatch, name: str, quantity: str, unit: str, per: str, below: str, above: str, shown: str
+    qtbot,
+    monkeypatch,
+    artifacts_dir: Path,
+    name: str,
+    quantity: str,
+    unit: str,
+    per: str,
+    below: str,
+    above: str,
+    shown: str,
 ) -> None:
     # the decision's CT, mammography and NM tables are not shipped (see tests/reporting/test_nrd.py):
     # the editor is shown test levels through the table it reads
@@ -88,6 +97,7 @@ def test_ct_mammography_and_nm_values_above_their_level_are_shown(
         table = levels_table(row(quantity, unit, per, level, [act.loinc.code], [act.modality.code]))
         monkeypatch.setattr(nrd, "reference_table", lambda: table)
         editor = show(qtbot, ReportEditor(report))
+        editor.grab().save(str(artifacts_dir / f"editeur-nrd-{name}-{level}.png"))
         checks_list = editor.findChild(QListWidget, "verifications")
         return [
             checks_list.item(i).text()
