@@ -55,7 +55,6 @@ PENDING: dict[str, str] = {
     "teleplatform.demo.cases:luhn_valid": "demo cases (issue 23): the tests' check of the generated INS keys",
     "teleplatform.demo.cases:priors_of": "demo cases (issue 23): the tests' answer key for the priors",
     "viewer.qt.tg18_window:open_pattern": "displays (issue 21): the diagnostics open Tg18Window directly",
-    "workstation.pacs.dimse:DimseClient.find_series": "priors (issue 19): series-level C-FIND, unused",
 }
 
 
