@@ -394,12 +394,16 @@ IDENTITY_IN_LATER_IMAGES = QT_TRANSLATE_NOOP(
 )
 
 
+SIGN_WAITS_FOR_IMAGES_S = 60.0
+
+
 def _require_all_images(case: ReadingCase) -> None:
     """A report is signed on the whole study: every streamed image here, and their headers naming the
     patients checked when the case opened on part of them."""
     stream = case.stream
     if stream is None:
         return
+    stream.wait(SIGN_WAITS_FOR_IMAGES_S)  # signing runs in a worker: the last images may be seconds away
     if not stream.complete:
         raise ReadingError(
             f"order {case.row.order_id}: images still arriving ({stream.done_count}/{stream.total})",

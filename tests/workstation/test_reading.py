@@ -61,6 +61,7 @@ def _written(report, text: str):
 def test_read_sign_and_send_the_ct_of_chest_abdomen_pelvis(ws: Workstation) -> None:
     case = open_case(ws, _row(ws, cases.CT_TAP_CASE))
     try:
+        assert case.stream is not None and case.stream.wait(120)  # streamed in reading order (issue 24)
         assert len(case.files) == len(list(case.folder.rglob("*.dcm"))) > 50
         assert not case.identity_blocked
         report = case.draft.report
