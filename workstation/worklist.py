@@ -194,6 +194,10 @@ class WorklistRow:
             return self.local.label
         if self.cancelled:
             return OrderStatus.ANNULE.label
+        if self.entry.awaiting_images and not self.done:  # issue 23: asked of the site, not yet there
+            return QT_TRANSLATE_NOOP("Worklist", "Images complémentaires demandées")
+        if self.entry.study_in_progress and not self.entry.study_instance_uid and not self.done:
+            return QT_TRANSLATE_NOOP("Worklist", "Acquisition en cours")
         return self.entry.status.label
 
     @property
@@ -429,13 +433,22 @@ def to_do(row: WorklistRow) -> bool:
     return not row.done and row.local not in (LocalStatus.CR_SIGNE, LocalStatus.REPONSE_EN_ATTENTE)
 
 
+def actionable(row: WorklistRow) -> bool:
+    """Something to do now: an order to validate, or images to read (not one waiting for the site)."""
+    if row.order is None or not to_do(row):
+        return False
+    to_validate = row.entry.status is OrderStatus.A_VALIDER and row.local is None
+    return to_validate or bool(row.entry.study_instance_uid)
+
+
 def next_case(rows: list[WorklistRow], after: str, urgent: bool) -> WorklistRow | None:
     """The case to offer once ``after`` is signed: the next one of the same priority in the list as
-    shown (after its place, then from the top), else the next one of any priority; None when nothing
-    is left to do. ``rows`` is the list in the order on screen (the user's sort included)."""
+    shown (after its place, then from the top), else the next one of any priority; only cases that
+    can be acted on now (:func:`actionable`), so that Enter opens it; None when nothing is left.
+    ``rows`` is the list in the order on screen (the user's sort included)."""
     start = next((i for i, r in enumerate(rows) if r.order_id == after), -1) + 1
     around = rows[start:] + rows[:start]
-    waiting = [r for r in around if r.order_id != after and to_do(r)]
+    waiting = [r for r in around if r.order_id != after and actionable(r)]
     same = next((r for r in waiting if r.urgent == urgent), None)
     return same or (waiting[0] if waiting else None)
 

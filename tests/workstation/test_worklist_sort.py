@@ -3,6 +3,7 @@ after a signature; without Qt, on the demo orders."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -146,7 +147,10 @@ def test_unreadable_rows_sort_last_both_ways(orders: dict[str, list[str]]) -> No
 
 def _rows(spec: list[tuple[str, bool, OrderStatus, LocalStatus | None]], text: str) -> list[WorklistRow]:
     entries = [
-        _entry(oid, [text], status, Priority.URGENT if urgent else Priority.ROUTINE, 100 - n)
+        replace(
+            _entry(oid, [text], status, Priority.URGENT if urgent else Priority.ROUTINE, 100 - n),
+            study_instance_uid=None if status is OrderStatus.A_VALIDER else f"1.2.3.{n}",
+        )
         for n, (oid, urgent, status, _) in enumerate(spec)
     ]
     return build_rows(entries, {oid: local for oid, _, _, local in spec if local is not None})
@@ -174,6 +178,8 @@ def test_next_case_same_priority_first_then_any(orders: dict[str, list[str]]) ->
     assert next_case(only, "u1", urgent=True).order_id == "r1"  # no other urgent: the next at all
     assert next_case([r for r in rows if r.order_id in ("u1", "t1")], "u1", urgent=True) is None
     assert next_case(rows, "gone", urgent=False).order_id == "r1"  # the signed row left the list
+    waiting_for_images = replace(rows[3], entry=replace(rows[3].entry, study_instance_uid=None))
+    assert next_case([rows[0], waiting_for_images, rows[4]], "u1", urgent=False).order_id == "r2"
 
 
 @settings(max_examples=60, deadline=None)
