@@ -95,6 +95,11 @@ class WorklistEntry:
     accession_number: str | None
     messages: tuple[RawMessage, ...] = field(repr=False)
     history: tuple[HistoryEvent, ...] = field(repr=False)
+    # Issue 23, item 1: the study being acquired before the site's flux 4 (the platform announces it
+    # when its images name the order in (0040,2016)); ``acquiring`` once a case is opened on it.
+    study_in_progress: str | None = None
+    acquiring: bool = False
+    awaiting_images: bool = False  # complementary images asked of the site, not yet received
 
     def order(self) -> Order:
         """The order built from the relayed HL7 (raises HL7ParseError for unusable messages)."""
@@ -110,6 +115,14 @@ def _when(value: Any, key: str) -> datetime:
 
 
 _BAD_ANSWER = "La plateforme a envoyé une réponse illisible."
+
+
+def _in_progress(value: Any) -> str | None:
+    """The announced study's UID when it is one (anything else is ignored, never guessed)."""
+    uid = value.get("study_instance_uid") if isinstance(value, Mapping) else None
+    if isinstance(uid, str) and 0 < len(uid) <= 64 and all(c.isdigit() or c == "." for c in uid):
+        return uid
+    return None
 
 
 def _entry(item: Mapping[str, Any]) -> WorklistEntry:
@@ -131,6 +144,8 @@ def _entry(item: Mapping[str, Any]) -> WorklistEntry:
                 HistoryEvent(_when(h["at"], "at"), str(h["event"]), str(h.get("detail") or ""))
                 for h in item.get("history") or ()
             ),
+            study_in_progress=_in_progress(item.get("study_in_progress")),
+            awaiting_images=item.get("awaiting_images") is True,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ProtocolError(f"worklist: malformed order ({type(exc).__name__}: {exc})", _BAD_ANSWER) from exc
@@ -365,6 +380,11 @@ class PlatformClient:
         if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
             raise ProtocolError("offline-codes: no codes list", _BAD_ANSWER)
         return [str(c) for c in codes]
+
+    def request_complementary_images(self, order_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Ask the site for complementary images on an order (workstation.complementary)."""
+        path = f"{API}/orders/{quote(order_id, safe='')}/complementary-images"
+        return self._json(self._send("POST", path, "complementary images", json=body), "complementary images")
 
     def worklist(self) -> list[WorklistEntry]:
         body = self._json(self._send("GET", f"{API}/worklist", "worklist"), "worklist")

@@ -643,7 +643,7 @@ class MainWindow(QMainWindow):
             row is not None
             and row.order is not None
             and not row.done
-            and bool(row.entry.study_instance_uid)
+            and bool(row.entry.study_instance_uid or row.entry.study_in_progress)
             and row.local not in (LocalStatus.CR_SIGNE, LocalStatus.REPONSE_EN_ATTENTE)
         )
 
