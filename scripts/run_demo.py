@@ -8,6 +8,11 @@
    one-time code;
 4. starts the workstation in demonstration mode with its own profile folders inside the data
    directory, so the demo leaves nothing in the user's profile; stops the platform when it exits.
+
+Ctrl+C or SIGTERM stop everything cleanly: the platform and the workstation run in their own
+process groups (the terminal's Ctrl+C reaches only this launcher), are terminated, then killed if
+they linger, and the launcher exits 130 (Ctrl+C) or 0 (SIGTERM, a requested stop), never with the
+child's negative status (``make: *** Error 241`` was -15).
 """
 
 from __future__ import annotations
@@ -32,11 +37,22 @@ def _say(text: str) -> None:
     print(text, flush=True)
 
 
+def _progress(done: int, total: int) -> None:
+    """One line redrawn on a terminal, a line per step otherwise (a log file)."""
+    text = f"  Génération des images de démonstration : {done}/{total} ({100 * done // total} %)"
+    if sys.stdout.isatty():
+        print("\r" + text, end="\n" if done == total else "", flush=True)
+    else:
+        _say(text)
+
+
 def _prepare_data(data: Path) -> None:
-    from teleplatform.demo.datadir import generate
+    from teleplatform.demo.datadir import generate, is_complete
 
     started = time.perf_counter()
-    if generate(data):
+    if not is_complete(data):
+        _say("Génération des données de démonstration (environ une minute la première fois)…")
+    if generate(data, progress=_progress):
         for stale in (data / "state").glob("platform.sqlite*"):
             stale.unlink()  # orders of another generation must not linger in the worklist
         _say(f"Données de démonstration générées dans {data} en {time.perf_counter() - started:.1f} s.")
@@ -61,15 +77,42 @@ def _wait_healthy(url: str, ca: Path, process: subprocess.Popen[bytes], timeout:
     raise SystemExit(f"La plateforme ne répond pas sur {url} après {timeout:.0f} s (port déjà utilisé ?).")
 
 
-def _announce_codes(secret: str, stop: threading.Event) -> None:
-    totp, last = pyotp.TOTP(secret), ""
+def _announce_codes(account: dict[str, str], stop: threading.Event) -> None:
+    """Each new code with the account it opens, so the last line always says everything needed."""
+    totp, last = pyotp.TOTP(account["totp_secret"]), ""
     while not stop.is_set():
         code = totp.now()
         if code != last:
             left = totp.interval - int(time.time()) % totp.interval
-            _say(f"  Code à usage unique actuel : {code} (encore {left} s)")
+            _say(
+                f"  Code à usage unique actuel : {code} (encore {left} s) — identifiant "
+                f"{account['login']}, mot de passe {account['password']}"
+            )
             last = code
         stop.wait(1.0)
+
+
+class _Stop(Exception):
+    """Ctrl+C or SIGTERM: stop the demo (``code`` is the launcher's exit status)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _on_signal(number: int, _frame: object) -> None:
+    raise _Stop(130 if number == signal.SIGINT else 0)
+
+
+def _stop(process: subprocess.Popen[bytes] | None, grace: float = 10.0) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,18 +124,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", choices=("fr", "en"), default="fr", help="interface language")
     args = parser.parse_args(argv)
     data = args.data.resolve()
-
-    _prepare_data(data)
-    url = f"https://127.0.0.1:{args.port}"
-    ca = data / "state" / "tls" / "ca.pem"
-    log_file = (data / "platform.log").open("ab")
-    platform = subprocess.Popen(
-        [sys.executable, "-m", "teleplatform", "serve", "--data", str(data), "--port", str(args.port)],
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    platform: subprocess.Popen[bytes] | None = None
+    workstation: subprocess.Popen[bytes] | None = None
     stop = threading.Event()
+    log_file = None
     try:
+        _prepare_data(data)
+        url = f"https://127.0.0.1:{args.port}"
+        ca = data / "state" / "tls" / "ca.pem"
+        log_file = (data / "platform.log").open("ab")
+        platform = subprocess.Popen(
+            [sys.executable, "-m", "teleplatform", "serve", "--data", str(data), "--port", str(args.port)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl+C reaches the launcher, which stops it
+        )
         _wait_healthy(url, ca, platform)
         account = json.loads((data / "seed" / "accounts.json").read_text(encoding="utf-8"))[0]
         _say(f"Plateforme de référence : {url} (autorité de certification : {ca})")
@@ -100,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"  Identifiant : {account['login']}")
         _say(f"  Mot de passe : {account['password']}")
         _say(f"  Secret TOTP : {account['totp_secret']} (à saisir dans une application d'authentification)")
-        threading.Thread(target=_announce_codes, args=(account["totp_secret"], stop), daemon=True).start()
+        _say("Arrêt : Ctrl+C (ou fermez le poste de lecture).")
+        threading.Thread(target=_announce_codes, args=(account, stop), daemon=True).start()
 
         profile = data / "poste"
         env = dict(os.environ)
@@ -110,18 +159,20 @@ def main(argv: list[str] | None = None) -> int:
             env[f"XDG_{name}_HOME"] = str(folder)
         command = [sys.executable, "-m", "workstation", "--platform-url", url, "--ca-file", str(ca), "--demo"]
         command += ["--login", account["login"], "--language", args.language]
-        workstation = subprocess.Popen(command, env=env)
-        signal.signal(signal.SIGTERM, lambda *_: workstation.terminate())
-        return workstation.wait()
+        workstation = subprocess.Popen(command, env=env, start_new_session=True)
+        code = workstation.wait()
+        return code if code >= 0 else 0  # closed by the user, or stopped by a signal: not a failure
+    except (_Stop, KeyboardInterrupt) as stopped:
+        _say("\nArrêt de la démonstration…")
+        return stopped.code if isinstance(stopped, _Stop) else 130
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the clean-up is not interrupted in turn
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop.set()
-        if platform.poll() is None:
-            platform.terminate()
-            try:
-                platform.wait(15)
-            except subprocess.TimeoutExpired:
-                platform.kill()
-        log_file.close()
+        _stop(workstation)
+        _stop(platform, 15.0)
+        if log_file is not None:
+            log_file.close()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ said in French to the user rather than hidden).
 from __future__ import annotations
 
 import logging
+import shutil
 import socket
 import threading
 from collections.abc import Callable
@@ -158,6 +159,7 @@ class Workstation:
                     )
                 )
             )
+            self._keys_die_with_the_run = True  # a cache left by an earlier run cannot be read
             return KeyStore(VolatileKeyring())
 
     def _audit(self, own_chain_per_run: bool) -> AuditTrail:
@@ -247,6 +249,14 @@ class Workstation:
 
     def _degraded_setup(self, settings: Settings) -> None:
         """The encrypted study cache, its prefetcher and the connectivity monitor (issue 7)."""
+        if getattr(self, "_keys_die_with_the_run", False):
+            # Demo without an OS keyring: the previous run's cache was sealed with a key that died
+            # with it, by design. Emptied quietly, so the cache starts as new instead of reporting a
+            # key change at every start (issue 17); the notice stays for a keyring that lost its key.
+            for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+                (settings.cache_dir / name).unlink(missing_ok=True)
+            shutil.rmtree(settings.cache_dir / "objects", ignore_errors=True)
+            log.info("volatile keyring: the study cache of an earlier run was emptied")
         self._check_cache_index(settings)
         try:
             self.cache = StudyCache.open(
