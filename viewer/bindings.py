@@ -8,6 +8,7 @@ to omit the presets, I/R/H/V/F/N/Space and the whole mouse).
 Keys are written as Qt's portable key-sequence text ("Shift+R", "PgUp", "Space") because that is
 what both the shortcut and the displayed help are made from; nothing here imports Qt.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -90,93 +91,211 @@ class MouseBinding:
     label: UserText
 
 
-_N = QT_TRANSLATE_NOOP
 TOOL_LABELS: dict[Tool, UserText] = {  # the ViewerWidget context keeps the toolbar's translations
-    Tool.SCROLL: _N("ViewerWidget", "Défilement"),
-    Tool.WINDOW: _N("ViewerWidget", "Fenêtrage"),
-    Tool.ZOOM: _N("ViewerWidget", "Zoom"),
-    Tool.PAN: _N("ViewerWidget", "Déplacement"),
-    Tool.LENGTH: _N("ViewerWidget", "Longueur"),
-    Tool.ANGLE: _N("ViewerWidget", "Angle"),
-    Tool.COBB: _N("ViewerWidget", "Cobb"),
-    Tool.ELLIPSE: _N("ViewerWidget", "Ellipse"),
-    Tool.RECTANGLE: _N("ViewerWidget", "Rectangle"),
-    Tool.FREEHAND: _N("ViewerWidget", "Main levée"),
-    Tool.CROSSHAIR: _N("ViewerWidget", "Réticule"),
-    Tool.MAGNIFIER: _N("ViewerWidget", "Loupe"),
+    Tool.SCROLL: QT_TRANSLATE_NOOP("ViewerWidget", "Défilement"),
+    Tool.WINDOW: QT_TRANSLATE_NOOP("ViewerWidget", "Fenêtrage"),
+    Tool.ZOOM: QT_TRANSLATE_NOOP("ViewerWidget", "Zoom"),
+    Tool.PAN: QT_TRANSLATE_NOOP("ViewerWidget", "Déplacement"),
+    Tool.LENGTH: QT_TRANSLATE_NOOP("ViewerWidget", "Longueur"),
+    Tool.ANGLE: QT_TRANSLATE_NOOP("ViewerWidget", "Angle"),
+    Tool.COBB: QT_TRANSLATE_NOOP("ViewerWidget", "Cobb"),
+    Tool.ELLIPSE: QT_TRANSLATE_NOOP("ViewerWidget", "Ellipse"),
+    Tool.RECTANGLE: QT_TRANSLATE_NOOP("ViewerWidget", "Rectangle"),
+    Tool.FREEHAND: QT_TRANSLATE_NOOP("ViewerWidget", "Main levée"),
+    Tool.CROSSHAIR: QT_TRANSLATE_NOOP("ViewerWidget", "Réticule"),
+    Tool.MAGNIFIER: QT_TRANSLATE_NOOP("ViewerWidget", "Loupe"),
 }
 TOOL_KEYS: dict[Tool, str] = {  # in the toolbar's order
-    Tool.SCROLL: "D", Tool.WINDOW: "W", Tool.ZOOM: "Z", Tool.PAN: "P", Tool.LENGTH: "L", Tool.ANGLE: "A",
-    Tool.COBB: "C", Tool.ELLIPSE: "E", Tool.RECTANGLE: "T", Tool.FREEHAND: "O", Tool.CROSSHAIR: "X",
+    Tool.SCROLL: "D",
+    Tool.WINDOW: "W",
+    Tool.ZOOM: "Z",
+    Tool.PAN: "P",
+    Tool.LENGTH: "L",
+    Tool.ANGLE: "A",
+    Tool.COBB: "C",
+    Tool.ELLIPSE: "E",
+    Tool.RECTANGLE: "T",
+    Tool.FREEHAND: "O",
+    Tool.CROSSHAIR: "X",
     Tool.MAGNIFIER: "G",
 }
 
 
 def _presets() -> list[KeyBinding]:
     found = [
-        KeyBinding(Command.PRESET, ("0",), _N("Bindings", "Fenêtre automatique (histogramme)"),
-                   Group.PRESETS, "0"),
-        KeyBinding(Command.PRESET, ("1",), _N("Bindings", "Première fenêtre de l'en-tête DICOM"),
-                   Group.PRESETS, "1"),
-        KeyBinding(Command.PRESET, ("2",), _N("Bindings", "Deuxième fenêtre de l'en-tête DICOM"),
-                   Group.PRESETS, "2"),
+        KeyBinding(
+            Command.PRESET,
+            ("0",),
+            QT_TRANSLATE_NOOP("Bindings", "Fenêtre automatique (histogramme)"),
+            Group.PRESETS,
+            "0",
+        ),
+        KeyBinding(
+            Command.PRESET,
+            ("1",),
+            QT_TRANSLATE_NOOP("Bindings", "Première fenêtre de l'en-tête DICOM"),
+            Group.PRESETS,
+            "1",
+        ),
+        KeyBinding(
+            Command.PRESET,
+            ("2",),
+            QT_TRANSLATE_NOOP("Bindings", "Deuxième fenêtre de l'en-tête DICOM"),
+            Group.PRESETS,
+            "2",
+        ),
     ]
     for preset in CT_PRESETS:
         if preset.key is not None:
-            label = _N("Bindings", "Scanner : {name} (C {centre:g} / L {width:g})").format(
-                name=preset.name, centre=preset.center, width=preset.width)
+            label = QT_TRANSLATE_NOOP("Bindings", "Scanner : {name} (C {centre:g} / L {width:g})").format(
+                name=preset.name, centre=preset.center, width=preset.width
+            )
             found.append(KeyBinding(Command.PRESET, (preset.key,), label, Group.PRESETS, preset.key))
     return found
 
 
 KEYS: tuple[KeyBinding, ...] = (
-    *(KeyBinding(Command.TOOL, (key,), TOOL_LABELS[tool], Group.TOOLS, tool.name)
-      for tool, key in TOOL_KEYS.items()),
-    KeyBinding(Command.PREVIOUS_SLICE, ("Up", "Left"), _N("Bindings", "Coupe précédente"), Group.SLICES),
-    KeyBinding(Command.NEXT_SLICE, ("Down", "Right"), _N("Bindings", "Coupe suivante"), Group.SLICES),
-    KeyBinding(Command.PAGE_BACK, ("PgUp",), _N("Bindings", "Reculer d'un dixième de la série"),
-               Group.SLICES),
-    KeyBinding(Command.PAGE_FORWARD, ("PgDown",), _N("Bindings", "Avancer d'un dixième de la série"),
-               Group.SLICES),
-    KeyBinding(Command.FIRST_SLICE, ("Home",), _N("Bindings", "Première coupe"), Group.SLICES),
-    KeyBinding(Command.LAST_SLICE, ("End",), _N("Bindings", "Dernière coupe"), Group.SLICES),
-    KeyBinding(Command.CINE, ("Space",), _N("Bindings", "Ciné : lecture / arrêt"), Group.SLICES),
+    *(
+        KeyBinding(Command.TOOL, (key,), TOOL_LABELS[tool], Group.TOOLS, tool.name)
+        for tool, key in TOOL_KEYS.items()
+    ),
+    KeyBinding(
+        Command.PREVIOUS_SLICE,
+        ("Up", "Left"),
+        QT_TRANSLATE_NOOP("Bindings", "Coupe précédente"),
+        Group.SLICES,
+    ),
+    KeyBinding(
+        Command.NEXT_SLICE, ("Down", "Right"), QT_TRANSLATE_NOOP("Bindings", "Coupe suivante"), Group.SLICES
+    ),
+    KeyBinding(
+        Command.PAGE_BACK,
+        ("PgUp",),
+        QT_TRANSLATE_NOOP("Bindings", "Reculer d'un dixième de la série"),
+        Group.SLICES,
+    ),
+    KeyBinding(
+        Command.PAGE_FORWARD,
+        ("PgDown",),
+        QT_TRANSLATE_NOOP("Bindings", "Avancer d'un dixième de la série"),
+        Group.SLICES,
+    ),
+    KeyBinding(Command.FIRST_SLICE, ("Home",), QT_TRANSLATE_NOOP("Bindings", "Première coupe"), Group.SLICES),
+    KeyBinding(Command.LAST_SLICE, ("End",), QT_TRANSLATE_NOOP("Bindings", "Dernière coupe"), Group.SLICES),
+    KeyBinding(
+        Command.CINE, ("Space",), QT_TRANSLATE_NOOP("Bindings", "Ciné : lecture / arrêt"), Group.SLICES
+    ),
     *_presets(),
-    KeyBinding(Command.INVERT, ("I",), _N("Bindings", "Inverser les niveaux de gris"), Group.DISPLAY),
-    KeyBinding(Command.ROTATE_CLOCKWISE, ("R",), _N("Bindings", "Rotation d'un quart de tour horaire"),
-               Group.DISPLAY),
-    KeyBinding(Command.ROTATE_ANTICLOCKWISE, ("Shift+R",),
-               _N("Bindings", "Rotation d'un quart de tour antihoraire"), Group.DISPLAY),
-    KeyBinding(Command.FLIP_HORIZONTAL, ("H",), _N("Bindings", "Miroir horizontal"), Group.DISPLAY),
-    KeyBinding(Command.FLIP_VERTICAL, ("V",), _N("Bindings", "Miroir vertical"), Group.DISPLAY),
-    KeyBinding(Command.FIT, ("F",), _N("Bindings", "Ajuster l'image à la vue"), Group.DISPLAY),
-    KeyBinding(Command.ONE_TO_ONE, ("N",), _N("Bindings", "Un pixel de l'image par pixel de l'écran"),
-               Group.DISPLAY),
-    KeyBinding(Command.DELETE_MEASUREMENT, ("Del", "Backspace"),
-               _N("Bindings", "Supprimer la mesure sélectionnée"), Group.MEASURES),
-    KeyBinding(Command.CANCEL_DRAWING, ("Esc",), _N("Bindings", "Abandonner la mesure en cours de tracé"),
-               Group.MEASURES),
-    KeyBinding(Command.SYNC, ("Y",), _N("Bindings", "Défilement synchronisé des séries du même repère"),
-               Group.LAYOUT),
-    KeyBinding(Command.MPR, ("M",), _N("Bindings", "Reconstructions multiplanaires (MPR)"), Group.LAYOUT),
-    KeyBinding(Command.VOLUME_3D, ("Shift+K",), _N("Bindings", "Rendu volumique 3D"), Group.LAYOUT),
+    KeyBinding(
+        Command.INVERT, ("I",), QT_TRANSLATE_NOOP("Bindings", "Inverser les niveaux de gris"), Group.DISPLAY
+    ),
+    KeyBinding(
+        Command.ROTATE_CLOCKWISE,
+        ("R",),
+        QT_TRANSLATE_NOOP("Bindings", "Rotation d'un quart de tour horaire"),
+        Group.DISPLAY,
+    ),
+    KeyBinding(
+        Command.ROTATE_ANTICLOCKWISE,
+        ("Shift+R",),
+        QT_TRANSLATE_NOOP("Bindings", "Rotation d'un quart de tour antihoraire"),
+        Group.DISPLAY,
+    ),
+    KeyBinding(
+        Command.FLIP_HORIZONTAL, ("H",), QT_TRANSLATE_NOOP("Bindings", "Miroir horizontal"), Group.DISPLAY
+    ),
+    KeyBinding(
+        Command.FLIP_VERTICAL, ("V",), QT_TRANSLATE_NOOP("Bindings", "Miroir vertical"), Group.DISPLAY
+    ),
+    KeyBinding(Command.FIT, ("F",), QT_TRANSLATE_NOOP("Bindings", "Ajuster l'image à la vue"), Group.DISPLAY),
+    KeyBinding(
+        Command.ONE_TO_ONE,
+        ("N",),
+        QT_TRANSLATE_NOOP("Bindings", "Un pixel de l'image par pixel de l'écran"),
+        Group.DISPLAY,
+    ),
+    KeyBinding(
+        Command.DELETE_MEASUREMENT,
+        ("Del", "Backspace"),
+        QT_TRANSLATE_NOOP("Bindings", "Supprimer la mesure sélectionnée"),
+        Group.MEASURES,
+    ),
+    KeyBinding(
+        Command.CANCEL_DRAWING,
+        ("Esc",),
+        QT_TRANSLATE_NOOP("Bindings", "Abandonner la mesure en cours de tracé"),
+        Group.MEASURES,
+    ),
+    KeyBinding(
+        Command.SYNC,
+        ("Y",),
+        QT_TRANSLATE_NOOP("Bindings", "Défilement synchronisé des séries du même repère"),
+        Group.LAYOUT,
+    ),
+    KeyBinding(
+        Command.MPR,
+        ("M",),
+        QT_TRANSLATE_NOOP("Bindings", "Reconstructions multiplanaires (MPR)"),
+        Group.LAYOUT,
+    ),
+    KeyBinding(
+        Command.VOLUME_3D, ("Shift+K",), QT_TRANSLATE_NOOP("Bindings", "Rendu volumique 3D"), Group.LAYOUT
+    ),
 )
 
 MOUSE: tuple[MouseBinding, ...] = (
-    MouseBinding("left", False, Drag.TOOL, _N("Bindings", "Bouton gauche"),
-                 _N("Bindings", "L'outil choisi (défilement, fenêtrage, mesure…) ; saisir un point d'une "
-                                "mesure pour la modifier")),
-    MouseBinding("right", False, Drag.WINDOW, _N("Bindings", "Bouton droit + glisser"),
-                 _N("Bindings", "Fenêtrage : horizontal la largeur, vertical le niveau")),
-    MouseBinding("middle", False, Drag.PAN, _N("Bindings", "Bouton du milieu + glisser"),
-                 _N("Bindings", "Déplacer l'image")),
-    MouseBinding("wheel", False, Drag.SCROLL, _N("Bindings", "Molette"), _N("Bindings", "Coupe par coupe")),
-    MouseBinding("wheel", True, Drag.ZOOM, _N("Bindings", "Ctrl + molette"),
-                 _N("Bindings", "Zoom autour du pointeur")),
-    MouseBinding("thumbnail", False, None, _N("Bindings", "Double-clic sur une vignette"),
-                 _N("Bindings", "Afficher la série dans la vue active")),
-    MouseBinding("thumbnail", False, None, _N("Bindings", "Glisser une vignette sur une vue"),
-                 _N("Bindings", "Afficher la série dans cette vue")),
+    MouseBinding(
+        "left",
+        False,
+        Drag.TOOL,
+        QT_TRANSLATE_NOOP("Bindings", "Bouton gauche"),
+        QT_TRANSLATE_NOOP(
+            "Bindings",
+            "L'outil choisi (défilement, fenêtrage, mesure…) ; saisir un point d'une mesure pour la modifier",
+        ),
+    ),
+    MouseBinding(
+        "right",
+        False,
+        Drag.WINDOW,
+        QT_TRANSLATE_NOOP("Bindings", "Bouton droit + glisser"),
+        QT_TRANSLATE_NOOP("Bindings", "Fenêtrage : horizontal la largeur, vertical le niveau"),
+    ),
+    MouseBinding(
+        "middle",
+        False,
+        Drag.PAN,
+        QT_TRANSLATE_NOOP("Bindings", "Bouton du milieu + glisser"),
+        QT_TRANSLATE_NOOP("Bindings", "Déplacer l'image"),
+    ),
+    MouseBinding(
+        "wheel",
+        False,
+        Drag.SCROLL,
+        QT_TRANSLATE_NOOP("Bindings", "Molette"),
+        QT_TRANSLATE_NOOP("Bindings", "Coupe par coupe"),
+    ),
+    MouseBinding(
+        "wheel",
+        True,
+        Drag.ZOOM,
+        QT_TRANSLATE_NOOP("Bindings", "Ctrl + molette"),
+        QT_TRANSLATE_NOOP("Bindings", "Zoom autour du pointeur"),
+    ),
+    MouseBinding(
+        "thumbnail",
+        False,
+        None,
+        QT_TRANSLATE_NOOP("Bindings", "Double-clic sur une vignette"),
+        QT_TRANSLATE_NOOP("Bindings", "Afficher la série dans la vue active"),
+    ),
+    MouseBinding(
+        "thumbnail",
+        False,
+        None,
+        QT_TRANSLATE_NOOP("Bindings", "Glisser une vignette sur une vue"),
+        QT_TRANSLATE_NOOP("Bindings", "Afficher la série dans cette vue"),
+    ),
 )
 
 

@@ -29,8 +29,3 @@ class Tool(Enum):
     def measure_kind(self) -> MeasureKind | None:
         """The measurement this tool draws, None for a navigation tool."""
         return self.value if isinstance(self.value, MeasureKind) else None
-
-    @classmethod
-    def drawing(cls, kind: MeasureKind) -> Tool:
-        """The tool that draws ``kind``."""
-        return cls(kind)

@@ -9,7 +9,7 @@ from viewer.tools import Tool
 
 def test_every_measurement_kind_has_exactly_one_tool() -> None:
     for kind in MeasureKind:
-        assert Tool.drawing(kind).measure_kind is kind
+        assert Tool(kind).measure_kind is kind  # the measuring tool's value is its kind
     drawing = [tool for tool in Tool if tool.measure_kind is not None]
     assert len(drawing) == len(MeasureKind)
     assert Tool.SCROLL.measure_kind is None and Tool.CROSSHAIR.measure_kind is None

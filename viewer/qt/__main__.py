@@ -18,10 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", choices=("fr", "en"), default="fr", help="langue de l'interface")
     args = parser.parse_args(argv)
     from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QAction, QKeySequence
     from PySide6.QtWidgets import QApplication
 
     from resources.translations import qt as language
     from viewer.loader import StudyLoader
+    from viewer.qt import bindings
     from viewer.qt.viewer_widget import ViewerWidget
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -29,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     loader = StudyLoader(2, warm=True)
     widget = ViewerWidget(loader)
     widget.setWindowTitle(QCoreApplication.translate("ViewerMain", "Visionneuse — téléradiologie"))
+    help_action = QAction(widget)  # F1: every key and mouse binding, as in the workstation
+    help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+    help_action.triggered.connect(lambda: bindings.help_dialog(widget, bindings.title(), widget.help_rows()))
+    widget.addAction(help_action)
     widget.resize(1400, 900)
     widget.show()
     # with no --patient, the identity comes from the DICOM headers (marked so; several patients warned)

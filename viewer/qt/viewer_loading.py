@@ -4,13 +4,14 @@ problems banner, the preview image (split from :mod:`viewer.qt.viewer_widget` by
 Each load carries a token: events of a study that was closed (or replaced) meanwhile are dropped,
 so a late slice can never appear under another patient's banner.
 """
+
 from __future__ import annotations
 
 import logging
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QMimeData, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
@@ -134,9 +135,14 @@ class StudyLoading(ViewerToolbars):
         label = texts.series_label(series)
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, number)
-        item.setToolTip(self.tr("{series}\n{modality}, %n image(s)\n"
-                                "Double-clic ou glisser vers une vue pour l'afficher.", "", series.shape[0])
-                        .format(series=label, modality=series.modality))
+        item.setToolTip(
+            QCoreApplication.translate(
+                "ViewerWidget",
+                "{series}\n{modality}, %n image(s)\nDouble-clic ou glisser vers une vue pour l'afficher.",
+                "",
+                series.shape[0],
+            ).format(series=label, modality=series.modality)
+        )
         item.setSizeHint(QSize(THUMBNAIL + 30, THUMBNAIL + 44))
         self.thumbnails.addItem(item)
         for warning in series.warnings:
@@ -153,23 +159,32 @@ class StudyLoading(ViewerToolbars):
             patient = series.patient
             if not patient.known:
                 continue
-            parts = [patient.display_name or self.tr("nom absent")]
+            parts = [patient.display_name or QCoreApplication.translate("ViewerWidget", "nom absent")]
             if patient.sex:
                 parts.append(patient.sex)
             if patient.birth_date:
-                parts.append(self.tr("né(e) le {date}").format(date=patient.birth_date_fr))
+                parts.append(
+                    QCoreApplication.translate("ViewerWidget", "né(e) le {date}").format(
+                        date=patient.birth_date_fr
+                    )
+                )
             if patient.patient_id:
-                parts.append(self.tr("ID {id}").format(id=patient.patient_id))
+                parts.append(
+                    QCoreApplication.translate("ViewerWidget", "ID {id}").format(id=patient.patient_id)
+                )
             line = " — ".join(parts)
             if line not in found:
                 found.append(line)
         if not found:
             return
         if len(found) == 1:
-            banner = self.tr("{identity} (d'après les en-têtes DICOM)").format(identity=found[0])
+            banner = QCoreApplication.translate(
+                "ViewerWidget", "{identity} (d'après les en-têtes DICOM)"
+            ).format(identity=found[0])
         else:
-            banner = self.tr("⚠ Plusieurs patients dans ces fichiers : {identities}").format(
-                identities=" ; ".join(found))
+            banner = QCoreApplication.translate(
+                "ViewerWidget", "⚠ Plusieurs patients dans ces fichiers : {identities}"
+            ).format(identities=" ; ".join(found))
         if banner == self._banner:
             return
         self._banner = banner
@@ -241,15 +256,28 @@ class StudyLoading(ViewerToolbars):
     def _update_messages(self) -> None:
         lines = []
         if self._problems:
-            lines.append(self.tr("%n fichier(s) non affiché(s) :", "", len(self._problem_files)))
+            lines.append(
+                QCoreApplication.translate(
+                    "ViewerWidget", "%n fichier(s) non affiché(s) :", "", len(self._problem_files)
+                )
+            )
             lines.extend(f"  • {text}" for text in self._problems[:4])
             if len(self._problems) > 4:
-                lines.append(self.tr("  … et %n autre(s) (voir l'infobulle)", "", len(self._problems) - 4))
+                lines.append(
+                    QCoreApplication.translate(
+                        "ViewerWidget", "  … et %n autre(s) (voir l'infobulle)", "", len(self._problems) - 4
+                    )
+                )
         lines.extend(f"⚠ {text}" for text in self._warnings[:4])
         if len(self._warnings) > 4:
-            lines.append(self.tr("⚠ … et %n autre(s) avertissement(s) (voir l'infobulle)", "",
-                                 len(self._warnings) - 4))
+            lines.append(
+                QCoreApplication.translate(
+                    "ViewerWidget",
+                    "⚠ … et %n autre(s) avertissement(s) (voir l'infobulle)",
+                    "",
+                    len(self._warnings) - 4,
+                )
+            )
         self.messages.setText("\n".join(lines))
         self.messages.setToolTip("\n".join(self._problems + self._warnings))
         self.messages.setVisible(bool(lines))
-

@@ -2,13 +2,14 @@
 view in the fourth cell. The geometry (crosshair lines, moving along a normal, oblique planes) is
 Qt-free in :mod:`viewer.mpr`; this only wires it to the views (split from :mod:`viewer.qt.viewer_widget`).
 """
+
 from __future__ import annotations
 
 import logging
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -53,11 +54,14 @@ class MprViews(StudyLoading):
         if isinstance(source, ReformatSeries):
             source = source.source
         if source is None:
-            self._show_mpr_refusal(self.tr("Aucune série affichée."))
+            self._show_mpr_refusal(QCoreApplication.translate("ViewerWidget", "Aucune série affichée."))
             return False
         if not source.complete:
             self._show_mpr_refusal(
-                self.tr("La série est encore en cours de chargement : MPR disponible à la fin."))
+                QCoreApplication.translate(
+                    "ViewerWidget", "La série est encore en cours de chargement : MPR disponible à la fin."
+                )
+            )
             return False
         # a tilted or unevenly spaced stack is rebuilt first (a second or two for hundreds of slices)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -65,8 +69,11 @@ class MprViews(StudyLoading):
             stacks = ReformatSeries.three(source)
         except NotAVolume as exc:
             log.info("no MPR: %s", exc)
-            self._show_mpr_refusal(self.tr("Reconstruction impossible : {reason}.").format(
-                reason=texts.reason_text(exc.message_fr)))
+            self._show_mpr_refusal(
+                QCoreApplication.translate("ViewerWidget", "Reconstruction impossible : {reason}.").format(
+                    reason=texts.reason_text(exc.message_fr)
+                )
+            )
             return False
         finally:
             QApplication.restoreOverrideCursor()
@@ -81,13 +88,20 @@ class MprViews(StudyLoading):
         notes = [texts.warning_text(w.message) for w in source.warnings]
         grid = stacks[0].data.grid
         if grid.direct:
-            how = self.tr("Volume MPR/3D : coupes d'origine, grille régulière de {step} mm.").format(
-                step=texts.number(grid.step_mm, 2))
+            how = QCoreApplication.translate(
+                "ViewerWidget", "Volume MPR/3D : coupes d'origine, grille régulière de {step} mm."
+            ).format(step=texts.number(grid.step_mm, 2))
         else:
-            how = self.tr("Volume MPR/3D reconstruit d'après la position de chaque coupe : {marks} "
-                          "(grille {rows} x {columns} x {planes}).").format(
-                marks=", ".join(texts.warning_text(m) for m in stacks[0].marks()), rows=grid.shape[1],
-                columns=grid.shape[2], planes=grid.shape[0])
+            how = QCoreApplication.translate(
+                "ViewerWidget",
+                "Volume MPR/3D reconstruit d'après la position de chaque coupe : {marks} "
+                "(grille {rows} x {columns} x {planes}).",
+            ).format(
+                marks=", ".join(texts.warning_text(m) for m in stacks[0].marks()),
+                rows=grid.shape[1],
+                columns=grid.shape[2],
+                planes=grid.shape[0],
+            )
         self.mpr_info.setText("\n\n".join([texts.series_label(source), how, *notes]))
         self.pages.setCurrentWidget(self._mpr_page)
         self._apply_slab()
@@ -102,7 +116,9 @@ class MprViews(StudyLoading):
 
     def _show_mpr_refusal(self, text: str) -> None:
         self._warnings = [w for w in self._warnings if not w.startswith("MPR")]
-        self._warnings.append(self.tr("MPR : {message}").format(message=text))
+        self._warnings.append(
+            QCoreApplication.translate("ViewerWidget", "MPR : {message}").format(message=text)
+        )
         self._update_messages()
         self.mpr_action.setChecked(False)
 
@@ -168,8 +184,11 @@ class MprViews(StudyLoading):
 
     def _update_crosshair_lines(self) -> None:
         ports = [v for v in self.mpr_viewports if v.view is not None]
-        views = [(v.view.series.plane(v.view.state.index), v.view.series.shape[1:3])
-                 for v in ports if v.view is not None]
+        views = [
+            (v.view.series.plane(v.view.state.index), v.view.series.shape[1:3])
+            for v in ports
+            if v.view is not None
+        ]
         for viewport, lines in zip(ports, crosshair_lines(views), strict=True):
             viewport.crosshair_lines = lines
             viewport.update()
@@ -187,8 +206,9 @@ class MprViews(StudyLoading):
         """Turn the coronal and sagittal planes about the axial normal through the crosshair."""
         if self.pages.currentWidget() is not self._mpr_page or self._mpr_series is None:
             return
-        stacks = oblique_stacks(self._mpr_series, self._mpr_straight, float(self.oblique_angle.value()),
-                                texts.oblique_name)
+        stacks = oblique_stacks(
+            self._mpr_series, self._mpr_straight, float(self.oblique_angle.value()), texts.oblique_name
+        )
         self._mpr_stacks = stacks
         for viewport, stack in zip(self.mpr_viewports[1:], stacks[1:], strict=True):
             window = viewport.view.state.window if viewport.view is not None else None
@@ -206,4 +226,3 @@ class MprViews(StudyLoading):
         for viewport, stack in zip(self.mpr_viewports, self._mpr_stacks, strict=False):
             stack.set_slab(mode, self.slab_thickness.value())
             viewport.update()
-

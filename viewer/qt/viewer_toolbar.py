@@ -3,13 +3,14 @@
 Split from :mod:`viewer.qt.viewer_widget` by concern; the key of every button comes from the one
 binding table (:mod:`viewer.bindings`), so the tooltips, the shortcuts and the F1 help agree.
 """
+
 from __future__ import annotations
 
 import functools
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,8 +42,15 @@ class ViewerToolbars(QWidget):
     mpr_viewports: list[Viewport]
     _active: Viewport
 
-    def _action(self, text: str, tip: str, slot: Callable[[], object], shortcut: str | None = None,
-                checkable: bool = False, bar: QToolBar | None = None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        tip: str,
+        slot: Callable[[], object],
+        shortcut: str | None = None,
+        checkable: bool = False,
+        bar: QToolBar | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
         if shortcut:
@@ -60,60 +68,126 @@ class ViewerToolbars(QWidget):
         group.setExclusive(True)
         for binding in (b for b in KEYS if b.command is Command.TOOL):
             tool, label = Tool[binding.argument], language.text(binding.label)
-            action = self._action(label, self.tr("Outil : {tool}").format(tool=label.lower()),
-                                  lambda t=tool: self.set_tool(t), binding.keys[0], checkable=True)
+            action = self._action(
+                label,
+                QCoreApplication.translate("ViewerWidget", "Outil : {tool}").format(tool=label.lower()),
+                lambda t=tool: self.set_tool(t),
+                binding.keys[0],
+                checkable=True,
+            )
             group.addAction(action)
             self._tool_actions[tool] = action
         add = functools.partial(self._action, bar=self.display_bar)
         presets = QToolButton(self)
-        presets.setText(self.tr("Fenêtres"))
-        presets.setToolTip(self.tr("Préréglages de fenêtre (0 auto, 1-2 en-tête DICOM, 3-9 scanner)"))
+        presets.setText(QCoreApplication.translate("ViewerWidget", "Fenêtres"))
+        presets.setToolTip(
+            QCoreApplication.translate(
+                "ViewerWidget", "Préréglages de fenêtre (0 auto, 1-2 en-tête DICOM, 3-9 scanner)"
+            )
+        )
         presets.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(presets)
-        headers = (("0", self.tr("Automatique (0)")), ("1", self.tr("En-tête DICOM 1 (1)")),
-                   ("2", self.tr("En-tête DICOM 2 (2)")))
+        headers = (
+            ("0", QCoreApplication.translate("ViewerWidget", "Automatique (0)")),
+            ("1", QCoreApplication.translate("ViewerWidget", "En-tête DICOM 1 (1)")),
+            ("2", QCoreApplication.translate("ViewerWidget", "En-tête DICOM 2 (2)")),
+        )
         for key, label in headers:
             menu.addAction(label, lambda k=key: self._active.apply_preset_key(k))
         menu.addSeparator()
         for preset in CT_PRESETS:
-            menu.addAction(texts.ct_preset_label(preset),
-                           lambda p=preset: self._apply_ct_preset(p.center, p.width))
+            menu.addAction(
+                texts.ct_preset_label(preset), lambda p=preset: self._apply_ct_preset(p.center, p.width)
+            )
         presets.setMenu(menu)
         self.display_bar.addWidget(presets)
         # keys the actions do not own (the viewports handle them) are named in the tooltips; an
         # action's own shortcut is added to its tooltip by _action
-        add(self.tr("Inverser"), self.tr("Inverser les niveaux de gris (I)"),
-            self._on_active(Command.INVERT))
-        add("↻", self.tr("Rotation horaire (R ; Maj+R antihoraire)"),
-            self._on_active(Command.ROTATE_CLOCKWISE))
-        add("⇆", self.tr("Miroir horizontal (H)"), self._on_active(Command.FLIP_HORIZONTAL))
-        add("⇅", self.tr("Miroir vertical (V)"), self._on_active(Command.FLIP_VERTICAL))
-        add(self.tr("Ajuster"), self.tr("Ajuster à la fenêtre (F)"), self._on_active(Command.FIT))
-        add("1:1", self.tr("Un pixel de l'image par pixel de l'écran (N)"),
-            self._on_active(Command.ONE_TO_ONE))
-        add(self.tr("Réinit."), self.tr("Réinitialiser la vue"), self._reset_view)
-        add(self.tr("Ciné"), self.tr("Lecture ciné (Espace)"), self._on_active(Command.CINE))
+        add(
+            QCoreApplication.translate("ViewerWidget", "Inverser"),
+            QCoreApplication.translate("ViewerWidget", "Inverser les niveaux de gris (I)"),
+            self._on_active(Command.INVERT),
+        )
+        add(
+            "↻",
+            QCoreApplication.translate("ViewerWidget", "Rotation horaire (R ; Maj+R antihoraire)"),
+            self._on_active(Command.ROTATE_CLOCKWISE),
+        )
+        add(
+            "⇆",
+            QCoreApplication.translate("ViewerWidget", "Miroir horizontal (H)"),
+            self._on_active(Command.FLIP_HORIZONTAL),
+        )
+        add(
+            "⇅",
+            QCoreApplication.translate("ViewerWidget", "Miroir vertical (V)"),
+            self._on_active(Command.FLIP_VERTICAL),
+        )
+        add(
+            QCoreApplication.translate("ViewerWidget", "Ajuster"),
+            QCoreApplication.translate("ViewerWidget", "Ajuster à la fenêtre (F)"),
+            self._on_active(Command.FIT),
+        )
+        add(
+            "1:1",
+            QCoreApplication.translate("ViewerWidget", "Un pixel de l'image par pixel de l'écran (N)"),
+            self._on_active(Command.ONE_TO_ONE),
+        )
+        add(
+            QCoreApplication.translate("ViewerWidget", "Réinit."),
+            QCoreApplication.translate("ViewerWidget", "Réinitialiser la vue"),
+            self._reset_view,
+        )
+        add(
+            QCoreApplication.translate("ViewerWidget", "Ciné"),
+            QCoreApplication.translate("ViewerWidget", "Lecture ciné (Espace)"),
+            self._on_active(Command.CINE),
+        )
         self.display_bar.addSeparator()
         for rows, columns in ((1, 1), (1, 2), (2, 2)):
             layout = f"{rows}×{columns}"
-            add(layout, self.tr("Disposition {layout}").format(layout=layout),
-                lambda r=rows, c=columns: self.set_layout(r, c))
-        self.sync_action = add(self.tr("Synchro"),
-                               self.tr("Défilement synchronisé des séries du même repère"),
-                               lambda: None, self._key(Command.SYNC), checkable=True)
+            add(
+                layout,
+                QCoreApplication.translate("ViewerWidget", "Disposition {layout}").format(layout=layout),
+                lambda r=rows, c=columns: self.set_layout(r, c),
+            )
+        self.sync_action = add(
+            QCoreApplication.translate("ViewerWidget", "Synchro"),
+            QCoreApplication.translate("ViewerWidget", "Défilement synchronisé des séries du même repère"),
+            lambda: None,
+            self._key(Command.SYNC),
+            checkable=True,
+        )
         self.sync_action.setChecked(True)
         self.display_bar.addSeparator()
-        self.mpr_action = add("MPR", self.tr("Reconstructions multiplanaires axiale, coronale, sagittale"),
-                              self.toggle_mpr, self._key(Command.MPR), checkable=True)
-        self.volume_action = add("3D",
-                                 self.tr("Rendu volumique 3D dans la quatrième vue des reconstructions"),
-                                 self.toggle_3d, self._key(Command.VOLUME_3D), checkable=True)
+        self.mpr_action = add(
+            "MPR",
+            QCoreApplication.translate(
+                "ViewerWidget", "Reconstructions multiplanaires axiale, coronale, sagittale"
+            ),
+            self.toggle_mpr,
+            self._key(Command.MPR),
+            checkable=True,
+        )
+        self.volume_action = add(
+            "3D",
+            QCoreApplication.translate(
+                "ViewerWidget", "Rendu volumique 3D dans la quatrième vue des reconstructions"
+            ),
+            self.toggle_3d,
+            self._key(Command.VOLUME_3D),
+            checkable=True,
+        )
         self.slab_mode = QComboBox(self)
-        self.slab_mode.setToolTip(self.tr("Mode de coupe épaisse des reconstructions"))
+        self.slab_mode.setToolTip(
+            QCoreApplication.translate("ViewerWidget", "Mode de coupe épaisse des reconstructions")
+        )
         for mode in SlabMode:
             self.slab_mode.addItem(texts.slab_text(mode), mode)
         self.slab_thickness = QDoubleSpinBox(self)
-        self.slab_thickness.setToolTip(self.tr("Épaisseur de la coupe épaisse (mm)"))
+        self.slab_thickness.setToolTip(
+            QCoreApplication.translate("ViewerWidget", "Épaisseur de la coupe épaisse (mm)")
+        )
         self.slab_thickness.setRange(0.0, 100.0)
         self.slab_thickness.setSingleStep(1.0)
         self.slab_thickness.setValue(10.0)
@@ -122,8 +196,13 @@ class ViewerToolbars(QWidget):
         self.slab_mode.currentIndexChanged.connect(lambda _: self._apply_slab())
         self.slab_thickness.valueChanged.connect(lambda _: self._apply_slab())
         self.oblique_angle = QDoubleSpinBox(self)
-        self.oblique_angle.setToolTip(self.tr("MPR oblique : rotation des plans coronal et sagittal autour "
-                                              "de l'axe de l'axial, au centre du réticule (°)"))
+        self.oblique_angle.setToolTip(
+            QCoreApplication.translate(
+                "ViewerWidget",
+                "MPR oblique : rotation des plans coronal et sagittal autour "
+                "de l'axe de l'axial, au centre du réticule (°)",
+            )
+        )
         self.oblique_angle.setRange(-90.0, 90.0)
         self.oblique_angle.setDecimals(0)
         self.oblique_angle.setSingleStep(5.0)

@@ -31,7 +31,7 @@ from viewer.measure import MeasureKind, Measurement
 from viewer.presets import PresetKind, preset_for_key
 from viewer.qt import texts
 from viewer.qt.bindings import binding_of_event
-from viewer.qt.viewport_paint import CINE_FPS, PaintedViewport
+from viewer.qt.viewport_paint import CINE_FPS, ViewportPainting
 from viewer.slice_view import SliceView, ViewState
 from viewer.stack import DisplayableStack
 from viewer.tools import Tool
@@ -57,7 +57,7 @@ class _Drag:
 _VIEW_KEYS = tuple(b for b in KEYS if b.command.per_view)
 
 
-class Viewport(PaintedViewport):
+class Viewport(ViewportPainting, QWidget):
     """A 2D view of one series (or one reformatted plane set): image, annotations, tools."""
 
     measurementAdded = Signal(object)  # Measurement
@@ -70,6 +70,7 @@ class Viewport(PaintedViewport):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._init_painting()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 120)
         self.setMouseTracking(True)
@@ -134,14 +135,6 @@ class Viewport(PaintedViewport):
     def drawn(self) -> list[Drawn]:
         series = self.series
         return self._store.on(series) if series is not None else []
-
-    def all_drawn(self) -> list[Drawn]:
-        """The measurements of the store, on every series and plane."""
-        return self._store.all()
-
-    def forget_measurements(self) -> None:
-        """Drop every drawn measurement (the study is closed: none may reappear on another patient)."""
-        self._store.clear()
 
     def invalidate(self) -> None:
         """Render the slice again (the model changed in a way its state does not show)."""

@@ -4,6 +4,7 @@ scale bar, crosshair, reference lines, measurements and magnifier, painted with 
 Split from :mod:`viewer.qt.viewport` (which keeps the model, mouse and keys) so that each file
 holds one concern. Painting reads the viewport's state and never changes the model.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,7 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -23,7 +24,6 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QWidget
 
 from viewer.annotations import Drawn, MeasurementStore
 from viewer.headers import SpacingSource
@@ -37,13 +37,19 @@ log = logging.getLogger(__name__)
 CINE_FPS = 10
 BANNER_POINTS, BANNER_MIN_POINTS = 10.5, 9.0  # the identity: never smaller than legible, then wrapped
 MAGNIFIER_FACTOR, MAGNIFIER_RADIUS = 2.0, 110.0
-YELLOW, CYAN, RED, GREEN, WHITE = (QColor(255, 220, 60), QColor(80, 220, 255), QColor(255, 80, 80),
-                                   QColor(90, 230, 120), QColor(235, 235, 235))
+YELLOW, CYAN, RED, GREEN, WHITE = (
+    QColor(255, 220, 60),
+    QColor(80, 220, 255),
+    QColor(255, 80, 80),
+    QColor(90, 230, 120),
+    QColor(235, 235, 235),
+)
 ORANGE = QColor(255, 170, 40)
 
 
-class PaintedViewport(QWidget):
-    """Paints what :class:`viewer.qt.viewport.Viewport` shows; the state it reads is set there."""
+class ViewportPainting:
+    """Paints what :class:`viewer.qt.viewport.Viewport` shows (a mixin of that QWidget: ``self`` is
+    the viewport); the state it reads is set there, and it never changes the model."""
 
     view: SliceView | None
     _probe: str
@@ -52,8 +58,7 @@ class PaintedViewport(QWidget):
     _selected: Drawn | None
     _store: MeasurementStore
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def _init_painting(self) -> None:
         self.banner = ""
         self.title = ""  # e.g. "Axiale" in the MPR layout
         self.active = False
@@ -80,8 +85,17 @@ class PaintedViewport(QWidget):
         assert view is not None
         state = view.state
         loaded = view.series.is_loaded(state.index)
-        key = (id(view.series), state.index, state.window, state.use_voi_lut, state.invert, state.rotation,
-               state.flipped, loaded, view.series.version)
+        key = (
+            id(view.series),
+            state.index,
+            state.window,
+            state.use_voi_lut,
+            state.invert,
+            state.rotation,
+            state.flipped,
+            loaded,
+            view.series.version,
+        )
         if key != self._cache_key:
             pixels = view.display_image()  # grey as RGB32: drawn without a conversion by Qt
             if pixels is None:
@@ -97,13 +111,14 @@ class PaintedViewport(QWidget):
                 self._cache = (pixels, image)  # the array must outlive the QImage that wraps it
             self._cache_key = key
         return self._cache[1] if self._cache is not None else None
+
     def paintEvent(self, event: QPaintEvent) -> None:
         start = time.perf_counter()
         painter = QPainter(self)
         try:
             painter.fillRect(self.rect(), Qt.GlobalColor.black)
             if self.view is None:
-                self._text_centre(painter, self.tr("Glissez une série ici"))
+                self._text_centre(painter, QCoreApplication.translate("Viewport", "Glissez une série ici"))
             else:
                 self._paint_view(painter)
             self._paint_banner(painter)
@@ -122,8 +137,13 @@ class PaintedViewport(QWidget):
         image = self._image()
         if image is None:
             failed = view.series.is_failed(view.state.index)
-            self._text_centre(painter, self.tr("image illisible") if failed else self.tr("chargement…"),
-                              RED if failed else WHITE)
+            self._text_centre(
+                painter,
+                QCoreApplication.translate("Viewport", "image illisible")
+                if failed
+                else QCoreApplication.translate("Viewport", "chargement…"),
+                RED if failed else WHITE,
+            )
         else:
             left, top, width, height = view.display_rect(self._size())
             painter.drawImage(QRectF(left, top, width, height), image)
@@ -146,14 +166,25 @@ class PaintedViewport(QWidget):
         centre = self._magnifier
         left, top, width, height = self.view.display_rect(self._size())
         factor = MAGNIFIER_FACTOR
-        target = QRectF(centre.x() + (left - centre.x()) * factor, centre.y() + (top - centre.y()) * factor,
-                        width * factor, height * factor)
+        target = QRectF(
+            centre.x() + (left - centre.x()) * factor,
+            centre.y() + (top - centre.y()) * factor,
+            width * factor,
+            height * factor,
+        )
         clip = QPainterPath()
         clip.addEllipse(centre, MAGNIFIER_RADIUS, MAGNIFIER_RADIUS)
         painter.save()
         painter.setClipPath(clip)
-        painter.fillRect(QRectF(centre.x() - MAGNIFIER_RADIUS, centre.y() - MAGNIFIER_RADIUS,
-                                2 * MAGNIFIER_RADIUS, 2 * MAGNIFIER_RADIUS), Qt.GlobalColor.black)
+        painter.fillRect(
+            QRectF(
+                centre.x() - MAGNIFIER_RADIUS,
+                centre.y() - MAGNIFIER_RADIUS,
+                2 * MAGNIFIER_RADIUS,
+                2 * MAGNIFIER_RADIUS,
+            ),
+            Qt.GlobalColor.black,
+        )
         painter.drawImage(target, image)
         painter.restore()
         painter.setPen(QPen(YELLOW, 1.5))
@@ -171,8 +202,9 @@ class PaintedViewport(QWidget):
         font.setBold(bold)
         painter.setFont(font)
 
-    def _shadowed(self, painter: QPainter, rect: QRectF, flags: Qt.AlignmentFlag, text: str,
-                  colour: QColor = WHITE) -> None:
+    def _shadowed(
+        self, painter: QPainter, rect: QRectF, flags: Qt.AlignmentFlag, text: str, colour: QColor = WHITE
+    ) -> None:
         painter.setPen(QColor(0, 0, 0))
         painter.drawText(rect.translated(1, 1), int(flags), text)
         painter.setPen(colour)
@@ -184,10 +216,12 @@ class PaintedViewport(QWidget):
 
     def banner_lines(self) -> list[str]:
         """The identity line (and the study date) painted top left."""
-        lines = [self.banner or self.tr("Patient non identifié")]
+        lines = [self.banner or QCoreApplication.translate("Viewport", "Patient non identifié")]
         series = self.series
         if series is not None and series.study_date:
-            lines.append(self.tr("Examen du {date}").format(date=series.study_date))
+            lines.append(
+                QCoreApplication.translate("Viewport", "Examen du {date}").format(date=series.study_date)
+            )
         return lines
 
     def corner_texts(self) -> dict[str, list[str]]:
@@ -198,15 +232,26 @@ class PaintedViewport(QWidget):
             return {}
         series, state = view.series, view.state
         top_right = [t for t in (self.title, texts.series_label(series)) if t]
-        top_right.append(self.tr("Image {number}/{count}").format(number=state.index + 1,
-                                                                  count=series.shape[0]))
+        top_right.append(
+            QCoreApplication.translate("Viewport", "Image {number}/{count}").format(
+                number=state.index + 1, count=series.shape[0]
+            )
+        )
         position = series.position_along_normal(state.index)
         thickness = series.slice_thickness(state.index)
         place = []
         if position is not None:
-            place.append(self.tr("Pos. {position} mm").format(position=texts.number(position)))
+            place.append(
+                QCoreApplication.translate("Viewport", "Pos. {position} mm").format(
+                    position=texts.number(position)
+                )
+            )
         if thickness:
-            place.append(self.tr("Ép. {thickness} mm").format(thickness=texts.number(thickness)))
+            place.append(
+                QCoreApplication.translate("Viewport", "Ép. {thickness} mm").format(
+                    thickness=texts.number(thickness)
+                )
+            )
         if place:
             top_right.append(" — ".join(place))
         # a reformat of a rebuilt volume says so on every view: « rééchantillonné au pas de 2,62 mm »
@@ -214,18 +259,33 @@ class PaintedViewport(QWidget):
         bottom_left = []
         if not series.is_colour:
             if state.use_voi_lut:
-                window = self.tr("Fenêtre LUT VOI")
+                window = QCoreApplication.translate("Viewport", "Fenêtre LUT VOI")
             else:
-                window = self.tr("Fenêtre C {centre} / L {width}").format(
-                    centre=texts.number(state.window.center, 0), width=texts.number(state.window.width, 0))
-            bottom_left.append(window + (self.tr(" — inversé") if state.invert else ""))
-        bottom_left.append(self.tr("Zoom {percent} %").format(percent=f"{state.zoom * 100:.0f}"))
+                window = QCoreApplication.translate("Viewport", "Fenêtre C {centre} / L {width}").format(
+                    centre=texts.number(state.window.center, 0), width=texts.number(state.window.width, 0)
+                )
+            bottom_left.append(
+                window + (QCoreApplication.translate("Viewport", " — inversé") if state.invert else "")
+            )
+        bottom_left.append(
+            QCoreApplication.translate("Viewport", "Zoom {percent} %").format(
+                percent=f"{state.zoom * 100:.0f}"
+            )
+        )
         if self._cine.isActive():
-            bottom_left.append(self.tr("Ciné {rate} im/s").format(rate=CINE_FPS))
-        lossy = [self.tr("Image compressée avec perte")] if series.lossy else []
-        return {"top_right": top_right, "bottom_left": bottom_left,
-                "bottom_right": [self._probe] if self._probe else [], "lossy": lossy,
-                "derived": [" — ".join(derived)] if derived else []}
+            bottom_left.append(
+                QCoreApplication.translate("Viewport", "Ciné {rate} im/s").format(rate=CINE_FPS)
+            )
+        lossy = (
+            [QCoreApplication.translate("Viewport", "Image compressée avec perte")] if series.lossy else []
+        )
+        return {
+            "top_right": top_right,
+            "bottom_left": bottom_left,
+            "bottom_right": [self._probe] if self._probe else [],
+            "lossy": lossy,
+            "derived": [" — ".join(derived)] if derived else [],
+        }
 
     def banner_layout(self, painter: QPainter) -> tuple[list[str], list[str]]:
         """The identity lines and the other banner lines as painted at this width: the identity whole
@@ -301,27 +361,44 @@ class PaintedViewport(QWidget):
         top_right = corners["top_right"][:2] if small else corners["top_right"]
         y = self._banner_height(painter)  # this paint's banner: the corners are drawn before it
         self._font(painter)
-        self._shadowed(painter, QRectF(6, y, w - 12, step * len(top_right)),
-                       right | Qt.AlignmentFlag.AlignTop, "\n".join(top_right))
+        self._shadowed(
+            painter,
+            QRectF(6, y, w - 12, step * len(top_right)),
+            right | Qt.AlignmentFlag.AlignTop,
+            "\n".join(top_right),
+        )
         y += step * len(top_right)
         if corners["derived"]:  # under the plane's lines, in the colour of the warnings
             self._font(painter, bold=True, size=9)
-            self._shadowed(painter, QRectF(6, y, w - 12, step), right | Qt.AlignmentFlag.AlignTop,
-                           corners["derived"][0], ORANGE)
+            self._shadowed(
+                painter,
+                QRectF(6, y, w - 12, step),
+                right | Qt.AlignmentFlag.AlignTop,
+                corners["derived"][0],
+                ORANGE,
+            )
             y += step
             self._font(painter)
         self._top_text_bottom = y
         bottom_left = corners["bottom_left"][:1] if small else corners["bottom_left"]
-        self._shadowed(painter, QRectF(6, h - 4 - step * (len(bottom_left) + 1), w - 12,
-                                       step * (len(bottom_left) + 1)),
-                       Qt.AlignmentFlag.AlignLeft | bottom, "\n".join(bottom_left))
-        self._shadowed(painter, QRectF(6, h - 4 - step * 3, w - 12, step * 2), right | bottom,
-                       "\n".join(corners["bottom_right"]))
+        self._shadowed(
+            painter,
+            QRectF(6, h - 4 - step * (len(bottom_left) + 1), w - 12, step * (len(bottom_left) + 1)),
+            Qt.AlignmentFlag.AlignLeft | bottom,
+            "\n".join(bottom_left),
+        )
+        self._shadowed(
+            painter,
+            QRectF(6, h - 4 - step * 3, w - 12, step * 2),
+            right | bottom,
+            "\n".join(corners["bottom_right"]),
+        )
         self._bottom_text_lines = len(bottom_left) + 1
         if corners["lossy"]:
             self._font(painter, bold=True)
-            self._shadowed(painter, QRectF(6, h - 4 - step, w - 12, step), right | bottom,
-                           corners["lossy"][0], RED)
+            self._shadowed(
+                painter, QRectF(6, h - 4 - step, w - 12, step), right | bottom, corners["lossy"][0], RED
+            )
 
     def orientation_marks(self) -> dict[str, str]:
         """The patient directions at the "right", "left", "top" and "bottom" edges of the image, in the
@@ -335,12 +412,17 @@ class PaintedViewport(QWidget):
 
         def letters(dx: float, dy: float) -> str:
             column, row = view.screen_direction(dx, dy)
-            direction = (column * plane.column_mm * np.asarray(plane.row_direction)
-                         + row * plane.row_mm * np.asarray(plane.column_direction))
+            direction = column * plane.column_mm * np.asarray(
+                plane.row_direction
+            ) + row * plane.row_mm * np.asarray(plane.column_direction)
             return texts.orientation_text(orientation_letters(direction))
 
-        return {"right": letters(1, 0), "left": letters(-1, 0), "top": letters(0, -1),
-                "bottom": letters(0, 1)}
+        return {
+            "right": letters(1, 0),
+            "left": letters(-1, 0),
+            "top": letters(0, -1),
+            "bottom": letters(0, 1),
+        }
 
     def _paint_orientation(self, painter: QPainter) -> None:
         marks = self.orientation_marks()
@@ -351,15 +433,17 @@ class PaintedViewport(QWidget):
         box = 3 * step  # room for two letters (« HP »)
         w, h = self.width(), self.height()
         centre = Qt.AlignmentFlag.AlignCenter
-        self._shadowed(painter, QRectF(w - box - 6, h / 2 - step / 2, box, step), centre, marks["right"],
-                       CYAN)
+        self._shadowed(
+            painter, QRectF(w - box - 6, h / 2 - step / 2, box, step), centre, marks["right"], CYAN
+        )
         self._shadowed(painter, QRectF(6, h / 2 - step / 2, box, step), centre, marks["left"], CYAN)
         top = max(self._banner_bottom, self._top_text_bottom)  # under the texts of the top corners
         self._shadowed(painter, QRectF(w / 2 - box / 2, top, box, step), centre, marks["top"], CYAN)
         self._font(painter)
         above = (self._bottom_text_lines + 0.5) * painter.fontMetrics().height() + 4
-        self._shadowed(painter, QRectF(w / 2 - box / 2, h - above - step, box, step), centre, marks["bottom"],
-                       CYAN)
+        self._shadowed(
+            painter, QRectF(w / 2 - box / 2, h - above - step, box, step), centre, marks["bottom"], CYAN
+        )
 
     def mm_per_display_pixel(self) -> float | None:
         """Millimetres per screen pixel along the horizontal, None without calibration."""
@@ -389,8 +473,12 @@ class PaintedViewport(QWidget):
         for x in (x0, x0 + length_px):
             painter.drawLine(QPointF(x, y - 5), QPointF(x, y + 1))
         text = f"{length_mm:g} mm" if length_mm < 10 else f"{length_mm / 10:g} cm"
-        self._shadowed(painter, QRectF(x0, y - 4 - line, max(length_px, 4.0 * line), line),
-                       Qt.AlignmentFlag.AlignCenter, text)
+        self._shadowed(
+            painter,
+            QRectF(x0, y - 4 - line, max(length_px, 4.0 * line), line),
+            Qt.AlignmentFlag.AlignCenter,
+            text,
+        )
 
     def _paint_crosshair(self, painter: QPainter) -> None:
         view = self.view
@@ -481,4 +569,3 @@ class PaintedViewport(QWidget):
                 painter.drawRect(rect)
         else:
             painter.drawPolygon(QPolygonF(pts))
-
