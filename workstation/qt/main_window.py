@@ -238,8 +238,9 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(REGION, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(SITE, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(SITE, 170)
-        header.setSectionResizeMode(EXAM, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(EXAM, 230)
+        header.setSectionResizeMode(EXAM, QHeaderView.ResizeMode.Stretch)  # the act's label: the widest
+        header.setSectionResizeMode(REGION, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(REGION, 150)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         # a click on a heading sorts (ascending, descending, then the worklist's own order again)
         header.setSortIndicatorClearable(True)

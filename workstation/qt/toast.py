@@ -27,6 +27,7 @@ class Toast(QLabel):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setMinimumWidth(320)
         self.setMaximumWidth(460)
         self.setMargin(12)
         self.duration_ms = duration_ms
