@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from pydicom import dcmread, dcmwrite
 from pydicom.datadict import keyword_dict
-from pydicom.dataset import Dataset
+from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.encaps import encapsulate
 from pydicom.sequence import Sequence as DicomSequence
-from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
+from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, generate_uid
 
 from tests.viewer.factories import axial_positions, make_slice, slice_pixels, voi_lut_item, write_series
 from viewer import headers
@@ -457,3 +457,29 @@ def test_a_missing_photometric_interpretation_is_assumed_and_said(tmp_path: Path
     found = _header(tmp_path, PhotometricInterpretation=None)
     assert found.fmt.photometric == "MONOCHROME2"
     assert any("Interprétation photométrique absente" in note for note in found.notes)
+
+
+def test_key_objects_presentation_states_and_reports_are_documents_not_series(tmp_path: Path) -> None:
+    """A study the workstation sent back to the platform carries its KOS, GSPS and SR: they are named
+    « document sans image » (an INFO, skipped by design), never planned as an image series."""
+    write_series(tmp_path, axial_positions(3))
+    documents = {"1.2.840.10008.5.1.4.1.1.88.59": ("KO", "Key Object Selection Document Storage"),
+                 "1.2.840.10008.5.1.4.1.1.11.1": ("PR", "Grayscale Softcopy Presentation State Storage"),
+                 "1.2.840.10008.5.1.4.1.1.88.33": ("SR", "Comprehensive SR Storage")}
+    for sop_class, (modality, _) in documents.items():
+        ds = Dataset()
+        ds.file_meta = FileMetaDataset()
+        ds.file_meta.MediaStorageSOPClassUID = sop_class
+        ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+        ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds.SOPClassUID, ds.SOPInstanceUID = sop_class, ds.file_meta.MediaStorageSOPInstanceUID
+        ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.Modality = generate_uid(), generate_uid(), modality
+        ds.save_as(tmp_path / f"{modality}.dcm", enforce_file_format=True)
+    study = load_study(tmp_path)
+    assert len(study.series) == 1 and study.series[0].shape[0] == 3
+    found = {Path(p.path).stem: p for p in study.problems}
+    assert sorted(found) == ["KO", "PR", "SR"]
+    for modality, name in documents.values():
+        problem = found[modality]
+        assert problem.kind is ProblemKind.NON_IMAGE and problem.severity is Severity.INFO
+        assert str(problem.message) == f"ignoré : document sans image ({name})."
