@@ -44,13 +44,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+import filelock
+
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.sqlite import immediate_transaction
-
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory lock
-    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -274,7 +271,7 @@ class OutboxStore:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = path
         self._lock = threading.RLock()
-        self._lock_file = self._take_process_lock(path)
+        self._lock_file: filelock.BaseFileLock | None = self._take_process_lock(path)
         try:
             if not path.exists():  # created private, before SQLite creates it with the umask's mode
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -341,14 +338,14 @@ class OutboxStore:
                 )
 
     @staticmethod
-    def _take_process_lock(path: Path) -> int | None:
-        if fcntl is None:
-            return None
-        fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    def _take_process_lock(path: Path) -> filelock.BaseFileLock:
+        """One process per outbox on every OS (filelock: ``flock`` on POSIX, ``msvcrt.locking`` on
+        Windows), released by the OS if the process dies: two windows sending the same queue would
+        deliver a message twice."""
+        lock = filelock.FileLock(f"{path}.lock", mode=0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
+            lock.acquire(timeout=0)
+        except filelock.Timeout as exc:
             raise OutboxBusy(
                 f"outbox {path} is held by another process",
                 QT_TRANSLATE_NOOP(
@@ -356,11 +353,12 @@ class OutboxStore:
                     "La file d'envoi est déjà utilisée par une autre fenêtre du poste : fermez-la d'abord.",
                 ),
             ) from exc
-        return fd
+        return lock
 
     def _release_process_lock(self) -> None:
-        if getattr(self, "_lock_file", None) is not None:
-            os.close(self._lock_file)  # type: ignore[arg-type]  # closing the descriptor releases the flock
+        lock: filelock.BaseFileLock | None = getattr(self, "_lock_file", None)
+        if lock is not None:
+            lock.release()
             self._lock_file = None
 
     @contextmanager
