@@ -292,7 +292,8 @@ class ViewerWidget(MprViews):
         never taken from a field where the user is typing nor from another viewer (the prior's)."""
         focus = QApplication.focusWidget()
         if focus is not None and not self.isAncestorOf(focus) and focus is not self:
-            if isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)):
+            typing = isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox))
+            if typing and focus.isVisible():
                 return
             parent = focus
             while parent is not None:
