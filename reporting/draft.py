@@ -130,6 +130,28 @@ def compose(inputs: DraftInputs) -> Draft:
     return Draft(report, tuple(dict.fromkeys(warnings)))
 
 
+def with_whole_study(report: Report, partial: StudyScan, whole: StudyScan) -> Report:
+    """The facts a draft read from the images, read again from all of them: a study streamed in
+    reading order (issue 24) opens on part of its images, and what is signed must describe the whole
+    exam (the image references, the first and last acquisitions, the technologist). References added
+    since the draft (key images, presentation states) are kept."""
+    added = tuple(ref for ref in report.images if ref not in partial.images)
+    act_time = report.act_time
+    if act_time is not None and act_time.source is Source.DICOM_HEADER and whole.acquired_at is not None:
+        act_time = replace(act_time, value=whole.acquired_at)
+    technologist = report.participants.technologist
+    if technologist is None:
+        technologist = _technologist(whole)
+    return replace(
+        report,
+        images=tuple(dict.fromkeys(whole.images + added)),
+        act_time=act_time,
+        act_end_time=_act_end(act_time, whole) if report.act_end_time is None
+        or report.act_end_time.source is Source.DICOM_HEADER else report.act_end_time,
+        participants=replace(report.participants, technologist=technologist),
+    )
+
+
 def _technologist(scan: StudyScan | None) -> Professional | None:
     """The technologist who ran the acquisition: Operators' Name (0008,1070) of the images, the first
     one when several are named (the report has one technologist); no national identifier there."""

@@ -125,6 +125,7 @@ def sign_with_key_images(ws: Workstation, case: ReadingCase, report: Report, key
                          ) -> SignedWithKeys:
     """Store the KOS of ``keys`` (if any) and the measurements as GSPS, then sign and queue the
     report citing what was stored."""
+    reading.complete_study(case)  # a streamed study: the objects cite instances of all its images
     annotation_problem = ""
     if measurements:
         annotations, annotation_problem = store_annotations(ws, case, report, measurements)

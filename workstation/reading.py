@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 
 from reporting.checks import sign
-from reporting.draft import Draft, DraftInputs, compose
+from reporting.draft import Draft, DraftInputs, compose, with_whole_study
 from reporting.hl7 import Endpoint, Routing
 from reporting.markdown import split_chapters
 from reporting.model import (
@@ -84,6 +84,8 @@ class ReadingCase:
     # the images still arriving in reading order (None: all there when the case opened); the viewer's
     # loader reads it, and signing waits for it to be complete
     stream: StudyStream | None = None
+    # the scan the draft was composed on, once signing has read the whole streamed study into ``scan``
+    opened_scan: StudyScan | None = None
 
     @property
     def identity(self) -> IdentityCheck | None:
@@ -134,6 +136,8 @@ def author_of(ws: Workstation) -> Professional:
         title=identity.title.upper() or "DR",
         profession=RADIOLOGIST,
         organization=organisation,
+        practice_address=settings.practice_address.strip(),
+        practice_country=settings.practice_country.strip(),
     )
 
 
@@ -332,6 +336,22 @@ def record_signed_decisions(ws: Workstation, case: ReadingCase, signed: Report, 
             "urgent result communicated synchronously to the requester",
             report_id=control_id,
         )
+    announced = signed.prognosis_announcement
+    if announced is not None:  # the poor prognosis told to the requester per the agreed procedure
+        ws.audit.safety_decision(
+            AuditEventKind.URGENT_COMMUNICATION,
+            ws.identity,
+            case.row.order_id,
+            patient_id(case.row),
+            (
+                ("MSH-10", control_id),
+                ("ANNOUNCED_AT", announced.at.isoformat(timespec="minutes")),
+                ("MEANS", announced.means),
+                ("ANNONCE", "Y"),
+            ),
+            "poor prognosis communicated to the requester per the agreed announcement procedure",
+            report_id=control_id,
+        )
 
 
 def with_link_incidents(ws: Workstation, case: ReadingCase, report: Report, now: datetime) -> Report:
@@ -397,11 +417,12 @@ IDENTITY_IN_LATER_IMAGES = QT_TRANSLATE_NOOP(
 SIGN_WAITS_FOR_IMAGES_S = 60.0
 
 
-def _require_all_images(case: ReadingCase) -> None:
-    """A report is signed on the whole study: every streamed image here, and their headers naming the
-    patients checked when the case opened on part of them."""
+def complete_study(case: ReadingCase) -> None:
+    """A report is signed on the whole study: every streamed image here, their headers naming the
+    patients checked when the case opened on part of them, and ``case.scan`` read again from all of
+    them (what the key-image object, the presentation states and the report cite). Idempotent."""
     stream = case.stream
-    if stream is None:
+    if stream is None or case.opened_scan is not None:
         return
     stream.wait(SIGN_WAITS_FOR_IMAGES_S)  # signing runs in a worker: the last images may be seconds away
     if not stream.complete:
@@ -413,6 +434,7 @@ def _require_all_images(case: ReadingCase) -> None:
     if set(whole.patients) != set(case.scan.patients):
         raise ReadingError(f"order {case.row.order_id}: later images name other patients",
                            IDENTITY_IN_LATER_IMAGES)
+    case.opened_scan, case.scan = case.scan, whole
 
 
 def sign_and_queue(
@@ -424,7 +446,9 @@ def sign_and_queue(
     durable together, or :class:`ReadingError` says that nothing was signed; signing the same draft
     again then reuses the same MSH-10 (:func:`report_control_id`).
     """
-    _require_all_images(case)
+    complete_study(case)
+    if case.opened_scan is not None:  # drafted on part of a streamed study: its facts from all images
+        report = with_whole_study(report, case.opened_scan, case.scan)
     if case.row.entry.acquiring:
         raise ReadingError(
             f"order {case.row.order_id}: study still being acquired (no flux 4)",

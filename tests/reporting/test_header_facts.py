@@ -197,3 +197,27 @@ def test_the_four_demo_cdas_validate(signed: dict[str, Report], shared_dir: Path
         files.append(path)
     assert {f.stem for f in files} == set(signed)
     assert_valid_cda(shared_dir, *files)
+
+
+def test_a_draft_on_part_of_a_streamed_study_signs_the_whole_one(demo_data: Path) -> None:
+    """A study streamed in reading order opens on one image of each series (issue 24); at signing,
+    the facts read from the images (the references, the first and last acquisitions) come from all
+    of them, and a key-image reference added meanwhile is kept."""
+    from reporting.draft import with_whole_study
+    from reporting.model import ImageReference
+
+    case = cases.CT_HEAD_CASE
+    files = sorted((demo_data / "dicom" / case.slug).rglob("*.dcm"))
+    whole = scan_study([demo_data / "dicom" / case.slug])
+    assert len(files) > 3 and whole.acquired_until is not None
+    partial = scan_study([files[len(files) // 2]])
+    assert partial.acquired_until is not None and partial.acquired_until < whole.acquired_until
+    report = _draft(demo_data, case)
+    opened = replace(report, images=partial.images, act_end_time=None)
+    key = ImageReference(*(partial.images[0].study_uid, partial.images[0].series_uid, "2.25.1"),
+                         sop_class_uid=partial.images[0].sop_class_uid, modality="CT",
+                         source=Source.USER, description="image clé")
+    merged = with_whole_study(replace(opened, images=(*opened.images, key)), partial, whole)
+    assert merged.images == (*whole.images, key)
+    assert merged.act_end_time is not None and merged.act_end_time.value == whole.acquired_until
+    assert merged.participants.technologist == report.participants.technologist
