@@ -354,6 +354,12 @@ class _Writer:
         entity = _el(parent, tag)
         _el(entity, "id", root=RPPS_ROOT, extension=person.idnat)
         _code(entity, "code", person.profession or RADIOLOGIST)
+        if person.practice_address.strip() or person.abroad:  # issue 23: where the radiologist reads from
+            addr = _el(entity, "addr", use="WP")
+            if person.practice_address.strip():
+                _el(addr, "streetAddressLine", " ".join(person.practice_address.split()))
+            if person.practice_country.strip():  # CI-SIS Addr: free lines or parts, never both
+                _el(addr, "streetAddressLine", person.practice_country.strip())
         if person.telecom:
             _el(entity, "telecom", value=person.telecom, use="WP")
         self._name(_el(entity, "assignedPerson"), person)
@@ -1126,6 +1132,8 @@ class _Writer:
                 f"Résultat communiqué en urgence par {urgent.means} à {urgent.recipient} le "
                 f"{moment:%d/%m/%Y à %H:%M}{note}.",
             )
+        if r.prognosis_announcement is not None:  # charter §4.1: the agreed announcement procedure
+            _el(text, "paragraph", r.prognosis_announcement.sentence)
         if r.viewer_url:  # DRIM-M (ANS white paper §3.3.1): the partial URL completed with this report's id
             link = r.viewer_url + r.document_id if r.viewer_url.endswith("=") else r.viewer_url
             paragraph = _el(text, "paragraph", "Images de l'examen consultables sur la DRIMbox du site : ")

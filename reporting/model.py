@@ -18,6 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from resources.translations import QT_TRANSLATE_NOOP
 
@@ -151,6 +152,18 @@ class Professional:
     profession: Code | None = None
     organization: Organization | None = None
     telecom: str = ""
+    # Where the radiologist practises from, and the country when it is not France (charter: the
+    # report says whether the radiologist reads from abroad; issue 23). Written in the CDA author's addr.
+    practice_address: str = ""
+    practice_country: str = ""
+
+    @property
+    def abroad(self) -> bool:
+        return bool(self.practice_country.strip()) and self.practice_country.strip().casefold() not in (
+            "fr",
+            "fra",
+            "france",
+        )
 
     @property
     def rpps(self) -> str:
@@ -509,6 +522,30 @@ class UrgentCommunication:
 
 
 @dataclass(frozen=True, slots=True)
+class PrognosisAnnouncement:
+    """How a poor prognosis was communicated to the requester, following the announcement procedure
+    agreed with the requesting site (charter §4.1; the radiologist does not announce it to the patient
+    remotely: the requester does, informed first). Written in the report's conclusion (issue 23)."""
+
+    recipient: str  # the requesting physician informed
+    means: str  # téléphone, messagerie sécurisée, en personne...
+    at: datetime
+    procedure: str  # the procedure agreed with the requester (as the site's convention names it)
+    source: Source = Source.USER
+    note: str = ""
+
+    @property
+    def sentence(self) -> str:
+        moment = self.at.astimezone(ZoneInfo("Europe/Paris")) if self.at.tzinfo else self.at
+        note = f" {self.note.strip()}" if self.note.strip() else ""
+        return (
+            f"Annonce d'un pronostic grave : résultat communiqué au demandeur, {self.recipient}, par "
+            f"{self.means} le {moment:%d/%m/%Y à %H:%M}, selon la procédure d'annonce convenue avec lui "
+            f"({self.procedure}) ; l'annonce au patient relève du demandeur.{note}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class IdentityCheck:
     """Identity-vigilance: the patient of the images is the patient of the order."""
 
@@ -620,6 +657,7 @@ class Report:
     images: tuple[ImageReference, ...] = ()
     incidents: tuple[Incident, ...] = ()
     urgent_communication: UrgentCommunication | None = None
+    prognosis_announcement: PrognosisAnnouncement | None = None
     teleradiology: bool = True
     teleradiology_mention: str = ""
     identity_check: IdentityCheck | None = None
@@ -655,7 +693,12 @@ def teleradiology_mention(author: Professional | None) -> str:
     if author is None:
         return ""
     rpps = f" (RPPS {author.rpps})" if author.rpps else ""
-    return f"Examen interprété en téléradiologie par le Dr {author.given} {author.family.upper()}{rpps}."
+    mention = f"Examen interprété en téléradiologie par le Dr {author.given} {author.family.upper()}{rpps}"
+    if author.practice_address.strip():
+        mention += f", lieu d'exercice : {' '.join(author.practice_address.split())}"
+    if author.abroad:
+        mention += f", exerçant depuis l'étranger ({author.practice_country.strip()})"
+    return mention + "."
 
 
 def new_draft(**fields: object) -> Report:

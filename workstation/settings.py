@@ -138,6 +138,28 @@ class Settings:
             ),
         ),
     )
+    practice_address: str = field(
+        default="",
+        metadata=_meta(
+            str,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Adresse du lieu d'exercice du radiologue de ce poste, écrite dans les mentions du compte "
+                "rendu (vide : non indiquée).",
+            ),
+        ),
+    )
+    practice_country: str = field(
+        default="France",
+        metadata=_meta(
+            str,
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Pays d'exercice du radiologue de ce poste ; un autre pays que la France est écrit dans le "
+                "compte rendu (téléradiologie depuis l'étranger).",
+            ),
+        ),
+    )
     dimse_ae_title: str = field(
         default="TLR-POSTE",
         metadata=_meta(

@@ -39,6 +39,7 @@ from auth.session import UnlockRejected
 from auth.signing import PasswordRequired, SignatureConfirmation
 from reporting.checks import SignatureRefused
 from reporting.measurements import measurement_text
+from reporting.model import PrognosisAnnouncement, Report
 from reporting.qt.editor import ReportEditor
 from reporting.templates import template_for_report
 from resources.translations import qt as language
@@ -52,6 +53,7 @@ from workstation.measurements import headers_by_instance, report_measurement, wi
 from workstation.order_view import identity_line
 from workstation.priors import OpenedPrior, Prior, PriorsError, find_priors_everywhere, open_prior
 from workstation.qt import complementary_dialog, theme
+from workstation.qt.announcement_dialog import AnnouncementDialog
 from workstation.qt.comparison import ReadingComparison
 from workstation.qt.tasks import Tasks
 from workstation.reading import (
@@ -135,6 +137,9 @@ class ReadingPage(QWidget):
         self.expertise_button.setObjectName("expertiseButton")
         self.complementary_button = QPushButton(self.tr("Demander des images complémentaires…"))
         self.complementary_button.setObjectName("complementaryButton")
+        self.announcement_button = QPushButton(self.tr("Annonce d'un pronostic grave…"))
+        self.announcement_button.setObjectName("announcementButton")
+        self._announcement: PrognosisAnnouncement | None = None  # put in the report at signing
         self.case_extras = QVBoxLayout()  # the case's téléexpertise answers (qt.expertise_dialogs)
         self.close_button = QPushButton(self.tr("Retour à la liste"))
         self.close_button.setToolTip(
@@ -159,6 +164,7 @@ class ReadingPage(QWidget):
         top.addWidget(self.close_button)
         top.addWidget(self.expertise_button)
         top.addWidget(self.complementary_button)
+        top.addWidget(self.announcement_button)
         top.addWidget(self.refuse_button)
         top.addWidget(self.sign_button)
         check_row = QHBoxLayout()
@@ -211,6 +217,7 @@ class ReadingPage(QWidget):
             lambda: self.row and self.expertiseRequested.emit(self.row.order_id)
         )
         self.complementary_button.clicked.connect(self.ask_complementary_images)
+        self.announcement_button.clicked.connect(self.record_announcement)
         self.viewer.measurementAdded.connect(self._measurement)
         self.compare_button.clicked.connect(self.compare_prior)
         self.report_button.toggled.connect(lambda _: self._adapt_layout())
@@ -396,6 +403,17 @@ class ReadingPage(QWidget):
         self._follow_screens()
         self._look_for_priors(case)
         self.comparison.case_opened(case)
+
+    def record_announcement(self) -> None:
+        """« Annonce d'un pronostic grave… »: kept for the report signed next (issue 23, item 8)."""
+        case = self.case
+        if case is None:
+            return
+        requester = case.draft.report.participants.requester
+        dialog = AnnouncementDialog(requester.display_name if requester else "", self._announcement, self)
+        if dialog.exec() and dialog.announcement is not None:
+            self._announcement = dialog.announcement
+            self.announcement_button.setText(self.tr("Annonce d'un pronostic grave (notée)…"))
 
     def ask_complementary_images(self) -> None:
         """« Demander des images complémentaires… » (workstation.complementary), traced and shown."""
@@ -623,6 +641,8 @@ class ReadingPage(QWidget):
         case = self.case
         if case is None:
             return
+        if self._announcement is not None and isinstance(report, Report):  # issue 23: the « annonce »
+            report = replace(report, prognosis_announcement=self._announcement)
         window = self.signature
         if window is not None and not window.needs_password():
             self._confirm_quickly(case, report, window.remaining())
@@ -732,6 +752,8 @@ class ReadingPage(QWidget):
 
     def close_case(self, emit: bool = True) -> None:
         order_id = self.row.order_id if self.row else ""
+        self._announcement = None  # belongs to the case being closed
+        self.announcement_button.setText(self.tr("Annonce d'un pronostic grave…"))
         self.comparison.reset()
         self.viewer.close_study()
         if self.prior_viewer is not None:
