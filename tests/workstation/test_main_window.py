@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox, QWidget
 
 from auth.keystore import KeyStore, VolatileKeyring
 from auth.qt.login_dialog import LoginDialog
@@ -476,6 +476,49 @@ def test_refuse_after_reading(
     qtbot.waitUntil(lambda: _platform_order(ws, order_id).status.value == "refuse", timeout=20000)
     response = _platform_order(ws, order_id).order().response
     assert response is not None and response.refusal_reason.code == "IMAGES_INSUFFISANTES"
+
+
+def test_closing_an_edited_report_asks_first_and_undoing_the_edits_does_not(
+    qtbot,
+    monkeypatch,
+    fresh_workstation: tuple[Workstation, RunningPlatform],
+    loader: StudyLoader,
+    artifacts_dir: Path,
+) -> None:
+    """« Retour à la liste » abandons the unsigned draft: asked only while the editor's undo stack is
+    not at its clean state (as opened), so undoing every edit closes without a question."""
+    _ws, _platform, window = _signed_in(qtbot, fresh_workstation, artifacts_dir, loader)
+    order_id = cases.DX_CHEST_CASE.placer_order_number
+    _open(qtbot, window, order_id)
+    page = window.reading_page
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> Callable[..., QMessageBox.StandardButton]:
+        def question(_parent: QWidget, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+            asked.append(text)
+            return button
+
+        return question
+
+    editor = page.editor
+    assert editor is not None and not editor.is_modified()
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    conclusion.setFocus()
+    qtbot.keyClicks(conclusion, "Pas de foyer")
+    assert editor.is_modified()
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer(QMessageBox.StandardButton.No)))
+    qtbot.mouseClick(page.close_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and "brouillon sera abandonné" in asked[0]
+    assert page.case is not None and window.pages.currentWidget() is page  # kept open, text kept
+    assert "Pas de foyer" in conclusion.toPlainText()
+
+    while editor.undo_stack().canUndo():
+        editor.undo_stack().undo()
+    assert not editor.is_modified()
+    qtbot.mouseClick(page.close_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1  # back to the report as opened: nothing to lose, no question
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.worklist_page, timeout=10000)
+    assert page.case is None
 
 
 def test_degraded_mode_read_from_cache_sign_and_deliver_on_return(

@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
         self._action(
             reading, self.tr("&Signer et envoyer"), "Ctrl+Return", self.reading_page.request_signature
         )
-        self._action(reading, self.tr("&Retour à la liste"), "Ctrl+W", self.reading_page.close_case)
+        self._action(reading, self.tr("&Retour à la liste"), "Ctrl+W", self.reading_page.request_close)
         self._action(
             reading,
             self.tr("&Visionneuse sur un autre écran"),

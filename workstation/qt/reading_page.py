@@ -208,7 +208,7 @@ class ReadingPage(QWidget):
         layout.addLayout(self.case_extras)
         layout.addWidget(self.splitter, 1)
 
-        self.close_button.clicked.connect(lambda: self.close_case())  # not clicked(bool) into ``emit``
+        self.close_button.clicked.connect(self.request_close)
         self.sign_button.clicked.connect(self.request_signature)
         self.confirm_button.clicked.connect(self._confirm_identity)
         self.provisional_button.clicked.connect(self._sign_on_provisional_identity)
@@ -749,6 +749,26 @@ class ReadingPage(QWidget):
         self.tasks.run(work, done, failed)
 
     # --- closing -----------------------------------------------------------------------------------
+
+    def request_close(self) -> bool:
+        """« Retour à la liste » (or Ctrl+W) by the radiologist: an unsigned report edited since it was
+        opened is abandoned only once they say so (the editor's undo stack is not at its clean state;
+        undoing back to it needs no question). True when the case was closed."""
+        if self.editor is not None and self.editor.isEnabled() and self.editor.is_modified():
+            answer = QMessageBox.question(
+                self,
+                self.tr("Compte rendu non signé"),
+                self.tr(
+                    "Le compte rendu a été modifié et n'est pas signé : le brouillon sera abandonné. "
+                    "Fermer l'examen ?"
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.close_case()
+        return True
 
     def close_case(self, emit: bool = True) -> None:
         order_id = self.row.order_id if self.row else ""

@@ -640,6 +640,24 @@ def test_report_changed_follows_the_edits_for_safekeeping(qtbot, editor: ReportE
         editor.set_report(editor.report())  # showing a report is not an edit
 
 
+def test_unsaved_is_the_undo_stack_not_at_its_clean_state(qtbot, editor: ReportEditor) -> None:
+    """Dirty = ``not stack.isClean()``: typing makes it modified, saving makes it clean, undoing past
+    the save makes it modified again and redoing back to the save clean again."""
+    assert not editor.is_modified()  # as loaded
+    conclusion = editor.chapter_edit(Chapter.CONCLUSION)
+    focus(qtbot, conclusion)
+    type_text(conclusion, "Pas d'anomalie")
+    assert editor.is_modified()
+    editor.set_saved()
+    assert not editor.is_modified()
+    editor.undo_stack().undo()
+    assert editor.is_modified() and conclusion.toPlainText() == ""
+    editor.undo_stack().redo()
+    assert not editor.is_modified() and conclusion.toPlainText() == "Pas d'anomalie"
+    editor.set_report(editor.report())  # another report shown: its history starts clean
+    assert not editor.is_modified()
+
+
 def test_switching_template_keeps_what_was_written(qtbot, editor: ReportEditor, artifacts_dir: Path) -> None:
     choice = editor.findChild(QComboBox, "modele")
     assert choice.currentText() == "Scanner cérébral sans injection"
