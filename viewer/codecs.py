@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 import numpy as np
 import pydicom
@@ -258,7 +259,7 @@ def read_directly(
     with open(source.path, "rb", buffering=0) as f:
         for index, out in zip(frames, outs, strict=True):
             f.seek(source.offset + index * size)
-            view = memoryview(out).cast("B")
+            view = out.data.cast("B")
             done = 0
             while done < size:
                 got = f.readinto(view[done:])
@@ -443,12 +444,12 @@ class _FrameReader:
         if support is None:
             raise NotImplementedError(f"no decoder for transfer syntax {source.transfer_syntax}")
         self.source, self.fmt, self.support, self.threads = source, fmt, support, threads
-        self.options = fmt.decoder_options(source.number_of_frames)
+        self.options: dict[str, Any] = fmt.decoder_options(source.number_of_frames)
         self.palette: pydicom.Dataset | None = None
         if fmt.photometric == "PALETTE COLOR":  # the palette tables are in the header, not with the pixels
             self.palette = pydicom.dcmread(source.path, stop_before_pixels=True)
         if support.backend is Backend.DATASET or source.offset < 0:
-            self.data: object = pydicom.dcmread(source.path)
+            self.data: pydicom.Dataset | bytes = pydicom.dcmread(source.path)
             self.options = {}
         else:
             with open(source.path, "rb") as f:
@@ -457,8 +458,8 @@ class _FrameReader:
             if support.backend is Backend.NATIVE:
                 self.options["pixel_vr"] = source.vr
                 expected = fmt.frame_bytes * source.number_of_frames
-                if len(self.data) < expected:  # type: ignore[arg-type]
-                    raise EOFError(f"pixel data holds {len(self.data)} of {expected} bytes")  # type: ignore[arg-type]
+                if len(self.data) < expected:
+                    raise EOFError(f"pixel data holds {len(self.data)} of {expected} bytes")
 
     def frame(self, index: int) -> np.ndarray:
         backend = self.support.backend

@@ -491,12 +491,12 @@ def _analyse(slices: list[Slice], proj: np.ndarray) -> tuple[Geometry, list[Seri
                                 .format(low=_mm(ends[k]), high=_mm(ends[k + 1]))
                                 for run, _, _ in missing for k in range(run.first, run.last + 1)][:3])
                 more = ", ..." if sum(run.last - run.first + 1 for run, _, _ in missing) > 3 else ""
-                steps = sorted({_mm(step) for _, _, step in missing})
+                spacings = sorted({_mm(step) for _, _, step in missing})
                 warnings.append(SeriesWarning(
                     WarningKind.MISSING_SLICES,
                     QT_TRANSLATE_NOOP("SeriesWarning", "Coupe(s) manquante(s) : {count} coupe(s) absente(s) "
                                       "({where}{more}) dans une pile régulière de {spacing} mm.")
-                    .format(count=count, where=where, more=more, spacing=joined(steps)),
+                    .format(count=count, where=where, more=more, spacing=joined(spacings)),
                 ))
             kept = [run for run in runs if run not in {m[0] for m in missing}]
             steps = np.array([run.step for run in kept])

@@ -35,7 +35,7 @@ def luminance(j: np.ndarray | float) -> np.ndarray:
 def jnd_index(lum: np.ndarray | float) -> np.ndarray:
     """j(L) of the GSDF: the JND index of a luminance in cd/m2."""
     x = np.log10(np.asarray(lum, dtype=np.float64))
-    return sum(coef * x**power for power, coef in enumerate(_J))
+    return np.asarray(sum(coef * x**power for power, coef in enumerate(_J)), dtype=np.float64)
 
 
 def resample_levels(measured: Sequence[float] | np.ndarray, output_levels: int) -> np.ndarray:

@@ -156,8 +156,8 @@ class Protocol:
                 sizes = ("rows", "columns", "prior_rows", "prior_columns")
                 extra = {k: stage[k] for k in sizes if k in stage}
                 flags = {k: bool(stage[k]) for k in ("link", "link_window", "link_zoom") if k in stage}
-                stages.append(Stage(str(stage["name"]), viewports=viewports,
-                                    **{k: int(x) for k, x in extra.items()}, **flags))
+                options: dict[str, Any] = {**{k: int(x) for k, x in extra.items()}, **flags}
+                stages.append(Stage(str(stage["name"]), viewports=viewports, **options))
             rule = dict(data.get("rule", {}))
             protocol = cls(str(data["name"]), StudyRule(**rule), tuple(stages), bool(data.get("user", False)))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -292,11 +292,12 @@ def _values(ds: Dataset | _Scanned, keyword: str) -> list[Any]:
     return _multi(value)
 
 
-def _has(ds: Dataset | None, keyword: str) -> bool:
+def _has(ds: Dataset | _Scanned | None, keyword: str) -> bool:
     return ds is not None and _element(ds, keyword) is not None
 
 
-def _get(ds: Dataset | None, keyword: str, convert: Callable[[list[Any]], Any], default: Any = None) -> Any:
+def _get(ds: Dataset | _Scanned | None, keyword: str, convert: Callable[[list[Any]], Any],
+         default: Any = None) -> Any:
     """A converted attribute value, ``default`` when absent or empty, _BadValue when unusable."""
     if ds is None:
         return default
@@ -348,7 +349,7 @@ def _all(values: list[Any]) -> list[Any]:
     return values
 
 
-def _item(ds: Dataset | None, keyword: str) -> Dataset | None:
+def _item(ds: Dataset | _Scanned | None, keyword: str) -> Dataset | None:
     """First item of a sequence attribute, or None."""
     if not _has(ds, keyword):
         return None
@@ -407,6 +408,7 @@ _WAVEFORM = QT_TRANSLATE_NOOP("FileProblem", "tracé (ECG ou autre signal) : non
 def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileProblem:
     size = os.path.getsize(path)
     scanned = _scan_file(path, size)
+    ds: Dataset | _Scanned
     if scanned is not None:
         ds, pixel_pos, pixel_header = scanned
         has_prefix, pydicom_notes = True, ""
@@ -439,9 +441,10 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
                                                        "MediaStorageSOPClassUID", _text, "")
     syntax = _transfer_syntax(ds)
     if syntax == DEFLATED:
-        ds = pydicom.dcmread(path)  # the inflated stream has no file offsets: read everything once
+        inflated = pydicom.dcmread(path)  # the inflated stream has no file offsets: read everything once
+        ds = inflated
         pixel_tag = _PIXEL_DATA if _has(ds, "PixelData") else None
-        value_offset, length, vr = -1, None, str(ds["PixelData"].VR) if _has(ds, "PixelData") else "OW"
+        value_offset, length, vr = -1, None, str(inflated["PixelData"].VR) if _has(ds, "PixelData") else "OW"
     else:
         pixel_tag, value_offset, length, vr = _pixel_element(pixel_header, pixel_pos, ds, syntax)
 
@@ -495,7 +498,7 @@ def _read(path: str, caught: list[warnings.WarningMessage]) -> ImageFile | FileP
                 "SeriesWarning", "Syntaxe de transfert erronée dans le fichier ({declared}) : les pixels "
                                  "sont en {found} et ont été lus comme tels.")
                 .format(declared=UID(syntax).name, found=UID(found).name))
-            syntax, support = found, syntax_support(found)  # type: ignore[assignment]
+            syntax, support = found, syntax_support(found)
             assert support is not None
     if support.encapsulated != (length is None) and value_offset >= 0 and not sniffed:
         return FileProblem(path, ProblemKind.CORRUPT,
@@ -660,7 +663,8 @@ def _scan(data: bytes, complete: bool) -> tuple[_Scanned, int, bytes]:
         meta[number] = RawDataElement(BaseTag(number), vr.decode("ascii"), length, data[start:pos], start,
                                       False, True)
     syntax_element = meta.get(0x00020010)
-    syntax = syntax_element.value.decode("ascii", "replace").strip(" \x00") if syntax_element else ""
+    raw_syntax = syntax_element.value if syntax_element is not None else None
+    syntax = raw_syntax.decode("ascii", "replace").strip(" \x00") if isinstance(raw_syntax, bytes) else ""
     support = syntax_support(syntax)
     if syntax == IMPLICIT_LE:
         implicit = True
@@ -845,7 +849,7 @@ def _stop_before_bulk(tag: BaseTag, vr: str | None, length: int) -> bool:
     return tag in _BULK  # a set: BaseTag's __eq__ is Python code, called once here instead of four times
 
 
-def _transfer_syntax(ds: Dataset) -> str:
+def _transfer_syntax(ds: Dataset | _Scanned) -> str:
     """The declared syntax, or the one pydicom detected when the file meta lacks it."""
     meta = getattr(ds, "file_meta", None)
     declared = _get(meta, "TransferSyntaxUID", _text, "")
@@ -858,7 +862,7 @@ def _transfer_syntax(ds: Dataset) -> str:
 
 
 def _pixel_element(
-    head: bytes, pos: int, ds: Dataset, syntax: str
+    head: bytes, pos: int, ds: Dataset | _Scanned, syntax: str
 ) -> tuple[int | None, int, int | None, str]:
     """Parse the element header where pydicom stopped: (tag, value offset, length or None, VR)."""
     if len(head) < 8:
@@ -893,7 +897,7 @@ def _pixel_element(
     return tag, offset, (None if length == 0xFFFFFFFF else length), vr
 
 
-def _pixel_format(ds: Dataset, path: str, notes: list[str]) -> PixelFormat | FileProblem:
+def _pixel_format(ds: Dataset | _Scanned, path: str, notes: list[str]) -> PixelFormat | FileProblem:
     required = ("Rows", "Columns", "BitsAllocated")
     missing = [k for k in required if not _has(ds, k)]
     if missing:
@@ -938,7 +942,7 @@ def _ratio_text(raw: object) -> str:
     return f"{round(value, 1):g}".replace(".", ",") if value < 1e6 else f"{value:.0f}"
 
 
-def _lossy(ds: Dataset, by_syntax: Lossy) -> LossyInfo:
+def _lossy(ds: Dataset | _Scanned, by_syntax: Lossy) -> LossyInfo:
     flag = _get(ds, "LossyImageCompression", _text, "")
     given = _get(ds, "LossyImageCompressionRatio", _all, [])
     ratios = tuple(_ratio_text(r) for r in given)
@@ -952,7 +956,7 @@ def _lossy(ds: Dataset, by_syntax: Lossy) -> LossyInfo:
     return LossyInfo(state, ratios, methods)
 
 
-def _spacing(ds: Dataset, measures: Dataset | None, modality: str) -> PixelSpacing:
+def _spacing(ds: Dataset | _Scanned, measures: Dataset | None, modality: str) -> PixelSpacing:
     """Choose the pixel size and say what it measures (PS3.3 10.7.1.3 and C.8.11.4.1.1)."""
     pixel = _get(measures, "PixelSpacing", _floats(2)) or _get(ds, "PixelSpacing", _floats(2))
     imager = _get(ds, "ImagerPixelSpacing", _floats(2))
@@ -962,27 +966,27 @@ def _spacing(ds: Dataset, measures: Dataset | None, modality: str) -> PixelSpaci
     if imager is not None and min(imager) <= 0:
         imager = None
     if pixel is not None and not projection:
-        return PixelSpacing(*pixel, SpacingSource.PATIENT,
+        return PixelSpacing(pixel[0], pixel[1], SpacingSource.PATIENT,
                             "PixelSpacing : distances mesurées dans le plan du patient.")
     if pixel is not None:
         kind = _get(ds, "PixelSpacingCalibrationType", _text, "")
         if kind:
             text = _get(ds, "PixelSpacingCalibrationDescription", _text, "")
-            return PixelSpacing(*pixel, SpacingSource.CALIBRATED,
+            return PixelSpacing(pixel[0], pixel[1], SpacingSource.CALIBRATED,
                                 f"PixelSpacing étalonné ({kind}{' : ' + text if text else ''}) : "
                                 "distances dans le plan de l'objet étalonné.")
         same = imager is not None and all(
             math.isclose(a, b, rel_tol=1e-6) for a, b in zip(pixel, imager, strict=True)
         )
         if same:
-            return PixelSpacing(*pixel, SpacingSource.DETECTOR,
+            return PixelSpacing(pixel[0], pixel[1], SpacingSource.DETECTOR,
                                 "PixelSpacing égal à ImagerPixelSpacing : distances au plan du détecteur, "
                                 "agrandissement non corrigé.")
         if imager is not None:
-            return PixelSpacing(*pixel, SpacingSource.CALIBRATED,
+            return PixelSpacing(pixel[0], pixel[1], SpacingSource.CALIBRATED,
                                 "PixelSpacing différent d'ImagerPixelSpacing : "
                                 "étalonnage de type non précisé.")
-        return PixelSpacing(*pixel, SpacingSource.PROJECTION_UNSPECIFIED,
+        return PixelSpacing(pixel[0], pixel[1], SpacingSource.PROJECTION_UNSPECIFIED,
                             "PixelSpacing d'une image de projection sans précision du plan : "
                             "distances probablement au plan du détecteur.")
     if imager is not None:
@@ -992,17 +996,17 @@ def _spacing(ds: Dataset, measures: Dataset | None, modality: str) -> PixelSpaci
                                 "ImagerPixelSpacing corrigé du facteur d'agrandissement estimé "
                                 f"({factor:g}) : "
                                 "distances estimées dans le plan de l'objet.")
-        return PixelSpacing(*imager, SpacingSource.DETECTOR,
+        return PixelSpacing(imager[0], imager[1], SpacingSource.DETECTOR,
                             "ImagerPixelSpacing : distances au plan du détecteur, "
                             "agrandissement non corrigé.")
     nominal = _get(ds, "NominalScannedPixelSpacing", _floats(2))
     if nominal is not None and min(nominal) > 0:
-        return PixelSpacing(*nominal, SpacingSource.NOMINAL,
+        return PixelSpacing(nominal[0], nominal[1], SpacingSource.NOMINAL,
                             "NominalScannedPixelSpacing : taille nominale du numériseur de film.")
     return NO_SPACING
 
 
-def _windows(item: Dataset | None) -> tuple[tuple[Window, ...], str | None]:
+def _windows(item: Dataset | _Scanned | None) -> tuple[tuple[Window, ...], str | None]:
     if not _has(item, "WindowCenter") or not _has(item, "WindowWidth"):
         return (), None
     centers = _get(item, "WindowCenter", _all, [])
@@ -1019,7 +1023,7 @@ def _windows(item: Dataset | None) -> tuple[tuple[Window, ...], str | None]:
     return tuple(found), _get(item, "VOILUTFunction", _text)
 
 
-def _voi_luts(ds: Dataset) -> tuple[VoiLut, ...]:
+def _voi_luts(ds: Dataset | _Scanned) -> tuple[VoiLut, ...]:
     luts = []
     for item in ds.get("VOILUTSequence", []) or []:
         descriptor = [int(v) for v in _get(item, "LUTDescriptor", _all, [])]
@@ -1041,7 +1045,8 @@ def _voi_luts(ds: Dataset) -> tuple[VoiLut, ...]:
     return tuple(luts)
 
 
-def _orientation(raw: tuple[float, ...] | None, notes: list[str]) -> tuple[float, ...] | None:
+def _orientation(raw: tuple[float, ...] | None,
+                 notes: list[str]) -> tuple[float, float, float, float, float, float] | None:
     if raw is None:
         return None
     row, col = raw[:3], raw[3:]
@@ -1052,10 +1057,10 @@ def _orientation(raw: tuple[float, ...] | None, notes: list[str]) -> tuple[float
         if note not in notes:
             notes.append(note)
         return None
-    return tuple(v / nr for v in row) + tuple(v / nc for v in col)
+    return row[0] / nr, row[1] / nr, row[2] / nr, col[0] / nc, col[1] / nc, col[2] / nc
 
 
-def _frames(ds: Dataset, count: int, notes: list[str]) -> tuple[FrameInfo, ...]:
+def _frames(ds: Dataset | _Scanned, count: int, notes: list[str]) -> tuple[FrameInfo, ...]:
     """Per-frame values: the functional groups of enhanced objects, else the classic attributes."""
     shared = _item(ds, "SharedFunctionalGroupsSequence")
     per_frame = list(ds.get("PerFrameFunctionalGroupsSequence", []) or [])

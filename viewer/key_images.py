@@ -7,6 +7,7 @@ model with :mod:`reporting`). Qt-free; one list per opened study.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +48,7 @@ class KeyImages:
     def __len__(self) -> int:
         return len(self._items)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[KeyImage]:
         return iter(list(self._items))
 
     @property

@@ -227,5 +227,6 @@ def measure(kind: MeasureKind, points_px: Sequence[Point], plane: PlaneGeometry,
             raise ValueError("a ROI needs the pixel values of its slice")
         stats = roi_stats(kind, points, values, plane)
         value, unit = stats.area_mm2, "mm²"
-    return Measurement(kind, value, unit, where, points, tuple(tuple(float(v) for v in p) for p in mm),
+    patient = tuple((float(p[0]), float(p[1]), float(p[2])) for p in mm)
+    return Measurement(kind, value, unit, where, points, patient,
                        stats, value_unit, slice_index, calibrated)

@@ -343,7 +343,8 @@ class ObliqueSeries(ReformatSeries):
     stack: ``right`` and ``down`` are the screen directions in the patient (LPS), the planes step along
     their normal by the finest voxel spacing and cover the whole volume."""
 
-    def __init__(self, source: Series, right: Sequence[float], down: Sequence[float], name: str) -> None:
+    def __init__(self, source: Series, right: Sequence[float] | np.ndarray,
+                 down: Sequence[float] | np.ndarray, name: str) -> None:
         self.source = source
         self.data = regular_volume(source)
         self.grid = VolumeGrid(self.data.grid.index_to_patient(), self.data.grid.shape)
@@ -406,7 +407,8 @@ class ObliqueSeries(ReformatSeries):
         return np.rint(plane).astype(self.data.volume.dtype)
 
 
-def rotated_about(vector: Sequence[float], axis: Sequence[float], degrees: float) -> np.ndarray:
+def rotated_about(vector: Sequence[float] | np.ndarray, axis: Sequence[float] | np.ndarray,
+                  degrees: float) -> np.ndarray:
     """``vector`` turned by ``degrees`` about ``axis`` (Rodrigues), for oblique planes."""
     k = np.asarray(axis, dtype=np.float64)
     k /= np.linalg.norm(k)

@@ -56,7 +56,7 @@ class PlaneGeometry:
         return np.stack([delta @ np.asarray(self.row_direction) / self.column_mm,
                          delta @ np.asarray(self.column_direction) / self.row_mm], axis=1)
 
-    def distance_to(self, point: Sequence[float]) -> float:
+    def distance_to(self, point: Sequence[float] | np.ndarray) -> float:
         """Signed distance (mm) of a patient point from the plane, along the normal."""
         return float(np.dot(np.subtract(point, self.origin), self.normal))
 

@@ -163,7 +163,7 @@ def _scaled_text(text: Text, shape: tuple[int, int]) -> Text:
     if not text.layer.startswith(_DISPLAY):
         return text
     anchor = _scale((text.anchor,), shape)[0] if text.anchor else None
-    box = _scale(text.box, shape) if text.box else None  # type: ignore[arg-type]
+    box = _scale(text.box, shape) if text.box else None
     return Text(text.text, anchor, box if box is None else (box[0], box[1]), text.layer[len(_DISPLAY):])
 
 
