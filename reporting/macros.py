@@ -50,15 +50,3 @@ def macro_before_cursor(
     length = utf16_length(match.group(1))
     return MacroMatch(macro, cursor_utf16 - length, length)
 
-
-def expand(text: str, position: int, template: ReportTemplate, chapter: Chapter) -> tuple[str, int] | None:
-    """Plain-text form (Python positions): the text with the keyword ending at ``position`` expanded,
-    and the new cursor position; None when no macro ends there."""
-    line_start = text.rfind("\n", 0, position) + 1
-    line = text[line_start:position]
-    found = macro_before_cursor(line, utf16_length(line), template, chapter)
-    if found is None:
-        return None
-    start = line_start + len(utf16_prefix(line, found.start_utf16))
-    expanded = text[:start] + found.macro.text + text[position:]
-    return expanded, start + len(found.macro.text)

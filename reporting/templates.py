@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from lxml import etree
 
@@ -184,43 +183,6 @@ def parse_template(data: bytes | str, origin: str = "modèle") -> ReportTemplate
             f"Modèle « {origin} » illisible : XHTML mal formé à la ligne {line} ({error.msg})."
         ) from error
     return _Reader(root, origin).template()
-
-
-def load_template(path: Path) -> ReportTemplate:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise TemplateError(f"Modèle « {path.name} » impossible à lire : {error.strerror}.") from error
-    return parse_template(data, path.name)
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateFolder:
-    """The usable templates of a folder and, for each broken file, its French error (never an exception)."""
-
-    templates: tuple[ReportTemplate, ...]
-    errors: tuple[str, ...]
-
-
-def load_folder(folder: Path) -> TemplateFolder:
-    """A site's own templates (``*.html``): the broken ones are listed in ``errors`` and left out."""
-    templates: list[ReportTemplate] = []
-    errors: list[str] = []
-    try:
-        paths = sorted(folder.glob("*.html"))
-    except OSError as error:
-        return TemplateFolder((), (f"Dossier de modèles illisible : {folder} ({error.strerror}).",))
-    for path in paths:
-        try:
-            template = load_template(path)
-        except TemplateError as error:
-            errors.append(str(error))
-            continue
-        if any(t.id == template.id for t in templates):
-            errors.append(f"Modèle « {path.name} » ignoré : identifiant « {template.id} » déjà utilisé.")
-            continue
-        templates.append(template)
-    return TemplateFolder(tuple(templates), tuple(errors))
 
 
 @cache

@@ -45,15 +45,18 @@ ENTRY_POINTS: dict[str, str] = {
 # (issue 18): each must be wired or deleted by whoever owns it, then removed from here. Not entry
 # points: this list must shrink to nothing.
 PENDING: dict[str, str] = {
-    "reporting.macros:expand": "report editor (issue 18 item 2): the editor's macros should call it",
-    "reporting.templates:load_folder": "report editor (issue 18 item 2): a site's own templates folder",
-    # before the flux 4 complement the draft has no act, so template_for_report proposes nothing for
-    # the ANS example order where this gives the brain MR template: the reading page could use it
-    "reporting.templates:template_for_order": "report editor (issue 18 item 2): template from the order",
+    # correcting a signed report (issue 16): the workstation does not reopen a signed report yet, but
+    # the outbox (MessageKind.ADDENDUM), the CDA relatedDocument and the ORU's TXA-13 already carry a
+    # version 2; this is the one place that makes it, tested with them. Wire with the correction flow.
     "reporting.model:new_version": "reporting model (issue 16): the corrected report's new version",
+    # a convenience over dose_from_datasets(read_headers(paths)) that the dose tests (three files)
+    # call; study.scan_study reads the headers once for everything. Whoever owns reporting/dose.py:
+    # inline it into those tests and delete it.
     "reporting.dose:read_dose": "reporting (issue 16): study.scan_study reads the dose another way",
+    # the demo's own consistency checks, used by the tests that prove the generated data is valid
     "teleplatform.demo.cases:luhn_valid": "demo cases (issue 23): the tests' check of the generated INS keys",
     "teleplatform.demo.cases:priors_of": "demo cases (issue 23): the tests' answer key for the priors",
+    # workstation.qt.display builds Tg18Window itself; whoever owns viewer/qt: call it or delete it
     "viewer.qt.tg18_window:open_pattern": "displays (issue 21): the diagnostics open Tg18Window directly",
 }
 

@@ -7,18 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from reporting.macros import expand, macro_before_cursor, utf16_length
+from reporting.macros import macro_before_cursor, utf16_length
 from reporting.model import Chapter
 from reporting.order import read_site_messages
 from reporting.templates import (
     FieldKind,
     TemplateError,
-    TemplateFolder,
     builtin_templates,
     choose_template,
     compose_chapter,
-    load_folder,
-    load_template,
     parse_template,
     split_chapter,
     template_by_id,
@@ -120,23 +117,30 @@ def test_chapter_text_round_trip() -> None:
 
 
 def test_macros_expand_whole_words_of_the_chapter() -> None:
+    """The rule the editor's Tab applies to the line before the cursor (Qt's positions in UTF-16)."""
     head = template_by_id(HEAD)
-    normal = head.macro("nl", Chapter.RESULTS).text
-    assert expand("Avant 🩻 nl", 10, head, Chapter.RESULTS) == (f"Avant 🩻 {normal}", 8 + len(normal))
-    assert expand("nl", 2, head, Chapter.CONCLUSION) == (
-        "Pas de lésion intracrânienne traumatique décelable, en particulier pas d'hémorragie intracrânienne.",
-        99,
-    )
-    assert expand("ligne 1\ncomp suite", 12, head, Chapter.TECHNIQUE)[0] == (
-        "ligne 1\nÀ confronter aux données cliniques et biologiques. suite"
-    )
-    assert expand("anl", 3, head, Chapter.RESULTS) is None  # inside a word
-    assert expand("hsd", 3, head, Chapter.CONCLUSION) is None  # a results macro only
-    assert expand("NL", 2, head, Chapter.RESULTS) is None  # keywords are case-sensitive
-    line = "é œ ’ 🩻 nl"
-    found = macro_before_cursor(line, utf16_length(line), head, Chapter.RESULTS)
-    assert (found.start_utf16, found.length_utf16) == (9, 2)  # the emoji counts two UTF-16 units
 
+    def found(line: str, chapter: Chapter | None) -> tuple[str, int, int] | None:
+        match = macro_before_cursor(line, utf16_length(line), head, chapter)
+        return None if match is None else (match.macro.keyword, match.start_utf16, match.length_utf16)
+
+    assert found("Avant 🩻 nl", Chapter.RESULTS) == ("nl", 9, 2)  # the emoji counts two UTF-16 units
+    assert macro_before_cursor("Avant 🩻 nl", 11, head, Chapter.RESULTS).macro.text == (
+        head.macro("nl", Chapter.RESULTS).text
+    )
+    assert macro_before_cursor("nl", 2, head, Chapter.CONCLUSION).macro.text == (
+        "Pas de lésion intracrânienne traumatique décelable, en particulier pas d'hémorragie intracrânienne."
+    )
+    assert found("comp suite", Chapter.TECHNIQUE) is None  # the keyword must end at the cursor
+    assert macro_before_cursor("comp suite", 4, head, Chapter.TECHNIQUE).macro.keyword == "comp"
+    assert found("anl", Chapter.RESULTS) is None  # inside a word
+    assert found("hsd", Chapter.CONCLUSION) is None  # a results macro only
+    assert found("hsd", Chapter.RESULTS) is not None
+    assert found("NL", Chapter.RESULTS) is None  # keywords are case-sensitive
+    assert found("nl", None) is None  # an addendum: template-wide macros only
+    assert macro_before_cursor("nl", 2, None, Chapter.RESULTS) is None  # no template, no macro
+    line = "é œ ’ 🩻 nl"
+    assert found(line, Chapter.RESULTS) == ("nl", 9, 2)
 
 GOOD = """<!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" lang="fr">
@@ -160,18 +164,13 @@ GOOD = """<!DOCTYPE html>
 """
 
 
-def test_a_minimal_template_and_a_file(tmp_path: Path) -> None:
+def test_a_minimal_template() -> None:
     template = parse_template(GOOD, "essai.html")
     assert (template.id, template.title, template.origin) == ("essai", "Essai", "essai.html")
     assert template.default_text(Chapter.TECHNIQUE) == "Acquisition : a"
     assert template.default_text(Chapter.RESULTS) == "Texte par défaut"
     assert template.macro("nl", Chapter.CONCLUSION).text == "Normal."
-    path = tmp_path / "essai.html"
-    path.write_text(GOOD, encoding="utf-8")
-    assert load_template(path) == template
-    with pytest.raises(TemplateError) as error:
-        load_template(tmp_path / "absent.html")
-    assert str(error.value) == "Modèle « absent.html » impossible à lire : No such file or directory."
+    assert parse_template(GOOD.encode("utf-8"), "essai.html") == template  # bytes as read from a file
 
 
 @pytest.mark.parametrize(
@@ -247,19 +246,6 @@ def test_not_xhtml_at_all() -> None:
     with pytest.raises(TemplateError) as error:
         parse_template(b"\xff\xfe<not xml", "x")
     assert str(error.value).startswith("Modèle « x » illisible : XHTML mal formé à la ligne 1 ")
-
-
-def test_a_site_folder_keeps_the_good_templates_and_lists_the_broken(tmp_path: Path) -> None:
-    (tmp_path / "a-bon.html").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "b-double.html").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "c-casse.html").write_text(GOOD.replace("</body>", ""), encoding="utf-8")
-    (tmp_path / "notes.txt").write_text("pas un modèle", encoding="utf-8")
-    folder = load_folder(tmp_path)
-    assert [t.origin for t in folder.templates] == ["a-bon.html"]
-    assert folder.errors[0] == "Modèle « b-double.html » ignoré : identifiant « essai » déjà utilisé."
-    assert folder.errors[1].startswith("Modèle « c-casse.html » illisible : XHTML mal formé à la ligne 19 (")
-    assert len(folder.errors) == 2
-    assert load_folder(tmp_path / "absent") == TemplateFolder((), ())  # nothing, and no exception
 
 
 def test_choice_for_the_ans_example_order_and_complement(shared_dir: Path) -> None:

@@ -79,6 +79,10 @@ def test_open_while_acquiring_then_ask_for_complementary_images(
         )
         _open(qtbot, window, order_id)
         page = window.reading_page
+        # no flux 4 yet, so the draft has no act: the order's modality and region choose the template
+        assert page.editor is not None and not page.case.draft.report.acts
+        assert page.editor.template() is not None
+        assert page.editor.template().id == "tlr-radiographie-thorax"
         assert page.status.text().startswith("Acquisition en cours : 1 image")
         QTimer.singleShot(300, lambda: _fill_and_send(artifacts_dir))
         qtbot.mouseClick(page.complementary_button, Qt.MouseButton.LeftButton)

@@ -41,7 +41,7 @@ from reporting.checks import SignatureRefused
 from reporting.measurements import measurement_text
 from reporting.model import PrognosisAnnouncement, Report
 from reporting.qt.editor import ReportEditor
-from reporting.templates import template_for_report
+from reporting.templates import template_for_order, template_for_report
 from resources.translations import qt as language
 from resources.translations.qt import user_message
 from viewer.loader import StudyLoader
@@ -393,7 +393,9 @@ class ReadingPage(QWidget):
             self.status.setText(received)
         self.viewer.open_study(case.images, self.identity.text())  # type: ignore[arg-type]  # streamed
         report = case.draft.report
-        editor = ReportEditor(report, template_for_report(report))
+        # before the site's flux 4 the draft has no act yet: the order (modality, region) chooses then
+        template = template_for_report(report) or template_for_order(case.order, case.complement)
+        editor = ReportEditor(report, template)
         editor.setObjectName("reportEditor")
         editor.signRequested.connect(self._sign)
         self.editor = editor
