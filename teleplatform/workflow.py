@@ -451,6 +451,7 @@ def _complementary_json(row: Any) -> dict[str, Any]:
 
 
 PLACER_ORDER_NUMBER = 0x00402016  # Placer Order Number / Imaging Service Request
+REQUEST_ATTRIBUTES = 0x00400275  # Request Attributes Sequence
 
 
 def study_in_progress(
@@ -470,13 +471,21 @@ def study_in_progress(
     for row in candidates:
         try:
             ds = pydicom.dcmread(
-                dicom_root / row["path"], stop_before_pixels=True, specific_tags=[PLACER_ORDER_NUMBER]
+                dicom_root / row["path"],
+                stop_before_pixels=True,
+                specific_tags=[PLACER_ORDER_NUMBER, REQUEST_ATTRIBUTES],
             )
         except (OSError, InvalidDicomError, ValueError) as exc:
             log.warning("study in progress: %s unreadable: %s", row["path"], exc)
             continue
-        placer = str(ds.get(PLACER_ORDER_NUMBER).value if PLACER_ORDER_NUMBER in ds else "").split("^")[0]
-        if placer.strip() == order_id:
+        # top level, or in the General Series module's Request Attributes Sequence (PS3.3 C.7.3.1)
+        holders = [ds, *(ds.get(REQUEST_ATTRIBUTES).value if REQUEST_ATTRIBUTES in ds else [])]
+        placers = {
+            str(h[PLACER_ORDER_NUMBER].value or "").split("^")[0].strip()
+            for h in holders
+            if PLACER_ORDER_NUMBER in h
+        }
+        if order_id in placers:
             return {
                 "study_instance_uid": row["study_uid"],
                 "series": row["series"],

@@ -25,7 +25,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-GENERATOR_VERSION = "12"  # 11: contrast risks in the contrast CT's request; 12: consent, site incidents
+GENERATOR_VERSION = "13"  # 11: contrast risks in the contrast CT's request; 12: consent, site incidents;
+# 13: the unknown emergency patient and the radiograph acquired before its flux 4 (CHARTER_CASES)
 """Bumped whenever the generated files change: a data directory made by another version is redone."""
 
 _NAMESPACE = uuid.UUID("6f3c2a1e-8d4b-5c7e-9a0f-1b2c3d4e5f60")
@@ -162,6 +163,8 @@ class Patient:
     address: Address
     weight_kg: int
     height_cm: int
+    # An unknown emergency patient (issue 23): no INS, identity status PROV, images keyed by the IPP.
+    provisional: bool = False
 
     @property
     def first_given_name(self) -> str:
@@ -217,6 +220,9 @@ class Exam:
     study_description: str
     device: Device
     product: Product | None = None
+    # False: the images are on the platform but the site has not sent its flux 4 yet (issue 23: the
+    # study being acquired; its images name the order in the Request Attributes Sequence)
+    complement_sent: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -784,6 +790,104 @@ CANCELLED_CASE = Case(
     ),
 )
 
+UNKNOWN_EMERGENCY_CASE = Case(
+    slug="rx-thorax-inconnu",
+    site=CH_HAUT_BERRY,
+    patient=Patient(
+        birth_name="INCONNU",
+        birth_given_names=("X",),
+        used_name="INCONNU",
+        used_given_name="X",
+        sex=Sex.MALE,
+        birth_date=date(1980, 1, 1),  # estimated by the emergency team
+        birth_cog="99999",
+        nir_order="000",
+        ipp="70220981",
+        address=Address("", "", ""),
+        weight_kg=80,
+        height_cm=178,
+        provisional=True,
+    ),
+    requester=DR_ROUSSEAU,
+    responsible=DR_CARON,
+    priority=Priority.URGENT,
+    patient_class=PatientClass.EMERGENCY,
+    admitted_at=_at(15, 1, 12),
+    visit_number="26111500231",
+    placer_order_number="CHHB-RAD-26111502",
+    accession_number="CHHB2611150002",
+    requested_at=_at(15, 2, 4),
+    modality=XRAY,
+    regions=(Region(THORAX),),
+    clinical_information=(
+        "Homme d'environ 45 ans amené par le SMUR après une chute d'échafaudage, inconscient, sans "
+        "papiers d'identité : identité provisoire. Détresse respiratoire, murmure vésiculaire aboli à "
+        "gauche."
+    ),
+    purpose="Pneumothorax ? Fractures costales ?",
+    history="Inconnus (patient non identifié).",
+    history_relevance="SANS_IMPACT",
+    exam=Exam(
+        performed_at=_at(15, 3, 40),
+        complement_at=_at(15, 4, 30),
+        act=Coded("24648-8", "RX thorax ; incidence postéroantérieure verticale", "LN"),
+        study_description="RADIOGRAPHIE THORAX FACE (URGENCE VITALE)",
+        device=DX_CHHB,
+    ),
+)
+"""Issue 23: an unknown emergency patient, on a provisional identity (no INS, PID-32 PROV): the
+report is signed with the explicit mention."""
+
+ACQUIRING_CASE = Case(
+    slug="rx-thorax-en-cours",
+    site=CH_VAL_DE_CHER,
+    patient=Patient(
+        birth_name="GARNIER",
+        birth_given_names=("YVONNE", "ALICE"),
+        used_name="ROUX",
+        used_given_name="YVONNE",
+        sex=Sex.FEMALE,
+        birth_date=date(1941, 6, 12),
+        birth_cog="18033",
+        nir_order="118",
+        ipp="40013602",
+        address=Address("9 rue Porte Jaune", "BOURGES", "18000"),
+        weight_kg=61,
+        height_cm=158,
+    ),
+    requester=DR_BENALI,
+    responsible=DR_LEROY,
+    priority=Priority.ROUTINE,
+    patient_class=PatientClass.INPATIENT,
+    admitted_at=_at(14, 18, 2),
+    visit_number="26111400177",
+    placer_order_number="CHVC-DI-2611150011",
+    accession_number="CHVC26111500011",
+    requested_at=_at(15, 5, 12),
+    modality=XRAY,
+    regions=(Region(THORAX),),
+    clinical_information=(
+        "Contrôle après pose d'une sonde nasogastrique en service de médecine, patiente "
+        "désorientée ; vérifier la position de la sonde avant toute alimentation."
+    ),
+    purpose="Position de la sonde nasogastrique ?",
+    history="Insuffisance cardiaque, démence débutante.",
+    history_relevance="PERTINENT",
+    exam=Exam(
+        performed_at=_at(15, 7, 0),
+        complement_at=_at(15, 9, 0),
+        act=Coded("24648-8", "RX thorax ; incidence postéroantérieure verticale", "LN"),
+        study_description="RADIOGRAPHIE THORAX FACE AU LIT",
+        device=DX_CHVC,
+        complement_sent=False,
+    ),
+)
+"""Issue 23: the radiograph is on the platform, its flux 4 not sent yet; once the radiologist accepts
+the request, the platform announces the study in progress and it opens with the image already there."""
+
+CHARTER_CASES = (UNKNOWN_EMERGENCY_CASE, ACQUIRING_CASE)
+"""The demo cases of issue 23 apart from the night's others (their identity or flux 4 differ)."""
+
 IMAGED_CASES = (CT_HEAD_CASE, CT_TAP_CASE, DX_CHEST_CASE, MR_BRAIN_CASE)
 ALL_CASES = (*IMAGED_CASES, PENDING_CASE, CANCELLED_CASE)
 MISMATCH_CASE = MR_BRAIN_CASE
@@ -920,9 +1024,9 @@ class ScheduledMessage:
 
 def _messages() -> tuple[ScheduledMessage, ...]:
     found: list[ScheduledMessage] = []
-    for case in ALL_CASES:
+    for case in (*ALL_CASES, *CHARTER_CASES):
         found.append(ScheduledMessage(case.requested_at, case, Flow.REQUEST))
-        if case.exam is not None:
+        if case.exam is not None and case.exam.complement_sent:
             found.append(ScheduledMessage(case.exam.complement_at, case, Flow.COMPLEMENT))
         if case.cancellation is not None:
             found.append(ScheduledMessage(case.cancellation.at, case, Flow.CANCELLATION))

@@ -54,6 +54,7 @@ _WRITERS: dict[str, Callable[[Path, Sequence[int]], list[Path]]] = {
     "mr": series.mr_brain,
     "dx": lambda out, _: series.dx_chest(out),
     "dx-prior": lambda out, _: series.dx_chest_prior(out),
+    "dx-charter": lambda out, _: series.dx_charter_cases(out),
     "ct-head-prior": series.ct_head_prior,
     "localizer": lambda out, _: series.ct_tap_localizer(out),
     "dose": lambda out, _: write_dose_report(out),
@@ -65,6 +66,7 @@ def _tasks() -> list[tuple[str, tuple[int, ...]]]:
     return [
         ("dx", ()),
         ("dx-prior", ()),
+        ("dx-charter", ()),
         *(("ct-tap", chunk) for chunk in _chunks(cases.CT_TAP_SLICES, 4)),
         *(("ct-head", chunk) for chunk in _chunks(cases.CT_HEAD_SLICES, 4)),
         *(("mr", chunk) for chunk in _chunks(cases.MR_SLICES, 2)),

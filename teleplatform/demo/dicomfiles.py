@@ -22,6 +22,7 @@ from .cases import (
     GENERATOR_VERSION,
     INS_NAMESPACE,
     INS_NIR_TEST_OID,
+    Case,
     Device,
     Study,
     uid,
@@ -74,26 +75,27 @@ def patient_and_study(dataset: Dataset, case: Study) -> None:
     assert case.exam is not None
     patient, site, exam = case.patient, case.site, case.exam
     dataset.PatientName = patient.dicom_name
-    dataset.PatientID = patient.ins
-    dataset.IssuerOfPatientID = INS_NAMESPACE
+    dataset.PatientID = patient.ipp if patient.provisional else patient.ins  # no INS: the site's IPP
+    dataset.IssuerOfPatientID = site.facility if patient.provisional else INS_NAMESPACE
     issuer = Dataset()
-    issuer.UniversalEntityID = INS_NIR_TEST_OID
+    issuer.UniversalEntityID = site.ipp_oid if patient.provisional else INS_NIR_TEST_OID
     issuer.UniversalEntityIDType = "ISO"
-    issuer.IdentifierTypeCode = "INS"
+    issuer.IdentifierTypeCode = "PI" if patient.provisional else "INS"
     dataset.IssuerOfPatientIDQualifiersSequence = DicomSequence([issuer])
     dataset.TypeOfPatientID = "TEXT"
     dataset.PatientBirthDate = da(case.image_birth_date)
     dataset.PatientSex = patient.sex.value
-    ipp = Dataset()
-    ipp.PatientID = patient.ipp
-    ipp.IssuerOfPatientID = site.facility
-    ipp.TypeOfPatientID = "TEXT"
-    ipp_issuer = Dataset()
-    ipp_issuer.UniversalEntityID = site.ipp_oid
-    ipp_issuer.UniversalEntityIDType = "ISO"
-    ipp_issuer.IdentifierTypeCode = "PI"
-    ipp.IssuerOfPatientIDQualifiersSequence = DicomSequence([ipp_issuer])
-    dataset.OtherPatientIDsSequence = DicomSequence([ipp])
+    if not patient.provisional:  # the IPP beside the INS (a provisional identity has the IPP alone)
+        ipp = Dataset()
+        ipp.PatientID = patient.ipp
+        ipp.IssuerOfPatientID = site.facility
+        ipp.TypeOfPatientID = "TEXT"
+        ipp_issuer = Dataset()
+        ipp_issuer.UniversalEntityID = site.ipp_oid
+        ipp_issuer.UniversalEntityIDType = "ISO"
+        ipp_issuer.IdentifierTypeCode = "PI"
+        ipp.IssuerOfPatientIDQualifiersSequence = DicomSequence([ipp_issuer])
+        dataset.OtherPatientIDsSequence = DicomSequence([ipp])
     dataset.StudyInstanceUID = case.study_instance_uid
     dataset.StudyDate = da(exam.performed_at)
     dataset.StudyTime = tm(exam.performed_at)
@@ -122,6 +124,8 @@ def request_attributes(case: Study) -> DicomSequence:
     item.RequestedProcedureDescription = case.exam.act.label
     item.RequestedProcedureCodeSequence = DicomSequence([code(case.exam.act.code, "LN", case.exam.act.label)])
     item.ScheduledProcedureStepID = case.exam.act.code
+    if isinstance(case, Case):  # the order the worklist item came from (an archived prior has none here)
+        item.PlacerOrderNumberImagingServiceRequest = case.placer_order_number
     return DicomSequence([item])
 
 

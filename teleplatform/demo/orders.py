@@ -91,11 +91,14 @@ def _pid(pid: Segment, case: Case) -> None:
     """PID per the CI-SIS INS annex: INS and IPP in PID-3, birth traits in the PID-5 of type L, names
     in use in the one of type D, birth place (COG code) in the PID-11 of type BDL, status VALI."""
     patient, site = case.patient, case.site
-    ins = pid.pid_3
-    ins.cx_1 = patient.ins
-    ins.cx_4.hd_1, ins.cx_4.hd_2, ins.cx_4.hd_3 = INS_NAMESPACE, INS_NIR_TEST_OID, "ISO"
-    ins.cx_5 = "INS"
-    ipp = pid.add_field("PID_3")
+    if patient.provisional:  # an unknown emergency patient: the site's IPP only, status PROV
+        ipp = pid.pid_3
+    else:
+        ins = pid.pid_3
+        ins.cx_1 = patient.ins
+        ins.cx_4.hd_1, ins.cx_4.hd_2, ins.cx_4.hd_3 = INS_NAMESPACE, INS_NIR_TEST_OID, "ISO"
+        ins.cx_5 = "INS"
+        ipp = pid.add_field("PID_3")
     ipp.cx_1 = patient.ipp
     ipp.cx_4.hd_1, ipp.cx_4.hd_2, ipp.cx_4.hd_3 = site.facility, site.ipp_oid, "ISO"
     ipp.cx_5 = "PI"
@@ -110,20 +113,23 @@ def _pid(pid: Segment, case: Case) -> None:
     usual.xpn_7 = "D"
     pid.pid_7.ts_1 = _ts(patient.birth_date)
     pid.pid_8 = patient.sex.value
-    home = pid.pid_11
-    home.xad_1.sad_1 = escape(patient.address.street)
-    home.xad_3 = escape(patient.address.city)
-    home.xad_5 = patient.address.zip_code
-    home.xad_6 = "FRA"
-    home.xad_7 = "H"
-    birth_place = pid.add_field("PID_11")
-    birth_place.xad_7 = "BDL"
-    birth_place.xad_9 = patient.birth_cog
+    if patient.provisional:  # neither address nor birth place known
+        pass
+    else:
+        home = pid.pid_11
+        home.xad_1.sad_1 = escape(patient.address.street)
+        home.xad_3 = escape(patient.address.city)
+        home.xad_5 = patient.address.zip_code
+        home.xad_6 = "FRA"
+        home.xad_7 = "H"
+        birth_place = pid.add_field("PID_11")
+        birth_place.xad_7 = "BDL"
+        birth_place.xad_9 = patient.birth_cog
     account = pid.pid_18
     account.cx_1 = case.visit_number
     account.cx_4.hd_1, account.cx_4.hd_2, account.cx_4.hd_3 = site.facility, site.visit_oid, "ISO"
     account.cx_5 = "AN"
-    pid.pid_32 = "VALI"
+    pid.pid_32 = "PROV" if patient.provisional else "VALI"
 
 
 def _pv1(pv1: Segment, case: Case) -> None:

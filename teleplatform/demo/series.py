@@ -67,6 +67,8 @@ _SEEDS = {
     "irm-cerebrale": 4404,
     "ct-tete-anterieur": 1111,
     "tdm-tap-anterieur": 2212,
+    "rx-thorax-inconnu": 3313,
+    "rx-thorax-en-cours": 3323,
 }
 _TAP_TABLE_Z = -700.0  # DICOM z of the phantom's z = 0: table coordinates, as a scanner reports them
 
@@ -492,6 +494,16 @@ def dx_chest(out: Path) -> list[Path]:
     """PA chest radiograph, digital X-ray for presentation, JPEG 2000 lossless."""
     pixels = chest_radiograph(seed=_SEEDS[DX_CHEST_CASE.slug])
     return _dx(out, DX_CHEST_CASE, pixels, JPEG2000Lossless, "DRX-2530C-0417", cases.DX_DAP_DGYCM2)
+
+
+def dx_charter_cases(out: Path) -> list[Path]:
+    """Issue 23's radiographs: the unknown emergency patient's (provisional identity) and the one on
+    the platform before its flux 4 (its image names the order in the Request Attributes Sequence)."""
+    written = []
+    for case, consolidation in ((cases.UNKNOWN_EMERGENCY_CASE, False), (cases.ACQUIRING_CASE, True)):
+        pixels = chest_radiograph(seed=_SEEDS[case.slug], consolidation=consolidation)
+        written += _dx(out, case, pixels, JPEG2000Lossless, "DRX-2530C-0417", cases.DX_DAP_DGYCM2)
+    return written
 
 
 def dx_chest_prior(out: Path) -> list[Path]:

@@ -33,10 +33,18 @@ WANTED = {
 }
 
 
-def _name_the_order(files: list[Path], placer: str) -> None:
+def _name_the_order(files: list[Path], placer: str, in_request_attributes: bool = False) -> None:
+    """(0040,2016) at the top level, or in the Request Attributes Sequence as a modality fed by the
+    RIS's worklist writes it."""
     for path in files:
         ds = pydicom.dcmread(path)
-        ds.PlacerOrderNumberImagingServiceRequest = placer
+        if in_request_attributes:
+            item = pydicom.Dataset()
+            item.PlacerOrderNumberImagingServiceRequest = placer
+            item.RequestedProcedureID = "RP1"
+            ds.RequestAttributesSequence = pydicom.Sequence([item])
+        else:
+            ds.PlacerOrderNumberImagingServiceRequest = placer
         ds.save_as(path)
 
 
@@ -47,7 +55,7 @@ def live(tmp_path: Path, start_live) -> Live:
         {"1.hl7": new_order("S-1", "M1"), "2.hl7": new_order("S-9", "M9", sender=OTHER_SENDER)},
     )
     acquiring = write_ct_series(root / "dicom" / "acq", 3, patient_id=INS, accession="", seed=3)
-    _name_the_order(acquiring, "S-1^^1.2.250.1.748.12345678.12^ISO")
+    _name_the_order(acquiring, "S-1^^1.2.250.1.748.12345678.12^ISO", in_request_attributes=True)
     other = write_ct_series(root / "dicom" / "other", 2, patient_id=INS, accession="", seed=4)
     _name_the_order(other, "S-77")  # the same patient's images of another order: never announced
     write_ct_series(

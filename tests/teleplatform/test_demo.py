@@ -96,7 +96,7 @@ def test_layout(demo_data: Path) -> None:
     names = sorted(p.name for p in (demo_data / "orders").iterdir())
     assert [f"orders/{n}" for n in names] == order_file_names()
     assert names[0] == "0001_irm-cerebrale_ORM_O01.hl7"
-    studies = (*IMAGED_CASES, *PRIORS)
+    studies = (*IMAGED_CASES, *cases.CHARTER_CASES, *PRIORS)
     assert sorted(p.name for p in (demo_data / "dicom").iterdir()) == sorted(c.slug for c in studies)
     counts = {case.slug: sum(1 for _ in (demo_data / "dicom" / case.slug).rglob("*.dcm")) for case in studies}
     assert counts == {
@@ -106,6 +106,8 @@ def test_layout(demo_data: Path) -> None:
         "irm-cerebrale": cases.MR_SLICES,
         "ct-tete-anterieur": cases.PRIOR_CT_HEAD_SLICES,
         "tdm-tap-anterieur": 1,
+        "rx-thorax-inconnu": 1,  # issue 23: the unknown emergency patient's radiograph
+        "rx-thorax-en-cours": 1,  # issue 23: on the platform before its flux 4
     }
     assert [p.instances for p in PRIORS] == [cases.PRIOR_CT_HEAD_SLICES, 1]
     assert not list(demo_data.rglob("*.part"))

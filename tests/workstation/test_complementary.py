@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import pydicom
 import pytest
 
 from auth.keystore import KeyStore, VolatileKeyring
@@ -35,35 +34,12 @@ from workstation.reading import ReadingError, open_case, sign_and_queue
 from workstation.settings import Settings
 from workstation.worklist import build_rows
 
-LIVE = cases.DX_CHEST_CASE
+LIVE = cases.ACQUIRING_CASE  # the demo's radiograph on the platform before its flux 4
 
 
 def _acquiring(demo_data: Path, target: Path) -> Path:
-    """The demo with the chest radiograph taken but its flux 4 not yet sent; the modality, fed by the
-    site's worklist, wrote the placer order number into the image (0040,2016)."""
-    data = private_copy(demo_data, target)
-    for path in (data / "orders").glob(f"*_{LIVE.slug}_OMI_O23.hl7"):
-        path.unlink()
-    stamped = data / "dicom" / "acquisition-en-cours"
-    stamped.mkdir()
-    for path in sorted((demo_data / "dicom").rglob("*")):
-        if not path.is_file():
-            continue
-        try:
-            ds = pydicom.dcmread(path)
-        except pydicom.errors.InvalidDicomError:
-            continue
-        if ds.get("StudyInstanceUID") == LIVE.study_instance_uid:
-            ds.PlacerOrderNumberImagingServiceRequest = LIVE.placer_order_number
-            ds.save_as(stamped / path.name)
-    # the original files of that study are replaced by the stamped copies
-    for link in (data / "dicom").iterdir():
-        if link.is_symlink() and any(
-            pydicom.dcmread(f, stop_before_pixels=True).get("StudyInstanceUID") == LIVE.study_instance_uid
-            for f in ([link] if link.is_file() else [p for p in link.rglob("*") if p.is_file()][:1])
-        ):
-            link.unlink()
-    return data
+    """The demo as generated: its images name their order in the Request Attributes Sequence."""
+    return private_copy(demo_data, target)
 
 
 @pytest.fixture
