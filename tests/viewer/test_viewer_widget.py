@@ -368,3 +368,39 @@ def test_measurements_list_calibration_and_closing(qtbot, viewer: ViewerWidget, 
     assert _screen(viewport).pixelColor(x, y).red() == 255 - before
     viewer.close_study()
     assert viewer.measurements() == []
+
+
+def test_a_dose_report_is_a_document_of_the_study_not_a_warning(qtbot, viewer: ViewerWidget,
+                                                                 tmp_path: Path) -> None:
+    """The CT's dose SR (or the study's KOS, GSPS) has no image: said plainly, not in the orange
+    banner of files that failed (issue 17: a permanent warning on every CT)."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian
+
+    write_series(tmp_path, axial_positions(4))
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.88.67"  # X-Ray Radiation Dose SR
+    ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID
+    ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID
+    ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.Modality = generate_uid(), generate_uid(), "SR"
+    ds.save_as(tmp_path / "dose.dcm", enforce_file_format=True)
+    problems: list[list[str]] = []
+    viewer.problemsFound.connect(problems.append)
+    with qtbot.waitSignal(viewer.studyLoaded, timeout=30_000):
+        viewer.open_study([str(tmp_path)], BANNER)
+    text = viewer.messages.text()
+    assert viewer.messages.isVisible() and len(viewer.series()) == 1 and problems == []
+    assert "document sans image (X-Ray Radiation Dose SR Storage)" in text and "non affiché :" not in text
+    assert text.startswith("1 document")  # « 1 document sans image joint… » once its plural is in the .ts
+    assert "#5a3a00" not in viewer.messages.styleSheet()  # not the warning's colour
+    # a file that failed beside it: the banner is a warning again, and names both
+    (tmp_path / "corrupt.dcm").write_bytes(b"DICM" * 10)
+    with qtbot.waitSignal(viewer.studyLoaded, timeout=30_000):
+        viewer.open_study([str(tmp_path)], BANNER)
+    text = viewer.messages.text()
+    assert text.startswith("1 fichier non affiché :") and "corrupt.dcm" in text
+    assert "X-Ray Radiation Dose" in text
+    assert "#5a3a00" in viewer.messages.styleSheet()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.loader import LoadHandle, LoadObserver, PreviewImage, StudyLoad
-from viewer.problems import FileProblem
+from viewer.problems import FileProblem, ProblemKind
 from viewer.qt import texts
 from viewer.qt.viewer_toolbar import ViewerToolbars
 from viewer.qt.viewport import MIME_SERIES
@@ -30,6 +30,8 @@ from viewer.series import Series
 log = logging.getLogger(__name__)
 
 THUMBNAIL = 96
+WARNING_STYLE = "QLabel { background: #5a3a00; color: #ffe9b0; padding: 4px; }"
+DOCUMENT_STYLE = "QLabel { background: #262626; color: #b8b8b8; padding: 2px 4px; }"
 
 
 class _Bridge(QObject):
@@ -103,6 +105,7 @@ class StudyLoading(ViewerToolbars):
     _banner_from_headers: bool
     _problems: list[str]
     _problem_files: set[str]
+    _documents: list[str]
     _warnings: list[str]
     _preview: Series | None
     thumbnails: QListWidget
@@ -216,8 +219,11 @@ class StudyLoading(ViewerToolbars):
     def _on_problem(self, token: int, problem: FileProblem) -> None:
         if token != self._token:
             return
-        self._problems.append(texts.problem_text(problem))
-        self._problem_files.add(problem.path)
+        if problem.kind is ProblemKind.NON_IMAGE:  # a KOS, GSPS, SR (the CT's dose report): a document
+            self._documents.append(texts.problem_text(problem))
+        else:
+            self._problems.append(texts.problem_text(problem))
+            self._problem_files.add(problem.path)
         self._update_messages()
 
     def _on_finished(self, token: int, study: StudyLoad) -> None:
@@ -278,6 +284,18 @@ class StudyLoading(ViewerToolbars):
                     len(self._warnings) - 4,
                 )
             )
+        alarming = bool(lines)
+        if self._documents:  # part of a normal study: said plainly, not as a warning
+            lines.append(
+                QCoreApplication.translate(
+                    "ViewerWidget",
+                    "%n document(s) sans image joint(s) à l'examen, non affiché(s) comme série :",
+                    "",
+                    len(self._documents),
+                )
+            )
+            lines.extend(f"  • {text}" for text in self._documents[:4])
         self.messages.setText("\n".join(lines))
-        self.messages.setToolTip("\n".join(self._problems + self._warnings))
+        self.messages.setToolTip("\n".join(self._problems + self._warnings + self._documents))
+        self.messages.setStyleSheet(WARNING_STYLE if alarming else DOCUMENT_STYLE)
         self.messages.setVisible(bool(lines))

@@ -34,7 +34,7 @@ from viewer.measure import Measurement
 from viewer.mpr import ReformatSeries
 from viewer.qt import bindings
 from viewer.qt.flow_toolbar import FlowToolBar
-from viewer.qt.viewer_loading import _Bridge, _Observer, _Thumbnails
+from viewer.qt.viewer_loading import WARNING_STYLE, _Bridge, _Observer, _Thumbnails
 from viewer.qt.viewer_mpr import MprViews
 from viewer.qt.viewport import Viewport
 from viewer.series import Series
@@ -75,6 +75,7 @@ class ViewerWidget(MprViews):
         self._banner = ""
         self._problems: list[str] = []
         self._problem_files: set[str] = set()  # a multi-frame file with bad frames counts once
+        self._documents: list[str] = []  # KOS, GSPS, SR of the study: no image, nothing wrong
         self._banner_from_headers = False  # the standalone viewer: identity read from the DICOM headers
         self._warnings: list[str] = []
         self._syncing = False
@@ -98,7 +99,7 @@ class ViewerWidget(MprViews):
         self.display_bar = FlowToolBar(self.tr("Affichage"), self)
         self.messages = QLabel(self)
         self.messages.setWordWrap(True)
-        self.messages.setStyleSheet("QLabel { background: #5a3a00; color: #ffe9b0; padding: 4px; }")
+        self.messages.setStyleSheet(WARNING_STYLE)
         self.messages.hide()
         self.thumbnails = _Thumbnails(self)
         self.thumbnails.itemDoubleClicked.connect(
@@ -171,6 +172,7 @@ class ViewerWidget(MprViews):
         self.thumbnails.clear()
         self._problems.clear()
         self._problem_files.clear()
+        self._documents.clear()
         self._warnings.clear()
         self._update_messages()
         self._leave_mpr()
