@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -71,7 +70,7 @@ from workstation.qt.reading_page import ReadingPage
 from workstation.qt.settings_dialog import ask_settings
 from workstation.qt.tasks import Tasks
 from workstation.qt.toast import Toast
-from workstation.qt.worklist_model import EXAM, REGION, SITE, WorklistModel, WorklistTable
+from workstation.qt.worklist_model import WorklistModel, WorklistTable
 from workstation.settings import default_settings_file
 from workstation.worklist import (
     LocalStatus,
@@ -228,20 +227,11 @@ class MainWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(34)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # long texts take what is left, elided, in full in the tooltip
-        header.setSectionResizeMode(REGION, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(SITE, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(SITE, 170)
-        header.setSectionResizeMode(EXAM, QHeaderView.ResizeMode.Stretch)  # the act's label: the widest
-        header.setSectionResizeMode(REGION, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(REGION, 150)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # column widths: computed from their content by the table (the exam label takes what is left)
         # a click on a heading sorts (ascending, descending, then the worklist's own order again)
         header.setSortIndicatorClearable(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -283,7 +273,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(detail_pane)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([1000, 600])
+        splitter.setSizes([1350, 550])  # the worklist's columns need the room more than the order
         self.worklist_splitter = splitter
         splitter.setChildrenCollapsible(False)
 

@@ -5,7 +5,7 @@ number, not its row) and keeps its scroll position, so a live update never moves
 onto another patient. The model sorts itself (:meth:`WorklistModel.sort`, keys from
 :func:`workstation.worklist.sort_key`), so a row number of the model is a row on screen, and a
 refresh keeps the user's sort. :class:`WorklistTable` opens the selected row with Enter or a
-double click.
+double click, and sizes its columns from what they hold (:func:`fit_widths`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,17 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
+    QAbstractItemModel,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from resources.translations import qt as language
 from workstation.orders import OrderStatus
@@ -187,15 +190,129 @@ class WorklistModel(QAbstractTableModel):
         return None
 
 
+# How the columns give up room when the table is narrower than their texts: steps taken in order,
+# each taking a column down to a floor (``None``: the width of its cells alone, its heading then
+# elided), until the columns fit. A text narrower than its column wraps onto a second line. First
+# the coded region (the exam label says it better, and its wording is the longest: « segment
+# thoracique du tronc ; segment abdominopelvien du tronc »), then the site, the exam label and the
+# patient's name, still readable on two lines; then the short columns' headings; then everything
+# to two tight lines. Past the last step the table scrolls: a row is never hidden.
+SHRINK_STEPS: tuple[tuple[int, int | None], ...] = (
+    (REGION, 165),
+    (SITE, 150),
+    (EXAM, 200),
+    (PATIENT, 150),
+    (PRIORITY, None),
+    (WAITING, None),
+    (SEX_AGE, None),
+    (MODALITY, None),
+    (STATUS, 95),
+    (SITE, 130),
+    (REGION, 100),
+    (EXAM, 150),
+    (PATIENT, 120),
+)
+COMPACT_MINIMUM = 44  # a short column's floor: its cells' text whole, its heading elided
+MAX_LINES = 2  # a row grows to two lines for a wrapped text; past that the last line is elided
+
+
+def fit_widths(natural: list[int], compact: list[int], available: int) -> list[int]:
+    """Column widths for ``available`` pixels: each column its ``natural`` width (its longest text
+    or its heading) when all fit, the spare room to the exam label; otherwise the columns give up
+    room by :data:`SHRINK_STEPS` until they fit (``compact``: each column's cells alone). Past the
+    last step the widths stay at their floors and the table scrolls."""
+    widths = list(natural)
+    deficit = sum(widths) - available
+    if deficit <= 0:
+        widths[EXAM] -= deficit  # the exam label takes the spare room
+        return widths
+    for column, floor in SHRINK_STEPS:
+        target = max(COMPACT_MINIMUM, compact[column]) if floor is None else floor
+        give = min(deficit, max(0, widths[column] - target))
+        widths[column] -= give
+        deficit -= give
+        if deficit <= 0:
+            break
+    return widths
+
+
 class WorklistTable(QTableView):
     """The worklist's table: Enter, Return or a double click on a row asks to open it (the main
-    window opens the exam, or the order's validation when it is still to be validated)."""
+    window opens the exam, or the order's validation when it is still to be validated).
+
+    Its column widths are computed from their content each time the rows or the table's width
+    change (:func:`fit_widths`): nothing is cut when there is room and the exam label takes what is
+    left; a text too long for its column wraps onto a second line (that row only grows), and only
+    past two lines is the end elided (the whole text in the tooltip)."""
 
     openRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doubleClicked.connect(lambda _index: self.openRequested.emit())
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setWordWrap(True)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # computed here, not dragged
+        header.setStretchLastSection(False)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._fitting = False
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.layoutChanged, model.dataChanged, model.rowsInserted):
+                signal.connect(self.fit_columns)
+        self.fit_columns()
+
+    def natural_widths(self) -> tuple[list[int], list[int]]:
+        """Each column's width for its longest text or its heading, and for its cells alone."""
+        header = self.horizontalHeader()
+        model = self.model()
+        count = model.columnCount() if model is not None else 0
+        cells = [self.sizeHintForColumn(c) if self.model().rowCount() else 0 for c in range(count)]
+        heads = [header.sectionSizeFromContents(c).width() for c in range(count)]
+        natural = [max(a, b) for a, b in zip(cells, heads, strict=True)]
+        compact = [max(COMPACT_MINIMUM, a) for a in cells]
+        return natural, compact
+
+    def fit_columns(self, *_args: object) -> None:
+        """Size the columns to the viewport's width (see :func:`fit_widths`)."""
+        model = self.model()
+        if self._fitting or model is None or model.columnCount() != len(COLUMNS):
+            return
+        self._fitting = True
+        try:
+            natural, compact = self.natural_widths()
+            widths = fit_widths(natural, compact, self.viewport().width())
+            header = self.horizontalHeader()
+            for column, width in enumerate(widths):
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+            self.fit_rows()
+        finally:
+            self._fitting = False
+
+    def fit_rows(self) -> None:
+        """One line per row (the default height), two for a row whose text wraps in its column."""
+        rows = self.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        single = rows.defaultSectionSize()
+        line = self.fontMetrics().lineSpacing()
+        taller = max(single, MAX_LINES * line + 14)  # two lines with the same breathing room as one
+        for row in range(self.model().rowCount()):
+            wraps = self.sizeHintForRow(row) > line + 12  # the row's tallest cell needs a second line
+            height = taller if wraps else single
+            if rows.sectionSize(row) != height:
+                rows.resizeSection(row, height)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:  # the window, the splitter or a vertical scroll bar
+            if self._fitting:  # a scroll bar came or went while fitting: fit again to the new width
+                QTimer.singleShot(0, self.fit_columns)
+            else:
+                self.fit_columns()
+        return super().viewportEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         plain = not event.modifiers() & (
