@@ -12,7 +12,7 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from auth.session import SessionEvent, SessionEventKind, SessionState, UnlockRejected
+from auth.signing import PasswordRequired, SignatureConfirmation
 from resources.translations import QT_TRANSLATE_NOOP
 from resources.translations import qt as language
 from resources.translations.qt import user_message
@@ -263,7 +265,12 @@ def _escape(text: str) -> str:
 
 
 class AnswerExpertiseDialog(QDialog):
-    """The expert's side: the request, the checks, then a signed report or « impossible »."""
+    """The expert's side: the request, the checks, then a signed report or « impossible ».
+
+    The signature is confirmed as a report's is (:mod:`auth.signing`): the password at most every
+    15 minutes of one unlocked session, otherwise a quick confirmation naming the patient and the
+    request. ``signature`` is the session's window, shared with the reading page, so a password typed
+    to sign a report also serves an answer within the window, and the other way round."""
 
     def __init__(
         self,
@@ -272,9 +279,12 @@ class AnswerExpertiseDialog(QDialog):
         request: ExpertiseRequest,
         parent: QWidget | None = None,
         loader: StudyLoader | None = None,
+        signature: SignatureConfirmation | None = None,
     ):
         super().__init__(parent)
         self.desk, self.tasks, self.request = desk, tasks, request
+        self.signature = signature  # None: the password at every signature
+        self.signature_box: QMessageBox | None = None  # the quick confirmation while it is shown
         self.setObjectName("answerExpertiseDialog")
         self.setWindowTitle(self.tr("Répondre à une demande d'avis (téléexpertise)"))
         self.setMinimumSize(760, 720)
@@ -428,6 +438,9 @@ class AnswerExpertiseDialog(QDialog):
             shutil.rmtree(folder, ignore_errors=True)
         self._folders.clear()
 
+    def _patient(self) -> str:
+        return self.request.order.patient.display_name if self.request.order else "?"
+
     def _password(self) -> str | None:
         password, ok = QInputDialog.getText(
             self,
@@ -435,28 +448,73 @@ class AnswerExpertiseDialog(QDialog):
             self.tr(
                 "Patient : {patient}\nDemande : {request}\n\n"
                 "Confirmez votre signature par votre mot de passe :"
-            ).format(
-                patient=self.request.order.patient.display_name if self.request.order else "?",
-                request=self.request.request_id,
-            ),
+            ).format(patient=self._patient(), request=self.request.request_id),
             QLineEdit.EchoMode.Password,
         )
         return password if ok and password else None
 
     def ask_signature(self) -> None:
+        """The password when the signature window is closed, else the quick confirmation."""
         answer = ExpertiseAnswer(
             tuple(k for k, box in self.checks.items() if box.isChecked()),
             self.analysis.toPlainText().strip(),
             self.opinion.toPlainText().strip(),
         )
+        window = self.signature
+        if window is not None and not window.needs_password():
+            self._confirm_quickly(answer, window.remaining())
+            return
         password = self.password_prompt()
         if password is None:
             return
+        self._sign(answer, password)
+
+    def _confirm_quickly(self, answer: ExpertiseAnswer, remaining: float) -> None:
+        """Inside the signature window: « Signer » is the default button (Enter signs), Escape does
+        not sign. Opened window-modal and answered asynchronously, as the report's confirmation."""
+        box = QMessageBox(self)
+        box.setObjectName("signatureConfirmation")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Signature de l'avis"))
+        until = datetime.now() + timedelta(seconds=remaining)
+        box.setText(
+            self.tr("Signer et envoyer l'avis ?\n\nPatient : {patient}\nDemande : {request}").format(
+                patient=self._patient(), request=self.request.request_id
+            )
+        )
+        box.setInformativeText(
+            self.tr(
+                "Mot de passe déjà confirmé pour signer : il sera redemandé à partir de {time}, "
+                "et après tout verrouillage de la session."
+            ).format(time=f"{until:%H:%M}")
+        )
+        sign = box.addButton(self.tr("Signer"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("Annuler"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(sign)
+        box.setEscapeButton(cancel)
+        self.signature_box = box
+
+        def answered() -> None:
+            self.signature_box = None
+            box.deleteLater()
+            if box.clickedButton() is sign:
+                self._sign(answer, None)
+
+        box.finished.connect(lambda _code: answered())
+        box.open()
+
+    def _sign(self, answer: ExpertiseAnswer, password: str | None) -> None:
+        """Check the confirmation (the password, or the window still open) and sign, in a worker."""
+        window = self.signature
+        session = self.desk.ws.session
         self.sign_button.setEnabled(False)
 
         def work() -> object:
-            try:
-                self.desk.ws.session.confirm_password(password)
+            try:  # by the platform, or offline within 12 h of the strong login
+                if window is not None:
+                    window.confirm(password)
+                else:
+                    session.confirm_password(password or "")
             except UnlockRejected as exc:
                 raise ExpertiseError(
                     "bad password", self.tr("Mot de passe incorrect : l'avis n'est pas signé.")
@@ -465,6 +523,9 @@ class AnswerExpertiseDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.sign_button.setEnabled(True)
+            if isinstance(exc, PasswordRequired):  # the window closed meanwhile: the password then
+                self.ask_signature()
+                return
             self._fail(exc, self.tr("La signature de l'avis a échoué."))
 
         self.tasks.run(work, lambda _: self.accept(), failed)
@@ -565,6 +626,8 @@ class ExpertisePanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.desk, self.tasks, self.loader = desk, tasks, loader
+        # the session's signature window (auth.signing), shared with the reading page by the controller
+        self.signature: Callable[[], SignatureConfirmation | None] = lambda: None
         self.setObjectName("expertisePanel")
         self.requests: list[ExpertiseRequest] = []
         self.title = QLabel(self.tr("Demandes d'avis (téléexpertise)"))
@@ -697,7 +760,9 @@ class ExpertisePanel(QWidget):
         request = self._selected(self.received)
         if request is None or request.status is not ExpertiseStatus.OPEN:
             return None
-        dialog = AnswerExpertiseDialog(self.desk, self.tasks, request, self, self.loader)
+        dialog = AnswerExpertiseDialog(
+            self.desk, self.tasks, request, self, self.loader, signature=self.signature()
+        )
         self._track(dialog)
         dialog.finished.connect(lambda _code: self.refresh())
         dialog.open()
@@ -783,6 +848,8 @@ class ExpertiseController(QObject):
         self.reading = window.reading_page  # type: ignore[attr-defined]
         self.reading.case_extras.addWidget(self.strip)
         self.reading.expertiseRequested.connect(self.ask)
+        # one signature window per session for reports and expertise answers alike (auth.signing)
+        self.panel.signature = lambda: getattr(self.reading, "signature", None)
         self.strip.quote_button.clicked.connect(self.quote_answer)
         self.panel.on_change = lambda _requests: self._show_case()
         self.last_dialog: AskExpertiseDialog | None = None
