@@ -37,27 +37,7 @@ from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 from pydicom.uid import (
     JPEG2000,
-    ExplicitVRLittleEndian,
-    ImplicitVRLittleEndian,
-    JPEG2000Lossless,
-    JPEGBaseline8Bit,
-    JPEGExtended12Bit,
-    JPEGLossless,
-    JPEGLosslessSV1,
-    JPEGLSLossless,
-    JPEGLSNearLossless,
-    RLELossless,
-)
-from pynetdicom import (
-    AE,
-    ALL_TRANSFER_SYNTAXES,
-    AllStoragePresentationContexts,
-    build_context,
-    build_role,
-    evt,
-)
-from pynetdicom.association import Association
-from pynetdicom.sop_class import (
+    UID,
     ComprehensiveSRStorage,
     ComputedRadiographyImageStorage,
     CTImageStorage,
@@ -68,33 +48,56 @@ from pynetdicom.sop_class import (
     EnhancedCTImageStorage,
     EnhancedMRImageStorage,
     EnhancedSRStorage,
+    ExplicitVRLittleEndian,
     GrayscaleSoftcopyPresentationStateStorage,
+    ImplicitVRLittleEndian,
+    JPEG2000Lossless,
+    JPEGBaseline8Bit,
+    JPEGExtended12Bit,
+    JPEGLossless,
+    JPEGLosslessSV1,
+    JPEGLSLossless,
+    JPEGLSNearLossless,
     KeyObjectSelectionDocumentStorage,
     MRImageStorage,
     NuclearMedicineImageStorage,
     PositronEmissionTomographyImageStorage,
+    RLELossless,
     SecondaryCaptureImageStorage,
-    StudyRootQueryRetrieveInformationModelFind,
-    StudyRootQueryRetrieveInformationModelGet,
-    StudyRootQueryRetrieveInformationModelMove,
     UltrasoundImageStorage,
     UltrasoundMultiFrameImageStorage,
-    Verification,
     XRayAngiographicImageStorage,
     XRayRadiationDoseSRStorage,
     XRayRadiofluoroscopicImageStorage,
 )
+from pynetdicom import (
+    AE,
+    ALL_TRANSFER_SYNTAXES,
+    AllStoragePresentationContexts,
+    build_context,
+    build_role,
+    evt,
+)
+from pynetdicom.association import Association
+from pynetdicom.pdu import A_ASSOCIATE_RJ
 
 from resources.translations import QT_TRANSLATE_NOOP
 from workstation.pacs.nodes import PacsNode
+
+# The service classes of PS3.4 that pydicom.uid does not name (pynetdicom.sop_class makes them at
+# import time, which a type checker cannot see); tests/workstation/test_dimse.py checks they agree.
+Verification = UID("1.2.840.10008.1.1")
+StudyRootQueryRetrieveInformationModelFind = UID("1.2.840.10008.5.1.4.1.2.2.1")
+StudyRootQueryRetrieveInformationModelMove = UID("1.2.840.10008.5.1.4.1.2.2.2")
+StudyRootQueryRetrieveInformationModelGet = UID("1.2.840.10008.5.1.4.1.2.2.3")
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 _UID = re.compile(r"[0-9]+(\.[0-9]+)*")
 
-UNCOMPRESSED = [ExplicitVRLittleEndian, ImplicitVRLittleEndian]
-COMPRESSED = [
+UNCOMPRESSED: list[str | UID] = [ExplicitVRLittleEndian, ImplicitVRLittleEndian]
+COMPRESSED: list[str | UID] = [
     JPEGBaseline8Bit,
     JPEGExtended12Bit,
     JPEGLossless,
@@ -229,6 +232,9 @@ class _Exchange:
 
     connected: bool = False
     received: bool = False
+    # the A-ASSOCIATE-RJ as it arrived (result, source, reason, reason text): a PACS that closes the
+    # connection right after its rejection (dcmqrscp under load) can make pynetdicom report an abort
+    rejection: tuple[int, int, int, str] | None = None
 
 
 def _valid_uid(uid: object) -> bool:
@@ -294,8 +300,13 @@ class DimseClient:
         def opened(_event: evt.Event) -> None:
             seen.connected = True
 
-        def received(_event: evt.Event) -> None:
+        def received(event: evt.Event) -> None:
             seen.received = True
+            pdu = getattr(event, "pdu", None)
+            if isinstance(pdu, A_ASSOCIATE_RJ):
+                result, source, reason = pdu.result, pdu.source, pdu.reason_diagnostic
+                if result is not None and source is not None and reason is not None:
+                    seen.rejection = (result, source, reason, pdu.reason_str)
 
         assoc = ae.associate(
             self.node.host,
@@ -313,11 +324,17 @@ class DimseClient:
     def _not_associated(self, assoc: Association, seen: _Exchange) -> DimseError:
         name = self.node.name
         answer = assoc.acceptor.primitive
+        rejection = seen.rejection
         if assoc.is_rejected and answer is not None:
-            source, reason = answer.result_source, answer.diagnostic
+            rejection = (
+                int(answer.result or 0), int(answer.result_source or 0), int(answer.diagnostic or 0),
+                answer.reason_str,
+            )
+        if rejection is not None:
+            result, source, reason, reason_text = rejection
             detail = (
                 f"{self.address}: association rejected by {self.node.ae_title} "
-                f"(result {answer.result}, source {source}, reason {reason}: {answer.reason_str})"
+                f"(result {result}, source {source}, reason {reason}: {reason_text})"
             )
             log.warning("%s", detail)
             if source == 1 and reason == 7:
@@ -332,7 +349,7 @@ class DimseClient:
                     "Le PACS « {name} » ne connaît pas ce poste (titre AE « {calling} ») : il doit être "
                     "déclaré dans le PACS par son administrateur.",
                 ).format(name=name, calling=self.local.ae_title)
-            elif answer.result == 2:
+            elif result == 2:
                 message = QT_TRANSLATE_NOOP(
                     "Pacs",
                     "Le PACS « {name} » est momentanément surchargé et refuse la connexion : réessayez.",
@@ -340,7 +357,7 @@ class DimseClient:
             else:
                 message = QT_TRANSLATE_NOOP(
                     "Pacs", "Le PACS « {name} » a refusé l'association DICOM ({reason})."
-                ).format(name=name, reason=answer.reason_str)
+                ).format(name=name, reason=reason_text)
             return DimseError(detail, message)
         if seen.connected and not seen.received:
             detail = (
@@ -659,7 +676,8 @@ class DimseClient:
         uncompressed. Offering one compressed syntax at a time for the image classes lets such a
         PACS send each image as it stores it; instances already received are not written twice.
         """
-        passes: list[list[str] | None] = [None, *([syntax] for syntax in RETRY_SYNTAXES)]
+        passes: list[list[str | UID] | None] = [None]
+        passes.extend([syntax] for syntax in RETRY_SYNTAXES)
         failed = 0
         for index, only in enumerate(passes):
             failed = self._get_pass(query, receiver, cancel, only)
@@ -674,7 +692,11 @@ class DimseClient:
         raise self._incomplete("C-GET", max(failed, receiver.total - len(receiver.written)))
 
     def _get_pass(
-        self, query: Dataset, receiver: _Receiver, cancel: threading.Event | None, only: list[str] | None
+        self,
+        query: Dataset,
+        receiver: _Receiver,
+        cancel: threading.Event | None,
+        only: list[str | UID] | None,
     ) -> int:
         contexts = [build_context(StudyRootQueryRetrieveInformationModelGet)]
         for sop_class in _IMAGE_CLASSES:
@@ -712,7 +734,9 @@ class DimseClient:
         try:
             scp = self._ae()
             scp.supported_contexts = [
-                build_context(cx.abstract_syntax, RECEIVED_SYNTAXES) for cx in AllStoragePresentationContexts
+                build_context(cx.abstract_syntax, RECEIVED_SYNTAXES)
+                for cx in AllStoragePresentationContexts
+                if cx.abstract_syntax is not None  # always set in pynetdicom's list
             ]
             scp.require_calling_aet = [self.node.ae_title]  # only this PACS may store, only now
             server_tls = None
@@ -742,6 +766,7 @@ class DimseClient:
                         "changez le port de réception DICOM dans les paramètres, ou choisissez C-GET.",
                     ).format(port=self.local.listen_port),
                 ) from exc
+            assert server is not None  # start_server(block=False) returns the running server
             try:
                 assoc = self._associate(
                     self._ae(), [build_context(StudyRootQueryRetrieveInformationModelMove)]
