@@ -982,7 +982,7 @@ class _Writer:
             else None
         )
         for index, image in enumerate(r.images, start=1):
-            tr = _el(table, "tr")  # type: ignore[arg-type]
+            tr = _el(table, "tr")
             _el(tr, "td", image.study_uid)
             _el(tr, "td", image.description or image.series_uid)
             self._content(_el(tr, "td"), f"image-{index}-modality", image.modality)

@@ -708,8 +708,8 @@ class _Accumulator:
     def _from_headers(self, study: str) -> DoseReport:
         acquisitions = list(self.screen_acquisitions)
         if not acquisitions:
-            for label, values in self.series_ctdi.values():
-                mean = _round(sum(values, Decimal(0)) / len(values))
+            for label, ctdis in self.series_ctdi.values():
+                mean = _round(sum(ctdis, Decimal(0)) / len(ctdis))
                 acquisitions.append(CtAcquisition(label=label, source=Source.DICOM_HEADER, ctdi_vol_mgy=mean))
         total_dlp = self.screen_total_dlp
         if acquisitions and total_dlp is None:

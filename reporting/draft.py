@@ -274,7 +274,7 @@ def _acts(
     found = (terminology.localisation(r.code) for r in regions)
     localisations = tuple(dict.fromkeys(place for place in found if place is not None))
     loinc = complement.act if complement is not None else None
-    codes = list(ccam) or [None]
+    codes: list[Code | None] = [*ccam] or [None]
     return tuple(
         Act(
             modality=modality,

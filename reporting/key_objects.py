@@ -19,6 +19,7 @@ import highdicom as hd
 from highdicom.sr import CodedConcept
 from pydicom.dataset import Dataset
 from pydicom.sr.codedict import codes
+from pydicom.valuerep import DA, TM
 
 from reporting.model import ImageReference, Professional, Source
 
@@ -125,8 +126,8 @@ def build_key_object(keys: Sequence[KeyReference], evidence: Sequence[Dataset], 
         manufacturer=MANUFACTURER,
     )
     moment = when or datetime.now()
-    document.ContentDate = moment.strftime("%Y%m%d")
-    document.ContentTime = moment.strftime("%H%M%S")
+    document.ContentDate = DA(moment.strftime("%Y%m%d"))
+    document.ContentTime = TM(moment.strftime("%H%M%S"))
     document.SpecificCharacterSet = "ISO_IR 192"  # UTF-8: French names and descriptions
     document.SeriesDescription = "Images clés"
     return KeyObjectDocument(document, str(sop_uid), str(series), next(iter(studies)))

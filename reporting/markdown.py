@@ -201,7 +201,7 @@ def _unescape(text: str) -> str:
 
 def plain(text: str) -> str:
     """The text without its Markdown marks (for places that only take plain text)."""
-    lines = []
+    lines: list[str] = []
     for block in blocks(text):
         if isinstance(block, ListBlock):
             lines.extend("- " + "".join(s.text for s in item) for item in block.items)

@@ -219,5 +219,11 @@ def _message(level: ReferenceLevel, value: Decimal, where: str) -> str:
         unit=unit,
         where=f" ({where})" if where else "",
         act=level.label,
-        level=format_text(level.nrd, max(0, -level.nrd.normalize().as_tuple().exponent)),
+        level=format_text(level.nrd, _places(level.nrd)),
     )
+
+
+def _places(level: Decimal) -> int:
+    """The decimals the published level is written with (40 → 0, 0.5 → 1); a table value is finite."""
+    exponent = level.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def lexicon_words() -> frozenset[str]:
     return frozenset(w for w in words if w)
 
 
-def _load_dictionary():  # type: ignore[no-untyped-def]
+def _load_dictionary() -> Any:  # an enchant.Dict (pyenchant is untyped), or None
     try:
         import enchant  # pyenchant; needs libenchant-2-2 and hunspell-fr
     except ImportError as error:  # the C library is missing
@@ -72,7 +73,7 @@ def _load_dictionary():  # type: ignore[no-untyped-def]
 
 
 @cache
-def _dictionary():  # type: ignore[no-untyped-def]
+def _dictionary() -> Any:
     return _load_dictionary()
 
 

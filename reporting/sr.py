@@ -26,6 +26,7 @@ import numpy as np
 from highdicom.sr import CodedConcept
 from pydicom.dataset import Dataset
 from pydicom.sr.codedict import codes
+from pydicom.valuerep import DA, TM
 
 from reporting.model import (
     ImageReference,
@@ -245,8 +246,8 @@ def build_measurement_report(
         verifying_organization=organisation or "Téléradiologie",
     )
     moment = when or datetime.now()
-    document.ContentDate = moment.strftime("%Y%m%d")
-    document.ContentTime = moment.strftime("%H%M%S")
+    document.ContentDate = DA(moment.strftime("%Y%m%d"))
+    document.ContentTime = TM(moment.strftime("%H%M%S"))
     document.SeriesDescription = "Mesures"
     modality = str(chosen[0].get("Modality", "") or "")
     return MeasurementDocument(

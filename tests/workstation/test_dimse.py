@@ -290,6 +290,21 @@ def _same_as_sent(written: list[Path], originals: list[Path]) -> None:
 # --- C-ECHO, C-FIND ------------------------------------------------------------------------------
 
 
+def test_the_service_classes_named_here_are_pynetdicom_s() -> None:
+    """dimse names four PS3.4 service classes itself (typed; pynetdicom makes them at import time):
+    a typo there would be a silent refusal by every PACS."""
+    from workstation.pacs import dimse
+
+    for name in (
+        "Verification",
+        "StudyRootQueryRetrieveInformationModelFind",
+        "StudyRootQueryRetrieveInformationModelMove",
+        "StudyRootQueryRetrieveInformationModelGet",
+    ):
+        assert getattr(dimse, name) == getattr(sop, name), name
+    assert dimse.GET_STORAGE_CLASSES[0] == sop.CTImageStorage
+
+
 def test_echo(pacs: Pacs) -> None:
     assert 0 < pacs.client().echo() < 5
 
