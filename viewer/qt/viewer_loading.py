@@ -220,7 +220,7 @@ class StudyLoading(ViewerToolbars):
         if token != self._token:
             return
         if problem.kind is ProblemKind.NON_IMAGE:  # a KOS, GSPS, SR (the CT's dose report): a document
-            self._documents.append(texts.problem_text(problem))
+            self._documents.append(texts.reason_text(problem.message))  # its file name is a UID: left out
         else:
             self._problems.append(texts.problem_text(problem))
             self._problem_files.add(problem.path)
@@ -294,7 +294,7 @@ class StudyLoading(ViewerToolbars):
                     len(self._documents),
                 )
             )
-            lines.extend(f"  • {text}" for text in self._documents[:4])
+            lines.extend(f"  • {text}" for text in dict.fromkeys(self._documents))  # one line per kind
         self.messages.setText("\n".join(lines))
         self.messages.setToolTip("\n".join(self._problems + self._warnings + self._documents))
         self.messages.setStyleSheet(WARNING_STYLE if alarming else DOCUMENT_STYLE)
