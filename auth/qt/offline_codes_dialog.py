@@ -52,6 +52,7 @@ class OfflineCodesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("offlineCodesDialog")
         self.setWindowTitle(self.tr("Codes de reprise hors ligne"))
+        self.setMinimumWidth(560)
         self._issue = issue
         self._relay = _Relay(self)
         self._relay.succeeded.connect(self._on_codes)
@@ -100,6 +101,7 @@ class OfflineCodesDialog(QDialog):
         self.codes_label.setText("\n".join(grouped(c) for c in self.codes))
         self.codes_label.show()
         self.issue_button.setEnabled(True)
+        self.adjustSize()
 
     def _on_failure(self, exc: object) -> None:
         message = getattr(exc, "user_message", None)
@@ -113,6 +115,7 @@ class OfflineCodesDialog(QDialog):
         )
         self.error_label.show()
         self.issue_button.setEnabled(True)
+        self.adjustSize()
 
     def done(self, result: int) -> None:
         """The codes leave the screen with the dialog."""

@@ -35,6 +35,7 @@ class AnnouncementDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("announcementDialog")
         self.setWindowTitle(self.tr("Annonce d'un pronostic grave"))
+        self.setMinimumWidth(640)
         self.announcement: PrognosisAnnouncement | None = None
         self.recipient = QLineEdit(previous.recipient if previous else requester)
         self.recipient.setObjectName("announcementRecipient")
