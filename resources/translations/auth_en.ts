@@ -124,6 +124,10 @@
         <translation>Your password</translation>
     </message>
     <message>
+        <source>Plateforme injoignable : saisissez ici un de vos codes de reprise hors ligne (12 chiffres, chacun valable une fois).</source>
+        <translation>Platform unreachable: type one of your offline restart codes here (12 digits, each valid once).</translation>
+    </message>
+    <message>
         <source>{count} chiffres de votre application</source>
         <translation>{count} digits from your authenticator app</translation>
     </message>
@@ -169,6 +173,25 @@
     </message>
 </context>
 <context>
+    <name>OfflineCodesDialog</name>
+    <message>
+        <source>Codes de reprise hors ligne</source>
+        <translation>Offline restart codes</translation>
+    </message>
+    <message>
+        <source>Si le poste doit être relancé pendant une panne de la plateforme, la session ne s&apos;ouvre qu&apos;avec votre mot de passe ET un de ces codes, saisi dans le champ du code à usage unique, dans les 12 heures qui suivent votre dernière connexion à deux facteurs. Chaque code sert une fois. Notez-les hors du poste (papier, téléphone) : ils ne seront plus affichés. Obtenir de nouveaux codes annule les précédents sur ce poste.</source>
+        <translation>If the workstation has to be restarted while the platform is down, the session opens only with your password AND one of these codes, typed in the one-time code field, within 12 hours of your last two-factor sign-in. Each code works once. Write them down away from the workstation (paper, phone): they will not be shown again. Getting new codes cancels the previous ones on this workstation.</translation>
+    </message>
+    <message>
+        <source>&amp;Obtenir des codes</source>
+        <translation>&amp;Get codes</translation>
+    </message>
+    <message>
+        <source>Les codes n&apos;ont pas pu être obtenus de la plateforme (le détail est dans le journal).</source>
+        <translation>The codes could not be obtained from the platform (details in the log).</translation>
+    </message>
+</context>
+<context>
     <name>Session</name>
     <message>
         <source>Une session est déjà ouverte sur ce poste.</source>
@@ -189,6 +212,14 @@
     <message>
         <source>Identifiant ou mot de passe incorrect.</source>
         <translation>Incorrect username or password.</translation>
+    </message>
+    <message>
+        <source>La plateforme est injoignable et vous n&apos;avez pas préparé de codes de reprise hors ligne sur ce poste : la session ne peut pas être ouverte sans second facteur. Reconnectez-vous quand la plateforme sera joignable.</source>
+        <translation>The platform is unreachable and you have not prepared offline restart codes on this workstation: the session cannot be opened without a second factor. Sign in again when the platform is reachable.</translation>
+    </message>
+    <message>
+        <source>La plateforme est injoignable : saisissez dans le champ du code un de vos codes de reprise hors ligne (12 chiffres, chacun valable une fois), pas le code de votre application.</source>
+        <translation>The platform is unreachable: type one of your offline restart codes (12 digits, each valid once) in the code field, not the code from your app.</translation>
     </message>
     <message>
         <source>Votre dernière authentification forte date de plus de {hours} heures : reconnectez-vous avec votre mot de passe et votre code à usage unique.</source>

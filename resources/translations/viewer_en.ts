@@ -2,6 +2,193 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="fr_FR">
 <context>
+    <name>Bindings</name>
+    <message>
+        <source>Outils du bouton gauche</source>
+        <translation>Left-button tools</translation>
+    </message>
+    <message>
+        <source>Coupes</source>
+        <translation>Slices</translation>
+    </message>
+    <message>
+        <source>Préréglages de fenêtre</source>
+        <translation>Window presets</translation>
+    </message>
+    <message>
+        <source>Affichage</source>
+        <translation>Display</translation>
+    </message>
+    <message>
+        <source>Mesures</source>
+        <translation>Measurements</translation>
+    </message>
+    <message>
+        <source>Disposition et reconstructions</source>
+        <translation>Layout and reconstructions</translation>
+    </message>
+    <message>
+        <source>Souris</source>
+        <translation>Mouse</translation>
+    </message>
+    <message>
+        <source>Lecture</source>
+        <translation>Reading</translation>
+    </message>
+    <message>
+        <source>Fenêtre automatique (histogramme)</source>
+        <translation>Automatic window (histogram)</translation>
+    </message>
+    <message>
+        <source>Première fenêtre de l&apos;en-tête DICOM</source>
+        <translation>First window of the DICOM header</translation>
+    </message>
+    <message>
+        <source>Deuxième fenêtre de l&apos;en-tête DICOM</source>
+        <translation>Second window of the DICOM header</translation>
+    </message>
+    <message>
+        <source>Scanner : {name} (C {centre:g} / L {width:g})</source>
+        <translation>CT: {name} (C {centre:g} / W {width:g})</translation>
+    </message>
+    <message>
+        <source>Coupe précédente</source>
+        <translation>Previous slice</translation>
+    </message>
+    <message>
+        <source>Coupe suivante</source>
+        <translation>Next slice</translation>
+    </message>
+    <message>
+        <source>Reculer d&apos;un dixième de la série</source>
+        <translation>Back a tenth of the series</translation>
+    </message>
+    <message>
+        <source>Avancer d&apos;un dixième de la série</source>
+        <translation>Forward a tenth of the series</translation>
+    </message>
+    <message>
+        <source>Première coupe</source>
+        <translation>First slice</translation>
+    </message>
+    <message>
+        <source>Dernière coupe</source>
+        <translation>Last slice</translation>
+    </message>
+    <message>
+        <source>Ciné : lecture / arrêt</source>
+        <translation>Cine: play / stop</translation>
+    </message>
+    <message>
+        <source>Inverser les niveaux de gris</source>
+        <translation>Invert grey levels</translation>
+    </message>
+    <message>
+        <source>Rotation d&apos;un quart de tour horaire</source>
+        <translation>Rotate a quarter turn clockwise</translation>
+    </message>
+    <message>
+        <source>Rotation d&apos;un quart de tour antihoraire</source>
+        <translation>Rotate a quarter turn anticlockwise</translation>
+    </message>
+    <message>
+        <source>Miroir horizontal</source>
+        <translation>Flip horizontally</translation>
+    </message>
+    <message>
+        <source>Miroir vertical</source>
+        <translation>Flip vertically</translation>
+    </message>
+    <message>
+        <source>Ajuster l&apos;image à la vue</source>
+        <translation>Fit image to view</translation>
+    </message>
+    <message>
+        <source>Un pixel de l&apos;image par pixel de l&apos;écran</source>
+        <translation>One image pixel per screen pixel</translation>
+    </message>
+    <message>
+        <source>Supprimer la mesure sélectionnée</source>
+        <translation>Delete the selected measurement</translation>
+    </message>
+    <message>
+        <source>Abandonner la mesure en cours de tracé</source>
+        <translation>Abandon the measurement being drawn</translation>
+    </message>
+    <message>
+        <source>Défilement synchronisé des séries du même repère</source>
+        <translation>Synchronised scrolling of series in the same frame of reference</translation>
+    </message>
+    <message>
+        <source>Reconstructions multiplanaires (MPR)</source>
+        <translation>Multiplanar reconstructions (MPR)</translation>
+    </message>
+    <message>
+        <source>Rendu volumique 3D</source>
+        <translation>3D volume rendering</translation>
+    </message>
+    <message>
+        <source>Bouton gauche</source>
+        <translation>Left button</translation>
+    </message>
+    <message>
+        <source>L&apos;outil choisi (défilement, fenêtrage, mesure…) ; saisir un point d&apos;une mesure pour la modifier</source>
+        <translation>The chosen tool (scroll, windowing, measurement…); grab a point of a measurement to edit it</translation>
+    </message>
+    <message>
+        <source>Bouton droit + glisser</source>
+        <translation>Right button + drag</translation>
+    </message>
+    <message>
+        <source>Fenêtrage : horizontal la largeur, vertical le niveau</source>
+        <translation>Windowing: horizontal the width, vertical the level</translation>
+    </message>
+    <message>
+        <source>Bouton du milieu + glisser</source>
+        <translation>Middle button + drag</translation>
+    </message>
+    <message>
+        <source>Déplacer l&apos;image</source>
+        <translation>Move the image</translation>
+    </message>
+    <message>
+        <source>Molette</source>
+        <translation>Wheel</translation>
+    </message>
+    <message>
+        <source>Coupe par coupe</source>
+        <translation>Slice by slice</translation>
+    </message>
+    <message>
+        <source>Ctrl + molette</source>
+        <translation>Ctrl + wheel</translation>
+    </message>
+    <message>
+        <source>Zoom autour du pointeur</source>
+        <translation>Zoom around the pointer</translation>
+    </message>
+    <message>
+        <source>Double-clic sur une vignette</source>
+        <translation>Double-click on a thumbnail</translation>
+    </message>
+    <message>
+        <source>Afficher la série dans la vue active</source>
+        <translation>Show the series in the active view</translation>
+    </message>
+    <message>
+        <source>Glisser une vignette sur une vue</source>
+        <translation>Drag a thumbnail onto a view</translation>
+    </message>
+    <message>
+        <source>Afficher la série dans cette vue</source>
+        <translation>Show the series in this view</translation>
+    </message>
+    <message>
+        <source>Raccourcis clavier et souris</source>
+        <translation>Keyboard and mouse shortcuts</translation>
+    </message>
+</context>
+<context>
     <name>CtPreset</name>
     <message>
         <source>Cerveau</source>
@@ -720,19 +907,6 @@ Area {area} {area_unit}</translation>
         <source>MPR : {message}</source>
         <translation>MPR: {message}</translation>
     </message>
-    <message numerus="yes">
-        <source>{series}
-{modality}, %n image(s)
-Double-clic ou glisser vers une vue pour l&apos;afficher.</source>
-        <translation>
-            <numerusform>{series}
-{modality}, %n image
-Double-click or drag to a view to display it.</numerusform>
-            <numerusform>{series}
-{modality}, %n images
-Double-click or drag to a view to display it.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>nom absent</source>
         <translation>no name</translation>
@@ -752,27 +926,6 @@ Double-click or drag to a view to display it.</numerusform>
     <message>
         <source>⚠ Plusieurs patients dans ces fichiers : {identities}</source>
         <translation>⚠ Several patients in these files: {identities}</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n fichier(s) non affiché(s) :</source>
-        <translation>
-            <numerusform>%n file not displayed:</numerusform>
-            <numerusform>%n files not displayed:</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>  … et %n autre(s) (voir l&apos;infobulle)</source>
-        <translation>
-            <numerusform>  … and %n more (see the tooltip)</numerusform>
-            <numerusform>  … and %n more (see the tooltip)</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>⚠ … et %n autre(s) avertissement(s) (voir l&apos;infobulle)</source>
-        <translation>
-            <numerusform>⚠ … and %n more warning (see the tooltip)</numerusform>
-            <numerusform>⚠ … and %n more warnings (see the tooltip)</numerusform>
-        </translation>
     </message>
 </context>
 <context>

@@ -25,6 +25,41 @@
     </message>
 </context>
 <context>
+    <name>AnnouncementDialog</name>
+    <message>
+        <source>Annonce d&apos;un pronostic grave</source>
+        <translation>Announcement of a poor prognosis</translation>
+    </message>
+    <message>
+        <source>Procédure d&apos;annonce convenue avec le site demandeur</source>
+        <translation>Announcement procedure agreed with the requesting site</translation>
+    </message>
+    <message>
+        <source>&amp;Demandeur informé</source>
+        <translation>&amp;Requester informed</translation>
+    </message>
+    <message>
+        <source>&amp;Moyen</source>
+        <translation>&amp;Means</translation>
+    </message>
+    <message>
+        <source>&amp;Le</source>
+        <translation>&amp;On</translation>
+    </message>
+    <message>
+        <source>&amp;Procédure convenue</source>
+        <translation>&amp;Agreed procedure</translation>
+    </message>
+    <message>
+        <source>&amp;Précision</source>
+        <translation>&amp;Details</translation>
+    </message>
+    <message>
+        <source>Le radiologue n&apos;annonce pas lui-même un diagnostic grave au patient à distance : il en informe le demandeur selon la procédure convenue avec lui. Ce qui est saisi ici est écrit dans la conclusion du compte rendu et tracé au journal d&apos;audit à la signature.</source>
+        <translation>The radiologist does not announce a serious diagnosis to the patient remotely: they inform the requester according to the procedure agreed with them. What is entered here is written in the report&apos;s conclusion and recorded in the audit journal at signing.</translation>
+    </message>
+</context>
+<context>
     <name>AnswerExpertiseDialog</name>
     <message>
         <source>Répondre à une demande d&apos;avis (téléexpertise)</source>
@@ -127,6 +162,28 @@ Confirmez votre signature par votre mot de passe :</source>
 Request: {request}
 
 Confirm your signature with your password:</translation>
+    </message>
+    <message>
+        <source>Signer et envoyer l&apos;avis ?
+
+Patient : {patient}
+Demande : {request}</source>
+        <translation>Sign and send the opinion?
+
+Patient: {patient}
+Request: {request}</translation>
+    </message>
+    <message>
+        <source>Mot de passe déjà confirmé pour signer : il sera redemandé à partir de {time}, et après tout verrouillage de la session.</source>
+        <translation>Password already confirmed for signing: it will be asked again from {time}, and after any session lock.</translation>
+    </message>
+    <message>
+        <source>Signer</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>Mot de passe incorrect : l&apos;avis n&apos;est pas signé.</source>
@@ -442,6 +499,88 @@ Confirm your signature with your password:</translation>
     <message>
         <source>Téléexpertise {id} ({who}) : {status}</source>
         <translation>Tele-expertise {id} ({who}): {status}</translation>
+    </message>
+</context>
+<context>
+    <name>Complementary</name>
+    <message>
+        <source>Série ou séquence manquante</source>
+        <translation>Missing series or sequence</translation>
+    </message>
+    <message>
+        <source>Temps injecté nécessaire</source>
+        <translation>Contrast phase needed</translation>
+    </message>
+    <message>
+        <source>Couverture anatomique incomplète</source>
+        <translation>Incomplete anatomical coverage</translation>
+    </message>
+    <message>
+        <source>Qualité insuffisante (artefacts, mouvement)</source>
+        <translation>Insufficient quality (artefacts, motion)</translation>
+    </message>
+    <message>
+        <source>Reconstruction supplémentaire</source>
+        <translation>Additional reconstruction</translation>
+    </message>
+    <message>
+        <source>Autre</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>Indiquez au moins une série ou séquence souhaitée.</source>
+        <translation>Give at least one wanted series or sequence.</translation>
+    </message>
+    <message>
+        <source>Au plus 20 séries ou séquences, de 200 caractères au plus chacune.</source>
+        <translation>At most 20 series or sequences, of at most 200 characters each.</translation>
+    </message>
+    <message>
+        <source>Le motif « Autre » demande une précision.</source>
+        <translation>The reason « Other » needs details.</translation>
+    </message>
+    <message>
+        <source>Précisions : 2 000 caractères au plus.</source>
+        <translation>Details: at most 2,000 characters.</translation>
+    </message>
+</context>
+<context>
+    <name>ComplementaryDialog</name>
+    <message>
+        <source>Demander des images complémentaires</source>
+        <translation>Request complementary images</translation>
+    </message>
+    <message>
+        <source>Une série ou séquence par ligne (ex. : temps portal, T2 axial)</source>
+        <translation>One series or sequence per line (e.g. portal phase, axial T2)</translation>
+    </message>
+    <message>
+        <source>Précisions pour le manipulateur (obligatoires pour « Autre »)</source>
+        <translation>Details for the technologist (required for « Other »)</translation>
+    </message>
+    <message>
+        <source>&amp;Motif</source>
+        <translation>&amp;Reason</translation>
+    </message>
+    <message>
+        <source>&amp;Séries souhaitées</source>
+        <translation>&amp;Wanted series</translation>
+    </message>
+    <message>
+        <source>&amp;Précisions</source>
+        <translation>&amp;Details</translation>
+    </message>
+    <message>
+        <source>&amp;Envoyer au site</source>
+        <translation>&amp;Send to the site</translation>
+    </message>
+    <message>
+        <source>La demande est transmise au site par la plateforme, inscrite dans l&apos;historique de la demande et au journal d&apos;audit ; le dossier attend ensuite les nouvelles séries.</source>
+        <translation>The request is sent to the site through the platform, written in the order&apos;s history and in the audit journal; the case then waits for the new series.</translation>
+    </message>
+    <message>
+        <source>La demande n&apos;a pas pu être envoyée (le détail est dans le journal).</source>
+        <translation>The request could not be sent (details in the log).</translation>
     </message>
 </context>
 <context>
@@ -1580,6 +1719,10 @@ Confirm your signature with your password:</translation>
         <translation>Workstation &amp;settings…</translation>
     </message>
     <message>
+        <source>&amp;Codes de reprise hors ligne…</source>
+        <translation>&amp;Offline restart codes…</translation>
+    </message>
+    <message>
         <source>&amp;Liste de travail</source>
         <translation>&amp;Worklist</translation>
     </message>
@@ -1698,6 +1841,14 @@ Confirm your signature with your password:</translation>
         <translation>The selected request is no longer in the filtered list.</translation>
     </message>
     <message>
+        <source>Compte rendu envoyé</source>
+        <translation>Report sent</translation>
+    </message>
+    <message>
+        <source>Compte rendu signé — en attente d&apos;accusé de réception</source>
+        <translation>Report signed — awaiting acknowledgement</translation>
+    </message>
+    <message>
         <source>La réponse n&apos;a pas pu être enregistrée.</source>
         <translation>The answer could not be saved.</translation>
     </message>
@@ -1726,6 +1877,10 @@ Confirm your signature with your password:</translation>
     <message>
         <source>Paramètres enregistrés : ils s&apos;appliqueront au prochain démarrage du poste.</source>
         <translation>Settings saved: they will apply at the next start of the workstation.</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>Application</translation>
     </message>
     <message>
         <source>Raccourcis clavier</source>
@@ -2262,6 +2417,77 @@ Confirm your signature with your password:</translation>
     </message>
 </context>
 <context>
+    <name>PacsSection</name>
+    <message>
+        <source>Ajouter un PACS</source>
+        <translation>Add a PACS</translation>
+    </message>
+    <message>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Aucun PACS : les images viennent de la plateforme seule. « Ajouter un PACS » pour interroger aussi celui d&apos;un site en DICOM (C-FIND, C-MOVE ou C-GET).</source>
+        <translation>No PACS: images come from the platform only. « Add a PACS » to also query a site&apos;s PACS over DICOM (C-FIND, C-MOVE or C-GET).</translation>
+    </message>
+    <message>
+        <source>C-MOVE : le PACS renvoie les images vers le port de réception du poste (à déclarer dans le PACS). C-GET : tout passe par la connexion ouverte par le poste, aucun port entrant.</source>
+        <translation>C-MOVE: the PACS sends the images back to the workstation&apos;s receiving port (to be declared in the PACS). C-GET: everything goes through the connection opened by the workstation, no incoming port.</translation>
+    </message>
+    <message>
+        <source>vide : tous les sites</source>
+        <translation>empty: every site</translation>
+    </message>
+    <message>
+        <source>Établissements (MSH-4, ou MSH-3^MSH-4) dont ce PACS détient les examens, séparés par des virgules : seuls leurs patients y sont recherchés. Vide : tous.</source>
+        <translation>Facilities (MSH-4, or MSH-3^MSH-4) whose exams this PACS holds, separated by commas: only their patients are searched there. Empty: all.</translation>
+    </message>
+    <message>
+        <source>Connexion DICOM chiffrée (TLS)</source>
+        <translation>Encrypted DICOM connection (TLS)</translation>
+    </message>
+    <message>
+        <source>Tester la connexion</source>
+        <translation>Test the connection</translation>
+    </message>
+    <message>
+        <source>Envoie un C-ECHO au PACS avec les valeurs saisies.</source>
+        <translation>Sends a C-ECHO to the PACS with the values entered.</translation>
+    </message>
+    <message>
+        <source>Ce poste</source>
+        <translation>This workstation</translation>
+    </message>
+    <message>
+        <source>PACS des sites</source>
+        <translation>Sites&apos; PACS</translation>
+    </message>
+    <message>
+        <source>Parcourir…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>PACS {number}</source>
+        <translation>PACS {number}</translation>
+    </message>
+    <message>
+        <source>Test de la connexion à {host}:{port}…</source>
+        <translation>Testing the connection to {host}:{port}…</translation>
+    </message>
+    <message>
+        <source>Connexion réussie ({ms} ms)</source>
+        <translation>Connection succeeded ({ms} ms)</translation>
+    </message>
+    <message>
+        <source>Échec du test de connexion : erreur inattendue (détail dans le journal du poste).</source>
+        <translation>Connection test failed: unexpected error (details in the workstation&apos;s log).</translation>
+    </message>
+    <message>
+        <source>Échec : {reason}</source>
+        <translation>Failed: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>Platform</name>
     <message>
         <source>Identifiant ou mot de passe incorrect.</source>
@@ -2445,6 +2671,18 @@ Confirm your signature with your password:</translation>
         <source>Le compte rendu n&apos;a PAS été signé ni mis en file d&apos;envoi : {reason} Le brouillon est conservé ; signez à nouveau.</source>
         <translation>The report has NOT been signed or queued for sending: {reason} The draft is kept; sign again.</translation>
     </message>
+    <message>
+        <source>Des images de l&apos;examen sont encore en cours de réception ({done}/{total}) : le compte rendu se signe sur l&apos;examen complet. Patientez ou rouvrez l&apos;examen pour reprendre le téléchargement.</source>
+        <translation>Some images of the exam are still being received ({done}/{total}): the report is signed on the complete exam. Wait, or reopen the exam to resume the download.</translation>
+    </message>
+    <message>
+        <source>Des images reçues après l&apos;ouverture nomment un autre patient que celles vérifiées à l&apos;ouverture : signature bloquée. Rouvrez l&apos;examen pour contrôler l&apos;identité sur toutes les images.</source>
+        <translation>Images received after opening name another patient than those checked at opening: signature blocked. Reopen the exam to check the identity on every image.</translation>
+    </message>
+    <message>
+        <source>L&apos;examen est en cours d&apos;acquisition : le compte rendu se signe après le complément post-examen du site (flux 4), sur l&apos;examen complet.</source>
+        <translation>The exam is being acquired: the report is signed after the site&apos;s post-exam complement (flux 4), on the complete exam.</translation>
+    </message>
 </context>
 <context>
     <name>ReadingComparison</name>
@@ -2607,6 +2845,14 @@ Confirm your signature with your password:</translation>
         <translation>Request an opinion (tele-expertise)…</translation>
     </message>
     <message>
+        <source>Demander des images complémentaires…</source>
+        <translation>Request complementary images…</translation>
+    </message>
+    <message>
+        <source>Annonce d&apos;un pronostic grave…</source>
+        <translation>Announcement of a poor prognosis…</translation>
+    </message>
+    <message>
         <source>Retour à la liste</source>
         <translation>Back to the worklist</translation>
     </message>
@@ -2652,6 +2898,21 @@ Confirm your signature with your password:</translation>
             <numerusform>%n images received from the platform</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Acquisition en cours : %n image(s) déjà reçue(s) ; rouvrez l&apos;examen pour les suivantes.</source>
+        <translation>
+            <numerusform>Acquisition in progress: %n image already received; reopen the exam for the next ones.</numerusform>
+            <numerusform>Acquisition in progress: %n images already received; reopen the exam for the next ones.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Annonce d&apos;un pronostic grave (notée)…</source>
+        <translation>Announcement of a poor prognosis (recorded)…</translation>
+    </message>
+    <message>
+        <source>Images complémentaires demandées au site ({request}) ; le dossier les attend.</source>
+        <translation>Complementary images requested from the site ({request}); the case awaits them.</translation>
+    </message>
     <message>
         <source>Antérieur : {prior}</source>
         <translation>Prior: {prior}</translation>
@@ -2687,6 +2948,14 @@ Exam: {exam}
 
 Confirm your signature with your password
 (checked by the platform, or on this workstation in degraded mode):</translation>
+    </message>
+    <message>
+        <source>Compte rendu non signé</source>
+        <translation>Unsigned report</translation>
+    </message>
+    <message>
+        <source>Le compte rendu a été modifié et n&apos;est pas signé : le brouillon sera abandonné. Fermer l&apos;examen ?</source>
+        <translation>The report has been changed and is not signed: the draft will be discarded. Close the exam?</translation>
     </message>
     <message>
         <source>Antérieur affiché : {prior} ({images})</source>
@@ -2740,6 +3009,28 @@ PRIOR {prior}</translation>
     <message>
         <source>Signature du compte rendu</source>
         <translation>Report signature</translation>
+    </message>
+    <message>
+        <source>Signer et envoyer le compte rendu ?
+
+Patient : {patient}
+Examen : {exam}</source>
+        <translation>Sign and send the report?
+
+Patient: {patient}
+Exam: {exam}</translation>
+    </message>
+    <message>
+        <source>Mot de passe déjà confirmé pour signer : il sera redemandé à partir de {time}, et après tout verrouillage de la session.</source>
+        <translation>Password already confirmed for signing: it will be asked again from {time}, and after any session lock.</translation>
+    </message>
+    <message>
+        <source>Signer</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>Mot de passe incorrect : le compte rendu n&apos;est pas signé.</source>
@@ -3184,6 +3475,14 @@ PRIOR {prior}</translation>
         <translation>National identifier of this organisation: 1 followed by the FINESS number, or 3 followed by the SIRET number (empty: not stated).</translation>
     </message>
     <message>
+        <source>Adresse du lieu d&apos;exercice du radiologue de ce poste, écrite dans les mentions du compte rendu (vide : non indiquée).</source>
+        <translation>Address of the practice of this workstation&apos;s radiologist, written in the report&apos;s mentions (empty: not given).</translation>
+    </message>
+    <message>
+        <source>Pays d&apos;exercice du radiologue de ce poste ; un autre pays que la France est écrit dans le compte rendu (téléradiologie depuis l&apos;étranger).</source>
+        <translation>Country of practice of this workstation&apos;s radiologist; a country other than France is written in the report (teleradiology from abroad).</translation>
+    </message>
+    <message>
         <source>Titre AE DICOM du poste (appelant pour les requêtes ; destination des C-MOVE, à déclarer dans le PACS).</source>
         <translation>The workstation&apos;s DICOM AE title (calling AE for queries; C-MOVE destination, to be declared in the PACS).</translation>
     </message>
@@ -3379,6 +3678,62 @@ PRIOR {prior}</translation>
         <translation>Interface language</translation>
     </message>
     <message>
+        <source>Nom</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Titre AE du PACS (appelé)</source>
+        <translation>PACS AE title (called)</translation>
+    </message>
+    <message>
+        <source>Adresse</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Récupération des images</source>
+        <translation>Image retrieval</translation>
+    </message>
+    <message>
+        <source>Sites servis</source>
+        <translation>Sites served</translation>
+    </message>
+    <message>
+        <source>Délai de réponse (s)</source>
+        <translation>Response timeout (s)</translation>
+    </message>
+    <message>
+        <source>Chiffrement</source>
+        <translation>Encryption</translation>
+    </message>
+    <message>
+        <source>Autorité du PACS (PEM)</source>
+        <translation>PACS authority (PEM)</translation>
+    </message>
+    <message>
+        <source>Certificat du poste (PEM)</source>
+        <translation>Workstation certificate (PEM)</translation>
+    </message>
+    <message>
+        <source>Clé du poste (PEM)</source>
+        <translation>Workstation key (PEM)</translation>
+    </message>
+    <message>
+        <source>Titre AE du poste (appelant)</source>
+        <translation>Workstation AE title (calling)</translation>
+    </message>
+    <message>
+        <source>Adresse de réception C-MOVE</source>
+        <translation>C-MOVE receiving address</translation>
+    </message>
+    <message>
+        <source>Port de réception C-MOVE</source>
+        <translation>C-MOVE receiving port</translation>
+    </message>
+    <message>
         <source>Paramètres du poste</source>
         <translation>Workstation settings</translation>
     </message>
@@ -3397,6 +3752,14 @@ PRIOR {prior}</translation>
     <message>
         <source>Annuler</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Poste et plateforme</source>
+        <translation>Workstation and platform</translation>
+    </message>
+    <message>
+        <source>PACS (DICOM)</source>
+        <translation>PACS (DICOM)</translation>
     </message>
     <message>
         <source>Parcourir…</source>
@@ -3443,6 +3806,14 @@ PRIOR {prior}</translation>
     <message>
         <source>Tous</source>
         <translation>All</translation>
+    </message>
+    <message>
+        <source>Images complémentaires demandées</source>
+        <translation>Complementary images requested</translation>
+    </message>
+    <message>
+        <source>Acquisition en cours</source>
+        <translation>Acquisition in progress</translation>
     </message>
     <message>
         <source>Demande illisible</source>
@@ -3500,6 +3871,10 @@ PRIOR {prior}</translation>
         <translation>Mod.</translation>
     </message>
     <message>
+        <source>Examen</source>
+        <translation>Exam</translation>
+    </message>
+    <message>
         <source>Région</source>
         <translation>Region</translation>
     </message>
@@ -3523,6 +3898,14 @@ PRIOR {prior}</translation>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
+    <message>
+        <source>{label} (acte {system} {code})</source>
+        <translation>{label} (act {system} {code})</translation>
+    </message>
+    <message>
+        <source>{label} : acte non encore précisé par le site</source>
+        <translation>{label}: act not yet specified by the site</translation>
+    </message>
 </context>
 <context>
     <name>Workstation</name>
@@ -3545,6 +3928,13 @@ PRIOR {prior}</translation>
 </context>
 <context>
     <name>_ProgressRelay</name>
+    <message numerus="yes">
+        <source>%n image(s) reçue(s) de la plateforme</source>
+        <translation>
+            <numerusform>%n image received from the platform</numerusform>
+            <numerusform>%n images received from the platform</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Récupération des images : {done}/{total}</source>
         <translation>Retrieving images: {done}/{total}</translation>

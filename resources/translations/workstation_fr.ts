@@ -69,10 +69,27 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>Acquisition en cours : %n image(s) déjà reçue(s) ; rouvrez l&apos;examen pour les suivantes.</source>
+        <translation>
+            <numerusform>Acquisition en cours : %n image déjà reçue ; rouvrez l&apos;examen pour les suivantes.</numerusform>
+            <numerusform>Acquisition en cours : %n images déjà reçues ; rouvrez l&apos;examen pour les suivantes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n image(s)</source>
         <translation>
             <numerusform>%n image</numerusform>
             <numerusform>%n images</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>_ProgressRelay</name>
+    <message numerus="yes">
+        <source>%n image(s) reçue(s) de la plateforme</source>
+        <translation>
+            <numerusform>%n image reçue de la plateforme</numerusform>
+            <numerusform>%n images reçues de la plateforme</numerusform>
         </translation>
     </message>
 </context>
