@@ -46,7 +46,7 @@ from viewer import measure as viewer_measure
 from viewer.measure import MeasureKind
 from workstation.app import Workstation
 from workstation.platform import PlatformError
-from workstation.reading import ReadingCase, author_of
+from workstation.reading import ReadingCase, author_of, complete_study
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +179,7 @@ def with_measurement_report(
     catalogue; the report unchanged and the French reason when it could not be stored."""
     if not report.measurements:
         return report, ""
+    complete_study(case)  # a streamed study: the SR cites instances of all its images
     try:
         document = measurement_report_for(ws, case, report, now)
     except MeasurementReportError as exc:
