@@ -300,8 +300,9 @@ def _row_index(window, order_id: str) -> int:  # type: ignore[no-untyped-def]
     return row
 
 
-def login(ws, account: dict[str, str], camera: Camera, shots: bool) -> None:  # type: ignore[no-untyped-def]
-    """The login dialog; with ``shots``, a wrong code first (refused), then the right one."""
+def login(ws, account: dict[str, str], camera: Camera, shots: bool, code: str = "") -> None:  # type: ignore[no-untyped-def]
+    """The login dialog; with ``shots``, a wrong code first (refused), then the right one; ``code``: an
+    offline restart code instead of the authenticator's (a restart while the platform is down)."""
     import pyotp
     from PySide6.QtTest import QTest
 
@@ -321,7 +322,7 @@ def login(ws, account: dict[str, str], camera: Camera, shots: bool) -> None:  # 
         wait_until(dialog.error_label.isVisible, 20, "the wrong one-time code refused")
         camera.widget(dialog, "02-connexion-code-refuse")
         dialog.otp_edit.clear()
-    QTest.keyClicks(dialog.otp_edit, totp.now())
+    QTest.keyClicks(dialog.otp_edit, code or totp.now())
     click(dialog.login_button)
     wait_until(lambda: ws.session.state is SessionState.ACTIVE, 20, "the login accepted")
     wait_until(lambda: not dialog.isVisible(), 5, "the login dialog closed")
@@ -748,9 +749,11 @@ def main_window(ws, loader):  # type: ignore[no-untyped-def]
 
 def offline_restart(stage: Stage) -> None:
     """The workstation quits (an exit, not a logout) and restarts while the platform is down: the
-    password reopens the session within 12 h of the two-factor login, on the studies of the cache."""
+    password and an offline restart code (issued before, « Codes de reprise hors ligne… ») reopen the
+    session within 12 h of the two-factor login, on the studies of the cache."""
     from workstation.app import Workstation
 
+    codes = stage.ws.issue_offline_codes()
     stage.window.close()
     stage.window = None
     process(0.2)
@@ -760,7 +763,7 @@ def offline_restart(stage: Stage) -> None:
     ws = Workstation(settings, keystore=stage.keystore, data_dir=stage.data_dir, clock=stage.clock)
     stage.ws = ws
     ws.connectivity._degraded_interval = 0.5
-    login(ws, stage.platform.account, stage.camera, shots=False)
+    login(ws, stage.platform.account, stage.camera, shots=False, code=codes[0])
     window = main_window(ws, stage.loader)
     stage.window = window
     wait_until(window.degraded_banner.isVisible, 30, "the degraded-mode banner after the restart")
