@@ -20,7 +20,8 @@ def _images(demo_data: Path, case: cases.Case) -> list[pydicom.Dataset]:
 
 
 def _messages(demo_data: Path, case: cases.Case) -> list[str]:
-    return [p.read_bytes().decode("utf-8") for p in sorted((demo_data / "orders").glob(f"*_{case.slug}_*.hl7"))]
+    files = sorted((demo_data / "orders").glob(f"*_{case.slug}_*.hl7"))
+    return [p.read_bytes().decode("utf-8") for p in files]
 
 
 def test_the_unknown_emergency_patient_has_no_ins_anywhere(demo_data: Path) -> None:

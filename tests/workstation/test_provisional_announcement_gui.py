@@ -29,6 +29,7 @@ from workstation.qt.announcement_dialog import AnnouncementDialog
 from workstation.settings import Settings
 
 CASE = cases.UNKNOWN_EMERGENCY_CASE
+FINDING = "Fractures déplacées des 5e et 6e arcs costaux gauches."
 
 
 @pytest.fixture
@@ -82,8 +83,8 @@ def test_provisional_identity_signed_with_the_announcement_from_abroad(
         editor.chapter_edit(Chapter.TECHNIQUE).setPlainText(
             "Radiographie thoracique de face, patient couché."
         )
-        editor.chapter_edit(Chapter.RESULTS).setPlainText("Fractures déplacées des 5e et 6e arcs costaux gauches.")
-        editor.chapter_edit(Chapter.CONCLUSION).setPlainText("Fractures déplacées des 5e et 6e arcs costaux gauches.")
+        editor.chapter_edit(Chapter.RESULTS).setPlainText(FINDING)
+        editor.chapter_edit(Chapter.CONCLUSION).setPlainText(FINDING)
         monkeypatch.setattr(
             QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
         )
