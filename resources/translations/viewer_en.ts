@@ -779,6 +779,47 @@ Area {area} {area_unit}</translation>
         <source>Affichage</source>
         <translation>Display</translation>
     </message>
+    <message numerus="yes">
+        <source>{series}
+{modality}, %n image(s)
+Double-clic ou glisser vers une vue pour l&apos;afficher.</source>
+        <translation>
+            <numerusform>{series}
+{modality}, %n image
+Double-click or drag to a view to display it.</numerusform>
+            <numerusform>{series}
+{modality}, %n images
+Double-click or drag to a view to display it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n fichier(s) non affiché(s) :</source>
+        <translation>
+            <numerusform>%n file not displayed:</numerusform>
+            <numerusform>%n files not displayed:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  … et %n autre(s) (voir l&apos;infobulle)</source>
+        <translation>
+            <numerusform>  … and %n more (see the tooltip)</numerusform>
+            <numerusform>  … and %n more (see the tooltip)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>⚠ … et %n autre(s) avertissement(s) (voir l&apos;infobulle)</source>
+        <translation>
+            <numerusform>⚠ … and %n more warning (see the tooltip)</numerusform>
+            <numerusform>⚠ … and %n more warnings (see the tooltip)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n document(s) sans image joint(s) à l&apos;examen, non affiché(s) comme série :</source>
+        <translation>
+            <numerusform>%n document without image attached to the exam, not shown as a series:</numerusform>
+            <numerusform>%n documents without image attached to the exam, not shown as a series:</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Outil : {tool}</source>
         <translation>Tool: {tool}</translation>

@@ -139,12 +139,7 @@ class StudyLoading(ViewerToolbars):
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, number)
         item.setToolTip(
-            QCoreApplication.translate(
-                "ViewerWidget",
-                "{series}\n{modality}, %n image(s)\nDouble-clic ou glisser vers une vue pour l'afficher.",
-                "",
-                series.shape[0],
-            ).format(series=label, modality=series.modality)
+            self._counted("images", series.shape[0]).format(series=label, modality=series.modality)
         )
         item.setSizeHint(QSize(THUMBNAIL + 30, THUMBNAIL + 44))
         self.thumbnails.addItem(item)
@@ -262,38 +257,16 @@ class StudyLoading(ViewerToolbars):
     def _update_messages(self) -> None:
         lines = []
         if self._problems:
-            lines.append(
-                QCoreApplication.translate(
-                    "ViewerWidget", "%n fichier(s) non affiché(s) :", "", len(self._problem_files)
-                )
-            )
+            lines.append(self._counted("files", len(self._problem_files)))
             lines.extend(f"  • {text}" for text in self._problems[:4])
             if len(self._problems) > 4:
-                lines.append(
-                    QCoreApplication.translate(
-                        "ViewerWidget", "  … et %n autre(s) (voir l'infobulle)", "", len(self._problems) - 4
-                    )
-                )
+                lines.append(self._counted("more problems", len(self._problems) - 4))
         lines.extend(f"⚠ {text}" for text in self._warnings[:4])
         if len(self._warnings) > 4:
-            lines.append(
-                QCoreApplication.translate(
-                    "ViewerWidget",
-                    "⚠ … et %n autre(s) avertissement(s) (voir l'infobulle)",
-                    "",
-                    len(self._warnings) - 4,
-                )
-            )
+            lines.append(self._counted("more warnings", len(self._warnings) - 4))
         alarming = bool(lines)
         if self._documents:  # part of a normal study: said plainly, not as a warning
-            lines.append(
-                QCoreApplication.translate(
-                    "ViewerWidget",
-                    "%n document(s) sans image joint(s) à l'examen, non affiché(s) comme série :",
-                    "",
-                    len(self._documents),
-                )
-            )
+            lines.append(self._counted("documents", len(self._documents)))
             lines.extend(f"  • {text}" for text in dict.fromkeys(self._documents))  # one line per kind
         self.messages.setText("\n".join(lines))
         self.messages.setToolTip("\n".join(self._problems + self._warnings + self._documents))

@@ -145,6 +145,24 @@ class ViewerWidget(MprViews):
         self._set_active(self.viewports[0])
 
     # --- public API --------------------------------------------------------------------------------
+    def _counted(self, what: str, n: int) -> str:
+        """The loading mixin's sentences with a count, written here because lupdate files a string
+        under its enclosing class and reads no count from ``QCoreApplication.translate``: here they
+        are ViewerWidget's, with their plural forms."""
+        if what == "images":
+            return self.tr(
+                "{series}\n{modality}, %n image(s)\nDouble-clic ou glisser vers une vue pour l'afficher.",
+                "",
+                n,
+            )
+        if what == "files":
+            return self.tr("%n fichier(s) non affiché(s) :", "", n)
+        if what == "more problems":
+            return self.tr("  … et %n autre(s) (voir l'infobulle)", "", n)
+        if what == "more warnings":
+            return self.tr("⚠ … et %n autre(s) avertissement(s) (voir l'infobulle)", "", n)
+        return self.tr("%n document(s) sans image joint(s) à l'examen, non affiché(s) comme série :", "", n)
+
     def open_study(self, paths: list[str], patient_banner: str, banner_from_headers: bool = False) -> None:
         """Start loading (returns at once); series appear as they are planned, slices as decoded.
 
