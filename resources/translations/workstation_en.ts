@@ -537,7 +537,7 @@ Request: {request}</translation>
     </message>
     <message>
         <source>Le motif « Autre » demande une précision.</source>
-        <translation>The reason « Other » needs details.</translation>
+        <translation>The reason &quot;Other&quot; needs details.</translation>
     </message>
     <message>
         <source>Précisions : 2 000 caractères au plus.</source>
@@ -556,7 +556,7 @@ Request: {request}</translation>
     </message>
     <message>
         <source>Précisions pour le manipulateur (obligatoires pour « Autre »)</source>
-        <translation>Details for the technologist (required for « Other »)</translation>
+        <translation>Details for the technologist (required for &quot;Other&quot;)</translation>
     </message>
     <message>
         <source>&amp;Motif</source>
@@ -2428,7 +2428,7 @@ Request: {request}</translation>
     </message>
     <message>
         <source>Aucun PACS : les images viennent de la plateforme seule. « Ajouter un PACS » pour interroger aussi celui d&apos;un site en DICOM (C-FIND, C-MOVE ou C-GET).</source>
-        <translation>No PACS: images come from the platform only. « Add a PACS » to also query a site&apos;s PACS over DICOM (C-FIND, C-MOVE or C-GET).</translation>
+        <translation>No PACS: images come from the platform only. &quot;Add a PACS&quot; to also query a site&apos;s PACS over DICOM (C-FIND, C-MOVE or C-GET).</translation>
     </message>
     <message>
         <source>C-MOVE : le PACS renvoie les images vers le port de réception du poste (à déclarer dans le PACS). C-GET : tout passe par la connexion ouverte par le poste, aucun port entrant.</source>

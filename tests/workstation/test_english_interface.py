@@ -79,7 +79,12 @@ def test_worklist_order_and_dialogs_in_english(
     window.show()
     window.start()
     qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=15000)
-    window.table.selectRow(0)
+    # a patient with a full identity (the demo's first row is an unknown emergency patient: no birthplace)
+    window.table.selectRow(next(
+        i for i in range(window.model.rowCount())
+        if (order := window.model.row_at(i).order) is not None
+        and order.placer_order_number == cases.CT_HEAD_CASE.placer_order_number
+    ))
     QApplication.processEvents()
 
     assert window.windowTitle() == "Teleradiology — reading workstation"

@@ -130,7 +130,7 @@ class PacsSection(QWidget):
         for name, editor in (("dimse_ae_title", self.ae_title), ("dimse_listen_host", self.listen_host),
                              ("dimse_listen_port", self.listen_port)):
             editor.setToolTip(language.text(docs.get(name, "")))
-            own.addRow(self.tr(OWN_LABELS[name]), editor)
+            own.addRow(QCoreApplication.translate("SettingsDialog", OWN_LABELS[name]), editor)
 
         self.list = QListWidget()
         self.list.setObjectName("pacsList")
@@ -191,9 +191,10 @@ class PacsSection(QWidget):
         for name, editor in self.editors.items():
             editor.setObjectName(f"pacs_{name}")
             row: QWidget = editor
+            label = QCoreApplication.translate("SettingsDialog", PACS_LABELS[name])
             if name in _TLS_FILES:
-                row = self._with_browse(self.tls_files[name], self.tr(PACS_LABELS[name]))
-            form.addRow(self.tr(PACS_LABELS[name]), row)
+                row = self._with_browse(self.tls_files[name], label)
+            form.addRow(label, row)
         self.test_button = QPushButton(self.tr("Tester la connexion"))
         self.test_button.setObjectName("testPacs")
         self.test_button.setToolTip(self.tr("Envoie un C-ECHO au PACS avec les valeurs saisies."))
