@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     from workstation.qt.sign_in import login_dialog
     from workstation.settings import SettingsError, default_settings_file, load_settings
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Téléradiologie")
     app.setOrganizationName("teleradiologie")
     theme.apply(app)

@@ -329,9 +329,9 @@ class Workstation:
             )
             log.warning("platform unreachable at login: session resumed offline (password and restart code)")
             return identity
-        credential = self.session.offline_credential()
-        if credential is not None:
-            with Secret(credential.to_json().encode("utf-8")) as secret:
+        fresh = self.session.offline_credential()
+        if fresh is not None:
+            with Secret(fresh.to_json().encode("utf-8")) as secret:
                 self.keystore.store(SecretName.OFFLINE_LOGIN, secret)
         return identity
 

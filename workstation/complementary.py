@@ -72,7 +72,7 @@ class ComplementaryRequest:
 
     def problems(self) -> list[str]:
         """French sentences saying what is missing; empty when the request can be sent."""
-        found = []
+        found: list[str] = []
         if not self.series:
             found.append(
                 QT_TRANSLATE_NOOP("Complementary", "Indiquez au moins une série ou séquence souhaitée.")

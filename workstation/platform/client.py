@@ -152,19 +152,21 @@ def _entry(item: Mapping[str, Any]) -> WorklistEntry:
 
 
 class PlatformClient:
-    def __init__(self, base_url: str, ca_file: Path, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, ca_file: Path | None, timeout: float = 10.0) -> None:
+        """``ca_file``: the platform's certificate authority (PEM); None for a platform whose
+        certificate a public authority signed (requests' bundle, never the environment's)."""
         parts = urlsplit(base_url)
         if parts.scheme != "https" or not parts.hostname:
             raise ValueError(f"the platform URL must be https://host[:port]: {base_url!r}")
         try:
-            ssl.create_default_context(cafile=str(ca_file))
+            ssl.create_default_context(cafile=str(ca_file) if ca_file is not None else None)
         except (OSError, ssl.SSLError) as exc:  # FileNotFoundError is an OSError
             raise PlatformError(
                 f"CA file unusable: {ca_file} ({type(exc).__name__})",
                 "Certificat d'autorité de la plateforme introuvable ou illisible : vérifiez les réglages.",
             ) from exc
         self.base_url = base_url.rstrip("/")
-        self._ca = str(ca_file)
+        self._ca: str | bool = str(ca_file) if ca_file is not None else True
         self._timeout = timeout
         self._lock = threading.RLock()
         self._session = requests.Session()
