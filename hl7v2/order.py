@@ -427,6 +427,18 @@ class Response:
 
 
 @dataclass(frozen=True, slots=True)
+class IdentityUpdate:
+    """The qualified identity a site sent after the report for a patient first sent on an unqualified
+    one (issue 23): a flux 4 for the same order, received after a report, whose PID has an INS with
+    PID-32 QUAL. The report's next version (an addendum) links the two identities."""
+
+    control_id: str  # MSH-10 of that flux 4
+    patient: Patient  # the qualified identity (the order's ``patient`` stays the flux 1's)
+    received_after: str  # MSH-10 of the report it follows
+    linked: bool  # a report (the addendum) was sent after it
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     placer_order_number: str  # ORC-2.1
     placer_authority: str  # ORC-2.3
@@ -460,6 +472,7 @@ class Order:
     encounter_class: str = ""  # PV1-2
     visit: Identifier | None = None  # PV1-19
     request: Hl7Message | None = field(default=None, repr=False, compare=False)  # for the flux 3 answer
+    identity_update: IdentityUpdate | None = None  # flux 4 after the report: the qualified identity
 
     @property
     def cancelled(self) -> bool:
@@ -948,8 +961,35 @@ def parse_order(messages: Iterable[str | bytes | Hl7Message]) -> Order:
         ) from exc
 
 
+def _is_report(message: Hl7Message) -> bool:
+    """A report sent for the order (ORU^R01 ORC-1 NW/RO, MDM^T02/T10): not a flow of the guide."""
+    if message.message_type in ("MDM^T02", "MDM^T10"):
+        return True
+    orc = message.first("ORC")
+    return message.message_type == "ORU^R01" and orc is not None and orc.get(1) in ("NW", "RO")
+
+
+def _identity_update(order: Order, sequence: list[tuple[str | None, Hl7Message]]) -> IdentityUpdate | None:
+    """The last flux 4 received after a report whose PID is qualified while the flux 1's was not."""
+    if order.patient.ins_qualified:
+        return None
+    found: IdentityUpdate | None = None
+    last_report = ""
+    for flow, message in sequence:
+        if flow is None and _is_report(message):
+            last_report = message.control_id
+            if found is not None:
+                found = replace(found, linked=True)
+        elif flow == "flux 4" and last_report and (pid := message.first("PID")) is not None:
+            patient = _patient(pid)
+            if patient.ins_qualified:
+                found = IdentityUpdate(message.control_id, patient, last_report, linked=False)
+    return found
+
+
 def _parse_order(messages: Iterable[str | bytes | Hl7Message]) -> Order:
     by_flow: dict[str, Hl7Message] = {}
+    sequence: list[tuple[str | None, Hl7Message]] = []
     for raw in messages:
         if isinstance(raw, Hl7Message):
             message = raw
@@ -961,6 +1001,7 @@ def _parse_order(messages: Iterable[str | bytes | Hl7Message]) -> Order:
                 exc.control_id, exc.sender = header(text)
                 raise
         flow = _flow(message)
+        sequence.append((flow, message))
         if flow is None:
             log.info("ignoring %s %s: not a teleradiology flow", message.message_type, message.control_id)
             continue
@@ -996,4 +1037,6 @@ def _parse_order(messages: Iterable[str | bytes | Hl7Message]) -> Order:
                     where=warning.location
                 )
             )
-    return replace(order, warnings=tuple(dict.fromkeys(warnings)))
+    return replace(
+        order, warnings=tuple(dict.fromkeys(warnings)), identity_update=_identity_update(order, sequence)
+    )

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from hl7apy.core import Message, Segment
+from hl7apy.core import Element, Message, Segment
 
 from .ack import AckCode, HL7Error, Rejection
 from .cda import CdaDocument, CdaError, InstanceIdentifier, decode_cda
@@ -72,6 +72,10 @@ class Complement:
     order_id: str
     accession_number: str
     study_instance_uid: str
+    qualified_identity: bool = False
+    """PID carries an INS (PID-3, CX-5 INS or an INS OID) with PID-32 QUAL: after the report, this
+    flux 4 is the site's qualified identity for a patient first sent on a provisional one (issue 23)."""
+    patient_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +225,24 @@ def _complement(message: Message) -> Complement:
         )
     if len(study_uid) > 64 or not _UID.match(study_uid):
         raise _ae(HL7Error.DATA_TYPE, "UID de l'étude (IPC-3) invalide.", "IPC-3.1 is not a UID", "IPC^1^3")
-    return Complement(order_id, accession, study_uid)
+    pid = first_segment(message, "PID")
+    ids = repetitions(pid, 3)
+    has_ins = any(
+        component(r, 1) and (component(r, 5) in _INS_TYPES or _authority_oid(r) in _INS_OIDS) for r in ids
+    )
+    qualified = has_ins and any(text_of(r).split("^")[0] == "QUAL" for r in repetitions(pid, 32))
+    patient_ids = tuple(dict.fromkeys(v for r in ids if (v := component(r, 1))))
+    return Complement(order_id, accession, study_uid, qualified, patient_ids)
+
+
+_INS_TYPES = ("INS", "INS-NIR", "INS-NIA")
+_INS_OIDS = ("1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10", "1.2.250.1.213.1.4.11")
+
+
+def _authority_oid(identifier: Element) -> str:
+    """CX-4.2, the assigning authority's OID (the INS kinds are told by it)."""
+    parts = component(identifier, 4).split("&")
+    return parts[1] if len(parts) > 1 else ""
 
 
 def _oru(message: Message) -> Event:

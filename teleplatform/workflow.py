@@ -1,8 +1,9 @@
 """The life of an order, and the worklist built from it.
 
     a_valider --flux 3 OK--> protocole_envoye --flux 4--> images_disponibles --report--> cr_transmis
-        |  \\--flux 3 OC--> refuse  (also from images_disponibles: refused at reading)     (replacement
-        \\--flux 2 (any state but cr_transmis)--> annule                                    keeps it)
+        |  \\--flux 3 OC--> refuse  (also from images_disponibles: refused at reading)     (replacement,
+        \\--flux 2 (any state but cr_transmis)--> annule          and a flux 4 with the qualified identity,
+                                                                     keep it)
 
 The status is derived from the messages received, never set directly. An event that does not fit
 the current state is refused with an AE and a French reason, and the order is left untouched.
@@ -199,6 +200,8 @@ class Workflow:
 
     def _complement(self, event: Complement) -> str:
         status = self._status(event.order_id)
+        if status is OrderStatus.CR_TRANSMIS and event.qualified_identity:
+            return self._identity_update(event)
         if status in (*_CLOSED, OrderStatus.CR_TRANSMIS):
             raise _state_error(event.order_id, status, "Complément post-examen")
         self._conn.execute(
@@ -213,6 +216,36 @@ class Workflow:
             f"étude {event.study_instance_uid}.",
         )
         self._complementary_received(event.order_id)
+        return event.order_id
+
+    def _identity_update(self, event: Complement) -> str:
+        """After the report, a flux 4 carrying the qualified identity (INS, PID-32 QUAL) of a patient
+        first sent on a provisional one (issue 23). The guide has no identity-update flow and its PID
+        follows PAM-FR; an ADT^A31 would name no order, so the site resends its flux 4 for the order,
+        same study, with the qualified PID. The status stays ``cr_transmis``: the radiologist's
+        addendum (a replacement MDM^T10) links the two identities; the INS joins the order's patient
+        identifiers, so the priors filed under it are this patient's too."""
+        row = self._conn.execute(
+            "SELECT study_instance_uid FROM orders WHERE order_id = ?", (event.order_id,)
+        ).fetchone()
+        if row["study_instance_uid"] != event.study_instance_uid:
+            raise Rejection(
+                AckCode.AE,
+                HL7Error.APPLICATION_ERROR,
+                f"Mise à jour d'identité refusée : l'étude (IPC-3) n'est pas celle du compte rendu de la"
+                f" demande {event.order_id}.",
+                "identity update names another study than the reported one",
+                "IPC^1^3",
+            )
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO order_patients (order_id, patient_id) VALUES (?, ?)",
+            [(event.order_id, patient_id) for patient_id in event.patient_ids],
+        )
+        self._history(
+            event.order_id,
+            "Identité qualifiée reçue",
+            "Le site a transmis l'identité qualifiée (INS) du patient : addendum au compte rendu attendu.",
+        )
         return event.order_id
 
     def _complementary_received(self, order_id: str) -> None:

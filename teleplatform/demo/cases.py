@@ -838,6 +838,24 @@ UNKNOWN_EMERGENCY_CASE = Case(
 """Issue 23: an unknown emergency patient, on a provisional identity (no INS, PID-32 PROV): the
 report is signed with the explicit mention."""
 
+UNKNOWN_EMERGENCY_IDENTIFIED = Patient(
+    birth_name="LEFEBVRE",
+    birth_given_names=("THOMAS", "JEAN"),
+    used_name="LEFEBVRE",
+    used_given_name="THOMAS",
+    sex=Sex.MALE,
+    birth_date=date(1981, 3, 9),
+    birth_cog="18033",
+    nir_order="412",
+    ipp="70220981",  # the site keeps the emergency IPP, now carrying the qualified identity
+    address=Address("3 rue Mirebeau", "BOURGES", "18000"),
+    weight_kg=80,
+    height_cm=178,
+)
+"""Issue 23: who the unknown emergency patient turned out to be, once the site qualified his identity
+(INS checked against the INSi service, PID-32 QUAL): sent after the report by
+:func:`teleplatform.demo.orders.identity_update`."""
+
 ACQUIRING_CASE = Case(
     slug="rx-thorax-en-cours",
     site=CH_VAL_DE_CHER,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 
 from hl7apy.consts import VALIDATION_LEVEL
@@ -35,6 +36,7 @@ from .cases import (
     Coded,
     ContrastRisk,
     Flow,
+    Patient,
     Practitioner,
 )
 from .cases import (
@@ -431,6 +433,17 @@ def complement(planned: Planned) -> Message:
         field.ei_4 = "ISO"
     ipc.ipc_3.ei_1 = case.study_instance_uid
     return message
+
+
+def identity_update(case: Case, identified: Patient, at: datetime) -> bytes:
+    """Issue 23: the flux 4 a site sends again for the same order and study once the patient first
+    sent on a provisional identity is identified: the same complement, its PID now the qualified
+    identity (INS and IPP in PID-3, PID-32 QUAL). The guide has no identity-update flow (its PID
+    follows PAM-FR, whose ADT^A31 names no order): see ``teleplatform.workflow``."""
+    qualified = replace(case, patient=replace(identified, provisional=False))
+    message = complement(Planned(at, qualified, Flow.COMPLEMENT))
+    message.omi_o23_patient.pid.pid_32 = "QUAL"
+    return (message.to_er7() + "\r").encode("utf-8")
 
 
 def render(planned: Planned) -> bytes:
