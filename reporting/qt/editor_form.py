@@ -37,6 +37,7 @@ from reporting.qt.editor_widgets import (
     editor_tr,
     set_badge,
 )
+from reporting.qt.spell_line import rehighlight_everywhere
 from reporting.templates import FieldKind, ReportTemplate, TemplateField, builtin_templates
 
 if TYPE_CHECKING:
@@ -63,6 +64,12 @@ class WritingForm(QWidget):
         self._build_chapters()
         self._build_verifications()
         self._layout.addStretch(1)
+        for line in self.findChildren(UndoLineEdit):  # « Ajouter au dictionnaire » says so in the status
+            line.on_learn = self.learn_word
+            line.stepBoundary.connect(self._close_typing_step)  # a correction is an undo step of its own
+
+    def _close_typing_step(self) -> None:
+        self.editor._value_serial += 1
 
     def wrap_policy(self) -> QFormLayout.RowWrapPolicy:
         """Below ``NARROW`` pixels (compare mode), each field goes under its label."""
@@ -153,7 +160,7 @@ class WritingForm(QWidget):
         if template_field.kind is FieldKind.SELECTION:
             combo = QComboBox()
             combo.setEditable(True)
-            combo.setLineEdit(UndoLineEdit(self.editor._stack, combo))
+            combo.setLineEdit(UndoLineEdit(self.editor._stack, combo, self.editor._speller))
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             combo.addItems(list(template_field.choices))
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -172,7 +179,7 @@ class WritingForm(QWidget):
             combo.installEventFilter(self.editor._focus_watcher)  # the combo forwards focus to its line edit
             widget: QWidget = combo
         else:
-            line = UndoLineEdit(self.editor._stack)
+            line = UndoLineEdit(self.editor._stack, checker=self.editor._speller)
             line.textEdited.connect(lambda text, k=key: self.editor._field_typed(k, text))
             line.installEventFilter(self.editor._focus_watcher)
             widget = line
@@ -220,7 +227,7 @@ class WritingForm(QWidget):
             "pds-saisi", Place.TYPED_DAP, translate("ReportEditor", "ex. 0,92")
         )
         dose_layout.addRow(translate("ReportEditor", "PDS total lu sur l'appareil (dGy·cm²)"), self.typed_dap)
-        self.dose_reason = UndoLineEdit(self.editor._stack)
+        self.dose_reason = UndoLineEdit(self.editor._stack, checker=self.editor._speller)
         self.dose_reason.setObjectName("motif-absence-dose")
         self.dose_reason.setPlaceholderText(
             translate("ReportEditor", "À remplir seulement si la dose ne peut pas être importée")
@@ -237,7 +244,7 @@ class WritingForm(QWidget):
         self.number_error.hide()
         layout.addWidget(self.number_error)
         incident_row = QHBoxLayout()
-        self.incident = UndoLineEdit(self.editor._stack)
+        self.incident = UndoLineEdit(self.editor._stack, checker=self.editor._speller)
         self.incident.setObjectName("incident")
         self.incident.setPlaceholderText(
             translate("ReportEditor", "Incident technique ou indésirable (ex. réaction au contraste)")
@@ -250,7 +257,7 @@ class WritingForm(QWidget):
         incident_row.addWidget(self.incident_button)
         layout.addLayout(incident_row)
         urgent_row = QHBoxLayout()
-        self.urgent_recipient = UndoLineEdit(self.editor._stack)
+        self.urgent_recipient = UndoLineEdit(self.editor._stack, checker=self.editor._speller)
         self.urgent_recipient.setObjectName("urgence-destinataire")
         self.urgent_recipient.setPlaceholderText(
             translate("ReportEditor", "Résultat urgent communiqué à (nom, fonction)")
@@ -277,7 +284,7 @@ class WritingForm(QWidget):
         self._layout.addWidget(group)
 
     def _number_field(self, name: str, key: Place, example: str) -> QLineEdit:
-        line = UndoLineEdit(self.editor._stack)
+        line = UndoLineEdit(self.editor._stack, spell_check=False)  # a number: nothing to spell
         line.setObjectName(name)
         line.setPlaceholderText(
             translate("ReportEditor", "seulement si les images ne le donnent pas ({example})").format(
@@ -403,8 +410,7 @@ class WritingForm(QWidget):
             )
             status.setText(text.format(word=word))
             return
-        for edit in (*self.chapter_edits.values(), self.addendum):
-            edit.spelling.rehighlight()
+        rehighlight_everywhere()  # the chapters and one-line fields of every open editor
         status.setText(
             translate("ReportEditor", "« {word} » ajouté au dictionnaire personnel.").format(word=word)
         )

@@ -37,7 +37,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
-    QLineEdit,
     QMenu,
     QPlainTextEdit,
     QSplitter,
@@ -53,7 +52,9 @@ from reporting.macros import macro_before_cursor, utf16_prefix
 from reporting.markdown import xml_safe
 from reporting.model import Chapter, Source
 from reporting.qt.editor_commands import DocumentStep
+from reporting.qt.spell_line import SpellLineEdit
 from reporting.qt.spelling import SpellHighlighter
+from reporting.spelling import SpellChecker
 from resources.translations.qt import text as user_text
 
 if TYPE_CHECKING:
@@ -147,11 +148,18 @@ def _replace_undo_actions(menu: QMenu, stack: QUndoStack) -> None:
             menu.removeAction(action)
 
 
-class UndoLineEdit(QLineEdit):
-    """A one-line field whose undo is the editor's."""
+class UndoLineEdit(SpellLineEdit):
+    """A one-line field whose undo is the editor's, spell-checked when its text goes into the report
+    as written (``spell_check=False`` for numbers)."""
 
-    def __init__(self, stack: QUndoStack, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        stack: QUndoStack,
+        parent: QWidget | None = None,
+        checker: SpellChecker | None = None,
+        spell_check: bool = True,
+    ) -> None:
+        super().__init__("", parent, checker, spell_check)
         self._stack = stack
 
     def event(self, event: QEvent) -> bool:
@@ -164,10 +172,10 @@ class UndoLineEdit(QLineEdit):
         if not _route_undo(self, self._stack, event):
             super().keyPressEvent(event)
 
-    def contextMenuEvent(self, event) -> None:
-        menu = self.createStandardContextMenu()
+    def context_menu(self, pos: QPoint) -> QMenu:
+        menu = super().context_menu(pos)
         _replace_undo_actions(menu, self._stack)
-        menu.exec(event.globalPos())
+        return menu
 
 
 class _ChapterEdit(QPlainTextEdit):

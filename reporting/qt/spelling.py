@@ -15,6 +15,14 @@ from reporting.spelling import Misspelling, SpellChecker
 UNDERLINE = "#e5676b"  # the reading room's red: seen on the dark panel without glaring
 
 
+def underline_format() -> QTextCharFormat:
+    """The red wavy underline of a misspelled word (the chapters' and the one-line fields')."""
+    underline = QTextCharFormat()
+    underline.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+    underline.setUnderlineColor(QColor(UNDERLINE))
+    return underline
+
+
 class SpellHighlighter(QSyntaxHighlighter):
     """Underlines the misspelled words of ``document``; ``misspellings(text)`` says which they are."""
 
@@ -22,9 +30,7 @@ class SpellHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self.checker = checker
         self.enabled = True
-        self._format = QTextCharFormat()
-        self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        self._format.setUnderlineColor(QColor(UNDERLINE))
+        self._format = underline_format()
 
     def set_enabled(self, enabled: bool) -> None:
         if enabled != self.enabled:

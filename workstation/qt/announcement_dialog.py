@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from reporting.model import PrognosisAnnouncement, Source
+from reporting.qt.spell_line import SpellLineEdit
 
 MEANS = ("téléphone", "messagerie sécurisée de santé", "visioconférence", "en personne")
 
@@ -46,10 +47,11 @@ class AnnouncementDialog(QDialog):
             self.means.setCurrentText(previous.means)
         self.at = QDateTimeEdit(previous.at if previous else datetime.now().astimezone())
         self.at.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.procedure = QLineEdit(previous.procedure if previous else "")
+        # written into the report's conclusion: spell-checked as the report's own fields are
+        self.procedure = SpellLineEdit(previous.procedure if previous else "")
         self.procedure.setObjectName("announcementProcedure")
         self.procedure.setPlaceholderText(self.tr("Procédure d'annonce convenue avec le site demandeur"))
-        self.note = QLineEdit(previous.note if previous else "")
+        self.note = SpellLineEdit(previous.note if previous else "")
         form = QFormLayout()
         form.addRow(self.tr("&Demandeur informé"), self.recipient)
         form.addRow(self.tr("&Moyen"), self.means)
