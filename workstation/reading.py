@@ -471,7 +471,7 @@ def sign_and_queue(
         record_signed_decisions(ws, case, signed, control_id)
 
     try:
-        return ws.outbox.enqueue(
+        item = ws.outbox.enqueue(
             outputs.message.er7,
             MessageKind.REPORT if signed.version == 1 else MessageKind.ADDENDUM,
             order_id=case.row.order_id,
@@ -483,3 +483,7 @@ def sign_and_queue(
     except QueueingFailed as exc:
         message = NOT_SIGNED_DISK_FULL if exc.disk_full else NOT_SIGNED.format(reason=exc.reason)
         raise ReadingError(f"report {control_id} not signed: {exc}", message) from exc
+    from workstation.identity_update import keep_signed_report  # it builds on this module
+
+    keep_signed_report(ws, case.row.order_id, signed)  # a provisional identity's, for its addendum
+    return item

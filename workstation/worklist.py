@@ -189,7 +189,21 @@ class WorklistRow:
         return self.cancelled or self.entry.status in _DONE
 
     @property
+    def identity_addendum_due(self) -> bool:
+        """Issue 23: the site sent the qualified identity after the report signed on a provisional
+        one, and no addendum was signed for it yet (``workstation.identity_update``)."""
+        update = self.order.identity_update if self.order is not None else None
+        return (
+            update is not None
+            and not update.linked
+            and not self.cancelled
+            and self.local is not LocalStatus.CR_SIGNE
+        )
+
+    @property
     def status_label(self) -> str:
+        if self.identity_addendum_due:
+            return QT_TRANSLATE_NOOP("Worklist", "Identité qualifiée reçue : addendum à signer")
         if self.local is not None and not self.done:
             return self.local.label
         if self.cancelled:
@@ -352,7 +366,10 @@ def build_rows(
 
 
 def sort_rows(rows: Iterable[WorklistRow]) -> list[WorklistRow]:
-    return sorted(rows, key=lambda r: (r.done, not r.urgent, r.entry.received_at, r.order_id))
+    return sorted(
+        rows,
+        key=lambda r: (r.done and not r.identity_addendum_due, not r.urgent, r.entry.received_at, r.order_id),
+    )
 
 
 class SortColumn(StrEnum):
@@ -429,7 +446,10 @@ def sorted_rows(
 
 
 def to_do(row: WorklistRow) -> bool:
-    """Still waiting for this radiologist: not finished, not signed or answered here."""
+    """Still waiting for this radiologist: not finished, not signed or answered here (or an addendum
+    to sign for the qualified identity received after the report)."""
+    if row.identity_addendum_due:
+        return True
     return not row.done and row.local not in (LocalStatus.CR_SIGNE, LocalStatus.REPONSE_EN_ATTENTE)
 
 
@@ -463,7 +483,8 @@ def filter_rows(
     words = fold(text).split()
     kept = []
     for row in rows:
-        if (scope is Scope.A_TRAITER and row.done) or (scope is Scope.TERMINES and not row.done):
+        finished = row.done and not row.identity_addendum_due
+        if (scope is Scope.A_TRAITER and finished) or (scope is Scope.TERMINES and not finished):
             continue
         if urgent_only and not row.urgent:
             continue

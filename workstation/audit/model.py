@@ -95,6 +95,7 @@ class EventKind(Enum):
     URGENT_COMMUNICATION = "urgent_communication"  # an urgent result phoned to the requester
     COMPLEMENTARY_IMAGES_REQUESTED = "complementary_images_requested"  # more images asked of the site
     PROVISIONAL_IDENTITY_SIGNED = "provisional_identity_signed"  # a report signed on an unqualified identity
+    QUALIFIED_IDENTITY_LINKED = "qualified_identity_linked"  # « identité qualifiée rattachée » (addendum)
 
 
 USER_AUTHENTICATION = _dcm("110114", "User Authentication")
@@ -124,6 +125,7 @@ LOCAL_CODES: dict[str, Code] = {
         _local("IDENTITY_OVERRIDE", "Identity mismatch lifted after the site's confirmation"),
         _local("COMPLEMENTARY_IMAGES", "Complementary images requested from the site"),
         _local("PROVISIONAL_IDENTITY", "Report signed on an unqualified or provisional identity"),
+        _local("QUALIFIED_IDENTITY", "Qualified identity linked to a report signed on a provisional one"),
     )
 }
 
@@ -197,6 +199,11 @@ EVENT_CODES: dict[EventKind, tuple[Code, Action, Code | None]] = {
         Action.CREATE,
         LOCAL_CODES["PROVISIONAL_IDENTITY"],
     ),
+    EventKind.QUALIFIED_IDENTITY_LINKED: (
+        _PROCEDURE_RECORD,
+        Action.UPDATE,
+        LOCAL_CODES["QUALIFIED_IDENTITY"],
+    ),
 }
 
 SAFETY_DECISIONS = frozenset(
@@ -209,6 +216,7 @@ SAFETY_DECISIONS = frozenset(
         EventKind.URGENT_COMMUNICATION,
         EventKind.COMPLEMENTARY_IMAGES_REQUESTED,
         EventKind.PROVISIONAL_IDENTITY_SIGNED,
+        EventKind.QUALIFIED_IDENTITY_LINKED,
     }
 )
 """The radiologist's safety decisions (issue 23): each one a record naming the user, the order and
