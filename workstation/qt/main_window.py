@@ -46,11 +46,11 @@ from PySide6.QtWidgets import (
 )
 
 from auth.qt.offline_codes_dialog import OfflineCodesDialog
-from auth.session import FullLoginRequired, SessionEvent, SessionEventKind, SessionState
+from auth.session import FullLoginRequired, SessionEvent, SessionEventKind, SessionState, UnlockRejected
 from resources.translations import qt as language
 from resources.translations.qt import user_message
 from viewer.loader import StudyLoader
-from workstation import selftest
+from workstation import identity_update, selftest
 from workstation.app import Workstation
 from workstation.calibration import default_store_path
 from workstation.connectivity import LinkStatus
@@ -63,6 +63,7 @@ from workstation.qt import theme
 from workstation.qt.diagnostics import DiagnosticsDialog
 from workstation.qt.display import Displays, place_on_screen, preferred_screen
 from workstation.qt.expertise_dialogs import ExpertiseController
+from workstation.qt.identity_addendum_dialog import IdentityAddendumDialog
 from workstation.qt.indicators_dialog import show_indicators
 from workstation.qt.justification_dialog import JustificationDialog
 from workstation.qt.lock_screen import LockScreen
@@ -407,9 +408,10 @@ class MainWindow(QMainWindow):
 
     def _hide_patient_data(self) -> None:
         self.reading_page.set_privacy(True)
-        dialog = getattr(self, "justification_dialog", None)
-        if dialog is not None:  # an open dialog shows the patient: it goes too (nothing was sent)
-            dialog.reject()
+        for name in ("justification_dialog", "identity_addendum_dialog"):
+            dialog = getattr(self, name, None)
+            if dialog is not None:  # an open dialog shows the patient: it goes too (nothing was sent)
+                dialog.reject()
         self.refresh_timer.stop()
         self.model.set_rows([])
         self.detail.setHtml(self._placeholder(""))
@@ -630,6 +632,8 @@ class MainWindow(QMainWindow):
             self._show_rows()
 
     def _can_open(self, row: WorklistRow | None) -> bool:
+        if row is not None and row.identity_addendum_due:  # issue 23: opens the addendum to sign
+            return True
         return (
             row is not None
             and row.order is not None
@@ -641,6 +645,9 @@ class MainWindow(QMainWindow):
     def open_selected(self) -> None:
         row = self.selected_row()
         if not self._can_open(row) or row is None:
+            return
+        if row.identity_addendum_due:
+            self.sign_identity_addendum(row)
             return
         self._set_local(row.order_id, LocalStatus.EN_LECTURE)
         self._content_page = self.reading_page
@@ -655,6 +662,43 @@ class MainWindow(QMainWindow):
             self.open_selected()
         elif self._can_justify(row):
             self.justify_selected()
+
+    def sign_identity_addendum(self, row: WorklistRow) -> None:
+        """« Identité qualifiée reçue : addendum à signer » (issue 23): both identities and the
+        addendum shown, then signed with the session's signature window, in a worker."""
+        found = identity_update.preview(row)
+        window = self.reading_page.signature
+        if found is None or window is None:
+            return
+        dialog = IdentityAddendumDialog(found, window.needs_password(), self)
+        self.identity_addendum_dialog = dialog  # for tests and for the lock: it shows patient data
+
+        def answered(code: int) -> None:
+            self.identity_addendum_dialog = None
+            if code != IdentityAddendumDialog.DialogCode.Accepted:
+                return
+            password = dialog.password() or None
+
+            def work() -> object:
+                window.confirm(password)
+                return identity_update.sign_identity_addendum(self.ws, row)
+
+            def done(item: object) -> None:
+                self._set_local(row.order_id, LocalStatus.CR_SIGNE)
+                self._report_queued(row.order_id, getattr(item, "control_id", ""))
+
+            def failed(exc: BaseException) -> None:
+                if not getattr(exc, "user_message", ""):
+                    log.error("identity addendum not signed", exc_info=exc)
+                fallback = self.tr("L'addendum n'a pas été signé.")
+                if isinstance(exc, UnlockRejected):
+                    fallback = self.tr("Mot de passe incorrect : l'addendum n'est pas signé.")
+                self.show_banner(user_message(exc, fallback), "error")
+
+            self.tasks.run(work, done, failed)
+
+        dialog.finished.connect(answered)
+        dialog.open()
 
     def _reading_closed(self, order_id: str) -> None:
         if self._local.get(order_id, (None,))[0] is LocalStatus.EN_LECTURE:
