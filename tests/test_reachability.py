@@ -45,10 +45,6 @@ ENTRY_POINTS: dict[str, str] = {
 # (issue 18): each must be wired or deleted by whoever owns it, then removed from here. Not entry
 # points: this list must shrink to nothing.
 PENDING: dict[str, str] = {
-    # correcting a signed report (issue 16): the workstation does not reopen a signed report yet, but
-    # the outbox (MessageKind.ADDENDUM), the CDA relatedDocument and the ORU's TXA-13 already carry a
-    # version 2; this is the one place that makes it, tested with them. Wire with the correction flow.
-    "reporting.model:new_version": "reporting model (issue 16): the corrected report's new version",
     # a convenience over dose_from_datasets(read_headers(paths)) that the dose tests (three files)
     # call; study.scan_study reads the headers once for everything. Whoever owns reporting/dose.py:
     # inline it into those tests and delete it.
