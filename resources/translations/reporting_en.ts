@@ -526,6 +526,25 @@ Tab without a keyword moves to the next field, Shift+Tab to the previous one. Ct
     </message>
 </context>
 <context>
+    <name>SpellLineEdit</name>
+    <message>
+        <source>(aucune suggestion)</source>
+        <translation>(no suggestion)</translation>
+    </message>
+    <message>
+        <source>Ajouter « {word} » au dictionnaire personnel</source>
+        <translation>Add &quot;{word}&quot; to the personal dictionary</translation>
+    </message>
+    <message>
+        <source>Dictionnaire personnel</source>
+        <translation>Personal dictionary</translation>
+    </message>
+    <message>
+        <source>Dictionnaire personnel impossible à écrire : « {word} » reste souligné.</source>
+        <translation>Personal dictionary cannot be written: &quot;{word}&quot; stays underlined.</translation>
+    </message>
+</context>
+<context>
     <name>_ChapterEdit</name>
     <message>
         <source>Modifier « {title} »</source>

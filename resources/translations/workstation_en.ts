@@ -1228,6 +1228,52 @@ Request: {request}</translation>
     </message>
 </context>
 <context>
+    <name>IdentityAddendumDialog</name>
+    <message>
+        <source>Identité qualifiée reçue : addendum à signer</source>
+        <translation>Qualified identity received: addendum to sign</translation>
+    </message>
+    <message>
+        <source>Le site a transmis l&apos;identité qualifiée du patient dont le compte rendu a été signé sur une identité provisoire. Vérifiez qu&apos;il s&apos;agit bien du même patient : la signature envoie une nouvelle version du compte rendu, sur l&apos;identité qualifiée, avec l&apos;addendum ci-dessous (le contenu médical est inchangé).</source>
+        <translation>The site has sent the qualified identity of the patient whose report was signed on a provisional identity. Check that this is the same patient: signing sends a new version of the report, on the qualified identity, with the addendum below (the medical content is unchanged).</translation>
+    </message>
+    <message>
+        <source>Identité provisoire</source>
+        <translation>Provisional identity</translation>
+    </message>
+    <message>
+        <source>Identité qualifiée</source>
+        <translation>Qualified identity</translation>
+    </message>
+    <message>
+        <source>Addendum</source>
+        <translation>Addendum</translation>
+    </message>
+    <message>
+        <source>&amp;Mot de passe</source>
+        <translation>&amp;Password</translation>
+    </message>
+    <message>
+        <source>Signer l&apos;addendum</source>
+        <translation>Sign the addendum</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityUpdate</name>
+    <message>
+        <source>Le compte rendu signé sur l&apos;identité provisoire n&apos;est pas conservé sur ce poste (il l&apos;est sur le poste qui l&apos;a signé) : l&apos;addendum se signe depuis ce poste-là.</source>
+        <translation>The report signed on the provisional identity is not kept on this workstation (it is on the workstation that signed it): sign the addendum from that workstation.</translation>
+    </message>
+    <message>
+        <source>Le compte rendu signé sur l&apos;identité provisoire ne peut pas être relu sur ce poste (copie chiffrée altérée ou clé changée) : l&apos;addendum n&apos;a PAS été signé. Prévenez le support.</source>
+        <translation>The report signed on the provisional identity cannot be read back on this workstation (encrypted copy altered or key changed): the addendum has NOT been signed. Tell support.</translation>
+    </message>
+    <message>
+        <source>Aucune identité qualifiée à rattacher pour cette demande : rien n&apos;a été signé.</source>
+        <translation>No qualified identity to link for this order: nothing has been signed.</translation>
+    </message>
+</context>
+<context>
     <name>Indicators</name>
     <message>
         <source>Site non identifié (demande illisible)</source>
@@ -1839,6 +1885,14 @@ Request: {request}</translation>
     <message>
         <source>La demande sélectionnée n&apos;est plus dans la liste filtrée.</source>
         <translation>The selected request is no longer in the filtered list.</translation>
+    </message>
+    <message>
+        <source>L&apos;addendum n&apos;a pas été signé.</source>
+        <translation>The addendum has not been signed.</translation>
+    </message>
+    <message>
+        <source>Mot de passe incorrect : l&apos;addendum n&apos;est pas signé.</source>
+        <translation>Incorrect password: the addendum is not signed.</translation>
     </message>
     <message>
         <source>Compte rendu envoyé</source>
@@ -2898,6 +2952,10 @@ Request: {request}</translation>
             <numerusform>%n images received from the platform</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Récupération des images : {done}/{total}</source>
+        <translation type="unfinished">Retrieving images: {done}/{total}</translation>
+    </message>
     <message numerus="yes">
         <source>Acquisition en cours : %n image(s) déjà reçue(s) ; rouvrez l&apos;examen pour les suivantes.</source>
         <translation>
@@ -3806,6 +3864,10 @@ Exam: {exam}</translation>
     <message>
         <source>Tous</source>
         <translation>All</translation>
+    </message>
+    <message>
+        <source>Identité qualifiée reçue : addendum à signer</source>
+        <translation>Qualified identity received: addendum to sign</translation>
     </message>
     <message>
         <source>Images complémentaires demandées</source>
