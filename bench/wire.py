@@ -6,9 +6,11 @@ each way by default, then 20 Mbit/s. Both sides go through the same relay, over 
 the same account, wall-clocked around the same call:
 
 - the workstation: what ``workstation.reading.open_case`` and the viewer do on opening a study:
-  :class:`workstation.platform.streaming.StudyStream` (the displayed slice asked for first, then outward,
-  several instances in flight, JPEG-LS lossless asked for) fed to the viewer's
-  :class:`viewer.loader.StudyLoader` (2 decoding workers, started cold as in the application). "First
+  :class:`workstation.platform.streaming.StudyStream` (the displayed slice asked for first, alone, then
+  the first slice of every other series, several instances in flight, then the rest of each fresh series
+  in one series-level request read part by part; JPEG-LS lossless asked for) fed to the viewer's
+  :class:`viewer.loader.StudyLoader` (2 decoding workers, started cold as in the application), each
+  instance sealed into an encrypted :class:`workstation.cache.StudyCache` as it comes. "First
   image" is when the loader hands the viewer the displayed slice's decoded pixels (the viewer paints it
   in a few milliseconds: ``bench viewer``'s frame times); "whole series" when every slice of the CT series
   is decoded in its volume (the stack complete: MPR and 3D possible);
@@ -23,6 +25,7 @@ radiograph instead of the CT (seconds, for the tests).
 from __future__ import annotations
 
 import argparse
+import secrets
 import shutil
 import tempfile
 import threading
@@ -78,6 +81,7 @@ def run(argv: list[str]) -> int:
     from tests.platform_fixtures import private_copy, start_platform
     from viewer.loader import LoadObserver, PreviewImage, StudyLoad, StudyLoader
     from viewer.series import Series
+    from workstation.cache import StudyCache
     from workstation.platform import PlatformClient
     from workstation.platform.errors import NotFoundError
     from workstation.platform.streaming import IN_FLIGHT, StudyStream
@@ -125,7 +129,7 @@ def run(argv: list[str]) -> int:
             client = PlatformClient(relay.url, running.ca_path, timeout=120)  # type: ignore[union-attr]
             client.use_tokens(token, auth.refresh_token, 600, auth.user)
             target = work / f"ours-{time.monotonic_ns()}"
-            target.mkdir()
+            (target / "in").mkdir(parents=True)
             times: dict[str, float] = {}
             done = threading.Event()
 
@@ -145,16 +149,24 @@ def run(argv: list[str]) -> int:
                     done.set()
 
             loader = StudyLoader(2)  # the application's loader: two workers, started on demand
+            cache = StudyCache(target / "cache", secrets.token_bytes(32), runtime_dir=target)
             try:
                 start = time.perf_counter()
-                stream = StudyStream(client.dicomweb, study, target)
+                cache.begin_study(study)
+                stream = StudyStream(
+                    client.dicomweb, study, target / "in",
+                    store=lambda series, sop, data: cache.put_instance(study, series, sop, data),
+                    on_complete=lambda: cache.finish_study(study),
+                )
                 stream.start(first=lambda wanted: not wanted.image)
                 handle = loader.load(stream, Watch())
                 done.wait(300)
                 stream.result()
                 handle.result(60)
+                stream.wait(60)  # sealed too
             finally:
                 loader.close()
+                cache.close()
             shutil.rmtree(target, ignore_errors=True)
             first = times["first"] - start if "first" in times else None
             whole = times["series"] - start if "series" in times else None
@@ -183,7 +195,8 @@ def run(argv: list[str]) -> int:
               f"({peer_bytes / 1e6:.1f} Mo de pixels)")
         print(f"  poste, première image (coupe affichée décodée) : {_s(first_s)}")
         print(f"  poste, série entière décodée                  : {_s(whole_s)} ({ours_bytes / 1e6:.1f} Mo "
-              f"reçus, JPEG-LS sans perte, ordre de lecture, {IN_FLIGHT} requêtes en vol)")
+              f"reçus, JPEG-LS sans perte, coupe affichée d'abord, {IN_FLIGHT} requêtes en vol puis "
+              f"la série en une requête)")
         jls_s, jls_bytes = peer(fast, JPEG_LS)
         print(f"  pour information, dicomweb-client avec JPEG-LS sans perte demandé (la plateforme "
               f"transcode) : {jls_s:6.2f} s ({jls_bytes / 1e6:.1f} Mo de pixels)")

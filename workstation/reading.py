@@ -247,15 +247,14 @@ def _stream(
             log.warning("streamed instance not cached: %s", exc)
             missed.append(sop_uid)
 
-    def report(done: int, total: int) -> None:
-        if progress is not None:
-            progress(done, total)
-        # complete in the cache only when every instance is in it, and never while the site is still
-        # acquiring (issue 23: a study opened before its flux 4 is partial by nature)
-        if done == total and not missed and not row.entry.acquiring:
+    def sealed_all() -> None:
+        # complete in the cache only when every instance is sealed in it, and never while the site is
+        # still acquiring (issue 23: a study opened before its flux 4 is partial by nature)
+        if not missed and not row.entry.acquiring:
             cache.finish_study(study_uid)
 
-    stream = StudyStream(ws.client.dicomweb, study_uid, folder, store=store, cancel=cancel, progress=report)
+    stream = StudyStream(ws.client.dicomweb, study_uid, folder, store=store, cancel=cancel, progress=progress,
+                         on_complete=sealed_all)
     stream.start(first=lambda wanted: not wanted.image or wanted.head)
     if stream.error is not None:
         raise stream.error

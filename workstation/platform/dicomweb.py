@@ -100,14 +100,17 @@ class DicomWeb:
             return self._guard(fn, what)
         return call(fn, what, self._lock)
 
-    def stream_get(self, session: requests.Session, url: str, accept: str) -> requests.Response:
+    def stream_get(
+        self, session: requests.Session, url: str, accept: str, *, stream: bool = False
+    ) -> requests.Response:
         """One GET on another connection than the shared one (streamed retrieval, several at once),
-        with this client's CA and current token; redirects never followed."""
+        with this client's CA and current token; redirects never followed. ``stream``: the body read
+        as it comes (a series-level answer, part by part)."""
         headers = {k: v for k, v in self._session.headers.items() if k in ("Authorization", "User-Agent")}
         headers["Accept"] = accept
         verify = self._session.verify if self._session.verify is not None else True
         return session.get(url, headers=headers, timeout=(self._timeout, max(self._timeout, 30.0)),
-                           verify=verify, allow_redirects=False)
+                           verify=verify, allow_redirects=False, stream=stream)
 
     def renew_token(self, study_uid: str) -> None:
         """A streamed request met an expired token: one guarded exchange renews it (the guard refreshes
