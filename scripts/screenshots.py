@@ -380,10 +380,12 @@ def justification(stage: Stage) -> None:
     if not dialog.isVisible() or "irradiant" not in dialog.error.text():
         raise ScreenshotError(f"an unconfirmed irradiating protocol was sent: {dialog.error.text()!r}")
     dialog.protocol.appendPlainText(PROTOCOL_NOTE)
-    camera.widget(dialog, "07-justification-accepter")
-    dialog.confirm.setChecked(True)
+    tick_justification(dialog)
+    camera.widget(dialog, "07-justification-accepter")  # what the radiologist ticked, before sending
     click(dialog.send_button)
     wait_until(lambda: not dialog.isVisible(), 5, "the justification dialog closed")
+    if dialog.result() != dialog.DialogCode.Accepted:
+        raise ScreenshotError(f"the justification was not sent: {dialog.error.text()!r}")
 
     def sent() -> bool:
         entry = next(e for e in ws.client.worklist() if e.order_id == order_id)
@@ -397,6 +399,31 @@ def justification(stage: Stage) -> None:
     )
     window.table.selectRow(_row_index(window, order_id))
     camera.widget(window, "09-protocole-envoye")
+
+
+# What the radiologist on call accepts knowingly for Mme MERCIER's urgent CT (suspected appendicitis,
+# last period six weeks ago, beta-HCG pending): the pregnancy status is the one element the order
+# lacks, covered by the radioprotection confirmation; with contrast, an emergency does not wait for
+# the renal function, allergies, metformin and previous reactions the site checks on arrival.
+ACCEPTED_WITHOUT = {"GROSSESSE"}
+ACCEPTED_WITHOUT_CONTRAST = {"FONCTION_RENALE", "ALLERGIES", "METFORMINE", "REACTION_ANTERIEURE"}
+
+
+def tick_justification(dialog) -> None:  # type: ignore[no-untyped-def]
+    """Tick what a radiologist ticks to accept the pending order: the radioprotection confirmation,
+    the physician present at the injection for a contrast protocol, and « Accepter sans » for the
+    missing elements listed above. Any other missing element means the demo order changed: stop
+    rather than accept it blindly."""
+    dialog.confirm.setChecked(True)
+    lists = [(dialog.checklist, ACCEPTED_WITHOUT)]
+    if dialog.contrast.isChecked():
+        dialog.physician.setChecked(True)
+        lists.append((dialog.contrast_checklist, ACCEPTED_WITHOUT_CONTRAST))
+    for checklist, acceptable in lists:
+        for key, box in checklist.boxes.items():
+            if key not in acceptable:
+                raise ScreenshotError(f"the demo order lacks the justification element {key}")
+            box.setChecked(True)
 
 
 def open_exam(window, order_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -445,9 +472,37 @@ def scroll_to(widget) -> None:  # type: ignore[no-untyped-def]
     process(0.5)
 
 
+def answer_next_question(button: str = "Yes") -> list[BaseException]:
+    """When the next modal QMessageBox opens (« Fermer l'examen ? »), press ``button`` in it, from a
+    timer as :func:`answer_next_input_dialog` does; an error goes into the returned list."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    errors: list[BaseException] = []
+
+    def attempt(tries: int = 0) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            if tries < 500:
+                QTimer.singleShot(20, lambda: attempt(tries + 1))
+            else:
+                errors.append(ScreenshotError("the expected question did not open"))
+            return
+        box.button(getattr(QMessageBox.StandardButton, button)).click()
+
+    QTimer.singleShot(0, attempt)
+    return errors
+
+
 def back_to_worklist(window) -> None:  # type: ignore[no-untyped-def]
-    """« Retour à la liste »: the study closes and the worklist comes back."""
-    click(window.reading_page.close_button)
+    """« Retour à la liste »: the study closes and the worklist comes back; an edited unsigned draft
+    is abandoned on purpose (the radiologist answers « Oui » to « Fermer l'examen ? »)."""
+    page = window.reading_page
+    editor = page.editor
+    asks = editor is not None and editor.isEnabled() and editor.is_modified()
+    errors = answer_next_question("Yes") if asks else []
+    click(page.close_button)
+    raise_first(errors)
     wait_until(lambda: window.pages.currentWidget() is window.worklist_page, 10, "back to the worklist")
 
 
@@ -625,17 +680,14 @@ def diagnostics(stage: Stage) -> None:
 
 
 def shortcuts(stage: Stage) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
-    window = stage.window
-    window.show_shortcuts()
+    """F1: the window's shortcuts and every key and mouse binding of the viewer (a non-modal window)."""
+    panel = stage.window.show_shortcuts()
     process(0.3)
-    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
-    if not boxes:
+    if panel is None or not panel.isVisible():
         raise ScreenshotError("the keyboard shortcuts panel did not open")
-    stage.camera.widget(boxes[-1], "19-raccourcis")
-    boxes[-1].close()
-    boxes[-1].deleteLater()
+    stage.camera.widget(panel, "19-raccourcis")
+    panel.close()  # deleted on close
+    process()
 
 
 def degraded(stage: Stage) -> None:
