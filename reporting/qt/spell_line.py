@@ -59,7 +59,7 @@ class SpellLineEdit(QLineEdit):
         self._format = underline_format()
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.rehighlight)
-        self.textChanged.connect(self._timer.start)
+        self.textChanged.connect(lambda _text: self._timer.start())  # start(), not start(msec)
         if spell_check:
             self._timer.start()
 
