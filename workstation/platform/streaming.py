@@ -255,6 +255,8 @@ class StudyStream:
         self._queue: queue.Queue[Wanted | SeriesRequest] = queue.Queue()
         self._claimed: set[str] = set()  # SOP Instance UIDs here or being written: never twice
         self._shown = threading.Event()  # the displayed slice is here (series requests wait for it)
+        self._displayed = ""  # its SOP Instance UID
+        self._held: list[Path] = []  # images arrived before it, announced after it
         self._arrivals: queue.Queue[str | None] = queue.Queue()
         self._done = threading.Event()
         self._lock = threading.Lock()
@@ -348,7 +350,7 @@ class StudyStream:
         for wanted in self.wanted:
             if wanted.sop_uid in present:
                 self._claimed.add(wanted.sop_uid)
-                self._arrive(self.path_of(wanted))
+                self._arrive(wanted)
                 continue
             if wanted.image and not wanted.head and wanted.series_uid in whole:
                 if by_series[wanted.series_uid][0] is wanted:
@@ -376,18 +378,28 @@ class StudyStream:
         for number in numbers:
             threading.Thread(target=self._work, name=f"wado-stream-{number}", daemon=True).start()
 
-    def _arrive(self, path: Path) -> None:
+    def _arrive(self, wanted: Wanted) -> None:
+        """Counted at once; announced to the loader, which shows the first image it is given, only
+        after the displayed slice: an image that overtook it (a smaller topogram asked for at the same
+        time) waits until it is here."""
+        path = self.path_of(wanted)
         with self._lock:
             self._count += 1
             count = self._count
             first = getattr(self, "_first", None)
             if first is not None:
-                first.discard(path.stem)
+                first.discard(wanted.sop_uid)
                 if not first:
                     self._first_done.set()
-            if path.stem == getattr(self, "_displayed", None):
+            if wanted.sop_uid == self._displayed:
                 self._shown.set()
-        self._arrivals.put(str(path))
+                for early in [path, *self._held]:
+                    self._arrivals.put(str(early))
+                self._held.clear()
+            elif wanted.image and not self._shown.is_set():
+                self._held.append(path)
+            else:
+                self._arrivals.put(str(path))
         if self.progress is not None:
             try:
                 self.progress(count, len(self.wanted))
@@ -395,7 +407,11 @@ class StudyStream:
                 log.exception("progress callback failed")
 
     def _finish(self) -> None:
-        self._arrivals.put(None)
+        with self._lock:  # the displayed slice never came (stopped): what did is still announced
+            for early in self._held:
+                self._arrivals.put(str(early))
+            self._held.clear()
+            self._arrivals.put(None)
         self._shown.set()
         if hasattr(self, "_first_done"):
             self._first_done.set()
@@ -560,7 +576,7 @@ class StudyStream:
             self.received_bytes += len(data)
         if self._seal is not None:
             self._seal.put((wanted.series_uid, wanted.sop_uid, data))
-        self._arrive(target)
+        self._arrive(wanted)
 
     @staticmethod
     def _header(data: bytes, what: str) -> pydicom.Dataset:

@@ -384,6 +384,9 @@ class ReadingPage(QWidget):
             if case.from_cache
             else self.tr("%n image(s) reçue(s) de la plateforme", "", len(case.files))
         )
+        if case.stream is not None and not case.stream.complete:  # the rest still arriving (issue 24)
+            self.status.setText(self.tr("Récupération des images : {done}/{total}").format(
+                done=case.stream.done_count, total=case.stream.total))
         if case.row.entry.acquiring:  # before the site's flux 4: what has arrived so far (issue 23)
             received = self.tr(
                 "Acquisition en cours : %n image(s) déjà reçue(s) ; rouvrez l'examen pour les suivantes.",
