@@ -49,6 +49,7 @@ from workstation.audit import StudyOrigin
 from workstation.audit.model import EventKind as AuditEventKind
 from workstation.cache import CacheError, OpenedStudy
 from workstation.outbox import MessageKind, OutboxItem, QueueingFailed, Sender
+from workstation.platform.errors import NotFoundError
 from workstation.platform.streaming import StudyStream
 from workstation.worklist import WorklistRow
 
@@ -171,6 +172,8 @@ def open_case(
             opened = ws.cache.open_study(study_uid)
         except CacheError as exc:  # altered or evicted meanwhile: never shown, fetched again
             log.warning("cached study unusable, fetching it again: %s", exc)
+    if opened is None and not row.entry.acquiring:  # the site's PACS serves its exams of the day
+        opened = _from_pacs(ws, row, order, study_uid, progress, cancel, current=True)
     if opened is not None:
         folder, files = opened.directory, list(opened.paths)
         release: Callable[[], None] = opened.close
@@ -181,11 +184,22 @@ def open_case(
     stream: StudyStream | None = None
     try:
         if opened is None:
-            stream = _stream(ws, row, study_uid, folder, progress, cancel)
-            files = stream.paths
-            ws.audit.study_accessed(
-                ws.identity, study_uid, patient_id(row), StudyOrigin.PLATFORM, ws.settings.base_url
-            )
+            try:
+                stream = _stream(ws, row, study_uid, folder, progress, cancel)
+            except NotFoundError:  # not (or no longer) on the platform: the site's PACS may hold it
+                from_pacs = None
+                if not row.entry.acquiring:
+                    from_pacs = _from_pacs(ws, row, order, study_uid, progress, cancel, current=False)
+                if from_pacs is None:
+                    raise
+                release()
+                opened = from_pacs
+                folder, files, release = opened.directory, list(opened.paths), opened.close
+            else:
+                files = stream.paths
+                ws.audit.study_accessed(
+                    ws.identity, study_uid, patient_id(row), StudyOrigin.PLATFORM, ws.settings.base_url
+                )
         scan = scan_study([folder])
         now = datetime.now().astimezone()
         draft = compose(
@@ -208,6 +222,43 @@ def open_case(
         row, folder, files, order, complement, scan, draft, release, opened is not None, cancel,
         incidents_before=len(over), stream=stream,
     )
+
+
+def _from_pacs(
+    ws: Workstation, row: WorklistRow, order: SiteMessage, study_uid: str, progress: Progress | None,
+    cancel: threading.Event, *, current: bool,
+) -> OpenedStudy | None:
+    """The exam retrieved over DIMSE (issue 19) from the PACS that serve the order's site, into the
+    encrypted cache, then opened from there; None when none of them could (each failure logged).
+
+    ``current``: only the PACS flagged as serving the site's exams of the day (asked before the
+    platform); otherwise the others (asked when the platform does not hold the exam)."""
+    if not ws.settings.pacs:
+        return None
+    from workstation.pacs.cached import clients_for, retrieve_into_cache
+    from workstation.pacs.dimse import DimseCancelled, DimseError
+
+    clients = [
+        c for c in clients_for(ws.settings, order.sender_application or "", order.sender_facility or "")
+        if c.node.current_exams == current
+    ]
+    for client in clients:
+        try:
+            return retrieve_into_cache(
+                client, ws.cache, ws.audit, ws.identity, study_uid, patient_id(row),
+                order_id=row.order_id,
+                accession_number=row.entry.accession_number or "",
+                order_hl7=tuple(m.hl7 for m in row.entry.messages),
+                progress=progress,
+                cancel=cancel,
+            )
+        except DimseCancelled as exc:
+            raise ReadingError(
+                str(exc), QT_TRANSLATE_NOOP("Reading", "Téléchargement des images annulé.")
+            ) from exc
+        except (DimseError, CacheError) as exc:  # the next PACS, or the platform
+            log.warning("order %s: exam not retrieved from PACS %s: %s", row.order_id, client.address, exc)
+    return None
 
 
 def _stream(

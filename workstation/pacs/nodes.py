@@ -68,6 +68,9 @@ class PacsNode:
     Empty means every exam. ``retrieve`` is C-MOVE (the PACS opens an association back to the
     workstation's Storage SCP: ``Settings.dimse_ae_title`` at ``dimse_listen_port``, which the PACS
     must know) or C-GET (everything on the workstation's own association: no inbound port).
+    ``current_exams``: this PACS serves its sites' exams of the day (« examens du jour »): the exam to
+    read is retrieved from it first, before the platform's DICOMweb (which stays the fallback); without
+    the flag a PACS is asked for the exam only when neither the cache nor the platform holds it.
     """
 
     name: str
@@ -81,6 +84,7 @@ class PacsNode:
     tls_key_file: Path | None = None
     sites: tuple[str, ...] = ()
     timeout_seconds: float = 10.0
+    current_exams: bool = False
 
     def __post_init__(self) -> None:
         label = self.name.strip() if isinstance(self.name, str) else ""
@@ -124,6 +128,13 @@ class PacsNode:
                 ).format(what=what),
             )
         object.__setattr__(self, "sites", tuple(s.strip() for s in self.sites if s.strip()))
+        if not isinstance(self.current_exams, bool):
+            raise _pacs_error(
+                f"current_exams must be true or false, got {self.current_exams!r}",
+                QT_TRANSLATE_NOOP(
+                    "Settings", "Valeur invalide pour {what} : « examens du jour » (oui ou non)."
+                ).format(what=what),
+            )
 
     def serves(self, sender_application: str, sender_facility: str) -> bool:
         """Whether this PACS holds the studies of the site that sent the order (MSH-3, MSH-4)."""
