@@ -70,6 +70,7 @@ PACS_LABELS = {
     "port": QT_TRANSLATE_NOOP("SettingsDialog", "Port"),
     "retrieve": QT_TRANSLATE_NOOP("SettingsDialog", "Récupération des images"),
     "sites": QT_TRANSLATE_NOOP("SettingsDialog", "Sites servis"),
+    "current_exams": QT_TRANSLATE_NOOP("SettingsDialog", "Examens du jour"),
     "timeout_seconds": QT_TRANSLATE_NOOP("SettingsDialog", "Délai de réponse (s)"),
     "tls": QT_TRANSLATE_NOOP("SettingsDialog", "Chiffrement"),
     "tls_ca_file": QT_TRANSLATE_NOOP("SettingsDialog", "Autorité du PACS (PEM)"),
@@ -176,6 +177,10 @@ class PacsSection(QWidget):
         self.sites.setToolTip(self.tr(
             "Établissements (MSH-4, ou MSH-3^MSH-4) dont ce PACS détient les examens, séparés par des "
             "virgules : seuls leurs patients y sont recherchés. Vide : tous."))
+        self.current_exams = QCheckBox(self.tr("Ce PACS fournit les examens du jour de ses sites"))
+        self.current_exams.setToolTip(self.tr(
+            "Coché : l'examen à lire est récupéré d'abord sur ce PACS, la plateforme servant de secours. "
+            "Sinon ce PACS n'est interrogé que si la plateforme n'a pas les images de l'examen."))
         self.timeout = QDoubleSpinBox()
         self.timeout.setRange(0.5, 600.0)
         self.timeout.setDecimals(1)
@@ -185,7 +190,8 @@ class PacsSection(QWidget):
         self._browse: dict[QLineEdit, QPushButton] = {}
         self.editors: dict[str, QWidget] = {
             "name": self.name, "ae_title": self.called, "host": self.host, "port": self.port,
-            "retrieve": self.retrieve, "sites": self.sites, "timeout_seconds": self.timeout, "tls": self.tls,
+            "retrieve": self.retrieve, "sites": self.sites, "current_exams": self.current_exams,
+            "timeout_seconds": self.timeout, "tls": self.tls,
             **self.tls_files,
         }
         for name, editor in self.editors.items():
@@ -269,6 +275,7 @@ class PacsSection(QWidget):
             port=self.port.value(),
             retrieve=self.retrieve.currentData(),
             sites=[s.strip() for s in self.sites.text().split(",") if s.strip()],
+            current_exams=self.current_exams.isChecked(),
             timeout_seconds=self.timeout.value(),
             tls=self.tls.isChecked(),
         )
@@ -293,6 +300,7 @@ class PacsSection(QWidget):
         self.port.setValue(int(entry.get("port", 104) or 104))
         self.retrieve.setCurrentIndex(max(0, self.retrieve.findData(entry.get("retrieve", "C-MOVE"))))
         self.sites.setText(", ".join(str(s) for s in entry.get("sites", []) or []))
+        self.current_exams.setChecked(entry.get("current_exams") is True)
         self.timeout.setValue(float(entry.get("timeout_seconds", 10.0) or 10.0))
         self.tls.setChecked(bool(entry.get("tls", False)))
         for name, edit in self.tls_files.items():
@@ -307,7 +315,7 @@ class PacsSection(QWidget):
             number += 1
         name = self.tr("PACS {number}").format(number=number)
         self.entries.append({"name": name, "ae_title": "", "host": "", "port": 104, "retrieve": "C-MOVE",
-                             "tls": False, "sites": [], "timeout_seconds": 10.0})
+                             "tls": False, "sites": [], "current_exams": False, "timeout_seconds": 10.0})
         self.list.addItem(name)
         self.list.setCurrentRow(len(self.entries) - 1)
         self.called.setFocus()
