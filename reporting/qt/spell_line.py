@@ -56,6 +56,8 @@ class SpellLineEdit(QLineEdit):
         self.spell_check = spell_check
         self.on_learn: Callable[[str], None] | None = None
         self._shown: tuple[str, bool] | None = None  # the text and state last underlined
+        self._composing = False  # the input method is composing (dead key, compose key): wait
+        self._underlining = False
         self._format = underline_format()
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.rehighlight)
@@ -79,7 +81,7 @@ class SpellLineEdit(QLineEdit):
         state = (text, self.spell_check)
         if self._shown == state and not force:
             return
-        if self.isReadOnly():  # a read-only line edit ignores input method events: underline later
+        if self.isReadOnly() or self._composing:  # ignored when read-only; would end a composition
             self._shown = None
             return
         cursor = self.cursorPosition()  # the event's positions are relative to the cursor (UTF-16)
@@ -92,8 +94,23 @@ class SpellLineEdit(QLineEdit):
             )
             for wrong in self.misspellings()
         ]
-        QCoreApplication.sendEvent(self, QInputMethodEvent("", attributes))
+        self._underlining = True
+        try:
+            QCoreApplication.sendEvent(self, QInputMethodEvent("", attributes))
+        finally:
+            self._underlining = False
         self._shown = state
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        """The input method's own events: while it composes (pre-edit text shown), underlining would
+        end the composition, so it waits; when it stops, its formats replaced ours: underline again."""
+        super().inputMethodEvent(event)
+        if self._underlining:
+            return
+        self._composing = bool(event.preeditString())
+        if not self._composing:
+            self._shown = None
+            self._timer.start()
 
     def setReadOnly(self, read_only: bool) -> None:
         super().setReadOnly(read_only)
