@@ -33,7 +33,8 @@ A study still arriving over the network (:class:`Arrivals`, given instead of the
 to arrive (the one the viewer shows first, when the sender sends it first) is decoded and announced as the
 preview at once, and every later compressed one is decoded on arrival by the workers, in parallel with the
 transfer; the series are planned only once every file is there (geometry is never computed from part of a
-series), then filled from those early decodes.
+series), then filled from those early decodes. Until then the viewer shows that one preview image (no
+scrolling), and the caller says how many files have come.
 """
 from __future__ import annotations
 
