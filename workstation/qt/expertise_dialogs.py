@@ -12,7 +12,7 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -64,6 +64,7 @@ from workstation.expertise import (
     quote,
 )
 from workstation.qt import theme
+from workstation.qt.signature_box import open_signature_box
 from workstation.qt.tasks import Tasks
 
 log = logging.getLogger(__name__)
@@ -472,36 +473,16 @@ class AnswerExpertiseDialog(QDialog):
     def _confirm_quickly(self, answer: ExpertiseAnswer, remaining: float) -> None:
         """Inside the signature window: « Signer » is the default button (Enter signs), Escape does
         not sign. Opened window-modal and answered asynchronously, as the report's confirmation."""
-        box = QMessageBox(self)
-        box.setObjectName("signatureConfirmation")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Signature de l'avis"))
-        until = datetime.now() + timedelta(seconds=remaining)
-        box.setText(
+        self.signature_box = open_signature_box(
+            self,
+            self.tr("Signature de l'avis"),
             self.tr("Signer et envoyer l'avis ?\n\nPatient : {patient}\nDemande : {request}").format(
                 patient=self._patient(), request=self.request.request_id
-            )
+            ),
+            remaining,
+            lambda: self._sign(answer, None),
         )
-        box.setInformativeText(
-            self.tr(
-                "Mot de passe déjà confirmé pour signer : il sera redemandé à partir de {time}, "
-                "et après tout verrouillage de la session."
-            ).format(time=f"{until:%H:%M}")
-        )
-        sign = box.addButton(self.tr("Signer"), QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(self.tr("Annuler"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(sign)
-        box.setEscapeButton(cancel)
-        self.signature_box = box
-
-        def answered() -> None:
-            self.signature_box = None
-            box.deleteLater()
-            if box.clickedButton() is sign:
-                self._sign(answer, None)
-
-        box.finished.connect(lambda _code: answered())
-        box.open()
+        self.signature_box.finished.connect(lambda _code: setattr(self, "signature_box", None))
 
     def _sign(self, answer: ExpertiseAnswer, password: str | None) -> None:
         """Check the confirmation (the password, or the window still open) and sign, in a worker."""

@@ -14,7 +14,7 @@ import logging
 import shutil
 import tempfile
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -55,6 +55,7 @@ from workstation.priors import OpenedPrior, Prior, PriorsError, find_priors_ever
 from workstation.qt import complementary_dialog, theme
 from workstation.qt.announcement_dialog import AnnouncementDialog
 from workstation.qt.comparison import ReadingComparison
+from workstation.qt.signature_box import open_signature_box
 from workstation.qt.tasks import Tasks
 from workstation.reading import (
     ReadingCase,
@@ -669,36 +670,20 @@ class ReadingPage(QWidget):
     def _confirm_quickly(self, case: ReadingCase, report: object, remaining: float) -> None:
         """Inside the signature window: « Signer » is the default button, Enter signs, Escape does not.
         Opened window-modal and answered asynchronously, so nothing else waits on it."""
-        box = QMessageBox(self)
-        box.setObjectName("signatureConfirmation")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Signature du compte rendu"))
-        until = datetime.now() + timedelta(seconds=remaining)
-        box.setText(
-            self.tr("Signer et envoyer le compte rendu ?\n\nPatient : {patient}\nExamen : {exam}").format(
-                patient=self.identity.text(), exam=self.exam_label()
-            )
-        )
-        box.setInformativeText(
-            self.tr(
-                "Mot de passe déjà confirmé pour signer : il sera redemandé à partir de {time}, "
-                "et après tout verrouillage de la session."
-            ).format(time=f"{until:%H:%M}")
-        )
-        sign = box.addButton(self.tr("Signer"), QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(self.tr("Annuler"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(sign)
-        box.setEscapeButton(cancel)
-        self.signature_box = box
-
-        def answered() -> None:
-            self.signature_box = None
-            box.deleteLater()
-            if box.clickedButton() is sign and self.case is case:
+        def signed() -> None:
+            if self.case is case:
                 self._sign_confirmed(case, report, None)
 
-        box.finished.connect(lambda _code: answered())
-        box.open()
+        self.signature_box = open_signature_box(
+            self,
+            self.tr("Signature du compte rendu"),
+            self.tr("Signer et envoyer le compte rendu ?\n\nPatient : {patient}\nExamen : {exam}").format(
+                patient=self.identity.text(), exam=self.exam_label()
+            ),
+            remaining,
+            signed,
+        )
+        self.signature_box.finished.connect(lambda _code: setattr(self, "signature_box", None))
 
     def _sign_confirmed(self, case: ReadingCase, report: object, password: str | None) -> None:
         """Check the confirmation (the password, or the window still open) and sign, in a worker."""
