@@ -174,18 +174,6 @@ Patient: {patient}
 Request: {request}</translation>
     </message>
     <message>
-        <source>Mot de passe déjà confirmé pour signer : il sera redemandé à partir de {time}, et après tout verrouillage de la session.</source>
-        <translation>Password already confirmed for signing: it will be asked again from {time}, and after any session lock.</translation>
-    </message>
-    <message>
-        <source>Signer</source>
-        <translation>Sign</translation>
-    </message>
-    <message>
-        <source>Annuler</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
         <source>Mot de passe incorrect : l&apos;avis n&apos;est pas signé.</source>
         <translation>Wrong password: the opinion is not signed.</translation>
     </message>
@@ -2497,6 +2485,14 @@ Request: {request}</translation>
         <translation>Facilities (MSH-4, or MSH-3^MSH-4) whose exams this PACS holds, separated by commas: only their patients are searched there. Empty: all.</translation>
     </message>
     <message>
+        <source>Ce PACS fournit les examens du jour de ses sites</source>
+        <translation>This PACS provides its sites&apos; current exams</translation>
+    </message>
+    <message>
+        <source>Coché : l&apos;examen à lire est récupéré d&apos;abord sur ce PACS, la plateforme servant de secours. Sinon ce PACS n&apos;est interrogé que si la plateforme n&apos;a pas les images de l&apos;examen.</source>
+        <translation>Checked: the exam to read is retrieved from this PACS first, the platform serving as a fallback. Otherwise this PACS is queried only if the platform does not have the exam&apos;s images.</translation>
+    </message>
+    <message>
         <source>Connexion DICOM chiffrée (TLS)</source>
         <translation>Encrypted DICOM connection (TLS)</translation>
     </message>
@@ -2716,6 +2712,10 @@ Request: {request}</translation>
     <message>
         <source>La demande d&apos;origine est introuvable.</source>
         <translation>The original request cannot be found.</translation>
+    </message>
+    <message>
+        <source>Téléchargement des images annulé.</source>
+        <translation>Image download cancelled.</translation>
     </message>
     <message>
         <source>Le disque du poste est plein : le compte rendu n&apos;a PAS été signé ni mis en file d&apos;envoi. Le brouillon est conservé ; libérez de l&apos;espace disque (ou prévenez le support) puis signez à nouveau.</source>
@@ -2954,7 +2954,7 @@ Request: {request}</translation>
     </message>
     <message>
         <source>Récupération des images : {done}/{total}</source>
-        <translation type="unfinished">Retrieving images: {done}/{total}</translation>
+        <translation>Retrieving images: {done}/{total}</translation>
     </message>
     <message numerus="yes">
         <source>Acquisition en cours : %n image(s) déjà reçue(s) ; rouvrez l&apos;examen pour les suivantes.</source>
@@ -3077,18 +3077,6 @@ Examen : {exam}</source>
 
 Patient: {patient}
 Exam: {exam}</translation>
-    </message>
-    <message>
-        <source>Mot de passe déjà confirmé pour signer : il sera redemandé à partir de {time}, et après tout verrouillage de la session.</source>
-        <translation>Password already confirmed for signing: it will be asked again from {time}, and after any session lock.</translation>
-    </message>
-    <message>
-        <source>Signer</source>
-        <translation>Sign</translation>
-    </message>
-    <message>
-        <source>Annuler</source>
-        <translation>Cancel</translation>
     </message>
     <message>
         <source>Mot de passe incorrect : le compte rendu n&apos;est pas signé.</source>
@@ -3677,6 +3665,10 @@ Exam: {exam}</translation>
         <translation>For {what}, the workstation&apos;s TLS certificate and its key go together.</translation>
     </message>
     <message>
+        <source>Valeur invalide pour {what} : « examens du jour » (oui ou non).</source>
+        <translation>Invalid value for {what}: &quot;current exams&quot; (yes or no).</translation>
+    </message>
+    <message>
         <source>Une entrée de la liste des PACS est mal formée.</source>
         <translation>An entry in the PACS list is malformed.</translation>
     </message>
@@ -3760,6 +3752,10 @@ Exam: {exam}</translation>
         <translation>Sites served</translation>
     </message>
     <message>
+        <source>Examens du jour</source>
+        <translation>Current exams</translation>
+    </message>
+    <message>
         <source>Délai de réponse (s)</source>
         <translation>Response timeout (s)</translation>
     </message>
@@ -3830,6 +3826,21 @@ Exam: {exam}</translation>
     <message>
         <source>Certificat de l&apos;autorité</source>
         <translation>Authority certificate</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureBox</name>
+    <message>
+        <source>Mot de passe déjà confirmé pour signer : il sera redemandé à partir de {time}, et après tout verrouillage de la session.</source>
+        <translation>Password already confirmed for signing: it will be asked again from {time}, and after any session lock.</translation>
+    </message>
+    <message>
+        <source>Signer</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
