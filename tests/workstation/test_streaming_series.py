@@ -117,3 +117,33 @@ def test_a_fresh_series_comes_in_one_request_and_a_lost_answer_is_completed_inst
             assert pydicom.dcmread(io.BytesIO(path.read_bytes())).SOPInstanceUID == path.stem
     finally:
         relay.down()
+
+
+def test_sealing_runs_off_the_arrival_path_and_completion_waits_for_it(
+    platform: RunningPlatform, tokens: dict, tmp_path: Path
+) -> None:
+    """A slow cache does not hold the transfer back, and the study is called complete (the cache may
+    then say so) only once every instance went through ``store``, one failing included."""
+    client = PlatformClient(platform.base_url, platform.ca_path, timeout=30)
+    client._accept_tokens(tokens, "test")
+    study = _mr_study(client)
+    sealed: list[str] = []
+    completed: list[int] = []
+    arrived_all = threading.Event()
+
+    def store(_series: str, sop: str, _data: bytes) -> None:
+        arrived_all.wait(30)  # the cache is slower than the line: nothing sealed before all came
+        sealed.append(sop)
+        if len(sealed) == 3:
+            raise OSError("disk full")  # one instance not sealed: the others still are
+
+    def progress(done: int, total: int) -> None:
+        if done == total:
+            arrived_all.set()
+
+    stream = StudyStream(client.dicomweb, study, tmp_path, store=store, progress=progress,
+                         on_complete=lambda: completed.append(len(sealed)))
+    stream.start()
+    assert arrived_all.wait(60)  # every instance arrived while the sealing was held back
+    assert stream.wait(60) and stream.complete
+    assert completed == [24] and sorted(sealed) == sorted(w.sop_uid for w in stream.wanted)
