@@ -72,7 +72,7 @@ ATTEMPTS = 4  # per instance, for a dropped connection or a server error
 _MODALITY, _NUMBER, _SERIES_NUMBER, _ROWS = "00080060", "00200013", "00200011", "00280010"
 _NON_IMAGE_MODALITIES = {"SR", "KO", "PR", "DOC", "RWV", "REG", "SEG"}
 
-Stored = Callable[[str, str, bytes], None]
+Stored = Callable[[str, str, bytes], object]  # its result is not used
 
 
 @dataclass(frozen=True, slots=True)
