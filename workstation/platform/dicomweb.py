@@ -15,6 +15,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -78,7 +79,7 @@ class DicomWeb:
         *,
         timeout: float = 10.0,
         lock: threading.RLock | None = None,
-        guard: Callable[[Callable[[], T], str], T] | None = None,
+        guard: Callable[[Callable[[], Any], str], Any] | None = None,
         allow_plain_http: bool = False,
     ) -> None:
         parts = urlsplit(url)
@@ -135,8 +136,8 @@ class DicomWeb:
         seen: set[str] = set()
         while True:
             offset = len(found)
-            page = self._call(
-                lambda offset=offset: self.client.search_for_instances(study_uid, limit=_PAGE, offset=offset),
+            page: list[dict[str, Any]] = self._call(
+                partial(self.client.search_for_instances, study_uid, limit=_PAGE, offset=offset),
                 "QIDO instances",
             )
             fresh = [i for i in page if _value(i, _SOP) not in seen]

@@ -106,19 +106,19 @@ def reading_order(instances: Iterable[dict[str, object]]) -> list[Wanted]:
     numbers: dict[str, int | None] = {}
     non_images: list[Wanted] = []
     for item in instances:
-        series_uid, sop_uid = _value(item, _SERIES), _value(item, _SOP)  # type: ignore[arg-type]
+        series_uid, sop_uid = _value(item, _SERIES), _value(item, _SOP)
         if not (_valid_uid(series_uid) and _valid_uid(sop_uid)):
             raise ProtocolError(
                 "QIDO gave a malformed series or SOP instance UID",
                 "La plateforme a décrit les images de façon incorrecte.",
             )
-        modality = _value(item, _MODALITY).upper()  # type: ignore[arg-type]
+        modality = _value(item, _MODALITY).upper()
         image = modality not in _NON_IMAGE_MODALITIES and (_ROWS in item or not modality)
         if not image:
             non_images.append(Wanted(series_uid, sop_uid, False))
             continue
-        series.setdefault(series_uid, []).append((_int(_value(item, _NUMBER)), sop_uid, True))  # type: ignore[arg-type]
-        numbers.setdefault(series_uid, _int(_value(item, _SERIES_NUMBER)))  # type: ignore[arg-type]
+        series.setdefault(series_uid, []).append((_int(_value(item, _NUMBER)), sop_uid, True))
+        numbers.setdefault(series_uid, _int(_value(item, _SERIES_NUMBER)))
     # the viewer's order: by series number (none last), the first stack shown first
     ordered = sorted(series, key=lambda uid: (numbers[uid] is None, numbers[uid] or 0, uid))
     stacks = [uid for uid in ordered if len(series[uid]) > 1]
