@@ -23,7 +23,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
 
 from pydicom.dataset import Dataset
 
@@ -39,7 +38,6 @@ from reporting.model import (
     Source,
     Sourced,
 )
-from reporting.study import read_headers
 from resources.translations import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
@@ -199,11 +197,6 @@ SERIES_DLP_COMMENT = re.compile(
     r"series\s*#\s*(\d+)[^\r\n]*?\bdlp\s*[=:]\s*([0-9]+(?:[.,][0-9]+)?)", re.IGNORECASE
 )
 TO_VERIFY = QT_TRANSLATE_NOOP("reporting.Sourced", "lu dans un texte libre : à vérifier")
-
-
-def read_dose(paths: Iterable[Path]) -> DoseReport:
-    """Dose of the examination made of these files (directories are walked; non-DICOM files skipped)."""
-    return dose_from_datasets(read_headers(paths))
 
 
 def dose_from_datasets(items: Iterable[tuple[str, Dataset | None]]) -> DoseReport:

@@ -41,20 +41,9 @@ ENTRY_POINTS: dict[str, str] = {
     "teleplatform.__main__:main": "the `teleplatform` command",
 }
 
-# Reached only by tests today, in files other engineers were changing when this check was written
-# (issue 18): each must be wired or deleted by whoever owns it, then removed from here. Not entry
-# points: this list must shrink to nothing.
-PENDING: dict[str, str] = {
-    # a convenience over dose_from_datasets(read_headers(paths)) that the dose tests (three files)
-    # call; study.scan_study reads the headers once for everything. Whoever owns reporting/dose.py:
-    # inline it into those tests and delete it.
-    "reporting.dose:read_dose": "reporting (issue 16): study.scan_study reads the dose another way",
-    # the demo's own consistency checks, used by the tests that prove the generated data is valid
-    "teleplatform.demo.cases:luhn_valid": "demo cases (issue 23): the tests' check of the generated INS keys",
-    "teleplatform.demo.cases:priors_of": "demo cases (issue 23): the tests' answer key for the priors",
-    # workstation.qt.display builds Tg18Window itself; whoever owns viewer/qt: call it or delete it
-    "viewer.qt.tg18_window:open_pattern": "displays (issue 21): the diagnostics open Tg18Window directly",
-}
+# Reached only by tests, awaiting their owner's wiring or deletion (issue 18): empty now, and meant
+# to stay so; an entry here needs a reason and an owner.
+PENDING: dict[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,15 +46,6 @@ def uid(*parts: str) -> str:
     return f"2.25.{uuid.uuid5(_NAMESPACE, '/'.join(parts)).int}"
 
 
-def luhn_valid(digits: str) -> bool:
-    """Luhn check as used by RPPS and FINESS numbers."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return digits.isdigit() and total % 10 == 0
-
-
 def nir_key(nir13: str) -> str:
     """The two-digit key of a NIR: 97 - (NIR mod 97)."""
     return f"{97 - int(nir13) % 97:02d}"
@@ -1008,12 +999,6 @@ PRIOR_DX_CHEST = PriorStudy(
 
 PRIORS = (PRIOR_CT_HEAD, PRIOR_DX_CHEST)
 """Every archived earlier study; their patients' other cases (and the other patients) have none."""
-
-
-def priors_of(case: Case) -> tuple[PriorStudy, ...]:
-    """The prior studies of a case's patient, most recent first (what a priors search must find)."""
-    found = [p for p in PRIORS if p.patient.ins == case.patient.ins]
-    return tuple(sorted(found, key=lambda p: p.exam.performed_at, reverse=True))
 
 
 Study = Case | PriorStudy

@@ -14,8 +14,9 @@ from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 from pydicom.tag import Tag
 
-from reporting.dose import dose_from_datasets, read_dose
+from reporting.dose import dose_from_datasets
 from reporting.model import Source
+from tests.dose_files import read_dose
 
 NUMERIC_VALUE = 0x0040A30A
 OPENREM = "data/dicom/openrem_test_files_via_ckswilliams_modOpenREM"

@@ -13,10 +13,11 @@ from pydicom.dataset import Dataset
 from reporting import terminology
 from reporting.cda import build_cda
 from reporting.checks import above_reference_levels, check
-from reporting.dose import dose_from_datasets, read_dose
+from reporting.dose import dose_from_datasets
 from reporting.html import report_html
 from reporting.model import LOINC, Act, Code, Report, Source
 from tests.cda_validation import assert_valid_cda
+from tests.dose_files import read_dose
 from tests.reporting.factories import make_draft, make_signed
 from tests.reporting.test_dose_templates import OPENREM, mammography_rdsr, nm_rdsr
 

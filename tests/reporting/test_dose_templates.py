@@ -11,8 +11,9 @@ import pytest
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 
-from reporting.dose import dose_from_datasets, read_dose
+from reporting.dose import dose_from_datasets
 from reporting.model import DoseKind, Source
+from tests.dose_files import read_dose
 
 OPENREM = "data/dicom/openrem_test_files_via_ckswilliams_modOpenREM"
 

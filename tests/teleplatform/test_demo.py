@@ -39,13 +39,13 @@ from teleplatform.demo.cases import (
     Case,
     Flow,
     Study,
-    priors_of,
 )
 from teleplatform.demo.chest_xray import chest_radiograph
 from teleplatform.demo.datadir import order_file_names
 from teleplatform.demo.orders import render
 from teleplatform.demo.rdsr import write_dose_report
 from teleplatform.demo.series import HEAD_GEOMETRY, PRIOR_HEAD_GEOMETRY
+from tests.demo_answers import luhn_valid, priors_of
 
 UID = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
 
@@ -134,7 +134,7 @@ def test_seed_account(demo_data: Path) -> None:
     assert account["login"] == "dr.moreau" and account["title"] == "Dr"
     assert "démonstration" in account["comment"]
     assert len(pyotp.TOTP(account["totp_secret"]).now()) == 6
-    assert cases.luhn_valid(account["rpps"]) and len(account["rpps"]) == 11
+    assert luhn_valid(account["rpps"]) and len(account["rpps"]) == 11
 
 
 def test_identifiers_are_well_formed() -> None:
@@ -144,17 +144,17 @@ def test_identifiers_are_well_formed() -> None:
         assert ins[1:5] == case.patient.birth_date.strftime("%y%m")
         assert ins[5:10] == case.patient.birth_cog
         for doctor in (case.requester, case.responsible):
-            assert cases.luhn_valid(doctor.rpps) and doctor.rpps.startswith("899")
+            assert luhn_valid(doctor.rpps) and doctor.rpps.startswith("899")
             assert re.fullmatch(r"\+3326191\d{4}", doctor.phone), doctor  # ARCEP's fiction range
         assert case.requester != case.responsible
         assert re.fullmatch(r"\+3326191\d{4}", case.site.phone)
-        assert cases.luhn_valid(case.site.finess)
+        assert luhn_valid(case.site.finess)
         for identifier in (case.study_instance_uid, case.site.order_oid, case.site.accession_oid):
             assert len(identifier) <= 64 and UID.match(identifier)
         assert len(case.accession_number) <= 16
     assert len({c.study_instance_uid for c in ALL_CASES}) == len(ALL_CASES)
     for prior in PRIORS:
-        assert cases.luhn_valid(prior.requester.rpps) and prior.requester.rpps.startswith("899")
+        assert luhn_valid(prior.requester.rpps) and prior.requester.rpps.startswith("899")
         assert len(prior.accession_number) <= 16 and prior.accession_number.startswith(prior.site.facility)
         assert len(prior.study_instance_uid) <= 64 and UID.match(prior.study_instance_uid)
     studies = (*ALL_CASES, *PRIORS)

@@ -40,6 +40,7 @@ from pynetdicom import sop_class as sop
 from auth.keystore import KeyStore, VolatileKeyring
 from auth.session import Identity
 from teleplatform.demo import cases
+from tests.demo_answers import priors_of
 from workstation.audit import AuditSource, AuditTrail, read_entries
 from workstation.audit.custody import open_journal
 from workstation.cache import StudyCache
@@ -54,7 +55,7 @@ USER = Identity("dr.moreau", "89970000041", "MOREAU", "Hélène", "Dr")
 
 MR = cases.MR_BRAIN_CASE.study_instance_uid
 DX = cases.DX_CHEST_CASE.study_instance_uid
-(PRIOR,) = cases.priors_of(cases.CT_TAP_CASE)
+(PRIOR,) = priors_of(cases.CT_TAP_CASE)
 TAP_PATIENT = cases.CT_TAP_CASE.patient.ins
 
 

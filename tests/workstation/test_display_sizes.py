@@ -26,6 +26,7 @@ import pytest
 
 from auth.keystore import KeyStore, VolatileKeyring
 from teleplatform.demo import cases
+from tests.demo_answers import priors_of
 from tests.platform_fixtures import RunningPlatform, private_copy
 from workstation.app import Workstation
 from workstation.order_view import identity_line
@@ -72,7 +73,7 @@ def case_file(
         folder = base / "today"
         shutil.copytree(case.folder, folder)
         found = find_priors_everywhere(ws, dicom_patient_id(case.scan), row.entry.study_instance_uid or "")
-        (prior,) = cases.priors_of(CT_HEAD_CASE)
+        (prior,) = priors_of(CT_HEAD_CASE)
         match = next(p for p in found if p.study_instance_uid == prior.study_instance_uid)
         prior_folder = base / "prior-download"
         prior_folder.mkdir()

@@ -22,6 +22,7 @@ from reporting.hl7 import extract_cda
 from reporting.model import Chapter
 from teleplatform.demo import cases
 from teleplatform.relay import FaultProxy
+from tests.demo_answers import priors_of
 from tests.platform_fixtures import RunningPlatform, private_copy
 from viewer.loader import StudyLoader
 from viewer.qt.viewport import Tool
@@ -619,7 +620,7 @@ def test_prior_study_side_by_side(
     _ws, _platform, window = _signed_in(qtbot, fresh_workstation, artifacts_dir, loader)
     _open(qtbot, window, cases.CT_HEAD_CASE.placer_order_number)
     page = window.reading_page
-    (prior,) = cases.priors_of(cases.CT_HEAD_CASE)
+    (prior,) = priors_of(cases.CT_HEAD_CASE)
     qtbot.waitUntil(lambda: page.priors.isVisible(), timeout=20000)
     assert page.priors.count() == 1 and prior.study_date.strftime("%d/%m/%Y") in page.priors.currentText()
     qtbot.mouseClick(page.compare_button, Qt.MouseButton.LeftButton)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QKeyEvent, QPainter, QPaintEvent, QScreen
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPaintEvent, QScreen
 from PySide6.QtWidgets import QWidget
 
 from viewer.tg18 import NAMES, make_pattern
@@ -106,13 +106,3 @@ class Tg18Window(QWidget):
             self.update()
         else:
             super().keyPressEvent(event)
-
-
-def open_pattern(
-    screen: QScreen | None, calibration: np.ndarray | None, first: str = "TG18-QC"
-) -> Tg18Window:
-    """Open the patterns full screen on ``screen`` (the primary screen when None)."""
-    target = screen or QGuiApplication.primaryScreen()
-    window = Tg18Window(target, calibration, first)
-    window.open()
-    return window
