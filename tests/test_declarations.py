@@ -16,7 +16,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r'f"\{API\}(/[^"]*)"'), "/api/v1{}"),  # the platform client's endpoints
     (re.compile(r'_call\(\s*"[A-Z]+",\s*f?"(/[^"]*)"'), "/api/v1{}"),  # audit shipping's client.call
     (re.compile(r'f"\{self\.issuer\}(/[^"]*)"'), "{}"),  # OpenID Connect discovery
-    (re.compile(r"self\.client\.(search_for_\w+|retrieve_\w+|store_instances)\("), "dicomweb:{}"),
+    # called or handed over (functools.partial): either way the operation is in the code
+    (re.compile(r"self\.client\.(search_for_\w+|retrieve_\w+|store_instances)\b"), "dicomweb:{}"),
     (re.compile(r'f"\{self\.dicomweb\.url\}(/[^"]*)"'), "dicomweb:{}"),  # raw WADO-RS (streaming)
     (re.compile(r"\b(send_c_(?:find|move|get|store|echo)|EVT_C_STORE)\b"), "{}"),
     (re.compile(r'"((?:ORU|MDM|ORM|OMI|ADT|ACK)\^[A-Z0-9]+\^[A-Z0-9_]+)"'), "{}"),  # types we write
