@@ -2895,18 +2895,6 @@ Request: {request}</translation>
         <translation>Show the chosen prior study beside today&apos;s study</translation>
     </message>
     <message>
-        <source>Demander un avis (téléexpertise)…</source>
-        <translation>Request an opinion (tele-expertise)…</translation>
-    </message>
-    <message>
-        <source>Demander des images complémentaires…</source>
-        <translation>Request complementary images…</translation>
-    </message>
-    <message>
-        <source>Annonce d&apos;un pronostic grave…</source>
-        <translation>Announcement of a poor prognosis…</translation>
-    </message>
-    <message>
         <source>Retour à la liste</source>
         <translation>Back to the worklist</translation>
     </message>
@@ -2964,10 +2952,6 @@ Request: {request}</translation>
         </translation>
     </message>
     <message>
-        <source>Annonce d&apos;un pronostic grave (notée)…</source>
-        <translation>Announcement of a poor prognosis (recorded)…</translation>
-    </message>
-    <message>
         <source>Images complémentaires demandées au site ({request}) ; le dossier les attend.</source>
         <translation>Complementary images requested from the site ({request}); the case awaits them.</translation>
     </message>
@@ -3018,6 +3002,34 @@ Confirm your signature with your password
     <message>
         <source>Antérieur affiché : {prior} ({images})</source>
         <translation>Prior shown: {prior} ({images})</translation>
+    </message>
+    <message>
+        <source>Téléexpertise…</source>
+        <translation>Tele-expertise…</translation>
+    </message>
+    <message>
+        <source>Demander un avis à un confrère (téléexpertise)</source>
+        <translation>Ask a colleague for an opinion (tele-expertise)</translation>
+    </message>
+    <message>
+        <source>Images complémentaires…</source>
+        <translation>Complementary images…</translation>
+    </message>
+    <message>
+        <source>Demander des images complémentaires au site</source>
+        <translation>Request complementary images from the site</translation>
+    </message>
+    <message>
+        <source>Annonce…</source>
+        <translation>Announcement…</translation>
+    </message>
+    <message>
+        <source>Annonce d&apos;un pronostic grave : noter comment le demandeur en a été informé</source>
+        <translation>Announcement of a poor prognosis: record how the requester was informed</translation>
+    </message>
+    <message>
+        <source>Annonce (notée)…</source>
+        <translation>Announcement (recorded)…</translation>
     </message>
     <message numerus="yes">
         <source>%n image(s)</source>

@@ -31,7 +31,7 @@ from tests.platform_fixtures import RunningPlatform, private_copy
 from workstation.app import Workstation
 from workstation.order_view import identity_line
 from workstation.priors import find_priors_everywhere, open_prior
-from workstation.reading import dicom_patient_id, open_case
+from workstation.reading import complete_study, dicom_patient_id, open_case
 from workstation.settings import Settings
 from workstation.worklist import build_rows
 
@@ -70,6 +70,7 @@ def case_file(
         rows = build_rows(ws.fetch_worklist())
         row = next(r for r in rows if r.order_id == CT_HEAD_CASE.placer_order_number)
         case = open_case(ws, row)
+        complete_study(case)  # streamed in reading order: every image here before the copy
         folder = base / "today"
         shutil.copytree(case.folder, folder)
         found = find_priors_everywhere(ws, dicom_patient_id(case.scan), row.entry.study_instance_uid or "")

@@ -134,12 +134,18 @@ class ReadingPage(QWidget):
         self._prior_folder: Path | None = None
         self._found_priors: list[Prior] = []
         self._opened_priors: list[OpenedPrior] = []  # closed with the case (RAM or disk)
-        self.expertise_button = QPushButton(self.tr("Demander un avis (téléexpertise)…"))
+        # short labels, the whole action in the tooltip: the bar must fit a 1366-pixel screen
+        self.expertise_button = QPushButton(self.tr("Téléexpertise…"))
         self.expertise_button.setObjectName("expertiseButton")
-        self.complementary_button = QPushButton(self.tr("Demander des images complémentaires…"))
+        self.expertise_button.setToolTip(self.tr("Demander un avis à un confrère (téléexpertise)"))
+        self.complementary_button = QPushButton(self.tr("Images complémentaires…"))
         self.complementary_button.setObjectName("complementaryButton")
-        self.announcement_button = QPushButton(self.tr("Annonce d'un pronostic grave…"))
+        self.complementary_button.setToolTip(self.tr("Demander des images complémentaires au site"))
+        self.announcement_button = QPushButton(self.tr("Annonce…"))
         self.announcement_button.setObjectName("announcementButton")
+        self.announcement_button.setToolTip(
+            self.tr("Annonce d'un pronostic grave : noter comment le demandeur en a été informé")
+        )
         self._announcement: PrognosisAnnouncement | None = None  # put in the report at signing
         self.case_extras = QVBoxLayout()  # the case's téléexpertise answers (qt.expertise_dialogs)
         self.close_button = QPushButton(self.tr("Retour à la liste"))
@@ -419,7 +425,7 @@ class ReadingPage(QWidget):
         dialog = AnnouncementDialog(requester.display_name if requester else "", self._announcement, self)
         if dialog.exec() and dialog.announcement is not None:
             self._announcement = dialog.announcement
-            self.announcement_button.setText(self.tr("Annonce d'un pronostic grave (notée)…"))
+            self.announcement_button.setText(self.tr("Annonce (notée)…"))
 
     def ask_complementary_images(self) -> None:
         """« Demander des images complémentaires… » (workstation.complementary), traced and shown."""
@@ -763,7 +769,7 @@ class ReadingPage(QWidget):
     def close_case(self, emit: bool = True) -> None:
         order_id = self.row.order_id if self.row else ""
         self._announcement = None  # belongs to the case being closed
-        self.announcement_button.setText(self.tr("Annonce d'un pronostic grave…"))
+        self.announcement_button.setText(self.tr("Annonce…"))
         self.comparison.reset()
         self.viewer.close_study()
         if self.prior_viewer is not None:
